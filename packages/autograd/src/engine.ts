@@ -1,0 +1,220 @@
+import { isGradEnabled, setGradEnabled } from './grad-mode.js';
+import { Node } from './node.js';
+import type { Gradient, Variable } from './variable.js';
+
+type Grad = Gradient<Grad>;
+type AnyVariable = Variable<Grad>;
+
+/** The sink at a leaf: gradients reaching it are summed into the leaf's `grad`. */
+export class AccumulateGrad<G extends Gradient<G>> extends Node<G> {
+  constructor(readonly variable: Variable<G>) {
+    super('AccumulateGrad', []);
+  }
+
+  apply(gradOutput: G): [] {
+    const v = this.variable;
+    v.grad = v.grad === null ? gradOutput : v.grad.add(gradOutput);
+    return [];
+  }
+}
+
+const accumulators = new WeakMap<object, AccumulateGrad<Grad>>();
+
+/**
+ * The node a variable's gradient flows into: its `gradFn`, or for a leaf that requires grad its
+ * (unique, lasting) accumulator; null when nothing needs its gradient.
+ */
+export function gradientEdge<G extends Gradient<G>>(v: Variable<G>): Node<G> | null {
+  if (v.gradFn !== null) return v.gradFn;
+  if (!v.requiresGrad) return null;
+  let acc = accumulators.get(v) as AccumulateGrad<G> | undefined;
+  if (acc === undefined) {
+    acc = new AccumulateGrad(v);
+    accumulators.set(v, acc as unknown as AccumulateGrad<Grad>);
+  }
+  return acc;
+}
+
+export interface BackwardOptions {
+  /** Keep what was saved for backward, so the graph can be walked again. */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, for higher-order derivatives. */
+  createGraph?: boolean;
+}
+
+export interface GradOptions<G> extends BackwardOptions {
+  /** The gradient of each output (the vector in the vector-Jacobian product). */
+  gradOutputs?: ReadonlyArray<G | null>;
+  /** Return null for an input the outputs do not depend on, instead of throwing. */
+  allowUnused?: boolean;
+}
+
+/** Every node reachable from the roots, with how many edges point at it. */
+function countDependencies(roots: Iterable<Node<Grad>>): Map<Node<Grad>, number> {
+  const deps = new Map<Node<Grad>, number>();
+  const stack: Node<Grad>[] = [];
+  for (const root of roots) {
+    if (!deps.has(root)) {
+      deps.set(root, 0);
+      stack.push(root);
+    }
+  }
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    for (const next of node.next) {
+      if (next === null) continue;
+      const seen = deps.get(next);
+      if (seen === undefined) {
+        deps.set(next, 1);
+        stack.push(next);
+      } else {
+        deps.set(next, seen + 1);
+      }
+    }
+  }
+  return deps;
+}
+
+/** Nodes from which some target can be reached (only those matter to `grad`). */
+function nodesLeadingTo(order: Node<Grad>[], targets: Set<Node<Grad>>): Set<Node<Grad>> {
+  const needed = new Set<Node<Grad>>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i];
+    if (targets.has(node) || node.next.some((n) => n !== null && needed.has(n))) needed.add(node);
+  }
+  return needed;
+}
+
+/** Kahn's order over the reachable graph: a node comes after every node that feeds it gradient. */
+function topologicalOrder(deps: Map<Node<Grad>, number>): Node<Grad>[] {
+  const remaining = new Map(deps);
+  const ready = [...deps.keys()].filter((n) => deps.get(n) === 0);
+  const order: Node<Grad>[] = [];
+  while (ready.length > 0) {
+    const node = ready.pop()!;
+    order.push(node);
+    for (const next of node.next) {
+      if (next === null) continue;
+      const left = remaining.get(next)! - 1;
+      remaining.set(next, left);
+      if (left === 0) ready.push(next);
+    }
+  }
+  return order;
+}
+
+/**
+ * Walks the graph from the roots in reverse topological order, summing the gradients that reach
+ * each node and handing them to its inputs. With `capture`, gradients reaching those nodes are
+ * collected instead of being accumulated into leaves.
+ */
+function runBackward(
+  roots: Node<Grad>[],
+  rootGrads: Grad[],
+  options: BackwardOptions,
+  capture: Set<Node<Grad>> | null,
+): Map<Node<Grad>, Grad> {
+  const createGraph = options.createGraph ?? false;
+  const retainGraph = options.retainGraph ?? createGraph;
+  const order = topologicalOrder(countDependencies(roots));
+  const needed = capture === null ? null : nodesLeadingTo(order, capture);
+  const pending = new Map<Node<Grad>, Grad>();
+  const add = (node: Node<Grad>, g: Grad) => {
+    const prev = pending.get(node);
+    pending.set(node, prev === undefined ? g : prev.add(g));
+  };
+  const captured = new Map<Node<Grad>, Grad>();
+  const previousMode = isGradEnabled();
+  setGradEnabled(createGraph);
+  try {
+    for (const [i, root] of roots.entries()) add(root, rootGrads[i]);
+    for (const node of order) {
+      if (needed !== null && !needed.has(node)) continue;
+      const g = pending.get(node);
+      pending.delete(node);
+      if (g === undefined) continue;
+      if (capture?.has(node)) {
+        captured.set(node, g);
+        // `grad` stops at its inputs: an input's own node runs only when another input lies
+        // beyond it, as in PyTorch (it may have been freed by an earlier backward).
+        if (!node.next.some((n) => n !== null && needed!.has(n))) continue;
+      }
+      const grads = node.apply(g);
+      if (!retainGraph) node.release();
+      node.next.forEach((next, i) => {
+        const gi = grads[i];
+        if (next !== null && gi !== null && gi !== undefined) add(next, gi);
+      });
+    }
+  } finally {
+    setGradEnabled(previousMode);
+  }
+  return captured;
+}
+
+function rootsOf(
+  op: string,
+  outputs: ReadonlyArray<AnyVariable>,
+  grads: ReadonlyArray<Grad | null> | undefined,
+): [Node<Grad>[], Grad[]] {
+  if (grads !== undefined && grads.length !== outputs.length) {
+    throw new Error(`${op}: got ${outputs.length} outputs but ${grads.length} gradients`);
+  }
+  const roots: Node<Grad>[] = [];
+  const rootGrads: Grad[] = [];
+  outputs.forEach((out, i) => {
+    const edge = gradientEdge(out);
+    if (edge === null) {
+      throw new Error(`${op}: element ${i} of tensors does not require grad and does not have a grad_fn`);
+    }
+    roots.push(edge);
+    rootGrads.push(grads?.[i] ?? out.defaultGradient());
+  });
+  return [roots, rootGrads];
+}
+
+/**
+ * Computes the gradients of `tensors` with respect to the graph's leaves and accumulates them
+ * into each leaf's `grad`, like `torch.autograd.backward`.
+ */
+export function backward<G extends Gradient<G>>(
+  tensors: Variable<G> | ReadonlyArray<Variable<G>>,
+  grads?: G | ReadonlyArray<G | null> | null,
+  options: BackwardOptions = {},
+): void {
+  const outputs = (Array.isArray(tensors) ? tensors : [tensors]) as AnyVariable[];
+  const gradList =
+    grads === undefined || grads === null
+      ? undefined
+      : ((Array.isArray(grads) ? grads : [grads]) as ReadonlyArray<Grad | null>);
+  const [roots, rootGrads] = rootsOf('backward', outputs, gradList);
+  runBackward(roots, rootGrads, options, null);
+}
+
+/**
+ * Returns the gradients of `outputs` with respect to `inputs` without touching any `grad`,
+ * like `torch.autograd.grad`.
+ */
+export function grad<G extends Gradient<G>>(
+  outputs: Variable<G> | ReadonlyArray<Variable<G>>,
+  inputs: Variable<G> | ReadonlyArray<Variable<G>>,
+  options: GradOptions<G> = {},
+): (G | null)[] {
+  const outs = (Array.isArray(outputs) ? outputs : [outputs]) as AnyVariable[];
+  const ins = (Array.isArray(inputs) ? inputs : [inputs]) as AnyVariable[];
+  const [roots, rootGrads] = rootsOf('grad', outs, options.gradOutputs as ReadonlyArray<Grad | null>);
+  const targets = ins.map((v, i) => {
+    const edge = gradientEdge(v);
+    if (edge === null) throw new Error(`grad: input ${i} does not require grad`);
+    return edge;
+  });
+  const captured = runBackward(roots, rootGrads, options, new Set(targets));
+  return targets.map((node, i) => {
+    const g = captured.get(node);
+    if (g !== undefined) return g as unknown as G;
+    if (options.allowUnused) return null;
+    throw new Error(
+      `grad: input ${i} was not used in the graph of the outputs; pass allowUnused: true if that is intended`,
+    );
+  });
+}

@@ -1,0 +1,124 @@
+import { grad } from './engine.js';
+import { noGrad } from './grad-mode.js';
+import type { Gradient, Variable } from './variable.js';
+
+/**
+ * Element access that `gradcheck` needs: a variable (and its gradients) exposes it under this
+ * symbol. Tensors do; the engine itself knows nothing of arrays.
+ */
+export const numericAccess: unique symbol = Symbol.for('@fovea/autograd.numericAccess');
+
+export interface NumericAccess<G> {
+  readonly numel: number;
+  /** Whether values are float64, which finite differences need to be meaningful. */
+  readonly isDouble: boolean;
+  get(index: number): number;
+  /** Writes one element without recording history (to perturb inputs). */
+  set(index: number, value: number): void;
+  /** A gradient of this value's shape that is one at `index` and zero elsewhere. */
+  basis(index: number): G;
+}
+
+export interface Numeric<G> {
+  [numericAccess](): NumericAccess<G>;
+}
+
+export interface GradcheckOptions {
+  /** Finite-difference step (PyTorch: 1e-6). */
+  eps?: number;
+  /** Absolute tolerance (PyTorch: 1e-5). */
+  atol?: number;
+  /** Relative tolerance (PyTorch: 1e-3). */
+  rtol?: number;
+  /** Throw on a mismatch (the default) or return false. */
+  raiseException?: boolean;
+}
+
+export class GradcheckError extends Error {
+  override name = 'GradcheckError';
+}
+
+type Checked<G> = Variable<G> & Numeric<G>;
+
+function accessOf<G>(v: unknown, what: string): NumericAccess<G> {
+  const access = (v as Partial<Numeric<G>>)[numericAccess];
+  if (typeof access !== 'function') throw new Error(`gradcheck: ${what} does not support element access`);
+  return access.call(v);
+}
+
+function outputsOf<G>(result: unknown): Checked<G>[] {
+  return (Array.isArray(result) ? result : [result]) as Checked<G>[];
+}
+
+function format(values: Float64Array[]): string {
+  return values.map((row) => `[${Array.from(row, (x) => x.toPrecision(6)).join(', ')}]`).join('\n');
+}
+
+/**
+ * Compares the gradients computed by backward with float64 central differences, entry by entry
+ * of the Jacobian, like `torch.autograd.gradcheck`: |analytical - numerical| <= atol + rtol * |numerical|.
+ */
+export function gradcheck<G extends Gradient<G>, V extends Checked<G> = Checked<G>>(
+  fn: (...inputs: V[]) => unknown,
+  inputs: ReadonlyArray<V>,
+  options: GradcheckOptions = {},
+): boolean {
+  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true } = options;
+  const diffInputs = inputs.filter((x) => x.requiresGrad);
+  if (diffInputs.length === 0) throw new Error('gradcheck: no input requires grad');
+  inputs.forEach((x, i) => {
+    if (x.requiresGrad && !accessOf(x, `input ${i}`).isDouble) {
+      throw new Error(
+        `gradcheck: input ${i} requires grad but is not float64; finite differences need double precision`,
+      );
+    }
+  });
+  const outputs = outputsOf<G>(fn(...inputs));
+  for (const [k, out] of outputs.entries()) {
+    const outAccess = accessOf<G>(out, `output ${k}`);
+    for (const [i, x] of diffInputs.entries()) {
+      const xAccess = accessOf<G>(x, `input ${i}`);
+      // Jacobian rows: one per input element, one column per output element.
+      const numerical = Array.from({ length: xAccess.numel }, () => new Float64Array(outAccess.numel));
+      const analytical = Array.from({ length: xAccess.numel }, () => new Float64Array(outAccess.numel));
+      noGrad(() => {
+        for (let e = 0; e < xAccess.numel; e++) {
+          const original = xAccess.get(e);
+          xAccess.set(e, original + eps);
+          const plus = accessOf<G>(outputsOf<G>(fn(...inputs))[k], 'output');
+          const plusValues = Array.from({ length: plus.numel }, (_, j) => plus.get(j));
+          xAccess.set(e, original - eps);
+          const minus = accessOf<G>(outputsOf<G>(fn(...inputs))[k], 'output');
+          xAccess.set(e, original);
+          for (let j = 0; j < plus.numel; j++) numerical[e][j] = (plusValues[j] - minus.get(j)) / (2 * eps);
+        }
+      });
+      if (out.requiresGrad) {
+        for (let j = 0; j < outAccess.numel; j++) {
+          const [g] = grad(out, x, {
+            gradOutputs: [outAccess.basis(j)],
+            retainGraph: true,
+            allowUnused: true,
+          });
+          if (g === null) continue;
+          const gAccess = accessOf<G>(g, 'gradient');
+          for (let e = 0; e < xAccess.numel; e++) analytical[e][j] = gAccess.get(e);
+        }
+      }
+      for (let e = 0; e < xAccess.numel; e++) {
+        for (let j = 0; j < outAccess.numel; j++) {
+          const a = analytical[e][j];
+          const n = numerical[e][j];
+          if (!(Math.abs(a - n) <= atol + rtol * Math.abs(n))) {
+            if (!raiseException) return false;
+            throw new GradcheckError(
+              `Jacobian mismatch for output ${k} with respect to input ${i} at element ${e}, output element ${j}:\n` +
+                `numerical:\n${format(numerical)}\nanalytical:\n${format(analytical)}`,
+            );
+          }
+        }
+      }
+    }
+  }
+  return true;
+}

@@ -1,0 +1,62 @@
+/**
+ * A node of the backward graph: it turns the gradient of one output into gradients for the
+ * inputs it was computed from. `next[i]` is the node that receives the gradient of input `i`
+ * (null where that input needs none).
+ */
+export abstract class Node<G = unknown> {
+  constructor(
+    readonly name: string,
+    readonly next: ReadonlyArray<Node<G> | null>,
+  ) {}
+
+  /** Gradients for each input, in the order of `next`; null where an input gets none. */
+  abstract apply(gradOutput: G): ReadonlyArray<G | null>;
+
+  /** Drop what was saved for backward; called once a backward pass no longer needs this node. */
+  release(): void {}
+
+  toString(): string {
+    return `<${this.name}>`;
+  }
+}
+
+export type BackwardFn<G> = (gradOutput: G) => ReadonlyArray<G | null>;
+
+export const FREED_GRAPH_MESSAGE =
+  'Trying to backward through the graph a second time (or directly access saved tensors after they ' +
+  'have already been freed). Saved intermediate values of the graph are freed when you call ' +
+  '.backward() or autograd.grad(). Specify retainGraph: true if you need to backward through the graph ' +
+  'a second time or if you need to access saved tensors after calling backward.';
+
+/**
+ * The usual node: a backward closure that captures what it needs from the forward pass.
+ * `savesValues` says whether the closure holds forward values; such a node cannot run again once
+ * released, while one that saved nothing (an addition, a reshape) can, as in PyTorch.
+ */
+export class FunctionNode<G> extends Node<G> {
+  private backwardFn: BackwardFn<G> | null;
+  private readonly savesValues: boolean;
+  private readonly beforeApply: (() => void) | undefined;
+
+  constructor(
+    name: string,
+    next: ReadonlyArray<Node<G> | null>,
+    backward: BackwardFn<G>,
+    options: { savesValues?: boolean; beforeApply?: () => void } = {},
+  ) {
+    super(name, next);
+    this.backwardFn = backward;
+    this.savesValues = options.savesValues ?? true;
+    this.beforeApply = options.beforeApply;
+  }
+
+  apply(gradOutput: G): ReadonlyArray<G | null> {
+    if (this.backwardFn === null) throw new Error(FREED_GRAPH_MESSAGE);
+    this.beforeApply?.();
+    return this.backwardFn(gradOutput);
+  }
+
+  override release(): void {
+    if (this.savesValues) this.backwardFn = null;
+  }
+}

@@ -1,0 +1,23 @@
+import type { Node } from './node.js';
+
+/**
+ * What the engine needs of a value that takes part in differentiation. A tensor is one; so is
+ * the scalar value type of the engine's own tests.
+ */
+export interface Variable<G> {
+  /** The node that produced this value, or null for a leaf. */
+  readonly gradFn: Node<G> | null;
+  /** True for leaves that want a gradient and for every result computed from one. */
+  readonly requiresGrad: boolean;
+  /** The gradient accumulated into a leaf by backward. */
+  grad: G | null;
+  /** Gives a result its history; called on fresh outputs only. */
+  setGradFn(node: Node<G>): void;
+  /** The gradient backward starts from when none is given (one for a scalar, an error otherwise). */
+  defaultGradient(): G;
+}
+
+/** What gradients must support: the engine sums the gradients that reach one node. */
+export interface Gradient<G> {
+  add(other: G): G;
+}
