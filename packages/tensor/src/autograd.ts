@@ -1,0 +1,45 @@
+import { FunctionNode, gradientEdge, isGradEnabled } from '@fovea/autograd';
+import { formatShape } from './shape.js';
+import type { Tensor } from './tensor.js';
+
+export type BackwardClosure = (gradOutput: Tensor) => ReadonlyArray<Tensor | null>;
+
+/** Whether an op on these inputs must record history. */
+export function needsGrad(...inputs: ReadonlyArray<Tensor | null | undefined | number | boolean>): boolean {
+  if (!isGradEnabled()) return false;
+  for (const t of inputs) if (typeof t === 'object' && t !== null && t.requiresGrad) return true;
+  return false;
+}
+
+/**
+ * Gives `out` its place in the backward graph: a node named like PyTorch's (`MulBackward0`)
+ * whose closure maps the gradient of `out` to gradients of `inputs`. Tensors the closure reads
+ * are listed in `saved`, so an in-place write to them after the forward is caught, as in PyTorch.
+ */
+export function record(
+  name: string,
+  out: Tensor,
+  inputs: ReadonlyArray<Tensor | null>,
+  backward: BackwardClosure,
+  saved: ReadonlyArray<Tensor> = [],
+): Tensor {
+  if (!needsGrad(...inputs)) return out;
+  const next = inputs.map((t) => (t?.requiresGrad ? gradientEdge(t) : null));
+  const versions = saved.map((t) => t.storage.version);
+  const beforeApply =
+    saved.length === 0
+      ? undefined
+      : () => {
+          saved.forEach((t, i) => {
+            if (t.storage.version !== versions[i]) {
+              throw new Error(
+                `one of the variables needed for gradient computation has been modified by an inplace ` +
+                  `operation: [${t.dtype} ${formatShape(t.shape)}], used by ${name}, is at version ` +
+                  `${t.storage.version}; expected version ${versions[i]} instead.`,
+              );
+            }
+          });
+        };
+  out.setGradFn(new FunctionNode(name, next, backward, { savesValues: saved.length > 0, beforeApply }));
+  return out;
+}

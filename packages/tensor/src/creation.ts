@@ -1,0 +1,203 @@
+import { allocate, castScalar, type DType, isDType, isFloating } from './dtype.js';
+import { fillNormal, fillUniform, type Generator } from './random.js';
+import { checkShape, formatShape, numel } from './shape.js';
+import { type NestedArray, Tensor } from './tensor.js';
+
+export interface CreationOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+export interface RandomCreationOptions extends CreationOptions {
+  generator?: Generator;
+}
+
+function finish(t: Tensor, options: CreationOptions): Tensor {
+  if (options.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+function dtypeOption(op: string, dtype: DType | undefined, fallback: DType): DType {
+  if (dtype === undefined) return fallback;
+  if (!isDType(dtype))
+    throw new Error(`${op}: unknown dtype ${String(dtype)}; expected float32, float64, int32 or bool`);
+  return dtype;
+}
+
+function shapeOf(op: string, shape: number | readonly number[]): number[] {
+  return checkShape(op, typeof shape === 'number' ? [shape] : [...shape]);
+}
+
+/** Walks nested arrays, checking they are rectangular, and returns shape and flat values. */
+function flatten(data: NestedArray | readonly NestedArray[]): {
+  shape: number[];
+  values: (number | boolean)[];
+} {
+  const shape: number[] = [];
+  let probe: unknown = data;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    probe = probe[0];
+  }
+  const values: (number | boolean)[] = [];
+  const walk = (node: unknown, depth: number, path: string) => {
+    if (depth === shape.length) {
+      if (typeof node !== 'number' && typeof node !== 'boolean') {
+        throw new Error(
+          `tensor: expected a number or boolean at ${path || 'the top'}, got ${Array.isArray(node) ? 'an array' : typeof node}`,
+        );
+      }
+      values.push(node);
+      return;
+    }
+    if (!Array.isArray(node) || node.length !== shape[depth]) {
+      throw new Error(
+        `tensor: expected a sequence of length ${shape[depth]} at ${path || 'the top'} (shape ${formatShape(shape)}), got ${Array.isArray(node) ? `length ${node.length}` : typeof node}`,
+      );
+    }
+    for (const [i, child] of node.entries()) walk(child, depth + 1, `${path}[${i}]`);
+  };
+  walk(data, 0, '');
+  return { shape, values };
+}
+
+/**
+ * A tensor from nested arrays (or a typed array, or a number): float32 for numbers with or
+ * without fractions, as in the chapter (`tensor([[0, 1], [2, 3]])` prints `0.` and `1.`), bool
+ * for booleans, unless `dtype` says otherwise.
+ */
+export function tensor(
+  data: NestedArray | readonly NestedArray[] | Float32Array | Float64Array | Int32Array,
+  options: CreationOptions = {},
+): Tensor {
+  if (data instanceof Tensor) throw new Error('tensor: got a Tensor; use clone() or detach() to copy one');
+  if (ArrayBuffer.isView(data)) {
+    const fallback: DType =
+      data instanceof Float64Array ? 'float64' : data instanceof Int32Array ? 'int32' : 'float32';
+    const dtype = dtypeOption('tensor', options.dtype, fallback);
+    const out = allocate(dtype, data.length);
+    for (let i = 0; i < data.length; i++) out[i] = castScalar(data[i], dtype);
+    return finish(Tensor.fromArray(out, [data.length], dtype), options);
+  }
+  const { shape, values } = flatten(data as NestedArray);
+  const allBool = values.length > 0 && values.every((v) => typeof v === 'boolean');
+  const dtype = dtypeOption('tensor', options.dtype, allBool ? 'bool' : 'float32');
+  const out = allocate(dtype, values.length);
+  values.forEach((v, i) => {
+    out[i] = castScalar(Number(v), dtype);
+  });
+  return finish(Tensor.fromArray(out, shape, dtype), options);
+}
+
+export function full(
+  shape: number | readonly number[],
+  value: number | boolean,
+  options: CreationOptions = {},
+): Tensor {
+  const s = shapeOf('full', shape);
+  const fallback: DType = typeof value === 'boolean' ? 'bool' : 'float32';
+  const dtype = dtypeOption('full', options.dtype, fallback);
+  const out = allocate(dtype, numel(s)).fill(castScalar(Number(value), dtype));
+  return finish(Tensor.fromArray(out, s, dtype), options);
+}
+
+export function zeros(shape: number | readonly number[], options: CreationOptions = {}): Tensor {
+  return full(shape, 0, options);
+}
+
+export function ones(shape: number | readonly number[], options: CreationOptions = {}): Tensor {
+  return full(shape, 1, options);
+}
+
+/** Values from `start` up to (not including) `end` by `step`; int32 when all three are integers. */
+export function arange(start: number, end?: number, step = 1, options: CreationOptions = {}): Tensor {
+  const [lo, hi] = end === undefined ? [0, start] : [start, end];
+  if (step === 0) throw new Error('arange: step must be nonzero');
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || !Number.isFinite(step)) {
+    throw new Error(`arange: start, end and step must be finite, got ${lo}, ${hi}, ${step}`);
+  }
+  if ((hi - lo) * step < 0) {
+    throw new Error(
+      `arange: upper bound and lower bound inconsistent with step sign (start ${lo}, end ${hi}, step ${step})`,
+    );
+  }
+  const integral = [lo, hi, step].every(Number.isInteger);
+  const dtype = dtypeOption('arange', options.dtype, integral ? 'int32' : 'float32');
+  const n = Math.ceil((hi - lo) / step);
+  const out = allocate(dtype, n);
+  for (let i = 0; i < n; i++) out[i] = castScalar(lo + i * step, dtype);
+  return finish(Tensor.fromArray(out, [n], dtype), options);
+}
+
+/** `steps` evenly spaced values from `start` to `end` inclusive. */
+export function linspace(start: number, end: number, steps: number, options: CreationOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new Error(`linspace: number of steps must be non-negative, got ${steps}`);
+  const dtype = dtypeOption('linspace', options.dtype, 'float32');
+  const out = allocate(dtype, steps);
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // PyTorch fills the first half from the start and the second half from the end.
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++)
+    out[i] = castScalar(i < half ? start + step * i : end - step * (steps - 1 - i), dtype);
+  return finish(Tensor.fromArray(out, [steps], dtype), options);
+}
+
+export function eye(n: number, m: number = n, options: CreationOptions = {}): Tensor {
+  const t = zeros(shapeOf('eye', [n, m]), options);
+  const array = t.storage.array;
+  for (let i = 0; i < Math.min(n, m); i++) array[i * m + i] = 1;
+  return t;
+}
+
+function randomTensor(
+  op: string,
+  shape: number | readonly number[],
+  options: RandomCreationOptions,
+  fill: (out: Float32Array | Float64Array) => void,
+): Tensor {
+  const s = shapeOf(op, shape);
+  const dtype = dtypeOption(op, options.dtype, 'float32');
+  if (!isFloating(dtype)) throw new Error(`${op}: expected a floating point dtype, got ${dtype}`);
+  const out = allocate(dtype, numel(s)) as Float32Array | Float64Array;
+  fill(out);
+  return finish(Tensor.fromArray(out, s, dtype), options);
+}
+
+/** Uniform values in [0, 1), from the default generator unless one is given. */
+export function rand(shape: number | readonly number[], options: RandomCreationOptions = {}): Tensor {
+  return randomTensor('rand', shape, options, (out) => fillUniform(out, 0, 1, options.generator));
+}
+
+/** Standard normal values, from the default generator unless one is given. */
+export function randn(shape: number | readonly number[], options: RandomCreationOptions = {}): Tensor {
+  return randomTensor('randn', shape, options, (out) => fillNormal(out, 0, 1, options.generator));
+}
+
+/** Random integers in [low, high). */
+export function randint(
+  low: number,
+  high: number,
+  shape: number | readonly number[],
+  options: RandomCreationOptions = {},
+): Tensor {
+  if (!(high > low)) throw new Error(`randint: expects low < high, got low=${low}, high=${high}`);
+  const s = shapeOf('randint', shape);
+  const dtype = dtypeOption('randint', options.dtype, 'int32');
+  const out = allocate(dtype, numel(s));
+  const uniform = new Float64Array(out.length);
+  fillUniform(uniform, 0, 1, options.generator);
+  for (let i = 0; i < out.length; i++) out[i] = low + Math.floor(uniform[i] * (high - low));
+  return finish(Tensor.fromArray(out, s, dtype), options);
+}
+
+export const zerosLike = (t: Tensor, options: CreationOptions = {}) =>
+  zeros(t.shape, { dtype: t.dtype, ...options });
+export const onesLike = (t: Tensor, options: CreationOptions = {}) =>
+  ones(t.shape, { dtype: t.dtype, ...options });
+export const fullLike = (t: Tensor, value: number | boolean, options: CreationOptions = {}) =>
+  full(t.shape, value, { dtype: t.dtype, ...options });
+export const randLike = (t: Tensor, options: RandomCreationOptions = {}) =>
+  rand(t.shape, { dtype: t.dtype, ...options });
+export const randnLike = (t: Tensor, options: RandomCreationOptions = {}) =>
+  randn(t.shape, { dtype: t.dtype, ...options });

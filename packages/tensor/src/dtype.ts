@@ -1,0 +1,65 @@
+export type DType = 'float32' | 'float64' | 'int32' | 'bool';
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
+
+export function isDType(x: unknown): x is DType {
+  return typeof x === 'string' && (DTYPES as readonly string[]).includes(x);
+}
+
+export function isFloating(dtype: DType): boolean {
+  return dtype === 'float32' || dtype === 'float64';
+}
+
+/** Allocates zeroed storage for `size` elements of `dtype` (bool is one byte per element). */
+export function allocate(dtype: DType, size: number): TypedArray {
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(size);
+    case 'float64':
+      return new Float64Array(size);
+    case 'int32':
+      return new Int32Array(size);
+    case 'bool':
+      return new Uint8Array(size);
+  }
+}
+
+/** The dtype a typed array holds (Uint8Array is read as bool). */
+export function dtypeOfArray(data: TypedArray): DType {
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Float64Array) return 'float64';
+  if (data instanceof Int32Array) return 'int32';
+  return 'bool';
+}
+
+const rank: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
+
+/** PyTorch's type promotion between two tensors of the same kind of participation. */
+export function promoteTypes(a: DType, b: DType): DType {
+  return rank[a] >= rank[b] ? a : b;
+}
+
+/**
+ * The result dtype of a tensor combined with a JavaScript number, which (like a Python scalar)
+ * only lifts the category: an int tensor times 0.5 is float32, a float32 tensor stays float32.
+ */
+export function promoteWithScalar(dtype: DType, value: number | boolean): DType {
+  if (typeof value === 'boolean') return dtype;
+  if (Number.isInteger(value)) return dtype === 'bool' ? 'int32' : dtype;
+  return isFloating(dtype) ? dtype : 'float32';
+}
+
+/** Rounds a JavaScript number the way storing it in `dtype` does. */
+export function castScalar(value: number, dtype: DType): number {
+  switch (dtype) {
+    case 'float32':
+      return Math.fround(value);
+    case 'float64':
+      return value;
+    case 'int32':
+      return Number.isFinite(value) ? Math.trunc(value) | 0 : 0;
+    case 'bool':
+      return value !== 0 ? 1 : 0;
+  }
+}

@@ -1,0 +1,69 @@
+export type { CreationOptions, RandomCreationOptions } from './creation.js';
+export {
+  arange,
+  eye,
+  full,
+  fullLike,
+  linspace,
+  ones,
+  onesLike,
+  rand,
+  randint,
+  randLike,
+  randn,
+  randnLike,
+  tensor,
+  zeros,
+  zerosLike,
+} from './creation.js';
+export type { DType, TypedArray } from './dtype.js';
+export type { PrintOptions } from './format/index.js';
+export { formatTensor } from './format/index.js';
+export { cast } from './ops/cast.js';
+export { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, lt, ne, where } from './ops/compare.js';
+export { corr2d } from './ops/corr2d.js';
+export {
+  abs,
+  add,
+  clamp,
+  div,
+  exp,
+  log,
+  maximum,
+  minimum,
+  mul,
+  neg,
+  pow,
+  relu,
+  sigmoid,
+  sign,
+  sqrt,
+  square,
+  sub,
+  tanh,
+} from './ops/elementwise.js';
+export type { SliceSpec } from './ops/geometry.js';
+export { cat, stack } from './ops/join.js';
+export { matmul } from './ops/matmul.js';
+export type { ReduceDims } from './ops/reduce.js';
+export { argmax, argmin, max, mean, min, sum, variance } from './ops/reduce.js';
+export {
+  clone,
+  contiguous,
+  expand,
+  flatten,
+  flip,
+  narrow,
+  permute,
+  reshape,
+  select,
+  slice,
+  squeeze,
+  t,
+  transpose,
+  unsqueeze,
+  view,
+} from './ops/views.js';
+export { defaultGenerator, Generator, manualSeed } from './random.js';
+export type { NestedArray, Scalar, TensorLike } from './tensor.js';
+export { Tensor } from './tensor.js';

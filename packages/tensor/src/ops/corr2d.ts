@@ -1,0 +1,64 @@
+import { record } from '../autograd.js';
+import { allocate, isFloating, promoteTypes } from '../dtype.js';
+import { contiguousStrides, formatShape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { requireTensor } from './operands.js';
+import { stridedScatter } from './views.js';
+
+/**
+ * The chapter's two-dimensional cross-correlation: Y[i, j] = Σ_a Σ_b X[i + a, j + b] K[a, b],
+ * over the positions where the kernel fits entirely (output (h - kh + 1) x (w - kw + 1)).
+ * Differentiable in both arguments: dX is the full convolution of dY with K, and dK the
+ * cross-correlation of X with dY.
+ */
+export function corr2d(input: Tensor, kernel: Tensor): Tensor {
+  const X = requireTensor('corr2d', input, 'X');
+  const K = requireTensor('corr2d', kernel, 'K');
+  if (X.ndim !== 2 || K.ndim !== 2) {
+    throw new Error(
+      `corr2d: expected 2-D X and K, got X ${formatShape(X.shape)} and K ${formatShape(K.shape)}`,
+    );
+  }
+  const [h, w] = X.shape;
+  const [kh, kw] = K.shape;
+  if (kh > h || kw > w || kh === 0 || kw === 0) {
+    throw new Error(`corr2d: kernel ${formatShape(K.shape)} does not fit in input ${formatShape(X.shape)}`);
+  }
+  let dtype = promoteTypes(X.dtype, K.dtype);
+  if (dtype === 'bool') dtype = 'int32';
+  const x = X.to(dtype).dataSync();
+  const k = K.to(dtype).dataSync();
+  const oh = h - kh + 1;
+  const ow = w - kw + 1;
+  const out = allocate(dtype, oh * ow);
+  for (let i = 0; i < oh; i++) {
+    for (let j = 0; j < ow; j++) {
+      let acc = 0;
+      for (let a = 0; a < kh; a++) {
+        const row = (i + a) * w + j;
+        const krow = a * kw;
+        for (let b = 0; b < kw; b++) acc += x[row + b] * k[krow + b];
+      }
+      out[i * ow + j] = acc;
+    }
+  }
+  const result = Tensor.fromArray(out, [oh, ow], dtype);
+  if (!isFloating(dtype)) return result;
+  return record(
+    'Corr2dBackward0',
+    result,
+    [X, K],
+    (g) => [
+      X.requiresGrad ? corr2d(zeroPad(g, kh - 1, kw - 1), K.flip([0, 1])) : null,
+      K.requiresGrad ? corr2d(X, g) : null,
+    ],
+    [X, K],
+  );
+}
+
+/** `g` surrounded by `ph` rows and `pw` columns of zeros on every side (differentiable). */
+function zeroPad(g: Tensor, ph: number, pw: number): Tensor {
+  const shape = [g.shape[0] + 2 * ph, g.shape[1] + 2 * pw];
+  const strides = contiguousStrides(shape);
+  return stridedScatter(g, shape, { shape: [...g.shape], strides, offset: ph * strides[0] + pw });
+}

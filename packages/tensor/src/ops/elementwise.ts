@@ -1,0 +1,243 @@
+import { record } from '../autograd.js';
+import { allocate, type DType, isFloating } from '../dtype.js';
+import { type BinaryFn, mapStrided, type UnaryFn, zipStrided } from '../kernels/strided.js';
+import { broadcastShapes, numel } from '../shape.js';
+import { Tensor, type TensorLike } from '../tensor.js';
+import { asTensor, broadcastStrides, requireTensor, resultType } from './operands.js';
+import { sumTo } from './sum-to.js';
+
+/** Runs a binary kernel over the broadcast of `a` and `b`, producing `outType`. */
+export function binaryKernel(op: string, f: BinaryFn, a: Tensor, b: Tensor, outType: DType): Tensor {
+  const shape = broadcastShapes(op, a.shape, b.shape);
+  const out = allocate(outType, numel(shape));
+  zipStrided(
+    f,
+    a.storage.array,
+    broadcastStrides(a, shape),
+    a.offset,
+    b.storage.array,
+    broadcastStrides(b, shape),
+    b.offset,
+    shape,
+    out,
+  );
+  return Tensor.fromArray(out, shape, outType);
+}
+
+export function unaryKernel(f: UnaryFn, x: Tensor, outType: DType = x.dtype): Tensor {
+  const out = allocate(outType, x.numel);
+  mapStrided(f, x.storage.array, x.shape, x.strides, x.offset, out);
+  return Tensor.fromArray(out, x.shape, outType);
+}
+
+function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor, DType] {
+  const dtype = resultType(op, a, b);
+  return [asTensor(op, a, dtype), asTensor(op, b, dtype), dtype];
+}
+
+function floatOperand(op: string, x: Tensor): Tensor {
+  requireTensor(op, x);
+  return isFloating(x.dtype) ? x : x.to('float32');
+}
+
+const addFn: BinaryFn = (x, y) => x + y;
+const subFn: BinaryFn = (x, y) => x - y;
+const mulFn: BinaryFn = (x, y) => x * y;
+const divFn: BinaryFn = (x, y) => x / y;
+const powFn: BinaryFn = (x, y) => x ** y;
+// NaN propagates through maximum and minimum, as in PyTorch.
+const maxFn: BinaryFn = Math.max;
+const minFn: BinaryFn = Math.min;
+
+function boolSafe(dtype: DType, op: string): void {
+  if (dtype === 'bool')
+    throw new Error(`${op}: not supported for bool tensors; convert with .int() or .float() first`);
+}
+
+export function add(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y, dtype] = operands('add', a, b);
+  const out = binaryKernel('add', dtype === 'bool' ? (p, q) => p || q : addFn, x, y, dtype);
+  return record('AddBackward0', out, [x, y], (g) => [sumTo(g, x.shape), sumTo(g, y.shape)]);
+}
+
+export function sub(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y, dtype] = operands('sub', a, b);
+  boolSafe(dtype, 'sub');
+  const out = binaryKernel('sub', subFn, x, y, dtype);
+  return record('SubBackward0', out, [x, y], (g) => [sumTo(g, x.shape), sumTo(neg(g), y.shape)]);
+}
+
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y, dtype] = operands('mul', a, b);
+  const out = binaryKernel('mul', dtype === 'bool' ? (p, q) => p && q : mulFn, x, y, dtype);
+  return record(
+    'MulBackward0',
+    out,
+    [x, y],
+    (g) => [
+      x.requiresGrad ? sumTo(mul(g, y), x.shape) : null,
+      y.requiresGrad ? sumTo(mul(g, x), y.shape) : null,
+    ],
+    [x, y],
+  );
+}
+
+/** True division: integer operands give a float result, as in PyTorch. */
+export function div(a: TensorLike, b: TensorLike): Tensor {
+  let dtype = resultType('div', a, b);
+  if (!isFloating(dtype)) dtype = 'float32';
+  const x = asTensor('div', a, dtype);
+  const y = asTensor('div', b, dtype);
+  const out = binaryKernel('div', divFn, x, y, dtype);
+  return record(
+    'DivBackward0',
+    out,
+    [x, y],
+    (g) => [
+      x.requiresGrad ? sumTo(div(g, y), x.shape) : null,
+      y.requiresGrad ? sumTo(neg(div(mul(g, x), mul(y, y))), y.shape) : null,
+    ],
+    [x, y],
+  );
+}
+
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y, dtype] = operands('pow', a, b);
+  boolSafe(dtype, 'pow');
+  const out = binaryKernel('pow', dtype === 'int32' ? (p, q) => Math.trunc(p ** q) : powFn, x, y, dtype);
+  const exponentIsScalar = !(b instanceof Tensor);
+  return record(
+    exponentIsScalar ? 'PowBackward0' : 'PowBackward1',
+    out,
+    [x, y],
+    (g) => [
+      // d/dx x^y = y x^(y-1)
+      x.requiresGrad ? sumTo(mul(g, mul(y, pow(x, sub(y, 1)))), x.shape) : null,
+      // d/dy x^y = x^y log x, taken as 0 where x = 0 and y >= 0 (PyTorch's convention)
+      y.requiresGrad
+        ? sumTo(mul(g, mul(out.detach(), log(x)).where(x.ne(0).logicalOr(y.lt(0)), 0)), y.shape)
+        : null,
+    ],
+    [x, y, out],
+  );
+}
+
+function extremum(name: string, f: BinaryFn, pick: 'gt' | 'lt', a: TensorLike, b: TensorLike): Tensor {
+  const [x, y, dtype] = operands(name, a, b);
+  const out = binaryKernel(name, f, x, y, dtype);
+  const backwardName = name === 'maximum' ? 'MaximumBackward0' : 'MinimumBackward0';
+  return record(
+    backwardName,
+    out,
+    [x, y],
+    (g) => {
+      // The larger (smaller) operand takes the gradient; ties split it in half.
+      const tie = x.eq(y);
+      const half = g.where(tie.logicalNot(), div(g, 2));
+      const xWins = pick === 'gt' ? x.gt(y) : x.lt(y);
+      const yWins = pick === 'gt' ? y.gt(x) : y.lt(x);
+      return [
+        x.requiresGrad ? sumTo(half.where(xWins.logicalOr(tie), 0), x.shape) : null,
+        y.requiresGrad ? sumTo(half.where(yWins.logicalOr(tie), 0), y.shape) : null,
+      ];
+    },
+    [x, y],
+  );
+}
+
+export function maximum(a: TensorLike, b: TensorLike): Tensor {
+  return extremum('maximum', maxFn, 'gt', a, b);
+}
+
+export function minimum(a: TensorLike, b: TensorLike): Tensor {
+  return extremum('minimum', minFn, 'lt', a, b);
+}
+
+export function neg(a: Tensor): Tensor {
+  const x = requireTensor('neg', a);
+  if (x.dtype === 'bool')
+    throw new Error('neg: negation of a bool tensor is not supported; use logicalNot()');
+  const out = unaryKernel((v) => -v, x);
+  return record('NegBackward0', out, [x], (g) => [neg(g)]);
+}
+
+export function exp(a: Tensor): Tensor {
+  const x = floatOperand('exp', a);
+  const out = unaryKernel(Math.exp, x);
+  return record('ExpBackward0', out, [x], (g) => [mul(g, out.detach())], [out]);
+}
+
+export function log(a: Tensor): Tensor {
+  const x = floatOperand('log', a);
+  const out = unaryKernel(Math.log, x);
+  return record('LogBackward0', out, [x], (g) => [div(g, x)], [x]);
+}
+
+export function sqrt(a: Tensor): Tensor {
+  const x = floatOperand('sqrt', a);
+  const out = unaryKernel(Math.sqrt, x);
+  return record('SqrtBackward0', out, [x], (g) => [div(g, mul(out.detach(), 2))], [out]);
+}
+
+export function square(a: Tensor): Tensor {
+  return pow(a, 2);
+}
+
+export function abs(a: Tensor): Tensor {
+  const x = requireTensor('abs', a);
+  const out = unaryKernel(Math.abs, x);
+  return record('AbsBackward0', out, [x], (g) => [mul(g, sign(x))], [x]);
+}
+
+export function sign(a: Tensor): Tensor {
+  const x = requireTensor('sign', a);
+  const out = unaryKernel((v) => (v > 0 ? 1 : v < 0 ? -1 : v), x);
+  return record('SignBackward0', out, [x], (g) => [mul(g, 0)]);
+}
+
+export function relu(a: Tensor): Tensor {
+  const x = requireTensor('relu', a);
+  const out = unaryKernel((v) => (v > 0 || Number.isNaN(v) ? v : 0), x);
+  // PyTorch's threshold_backward: the gradient passes where the result is positive.
+  return record('ReluBackward0', out, [x], (g) => [g.where(out.detach().gt(0), 0)], [out]);
+}
+
+export function sigmoid(a: Tensor): Tensor {
+  const x = floatOperand('sigmoid', a);
+  const out = unaryKernel((v) => 1 / (1 + Math.exp(-v)), x);
+  return record(
+    'SigmoidBackward0',
+    out,
+    [x],
+    (g) => {
+      const s = out.detach();
+      return [mul(g, mul(s, sub(1, s)))];
+    },
+    [out],
+  );
+}
+
+export function tanh(a: Tensor): Tensor {
+  const x = floatOperand('tanh', a);
+  const out = unaryKernel(Math.tanh, x);
+  return record(
+    'TanhBackward0',
+    out,
+    [x],
+    (g) => {
+      const s = out.detach();
+      return [mul(g, sub(1, mul(s, s)))];
+    },
+    [out],
+  );
+}
+
+/** Limits values to [min, max]; the gradient passes where the input lies inside. */
+export function clamp(a: Tensor, lo: number | null, hi: number | null): Tensor {
+  const x = requireTensor('clamp', a);
+  if (lo === null && hi === null) throw new Error("clamp: at least one of 'min' or 'max' must not be null");
+  const low = lo ?? Number.NEGATIVE_INFINITY;
+  const high = hi ?? Number.POSITIVE_INFINITY;
+  const out = unaryKernel((v) => (Number.isNaN(v) ? v : Math.min(Math.max(v, low), high)), x);
+  return record('ClampBackward1', out, [x], (g) => [g.where(x.ge(low).logicalAnd(x.le(high)), 0)], [x]);
+}

@@ -1,0 +1,104 @@
+import { formatShape } from '../shape.js';
+
+/** Where a view's elements sit in its storage. */
+export interface Geometry {
+  shape: number[];
+  strides: number[];
+  offset: number;
+}
+
+/** One index per leading dimension: a number drops the axis; ranges follow Python's slice rules. */
+export type SliceSpec = number | string | readonly [number?, number?, number?] | readonly (number | null)[];
+
+interface Range {
+  start: number | null;
+  end: number | null;
+  step: number | null;
+}
+
+function parseRange(op: string, text: string): Range | number | 'ellipsis' {
+  const trimmed = text.trim();
+  if (trimmed === '...') return 'ellipsis';
+  const parts = trimmed.split(':');
+  const num = (p: string) => {
+    const t = p.trim();
+    if (t === '') return null;
+    const v = Number(t);
+    if (!Number.isInteger(v))
+      throw new Error(`${op}: cannot read '${text}' as an index or a 'start:end:step' range`);
+    return v;
+  };
+  if (parts.length === 1) {
+    const v = num(parts[0]);
+    if (v === null) throw new Error(`${op}: empty index in '${text}'`);
+    return v;
+  }
+  if (parts.length > 3) throw new Error(`${op}: cannot read '${text}' as a 'start:end:step' range`);
+  return { start: num(parts[0]), end: num(parts[1]), step: parts.length === 3 ? num(parts[2]) : null };
+}
+
+function toRange(op: string, spec: SliceSpec): Range | number | 'ellipsis' {
+  if (typeof spec === 'number') {
+    if (!Number.isInteger(spec)) throw new Error(`${op}: an index must be an integer, got ${spec}`);
+    return spec;
+  }
+  if (typeof spec === 'string') return parseRange(op, spec);
+  if (Array.isArray(spec)) {
+    const [start = null, end = null, step = null] = spec as (number | null | undefined)[];
+    return { start, end, step };
+  }
+  throw new Error(`${op}: cannot use ${JSON.stringify(spec)} as an index`);
+}
+
+/** The geometry of `x[specs]` for basic indexing, Python's clamping rules included. */
+export function sliceGeometry(op: string, g: Geometry, specs: readonly SliceSpec[]): Geometry {
+  const parsed = specs.map((s) => toRange(op, s));
+  const ellipses = parsed.filter((p) => p === 'ellipsis').length;
+  if (ellipses > 1) throw new Error(`${op}: an index can only have a single ellipsis ('...')`);
+  const used = parsed.length - ellipses;
+  if (used > g.shape.length) {
+    throw new Error(`${op}: too many indices for a tensor of dimension ${g.shape.length} (got ${used})`);
+  }
+  const expanded: (Range | number)[] = [];
+  for (const p of parsed) {
+    if (p === 'ellipsis') {
+      for (let i = 0; i < g.shape.length - used; i++) expanded.push({ start: null, end: null, step: null });
+    } else expanded.push(p);
+  }
+  const shape: number[] = [];
+  const strides: number[] = [];
+  let offset = g.offset;
+  g.shape.forEach((n, d) => {
+    const s = g.strides[d];
+    const spec = d < expanded.length ? expanded[d] : { start: null, end: null, step: null };
+    if (typeof spec === 'number') {
+      const i = spec < 0 ? spec + n : spec;
+      if (i < 0 || i >= n) {
+        throw new Error(
+          `${op}: index ${spec} is out of bounds for dimension ${d} with size ${n} (shape ${formatShape(g.shape)})`,
+        );
+      }
+      offset += i * s;
+      return;
+    }
+    const step = spec.step ?? 1;
+    if (step === 0) throw new Error(`${op}: slice step cannot be zero`);
+    let start: number;
+    let end: number;
+    let length: number;
+    const wrap = (v: number) => (v < 0 ? v + n : v);
+    if (step > 0) {
+      start = spec.start === null ? 0 : Math.min(Math.max(wrap(spec.start), 0), n);
+      end = spec.end === null ? n : Math.min(Math.max(wrap(spec.end), 0), n);
+      length = Math.max(0, Math.ceil((end - start) / step));
+    } else {
+      start = spec.start === null ? n - 1 : Math.min(Math.max(wrap(spec.start), -1), n - 1);
+      end = spec.end === null ? -1 : Math.min(Math.max(wrap(spec.end), -1), n - 1);
+      length = Math.max(0, Math.ceil((start - end) / -step));
+    }
+    if (length > 0) offset += start * s;
+    shape.push(length);
+    strides.push(s * step);
+  });
+  return { shape, strides, offset };
+}

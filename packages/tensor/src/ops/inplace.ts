@@ -1,0 +1,176 @@
+import { FunctionNode, gradientEdge, isGradEnabled } from '@fovea/autograd';
+import { allocate, castScalar, isFloating, promoteTypes } from '../dtype.js';
+import { scatterStrided } from '../kernels/strided.js';
+import { fillNormal, fillUniform, type Generator } from '../random.js';
+import { broadcastShapes, formatShape, sameShape } from '../shape.js';
+import { Tensor, type TensorLike } from '../tensor.js';
+import { cast } from './cast.js';
+import { add, clamp, div, mul, sub } from './elementwise.js';
+import type { Geometry } from './geometry.js';
+import { requireTensor, scalarTensor } from './operands.js';
+import { expand, stridedScatter } from './views.js';
+
+export interface RandomOptions {
+  generator?: Generator;
+}
+
+function checkAutograd(op: string, target: Tensor, result: Tensor): boolean {
+  if (!isGradEnabled() || !(target.requiresGrad || result.requiresGrad)) return false;
+  if (target.base === null && target.isLeaf && target.requiresGrad) {
+    throw new Error(`${op}: a leaf Variable that requires grad is being used in an in-place operation.`);
+  }
+  if (target.base?.isLeaf && target.base.requiresGrad) {
+    throw new Error(
+      `${op}: a view of a leaf Variable that requires grad is being used in an in-place operation.`,
+    );
+  }
+  return true;
+}
+
+/**
+ * Writes `result` (already of the target's shape) into `target`'s storage, through any view,
+ * and rewires autograd the way PyTorch does: a tensor takes the result's history; a view's
+ * base takes a CopySlices node that sends the written region's gradient to the result and the
+ * rest to the base's old history.
+ */
+function writeInPlace<T extends Tensor>(op: string, target: T, value: Tensor): T {
+  if (!sameShape(value.shape, target.shape)) {
+    throw new Error(
+      `${op}: output with shape ${formatShape(target.shape)} doesn't match the broadcast shape ${formatShape(value.shape)}`,
+    );
+  }
+  const result = value.dtype === target.dtype ? value : cast(value, target.dtype);
+  const tracked = checkAutograd(op, target, result);
+  const base = target.base;
+  const baseNode = tracked && base !== null ? gradientEdge(base) : null;
+  const values = result.dataSync();
+  scatterStrided(values, target.storage.array, target.shape, target.strides, target.offset);
+  target.storage.version++;
+  if (!tracked) return target;
+  const resultEdge = gradientEdge(result);
+  if (base === null || !base.isContiguous() || base.offset !== 0) {
+    target.setGradFn(resultEdge ?? new FunctionNode(`${op}Backward`, [], () => []));
+    return target;
+  }
+  const region: Geometry = { shape: [...target.shape], strides: [...target.strides], offset: target.offset };
+  const copySlices = new FunctionNode<Tensor>(
+    'CopySlices',
+    [baseNode, resultEdge],
+    (g) => {
+      const gBase = g.detach().clone();
+      const gRegion = gBase.viewAs(region.shape, region.strides, region.offset);
+      const gResult = gRegion.clone();
+      scatterStrided(
+        allocate(gBase.dtype, gResult.numel),
+        gBase.storage.array,
+        region.shape,
+        region.strides,
+        region.offset,
+      );
+      return [gBase, gResult];
+    },
+    { savesValues: false },
+  );
+  base.setGradFn(copySlices);
+  target.setGradFn(
+    new FunctionNode<Tensor>(
+      'AsStridedBackward0',
+      [copySlices],
+      (g) => [stridedScatter(g, base.shape, region)],
+      {
+        savesValues: false,
+      },
+    ),
+  );
+  return target;
+}
+
+function broadcastTo(op: string, target: Tensor, source: TensorLike): Tensor {
+  const src = source instanceof Tensor ? source : scalarTensor(source, target.dtype);
+  broadcastShapes(op, target.shape, src.shape);
+  return sameShape(src.shape, target.shape) ? src : expand(src, target.shape);
+}
+
+export function fill_<T extends Tensor>(target: T, value: number | boolean): T {
+  requireTensor('fill_', target);
+  if (typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new Error(`fill_: expected a number, got ${typeof value}`);
+  }
+  const v = castScalar(Number(value), target.dtype);
+  return writeInPlace('fill_', target, broadcastTo('fill_', target, scalarTensor(v, target.dtype)));
+}
+
+export function zero_<T extends Tensor>(target: T): T {
+  return fill_(target, 0);
+}
+
+export function copy_<T extends Tensor>(target: T, source: TensorLike): T {
+  requireTensor('copy_', target);
+  return writeInPlace('copy_', target, broadcastTo('copy_', target, source));
+}
+
+function arithmetic_<T extends Tensor>(
+  op: string,
+  fn: (a: Tensor, b: TensorLike) => Tensor,
+  target: T,
+  other: TensorLike,
+): T {
+  requireTensor(op, target);
+  const result = fn(target, other);
+  if (promoteTypes(result.dtype, target.dtype) !== target.dtype && !isFloating(target.dtype)) {
+    throw new Error(
+      `${op}: result type ${result.dtype} can't be cast to the desired output type ${target.dtype}`,
+    );
+  }
+  return writeInPlace(op, target, result);
+}
+
+export const add_ = <T extends Tensor>(t: T, o: TensorLike): T => arithmetic_('add_', add, t, o);
+export const sub_ = <T extends Tensor>(t: T, o: TensorLike): T => arithmetic_('sub_', sub, t, o);
+export const mul_ = <T extends Tensor>(t: T, o: TensorLike): T => arithmetic_('mul_', mul, t, o);
+export const div_ = <T extends Tensor>(t: T, o: TensorLike): T => arithmetic_('div_', div, t, o);
+
+export function clamp_<T extends Tensor>(target: T, lo: number | null, hi: number | null): T {
+  return writeInPlace('clamp_', target, clamp(target, lo, hi));
+}
+
+function random_<T extends Tensor>(
+  op: string,
+  target: T,
+  fill: (out: Float32Array | Float64Array) => void,
+): T {
+  requireTensor(op, target);
+  if (!isFloating(target.dtype))
+    throw new Error(`${op}: expected a floating point tensor, got ${target.dtype}`);
+  const out = allocate(target.dtype, target.numel) as Float32Array | Float64Array;
+  fill(out);
+  return writeInPlace(op, target, Tensor.fromArray(out, target.shape, target.dtype));
+}
+
+export function uniform_<T extends Tensor>(
+  target: T,
+  low: number,
+  high: number,
+  options: RandomOptions = {},
+): T {
+  if (!(low <= high)) throw new Error(`uniform_: expects low <= high, but found low=${low} > high=${high}`);
+  return random_('uniform_', target, (out) => fillUniform(out, low, high, options.generator));
+}
+
+export function normal_<T extends Tensor>(
+  target: T,
+  mean: number,
+  std: number,
+  options: RandomOptions = {},
+): T {
+  if (!(std >= 0)) throw new Error(`normal_: expects std >= 0.0, but found std ${std}`);
+  return random_('normal_', target, (out) => fillNormal(out, mean, std, options.generator));
+}
+
+/** `x[i, j] = value`: basic indexing with integers, then a broadcast copy. */
+export function setItem<T extends Tensor>(target: T, index: readonly number[], value: TensorLike): T {
+  requireTensor('set', target);
+  if (!Array.isArray(index)) throw new Error(`set: expected an array of indices, got ${String(index)}`);
+  copy_(target.slice(...index), value);
+  return target;
+}

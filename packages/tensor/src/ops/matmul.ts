@@ -1,0 +1,85 @@
+import { record } from '../autograd.js';
+import { allocate, isFloating, promoteTypes } from '../dtype.js';
+import { gemm } from '../kernels/gemm.js';
+import { broadcastShapes, formatShape, numel } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { requireTensor } from './operands.js';
+import { sumTo } from './sum-to.js';
+
+/**
+ * Matrix product with PyTorch's rules: 1-D operands are promoted to a row (left) or a column
+ * (right) and the added axis removed afterwards; leading batch axes broadcast.
+ */
+export function matmul(left: Tensor, right: Tensor): Tensor {
+  const a0 = requireTensor('matmul', left);
+  const b0 = requireTensor('matmul', right, 'other');
+  if (a0.ndim === 0 || b0.ndim === 0) {
+    throw new Error(
+      `matmul: both arguments need at least 1 dimension, got ${formatShape(a0.shape)} and ${formatShape(b0.shape)}`,
+    );
+  }
+  const dtype = promoteTypes(a0.dtype, b0.dtype);
+  if (dtype === 'bool') throw new Error('matmul: not supported for bool tensors');
+  const a = a0.ndim === 1 ? a0.unsqueeze(0) : a0;
+  const b = b0.ndim === 1 ? b0.unsqueeze(1) : b0;
+  const [n, k] = a.shape.slice(-2);
+  const [k2, m] = b.shape.slice(-2);
+  if (k !== k2) {
+    throw new Error(
+      `matmul: shapes ${formatShape(a0.shape)} and ${formatShape(b0.shape)} cannot be multiplied (${n}x${k} and ${k2}x${m})`,
+    );
+  }
+  const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const ae = a
+    .expand([...batch, n, k])
+    .to(dtype)
+    .contiguous();
+  const be = b
+    .expand([...batch, k, m])
+    .to(dtype)
+    .contiguous();
+  const count = numel(batch);
+  const out = allocate(dtype, count * n * m);
+  const A = ae.storage.array;
+  const B = be.storage.array;
+  for (let i = 0; i < count; i++) {
+    gemm(
+      false,
+      false,
+      n,
+      m,
+      k,
+      1,
+      A,
+      ae.offset + i * n * k,
+      k,
+      B,
+      be.offset + i * k * m,
+      m,
+      0,
+      out,
+      i * n * m,
+      m,
+    );
+  }
+  if (dtype === 'int32') for (let i = 0; i < out.length; i++) out[i] |= 0;
+  let shape = [...batch, n, m];
+  if (a0.ndim === 1) shape = shape.filter((_, i) => i !== shape.length - 2);
+  if (b0.ndim === 1) shape = shape.slice(0, -1);
+  const result = Tensor.fromArray(out, shape, dtype);
+  if (!isFloating(dtype)) return result;
+  return record(
+    'MmBackward0',
+    result,
+    [a0, b0],
+    (g) => {
+      // With G the gradient as [..., n, m]: dA = G B^T, dB = A^T G, each summed over broadcast batch axes.
+      const g2 = g.reshape([...batch, n, m]);
+      return [
+        a0.requiresGrad ? sumTo(matmul(g2, be.transpose(-1, -2)), a.shape).reshape(a0.shape) : null,
+        b0.requiresGrad ? sumTo(matmul(ae.transpose(-1, -2), g2), b.shape).reshape(b0.shape) : null,
+      ];
+    },
+    [a0, b0],
+  );
+}

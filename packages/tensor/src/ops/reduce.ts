@@ -1,0 +1,185 @@
+import { record } from '../autograd.js';
+import { allocate, type DType, isFloating } from '../dtype.js';
+import { extremumBlocks, sumBlocks } from '../kernels/reduce.js';
+import { mapStrided } from '../kernels/strided.js';
+import { formatShape, normalizeDim, numel } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { where } from './compare.js';
+import { div, mul, sub } from './elementwise.js';
+import { requireTensor } from './operands.js';
+
+export type ReduceDims = number | readonly number[] | null;
+
+interface Plan {
+  /** Sorted, non-negative reduced dimensions. */
+  dims: number[];
+  outer: number;
+  inner: number;
+  /** Output shape with reduced dimensions kept as 1. */
+  keptShape: number[];
+  outShape: number[];
+  /** Values with the reduced dimensions moved last, contiguous. */
+  values: ArrayLike<number>;
+}
+
+function plan(op: string, x: Tensor, dim: ReduceDims | undefined, keepdim: boolean): Plan {
+  const all = dim === undefined || dim === null;
+  const list = all ? x.shape.map((_, i) => i) : typeof dim === 'number' ? [dim] : [...dim];
+  const dims = [...new Set(list.map((d) => normalizeDim(op, d, x.ndim)))].sort((a, b) => a - b);
+  if (dims.length !== list.length)
+    throw new Error(`${op}: dimension appears more than once in [${list.join(', ')}]`);
+  const kept = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
+  const order = [...kept, ...dims];
+  const shape = order.map((i) => x.shape[i]);
+  const strides = order.map((i) => x.strides[i]);
+  const values = allocate(x.dtype, x.numel);
+  mapStrided((v) => v, x.storage.array, shape, strides, x.offset, values);
+  const keptShape = x.shape.map((d, i) => (dims.includes(i) ? 1 : d));
+  return {
+    dims,
+    inner: numel(dims.map((i) => x.shape[i])),
+    outer: numel(kept.map((i) => x.shape[i])),
+    keptShape,
+    outShape: keepdim ? keptShape : kept.map((i) => x.shape[i]),
+    values,
+  };
+}
+
+function sumType(dtype: DType): DType {
+  return isFloating(dtype) ? dtype : 'int32';
+}
+
+/** Spreads a reduced gradient back over the input: the adjoint of summation. */
+function expandBack(g: Tensor, p: Plan, shape: readonly number[]): Tensor {
+  return g.reshape(p.keptShape).expand(shape).contiguous();
+}
+
+export function sum(input: Tensor, dim?: ReduceDims, keepdim = false): Tensor {
+  const x = requireTensor('sum', input);
+  const p = plan('sum', x, dim, keepdim);
+  const dtype = sumType(x.dtype);
+  const out = allocate(dtype, p.outer);
+  sumBlocks(p.values as Float64Array, p.outer, p.inner, out);
+  const result = Tensor.fromArray(out, p.outShape, dtype);
+  return record(`SumBackward${dim === undefined || dim === null ? 0 : 1}`, result, [x], (g) => [
+    expandBack(g, p, x.shape),
+  ]);
+}
+
+export function mean(input: Tensor, dim?: ReduceDims, keepdim = false): Tensor {
+  const x = requireTensor('mean', input);
+  if (!isFloating(x.dtype)) {
+    throw new Error(`mean: input dtype must be a floating point dtype, got ${x.dtype}`);
+  }
+  const p = plan('mean', x, dim, keepdim);
+  const out = allocate(x.dtype, p.outer);
+  sumBlocks(p.values as Float64Array, p.outer, p.inner, out);
+  for (let i = 0; i < out.length; i++) out[i] /= p.inner;
+  const result = Tensor.fromArray(out, p.outShape, x.dtype);
+  return record(`MeanBackward${dim === undefined || dim === null ? 0 : 1}`, result, [x], (g) => [
+    div(expandBack(g, p, x.shape), p.inner),
+  ]);
+}
+
+export function variance(
+  input: Tensor,
+  dim: ReduceDims | undefined,
+  options: { correction?: number; keepdim?: boolean } = {},
+): Tensor {
+  const x = requireTensor('var', input);
+  const { correction = 1, keepdim = false } = options;
+  const centered = sub(x, mean(x, dim, true));
+  const count = x.numel / Math.max(mean(x, dim, true).numel, 1);
+  return div(sum(mul(centered, centered), dim, keepdim), Math.max(count - correction, 0));
+}
+
+function extremumAll(op: 'max' | 'min', x: Tensor): Tensor {
+  if (x.numel === 0) throw new Error(`${op}: expected a non-empty tensor, got shape ${formatShape(x.shape)}`);
+  const p = plan(op, x, null, false);
+  const out = allocate(x.dtype, 1);
+  extremumBlocks(p.values as Float64Array, 1, p.inner, op === 'max' ? 1 : -1, out, null);
+  const result = Tensor.fromArray(out, [], x.dtype);
+  return record(
+    op === 'max' ? 'MaxBackward1' : 'MinBackward1',
+    result,
+    [x],
+    (g) => {
+      // Ties share the gradient evenly (PyTorch's evenly_distribute_backward).
+      const hits = x.eq(result.detach());
+      return [div(where(hits, g, 0), hits.sum())];
+    },
+    [x, result],
+  );
+}
+
+function extremumDim(
+  op: 'max' | 'min',
+  x: Tensor,
+  dim: number,
+  keepdim: boolean,
+): { values: Tensor; indices: Tensor } {
+  const p = plan(op, x, dim, keepdim);
+  if (p.inner === 0)
+    throw new Error(`${op}: cannot reduce over an empty dimension of ${formatShape(x.shape)}`);
+  const out = allocate(x.dtype, p.outer);
+  const idx = new Int32Array(p.outer);
+  extremumBlocks(p.values as Float64Array, p.outer, p.inner, op === 'max' ? 1 : -1, out, idx);
+  const values = Tensor.fromArray(out, p.outShape, x.dtype);
+  const indices = Tensor.fromArray(idx, p.outShape, 'int32');
+  const d = p.dims[0];
+  record(
+    op === 'max' ? 'MaxBackward0' : 'MinBackward0',
+    values,
+    [x],
+    (g) => {
+      const positionShape = x.shape.map((n, i) => (i === d ? n : 1));
+      const positions = Tensor.fromArray(
+        Int32Array.from({ length: x.shape[d] }, (_, i) => i),
+        positionShape,
+        'int32',
+      );
+      const mask = positions.eq(indices.reshape(p.keptShape));
+      return [where(mask, g.reshape(p.keptShape), 0)];
+    },
+    [x],
+  );
+  return { values, indices };
+}
+
+export function max(x: Tensor): Tensor;
+export function max(x: Tensor, dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+export function max(x: Tensor, dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+  requireTensor('max', x);
+  return dim === undefined ? extremumAll('max', x) : extremumDim('max', x, dim, keepdim);
+}
+
+export function min(x: Tensor): Tensor;
+export function min(x: Tensor, dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+export function min(x: Tensor, dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+  requireTensor('min', x);
+  return dim === undefined ? extremumAll('min', x) : extremumDim('min', x, dim, keepdim);
+}
+
+function argExtremum(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
+  requireTensor(op, x);
+  if (x.numel === 0) throw new Error(`${op}: expected a non-empty tensor, got shape ${formatShape(x.shape)}`);
+  const sign = op === 'argmax' ? 1 : -1;
+  if (dim === undefined) {
+    const p = plan(op, x, null, false);
+    const idx = new Int32Array(1);
+    extremumBlocks(p.values as Float64Array, 1, p.inner, sign, null, idx);
+    return Tensor.fromArray(idx, keepdim ? x.shape.map(() => 1) : [], 'int32');
+  }
+  const p = plan(op, x, dim, keepdim);
+  const idx = new Int32Array(p.outer);
+  extremumBlocks(p.values as Float64Array, p.outer, p.inner, sign, null, idx);
+  return Tensor.fromArray(idx, p.outShape, 'int32');
+}
+
+export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
+  return argExtremum('argmax', x, dim, keepdim);
+}
+
+export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
+  return argExtremum('argmin', x, dim, keepdim);
+}

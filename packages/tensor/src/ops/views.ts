@@ -1,0 +1,265 @@
+import { record } from '../autograd.js';
+import { allocate } from '../dtype.js';
+import { mapStrided, scatterStrided } from '../kernels/strided.js';
+import { contiguousStrides, formatShape, normalizeDim, numel } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { type Geometry, type SliceSpec, sliceGeometry } from './geometry.js';
+import { requireTensor } from './operands.js';
+import { sumTo } from './sum-to.js';
+
+export type { SliceSpec } from './geometry.js';
+
+/** Resolves one `-1` in a requested shape against the element count. */
+function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
+  if (!Array.isArray(shape)) throw new Error(`${op}: expected a shape array, got ${String(shape)}`);
+  const unknown = shape.filter((d) => d === -1).length;
+  if (unknown > 1) throw new Error(`${op}: only one dimension can be inferred (-1) in ${formatShape(shape)}`);
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < -1)
+      throw new Error(`${op}: invalid shape dimension ${d} in ${formatShape(shape)}`);
+  }
+  const known = numel(shape.filter((d) => d !== -1));
+  const out = [...shape];
+  if (unknown === 1) {
+    if (known === 0 || x.numel % known !== 0) {
+      throw new Error(
+        `${op}: shape ${formatShape(shape)} is invalid for input of size ${x.numel} (shape ${formatShape(x.shape)})`,
+      );
+    }
+    out[out.indexOf(-1)] = x.numel / known;
+  } else if (known !== x.numel) {
+    throw new Error(
+      `${op}: shape ${formatShape(shape)} is invalid for input of size ${x.numel} (shape ${formatShape(x.shape)})`,
+    );
+  }
+  return out;
+}
+
+/** A differentiable view of `x` with another geometry over the same storage. */
+function asView(name: string, x: Tensor, g: Geometry, backward: (grad: Tensor) => Tensor): Tensor {
+  const out = x.viewAs(g.shape, g.strides, g.offset);
+  return record(name, out, [x], (grad) => [backward(grad)]);
+}
+
+export function view(input: Tensor, shape: readonly number[]): Tensor {
+  const x = requireTensor('view', input);
+  const target = inferShape('view', x, shape);
+  if (!x.isContiguous()) {
+    throw new Error(
+      `view: size is not compatible with the input's size and stride (shape ${formatShape(x.shape)}, strides ${formatShape(x.strides)}); use reshape() instead`,
+    );
+  }
+  return asView(
+    'ViewBackward0',
+    x,
+    { shape: target, strides: contiguousStrides(target), offset: x.offset },
+    (g) => g.reshape(x.shape),
+  );
+}
+
+export function reshape(input: Tensor, shape: readonly number[]): Tensor {
+  const x = requireTensor('reshape', input);
+  const target = inferShape('reshape', x, shape);
+  const source = x.isContiguous() ? x : clone(x);
+  return asView(
+    'ViewBackward0',
+    source,
+    { shape: target, strides: contiguousStrides(target), offset: source.offset },
+    (g) => g.reshape(x.shape),
+  );
+}
+
+export function flatten(input: Tensor, startDim = 0, endDim = -1): Tensor {
+  const x = requireTensor('flatten', input);
+  if (x.ndim === 0) return reshape(x, [1]);
+  const s = normalizeDim('flatten', startDim, x.ndim);
+  const e = normalizeDim('flatten', endDim, x.ndim);
+  if (s > e) throw new Error(`flatten: startDim ${startDim} cannot come after endDim ${endDim}`);
+  return reshape(x, [...x.shape.slice(0, s), numel(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]);
+}
+
+export function permute(input: Tensor, dims: readonly number[]): Tensor {
+  const x = requireTensor('permute', input);
+  if (dims.length !== x.ndim) {
+    throw new Error(
+      `permute: number of dims ${dims.length} does not match the tensor's ${x.ndim} (shape ${formatShape(x.shape)})`,
+    );
+  }
+  const order = dims.map((d) => normalizeDim('permute', d, x.ndim));
+  if (new Set(order).size !== order.length) throw new Error(`permute: repeated dim in [${dims.join(', ')}]`);
+  const inverse = new Array<number>(order.length);
+  order.forEach((d, i) => {
+    inverse[d] = i;
+  });
+  return asView(
+    'PermuteBackward0',
+    x,
+    { shape: order.map((d) => x.shape[d]), strides: order.map((d) => x.strides[d]), offset: x.offset },
+    (g) => g.permute(inverse),
+  );
+}
+
+export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
+  const x = requireTensor('transpose', input);
+  if (x.ndim === 0) return x;
+  const a = normalizeDim('transpose', dim0, x.ndim);
+  const b = normalizeDim('transpose', dim1, x.ndim);
+  const order = x.shape.map((_, i) => (i === a ? b : i === b ? a : i));
+  return asView(
+    'TransposeBackward0',
+    x,
+    { shape: order.map((d) => x.shape[d]), strides: order.map((d) => x.strides[d]), offset: x.offset },
+    (g) => g.transpose(a, b),
+  );
+}
+
+export function t(input: Tensor): Tensor {
+  const x = requireTensor('t', input);
+  if (x.ndim > 2)
+    throw new Error(
+      `t: expects a tensor with <= 2 dimensions, but the input is ${x.ndim}-D (shape ${formatShape(x.shape)})`,
+    );
+  return x.ndim < 2 ? x : transpose(x, 0, 1);
+}
+
+export function squeeze(input: Tensor, dim?: number): Tensor {
+  const x = requireTensor('squeeze', input);
+  const d = dim === undefined ? null : normalizeDim('squeeze', dim, x.ndim);
+  const keep = x.shape.map((n, i) => !(n === 1 && (d === null || d === i)));
+  return asView(
+    'SqueezeBackward0',
+    x,
+    {
+      shape: x.shape.filter((_, i) => keep[i]),
+      strides: x.strides.filter((_, i) => keep[i]),
+      offset: x.offset,
+    },
+    (g) => g.reshape(x.shape),
+  );
+}
+
+export function unsqueeze(input: Tensor, dim: number): Tensor {
+  const x = requireTensor('unsqueeze', input);
+  const d = normalizeDim('unsqueeze', dim, x.ndim + 1);
+  const shape = [...x.shape];
+  const strides = [...x.strides];
+  shape.splice(d, 0, 1);
+  strides.splice(d, 0, d < x.ndim ? x.strides[d] * x.shape[d] : 1);
+  return asView('UnsqueezeBackward0', x, { shape, strides, offset: x.offset }, (g) => g.reshape(x.shape));
+}
+
+export function expand(input: Tensor, shape: readonly number[]): Tensor {
+  const x = requireTensor('expand', input);
+  if (shape.length < x.ndim) {
+    throw new Error(
+      `expand: the requested shape ${formatShape(shape)} has fewer dimensions than the input ${formatShape(x.shape)}`,
+    );
+  }
+  const lead = shape.length - x.ndim;
+  const outShape: number[] = [];
+  const strides: number[] = [];
+  shape.forEach((n, i) => {
+    const j = i - lead;
+    const size = j >= 0 ? x.shape[j] : 1;
+    const target = n === -1 ? size : n;
+    if (j < 0 && n === -1)
+      throw new Error(`expand: -1 is not allowed in a new leading dimension (${formatShape(shape)})`);
+    if (size !== target && size !== 1) {
+      throw new Error(
+        `expand: the expanded size ${target} must match the existing size ${size} at dimension ${i} (input ${formatShape(x.shape)}, requested ${formatShape(shape)})`,
+      );
+    }
+    outShape.push(target);
+    strides.push(j < 0 || (size === 1 && target !== 1) ? 0 : x.strides[j]);
+  });
+  return asView('ExpandBackward0', x, { shape: outShape, strides, offset: x.offset }, (g) =>
+    sumTo(g, x.shape),
+  );
+}
+
+export function flip(input: Tensor, dims: readonly number[]): Tensor {
+  const x = requireTensor('flip', input);
+  const set = new Set(dims.map((d) => normalizeDim('flip', d, x.ndim)));
+  if (set.size !== dims.length) throw new Error(`flip: dims has duplicates: [${dims.join(', ')}]`);
+  let offset = x.offset;
+  const strides = x.strides.map((s, i) => {
+    if (!set.has(i) || x.shape[i] === 0) return s;
+    offset += (x.shape[i] - 1) * s;
+    return -s;
+  });
+  return asView('FlipBackward0', x, { shape: [...x.shape], strides, offset }, (g) => g.flip(dims));
+}
+
+export function slice(input: Tensor, ...specs: SliceSpec[]): Tensor {
+  const x = requireTensor('slice', input);
+  const geometry = sliceGeometry(
+    'slice',
+    { shape: [...x.shape], strides: [...x.strides], offset: x.offset },
+    specs,
+  );
+  const relative = sliceGeometry(
+    'slice',
+    { shape: [...x.shape], strides: contiguousStrides(x.shape), offset: 0 },
+    specs,
+  );
+  return asView('SliceBackward0', x, geometry, (g) => stridedScatter(g, x.shape, relative));
+}
+
+/** The `length` entries of dimension `dim` from `start` on, as a view. */
+export function narrow(input: Tensor, dim: number, start: number, length: number): Tensor {
+  const x = requireTensor('narrow', input);
+  const d = normalizeDim('narrow', dim, x.ndim);
+  const n = x.shape[d];
+  const s = start < 0 ? start + n : start;
+  if (s < 0 || length < 0 || s + length > n) {
+    throw new Error(
+      `narrow: start ${start} + length ${length} exceeds dimension ${d} of size ${n} (shape ${formatShape(x.shape)})`,
+    );
+  }
+  const specs: SliceSpec[] = x.shape.map((_, i) => (i === d ? [s, s + length] : ':'));
+  return slice(x, ...specs);
+}
+
+export function select(input: Tensor, dim: number, index: number): Tensor {
+  const x = requireTensor('select', input);
+  const d = normalizeDim('select', dim, x.ndim);
+  const specs: SliceSpec[] = x.shape.map((_, i) => (i === d ? index : ':'));
+  return slice(x, ...specs);
+}
+
+/** A contiguous copy of `x`'s values as laid out by `g` (relative to a contiguous `x`). */
+export function stridedGather(input: Tensor, g: Geometry): Tensor {
+  const x = contiguous(input);
+  const out = allocate(x.dtype, numel(g.shape));
+  mapStrided((v) => v, x.storage.array, g.shape, g.strides, x.offset + g.offset, out);
+  const result = Tensor.fromArray(out, g.shape, x.dtype);
+  return record('AsStridedBackward0', result, [x], (grad) => [stridedScatter(grad, x.shape, g)]);
+}
+
+/** Zeros of `shape` with `values` added at the positions `g` describes: the adjoint of a gather. */
+export function stridedScatter(values: Tensor, shape: readonly number[], g: Geometry): Tensor {
+  const v = contiguous(values);
+  const out = allocate(v.dtype, numel(shape));
+  scatterStrided(
+    v.storage.array.subarray(v.offset, v.offset + v.numel),
+    out,
+    g.shape,
+    g.strides,
+    g.offset,
+    true,
+  );
+  const result = Tensor.fromArray(out, shape, v.dtype);
+  return record('AsStridedScatterBackward0', result, [v], (grad) => [stridedGather(grad, g)]);
+}
+
+export function clone(input: Tensor): Tensor {
+  const x = requireTensor('clone', input);
+  const out = Tensor.fromArray(x.dataSync(), x.shape, x.dtype);
+  return record('CloneBackward0', out, [x], (g) => [g]);
+}
+
+/** `x` itself when already laid out row-major, else a row-major copy. */
+export function contiguous(input: Tensor): Tensor {
+  const x = requireTensor('contiguous', input);
+  return x.isContiguous() ? x : clone(x);
+}

@@ -1,0 +1,143 @@
+/**
+ * Seeded random numbers. The engine is MT19937 seeded as `torch.manual_seed` seeds it, and
+ * uniform floats take PyTorch's bits (24 for float32, 53 for float64), so `manualSeed(0)` then
+ * `rand([2])` gives PyTorch's `tensor([0.4963, 0.7682])`.
+ */
+export class Generator {
+  private readonly mt = new Uint32Array(624);
+  private index = 624;
+  private cachedNormal: number | null = null;
+  private seedValue = 0;
+
+  constructor(seed = 5489) {
+    this.manualSeed(seed);
+  }
+
+  /** Re-seeds in place and returns the generator, like `torch.Generator.manual_seed`. */
+  manualSeed(seed: number | bigint): this {
+    const s = Number(BigInt.asUintN(32, BigInt(seed)));
+    this.seedValue = s;
+    const mt = this.mt;
+    mt[0] = s;
+    for (let i = 1; i < 624; i++) {
+      const prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
+      // 1812433253 * prev + i, in 32-bit arithmetic
+      mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
+    }
+    this.index = 624;
+    this.cachedNormal = null;
+    return this;
+  }
+
+  initialSeed(): number {
+    return this.seedValue;
+  }
+
+  private twist(): void {
+    const mt = this.mt;
+    for (let i = 0; i < 624; i++) {
+      const y = (mt[i] & 0x80000000) | (mt[(i + 1) % 624] & 0x7fffffff);
+      let v = mt[(i + 397) % 624] ^ (y >>> 1);
+      if (y & 1) v ^= 0x9908b0df;
+      mt[i] = v >>> 0;
+    }
+    this.index = 0;
+  }
+
+  /** The next 32 random bits. */
+  nextUint32(): number {
+    if (this.index >= 624) this.twist();
+    let y = this.mt[this.index++];
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
+  }
+
+  /** Uniform in [0, 1) with float32 resolution (24 random bits). */
+  uniform24(): number {
+    return (this.nextUint32() & 0xffffff) / 16777216;
+  }
+
+  /** Uniform in [0, 1) with float64 resolution (53 bits of a 64-bit draw, high word first). */
+  uniform53(): number {
+    const hi = this.nextUint32();
+    const lo = this.nextUint32();
+    // (hi << 32 | lo) & (2^53 - 1), scaled by 2^-53
+    return ((hi & 0x1fffff) * 4294967296 + lo) / 9007199254740992;
+  }
+
+  /** A standard normal sample by Box-Muller on float64 uniforms, caching the second value. */
+  normal(): number {
+    if (this.cachedNormal !== null) {
+      const v = this.cachedNormal;
+      this.cachedNormal = null;
+      return v;
+    }
+    const u1 = this.uniform53();
+    const u2 = this.uniform53();
+    const r = Math.sqrt(-2 * Math.log1p(-u2));
+    const theta = 2 * Math.PI * u1;
+    this.cachedNormal = r * Math.sin(theta);
+    return r * Math.cos(theta);
+  }
+}
+
+export const defaultGenerator = new Generator(5489);
+
+/** Seeds the default generator, like `torch.manual_seed`. */
+export function manualSeed(seed: number | bigint): Generator {
+  return defaultGenerator.manualSeed(seed);
+}
+
+/** Fills `out` with uniform values in [low, high) computed at the target precision. */
+export function fillUniform(
+  out: Float32Array | Float64Array,
+  low: number,
+  high: number,
+  generator: Generator = defaultGenerator,
+): void {
+  if (out instanceof Float32Array) {
+    const range = Math.fround(high - low);
+    for (let i = 0; i < out.length; i++) out[i] = Math.fround(generator.uniform24() * range) + low;
+  } else {
+    for (let i = 0; i < out.length; i++) out[i] = generator.uniform53() * (high - low) + low;
+  }
+}
+
+/**
+ * Fills `out` with normal values. From 16 elements on, PyTorch fills uniforms first and turns
+ * them into normals sixteen at a time (Box-Muller over pairs j, j + 8); shorter fills draw one
+ * sample at a time.
+ */
+export function fillNormal(
+  out: Float32Array | Float64Array,
+  mean: number,
+  std: number,
+  generator: Generator = defaultGenerator,
+): void {
+  const n = out.length;
+  if (n < 16) {
+    for (let i = 0; i < n; i++) out[i] = generator.normal() * std + mean;
+    return;
+  }
+  const draw = () => (out instanceof Float32Array ? generator.uniform24() : generator.uniform53());
+  for (let i = 0; i < n; i++) out[i] = draw();
+  const block = (start: number) => {
+    for (let j = 0; j < 8; j++) {
+      const u1 = 1 - out[start + j];
+      const u2 = out[start + j + 8];
+      const radius = Math.sqrt(-2 * Math.log(u1));
+      const theta = 2 * Math.PI * u2;
+      out[start + j] = radius * Math.cos(theta) * std + mean;
+      out[start + j + 8] = radius * Math.sin(theta) * std + mean;
+    }
+  };
+  for (let i = 0; i + 16 <= n; i += 16) block(i);
+  if (n % 16 !== 0) {
+    const start = n - 16;
+    for (let i = start; i < n; i++) out[i] = draw();
+    block(start);
+  }
+}

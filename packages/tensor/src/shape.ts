@@ -1,0 +1,60 @@
+export type Shape = readonly number[];
+
+export function formatShape(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+export function numel(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function contiguousStrides(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** NumPy broadcasting: align from the right; a dimension of 1 stretches. */
+export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
+  const ndim = Math.max(...shapes.map((s) => s.length));
+  const out = new Array<number>(ndim).fill(1);
+  for (const shape of shapes) {
+    for (let i = 0; i < shape.length; i++) {
+      const j = ndim - shape.length + i;
+      const d = shape[i];
+      if (out[j] === 1) out[j] = d;
+      else if (d !== 1 && d !== out[j]) {
+        throw new Error(`${op}: cannot broadcast ${shapes.map(formatShape).join(' with ')}`);
+      }
+    }
+  }
+  return out;
+}
+
+/** Resolves a possibly negative dimension index against `ndim`. */
+export function normalizeDim(op: string, dim: number, ndim: number): number {
+  const n = Math.max(ndim, 1);
+  if (!Number.isInteger(dim) || dim < -n || dim >= n) {
+    throw new Error(`${op}: dimension ${dim} is out of range for a tensor with ${ndim} dimensions`);
+  }
+  return dim < 0 ? dim + n : dim;
+}
+
+export function checkShape(op: string, shape: readonly unknown[]): number[] {
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw new Error(`${op}: a shape holds non-negative integers, got [${shape.map(String).join(', ')}]`);
+    }
+  }
+  return shape as number[];
+}
