@@ -11,5 +11,7 @@ export default defineConfig({
     include: ['{packages,apps}/*/test/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-output/vitest.json' },
   },
 });
