@@ -39,6 +39,7 @@ export class GradcheckError extends Error {
 }
 
 type Checked<G> = Variable<G> & Numeric<G>;
+type Grad = Gradient<Grad>;
 
 function accessOf<G>(v: unknown, what: string): NumericAccess<G> {
   const access = (v as Partial<Numeric<G>>)[numericAccess];
@@ -58,7 +59,8 @@ function format(values: Float64Array[]): string {
  * Compares the gradients computed by backward with float64 central differences, entry by entry
  * of the Jacobian, like `torch.autograd.gradcheck`: |analytical - numerical| <= atol + rtol * |numerical|.
  */
-export function gradcheck<G extends Gradient<G>, V extends Checked<G> = Checked<G>>(
+// biome-ignore lint/suspicious/noExplicitAny: any value type with element access can be checked
+export function gradcheck<V extends Checked<any>>(
   fn: (...inputs: V[]) => unknown,
   inputs: ReadonlyArray<V>,
   options: GradcheckOptions = {},
@@ -73,11 +75,11 @@ export function gradcheck<G extends Gradient<G>, V extends Checked<G> = Checked<
       );
     }
   });
-  const outputs = outputsOf<G>(fn(...inputs));
+  const outputs = outputsOf<Grad>(fn(...inputs));
   for (const [k, out] of outputs.entries()) {
-    const outAccess = accessOf<G>(out, `output ${k}`);
+    const outAccess = accessOf<Grad>(out, `output ${k}`);
     for (const [i, x] of diffInputs.entries()) {
-      const xAccess = accessOf<G>(x, `input ${i}`);
+      const xAccess = accessOf<Grad>(x, `input ${i}`);
       // Jacobian rows: one per input element, one column per output element.
       const numerical = Array.from({ length: xAccess.numel }, () => new Float64Array(outAccess.numel));
       const analytical = Array.from({ length: xAccess.numel }, () => new Float64Array(outAccess.numel));
@@ -85,12 +87,13 @@ export function gradcheck<G extends Gradient<G>, V extends Checked<G> = Checked<
         for (let e = 0; e < xAccess.numel; e++) {
           const original = xAccess.get(e);
           xAccess.set(e, original + eps);
-          const plus = accessOf<G>(outputsOf<G>(fn(...inputs))[k], 'output');
+          const plus = accessOf<Grad>(outputsOf<Grad>(fn(...inputs))[k], 'output');
           const plusValues = Array.from({ length: plus.numel }, (_, j) => plus.get(j));
           xAccess.set(e, original - eps);
-          const minus = accessOf<G>(outputsOf<G>(fn(...inputs))[k], 'output');
-          xAccess.set(e, original);
+          const minus = accessOf<Grad>(outputsOf<Grad>(fn(...inputs))[k], 'output');
+          // Read before restoring the input: an output may be a view sharing the input's memory.
           for (let j = 0; j < plus.numel; j++) numerical[e][j] = (plusValues[j] - minus.get(j)) / (2 * eps);
+          xAccess.set(e, original);
         }
       });
       if (out.requiresGrad) {
@@ -101,7 +104,7 @@ export function gradcheck<G extends Gradient<G>, V extends Checked<G> = Checked<
             allowUnused: true,
           });
           if (g === null) continue;
-          const gAccess = accessOf<G>(g, 'gradient');
+          const gAccess = accessOf<Grad>(g, 'gradient');
           for (let e = 0; e < xAccess.numel; e++) analytical[e][j] = gAccess.get(e);
         }
       }

@@ -12,6 +12,14 @@ export function needsGrad(...inputs: ReadonlyArray<Tensor | null | undefined | n
 }
 
 /**
+ * The tensors a backward closure reads, leaving out those only the gradient of an input that
+ * needs none would read: an in-place write to them later is then no error, as in PyTorch.
+ */
+export function saving(...tensors: (Tensor | false)[]): Tensor[] {
+  return tensors.filter((t): t is Tensor => t !== false);
+}
+
+/**
  * Gives `out` its place in the backward graph: a node named like PyTorch's (`MulBackward0`)
  * whose closure maps the gradient of `out` to gradients of `inputs`. Tensors the closure reads
  * are listed in `saved`, so an in-place write to them after the forward is caught, as in PyTorch.

@@ -1,5 +1,5 @@
 import { allocate, castScalar, type DType, isDType, isFloating } from './dtype.js';
-import { fillNormal, fillUniform, type Generator } from './random.js';
+import { defaultGenerator, fillNormal, fillUniform, type Generator } from './random.js';
 import { checkShape, formatShape, numel } from './shape.js';
 import { type NestedArray, Tensor } from './tensor.js';
 
@@ -174,20 +174,31 @@ export function randn(shape: number | readonly number[], options: RandomCreation
   return randomTensor('randn', shape, options, (out) => fillNormal(out, 0, 1, options.generator));
 }
 
-/** Random integers in [low, high). */
+/**
+ * Random integers in [low, high), drawn as PyTorch draws them (`random() % range + low`, from
+ * 64 random bits when the range needs more than 32), so seeded draws match `torch.randint`.
+ */
 export function randint(
   low: number,
   high: number,
   shape: number | readonly number[],
   options: RandomCreationOptions = {},
 ): Tensor {
-  if (!(high > low)) throw new Error(`randint: expects low < high, got low=${low}, high=${high}`);
+  if (!Number.isInteger(low) || !Number.isInteger(high) || !(high > low)) {
+    throw new Error(`randint: expects integers low < high, got low=${low}, high=${high}`);
+  }
   const s = shapeOf('randint', shape);
   const dtype = dtypeOption('randint', options.dtype, 'int32');
   const out = allocate(dtype, numel(s));
-  const uniform = new Float64Array(out.length);
-  fillUniform(uniform, 0, 1, options.generator);
-  for (let i = 0; i < out.length; i++) out[i] = low + Math.floor(uniform[i] * (high - low));
+  const generator = options.generator ?? defaultGenerator;
+  const range = high - low;
+  for (let i = 0; i < out.length; i++) {
+    if (range < 2 ** 32) out[i] = (generator.nextUint32() % range) + low;
+    else {
+      const bits = (BigInt(generator.nextUint32()) << 32n) | BigInt(generator.nextUint32());
+      out[i] = Number(bits % BigInt(range)) + low;
+    }
+  }
   return finish(Tensor.fromArray(out, s, dtype), options);
 }
 

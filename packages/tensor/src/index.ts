@@ -21,7 +21,9 @@ export type { PrintOptions } from './format/index.js';
 export { formatTensor } from './format/index.js';
 export { cast } from './ops/cast.js';
 export { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, lt, ne, where } from './ops/compare.js';
-export { corr2d } from './ops/corr2d.js';
+export type { Conv2dOptions } from './ops/conv2d.js';
+export { conv2d } from './ops/conv2d.js';
+export { convolve2d, corr2d } from './ops/corr2d.js';
 export {
   abs,
   add,
@@ -45,8 +47,14 @@ export {
 export type { SliceSpec } from './ops/geometry.js';
 export { cat, stack } from './ops/join.js';
 export { matmul } from './ops/matmul.js';
+export type { PadMode } from './ops/pad.js';
+export { pad } from './ops/pad.js';
+export type { AvgPool2dOptions, MaxPool2dOptions } from './ops/pool2d.js';
+export { adaptiveAvgPool2d, avgPool2d, maxPool2d } from './ops/pool2d.js';
 export type { ReduceDims } from './ops/reduce.js';
 export { argmax, argmin, max, mean, min, sum, variance } from './ops/reduce.js';
+export type { UnfoldOptions } from './ops/unfold.js';
+export { im2col, unfold } from './ops/unfold.js';
 export {
   clone,
   contiguous,

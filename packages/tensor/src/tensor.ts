@@ -64,6 +64,7 @@ import {
   transpose,
   unsqueeze,
   view,
+  viewHistory,
 } from './ops/views.js';
 import { contiguousStrides, formatShape, numel } from './shape.js';
 import { Storage } from './storage.js';
@@ -89,6 +90,11 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
   private leafRequiresGrad = false;
   private history: Node<Tensor> | null = null;
   private gradValue: Tensor | null = null;
+  /**
+   * For a differentiable view: the storage version its history was recorded at. An in-place
+   * write into the base (or another view of it) since then makes that history stale.
+   */
+  private viewVersion: number | null = null;
 
   /** @internal Use the creation functions (`tensor`, `zeros`, ...) instead. */
   constructor(
@@ -154,7 +160,7 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
   // ---- autograd ----
 
   get requiresGrad(): boolean {
-    return this.history !== null || this.leafRequiresGrad;
+    return this.currentHistory() !== null || this.leafRequiresGrad;
   }
 
   set requiresGrad(value: boolean) {
@@ -162,11 +168,11 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
   }
 
   get gradFn(): Node<Tensor> | null {
-    return this.history;
+    return this.currentHistory();
   }
 
   get isLeaf(): boolean {
-    return this.history === null;
+    return this.currentHistory() === null;
   }
 
   get grad(): Tensor | null {
@@ -190,9 +196,28 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
     this.history = node;
   }
 
+  /** @internal Called by view ops: this view's history is current as of the storage's version now. */
+  trackViewHistory(): void {
+    this.viewVersion = this.storage.version;
+  }
+
+  /**
+   * The history, brought up to date for a view whose base was written in place since it was
+   * recorded: as PyTorch regenerates a view's grad_fn, the view then reads its values (and sends
+   * its gradient) through the base's current history.
+   */
+  private currentHistory(): Node<Tensor> | null {
+    const base = this.base;
+    if (this.viewVersion !== null && base !== null && this.viewVersion !== this.storage.version) {
+      this.viewVersion = this.storage.version;
+      if (base.requiresGrad) this.history = viewHistory(this, base) ?? this.history;
+    }
+    return this.history;
+  }
+
   /** Marks a leaf as wanting (or not) a gradient; in place, returns this. */
   requiresGrad_(requiresGrad = true): this {
-    if (this.history !== null) {
+    if (this.currentHistory() !== null) {
       if (!requiresGrad) {
         throw new Error(
           'requiresGrad_: you can only change requires_grad flags of leaf variables. Use detach() to get a tensor that does not require grad.',
@@ -272,7 +297,8 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
   /** PyTorch's repr, character for character. */
   toString(): string {
     const suffixes: string[] = [];
-    if (this.history !== null) suffixes.push(`grad_fn=<${this.history.name}>`);
+    const history = this.currentHistory();
+    if (history !== null) suffixes.push(`grad_fn=<${history.name}>`);
     else if (this.leafRequiresGrad) suffixes.push('requires_grad=True');
     return formatTensor(this.dataSync(), this.shape, this.dtype, suffixes);
   }

@@ -1,4 +1,4 @@
-import { record } from '../autograd.js';
+import { record, saving } from '../autograd.js';
 import { allocate, isFloating, promoteTypes } from '../dtype.js';
 import { contiguousStrides, formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -52,7 +52,7 @@ export function corr2d(input: Tensor, kernel: Tensor): Tensor {
       X.requiresGrad ? corr2d(zeroPad(g, kh - 1, kw - 1), K.flip([0, 1])) : null,
       K.requiresGrad ? corr2d(X, g) : null,
     ],
-    [X, K],
+    saving(X.requiresGrad && K, K.requiresGrad && X),
   );
 }
 
@@ -61,4 +61,12 @@ function zeroPad(g: Tensor, ph: number, pw: number): Tensor {
   const shape = [g.shape[0] + 2 * ph, g.shape[1] + 2 * pw];
   const strides = contiguousStrides(shape);
   return stridedScatter(g, shape, { shape: [...g.shape], strides, offset: ph * strides[0] + pw });
+}
+
+/**
+ * True two-dimensional convolution: the kernel flipped on both axes, then cross-correlated
+ * (`convolve2d(X, K.flip([0, 1]))` equals `corr2d(X, K)`).
+ */
+export function convolve2d(input: Tensor, kernel: Tensor): Tensor {
+  return corr2d(input, requireTensor('convolve2d', kernel, 'K').flip([0, 1]));
 }

@@ -1,4 +1,4 @@
-import { record } from '../autograd.js';
+import { record, saving } from '../autograd.js';
 import { allocate, type DType, isFloating } from '../dtype.js';
 import { type BinaryFn, mapStrided, type UnaryFn, zipStrided } from '../kernels/strided.js';
 import { broadcastShapes, numel } from '../shape.js';
@@ -78,7 +78,7 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
       x.requiresGrad ? sumTo(mul(g, y), x.shape) : null,
       y.requiresGrad ? sumTo(mul(g, x), y.shape) : null,
     ],
-    [x, y],
+    saving(x.requiresGrad && y, y.requiresGrad && x),
   );
 }
 
@@ -97,7 +97,7 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
       x.requiresGrad ? sumTo(div(g, y), x.shape) : null,
       y.requiresGrad ? sumTo(neg(div(mul(g, x), mul(y, y))), y.shape) : null,
     ],
-    [x, y],
+    saving(y, y.requiresGrad && x),
   );
 }
 
@@ -114,11 +114,9 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
       // d/dx x^y = y x^(y-1)
       x.requiresGrad ? sumTo(mul(g, mul(y, pow(x, sub(y, 1)))), x.shape) : null,
       // d/dy x^y = x^y log x, taken as 0 where x = 0 and y >= 0 (PyTorch's convention)
-      y.requiresGrad
-        ? sumTo(mul(g, mul(out.detach(), log(x)).where(x.ne(0).logicalOr(y.lt(0)), 0)), y.shape)
-        : null,
+      y.requiresGrad ? sumTo(mul(g, mul(out, log(x)).where(x.ne(0).logicalOr(y.lt(0)), 0)), y.shape) : null,
     ],
-    [x, y, out],
+    saving(x, y, y.requiresGrad && out),
   );
 }
 
@@ -164,7 +162,7 @@ export function neg(a: Tensor): Tensor {
 export function exp(a: Tensor): Tensor {
   const x = floatOperand('exp', a);
   const out = unaryKernel(Math.exp, x);
-  return record('ExpBackward0', out, [x], (g) => [mul(g, out.detach())], [out]);
+  return record('ExpBackward0', out, [x], (g) => [mul(g, out)], [out]);
 }
 
 export function log(a: Tensor): Tensor {
@@ -176,7 +174,7 @@ export function log(a: Tensor): Tensor {
 export function sqrt(a: Tensor): Tensor {
   const x = floatOperand('sqrt', a);
   const out = unaryKernel(Math.sqrt, x);
-  return record('SqrtBackward0', out, [x], (g) => [div(g, mul(out.detach(), 2))], [out]);
+  return record('SqrtBackward0', out, [x], (g) => [div(g, mul(out, 2))], [out]);
 }
 
 export function square(a: Tensor): Tensor {
@@ -205,31 +203,13 @@ export function relu(a: Tensor): Tensor {
 export function sigmoid(a: Tensor): Tensor {
   const x = floatOperand('sigmoid', a);
   const out = unaryKernel((v) => 1 / (1 + Math.exp(-v)), x);
-  return record(
-    'SigmoidBackward0',
-    out,
-    [x],
-    (g) => {
-      const s = out.detach();
-      return [mul(g, mul(s, sub(1, s)))];
-    },
-    [out],
-  );
+  return record('SigmoidBackward0', out, [x], (g) => [mul(g, mul(out, sub(1, out)))], [out]);
 }
 
 export function tanh(a: Tensor): Tensor {
   const x = floatOperand('tanh', a);
   const out = unaryKernel(Math.tanh, x);
-  return record(
-    'TanhBackward0',
-    out,
-    [x],
-    (g) => {
-      const s = out.detach();
-      return [mul(g, sub(1, mul(s, s)))];
-    },
-    [out],
-  );
+  return record('TanhBackward0', out, [x], (g) => [mul(g, sub(1, mul(out, out)))], [out]);
 }
 
 /** Limits values to [min, max]; the gradient passes where the input lies inside. */

@@ -1,4 +1,5 @@
 import { FunctionNode, gradientEdge, isGradEnabled } from '@fovea/autograd';
+import { needsGrad } from '../autograd.js';
 import { allocate, castScalar, isFloating, promoteTypes } from '../dtype.js';
 import { scatterStrided } from '../kernels/strided.js';
 import { fillNormal, fillUniform, type Generator } from '../random.js';
@@ -8,7 +9,7 @@ import { cast } from './cast.js';
 import { add, clamp, div, mul, sub } from './elementwise.js';
 import type { Geometry } from './geometry.js';
 import { requireTensor, scalarTensor } from './operands.js';
-import { expand, stridedScatter } from './views.js';
+import { clone, expand, stridedGather, viewHistory } from './views.js';
 
 export interface RandomOptions {
   generator?: Generator;
@@ -53,35 +54,26 @@ function writeInPlace<T extends Tensor>(op: string, target: T, value: Tensor): T
     return target;
   }
   const region: Geometry = { shape: [...target.shape], strides: [...target.strides], offset: target.offset };
+  let outside: Tensor | null = null;
   const copySlices = new FunctionNode<Tensor>(
     'CopySlices',
     [baseNode, resultEdge],
     (g) => {
-      const gBase = g.detach().clone();
-      const gRegion = gBase.viewAs(region.shape, region.strides, region.offset);
-      const gResult = gRegion.clone();
-      scatterStrided(
-        allocate(gBase.dtype, gResult.numel),
-        gBase.storage.array,
-        region.shape,
-        region.strides,
-        region.offset,
-      );
-      return [gBase, gResult];
+      // The base's old history gets the gradient outside the written region; the written value
+      // gets the region. Both are ops on g, so a backward with createGraph differentiates them.
+      if (outside === null) {
+        const mask = allocate(g.dtype, g.numel).fill(1);
+        scatterStrided(allocate(g.dtype, target.numel), mask, region.shape, region.strides, region.offset);
+        outside = Tensor.fromArray(mask, base.shape, g.dtype);
+      }
+      return [mul(g, outside), stridedGather(g, region)];
     },
     { savesValues: false },
   );
+  // Other views of the base see the new version and take their history from the base again.
   base.setGradFn(copySlices);
-  target.setGradFn(
-    new FunctionNode<Tensor>(
-      'AsStridedBackward0',
-      [copySlices],
-      (g) => [stridedScatter(g, base.shape, region)],
-      {
-        savesValues: false,
-      },
-    ),
-  );
+  target.setGradFn(viewHistory(target, base));
+  target.trackViewHistory();
   return target;
 }
 
@@ -109,14 +101,21 @@ export function copy_<T extends Tensor>(target: T, source: TensorLike): T {
   return writeInPlace('copy_', target, broadcastTo('copy_', target, source));
 }
 
+/**
+ * `target op= other`. The backward of mul and div reads its first operand when `other` needs a
+ * gradient; since the write overwrites it, the op then computes from a copy (PyTorch saves the
+ * original self the same way).
+ */
 function arithmetic_<T extends Tensor>(
   op: string,
   fn: (a: Tensor, b: TensorLike) => Tensor,
   target: T,
   other: TensorLike,
+  readsSelf: boolean,
 ): T {
   requireTensor(op, target);
-  const result = fn(target, other);
+  const self = readsSelf && other instanceof Tensor && needsGrad(other) ? clone(target) : target;
+  const result = fn(self, other);
   if (promoteTypes(result.dtype, target.dtype) !== target.dtype && !isFloating(target.dtype)) {
     throw new Error(
       `${op}: result type ${result.dtype} can't be cast to the desired output type ${target.dtype}`,
@@ -125,13 +124,15 @@ function arithmetic_<T extends Tensor>(
   return writeInPlace(op, target, result);
 }
 
-export const add_ = <T extends Tensor>(t: T, o: TensorLike): T => arithmetic_('add_', add, t, o);
-export const sub_ = <T extends Tensor>(t: T, o: TensorLike): T => arithmetic_('sub_', sub, t, o);
-export const mul_ = <T extends Tensor>(t: T, o: TensorLike): T => arithmetic_('mul_', mul, t, o);
-export const div_ = <T extends Tensor>(t: T, o: TensorLike): T => arithmetic_('div_', div, t, o);
+export const add_ = <T extends Tensor>(t: T, o: TensorLike): T => arithmetic_('add_', add, t, o, false);
+export const sub_ = <T extends Tensor>(t: T, o: TensorLike): T => arithmetic_('sub_', sub, t, o, false);
+export const mul_ = <T extends Tensor>(t: T, o: TensorLike): T => arithmetic_('mul_', mul, t, o, true);
+export const div_ = <T extends Tensor>(t: T, o: TensorLike): T => arithmetic_('div_', div, t, o, true);
 
+/** Clamps in place; the backward reads the values before clamping, so they are copied first. */
 export function clamp_<T extends Tensor>(target: T, lo: number | null, hi: number | null): T {
-  return writeInPlace('clamp_', target, clamp(target, lo, hi));
+  requireTensor('clamp_', target);
+  return writeInPlace('clamp_', target, clamp(needsGrad(target) ? clone(target) : target, lo, hi));
 }
 
 function random_<T extends Tensor>(

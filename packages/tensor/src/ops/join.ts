@@ -35,7 +35,8 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   }
   const result = Tensor.fromArray(out, shape, dtype);
   return record('CatBackward0', result, tensors, (g) =>
-    tensors.map((t, i) => (t.requiresGrad ? g.narrow(d, starts[i], t.shape[d]) : null)),
+    // Each input gets its gradient back in its own dtype (the join may have promoted it).
+    tensors.map((t, i) => (t.requiresGrad ? g.narrow(d, starts[i], t.shape[d]).to(t.dtype) : null)),
   );
 }
 

@@ -1,6 +1,7 @@
-import { record } from '../autograd.js';
+import { record, saving } from '../autograd.js';
 import { allocate, isFloating, promoteTypes } from '../dtype.js';
-import { gemm } from '../kernels/gemm.js';
+import { gemm } from '../kernels/matmul.js';
+import type { FloatArray } from '../kernels/shape.js';
 import { broadcastShapes, formatShape, numel } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { requireTensor } from './operands.js';
@@ -30,18 +31,20 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
     );
   }
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  // Integer products are computed in float64 (exact below 2^53) and truncated back.
+  const computeType = isFloating(dtype) ? dtype : 'float64';
   const ae = a
     .expand([...batch, n, k])
-    .to(dtype)
+    .to(computeType)
     .contiguous();
   const be = b
     .expand([...batch, k, m])
-    .to(dtype)
+    .to(computeType)
     .contiguous();
   const count = numel(batch);
-  const out = allocate(dtype, count * n * m);
-  const A = ae.storage.array;
-  const B = be.storage.array;
+  const product = allocate(computeType, count * n * m) as FloatArray;
+  const A = ae.storage.array as FloatArray;
+  const B = be.storage.array as FloatArray;
   for (let i = 0; i < count; i++) {
     gemm(
       false,
@@ -57,12 +60,12 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
       be.offset + i * k * m,
       m,
       0,
-      out,
+      product,
       i * n * m,
       m,
     );
   }
-  if (dtype === 'int32') for (let i = 0; i < out.length; i++) out[i] |= 0;
+  const out = computeType === dtype ? product : Int32Array.from(product);
   let shape = [...batch, n, m];
   if (a0.ndim === 1) shape = shape.filter((_, i) => i !== shape.length - 2);
   if (b0.ndim === 1) shape = shape.slice(0, -1);
@@ -80,6 +83,6 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
         b0.requiresGrad ? sumTo(matmul(ae.transpose(-1, -2), g2), b.shape).reshape(b0.shape) : null,
       ];
     },
-    [a0, b0],
+    saving(b0.requiresGrad && a0, a0.requiresGrad && b0),
   );
 }

@@ -141,7 +141,8 @@ function extremumDim(
       const mask = positions.eq(indices.reshape(p.keptShape));
       return [where(mask, g.reshape(p.keptShape), 0)];
     },
-    [x],
+    // Only the positions are read (PyTorch saves the indices, not the input).
+    [indices],
   );
   return { values, indices };
 }

@@ -1,3 +1,4 @@
+import { FunctionNode, gradientEdge, isGradEnabled, type Node } from '@fovea/autograd';
 import { record } from '../autograd.js';
 import { allocate } from '../dtype.js';
 import { mapStrided, scatterStrided } from '../kernels/strided.js';
@@ -38,7 +39,26 @@ function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
 /** A differentiable view of `x` with another geometry over the same storage. */
 function asView(name: string, x: Tensor, g: Geometry, backward: (grad: Tensor) => Tensor): Tensor {
   const out = x.viewAs(g.shape, g.strides, g.offset);
-  return record(name, out, [x], (grad) => [backward(grad)]);
+  record(name, out, [x], (grad) => [backward(grad)]);
+  if (isGradEnabled()) out.trackViewHistory();
+  return out;
+}
+
+/**
+ * A view's history taken straight from its base's current one (PyTorch's regenerated
+ * AsStridedBackward0), for when the base was written in place after the view was made: the
+ * gradient lands at the view's positions in a zero gradient of the base's shape. Null when the
+ * base is not a plain row-major array, whose positions could not be told from the view's.
+ */
+export function viewHistory(view: Tensor, base: Tensor): Node<Tensor> | null {
+  if (!base.isContiguous() || base.offset !== 0) return null;
+  const region: Geometry = { shape: [...view.shape], strides: [...view.strides], offset: view.offset };
+  return new FunctionNode<Tensor>(
+    'AsStridedBackward0',
+    [gradientEdge(base)],
+    (g) => [stridedScatter(g, base.shape, region)],
+    { savesValues: false },
+  );
 }
 
 export function view(input: Tensor, shape: readonly number[]): Tensor {

@@ -1,0 +1,34 @@
+import { isFloating } from '../dtype.js';
+import type { FloatArray } from '../kernels/shape.js';
+import { formatShape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+
+/**
+ * The values of a floating-point tensor as a contiguous array of exactly its size, for kernels
+ * (no copy when the tensor already is such a block of its storage).
+ */
+export function floatData(op: string, t: Tensor, what = 'input'): FloatArray {
+  if (!isFloating(t.dtype)) {
+    throw new Error(
+      `${op}: expected a floating point ${what}, got ${t.dtype} (shape ${formatShape(t.shape)})`,
+    );
+  }
+  if (t.isContiguous()) {
+    const array = t.storage.array as FloatArray;
+    return t.offset === 0 && array.length === t.numel ? array : array.subarray(t.offset, t.offset + t.numel);
+  }
+  return t.dataSync() as FloatArray;
+}
+
+/** Inputs of one op must share a floating dtype, as in PyTorch. */
+export function checkSameDtype(op: string, ...named: [string, Tensor | null | undefined][]): void {
+  const present = named.filter((n): n is [string, Tensor] => n[1] != null);
+  const [firstName, first] = present[0];
+  for (const [name, t] of present) {
+    if (t.dtype !== first.dtype) {
+      throw new Error(
+        `${op}: ${firstName} has dtype ${first.dtype} but ${name} has dtype ${t.dtype}; convert one with .to()`,
+      );
+    }
+  }
+}

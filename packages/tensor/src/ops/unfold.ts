@@ -1,0 +1,40 @@
+import { isGradEnabled } from '@fovea/autograd';
+import { record } from '../autograd.js';
+import { fold, unfold as unfoldKernel } from '../kernels/im2col.js';
+import type { Pair } from '../kernels/shape.js';
+import { Tensor } from '../tensor.js';
+import { floatData } from './float-data.js';
+import { requireTensor } from './operands.js';
+
+export interface UnfoldOptions {
+  dilation?: Pair;
+  padding?: Pair;
+  stride?: Pair;
+}
+
+/**
+ * Extracts sliding patches, like `F.unfold`: [N, C, H, W] -> [N, C kH kW, L] with one column per
+ * output position (channel-major, then kernel row, then kernel column). Cross-correlation is
+ * then a matrix product: `weight.reshape([O, -1]).matmul(unfold(x, k))` reshaped to the output.
+ * The gradient folds the columns back, summing where patches overlap.
+ */
+export function unfold(input: Tensor, kernelSize: Pair, options: UnfoldOptions = {}): Tensor {
+  const x = requireTensor('unfold', input);
+  const params = {
+    dilation: options.dilation ?? 1,
+    padding: options.padding ?? 0,
+    stride: options.stride ?? 1,
+  };
+  const { out, outShape } = unfoldKernel(floatData('unfold', x), x.shape, kernelSize, params);
+  const result = Tensor.fromArray(out, outShape, x.dtype);
+  const spatial: [number, number] = [x.shape[x.ndim - 2], x.shape[x.ndim - 1]];
+  return record('Im2ColBackward0', result, [x], (g) => {
+    if (isGradEnabled())
+      throw new Error('unfold: higher-order gradients (createGraph) are not supported yet');
+    const folded = fold(floatData('unfold backward', g), g.shape, spatial, kernelSize, params);
+    return [Tensor.fromArray(folded.out, x.shape, x.dtype)];
+  });
+}
+
+/** The same patches as `unfold`, under the name of the textbook technique. */
+export const im2col = unfold;

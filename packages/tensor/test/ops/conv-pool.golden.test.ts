@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { avgPool2d, conv2d, maxPool2d, pad, type Tensor, tensor } from '../../src/index.js';
+import { expectClose, type GoldenTensor, loadGolden } from '../kernels/helpers.js';
+
+// The differentiable ops against PyTorch's numbers: forward through `conv2d` (and `pad` for
+// the non-zero padding modes, as nn.Conv2d does), backward through autograd with the recorded
+// upstream gradient. Tolerance |a - b| <= 1e-4 + 1e-4 |b| (float32 arithmetic).
+
+interface ConvCase {
+  config: {
+    kernel_size: [number, number];
+    stride: [number, number];
+    padding: number | [number, number] | 'same' | 'valid';
+    dilation: [number, number];
+    groups: number;
+    bias: boolean;
+    padding_mode: 'zeros' | 'reflect' | 'replicate' | 'circular';
+  };
+  x: GoldenTensor;
+  weight: GoldenTensor;
+  bias?: GoldenTensor | null;
+  y: GoldenTensor;
+  gy: GoldenTensor;
+  gx: GoldenTensor;
+  gweight: GoldenTensor;
+  gbias?: GoldenTensor | null;
+}
+
+interface PoolCase {
+  config: {
+    kind: 'max' | 'avg';
+    kernel_size: [number, number];
+    stride: [number, number];
+    padding: [number, number];
+    ceil_mode: boolean;
+    dilation?: [number, number];
+    count_include_pad?: boolean;
+  };
+  x: GoldenTensor;
+  y: GoldenTensor;
+  gy: GoldenTensor;
+  gx: GoldenTensor;
+}
+
+const leaf = (g: GoldenTensor): Tensor =>
+  tensor(Float32Array.from(g.data)).reshape(g.shape).detach().requiresGrad_();
+const constant = (g: GoldenTensor): Tensor => tensor(Float32Array.from(g.data)).reshape(g.shape);
+
+/** nn.Conv2d's `_reversed_padding_repeated_twice`: [left, right, top, bottom]. */
+function reversedPadding(c: ConvCase['config']): number[] {
+  if (c.padding === 'valid') return [0, 0, 0, 0];
+  if (c.padding === 'same') {
+    const split = (k: number, d: number) => {
+      const total = d * (k - 1);
+      return [Math.floor(total / 2), total - Math.floor(total / 2)];
+    };
+    return [...split(c.kernel_size[1], c.dilation[1]), ...split(c.kernel_size[0], c.dilation[0])];
+  }
+  const [ph, pw] = typeof c.padding === 'number' ? [c.padding, c.padding] : c.padding;
+  return [pw, pw, ph, ph];
+}
+
+describe('conv2d op against PyTorch (conv2d_visible.json)', () => {
+  const { cases } = loadGolden<{ cases: ConvCase[] }>('conv2d_visible.json');
+  cases.forEach((k, i) => {
+    const c = k.config;
+    it(`case ${i}: kernel ${c.kernel_size} stride ${c.stride} padding ${JSON.stringify(c.padding)} dilation ${c.dilation} groups ${c.groups} ${c.padding_mode}`, () => {
+      const x = leaf(k.x);
+      const w = leaf(k.weight);
+      const b = c.bias && k.bias ? leaf(k.bias) : null;
+      const options = { stride: c.stride, dilation: c.dilation, groups: c.groups };
+      const y =
+        c.padding_mode === 'zeros'
+          ? conv2d(x, w, b, { ...options, padding: c.padding })
+          : conv2d(pad(x, reversedPadding(c), c.padding_mode), w, b, { ...options, padding: 0 });
+      expect(y.shape).toEqual(k.y.shape);
+      expectClose(y.dataSync(), k.y.data, 'y');
+      y.backward(constant(k.gy));
+      expectClose(x.grad!.dataSync(), k.gx.data, 'gx');
+      expectClose(w.grad!.dataSync(), k.gweight.data, 'gweight');
+      if (b) expectClose(b.grad!.dataSync(), k.gbias!.data, 'gbias');
+    });
+  });
+});
+
+describe('pooling ops against PyTorch (pool2d_visible.json)', () => {
+  const { cases } = loadGolden<{ cases: PoolCase[] }>('pool2d_visible.json');
+  cases.forEach((k, i) => {
+    const c = k.config;
+    it(`case ${i}: ${c.kind} kernel ${c.kernel_size} stride ${c.stride} padding ${c.padding} ceil ${c.ceil_mode}`, () => {
+      const x = leaf(k.x);
+      const y =
+        c.kind === 'max'
+          ? maxPool2d(x, c.kernel_size, {
+              stride: c.stride,
+              padding: c.padding,
+              dilation: c.dilation,
+              ceilMode: c.ceil_mode,
+            })
+          : avgPool2d(x, c.kernel_size, {
+              stride: c.stride,
+              padding: c.padding,
+              ceilMode: c.ceil_mode,
+              countIncludePad: c.count_include_pad,
+            });
+      expect(y.shape).toEqual(k.y.shape);
+      expectClose(y.dataSync(), k.y.data, 'y');
+      y.backward(constant(k.gy));
+      expectClose(x.grad!.dataSync(), k.gx.data, 'gx');
+    });
+  });
+});
