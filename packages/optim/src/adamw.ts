@@ -1,0 +1,37 @@
+import type { Tensor } from '@fovea/tensor';
+import { type AdamCommonOptions, type AdamState, adamUpdate, checkAdamOptions } from './adam-update.js';
+import { Optimizer, type ParamGroup, type Params } from './optimizer.js';
+
+export type AdamWOptions = AdamCommonOptions;
+
+const defaults: AdamWOptions = {
+  lr: 1e-3,
+  betas: [0.9, 0.999],
+  eps: 1e-8,
+  weightDecay: 1e-2,
+  amsgrad: false,
+  maximize: false,
+};
+
+/**
+ * AdamW (Loshchilov and Hutter, 2019): Adam with weight decay decoupled from the gradient,
+ * p = p·(1 - lr·λ) before the Adam update, as torch.optim.AdamW.
+ */
+export class AdamW extends Optimizer<AdamWOptions, AdamState> {
+  constructor(params: Params<AdamWOptions>, options: Partial<AdamWOptions> = {}) {
+    super('AdamW', params, defaults, options);
+  }
+
+  protected checkOptions(o: AdamWOptions): void {
+    checkAdamOptions(this.name, o);
+  }
+
+  protected updateParam(
+    param: Tensor,
+    grad: Tensor,
+    state: Partial<AdamState>,
+    group: ParamGroup<AdamWOptions>,
+  ): void {
+    adamUpdate(param, grad, state, group, true);
+  }
+}

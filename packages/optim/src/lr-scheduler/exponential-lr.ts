@@ -1,0 +1,24 @@
+import type { Optimizer } from '../optimizer.js';
+import { LRScheduler, requireFiniteNumber } from './scheduler.js';
+
+export interface ExponentialLROptions {
+  gamma: number;
+  lastEpoch?: number;
+}
+
+/** Multiplies the rate by `gamma` every epoch: lr = initialLr · γ^epoch. */
+export class ExponentialLR extends LRScheduler {
+  gamma: number;
+
+  constructor(optimizer: Optimizer, { gamma, lastEpoch = -1 }: ExponentialLROptions) {
+    super('ExponentialLR', optimizer, lastEpoch);
+    this.gamma = requireFiniteNumber('ExponentialLR', 'gamma', gamma);
+    this.initialStep();
+  }
+
+  protected computeLr(): number[] {
+    const groups = this.optimizer.paramGroups;
+    if (this.isInitial) return groups.map((g) => g.lr);
+    return groups.map((g) => g.lr * this.gamma);
+  }
+}

@@ -1,0 +1,12 @@
+export type { CosineAnnealingLROptions } from './cosine-annealing-lr.js';
+export { CosineAnnealingLR } from './cosine-annealing-lr.js';
+export type { ExponentialLROptions } from './exponential-lr.js';
+export { ExponentialLR } from './exponential-lr.js';
+export type { LambdaLROptions, LrLambda } from './lambda-lr.js';
+export { LambdaLR } from './lambda-lr.js';
+export type { MultiStepLROptions } from './multi-step-lr.js';
+export { MultiStepLR } from './multi-step-lr.js';
+export type { SchedulerStateDict } from './scheduler.js';
+export { LRScheduler } from './scheduler.js';
+export type { StepLROptions } from './step-lr.js';
+export { StepLR } from './step-lr.js';

@@ -1,0 +1,36 @@
+import type { Optimizer } from '../optimizer.js';
+import { LRScheduler } from './scheduler.js';
+
+export type LrLambda = (epoch: number) => number;
+
+export interface LambdaLROptions {
+  /** One function for every group, or one per group. */
+  lrLambda: LrLambda | readonly LrLambda[];
+  lastEpoch?: number;
+}
+
+/** Sets each group's rate to initialLr · lrLambda(epoch). The functions are not saved in stateDict(). */
+export class LambdaLR extends LRScheduler {
+  readonly lrLambdas: LrLambda[];
+
+  constructor(optimizer: Optimizer, { lrLambda, lastEpoch = -1 }: LambdaLROptions) {
+    super('LambdaLR', optimizer, lastEpoch);
+    const groups = optimizer.paramGroups.length;
+    if (Array.isArray(lrLambda)) {
+      if (lrLambda.length !== groups) {
+        throw new Error(`LambdaLR: Expected ${groups} lr_lambdas, but got ${lrLambda.length}`);
+      }
+      this.lrLambdas = [...lrLambda];
+    } else {
+      this.lrLambdas = Array.from({ length: groups }, () => lrLambda as LrLambda);
+    }
+    if (this.lrLambdas.some((f) => typeof f !== 'function')) {
+      throw new Error('LambdaLR: expected lrLambda to be a function or an array of functions');
+    }
+    this.initialStep();
+  }
+
+  protected computeLr(): number[] {
+    return this.baseLrs.map((base, i) => base * this.lrLambdas[i](this.lastEpoch));
+  }
+}

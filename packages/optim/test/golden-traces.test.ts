@@ -1,0 +1,42 @@
+import { tensor } from '@fovea/tensor';
+import { describe, expect, it } from 'vitest';
+import { describeTrace, loadOptimTraces, makeOptimizer } from './helpers/golden.js';
+
+/*
+ * torch.optim (PyTorch 2.11, float64, the single-tensor path) was fed a fixed gradient at each
+ * step; Fovea must land on the same parameters. Operations follow PyTorch's order, so the only
+ * differences are in the last bits (ATen may fuse a multiply-add; pow differs between libms):
+ * the tolerance is 1e-9 relative, |a - b| <= 1e-9 · max(1, |b|).
+ */
+const traces = loadOptimTraces();
+
+function expectClose(actual: ArrayLike<number>, expected: readonly number[], what: string): void {
+  expect(actual.length, what).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const err = Math.abs(actual[i] - expected[i]);
+    if (!(err <= 1e-9 * Math.max(1, Math.abs(expected[i])))) {
+      expect.fail(`${what}[${i}]: got ${actual[i]}, PyTorch has ${expected[i]} (error ${err})`);
+    }
+  }
+}
+
+describe('optimizer traces match torch.optim in float64', () => {
+  it('has the 14 traces', () => {
+    expect(traces.length).toBe(14);
+  });
+
+  for (const [n, trace] of traces.entries()) {
+    it(`#${n} ${describeTrace(trace)}`, () => {
+      const p = tensor(trace.p0, { dtype: 'float64', requiresGrad: true });
+      const opt = makeOptimizer(trace.optimizer, [p], trace.options);
+      trace.grads.forEach((g, step) => {
+        p.grad = tensor(g, { dtype: 'float64' });
+        opt.step();
+        expectClose(p.dataSync(), trace.params_after_each_step[step], `after step ${step + 1}`);
+      });
+      expect(p.dtype).toBe('float64');
+      expect(p.isLeaf).toBe(true);
+      expect(p.gradFn).toBeNull();
+    });
+  }
+});
