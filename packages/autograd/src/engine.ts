@@ -13,7 +13,7 @@ export class AccumulateGrad<G extends Gradient<G>> extends Node<G> {
 
   apply(gradOutput: G): [] {
     const v = this.variable;
-    v.grad = v.grad === null ? gradOutput : v.grad.add(gradOutput);
+    v.grad = v.grad === null ? (gradOutput.clone?.() ?? gradOutput) : v.grad.add(gradOutput);
     return [];
   }
 }

@@ -20,4 +20,9 @@ export interface Variable<G> {
 /** What gradients must support: the engine sums the gradients that reach one node. */
 export interface Gradient<G> {
   add(other: G): G;
+  /**
+   * A copy owning its memory. A leaf stores a copy of the first gradient it receives, so that
+   * writing to `grad` in place never reaches the caller's tensor or another leaf's gradient.
+   */
+  clone?(): G;
 }

@@ -89,24 +89,34 @@ export function tensor(
   return finish(Tensor.fromArray(out, shape, dtype), options);
 }
 
+/** A tensor of `shape` holding `value` everywhere; `op` names the caller in errors. */
+function filled(
+  op: string,
+  shape: number | readonly number[],
+  value: number | boolean,
+  options: CreationOptions,
+): Tensor {
+  const s = shapeOf(op, shape);
+  const fallback: DType = typeof value === 'boolean' ? 'bool' : 'float32';
+  const dtype = dtypeOption(op, options.dtype, fallback);
+  const out = allocate(dtype, numel(s)).fill(castScalar(Number(value), dtype));
+  return finish(Tensor.fromArray(out, s, dtype), options);
+}
+
 export function full(
   shape: number | readonly number[],
   value: number | boolean,
   options: CreationOptions = {},
 ): Tensor {
-  const s = shapeOf('full', shape);
-  const fallback: DType = typeof value === 'boolean' ? 'bool' : 'float32';
-  const dtype = dtypeOption('full', options.dtype, fallback);
-  const out = allocate(dtype, numel(s)).fill(castScalar(Number(value), dtype));
-  return finish(Tensor.fromArray(out, s, dtype), options);
+  return filled('full', shape, value, options);
 }
 
 export function zeros(shape: number | readonly number[], options: CreationOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 export function ones(shape: number | readonly number[], options: CreationOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 /** Values from `start` up to (not including) `end` by `step`; int32 when all three are integers. */
@@ -135,11 +145,14 @@ export function linspace(start: number, end: number, steps: number, options: Cre
     throw new Error(`linspace: number of steps must be non-negative, got ${steps}`);
   const dtype = dtypeOption('linspace', options.dtype, 'float32');
   const out = allocate(dtype, steps);
+  // One step is the start alone; otherwise PyTorch fills the first half from the start and the
+  // second half from the end.
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
-  // PyTorch fills the first half from the start and the second half from the end.
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++)
-    out[i] = castScalar(i < half ? start + step * i : end - step * (steps - 1 - i), dtype);
+  for (let i = 0; i < steps; i++) {
+    const value = steps === 1 || i < half ? start + step * i : end - step * (steps - 1 - i);
+    out[i] = castScalar(value, dtype);
+  }
   return finish(Tensor.fromArray(out, [steps], dtype), options);
 }
 

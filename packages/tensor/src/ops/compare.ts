@@ -1,5 +1,5 @@
 import { record } from '../autograd.js';
-import { allocate, promoteTypes } from '../dtype.js';
+import { allocate } from '../dtype.js';
 import type { BinaryFn } from '../kernels/strided.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
@@ -31,8 +31,7 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const cond = requireTensor('where', condition, 'condition');
   if (cond.dtype !== 'bool')
     throw new Error(`where: expected condition to be a bool tensor, got ${cond.dtype}`);
-  const dtype =
-    a instanceof Tensor && b instanceof Tensor ? promoteTypes(a.dtype, b.dtype) : resultType('where', a, b);
+  const dtype = resultType('where', a, b);
   const x = asTensor('where', a, dtype);
   const y = asTensor('where', b, dtype);
   const shape = broadcastShapes('where', cond.shape, x.shape, y.shape);

@@ -49,8 +49,8 @@ export function corr2d(input: Tensor, kernel: Tensor): Tensor {
     result,
     [X, K],
     (g) => [
-      X.requiresGrad ? corr2d(zeroPad(g, kh - 1, kw - 1), K.flip([0, 1])) : null,
-      K.requiresGrad ? corr2d(X, g) : null,
+      X.requiresGrad ? corr2d(zeroPad(g, kh - 1, kw - 1), K.flip([0, 1])).to(X.dtype) : null,
+      K.requiresGrad ? corr2d(X, g).to(K.dtype) : null,
     ],
     saving(X.requiresGrad && K, K.requiresGrad && X),
   );

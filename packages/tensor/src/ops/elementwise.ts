@@ -104,6 +104,9 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   const [x, y, dtype] = operands('pow', a, b);
   boolSafe(dtype, 'pow');
+  if (dtype === 'int32' && typeof b === 'number' && b < 0) {
+    throw new Error(`pow: integers to negative integer powers are not allowed (exponent ${b})`);
+  }
   const out = binaryKernel('pow', dtype === 'int32' ? (p, q) => Math.trunc(p ** q) : powFn, x, y, dtype);
   const exponentIsScalar = !(b instanceof Tensor);
   return record(

@@ -40,6 +40,11 @@ function writeInPlace<T extends Tensor>(op: string, target: T, value: Tensor): T
       `${op}: output with shape ${formatShape(target.shape)} doesn't match the broadcast shape ${formatShape(value.shape)}`,
     );
   }
+  if (target.shape.some((n, d) => n > 1 && target.strides[d] === 0)) {
+    throw new Error(
+      `${op}: unsupported operation: more than one element of the written-to tensor refers to a single memory location (shape ${formatShape(target.shape)}, strides ${formatShape(target.strides)}). Please clone() the tensor before performing the operation.`,
+    );
+  }
   const result = value.dtype === target.dtype ? value : cast(value, target.dtype);
   const tracked = checkAutograd(op, target, result);
   const base = target.base;
@@ -50,7 +55,13 @@ function writeInPlace<T extends Tensor>(op: string, target: T, value: Tensor): T
   if (!tracked) return target;
   const resultEdge = gradientEdge(result);
   if (base === null || !base.isContiguous() || base.offset !== 0) {
-    target.setGradFn(resultEdge ?? new FunctionNode(`${op}Backward`, [], () => []));
+    // A leaf's accumulator cannot be another tensor's history: copying a leaf goes through a node.
+    const copied = result.gradFn === null && resultEdge !== null;
+    target.setGradFn(
+      copied
+        ? new FunctionNode<Tensor>('CopyBackwards', [resultEdge], (g) => [g], { savesValues: false })
+        : (resultEdge ?? new FunctionNode(`${op}Backward`, [], () => [])),
+    );
     return target;
   }
   const region: Geometry = { shape: [...target.shape], strides: [...target.strides], offset: target.offset };

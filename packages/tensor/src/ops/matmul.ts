@@ -76,11 +76,20 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
     result,
     [a0, b0],
     (g) => {
-      // With G the gradient as [..., n, m]: dA = G B^T, dB = A^T G, each summed over broadcast batch axes.
+      // With G the gradient as [..., n, m]: dA = G B^T, dB = A^T G, each summed over broadcast batch
+      // axes and given back in its input's dtype.
       const g2 = g.reshape([...batch, n, m]);
       return [
-        a0.requiresGrad ? sumTo(matmul(g2, be.transpose(-1, -2)), a.shape).reshape(a0.shape) : null,
-        b0.requiresGrad ? sumTo(matmul(ae.transpose(-1, -2), g2), b.shape).reshape(b0.shape) : null,
+        a0.requiresGrad
+          ? sumTo(matmul(g2, be.transpose(-1, -2)), a.shape)
+              .reshape(a0.shape)
+              .to(a0.dtype)
+          : null,
+        b0.requiresGrad
+          ? sumTo(matmul(ae.transpose(-1, -2), g2), b.shape)
+              .reshape(b0.shape)
+              .to(b0.dtype)
+          : null,
       ];
     },
     saving(b0.requiresGrad && a0, a0.requiresGrad && b0),

@@ -1,0 +1,181 @@
+import { MAXIMUM_PAGES, WASM_BASE64, WASM_SHARED_BASE64 } from './binary.generated.js';
+
+/**
+ * One instance of the WebAssembly kernels (assembly/) and its memory. Tensors are copied into
+ * the memory for a call and the results copied out; everything a call places there comes from a
+ * bump allocator that `reset` empties when the call ends, so buffers are reused from call to call
+ * and the memory only grows to the largest call's needs.
+ */
+
+/** The exports of assembly/index.ts. Pointers are byte offsets into the memory. */
+export interface KernelExports {
+  gemm(
+    M: number,
+    N: number,
+    K: number,
+    alpha: number,
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    brs: number,
+    bcs: number,
+    beta: number,
+    c: number,
+    ldc: number,
+    scratch: number,
+  ): void;
+  gemmScratchBytes(M: number, N: number, K: number): number;
+  convForwardScratch(params: number): number;
+  convBackwardInputScratch(params: number): number;
+  convBackwardWeightScratch(params: number): number;
+  directForwardScratch(params: number): number;
+  directBackwardInputScratch(params: number): number;
+  directBackwardWeightScratch(params: number): number;
+  ceiling(iterations: number): number;
+  microKernelLoop(iterations: number, kc: number, a: number, b: number, c: number): void;
+}
+
+/**
+ * Exports that compute work items [start, end) of a call described by a parameter block, with a
+ * thread's own scratch: `(params, start, end, scratch)`. Workers run them by index.
+ */
+export const ITEM_KERNELS = [
+  'gemmItems',
+  'convForward',
+  'convBackwardInput',
+  'convBackwardWeight',
+  'directForward',
+  'directBackwardInput',
+  'directBackwardWeight',
+  'maxPoolForward',
+  'maxPoolBackward',
+  'avgPoolForward',
+  'avgPoolBackward',
+] as const;
+
+export type ItemKernel = (typeof ITEM_KERNELS)[number];
+
+type ItemFn = (params: number, start: number, end: number, scratch: number) => void;
+
+const PAGE = 65536;
+
+/** Parameter blocks of calls live below the heap; one call uses one block at a time. */
+export const PARAMS_PTR = 1024;
+export const PARAMS_SLOTS = 32;
+
+/** Start of the bump allocator: the module itself keeps no data in its memory. */
+const HEAP_BASE = PAGE;
+
+const ALIGN = 64;
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+export class WasmRuntime {
+  readonly memory: WebAssembly.Memory;
+  readonly module: WebAssembly.Module;
+  readonly exports: KernelExports;
+  private readonly items: Record<ItemKernel, ItemFn>;
+  private f32: Float32Array;
+  private i32: Int32Array;
+  private top = HEAP_BASE;
+
+  /**
+   * Compiles and instantiates synchronously (the binary is embedded, a few tens of kilobytes).
+   * `shared` builds the memory threads share; `binary` replaces the embedded one (tests).
+   */
+  constructor(
+    readonly shared: boolean,
+    binary?: Uint8Array<ArrayBuffer>,
+  ) {
+    this.module = new WebAssembly.Module(binary ?? decodeBase64(shared ? WASM_SHARED_BASE64 : WASM_BASE64));
+    this.memory = shared
+      ? new WebAssembly.Memory({ initial: 32, maximum: MAXIMUM_PAGES, shared: true })
+      : new WebAssembly.Memory({ initial: 32 });
+    const instance = new WebAssembly.Instance(this.module, { env: { memory: this.memory } });
+    this.exports = instance.exports as unknown as KernelExports;
+    const all = instance.exports as Record<string, unknown>;
+    const items = {} as Record<ItemKernel, ItemFn>;
+    for (const name of ITEM_KERNELS) {
+      if (typeof all[name] !== 'function') throw new Error(`fovea wasm: the module has no export ${name}`);
+      items[name] = all[name] as ItemFn;
+    }
+    this.items = items;
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
+  }
+
+  /** `bytes` of uninitialized memory, 64-byte aligned, valid until `reset`. */
+  alloc(bytes: number): number {
+    const ptr = this.top;
+    const end = ptr + Math.ceil(bytes / ALIGN) * ALIGN;
+    const size = this.memory.buffer.byteLength;
+    if (end > size) {
+      const pages = Math.ceil((end - size) / PAGE);
+      // Grow by at least a quarter, so a slowly growing workload does not grow on every call.
+      const grow = Math.max(pages, Math.ceil(size / PAGE / 4));
+      const limit = this.shared ? MAXIMUM_PAGES : 65536;
+      const room = limit - size / PAGE;
+      if (pages > room) {
+        throw new RangeError(`fovea wasm: a kernel needs ${end} bytes, more than WebAssembly memory allows`);
+      }
+      this.memory.grow(Math.min(grow, room));
+      this.f32 = new Float32Array(this.memory.buffer);
+      this.i32 = new Int32Array(this.memory.buffer);
+    }
+    this.top = end;
+    return ptr;
+  }
+
+  /** Frees everything allocated since the last reset. */
+  reset(): void {
+    this.top = HEAP_BASE;
+  }
+
+  /** Bytes the allocator has handed out since the last reset (tests check it returns to 0). */
+  get used(): number {
+    return this.top - HEAP_BASE;
+  }
+
+  /** Copies float32 `data` into new memory and returns its address. */
+  write(data: Float32Array, offset = 0, length = data.length - offset): number {
+    const ptr = this.alloc(length * 4);
+    this.f32.set(
+      offset === 0 && length === data.length ? data : data.subarray(offset, offset + length),
+      ptr >> 2,
+    );
+    return ptr;
+  }
+
+  /** Copies `length` floats at `ptr` into `out` at `offset`. */
+  read(ptr: number, out: Float32Array, offset = 0, length = out.length - offset): void {
+    out.set(this.f32.subarray(ptr >> 2, (ptr >> 2) + length), offset);
+  }
+
+  /** The current float32 and int32 views of the whole memory (replaced when it grows). */
+  get floats(): Float32Array {
+    return this.f32;
+  }
+
+  get ints(): Int32Array {
+    return this.i32;
+  }
+
+  /** Fills the parameter block with `slots` (int32) and returns its address. */
+  params(slots: ArrayLike<number>): number {
+    const base = PARAMS_PTR >> 2;
+    this.i32.fill(0, base, base + PARAMS_SLOTS);
+    for (let i = 0; i < slots.length; i++) this.i32[base + i] = slots[i];
+    return PARAMS_PTR;
+  }
+
+  /** Runs items [start, end) of a kernel on this thread. */
+  runItems(kernel: ItemKernel, params: number, start: number, end: number, scratch: number): void {
+    this.items[kernel](params, start, end, scratch);
+  }
+}
