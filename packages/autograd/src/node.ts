@@ -4,6 +4,12 @@
  * (null where that input needs none).
  */
 export abstract class Node<G = unknown> {
+  /**
+   * What the forward op was, for tools that read the graph (shapes, kernel geometry); the
+   * engine itself never looks at it.
+   */
+  attributes: Readonly<Record<string, unknown>> = {};
+
   constructor(
     readonly name: string,
     readonly next: ReadonlyArray<Node<G> | null>,
@@ -42,9 +48,14 @@ export class FunctionNode<G> extends Node<G> {
     name: string,
     next: ReadonlyArray<Node<G> | null>,
     backward: BackwardFn<G>,
-    options: { savesValues?: boolean; beforeApply?: () => void } = {},
+    options: {
+      savesValues?: boolean;
+      beforeApply?: () => void;
+      attributes?: Readonly<Record<string, unknown>>;
+    } = {},
   ) {
     super(name, next);
+    if (options.attributes) this.attributes = options.attributes;
     this.backwardFn = backward;
     this.savesValues = options.savesValues ?? true;
     this.beforeApply = options.beforeApply;

@@ -23,6 +23,8 @@ export function saving(...tensors: (Tensor | false)[]): Tensor[] {
  * Gives `out` its place in the backward graph: a node named like PyTorch's (`MulBackward0`)
  * whose closure maps the gradient of `out` to gradients of `inputs`. Tensors the closure reads
  * are listed in `saved`, so an in-place write to them after the forward is caught, as in PyTorch.
+ * The node's `attributes` hold the input and output shapes and any op geometry given, for tools
+ * that analyse a traced graph (receptive fields).
  */
 export function record(
   name: string,
@@ -30,6 +32,7 @@ export function record(
   inputs: ReadonlyArray<Tensor | null>,
   backward: BackwardClosure,
   saved: ReadonlyArray<Tensor> = [],
+  attributes: Readonly<Record<string, unknown>> = {},
 ): Tensor {
   if (!needsGrad(...inputs)) return out;
   const next = inputs.map((t) => (t?.requiresGrad ? gradientEdge(t) : null));
@@ -48,6 +51,17 @@ export function record(
             }
           });
         };
-  out.setGradFn(new FunctionNode(name, next, backward, { savesValues: saved.length > 0, beforeApply }));
+  const described = {
+    ...attributes,
+    inputShapes: inputs.map((t) => t?.shape ?? null),
+    outputShape: out.shape,
+  };
+  out.setGradFn(
+    new FunctionNode(name, next, backward, {
+      savesValues: saved.length > 0,
+      beforeApply,
+      attributes: described,
+    }),
+  );
   return out;
 }

@@ -1,3 +1,5 @@
+import { isShapesOnly } from './shapes-only.js';
+
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
@@ -11,8 +13,12 @@ export function isFloating(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';
 }
 
-/** Allocates zeroed storage for `size` elements of `dtype` (bool is one byte per element). */
+/**
+ * Allocates zeroed storage for `size` elements of `dtype` (bool is one byte per element). In
+ * shapes-only mode nothing is allocated: every array is empty, so strided loops run zero times.
+ */
 export function allocate(dtype: DType, size: number): TypedArray {
+  if (isShapesOnly()) size = 0;
   switch (dtype) {
     case 'float32':
       return new Float32Array(size);

@@ -73,5 +73,6 @@ export {
   view,
 } from './ops/views.js';
 export { defaultGenerator, Generator, manualSeed } from './random.js';
+export { isShapesOnly, withShapesOnly } from './shapes-only.js';
 export type { NestedArray, Scalar, TensorLike } from './tensor.js';
 export { Tensor } from './tensor.js';

@@ -1,14 +1,17 @@
 import { isGradEnabled } from '@fovea/autograd';
 import { record } from '../autograd.js';
+import { allocate } from '../dtype.js';
 import {
   type Conv2dParams,
   conv2dBackwardBias,
   conv2dBackwardInput,
   conv2dBackwardWeight,
   conv2dForward,
+  conv2dOutputShape,
 } from '../kernels/conv2d.js';
 import { type ConvPaddingSpec, expandPair, type Pair, resolveConvPadding } from '../kernels/shape.js';
 import { formatShape } from '../shape.js';
+import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';
 import { checkSameDtype, floatData } from './float-data.js';
 import { requireTensor } from './operands.js';
@@ -63,15 +66,14 @@ export function conv2d(
   };
   const xData = floatData('conv2d', x);
   const wData = floatData('conv2d', w, 'weight');
-  const { out, outShape } = conv2dForward(
-    xData,
-    x.shape,
-    wData,
-    w.shape,
-    b && floatData('conv2d', b, 'bias'),
-    params,
-  );
-  const result = Tensor.fromArray(out, outShape, x.dtype);
+  const forward = () => {
+    const bData = b && floatData('conv2d', b, 'bias');
+    const { out, outShape } = conv2dForward(xData, x.shape, wData, w.shape, bData, params);
+    return Tensor.fromArray(out, outShape, x.dtype);
+  };
+  const result = isShapesOnly()
+    ? Tensor.fromArray(allocate(x.dtype, 0), conv2dOutputShape(x.shape, w.shape, params), x.dtype)
+    : forward();
   return record(
     'ConvolutionBackward0',
     result,
@@ -99,5 +101,6 @@ export function conv2d(
       ];
     },
     [x, w],
+    { op: 'conv2d', kernel, stride, padding: params.padding, dilation, groups: params.groups },
   );
 }

@@ -3,6 +3,7 @@ import { allocate, isFloating, promoteTypes } from '../dtype.js';
 import { gemm } from '../kernels/matmul.js';
 import type { FloatArray } from '../kernels/shape.js';
 import { broadcastShapes, formatShape, numel } from '../shape.js';
+import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';
 import { requireTensor } from './operands.js';
 import { sumTo } from './sum-to.js';
@@ -45,7 +46,7 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
   const product = allocate(computeType, count * n * m) as FloatArray;
   const A = ae.storage.array as FloatArray;
   const B = be.storage.array as FloatArray;
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < (isShapesOnly() ? 0 : count); i++) {
     gemm(
       false,
       false,

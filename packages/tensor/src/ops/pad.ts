@@ -1,6 +1,8 @@
 import { isGradEnabled } from '@fovea/autograd';
 import { record } from '../autograd.js';
-import { type PadMode, pad2d, pad2dBackward } from '../kernels/pad.js';
+import { allocate } from '../dtype.js';
+import { type PadMode, pad2d, pad2dBackward, pad2dShape } from '../kernels/pad.js';
+import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';
 import { floatData } from './float-data.js';
 import { requireTensor } from './operands.js';
@@ -21,17 +23,28 @@ export function pad(input: Tensor, pads: readonly number[], mode: PadMode = 'con
     );
   }
   const data = floatData('pad', x);
-  const { out, outShape } = pad2d(data, x.shape, pads, mode, value);
-  const result = Tensor.fromArray(out, outShape, x.dtype);
+  const result = isShapesOnly()
+    ? Tensor.fromArray(allocate(x.dtype, 0), pad2dShape(x.shape, pads, mode), x.dtype)
+    : (() => {
+        const { out, outShape } = pad2d(data, x.shape, pads, mode, value);
+        return Tensor.fromArray(out, outShape, x.dtype);
+      })();
   const name = `${mode === 'constant' ? 'Constant' : mode[0].toUpperCase() + mode.slice(1)}PadNdBackward0`;
-  return record(name, result, [x], (g) => {
-    if (isGradEnabled()) throw new Error('pad: higher-order gradients (createGraph) are not supported yet');
-    return [
-      Tensor.fromArray(
-        pad2dBackward(floatData('pad backward', g), g.shape, x.shape, pads, mode),
-        x.shape,
-        x.dtype,
-      ),
-    ];
-  });
+  return record(
+    name,
+    result,
+    [x],
+    (g) => {
+      if (isGradEnabled()) throw new Error('pad: higher-order gradients (createGraph) are not supported yet');
+      return [
+        Tensor.fromArray(
+          pad2dBackward(floatData('pad backward', g), g.shape, x.shape, pads, mode),
+          x.shape,
+          x.dtype,
+        ),
+      ];
+    },
+    [],
+    { op: 'pad', pads: [...pads], mode },
+  );
 }

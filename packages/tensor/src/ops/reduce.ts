@@ -3,6 +3,7 @@ import { allocate, type DType, isFloating } from '../dtype.js';
 import { extremumBlocks, sumBlocks } from '../kernels/reduce.js';
 import { mapStrided } from '../kernels/strided.js';
 import { formatShape, normalizeDim, numel } from '../shape.js';
+import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';
 import { where } from './compare.js';
 import { div, mul, sub } from './elementwise.js';
@@ -59,7 +60,7 @@ export function sum(input: Tensor, dim?: ReduceDims, keepdim = false): Tensor {
   const p = plan('sum', x, dim, keepdim);
   const dtype = sumType(x.dtype);
   const out = allocate(dtype, p.outer);
-  sumBlocks(p.values as Float64Array, p.outer, p.inner, out);
+  if (!isShapesOnly()) sumBlocks(p.values as Float64Array, p.outer, p.inner, out);
   const result = Tensor.fromArray(out, p.outShape, dtype);
   return record(`SumBackward${dim === undefined || dim === null ? 0 : 1}`, result, [x], (g) => [
     expandBack(g, p, x.shape),
@@ -73,7 +74,7 @@ export function mean(input: Tensor, dim?: ReduceDims, keepdim = false): Tensor {
   }
   const p = plan('mean', x, dim, keepdim);
   const out = allocate(x.dtype, p.outer);
-  sumBlocks(p.values as Float64Array, p.outer, p.inner, out);
+  if (!isShapesOnly()) sumBlocks(p.values as Float64Array, p.outer, p.inner, out);
   for (let i = 0; i < out.length; i++) out[i] /= p.inner;
   const result = Tensor.fromArray(out, p.outShape, x.dtype);
   return record(`MeanBackward${dim === undefined || dim === null ? 0 : 1}`, result, [x], (g) => [
@@ -97,7 +98,7 @@ function extremumAll(op: 'max' | 'min', x: Tensor): Tensor {
   if (x.numel === 0) throw new Error(`${op}: expected a non-empty tensor, got shape ${formatShape(x.shape)}`);
   const p = plan(op, x, null, false);
   const out = allocate(x.dtype, 1);
-  extremumBlocks(p.values as Float64Array, 1, p.inner, op === 'max' ? 1 : -1, out, null);
+  if (!isShapesOnly()) extremumBlocks(p.values as Float64Array, 1, p.inner, op === 'max' ? 1 : -1, out, null);
   const result = Tensor.fromArray(out, [], x.dtype);
   return record(
     op === 'max' ? 'MaxBackward1' : 'MinBackward1',
@@ -122,8 +123,9 @@ function extremumDim(
   if (p.inner === 0)
     throw new Error(`${op}: cannot reduce over an empty dimension of ${formatShape(x.shape)}`);
   const out = allocate(x.dtype, p.outer);
-  const idx = new Int32Array(p.outer);
-  extremumBlocks(p.values as Float64Array, p.outer, p.inner, op === 'max' ? 1 : -1, out, idx);
+  const idx = allocate('int32', p.outer) as Int32Array;
+  if (!isShapesOnly())
+    extremumBlocks(p.values as Float64Array, p.outer, p.inner, op === 'max' ? 1 : -1, out, idx);
   const values = Tensor.fromArray(out, p.outShape, x.dtype);
   const indices = Tensor.fromArray(idx, p.outShape, 'int32');
   const d = p.dims[0];
@@ -167,13 +169,13 @@ function argExtremum(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined
   const sign = op === 'argmax' ? 1 : -1;
   if (dim === undefined) {
     const p = plan(op, x, null, false);
-    const idx = new Int32Array(1);
-    extremumBlocks(p.values as Float64Array, 1, p.inner, sign, null, idx);
+    const idx = allocate('int32', 1) as Int32Array;
+    if (!isShapesOnly()) extremumBlocks(p.values as Float64Array, 1, p.inner, sign, null, idx);
     return Tensor.fromArray(idx, keepdim ? x.shape.map(() => 1) : [], 'int32');
   }
   const p = plan(op, x, dim, keepdim);
-  const idx = new Int32Array(p.outer);
-  extremumBlocks(p.values as Float64Array, p.outer, p.inner, sign, null, idx);
+  const idx = allocate('int32', p.outer) as Int32Array;
+  if (!isShapesOnly()) extremumBlocks(p.values as Float64Array, p.outer, p.inner, sign, null, idx);
   return Tensor.fromArray(idx, p.outShape, 'int32');
 }
 

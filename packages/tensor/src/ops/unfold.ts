@@ -1,7 +1,9 @@
 import { isGradEnabled } from '@fovea/autograd';
 import { record } from '../autograd.js';
+import { allocate } from '../dtype.js';
 import { fold, unfold as unfoldKernel } from '../kernels/im2col.js';
-import type { Pair } from '../kernels/shape.js';
+import { convOutputSize, expandPair, type Pair } from '../kernels/shape.js';
+import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';
 import { floatData } from './float-data.js';
 import { requireTensor } from './operands.js';
@@ -25,8 +27,12 @@ export function unfold(input: Tensor, kernelSize: Pair, options: UnfoldOptions =
     padding: options.padding ?? 0,
     stride: options.stride ?? 1,
   };
-  const { out, outShape } = unfoldKernel(floatData('unfold', x), x.shape, kernelSize, params);
-  const result = Tensor.fromArray(out, outShape, x.dtype);
+  const result = isShapesOnly()
+    ? Tensor.fromArray(allocate(x.dtype, 0), unfoldShape(x.shape, kernelSize, params), x.dtype)
+    : (() => {
+        const { out, outShape } = unfoldKernel(floatData('unfold', x), x.shape, kernelSize, params);
+        return Tensor.fromArray(out, outShape, x.dtype);
+      })();
   const spatial: [number, number] = [x.shape[x.ndim - 2], x.shape[x.ndim - 1]];
   return record('Im2ColBackward0', result, [x], (g) => {
     if (isGradEnabled())
@@ -34,6 +40,17 @@ export function unfold(input: Tensor, kernelSize: Pair, options: UnfoldOptions =
     const folded = fold(floatData('unfold backward', g), g.shape, spatial, kernelSize, params);
     return [Tensor.fromArray(folded.out, x.shape, x.dtype)];
   });
+}
+
+/** [N, C kH kW, L] (or [C kH kW, L] unbatched) without extracting anything. */
+function unfoldShape(shape: readonly number[], kernelSize: Pair, params: Required<UnfoldOptions>): number[] {
+  const [kh, kw] = expandPair('unfold', 'kernel_size', kernelSize);
+  const [sh, sw] = expandPair('unfold', 'stride', params.stride);
+  const [ph, pw] = expandPair('unfold', 'padding', params.padding);
+  const [dh, dw] = expandPair('unfold', 'dilation', params.dilation);
+  const [h, w] = shape.slice(-2);
+  const positions = convOutputSize(h, kh, sh, ph, ph, dh) * convOutputSize(w, kw, sw, pw, pw, dw);
+  return [...shape.slice(0, -3), shape[shape.length - 3] * kh * kw, positions];
 }
 
 /** The same patches as `unfold`, under the name of the textbook technique. */
