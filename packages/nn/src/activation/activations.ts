@@ -1,0 +1,29 @@
+import { relu, sigmoid, type Tensor, tanh } from '@fovea/tensor';
+import { Module } from '../module/module.js';
+
+/** max(0, x), elementwise. */
+export class ReLU extends Module {
+  static override readonly moduleName: string = 'ReLU';
+
+  override forward(input: Tensor): Tensor {
+    return relu(input);
+  }
+}
+
+/** 1 / (1 + exp(-x)), elementwise. */
+export class Sigmoid extends Module {
+  static override readonly moduleName: string = 'Sigmoid';
+
+  override forward(input: Tensor): Tensor {
+    return sigmoid(input);
+  }
+}
+
+/** tanh(x), elementwise. */
+export class Tanh extends Module {
+  static override readonly moduleName: string = 'Tanh';
+
+  override forward(input: Tensor): Tensor {
+    return tanh(input);
+  }
+}

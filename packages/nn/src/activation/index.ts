@@ -1,0 +1,1 @@
+export { ReLU, Sigmoid, Tanh } from './activations.js';

@@ -1,0 +1,20 @@
+import type { StateDict, StateDictLike } from '../module/state-dict.js';
+import { deserializeRaw } from '../serialization/deserialize.js';
+import { serializeRaw } from '../serialization/serialize.js';
+import { fromRawTensors, type SerializeOptions, toRawTensors } from './convert.js';
+
+/**
+ * A state dict as the bytes of a safetensors file, as Python's `safetensors.torch.save` writes
+ * them (runs in the browser; `save` writes them to a file in Node).
+ */
+export function serialize(stateDict: StateDictLike, options: SerializeOptions = {}): Uint8Array {
+  return serializeRaw(toRawTensors('serialize', stateDict, options), options.metadata);
+}
+
+/**
+ * The state dict in the bytes of a safetensors file. A malformed or hostile file is a
+ * `SafetensorsError` that says what is wrong, before anything large is allocated.
+ */
+export function deserialize(bytes: Uint8Array): StateDict {
+  return fromRawTensors('deserialize', deserializeRaw(bytes));
+}

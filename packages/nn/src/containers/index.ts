@@ -1,0 +1,2 @@
+export { ModuleList } from './module-list.js';
+export { Sequential } from './sequential.js';

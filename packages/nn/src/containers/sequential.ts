@@ -1,0 +1,74 @@
+import type { Tensor } from '@fovea/tensor';
+import { Module } from '../module/module.js';
+import { absoluteIndex } from './indexing.js';
+
+/**
+ * Modules applied one after another, like `torch.nn.Sequential`: `new Sequential(a, b, c)` names
+ * its children '0', '1', '2' (so state-dict keys read `0.weight`), or `new Sequential({conv: a,
+ * relu: b})` names them by key. `seq[0]` and `seq.at(-1)` index it.
+ */
+export class Sequential extends Module implements Iterable<Module> {
+  static override readonly moduleName: string = 'Sequential';
+
+  [index: number]: Module;
+
+  constructor(...modules: Module[] | [Readonly<Record<string, Module>>]) {
+    super();
+    const [first] = modules;
+    if (modules.length === 1 && !(first instanceof Module) && typeof first === 'object' && first !== null) {
+      for (const [name, module] of Object.entries(first)) this.registerModule(name, module);
+    } else {
+      (modules as Module[]).forEach((module, i) => {
+        if (!(module instanceof Module)) {
+          throw new TypeError(`Sequential: argument ${i} is not a Module`);
+        }
+        this.registerModule(String(i), module);
+      });
+    }
+  }
+
+  #entries(): [string, Module][] {
+    const self = this as unknown as Record<string, unknown>;
+    return Object.keys(this)
+      .filter((key) => self[key] instanceof Module)
+      .map((key) => [key, self[key] as Module]);
+  }
+
+  get length(): number {
+    return this.#entries().length;
+  }
+
+  /** The module at `index` (negative counts from the end). */
+  at(index: number): Module {
+    const entries = this.#entries();
+    return entries[absoluteIndex('Sequential', index, entries.length)][1];
+  }
+
+  /** A new `Sequential` of the modules from `start` up to (not including) `end`, like `seq[start:end]`. */
+  slice(start?: number, end?: number): Sequential {
+    return new Sequential(
+      ...this.#entries()
+        .slice(start, end)
+        .map(([, m]) => m),
+    );
+  }
+
+  /** Adds a module at the end, named by its position; returns this. */
+  append(module: Module): this {
+    this.registerModule(String(this.length), module);
+    return this;
+  }
+
+  [Symbol.iterator](): Iterator<Module> {
+    return this.#entries()
+      .map(([, m]) => m)
+      [Symbol.iterator]();
+  }
+
+  /** Feeds `input` through every module in order. */
+  override forward(input: Tensor): Tensor {
+    let x: unknown = input;
+    for (const [, module] of this.#entries()) x = module.forward(x);
+    return x as Tensor;
+  }
+}

@@ -1,0 +1,153 @@
+import { conv2d, type PadMode, pad, type Tensor, zeros } from '@fovea/tensor';
+import { calculateFanInAndFanOut } from '../init/fan.js';
+import { kaimingUniform_, uniform_ } from '../init/initializers.js';
+import { Module } from '../module/module.js';
+import { Parameter } from '../module/parameter.js';
+import { pyValue } from '../module/repr.js';
+import { type Conv2dOptions, integer, PADDING_MODES, type PaddingMode, pair, type Size2 } from './options.js';
+
+function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/**
+ * PyTorch's `_reversed_padding_repeated_twice`: the padding as `F.pad` takes it ([left, right,
+ * top, bottom]), for the padding modes that pad first and then convolve without padding. 'same'
+ * splits d * (k - 1) per axis with the extra pixel at the end; 'valid' is no padding.
+ */
+function reversedPadding(
+  padding: [number, number] | 'same' | 'valid',
+  kernelSize: [number, number],
+  dilation: [number, number],
+): [number, number, number, number] {
+  if (padding === 'valid') return [0, 0, 0, 0];
+  if (padding === 'same') {
+    const [top, bottom] = splitSame(kernelSize[0], dilation[0]);
+    const [left, right] = splitSame(kernelSize[1], dilation[1]);
+    return [left, right, top, bottom];
+  }
+  return [padding[1], padding[1], padding[0], padding[0]];
+}
+
+function splitSame(kernelSize: number, dilation: number): [number, number] {
+  const total = dilation * (kernelSize - 1);
+  const before = Math.floor(total / 2);
+  return [before, total - before];
+}
+
+/**
+ * A 2-D convolution layer, like `torch.nn.Conv2d`: weight [out, in / groups, kH, kW] and bias
+ * [out], initialised as PyTorch does (kaiming-uniform with a = sqrt(5) for the weight, which is
+ * U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the same bound for the bias). Takes [N, C, H, W] or
+ * unbatched [C, H, W] input.
+ */
+export class Conv2d extends Module {
+  static override readonly moduleName: string = 'Conv2d';
+
+  inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: [number, number] | 'same' | 'valid';
+  readonly dilation: [number, number];
+  readonly groups: number;
+  readonly paddingMode: PaddingMode;
+  weight: Parameter;
+  bias: Parameter | null;
+  readonly #reversedPadding: [number, number, number, number];
+
+  constructor(inChannels: number, outChannels: number, kernelSize: Size2, options: Conv2dOptions = {}) {
+    super();
+    const where = this.getName();
+    const { stride = 1, padding = 0, dilation = 1, groups = 1, bias = true, paddingMode = 'zeros' } = options;
+    integer(where, 'in_channels', inChannels, 0);
+    integer(where, 'out_channels', outChannels, 0);
+    if (!Number.isInteger(groups) || groups <= 0)
+      throw new Error(`${where}: groups must be a positive integer`);
+    if (inChannels % groups !== 0) throw new Error(`${where}: in_channels must be divisible by groups`);
+    if (outChannels % groups !== 0) throw new Error(`${where}: out_channels must be divisible by groups`);
+    const kernel = pair(where, 'kernel_size', kernelSize, 1);
+    const strides = pair(where, 'stride', stride, 1);
+    const dilations = pair(where, 'dilation', dilation, 1);
+    let paddings: [number, number] | 'same' | 'valid';
+    if (typeof padding === 'string') {
+      if (padding !== 'same' && padding !== 'valid') {
+        throw new Error(`${where}: Invalid padding string '${padding}', should be one of {'same', 'valid'}`);
+      }
+      if (padding === 'same' && (strides[0] !== 1 || strides[1] !== 1)) {
+        throw new Error(`${where}: padding='same' is not supported for strided convolutions`);
+      }
+      paddings = padding;
+    } else paddings = pair(where, 'padding', padding, 0);
+    if (!PADDING_MODES.includes(paddingMode)) {
+      throw new Error(
+        `${where}: padding_mode must be one of {'zeros', 'reflect', 'replicate', 'circular'}, but got padding_mode='${String(paddingMode)}'`,
+      );
+    }
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
+    this.kernelSize = kernel;
+    this.stride = strides;
+    this.padding = paddings;
+    this.dilation = dilations;
+    this.groups = groups;
+    this.paddingMode = paddingMode;
+    this.weight = new Parameter(zeros([outChannels, inChannels / groups, ...kernel]));
+    this.bias = bias ? new Parameter(zeros([outChannels])) : null;
+    this.#reversedPadding = reversedPadding(paddings, kernel, dilations);
+    this.resetParameters();
+  }
+
+  /** PyTorch's default initialisation (see the class comment); draws from the default generator. */
+  resetParameters(): void {
+    kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+    if (this.bias !== null) {
+      const { fanIn } = calculateFanInAndFanOut(this.weight);
+      if (fanIn !== 0) {
+        const bound = 1 / Math.sqrt(fanIn);
+        uniform_(this.bias, -bound, bound);
+      }
+    }
+  }
+
+  override forward(input: Tensor): Tensor {
+    this.checkInput(input);
+    const batched = input.ndim === 4;
+    const x = batched ? input : input.unsqueeze(0);
+    const options = { stride: this.stride, dilation: this.dilation, groups: this.groups };
+    const y =
+      this.paddingMode === 'zeros'
+        ? conv2d(x, this.weight, this.bias, { ...options, padding: this.padding })
+        : conv2d(pad(x, this.#reversedPadding, this.paddingMode as PadMode), this.weight, this.bias, {
+            ...options,
+            padding: 0,
+          });
+    return batched ? y : y.squeeze(0);
+  }
+
+  protected checkInput(input: Tensor): void {
+    if (input.ndim !== 3 && input.ndim !== 4) {
+      throw new Error(
+        `${this.toString()}: expected 3-D (unbatched) or 4-D (batched) input, got ${formatShape(input.shape)}`,
+      );
+    }
+    const channels = input.shape[input.ndim - 3];
+    if (channels !== this.inChannels) {
+      throw new Error(
+        `${this.toString()}: expected input with ${this.inChannels} channels, got ${formatShape(input.shape)}`,
+      );
+    }
+  }
+
+  override extraRepr(): string {
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}`;
+    const padding = this.padding;
+    if (typeof padding === 'string' || padding[0] !== 0 || padding[1] !== 0)
+      s += `, padding=${pyValue(padding)}`;
+    if (this.dilation[0] !== 1 || this.dilation[1] !== 1) s += `, dilation=${pyValue(this.dilation)}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    if (!this.isUninitialized('bias') && this.bias === null) s += ', bias=False';
+    if (this.paddingMode !== 'zeros') s += `, padding_mode=${this.paddingMode}`;
+    return s;
+  }
+}

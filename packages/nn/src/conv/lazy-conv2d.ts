@@ -1,0 +1,98 @@
+import { type Tensor, zeros } from '@fovea/tensor';
+import { calculateFanInAndFanOut } from '../init/fan.js';
+import { kaimingUniform_, uniform_ } from '../init/initializers.js';
+import type { LoadReport } from '../module/module.js';
+import { Parameter } from '../module/parameter.js';
+import { Conv2d } from './conv2d.js';
+import type { Conv2dOptions, Size2 } from './options.js';
+
+/**
+ * A `Conv2d` whose `inChannels` is inferred from the first input, like `torch.nn.LazyConv2d`:
+ * weight and bias have no shape until the first `forward` (reading them earlier throws), which
+ * creates and initialises them as `Conv2d` would and turns the module into a `Conv2d`.
+ * Loading a state dict also gives them their shapes.
+ */
+export class LazyConv2d extends Conv2d {
+  static override readonly moduleName: string = 'LazyConv2d';
+
+  constructor(outChannels: number, kernelSize: Size2, options: Conv2dOptions = {}) {
+    super(0, outChannels, kernelSize, options);
+    const message = (name: string) =>
+      `LazyConv2d.${name} is uninitialized: its shape depends on the input's channels, which are known only after the first forward. Run a forward pass first (layer.forward(x)), then read .${name}`;
+    this.declareUninitialized('weight', message('weight'));
+    if (options.bias ?? true) this.declareUninitialized('bias', message('bias'));
+  }
+
+  override resetParameters(): void {
+    if (this.inChannels !== 0 && !this.isUninitialized('weight') && !this.isUninitialized('bias')) {
+      super.resetParameters();
+    }
+  }
+
+  override forward(input: Tensor): Tensor {
+    this.initializeParameters(input);
+    return Conv2d.prototype.forward.call(this, input);
+  }
+
+  /**
+   * Gives the uninitialized parameters their shapes from `input` ([N, C, H, W] or [C, H, W]) and
+   * PyTorch's initial values, then becomes a `Conv2d` (PyTorch's `cls_to_become`).
+   */
+  initializeParameters(input: Tensor): void {
+    const lazyWeight = this.isUninitialized('weight');
+    const lazyBias = this.isUninitialized('bias');
+    if (lazyWeight || lazyBias) {
+      if (input.ndim !== 3 && input.ndim !== 4) {
+        throw new Error(
+          `Expected 3D (unbatched) or 4D (batched) input to ${this.getName()}, but got input of size: [${input.shape.join(', ')}]`,
+        );
+      }
+      if (lazyWeight) {
+        const inChannels = input.shape[input.ndim - 3];
+        if (inChannels % this.groups !== 0) {
+          throw new Error(
+            `${this.getName()}: in_channels must be divisible by groups (inferred ${inChannels} channels from input [${input.shape.join(', ')}], groups ${this.groups})`,
+          );
+        }
+        this.inChannels = inChannels;
+        this.materialize(
+          'weight',
+          new Parameter(zeros([this.outChannels, inChannels / this.groups, ...this.kernelSize])),
+        );
+        kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+      }
+      if (lazyBias) {
+        this.materialize('bias', new Parameter(zeros([this.outChannels])));
+        const { fanIn } = calculateFanInAndFanOut(this.weight);
+        if (fanIn !== 0) uniform_(this.bias!, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn));
+      }
+    }
+    this.becomeConv2d();
+  }
+
+  protected override loadOwnState(
+    entries: ReadonlyMap<string, unknown>,
+    prefix: string,
+    report: LoadReport,
+  ): void {
+    const lazyWeight = this.isUninitialized('weight');
+    super.loadOwnState(entries, prefix, report);
+    if (this.isUninitialized('weight')) return;
+    if (lazyWeight) {
+      const shape = this.weight.shape;
+      const expected = [this.outChannels, shape[1], ...this.kernelSize];
+      if (shape.length !== 4 || expected.some((d, i) => d !== shape[i])) {
+        report.errors.push(
+          `size mismatch for ${prefix}weight: copying a param with shape [${shape.join(', ')}] from checkpoint, the shape in current model is [${this.outChannels}, (in_channels / groups), ${this.kernelSize.join(', ')}].`,
+        );
+        return;
+      }
+      this.inChannels = shape[1] * this.groups;
+    }
+    if (!this.isUninitialized('bias')) this.becomeConv2d();
+  }
+
+  private becomeConv2d(): void {
+    Object.setPrototypeOf(this, Conv2d.prototype);
+  }
+}

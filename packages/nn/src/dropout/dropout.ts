@@ -1,0 +1,35 @@
+import type { Generator, Tensor } from '@fovea/tensor';
+import { checkDropoutProbability, dropout } from '../functional/dropout.js';
+import { Module } from '../module/module.js';
+import { pyFloat } from '../module/repr.js';
+
+export interface DropoutLayerOptions {
+  /** Draws the masks from this generator instead of the tensor library's default one. */
+  generator?: Generator;
+}
+
+/**
+ * Zeroes each element with probability `p` in training and scales the rest by 1 / (1 - p),
+ * like `torch.nn.Dropout`; in evaluation mode it returns its input unchanged.
+ */
+export class Dropout extends Module {
+  static override readonly moduleName: string = 'Dropout';
+
+  readonly p: number;
+  readonly #generator: Generator | undefined;
+
+  constructor(p = 0.5, options: DropoutLayerOptions = {}) {
+    super();
+    checkDropoutProbability(p);
+    this.p = p;
+    this.#generator = options.generator;
+  }
+
+  override forward(input: Tensor): Tensor {
+    return dropout(input, this.p, { training: this.training, generator: this.#generator });
+  }
+
+  override extraRepr(): string {
+    return `p=${pyFloat(this.p)}, inplace=False`;
+  }
+}

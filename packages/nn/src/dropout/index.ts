@@ -1,0 +1,2 @@
+export type { DropoutLayerOptions } from './dropout.js';
+export { Dropout } from './dropout.js';

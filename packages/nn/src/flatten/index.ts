@@ -1,0 +1,1 @@
+export { Flatten } from './flatten.js';

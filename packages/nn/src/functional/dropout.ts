@@ -1,0 +1,27 @@
+import { type Generator, rand, type Tensor } from '@fovea/tensor';
+
+export interface DropoutOptions {
+  /** Apply dropout (default); when false the input is returned as it is. */
+  training?: boolean;
+  /** Draws the mask from this generator instead of the default one. */
+  generator?: Generator;
+}
+
+export function checkDropoutProbability(p: number): void {
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+    throw new Error(`dropout probability has to be between 0 and 1, but got ${String(p)}`);
+  }
+}
+
+/**
+ * `F.dropout`: zeroes each element with probability `p` and scales the survivors by 1 / (1 - p),
+ * so the expected value is unchanged. The mask is drawn from the tensor library's generator.
+ */
+export function dropout(input: Tensor, p = 0.5, options: DropoutOptions = {}): Tensor {
+  checkDropoutProbability(p);
+  const { training = true, generator } = options;
+  if (!training || p === 0) return input;
+  if (p === 1) return input.mul(0);
+  const keep = rand(input.shape, { dtype: input.dtype, generator }).lt(1 - p);
+  return input.mul(keep.to(input.dtype).mul(1 / (1 - p)));
+}

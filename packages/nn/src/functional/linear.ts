@@ -1,0 +1,7 @@
+import type { Tensor } from '@fovea/tensor';
+
+/** `F.linear`: y = x W^T + b, for x of shape [..., in] and W of shape [out, in]. */
+export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  const y = input.matmul(weight.t());
+  return bias === null ? y : y.add(bias);
+}

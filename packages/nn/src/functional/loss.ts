@@ -1,0 +1,109 @@
+import { type Tensor, tensor } from '@fovea/tensor';
+import { logSoftmax } from './activation.js';
+
+/** How a loss combines its per-element values: their mean, their sum, or none (all of them). */
+export type Reduction = 'mean' | 'sum' | 'none';
+
+export function checkReduction(reduction: unknown): Reduction {
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
+    throw new Error(
+      `${String(reduction)} is not a valid value for reduction (expected 'mean', 'sum' or 'none')`,
+    );
+  }
+  return reduction;
+}
+
+function reduce(values: Tensor, reduction: Reduction): Tensor {
+  return reduction === 'none' ? values : reduction === 'sum' ? values.sum() : values.mean();
+}
+
+export interface ReductionOptions {
+  reduction?: Reduction;
+}
+
+/** `F.mse_loss`: the squared differences, reduced (target broadcasts against input, as in PyTorch). */
+export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  const reduction = checkReduction(options.reduction ?? 'mean');
+  return reduce(input.sub(target).square(), reduction);
+}
+
+export interface CrossEntropyOptions extends ReductionOptions {
+  /** Targets equal to this class index contribute nothing, neither to the sum nor to the mean's count. */
+  ignoreIndex?: number;
+  /** Mixes the target with the uniform distribution over classes: (1 - s) one-hot + s / C. */
+  labelSmoothing?: number;
+}
+
+function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/**
+ * `F.cross_entropy` on logits `input` ([C], [N, C] or [N, C, d1, ...]) and either class
+ * indices (int32, the input's shape without the class dimension) or class probabilities (the
+ * input's shape). With class indices and smoothing s over C classes, as PyTorch computes it:
+ * loss = (1 - s) nll + (s / C) sum_c(-log p_c), the mean taken over non-ignored targets.
+ */
+export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  const reduction = checkReduction(options.reduction ?? 'mean');
+  const { ignoreIndex = -100, labelSmoothing = 0 } = options;
+  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+    throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${labelSmoothing}`);
+  }
+  if (input.ndim === 0)
+    throw new Error('cross_entropy: expected input with a class dimension, got a 0-d tensor');
+  const classDim = input.ndim === 1 ? 0 : 1;
+  const classes = input.shape[classDim];
+  const logp = logSoftmax(input, classDim);
+
+  if (target.dtype === 'float32' || target.dtype === 'float64') {
+    if (formatShape(target.shape) !== formatShape(input.shape)) {
+      throw new Error(
+        `cross_entropy: class-probability targets must have the input's shape ${formatShape(input.shape)}, got ${formatShape(target.shape)}`,
+      );
+    }
+    const smoothed =
+      labelSmoothing > 0 ? target.mul(1 - labelSmoothing).add(labelSmoothing / classes) : target;
+    const losses = logp.mul(smoothed).sum(classDim).neg();
+    if (reduction === 'none') return losses;
+    const total = losses.sum();
+    return reduction === 'sum' ? total : total.div(input.numel / classes);
+  }
+
+  if (target.dtype !== 'int32') {
+    throw new Error(
+      `cross_entropy: expected int32 class indices or float class probabilities, got ${target.dtype}`,
+    );
+  }
+  const expected = input.shape.filter((_, i) => i !== classDim);
+  if (formatShape(target.shape) !== formatShape(expected)) {
+    throw new Error(
+      `cross_entropy: expected target size ${formatShape(expected)} for input ${formatShape(input.shape)}, got ${formatShape(target.shape)}`,
+    );
+  }
+  // One-hot of the targets in the input's layout [N, C, S] (S the positions per sample), and a
+  // mask of the targets that count.
+  const labels = target.dataSync();
+  const positions = input.ndim <= 2 ? 1 : expected.slice(1).reduce((a, b) => a * b, 1);
+  const oneHot = new Float64Array(input.numel);
+  const valid = new Float64Array(labels.length);
+  let count = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i];
+    if (label === ignoreIndex) continue;
+    if (label < 0 || label >= classes) throw new Error(`Target ${label} is out of bounds.`);
+    const sample = Math.floor(i / positions);
+    const position = i % positions;
+    oneHot[(sample * classes + label) * positions + position] = 1;
+    valid[i] = 1;
+    count++;
+  }
+  const dtype = input.dtype === 'float64' ? 'float64' : 'float32';
+  const nll = logp.mul(tensor(oneHot, { dtype }).reshape(input.shape)).sum(classDim).neg();
+  const reduceValid = (values: Tensor) =>
+    reduction === 'none' ? values : reduction === 'sum' ? values.sum() : values.sum().div(count);
+  const loss = reduceValid(nll);
+  if (labelSmoothing === 0) return loss;
+  const smooth = logp.sum(classDim).neg().mul(tensor(valid, { dtype }).reshape(target.shape));
+  return loss.mul(1 - labelSmoothing).add(reduceValid(smooth).mul(labelSmoothing / classes));
+}

@@ -1,0 +1,3 @@
+export type { LoadOptions } from './checkpoint/file.js';
+export { load, save } from './checkpoint/file.js';
+export * from './common.js';

@@ -1,0 +1,88 @@
+import { noGrad } from '@fovea/autograd';
+import type { Generator, Tensor } from '@fovea/tensor';
+import { calculateCorrectFan, calculateFanInAndFanOut, type FanMode } from './fan.js';
+import { calculateGain, type Nonlinearity } from './gain.js';
+
+// torch.nn.init, formula for formula. Every initializer writes in place without recording
+// gradients (so it works on parameters) and returns the tensor.
+
+export interface GeneratorOption {
+  generator?: Generator;
+}
+
+export interface KaimingOptions extends GeneratorOption {
+  /** The negative slope of the rectifier after this layer (leaky ReLU); 0 by default. */
+  a?: number;
+  mode?: FanMode;
+  nonlinearity?: Nonlinearity;
+}
+
+export interface XavierOptions extends GeneratorOption {
+  gain?: number;
+}
+
+function isEmpty(tensor: Tensor): boolean {
+  // PyTorch warns "Initializing zero-element tensors is a no-op" and returns the tensor.
+  return tensor.shape.includes(0);
+}
+
+/** Values from U(a, b). */
+export function uniform_<T extends Tensor>(tensor: T, a = 0, b = 1, options: GeneratorOption = {}): T {
+  return noGrad(() => tensor.uniform_(a, b, options));
+}
+
+/** Values from N(mean, std^2). */
+export function normal_<T extends Tensor>(tensor: T, mean = 0, std = 1, options: GeneratorOption = {}): T {
+  return noGrad(() => tensor.normal_(mean, std, options));
+}
+
+export function constant_<T extends Tensor>(tensor: T, value: number): T {
+  return noGrad(() => tensor.fill_(value));
+}
+
+export function ones_<T extends Tensor>(tensor: T): T {
+  return constant_(tensor, 1);
+}
+
+export function zeros_<T extends Tensor>(tensor: T): T {
+  return constant_(tensor, 0);
+}
+
+/**
+ * He et al. (2015), uniform: U(-bound, bound) with bound = gain * sqrt(3 / fan). With
+ * `a = sqrt(5)` (the layers' default) this is U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+ */
+export function kaimingUniform_<T extends Tensor>(tensor: T, options: KaimingOptions = {}): T {
+  const { a = 0, mode = 'fan_in', nonlinearity = 'leaky_relu', generator } = options;
+  if (isEmpty(tensor)) return tensor;
+  const fan = calculateCorrectFan(tensor, mode);
+  const std = calculateGain(nonlinearity, a) / Math.sqrt(fan);
+  const bound = Math.sqrt(3) * std;
+  return uniform_(tensor, -bound, bound, { generator });
+}
+
+/** He et al. (2015), normal: N(0, std^2) with std = gain / sqrt(fan). */
+export function kaimingNormal_<T extends Tensor>(tensor: T, options: KaimingOptions = {}): T {
+  const { a = 0, mode = 'fan_in', nonlinearity = 'leaky_relu', generator } = options;
+  if (isEmpty(tensor)) return tensor;
+  const fan = calculateCorrectFan(tensor, mode);
+  const std = calculateGain(nonlinearity, a) / Math.sqrt(fan);
+  return normal_(tensor, 0, std, { generator });
+}
+
+/** Glorot & Bengio (2010), uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)). */
+export function xavierUniform_<T extends Tensor>(tensor: T, options: XavierOptions = {}): T {
+  const { gain = 1, generator } = options;
+  const { fanIn, fanOut } = calculateFanInAndFanOut(tensor);
+  const std = gain * Math.sqrt(2 / (fanIn + fanOut));
+  const a = Math.sqrt(3) * std;
+  return uniform_(tensor, -a, a, { generator });
+}
+
+/** Glorot & Bengio (2010), normal: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out)). */
+export function xavierNormal_<T extends Tensor>(tensor: T, options: XavierOptions = {}): T {
+  const { gain = 1, generator } = options;
+  const { fanIn, fanOut } = calculateFanInAndFanOut(tensor);
+  const std = gain * Math.sqrt(2 / (fanIn + fanOut));
+  return normal_(tensor, 0, std, { generator });
+}

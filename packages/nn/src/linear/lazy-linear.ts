@@ -1,0 +1,63 @@
+import { type Tensor, zeros } from '@fovea/tensor';
+import { calculateFanInAndFanOut } from '../init/fan.js';
+import { kaimingUniform_, uniform_ } from '../init/initializers.js';
+import type { LoadReport } from '../module/module.js';
+import { Parameter } from '../module/parameter.js';
+import { Linear, type LinearOptions } from './linear.js';
+
+/**
+ * A `Linear` whose `inFeatures` is the last dimension of its first input, like
+ * `torch.nn.LazyLinear`: reading weight or bias before the first forward throws; the first
+ * forward creates and initialises them and turns the module into a `Linear`.
+ */
+export class LazyLinear extends Linear {
+  static override readonly moduleName: string = 'LazyLinear';
+
+  constructor(outFeatures: number, options: LinearOptions = {}) {
+    super(0, outFeatures, options);
+    const message = (name: string) =>
+      `LazyLinear.${name} is uninitialized: its shape depends on the input's features, which are known only after the first forward. Run a forward pass first (layer.forward(x)), then read .${name}`;
+    this.declareUninitialized('weight', message('weight'));
+    if (options.bias ?? true) this.declareUninitialized('bias', message('bias'));
+  }
+
+  override resetParameters(): void {
+    if (this.inFeatures !== 0 && !this.isUninitialized('weight') && !this.isUninitialized('bias')) {
+      super.resetParameters();
+    }
+  }
+
+  override forward(input: Tensor): Tensor {
+    this.initializeParameters(input);
+    return Linear.prototype.forward.call(this, input);
+  }
+
+  /** Shapes and initialises the uninitialized parameters from `input`, then becomes a `Linear`. */
+  initializeParameters(input: Tensor): void {
+    if (this.isUninitialized('weight')) {
+      if (input.ndim === 0)
+        throw new Error(`${this.getName()}: expected input with at least 1 dimension, got a 0-d tensor`);
+      this.inFeatures = input.shape[input.ndim - 1];
+      this.materialize('weight', new Parameter(zeros([this.outFeatures, this.inFeatures])));
+      kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+    }
+    if (this.isUninitialized('bias')) {
+      this.materialize('bias', new Parameter(zeros([this.outFeatures])));
+      const { fanIn } = calculateFanInAndFanOut(this.weight);
+      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+      uniform_(this.bias!, -bound, bound);
+    }
+    Object.setPrototypeOf(this, Linear.prototype);
+  }
+
+  protected override loadOwnState(
+    entries: ReadonlyMap<string, unknown>,
+    prefix: string,
+    report: LoadReport,
+  ): void {
+    super.loadOwnState(entries, prefix, report);
+    if (this.isUninitialized('weight')) return;
+    this.inFeatures = this.weight.shape[1];
+    if (!this.isUninitialized('bias')) Object.setPrototypeOf(this, Linear.prototype);
+  }
+}

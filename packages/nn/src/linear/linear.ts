@@ -1,0 +1,57 @@
+import { type Tensor, zeros } from '@fovea/tensor';
+import { integer } from '../conv/options.js';
+import { linear } from '../functional/linear.js';
+import { calculateFanInAndFanOut } from '../init/fan.js';
+import { kaimingUniform_, uniform_ } from '../init/initializers.js';
+import { Module } from '../module/module.js';
+import { Parameter } from '../module/parameter.js';
+
+export interface LinearOptions {
+  bias?: boolean;
+}
+
+/**
+ * y = x W^T + b, like `torch.nn.Linear`: weight [out, in] and bias [out], initialised as PyTorch
+ * does (both U(-1/sqrt(in), 1/sqrt(in)), the weight through kaiming-uniform with a = sqrt(5)).
+ */
+export class Linear extends Module {
+  static override readonly moduleName: string = 'Linear';
+
+  inFeatures: number;
+  readonly outFeatures: number;
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+    super();
+    const where = this.getName();
+    this.inFeatures = integer(where, 'in_features', inFeatures, 0);
+    this.outFeatures = integer(where, 'out_features', outFeatures, 0);
+    this.weight = new Parameter(zeros([outFeatures, inFeatures]));
+    this.bias = (options.bias ?? true) ? new Parameter(zeros([outFeatures])) : null;
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+    if (this.bias !== null) {
+      const { fanIn } = calculateFanInAndFanOut(this.weight);
+      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+      uniform_(this.bias, -bound, bound);
+    }
+  }
+
+  override forward(input: Tensor): Tensor {
+    if (input.ndim === 0 || input.shape[input.ndim - 1] !== this.inFeatures) {
+      throw new Error(
+        `${this.toString()}: expected input with ${this.inFeatures} features in its last dimension, got [${input.shape.join(', ')}]`,
+      );
+    }
+    return linear(input, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    const hasBias = this.isUninitialized('bias') || this.bias !== null;
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${hasBias ? 'True' : 'False'}`;
+  }
+}

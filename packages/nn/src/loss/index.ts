@@ -1,0 +1,1 @@
+export { CrossEntropyLoss, MSELoss } from './losses.js';

@@ -1,0 +1,12 @@
+export type {
+  BufferOptions,
+  LoadReport,
+  LoadStateDictOptions,
+  NamedOptions,
+  StateDictOptions,
+} from './module.js';
+export { Module } from './module.js';
+export { isParameter, Parameter } from './parameter.js';
+export { addIndent, pyFloat, pyValue } from './repr.js';
+export type { IncompatibleKeys, StateDict, StateDictLike } from './state-dict.js';
+export { emptyStateDict, stateDictEntries } from './state-dict.js';

@@ -1,0 +1,432 @@
+import { noGrad } from '@fovea/autograd';
+import { Tensor } from '@fovea/tensor';
+import { Parameter } from './parameter.js';
+import { addIndent } from './repr.js';
+import {
+  emptyStateDict,
+  type IncompatibleKeys,
+  type StateDict,
+  type StateDictLike,
+  stateDictEntries,
+} from './state-dict.js';
+
+export interface NamedOptions {
+  /** Prepended to every name, with a dot (`prefix.weight`). */
+  prefix?: string;
+  /** Include submodules' entries (default) or only this module's own. */
+  recurse?: boolean;
+}
+
+export interface StateDictOptions {
+  prefix?: string;
+  /** Keep the parameters themselves (with autograd) instead of detached tensors. */
+  keepVars?: boolean;
+}
+
+export interface LoadStateDictOptions {
+  /** Require the keys to match exactly (default); shape mismatches are errors either way. */
+  strict?: boolean;
+}
+
+export interface BufferOptions {
+  /** Part of the state dict (default); a non-persistent buffer is not saved or loaded. */
+  persistent?: boolean;
+}
+
+/** What loading found wrong so far, filled in by each module's `loadOwnState`. */
+export interface LoadReport {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+  errors: string[];
+}
+
+function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
+  return typeof value;
+}
+
+function joinName(prefix: string, name: string): string {
+  return prefix === '' ? name : `${prefix}.${name}`;
+}
+
+function checkName(op: string, name: unknown): asserts name is string {
+  if (typeof name !== 'string') throw new TypeError(`${op}: name should be a string, got ${describe(name)}`);
+  if (name === '') throw new Error(`${op}: name can't be empty string ""`);
+  if (name.includes('.')) throw new Error(`${op}: name can't contain ".", got "${name}"`);
+}
+
+/**
+ * The base of every layer and model, like `torch.nn.Module`. A subclass assigns its parameters
+ * and submodules to properties (`this.conv1 = new Conv2d(...)`); they are found from the
+ * instance's own properties, in assignment order, and named by them, so state dicts carry
+ * PyTorch's keys (`features.0.weight`). Buffers (tensors that are state but not learned, such as
+ * batch norm's running statistics) are declared with `registerBuffer`.
+ */
+export class Module {
+  #training = true;
+  /** Names of registered buffers, with whether each is persistent (saved in state dicts). */
+  readonly #buffers = new Map<string, boolean>();
+  /** Lazy parameters whose shape is not known yet (see `declareUninitialized`). */
+  readonly #uninitialized = new Set<string>();
+
+  /**
+   * The class name in `toString()` and errors. Built-in layers set it explicitly, so that a
+   * minified bundle prints `Conv2d(...)` all the same; other classes use their constructor's name.
+   */
+  static readonly moduleName?: string;
+
+  /** PyTorch's `_get_name()`. */
+  protected getName(): string {
+    const ctor = this.constructor as { name: string; moduleName?: string };
+    return Object.hasOwn(ctor, 'moduleName') && ctor.moduleName ? ctor.moduleName : ctor.name;
+  }
+
+  /** Computes the module's output; every subclass defines it. */
+  forward(..._inputs: unknown[]): unknown {
+    throw new Error(`Module [${this.getName()}] is missing the required "forward" function`);
+  }
+
+  // ---- registration ----
+
+  /**
+   * Declares `name` a buffer holding `tensor` (or nothing, for null) and assigns it to the
+   * property of that name. Later assignments to the property replace the buffer's value.
+   */
+  registerBuffer(name: string, tensor: Tensor | null, options: BufferOptions = {}): void {
+    checkName('registerBuffer', name);
+    if (tensor !== null && !(tensor instanceof Tensor)) {
+      throw new TypeError(
+        `registerBuffer: cannot assign ${describe(tensor)} as buffer "${name}" (a Tensor or null is required)`,
+      );
+    }
+    const current = Object.getOwnPropertyDescriptor(this, name);
+    if (current !== undefined && current.value !== undefined && !this.#buffers.has(name)) {
+      throw new Error(`registerBuffer: attribute "${name}" already exists`);
+    }
+    this.#buffers.set(name, options.persistent ?? true);
+    (this as Record<string, unknown>)[name] = tensor;
+  }
+
+  /** Assigns a parameter (or null) to the property `name`, like PyTorch's `register_parameter`. */
+  registerParameter(name: string, parameter: Parameter | null): void {
+    checkName('registerParameter', name);
+    if (parameter !== null && !(parameter instanceof Parameter)) {
+      throw new TypeError(
+        `registerParameter: cannot assign ${describe(parameter)} as parameter "${name}" (a Parameter or null is required)`,
+      );
+    }
+    (this as Record<string, unknown>)[name] = parameter;
+  }
+
+  /** Assigns a submodule (or null) to the property `name`, like PyTorch's `add_module`. */
+  registerModule(name: string, module: Module | null): void {
+    checkName('registerModule', name);
+    if (module !== null && !(module instanceof Module)) {
+      throw new TypeError(`registerModule: ${describe(module)} is not a Module subclass`);
+    }
+    (this as Record<string, unknown>)[name] = module;
+  }
+
+  /**
+   * Makes `name` a lazy parameter: reading the property throws `message` until `materialize` (or
+   * an assignment) gives it a value. It keeps its place among the properties meanwhile.
+   */
+  protected declareUninitialized(name: string, message: string): void {
+    this.#uninitialized.add(name);
+    Object.defineProperty(this, name, {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        throw new Error(message);
+      },
+      set: (value: unknown) => this.materialize(name, value as Parameter | null),
+    });
+  }
+
+  /** Gives a lazy parameter its value; it becomes an ordinary property again. */
+  protected materialize(name: string, value: Parameter | null): void {
+    this.#uninitialized.delete(name);
+    Object.defineProperty(this, name, { configurable: true, enumerable: true, writable: true, value });
+  }
+
+  protected isUninitialized(name: string): boolean {
+    return this.#uninitialized.has(name);
+  }
+
+  /** Whether some parameter, here or in a submodule, waits for a first forward to get its shape. */
+  hasUninitializedParameters(): boolean {
+    return this.modules().some((m) => m.#uninitialized.size > 0);
+  }
+
+  // ---- discovery ----
+
+  /** This module's own parameters, buffers and children, in property order. */
+  #own(): {
+    parameters: [string, Parameter][];
+    buffers: [string, Tensor, boolean][];
+    children: [string, Module][];
+  } {
+    const parameters: [string, Parameter][] = [];
+    const buffers: [string, Tensor, boolean][] = [];
+    const children: [string, Module][] = [];
+    const self = this as Record<string, unknown>;
+    for (const name of Object.keys(this)) {
+      if (this.#uninitialized.has(name)) continue;
+      const value = self[name];
+      const persistent = this.#buffers.get(name);
+      if (persistent !== undefined) {
+        if (value instanceof Tensor) buffers.push([name, value, persistent]);
+      } else if (value instanceof Parameter) parameters.push([name, value]);
+      else if (value instanceof Module) children.push([name, value]);
+    }
+    return { parameters, buffers, children };
+  }
+
+  /** Direct submodules with their property names (each module once). */
+  namedChildren(): [string, Module][] {
+    const seen = new Set<Module>();
+    return this.#own().children.filter(([, m]) => !seen.has(m) && seen.add(m));
+  }
+
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** This module and every submodule, depth first, with dotted names (this one is `''`). */
+  namedModules(prefix = ''): [string, Module][] {
+    const out: [string, Module][] = [];
+    const seen = new Set<Module>();
+    const visit = (module: Module, name: string) => {
+      if (seen.has(module)) return;
+      seen.add(module);
+      out.push([name, module]);
+      for (const [childName, child] of module.#own().children) visit(child, joinName(name, childName));
+    };
+    visit(this, prefix);
+    return out;
+  }
+
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  /** Parameters with their dotted names, in state-dict order, each parameter once. */
+  namedParameters(options: NamedOptions = {}): [string, Parameter][] {
+    const { prefix = '', recurse = true } = options;
+    const modules: [string, Module][] = recurse ? this.namedModules(prefix) : [[prefix, this]];
+    const seen = new Set<Parameter>();
+    const out: [string, Parameter][] = [];
+    for (const [moduleName, module] of modules) {
+      for (const [name, p] of module.#own().parameters) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        out.push([joinName(moduleName, name), p]);
+      }
+    }
+    return out;
+  }
+
+  parameters(options: { recurse?: boolean } = {}): Parameter[] {
+    return this.namedParameters(options).map(([, p]) => p);
+  }
+
+  /** Buffers (persistent or not) with their dotted names, each buffer once. */
+  namedBuffers(options: NamedOptions = {}): [string, Tensor][] {
+    const { prefix = '', recurse = true } = options;
+    const modules: [string, Module][] = recurse ? this.namedModules(prefix) : [[prefix, this]];
+    const seen = new Set<Tensor>();
+    const out: [string, Tensor][] = [];
+    for (const [moduleName, module] of modules) {
+      for (const [name, b] of module.#own().buffers) {
+        if (seen.has(b)) continue;
+        seen.add(b);
+        out.push([joinName(moduleName, name), b]);
+      }
+    }
+    return out;
+  }
+
+  buffers(options: { recurse?: boolean } = {}): Tensor[] {
+    return this.namedBuffers(options).map(([, b]) => b);
+  }
+
+  // ---- modes and bulk operations ----
+
+  /** True in training mode (the default), false after `eval()`. */
+  get training(): boolean {
+    return this.#training;
+  }
+
+  /** Sets training mode here and in every submodule; returns this. */
+  train(mode = true): this {
+    if (typeof mode !== 'boolean')
+      throw new TypeError(`train: mode is expected to be boolean, got ${typeof mode}`);
+    this.#training = mode;
+    for (const child of this.children()) child.train(mode);
+    return this;
+  }
+
+  /** Evaluation mode (`train(false)`): dropout passes inputs through, batch norm uses running statistics. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Resets every parameter's gradient to null (PyTorch's default `set_to_none=True`). */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.grad = null;
+  }
+
+  /** Calls `fn` on every submodule, then on this one (as used for custom initialization); returns this. */
+  apply(fn: (module: Module) => void): this {
+    for (const child of this.children()) child.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  // ---- state dicts ----
+
+  /**
+   * Every persistent parameter and buffer under its dotted name, in PyTorch's order: own
+   * parameters, own buffers, then each child's entries. Values are detached tensors sharing
+   * storage with the module (unless `keepVars`).
+   */
+  stateDict(options: StateDictOptions = {}): StateDict {
+    const { prefix = '', keepVars = false } = options;
+    const out = emptyStateDict();
+    const visit = (module: Module, at: string) => {
+      const own = module.#own();
+      for (const [name, p] of own.parameters) out[at + name] = keepVars ? p : p.detach();
+      for (const [name, b, persistent] of own.buffers) {
+        if (persistent) out[at + name] = keepVars ? b : b.detach();
+      }
+      for (const [name, child] of own.children) visit(child, `${at}${name}.`);
+    };
+    visit(this, prefix === '' ? '' : `${prefix}.`);
+    return out;
+  }
+
+  /**
+   * Copies values from a state dict into this module's parameters and buffers, in place and
+   * without recording gradients. With `strict` (the default) missing and unexpected keys are an
+   * error; a shape mismatch always is. The error lists every problem, as PyTorch's does.
+   */
+  loadStateDict(stateDict: StateDictLike, options: LoadStateDictOptions = {}): IncompatibleKeys {
+    const { strict = true } = options;
+    const entries = stateDictEntries(stateDict, `loadStateDict for ${this.getName()}`);
+    const report: LoadReport = { missingKeys: [], unexpectedKeys: [], errors: [] };
+    const visit = (module: Module, prefix: string) => {
+      module.loadOwnState(entries, prefix, report);
+      for (const [name, child] of module.#own().children) visit(child, `${prefix}${name}.`);
+    };
+    noGrad(() => visit(this, ''));
+    const errors = [...report.errors];
+    if (strict) {
+      const quoted = (keys: string[]) => keys.map((k) => `"${k}"`).join(', ');
+      if (report.unexpectedKeys.length > 0)
+        errors.unshift(`Unexpected key(s) in state_dict: ${quoted(report.unexpectedKeys)}. `);
+      if (report.missingKeys.length > 0)
+        errors.unshift(`Missing key(s) in state_dict: ${quoted(report.missingKeys)}. `);
+    }
+    if (errors.length > 0) {
+      throw new Error(`Error(s) in loading state_dict for ${this.getName()}:\n\t${errors.join('\n\t')}`);
+    }
+    return { missingKeys: report.missingKeys, unexpectedKeys: report.unexpectedKeys };
+  }
+
+  /**
+   * Loads this module's own entries (keys `prefix + name`) and records what did not fit. A lazy
+   * parameter takes the checkpoint's shape. Subclasses with extra state override and call super.
+   */
+  protected loadOwnState(entries: ReadonlyMap<string, unknown>, prefix: string, report: LoadReport): void {
+    const own = this.#own();
+    const local = new Map<string, Tensor>(own.parameters);
+    for (const [name, b, persistent] of own.buffers) if (persistent) local.set(name, b);
+    const localNames = new Set([...local.keys(), ...this.#uninitialized]);
+    for (const name of [...this.#uninitialized]) {
+      const key = prefix + name;
+      const value = entries.get(key);
+      if (!entries.has(key)) report.missingKeys.push(key);
+      else if (!(value instanceof Tensor)) {
+        report.errors.push(
+          `While copying the parameter named "${key}", expected a Tensor from checkpoint but received ${describe(value)}`,
+        );
+      } else {
+        const floating = value.dtype === 'float64' ? value : value.to('float32');
+        this.materialize(name, new Parameter(floating.detach().clone()));
+      }
+    }
+    for (const [name, target] of local) {
+      const key = prefix + name;
+      if (!entries.has(key)) {
+        report.missingKeys.push(key);
+        continue;
+      }
+      const value = entries.get(key);
+      if (!(value instanceof Tensor)) {
+        report.errors.push(
+          `While copying the parameter named "${key}", expected a Tensor from checkpoint but received ${describe(value)}`,
+        );
+        continue;
+      }
+      if (value.ndim !== target.ndim || value.shape.some((d, i) => d !== target.shape[i])) {
+        report.errors.push(
+          `size mismatch for ${key}: copying a param with shape ${formatShape(value.shape)} from checkpoint, the shape in current model is ${formatShape(target.shape)}.`,
+        );
+        continue;
+      }
+      try {
+        target.copy_(value);
+      } catch (error) {
+        report.errors.push(
+          `While copying the parameter named "${key}", whose dimensions in the model are ${formatShape(target.shape)} and whose dimensions in the checkpoint are ${formatShape(value.shape)}, an exception occurred : ${(error as Error).message}.`,
+        );
+      }
+    }
+    // Unexpected keys are collected either way (PyTorch passes strict=True here too); `strict` only
+    // decides whether they are an error.
+    const childNames = new Set(own.children.map(([name]) => name));
+    for (const key of entries.keys()) {
+      if (!key.startsWith(prefix)) continue;
+      const rest = key.slice(prefix.length);
+      const dot = rest.indexOf('.');
+      const known = dot >= 0 ? childNames.has(rest.slice(0, dot)) : localNames.has(rest);
+      if (!known && !report.unexpectedKeys.includes(key)) report.unexpectedKeys.push(key);
+    }
+  }
+
+  // ---- printing ----
+
+  /** The one-line description inside the parentheses (`1, 1, kernel_size=(1, 2), ...`). */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** The module tree exactly as PyTorch prints it. */
+  toString(): string {
+    const extra = this.extraRepr();
+    const extraLines = extra ? extra.split('\n') : [];
+    const childLines = this.childReprLines();
+    const lines = [...extraLines, ...childLines];
+    let text = `${this.getName()}(`;
+    if (lines.length > 0) {
+      if (extraLines.length === 1 && childLines.length === 0) text += extraLines[0];
+      else text += `\n  ${lines.join('\n  ')}\n`;
+    }
+    return `${text})`;
+  }
+
+  /** `(name): child` for each child, as PyTorch's `__repr__` lists them. */
+  protected childReprLines(): string[] {
+    return this.#own().children.map(([name, child]) => `(${name}): ${addIndent(String(child), 2)}`);
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}

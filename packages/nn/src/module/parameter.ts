@@ -1,0 +1,27 @@
+import { Tensor } from '@fovea/tensor';
+
+/**
+ * A module's learnable tensor, like `torch.nn.Parameter`: a leaf that requires grad (unless told
+ * otherwise) and shares its storage with the tensor it was made from. Assigning one to a
+ * module's property registers it under that property's name.
+ */
+export class Parameter extends Tensor {
+  constructor(data: Tensor, requiresGrad = true) {
+    if (!(data instanceof Tensor)) {
+      throw new Error(
+        `Parameter: expected a Tensor, got ${data === null ? 'null' : typeof data}; wrap values with tensor(...) first`,
+      );
+    }
+    super(data.storage, data.dtype, data.shape, data.strides, data.offset, null);
+    this.requiresGrad_(requiresGrad);
+  }
+
+  /** PyTorch's repr: `Parameter containing:` above the tensor. */
+  override toString(): string {
+    return `Parameter containing:\n${super.toString()}`;
+  }
+}
+
+export function isParameter(value: unknown): value is Parameter {
+  return value instanceof Parameter;
+}

@@ -1,0 +1,394 @@
+import { gradcheck, noGrad } from '@fovea/autograd';
+import { arange, Generator, ones, randn, type Tensor, tensor, zeros } from '@fovea/tensor';
+import { describe, expect, it } from 'vitest';
+import {
+  AdaptiveAvgPool2d,
+  AvgPool2d,
+  BatchNorm2d,
+  CrossEntropyLoss,
+  Dropout,
+  Flatten,
+  functional,
+  Identity,
+  Linear,
+  MaxPool2d,
+  MSELoss,
+  ReLU,
+  Sigmoid,
+  Tanh,
+} from '../src/index.js';
+import { expectClose, expectShape } from './helpers/golden.js';
+
+/** Per-channel mean and biased/unbiased variance of [N, C, H, W] values, in float64. */
+function channelStats(x: Tensor): { mean: number[]; biased: number[]; unbiased: number[] } {
+  const [n, c, h, w] = x.shape;
+  const values = x.dataSync();
+  const mean: number[] = [];
+  const biased: number[] = [];
+  const unbiased: number[] = [];
+  for (let ch = 0; ch < c; ch++) {
+    const xs: number[] = [];
+    for (let b = 0; b < n; b++) for (let i = 0; i < h * w; i++) xs.push(values[(b * c + ch) * h * w + i]);
+    const m = xs.reduce((s, v) => s + v, 0) / xs.length;
+    const ss = xs.reduce((s, v) => s + (v - m) ** 2, 0);
+    mean.push(m);
+    biased.push(ss / xs.length);
+    unbiased.push(ss / (xs.length - 1));
+  }
+  return { mean, biased, unbiased };
+}
+
+/** (x - mean_c) / sqrt(var_c + eps) * weight_c + bias_c, in float64. */
+function normalize(
+  x: Tensor,
+  mean: number[],
+  variance: number[],
+  eps: number,
+  weight: number[],
+  bias: number[],
+) {
+  const [, c, h, w] = x.shape;
+  return Array.from(x.dataSync(), (v, i) => {
+    const ch = Math.floor(i / (h * w)) % c;
+    return ((v - mean[ch]) / Math.sqrt(variance[ch] + eps)) * weight[ch] + bias[ch];
+  });
+}
+
+describe('BatchNorm2d', () => {
+  const x = tensor([
+    [
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [-1, 0.5],
+        [2, 8],
+      ],
+    ],
+    [
+      [
+        [0, -2],
+        [5, 1],
+      ],
+      [
+        [3, 3],
+        [-4, 1],
+      ],
+    ],
+  ]);
+
+  it('normalises with batch statistics (biased variance) in training and updates the running ones (unbiased)', () => {
+    const bn = new BatchNorm2d(2);
+    noGrad(() => {
+      bn.weight!.copy_(tensor([2, 0.5]));
+      bn.bias!.copy_(tensor([0.1, -1]));
+    });
+    const { mean, biased, unbiased } = channelStats(x);
+    const y = bn.forward(x);
+    expectClose(y, normalize(x, mean, biased, 1e-5, [2, 0.5], [0.1, -1]), 'training output');
+    expectClose(
+      bn.running_mean!,
+      mean.map((m) => 0.1 * m),
+      'running_mean',
+    );
+    expectClose(
+      bn.running_var!,
+      unbiased.map((v) => 0.9 + 0.1 * v),
+      'running_var',
+    );
+    expect(bn.num_batches_tracked!.item()).toBe(1);
+    bn.forward(x);
+    expect(bn.num_batches_tracked!.item()).toBe(2);
+    expectClose(
+      bn.running_mean!,
+      mean.map((m) => 0.9 * 0.1 * m + 0.1 * m),
+      'running_mean after two',
+    );
+  });
+
+  it('uses the running statistics in evaluation and leaves them alone', () => {
+    const bn = new BatchNorm2d(2, { eps: 1e-3 });
+    noGrad(() => {
+      bn.running_mean!.copy_(tensor([0.5, -1]));
+      bn.running_var!.copy_(tensor([2, 0.25]));
+    });
+    bn.eval();
+    const y = bn.forward(x);
+    expectClose(y, normalize(x, [0.5, -1], [2, 0.25], 1e-3, [1, 1], [0, 0]), 'eval output');
+    expect(bn.num_batches_tracked!.item()).toBe(0);
+    expect(bn.running_mean!.toArray()).toEqual([0.5, -1]);
+  });
+
+  it('with momentum null keeps the cumulative average of the batch statistics', () => {
+    const bn = new BatchNorm2d(2, { momentum: null });
+    const x2 = x.mul(2).add(1);
+    bn.forward(x);
+    bn.forward(x2);
+    const a = channelStats(x).mean;
+    const b = channelStats(x2).mean;
+    expectClose(bn.running_mean!, [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2], 'cumulative mean');
+  });
+
+  it('without running statistics always uses the batch, and without affine has no parameters', () => {
+    const bn = new BatchNorm2d(2, { affine: false, trackRunningStats: false });
+    expect(bn.parameters()).toEqual([]);
+    expect(Object.keys(bn.stateDict())).toEqual([]);
+    bn.eval();
+    const { mean, biased } = channelStats(x);
+    expectClose(bn.forward(x), normalize(x, mean, biased, 1e-5, [1, 1], [0, 0]), 'batch stats in eval');
+  });
+
+  it('backpropagates through the batch statistics (gradcheck in float64)', () => {
+    const bn = new BatchNorm2d(2);
+    const input = x.double().requiresGrad_();
+    const weights = randn([2, 2, 2, 2], { dtype: 'float64' });
+    expect(gradcheck((t: Tensor) => bn.forward(t).mul(weights), [input], { atol: 1e-6 })).toBe(true);
+  });
+
+  it('keeps PyTorch buffer names and an int32 num_batches_tracked, and checks its input', () => {
+    const bn = new BatchNorm2d(3);
+    expect(Object.keys(bn.stateDict())).toEqual([
+      'weight',
+      'bias',
+      'running_mean',
+      'running_var',
+      'num_batches_tracked',
+    ]);
+    expect(bn.num_batches_tracked!.dtype).toBe('int32');
+    expect(() => bn.forward(zeros([3, 4, 4]))).toThrow(/expected 4D input \(got 3D input/);
+    expect(() => bn.forward(zeros([2, 2, 4, 4]))).toThrow(
+      /expected input with 3 channels, got \[2, 2, 4, 4\]/,
+    );
+    expect(() => bn.forward(zeros([1, 3, 1, 1]))).toThrow(
+      'Expected more than 1 value per channel when training, got input size [1, 3, 1, 1]',
+    );
+    bn.resetParameters();
+    expect(bn.running_var!.toArray()).toEqual([1, 1, 1]);
+  });
+});
+
+describe('Dropout', () => {
+  it('is the identity in evaluation mode', () => {
+    const drop = new Dropout(0.5).eval();
+    const x = randn([4, 5]);
+    expect(drop.forward(x)).toBe(x);
+  });
+
+  it('zeroes about p of the elements in training and scales the rest by 1 / (1 - p)', () => {
+    const drop = new Dropout(0.3, { generator: new Generator(7) });
+    const x = ones([100, 100]).requiresGrad_();
+    const y = drop.forward(x);
+    const values = y.dataSync();
+    const zeros = values.filter((v) => v === 0).length;
+    expect(zeros / values.length).toBeGreaterThan(0.27);
+    expect(zeros / values.length).toBeLessThan(0.33);
+    expect(values.every((v) => v === 0 || Math.abs(v - 1 / 0.7) < 1e-6)).toBe(true);
+    y.sum().backward();
+    expectClose(x.grad!, values, 'gradient is the scaled mask');
+    const again = new Dropout(0.3, { generator: new Generator(7) }).forward(ones([100, 100]));
+    expect(again.toArray()).toEqual(y.toArray());
+  });
+
+  it('handles p = 0 and p = 1, and rejects p outside [0, 1]', () => {
+    const x = randn([3]);
+    expect(new Dropout(0).forward(x)).toBe(x);
+    expect(
+      new Dropout(1)
+        .forward(x)
+        .dataSync()
+        .every((v) => v === 0),
+    ).toBe(true);
+    expect(() => new Dropout(1.5)).toThrow('dropout probability has to be between 0 and 1, but got 1.5');
+  });
+});
+
+describe('CrossEntropyLoss', () => {
+  const logits = tensor([
+    [1, 2, 3],
+    [1, -1, 0],
+    [0.5, 0.5, -2],
+  ]);
+  const rows = logits.toArray() as number[][];
+  const logSoftmaxRow = (row: number[]) => {
+    const m = Math.max(...row);
+    const lse = m + Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
+    return row.map((v) => v - lse);
+  };
+  const logp = rows.map(logSoftmaxRow);
+
+  it('matches a hand computation for each reduction', () => {
+    const target = tensor([2, 0, 1], { dtype: 'int32' });
+    const per = [-logp[0][2], -logp[1][0], -logp[2][1]];
+    expectClose(new CrossEntropyLoss({ reduction: 'none' }).forward(logits, target), per, 'none');
+    expectClose(
+      new CrossEntropyLoss({ reduction: 'sum' }).forward(logits, target),
+      [per[0] + per[1] + per[2]],
+      'sum',
+    );
+    expectClose(new CrossEntropyLoss().forward(logits, target), [(per[0] + per[1] + per[2]) / 3], 'mean');
+  });
+
+  it('has the gradient (softmax - one-hot) / N', () => {
+    const x = logits.clone().requiresGrad_();
+    new CrossEntropyLoss().forward(x, tensor([2, 0, 1], { dtype: 'int32' })).backward();
+    const targets = [2, 0, 1];
+    const expected = logp.flatMap((row, i) =>
+      row.map((v, c) => (Math.exp(v) - (c === targets[i] ? 1 : 0)) / 3),
+    );
+    expectClose(x.grad!, expected, 'gradient');
+  });
+
+  it('skips ignored targets, in the sum and in the mean', () => {
+    const target = tensor([2, -100, 1], { dtype: 'int32' });
+    expectClose(new CrossEntropyLoss().forward(logits, target), [(-logp[0][2] - logp[2][1]) / 2], 'mean');
+    const custom = tensor([2, 5, 5], { dtype: 'int32' });
+    expectClose(
+      new CrossEntropyLoss({ ignoreIndex: 5 }).forward(logits, custom),
+      [-logp[0][2]],
+      'ignoreIndex 5',
+    );
+    expect(
+      Number.isNaN(
+        new CrossEntropyLoss().forward(logits, tensor([-100, -100, -100], { dtype: 'int32' })).item(),
+      ),
+    ).toBe(true);
+  });
+
+  it("smooths labels with PyTorch's formula", () => {
+    const target = tensor([2, 0, -100], { dtype: 'int32' });
+    const s = 0.1;
+    const nll = (-logp[0][2] - logp[1][0]) / 2;
+    const smooth = (-logp[0].reduce((a, b) => a + b) - logp[1].reduce((a, b) => a + b)) / 2;
+    expectClose(
+      new CrossEntropyLoss({ labelSmoothing: s }).forward(logits, target),
+      [(1 - s) * nll + (s / 3) * smooth],
+      'smoothed',
+    );
+  });
+
+  it('takes class probabilities, unbatched input and [N, C, H, W] input', () => {
+    const probs = tensor([
+      [0.2, 0.3, 0.5],
+      [1, 0, 0],
+      [0, 0.5, 0.5],
+    ]);
+    const p = probs.toArray() as number[][];
+    const expected = logp.map((row, i) => -row.reduce((acc, v, c) => acc + v * p[i][c], 0));
+    expectClose(
+      new CrossEntropyLoss({ reduction: 'none' }).forward(logits, probs),
+      expected,
+      'probabilities',
+    );
+    expectClose(
+      new CrossEntropyLoss().forward(logits.select(0, 0), tensor(2, { dtype: 'int32' })),
+      [-logp[0][2]],
+      'unbatched',
+    );
+    // [1, 3, 1, 3] holds the three rows as positions of one image.
+    const image = logits.t().reshape([1, 3, 1, 3]);
+    const target = tensor([[[2, 0, 1]]], { dtype: 'int32' });
+    expectClose(
+      new CrossEntropyLoss({ reduction: 'none' }).forward(image, target),
+      [-logp[0][2], -logp[1][0], -logp[2][1]],
+      'spatial',
+    );
+  });
+
+  it('is stable for large logits', () => {
+    const big = tensor([[1000, 0, -1000]]);
+    expectClose(new CrossEntropyLoss().forward(big, tensor([0], { dtype: 'int32' })), [0], 'large logits');
+    expectClose(new CrossEntropyLoss().forward(big, tensor([1], { dtype: 'int32' })), [1000], 'large loss');
+  });
+
+  it('rejects bad targets and options', () => {
+    expect(() => new CrossEntropyLoss().forward(logits, tensor([3, 0, 0], { dtype: 'int32' }))).toThrow(
+      'Target 3 is out of bounds.',
+    );
+    expect(() => new CrossEntropyLoss().forward(logits, tensor([[0, 0, 0]], { dtype: 'int32' }))).toThrow(
+      /expected target size \[3\]/,
+    );
+    expect(() => new CrossEntropyLoss().forward(logits, tensor([true, false, true]))).toThrow(
+      /int32 class indices/,
+    );
+    expect(() => new CrossEntropyLoss({ reduction: 'avg' as 'mean' })).toThrow(
+      'avg is not a valid value for reduction',
+    );
+  });
+});
+
+describe('MSELoss, Linear, activations, pooling, Flatten, Identity', () => {
+  it('MSELoss reduces the squared differences', () => {
+    const a = tensor([1, 2, 3]);
+    const b = tensor([1, 0, 6]);
+    expectClose(new MSELoss().forward(a, b), [(0 + 4 + 9) / 3], 'mean');
+    expectClose(new MSELoss({ reduction: 'sum' }).forward(a, b), [13], 'sum');
+    expectClose(new MSELoss({ reduction: 'none' }).forward(a, b), [0, 4, 9], 'none');
+  });
+
+  it('Linear computes x W^T + b and checks the features', () => {
+    const lin = new Linear(3, 2);
+    lin.loadStateDict({
+      weight: tensor([
+        [1, 2, 3],
+        [0, -1, 1],
+      ]),
+      bias: tensor([0.5, -0.5]),
+    });
+    expectClose(
+      lin.forward(
+        tensor([
+          [1, 1, 1],
+          [2, 0, -1],
+        ]),
+      ),
+      [6.5, -0.5, -0.5, -1.5],
+      'linear',
+    );
+    expectClose(lin.forward(tensor([1, 1, 1])), [6.5, -0.5], 'unbatched');
+    expect(() => lin.forward(zeros([2, 4]))).toThrow(
+      'Linear(in_features=3, out_features=2, bias=True): expected input with 3 features in its last dimension, got [2, 4]',
+    );
+    const bound = 1 / Math.sqrt(3);
+    expect(new Linear(3, 50).weight.dataSync().every((v) => Math.abs(v) <= bound)).toBe(true);
+  });
+
+  it('activations apply elementwise', () => {
+    const x = tensor([-1, 0, 2]);
+    expect(new ReLU().forward(x).toArray()).toEqual([0, 0, 2]);
+    expectClose(new Sigmoid().forward(x), [1 / (1 + Math.E), 0.5, 1 / (1 + Math.exp(-2))], 'sigmoid');
+    expectClose(new Tanh().forward(x), [Math.tanh(-1), 0, Math.tanh(2)], 'tanh');
+    expectClose(functional.softmax(tensor([[1, 2, 3]]), 1), [0.09003057, 0.24472847, 0.66524096], 'softmax');
+  });
+
+  it('pooling layers pool windows, with the stride defaulting to the kernel', () => {
+    const x = arange(16).float().reshape([1, 1, 4, 4]);
+    expect(new MaxPool2d(2).forward(x).toArray()).toEqual([
+      [
+        [
+          [5, 7],
+          [13, 15],
+        ],
+      ],
+    ]);
+    expect(new AvgPool2d(2).forward(x).toArray()).toEqual([
+      [
+        [
+          [2.5, 4.5],
+          [10.5, 12.5],
+        ],
+      ],
+    ]);
+    expectShape(new MaxPool2d(3, { stride: 1, padding: 1 }).forward(x), [1, 1, 4, 4]);
+    expectShape(new MaxPool2d(3, { stride: 2, ceilMode: true }).forward(x), [1, 1, 2, 2]);
+    expect(new AdaptiveAvgPool2d(1).forward(x).toArray()).toEqual([[[[7.5]]]]);
+    expect(new AdaptiveAvgPool2d([null, 1]).forward(x).toArray()).toEqual([[[[1.5], [5.5], [9.5], [13.5]]]]);
+  });
+
+  it('Flatten keeps the batch axis by default; Identity returns its input', () => {
+    expectShape(new Flatten().forward(zeros([2, 3, 4, 5])), [2, 60]);
+    expectShape(new Flatten(0, 1).forward(zeros([2, 3, 4])), [6, 4]);
+    const x = zeros([1]);
+    expect(new Identity().forward(x)).toBe(x);
+  });
+});
