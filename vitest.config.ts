@@ -8,7 +8,7 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: ['@fovea/source'] } },
   test: {
-    include: ['{packages,apps}/*/test/**/*.test.ts'],
+    include: ['{packages,apps}/*/test/**/*.test.ts', 'tooling/test/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
     reporters: ['default', 'json'],
