@@ -271,15 +271,18 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
     return out;
   }
 
-  /** The single value of a one-element tensor. */
-  item(): number | boolean {
+  /**
+   * The single value of a one-element tensor, as `l.sum().item()` in the chapter. Typed as a
+   * number, which it is for every numeric dtype; a bool tensor gives a boolean, as in PyTorch.
+   */
+  item(): number {
     if (this.numel !== 1) {
       throw new Error(
         `item: a Tensor with ${this.numel} elements cannot be converted to a scalar (shape ${formatShape(this.shape)})`,
       );
     }
     const v = this.storage.array[this.offset];
-    return this.dtype === 'bool' ? v !== 0 : v;
+    return (this.dtype === 'bool' ? v !== 0 : v) as number;
   }
 
   /** Nested JavaScript arrays of the values (a number for a 0-d tensor). */

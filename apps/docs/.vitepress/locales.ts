@@ -1,0 +1,85 @@
+import type { DefaultTheme, LocaleSpecificConfig } from 'vitepress';
+
+type Locale = LocaleSpecificConfig<DefaultTheme.Config>;
+
+/** The guide follows the chapter "Convolutions for Images", section by section. */
+const GUIDE = [
+  'cross-correlation',
+  'convolutional-layers',
+  'edge-detection',
+  'learning-a-kernel',
+  'convolution-vs-cross-correlation',
+  'receptive-fields',
+] as const;
+
+const API = ['tensor', 'nn', 'optim', 'receptive-field', 'autograd'].map((name) => ({
+  text: `@fovea/${name}`,
+  link: `/api/${name}`,
+}));
+
+function sidebar(prefix: string, titles: Record<(typeof GUIDE)[number], string>, labels: string[]) {
+  const [guide, playgrounds, kernel, field, api] = labels;
+  return [
+    { text: guide, items: GUIDE.map((page) => ({ text: titles[page], link: `${prefix}/guide/${page}` })) },
+    {
+      text: playgrounds,
+      items: [
+        { text: kernel, link: `${prefix}/playground/kernel` },
+        { text: field, link: `${prefix}/playground/receptive-field` },
+      ],
+    },
+    { text: api, collapsed: true, items: API },
+  ];
+}
+
+export const en: Locale = {
+  description: 'Deep learning around convolution, in TypeScript, with PyTorch semantics',
+  themeConfig: {
+    nav: [
+      { text: 'Guide', link: '/guide/cross-correlation' },
+      { text: 'Playgrounds', link: '/playground/kernel' },
+      { text: 'API', link: '/api/' },
+    ],
+    sidebar: sidebar(
+      '',
+      {
+        'cross-correlation': 'The cross-correlation operation',
+        'convolutional-layers': 'Convolutional layers',
+        'edge-detection': 'Object edge detection in images',
+        'learning-a-kernel': 'Learning a kernel',
+        'convolution-vs-cross-correlation': 'Cross-correlation and convolution',
+        'receptive-fields': 'Feature map and receptive field',
+      },
+      ['Convolutions for images', 'Playgrounds', 'Kernel playground', 'Receptive-field explorer', 'API'],
+    ),
+  },
+};
+
+export const zh: Locale = {
+  description: '以卷积为核心的 TypeScript 深度学习工具包，语义与 PyTorch 一致',
+  themeConfig: {
+    nav: [
+      { text: '指南', link: '/zh/guide/cross-correlation' },
+      { text: '交互演示', link: '/zh/playground/kernel' },
+      { text: 'API', link: '/api/' },
+    ],
+    sidebar: sidebar(
+      '/zh',
+      {
+        'cross-correlation': '互相关运算',
+        'convolutional-layers': '卷积层',
+        'edge-detection': '图像中目标的边缘检测',
+        'learning-a-kernel': '学习卷积核',
+        'convolution-vs-cross-correlation': '互相关和卷积',
+        'receptive-fields': '特征映射和感受野',
+      },
+      ['图像卷积', '交互演示', '卷积核演示', '感受野浏览器', 'API（英文）'],
+    ),
+    outline: { label: '本页目录' },
+    docFooter: { prev: '上一页', next: '下一页' },
+    langMenuLabel: '语言',
+    returnToTopLabel: '回到顶部',
+    sidebarMenuLabel: '目录',
+    darkModeSwitchLabel: '外观',
+  },
+};

@@ -1,0 +1,259 @@
+// Builds the site, serves it on 127.0.0.1 and drives Debian's chromium through it: the chapter's
+// examples in both languages, the kernel playground and the receptive-field explorer. Any console
+// error, page error or failed request fails the page's test. Screenshots go to
+// test-output/docs-screenshots/.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { analyzeLayers, type Region } from '@fovea/receptive-field';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultLayers, toSpec } from '../.vitepress/theme/lib/layers';
+import { CHAPTER } from './chapter';
+import { buildSite, CHROMIUM, DOCS_DIR, launchBrowser, serveStatic } from './site';
+
+const OUTPUT = join(DOCS_DIR, '../../test-output');
+const SITE = join(OUTPUT, 'docs-site');
+const SCREENSHOTS = join(OUTPUT, 'docs-screenshots');
+const LANGUAGES = [
+  { name: 'en', prefix: '' },
+  { name: 'zh', prefix: '/zh' },
+];
+
+const skipReason =
+  existsSync(CHROMIUM) || process.env.CI === 'true'
+    ? null
+    : `${CHROMIUM} is missing; install it with apt-get install -y chromium (CI does)`;
+
+let url = '';
+let context: BrowserContext;
+const cleanups: (() => Promise<void>)[] = [];
+
+/**
+ * Opens `path` in a fresh tab, waits for Vue to take over the page, runs `check`, saves a
+ * screenshot as `<shot>.png`, and fails on anything the page reported as an error.
+ */
+async function visit(
+  path: string,
+  shot: string,
+  check: (page: Page) => Promise<void>,
+  fullPage = true,
+): Promise<void> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  let failure: unknown = null;
+  try {
+    await page.goto(`${url}${path}`);
+    await page.waitForFunction(
+      () => (document.querySelector('#app') as { __vue_app__?: object } | null)?.__vue_app__,
+    );
+    await check(page);
+    // Clicks scroll the page, and a full-page shot draws the fixed header where the view was.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(SCREENSHOTS, `${shot}.png`), fullPage });
+  } catch (error) {
+    failure = error;
+  } finally {
+    await page.close();
+  }
+  // The page's own errors first: they usually explain a failed check.
+  expect(problems, `errors reported by ${path}`).toEqual([]);
+  if (failure) throw failure;
+}
+
+/** `expect.poll` with room for a slow CI machine. */
+const poll = <T>(value: () => T | Promise<T>) => expect.poll(value, { timeout: 10_000 });
+
+/** Runs every block of a guide page again and returns what each printed. */
+async function runAll(page: Page): Promise<string[]> {
+  const blocks = page.getByTestId('runnable');
+  const count = await blocks.count();
+  // The blocks run as the page hydrates; wait for every output, then run each once more.
+  await poll(() => page.getByTestId('output').count()).toBe(count);
+  for (let i = 0; i < count; i++) await blocks.nth(i).getByTestId('run').click();
+  return page.getByTestId('output').allTextContents();
+}
+
+describe.skipIf(skipReason !== null)(
+  `docs site in chromium${skipReason ? ` (skipped: ${skipReason})` : ''}`,
+  () => {
+    beforeAll(async () => {
+      if (!existsSync(CHROMIUM)) {
+        throw new Error(`${CHROMIUM} is missing in CI: tooling/scripts/ci-system-deps.sh should install it`);
+      }
+      await mkdir(SCREENSHOTS, { recursive: true });
+      await buildSite(SITE);
+      const server = await serveStatic(SITE);
+      cleanups.push(server.close);
+      url = server.url;
+      const browser = await launchBrowser();
+      cleanups.push(browser.close);
+      context = browser.context;
+    }, 180_000);
+
+    afterAll(async () => {
+      for (const cleanup of cleanups.reverse()) await cleanup();
+    });
+
+    for (const { name: lang, prefix } of LANGUAGES) {
+      for (const [page, expected] of Object.entries(CHAPTER)) {
+        it(`${lang}: ${page} prints the chapter's output`, async () => {
+          await visit(`${prefix}/guide/${page}`, `${lang}-guide-${page}`, async (tab) => {
+            const outputs = await runAll(tab);
+            expect(outputs).toHaveLength(expected.length);
+            expected.forEach((want, i) => {
+              if (typeof want === 'string') expect(outputs[i], `block ${i + 1}`).toBe(want);
+              else want(outputs[i]);
+            });
+          });
+        });
+      }
+
+      it(`${lang}: home page`, async () => {
+        await visit(`${prefix}/`, `${lang}-home`, async (tab) => {
+          await poll(() => tab.locator('.VPHero .name').textContent()).toContain('Fovea');
+        });
+      });
+    }
+
+    it('API reference: an index and one page per package', async () => {
+      await visit('/api/', 'api-index', async (tab) => {
+        expect(await tab.locator('.vp-doc li a').count()).toBeGreaterThanOrEqual(5);
+      });
+      // API pages are long: their screenshots show the first screen only.
+      for (const name of ['tensor', 'nn', 'optim', 'receptive-field', 'autograd']) {
+        const check = async (tab: Page) => {
+          expect(await tab.locator('.vp-doc h1').textContent()).toContain(`@fovea/${name}`);
+          if (name === 'tensor') expect(await tab.locator('.vp-doc h3#corr2d').count()).toBe(1);
+        };
+        await visit(`/api/${name}`, `api-${name}`, check, false);
+      }
+    });
+
+    describe('kernel playground', () => {
+      const summary = async (tab: Page) => {
+        const caption = tab.getByTestId('summary');
+        const [shape, min, max] = await Promise.all(
+          ['data-shape', 'data-min', 'data-max'].map((attribute) => caption.getAttribute(attribute)),
+        );
+        const round = (value: string | null) => Number(Number(value).toFixed(4));
+        return { shape, min: round(min), max: round(max) };
+      };
+
+      it("detects the chapter's vertical edges, and no horizontal ones", async () => {
+        await visit('/playground/kernel', 'en-playground-kernel', async (tab) => {
+          expect(await summary(tab)).toEqual({ shape: '6,7', min: -1, max: 1 });
+          // Column 1 of the map is the white-to-black edge (red), column 5 black-to-white (blue).
+          const pixels = await tab.getByTestId('output-canvas').evaluate((canvas: HTMLCanvasElement) => {
+            const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, 1).data;
+            return Array.from({ length: canvas.width }, (_, col) =>
+              Array.from(data.slice(4 * col, 4 * col + 3)),
+            );
+          });
+          expect(pixels[1]).toEqual([255, 0, 0]);
+          expect(pixels[5]).toEqual([0, 0, 255]);
+          expect(pixels[0]).toEqual([255, 255, 255]);
+
+          await tab.getByTestId('kernel').fill('[[1], [-1]]');
+          await poll(() => summary(tab)).toEqual({ shape: '5,8', min: 0, max: 0 });
+          expect(await tab.getByTestId('preset').inputValue()).toBe('custom');
+        });
+      });
+
+      it('applies presets to built-in images, and explains a bad kernel', async () => {
+        await visit('/playground/kernel', 'en-playground-kernel-sobel', async (tab) => {
+          await tab.getByTestId('image').selectOption('square');
+          await tab.getByTestId('preset').selectOption('sobel-x');
+          await poll(() => summary(tab)).toEqual({ shape: '46,46', min: -4, max: 4 });
+          await tab.getByTestId('preset').selectOption('blur');
+          await poll(() => summary(tab)).toEqual({ shape: '46,46', min: 0, max: 1 });
+          expect(await tab.getByTestId('kernel').inputValue()).toBe(
+            '[[0.0625, 0.125, 0.0625], [0.125, 0.25, 0.125], [0.0625, 0.125, 0.0625]]',
+          );
+
+          await tab.getByTestId('kernel').fill('[[1, -1]');
+          await poll(() => tab.getByTestId('error').textContent()).toContain('JSON');
+          expect(await tab.getByTestId('summary').count()).toBe(0);
+          await tab.getByTestId('kernel').fill('[[1, 2], [3]]');
+          await poll(() => tab.getByTestId('error').textContent()).toContain('same');
+        });
+      });
+
+      it('takes an uploaded picture', async () => {
+        await visit('/zh/playground/kernel', 'zh-playground-kernel', async (tab) => {
+          // Any PNG will do: a screenshot of the page's own input canvas, 64 x 48 pixels.
+          const picture = await tab.screenshot({ clip: { x: 0, y: 0, width: 64, height: 48 } });
+          await tab
+            .getByTestId('upload')
+            .setInputFiles({ name: 'picture.png', mimeType: 'image/png', buffer: picture });
+          await poll(() => tab.getByTestId('image').inputValue()).toBe('uploaded');
+          await tab.getByTestId('preset').selectOption('laplacian');
+          await poll(async () => (await summary(tab)).shape).toBe('46,62');
+        });
+      });
+    });
+
+    describe('receptive-field explorer', () => {
+      const flat = (region: Region | null) => (region ? [...region.rows, ...region.cols].join() : '');
+
+      /** Clicks output unit (i, j) on the output grid and checks both summaries against the package. */
+      async function clickUnit(
+        tab: Page,
+        specs: Parameters<typeof analyzeLayers>[0],
+        size: number,
+        unit: [number, number],
+      ) {
+        const rf = analyzeLayers(specs, size);
+        const [rows, cols] = rf.outputSize;
+        const grid = tab.getByTestId('output-canvas');
+        const box = (await grid.boundingBox())!;
+        const position = {
+          x: ((unit[1] + 0.5) * box.width) / cols,
+          y: ((unit[0] + 0.5) * box.height) / rows,
+        };
+        await grid.click({ position });
+        const field = tab.getByTestId('rf-summary');
+        await poll(() => field.getAttribute('data-unit')).toBe(unit.join());
+        expect(await field.getAttribute('data-region')).toBe(flat(rf.region(unit)));
+        expect(await field.getAttribute('data-size')).toBe(rf.size.join());
+        // With all-ones weights, the pixels with a non-zero gradient are exactly those that can
+        // influence the unit: their bounding box is the package's exactRegion.
+        const effective = tab.getByTestId('erf-summary');
+        expect(await effective.getAttribute('data-support')).toBe(flat(rf.exactRegion(unit)));
+      }
+
+      it('shows the region and the effective field of a clicked unit', async () => {
+        await visit('/playground/receptive-field', 'en-playground-receptive-field', async (tab) => {
+          const specs = defaultLayers().map(toSpec);
+          await clickUnit(tab, specs, 20, [0, 0]);
+          await clickUnit(tab, specs, 20, [5, 3]);
+        });
+      });
+
+      it('follows edits to the stack, and reports one that leaves no output', async () => {
+        await visit('/zh/playground/receptive-field', 'zh-playground-receptive-field', async (tab) => {
+          await tab.getByTestId('layer-type').nth(2).selectOption('avgpool');
+          await tab.getByTestId('add-layer').click();
+          await tab.getByTestId('layer-dilation').nth(4).fill('2');
+          await tab.getByTestId('input-size').fill('32');
+          const specs = defaultLayers().map(toSpec);
+          specs[2] = { type: 'pool', kernel: 2, stride: 2, padding: 0 };
+          specs.push({ type: 'conv', kernel: 3, stride: 1, padding: 0, dilation: 2 });
+          await clickUnit(tab, specs, 32, [7, 0]);
+
+          await tab.getByTestId('layer-kernel').nth(4).fill('30');
+          await poll(() => tab.getByTestId('error').textContent()).toContain('layer 4');
+          await tab.getByTestId('remove-layer').nth(4).click();
+          await poll(() => tab.getByTestId('error').count()).toBe(0);
+        });
+      });
+    });
+  },
+);

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# System packages CI needs beyond Node, installed by .ci/run before `pnpm install`: Debian's
+# chromium for the docs' browser tests (required), and a CJK font so that the screenshots of the
+# Chinese pages are legible (optional). Exits non-zero when chromium cannot be installed.
+set -euo pipefail
+
+export DEBIAN_FRONTEND=noninteractive
+apt_get() {
+  if [ "$(id -u)" -eq 0 ]; then apt-get "$@"; else sudo -n apt-get "$@"; fi
+}
+
+need_chromium=false
+need_font=false
+[ -x /usr/bin/chromium ] || need_chromium=true
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need_font=true
+if ! $need_chromium && ! $need_font; then
+  exit 0
+fi
+
+if ! apt_get update -qq; then
+  echo "ci-system-deps: apt-get update failed" >&2
+  if $need_chromium; then exit 1; else exit 0; fi
+fi
+if $need_chromium; then
+  apt_get install -y -qq chromium >/dev/null
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "ci-system-deps: apt-get installed chromium, but /usr/bin/chromium is missing" >&2
+    exit 1
+  fi
+fi
+if $need_font; then
+  apt_get install -y -qq fonts-wqy-microhei >/dev/null ||
+    echo "ci-system-deps: could not install fonts-wqy-microhei; Chinese screenshots will lack glyphs" >&2
+fi
