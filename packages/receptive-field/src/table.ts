@@ -9,6 +9,8 @@ export interface TableSource {
   stride: Pair;
   padding: Pair;
   warnings?: readonly AlignmentWarning[];
+  /** What a traced model's analysis noticed (`receptiveField`), printed after the warnings. */
+  notes?: readonly { message: string }[];
 }
 
 const HEADERS = ['Layer (type)', 'map size', 'start', 'jump', 'receptive_field'];
@@ -51,5 +53,6 @@ export function formatTable(result: TableSource): string {
       `effective padding ${formatPair(result.padding)}`,
   ];
   for (const w of result.warnings ?? []) out.push(`warning: ${w.message}`);
+  for (const n of result.notes ?? []) out.push(`note: ${n.message}`);
   return out.join('\n');
 }

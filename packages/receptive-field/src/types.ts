@@ -155,3 +155,40 @@ export interface GraphReceptiveField extends ReceptiveField {
   /** Unclipped input box of unit [i, j] of any node (the union over paths into it). */
   nodeRegion(id: string, unit: readonly [number, number]): Region;
 }
+
+/** Something `receptiveField` noticed while turning a traced graph into a receptive-field graph. */
+export interface TraceNote {
+  /**
+   * - `truncated`: the model's output has no spatial axes (flatten, pooling to 1 x 1, a mean over
+   *   the map); the analysis stops at the last map before that, each later value sees it all;
+   * - `global-context`: a map is combined with values computed from the whole input and
+   *   broadcast over positions (squeeze-and-excitation); the analytic field leaves that path out;
+   * - `assumed-pointwise`: an op receptiveField does not know kept the map's size and was taken
+   *   as kernel 1.
+   */
+  kind: 'truncated' | 'global-context' | 'assumed-pointwise';
+  /** The autograd node, named as in PyTorch (`AdaptiveAvgPool2DBackward0`). */
+  op: string;
+  /** Path of the module it ran in (`''` for the model itself), null when not known. */
+  module: string | null;
+  message: string;
+}
+
+export interface ReceptiveFieldOptions {
+  /**
+   * Analyse the output of this module (`'layer3'`) or graph node (`'layer1.0.relu_1'`) instead of
+   * the model's output.
+   */
+  layer?: string;
+}
+
+/** `receptiveField`'s result: `analyzeGraph`'s on the traced graph, with what the trace found. */
+export interface TracedReceptiveField extends GraphReceptiveField {
+  /** The input shape traced, `[N, C, H, W]` (or `[C, H, W]`, `[H, W]`). */
+  inputShape: number[];
+  /** The model's output shape (its last two axes are `outputSize` unless the trace was truncated). */
+  modelOutputShape: number[];
+  /** The graph analysed: one node per layer, named after its module (`layer1.0.conv1`). */
+  graph: RFGraph;
+  notes: TraceNote[];
+}
