@@ -19,6 +19,8 @@ export {
 export type { DType, TypedArray } from './dtype.js';
 export type { PrintOptions } from './format/index.js';
 export { formatTensor } from './format/index.js';
+export type { Backend } from './kernels/backend.js';
+export { getBackend, getNumThreads, setBackend, setNumThreads } from './kernels/backend.js';
 export { cast } from './ops/cast.js';
 export { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, lt, ne, where } from './ops/compare.js';
 export type { Conv2dOptions } from './ops/conv2d.js';

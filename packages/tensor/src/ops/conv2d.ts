@@ -8,7 +8,7 @@ import {
   conv2dBackwardWeight,
   conv2dForward,
   conv2dOutputShape,
-} from '../kernels/conv2d.js';
+} from '../kernels/dispatch.js';
 import { type ConvPaddingSpec, expandPair, type Pair, resolveConvPadding } from '../kernels/shape.js';
 import { formatShape } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';

@@ -1,6 +1,7 @@
 import { record, saving } from '../autograd.js';
 import { allocate, type DType, isFloating } from '../dtype.js';
-import { type BinaryFn, mapStrided, type UnaryFn, zipStrided } from '../kernels/strided.js';
+import { mapStrided, zipStrided } from '../kernels/dispatch-strided.js';
+import type { BinaryFn, UnaryFn } from '../kernels/strided.js';
 import { broadcastShapes, numel } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { asTensor, broadcastStrides, requireTensor, resultType } from './operands.js';
@@ -20,13 +21,15 @@ export function binaryKernel(op: string, f: BinaryFn, a: Tensor, b: Tensor, outT
     b.offset,
     shape,
     out,
+    op,
   );
   return Tensor.fromArray(out, shape, outType);
 }
 
-export function unaryKernel(f: UnaryFn, x: Tensor, outType: DType = x.dtype): Tensor {
+/** `op` names the function for the WebAssembly kernels (kernels/dispatch.ts `mapStrided`). */
+export function unaryKernel(f: UnaryFn, x: Tensor, outType: DType = x.dtype, op?: string): Tensor {
   const out = allocate(outType, x.numel);
-  mapStrided(f, x.storage.array, x.shape, x.strides, x.offset, out);
+  mapStrided(f, x.storage.array, x.shape, x.strides, x.offset, out, op);
   return Tensor.fromArray(out, x.shape, outType);
 }
 
@@ -158,7 +161,7 @@ export function neg(a: Tensor): Tensor {
   const x = requireTensor('neg', a);
   if (x.dtype === 'bool')
     throw new Error('neg: negation of a bool tensor is not supported; use logicalNot()');
-  const out = unaryKernel((v) => -v, x);
+  const out = unaryKernel((v) => -v, x, x.dtype, 'neg');
   return record('NegBackward0', out, [x], (g) => [neg(g)]);
 }
 
@@ -176,7 +179,7 @@ export function log(a: Tensor): Tensor {
 
 export function sqrt(a: Tensor): Tensor {
   const x = floatOperand('sqrt', a);
-  const out = unaryKernel(Math.sqrt, x);
+  const out = unaryKernel(Math.sqrt, x, x.dtype, 'sqrt');
   return record('SqrtBackward0', out, [x], (g) => [div(g, mul(out, 2))], [out]);
 }
 
@@ -186,7 +189,7 @@ export function square(a: Tensor): Tensor {
 
 export function abs(a: Tensor): Tensor {
   const x = requireTensor('abs', a);
-  const out = unaryKernel(Math.abs, x);
+  const out = unaryKernel(Math.abs, x, x.dtype, 'abs');
   return record('AbsBackward0', out, [x], (g) => [mul(g, sign(x))], [x]);
 }
 
@@ -198,7 +201,7 @@ export function sign(a: Tensor): Tensor {
 
 export function relu(a: Tensor): Tensor {
   const x = requireTensor('relu', a);
-  const out = unaryKernel((v) => (v > 0 || Number.isNaN(v) ? v : 0), x);
+  const out = unaryKernel((v) => (v > 0 || Number.isNaN(v) ? v : 0), x, x.dtype, 'relu');
   // PyTorch's threshold_backward: the gradient passes where the result is positive.
   return record('ReluBackward0', out, [x], (g) => [g.where(out.detach().gt(0), 0)], [out]);
 }

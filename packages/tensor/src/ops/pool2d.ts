@@ -10,7 +10,7 @@ import {
   maxPool2dBackward,
   maxPool2dForward,
   maxPool2dOutputShape,
-} from '../kernels/pool2d.js';
+} from '../kernels/dispatch.js';
 import type { Pair } from '../kernels/shape.js';
 import { formatShape } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';

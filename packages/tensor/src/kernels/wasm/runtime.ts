@@ -1,5 +1,3 @@
-import { MAXIMUM_PAGES, WASM_BASE64, WASM_SHARED_BASE64 } from './binary.generated.js';
-
 /**
  * One instance of the WebAssembly kernels (assembly/) and its memory. Tensors are copied into
  * the memory for a call and the results copied out; everything a call places there comes from a
@@ -69,12 +67,8 @@ const HEAP_BASE = PAGE;
 
 const ALIGN = 64;
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
+/** Pages a shared memory may grow to (2 GiB): the maximum the shared binary declares. */
+export const MAXIMUM_PAGES = 32768;
 
 export class WasmRuntime {
   readonly memory: WebAssembly.Memory;
@@ -84,16 +78,18 @@ export class WasmRuntime {
   private f32: Float32Array;
   private i32: Int32Array;
   private top = HEAP_BASE;
+  /** Kernel calls run so far (tests check the WebAssembly path really ran). */
+  calls = 0;
 
   /**
-   * Compiles and instantiates synchronously (the binary is embedded, a few tens of kilobytes).
-   * `shared` builds the memory threads share; `binary` replaces the embedded one (tests).
+   * Compiles and instantiates `binary` synchronously (the embedded one is a few tens of
+   * kilobytes). `shared`: the binary imports a shared memory, which threads use.
    */
   constructor(
     readonly shared: boolean,
-    binary?: Uint8Array<ArrayBuffer>,
+    binary: Uint8Array<ArrayBuffer>,
   ) {
-    this.module = new WebAssembly.Module(binary ?? decodeBase64(shared ? WASM_SHARED_BASE64 : WASM_BASE64));
+    this.module = new WebAssembly.Module(binary);
     this.memory = shared
       ? new WebAssembly.Memory({ initial: 32, maximum: MAXIMUM_PAGES, shared: true })
       : new WebAssembly.Memory({ initial: 32 });

@@ -1,0 +1,356 @@
+/**
+ * conv2d over NCHW float32 as im2col + packed GEMM, per image and group, a band of output rows
+ * at a time (the patch matrix of a band stays in L2). With Kg = C / groups * kH * kW and
+ * L = outH * outW:
+ *
+ *   forward          y[n, g]  = W[g] (Og x Kg) · cols(x[n, g]) (Kg x L) + bias
+ *   backward input   gx[n, g] = col2im(W[g]^T · gy[n, g])
+ *   backward weight  gW[g]   += gy[n, g] (Og x L) · cols(x[n, g])^T
+ *
+ * Each export computes work items [start, end) of one call, so threads split a call by items:
+ * forward by (image, band), input gradient by (image, group), weight gradient by (group, chunk
+ * of patch rows). No item's arithmetic depends on which thread runs it or on how items are
+ * split, so results do not depend on the thread count.
+ */
+
+import { gemmPacked, packA, packedABytes, packedBBytes, TILE_BYTES } from './gemm';
+import {
+  BAND,
+  BIAS,
+  C,
+  DH,
+  DW,
+  endInside,
+  firstInside,
+  GROUPS,
+  GW,
+  GX,
+  get,
+  H,
+  K_CHUNK,
+  KH,
+  KW,
+  N,
+  O,
+  OUT_H,
+  OUT_W,
+  PAD_LEFT,
+  PAD_TOP,
+  POINTWISE,
+  ptr,
+  SH,
+  SW,
+  W,
+  WEIGHT,
+  X,
+  Y,
+} from './params';
+import { addRow, copyRow, fillRow } from './rows';
+
+/**
+ * Rows [k0, k1) of the patch matrix of one image (x at its first channel) for output rows
+ * [oh0, oh1), written densely at dst. Row r is (channel, ki, kj) = (r / (kH kW), ...).
+ */
+export function im2colRows(p: usize, x: usize, oh0: i32, oh1: i32, k0: i32, k1: i32, dst: usize): void {
+  const height = get(p, H);
+  const width = get(p, W);
+  const kh = get(p, KH);
+  const kw = get(p, KW);
+  const sh = get(p, SH);
+  const sw = get(p, SW);
+  const padTop = get(p, PAD_TOP);
+  const padLeft = get(p, PAD_LEFT);
+  const dh = get(p, DH);
+  const dw = get(p, DW);
+  const outH = get(p, OUT_H);
+  const outW = get(p, OUT_W);
+  const taps = kh * kw;
+  const rowBytes = <usize>outW << 2;
+  let q = dst;
+  for (let r = k0; r < k1; r++) {
+    const c = r / taps;
+    const t = r - c * taps;
+    const ki = t / kw;
+    const kj = t - ki * kw;
+    const plane = x + ((<usize>c * <usize>height * <usize>width) << 2);
+    const rowShift = ki * dh - padTop;
+    const colShift = kj * dw - padLeft;
+    const owLo = firstInside(colShift, sw, outW);
+    const owHi = endInside(colShift, sw, width, owLo, outW);
+    // Output rows [a, b) of the band read input rows inside the image; the others are padding.
+    const a = min(oh1, max(oh0, firstInside(rowShift, sh, outH)));
+    const b = max(a, min(oh1, endInside(rowShift, sh, height, a, outH)));
+    fillRow(q, (a - oh0) * outW, 0);
+    const n = owHi - owLo;
+    let src = plane + ((<usize>((a * sh + rowShift) * width) + <usize>(owLo * sw + colShift)) << 2);
+    const srcStep = <usize>(sh * width) << 2;
+    let dst = q + (<usize>((a - oh0) * outW) << 2);
+    if (sw == 1 && n == outW) {
+      for (let oh = a; oh < b; oh++, src += srcStep, dst += rowBytes) copyRow(dst, src, n);
+    } else {
+      const step = <usize>sw << 2;
+      for (let oh = a; oh < b; oh++, src += srcStep, dst += rowBytes) {
+        fillRow(dst, owLo, 0);
+        if (sw == 1) {
+          copyRow(dst + (<usize>owLo << 2), src, n);
+        } else {
+          let s = src;
+          for (let ow = owLo; ow < owHi; ow++, s += step) store<f32>(dst + (<usize>ow << 2), load<f32>(s));
+        }
+        fillRow(dst + (<usize>owHi << 2), outW - owHi, 0);
+      }
+    }
+    fillRow(dst, (oh1 - b) * outW, 0);
+    q += <usize>((oh1 - oh0) * outW) << 2;
+  }
+}
+
+/** The adjoint of `im2colRows`: adds rows [k0, k1) of a band's patch matrix onto the image x. */
+export function col2imRows(p: usize, x: usize, oh0: i32, oh1: i32, k0: i32, k1: i32, src: usize): void {
+  const height = get(p, H);
+  const width = get(p, W);
+  const kh = get(p, KH);
+  const kw = get(p, KW);
+  const sh = get(p, SH);
+  const sw = get(p, SW);
+  const padTop = get(p, PAD_TOP);
+  const padLeft = get(p, PAD_LEFT);
+  const dh = get(p, DH);
+  const dw = get(p, DW);
+  const outW = get(p, OUT_W);
+  const taps = kh * kw;
+  const rowBytes = <usize>outW << 2;
+  let q = src;
+  for (let r = k0; r < k1; r++) {
+    const c = r / taps;
+    const t = r - c * taps;
+    const ki = t / kw;
+    const kj = t - ki * kw;
+    const plane = x + ((<usize>c * <usize>height * <usize>width) << 2);
+    const rowShift = ki * dh - padTop;
+    const colShift = kj * dw - padLeft;
+    const owLo = firstInside(colShift, sw, outW);
+    const owHi = endInside(colShift, sw, width, owLo, outW);
+    for (let oh = oh0; oh < oh1; oh++, q += rowBytes) {
+      const ih = oh * sh + rowShift;
+      if (ih < 0 || ih >= height) continue;
+      const dst = plane + ((<usize>(ih * width) + <usize>(owLo * sw + colShift)) << 2);
+      if (sw == 1) {
+        addRow(dst, q + (<usize>owLo << 2), owHi - owLo);
+      } else {
+        const step = <usize>sw << 2;
+        let d = dst;
+        for (let ow = owLo; ow < owHi; ow++, d += step) {
+          store<f32>(d, load<f32>(d) + load<f32>(q + (<usize>ow << 2)));
+        }
+      }
+    }
+  }
+}
+
+@inline
+function groupK(p: usize): i32 {
+  return (get(p, C) / get(p, GROUPS)) * get(p, KH) * get(p, KW);
+}
+
+@inline
+function bandElements(p: usize, rows: i32): i32 {
+  return rows * get(p, BAND) * get(p, OUT_W);
+}
+
+/** Scratch bytes one thread needs for `convForward`. */
+export function convForwardScratch(p: usize): i32 {
+  const Og = get(p, O) / get(p, GROUPS);
+  const Kg = groupK(p);
+  const bandL = get(p, BAND) * get(p, OUT_W);
+  const cols = get(p, POINTWISE) ? 0 : bandElements(p, get(p, GROUPS) * Kg) << 2;
+  return get(p, GROUPS) * packedABytes(Og, Kg) + cols + packedBBytes(bandL, Kg) + TILE_BYTES;
+}
+
+/** Forward items [start, end): item = image * bands + band. */
+export function convForward(p: usize, start: i32, end: i32, scratch: usize): void {
+  const groups = get(p, GROUPS);
+  const channels = get(p, C);
+  const outChannels = get(p, O);
+  const Og = outChannels / groups;
+  const Cg = channels / groups;
+  const Kg = groupK(p);
+  const outH = get(p, OUT_H);
+  const outW = get(p, OUT_W);
+  const L = outH * outW;
+  const image = <usize>channels * <usize>get(p, H) * <usize>get(p, W);
+  const band = get(p, BAND);
+  const bands = (outH + band - 1) / band;
+  const pointwise = get(p, POINTWISE) != 0;
+  const x = ptr(p, X);
+  const w = ptr(p, WEIGHT);
+  const bias = ptr(p, BIAS);
+  const y = ptr(p, Y);
+  const packedWBytes = <usize>packedABytes(Og, Kg);
+  const packedW = scratch;
+  const cols = packedW + <usize>groups * packedWBytes;
+  const bp = cols + (pointwise ? 0 : <usize>bandElements(p, groups * Kg) << 2);
+  const tile = bp + <usize>packedBBytes(band * outW, Kg);
+  for (let g = 0; g < groups; g++) {
+    packA(w + ((<usize>g * <usize>Og * <usize>Kg) << 2), Kg, 1, Og, Kg, packedW + <usize>g * packedWBytes);
+  }
+  for (let item = start; item < end; item++) {
+    const n = item / bands;
+    const oh0 = (item - n * bands) * band;
+    const oh1 = min(outH, oh0 + band);
+    const bandL = (oh1 - oh0) * outW;
+    const xImage = x + ((<usize>n * image) << 2);
+    if (!pointwise) im2colRows(p, xImage, oh0, oh1, 0, groups * Kg, cols);
+    for (let g = 0; g < groups; g++) {
+      const yBand = y + ((<usize>(n * outChannels + g * Og) * <usize>L + <usize>(oh0 * outW)) << 2);
+      if (bias != 0) {
+        for (let o = 0; o < Og; o++) {
+          fillRow(yBand + ((<usize>o * <usize>L) << 2), bandL, load<f32>(bias + (<usize>(g * Og + o) << 2)));
+        }
+      }
+      const b = pointwise
+        ? xImage + ((<usize>(g * Cg) * <usize>L + <usize>(oh0 * outW)) << 2)
+        : cols + ((<usize>(g * Kg) * <usize>bandL) << 2);
+      gemmPacked(
+        Og,
+        bandL,
+        Kg,
+        1,
+        packedW + <usize>g * packedWBytes,
+        b,
+        pointwise ? L : bandL,
+        1,
+        yBand,
+        L,
+        bias != 0,
+        bp,
+        tile,
+      );
+    }
+  }
+}
+
+/** Scratch bytes one thread needs for `convBackwardInput`. */
+export function convBackwardInputScratch(p: usize): i32 {
+  const Og = get(p, O) / get(p, GROUPS);
+  const Kg = groupK(p);
+  const bandL = get(p, BAND) * get(p, OUT_W);
+  const cols = get(p, POINTWISE) ? 0 : bandElements(p, Kg) << 2;
+  return get(p, GROUPS) * packedABytes(Kg, Og) + cols + packedBBytes(bandL, Og) + TILE_BYTES;
+}
+
+/** Input-gradient items [start, end): item = image * groups + group. */
+export function convBackwardInput(p: usize, start: i32, end: i32, scratch: usize): void {
+  const groups = get(p, GROUPS);
+  const channels = get(p, C);
+  const outChannels = get(p, O);
+  const Og = outChannels / groups;
+  const Cg = channels / groups;
+  const Kg = groupK(p);
+  const outH = get(p, OUT_H);
+  const outW = get(p, OUT_W);
+  const L = outH * outW;
+  const plane = get(p, H) * get(p, W);
+  const band = get(p, BAND);
+  const pointwise = get(p, POINTWISE) != 0;
+  const w = ptr(p, WEIGHT);
+  const gy = ptr(p, Y);
+  const gx = ptr(p, GX);
+  const packedBytes = <usize>packedABytes(Kg, Og);
+  const packedWT = scratch;
+  const cols = packedWT + <usize>groups * packedBytes;
+  const bp = cols + (pointwise ? 0 : <usize>bandElements(p, Kg) << 2);
+  const tile = bp + <usize>packedBBytes(band * outW, Og);
+  for (let g = 0; g < groups; g++) {
+    packA(w + ((<usize>g * <usize>Og * <usize>Kg) << 2), 1, Kg, Kg, Og, packedWT + <usize>g * packedBytes);
+  }
+  for (let item = start; item < end; item++) {
+    const n = item / groups;
+    const g = item - n * groups;
+    const gxGroup = gx + ((<usize>(n * channels + g * Cg) * <usize>plane) << 2);
+    const gyGroup = gy + ((<usize>(n * outChannels + g * Og) * <usize>L) << 2);
+    const a = packedWT + <usize>g * packedBytes;
+    if (pointwise) {
+      gemmPacked(Kg, L, Og, 1, a, gyGroup, L, 1, gxGroup, L, false, bp, tile);
+      continue;
+    }
+    fillRow(gxGroup, Cg * plane, 0);
+    for (let oh0 = 0; oh0 < outH; oh0 += band) {
+      const oh1 = min(outH, oh0 + band);
+      const bandL = (oh1 - oh0) * outW;
+      gemmPacked(Kg, bandL, Og, 1, a, gyGroup + (<usize>(oh0 * outW) << 2), L, 1, cols, bandL, false, bp, tile);
+      col2imRows(p, gxGroup, oh0, oh1, 0, Kg, cols);
+    }
+  }
+}
+
+/** Scratch bytes one thread needs for `convBackwardWeight`. */
+export function convBackwardWeightScratch(p: usize): i32 {
+  const Og = get(p, O) / get(p, GROUPS);
+  const chunk = get(p, K_CHUNK);
+  const bandL = get(p, BAND) * get(p, OUT_W);
+  const cols = get(p, POINTWISE) ? 0 : bandElements(p, chunk) << 2;
+  return packedABytes(Og, bandL) + cols + packedBBytes(chunk, bandL) + TILE_BYTES + ((Og * chunk) << 2);
+}
+
+/** Weight-gradient items [start, end): item = group * chunks + chunk of K_CHUNK patch rows. */
+export function convBackwardWeight(p: usize, start: i32, end: i32, scratch: usize): void {
+  const batch = get(p, N);
+  const groups = get(p, GROUPS);
+  const channels = get(p, C);
+  const outChannels = get(p, O);
+  const Og = outChannels / groups;
+  const Cg = channels / groups;
+  const Kg = groupK(p);
+  const outH = get(p, OUT_H);
+  const outW = get(p, OUT_W);
+  const L = outH * outW;
+  const plane = get(p, H) * get(p, W);
+  const band = get(p, BAND);
+  const chunk = get(p, K_CHUNK);
+  const chunks = (Kg + chunk - 1) / chunk;
+  const pointwise = get(p, POINTWISE) != 0;
+  const x = ptr(p, X);
+  const gy = ptr(p, Y);
+  const gw = ptr(p, GW);
+  const packed = scratch;
+  const cols = packed + <usize>packedABytes(Og, band * outW);
+  const bp = cols + (pointwise ? 0 : <usize>bandElements(p, chunk) << 2);
+  const tile = bp + <usize>packedBBytes(chunk, band * outW);
+  // Each item sums into its own Og x chunk block, copied into gW at the end: threads writing
+  // neighbouring columns of gW's rows directly would share (and fight over) cache lines.
+  const c = tile + <usize>TILE_BYTES;
+  for (let item = start; item < end; item++) {
+    const g = item / chunks;
+    const k0 = (item - g * chunks) * chunk;
+    const k1 = min(Kg, k0 + chunk);
+    const width = k1 - k0;
+    for (let n = 0; n < batch; n++) {
+      const xGroup = x + ((<usize>(n * channels + g * Cg) * <usize>plane) << 2);
+      for (let oh0 = 0; oh0 < outH; oh0 += band) {
+        const oh1 = min(outH, oh0 + band);
+        const bandL = (oh1 - oh0) * outW;
+        const gyBand = gy + ((<usize>(n * outChannels + g * Og) * <usize>L + <usize>(oh0 * outW)) << 2);
+        packA(gyBand, L, 1, Og, bandL, packed);
+        let b: usize;
+        let bcs: i32;
+        if (pointwise) {
+          b = xGroup + ((<usize>k0 * <usize>L + <usize>(oh0 * outW)) << 2);
+          bcs = L;
+        } else {
+          im2colRows(p, xGroup, oh0, oh1, k0, k1, cols);
+          b = cols;
+          bcs = bandL;
+        }
+        gemmPacked(Og, width, bandL, 1, packed, b, 1, bcs, c, width, n > 0 || oh0 > 0, bp, tile);
+      }
+    }
+    for (let o = 0; o < Og; o++) {
+      copyRow(
+        gw + ((<usize>(g * Og + o) * <usize>Kg + <usize>k0) << 2),
+        c + ((<usize>o * <usize>width) << 2),
+        width,
+      );
+    }
+  }
+}

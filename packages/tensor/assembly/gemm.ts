@@ -1,0 +1,389 @@
+/**
+ * Packed, register-blocked single-precision matrix product, as in BLIS (Goto and van de Geijn,
+ * "Anatomy of High-Performance Matrix Multiplication", 2008; Van Zee and van de Geijn, "BLIS",
+ * 2015): a KC x NC block of op(B) and the KC-deep slices of op(A) are packed into panels of NR
+ * columns and MR rows, and a 4 x 8 micro-kernel keeps its 4 x 2 f32x4 accumulators in registers.
+ * 4 x 8 measured fastest in V8 here: 5 x 8, 6 x 8 and 4 x 12 spill (16 xmm registers).
+ *
+ * Matrices are described by a base pointer and strides in elements: element (i, k) of op(A) is
+ * at `a + 4 * (i * rs + k * cs)`, so a transposed operand is just swapped strides. Every sum
+ * runs over k in the same order whatever the block of C being computed, so splitting C between
+ * threads along M or N gives bit-identical results.
+ */
+
+export const MR: i32 = 4;
+export const NR: i32 = 8;
+export const KC: i32 = 256;
+export const MC: i32 = 128;
+export const NC: i32 = 1024;
+
+@inline
+export function roundUp(n: i32, m: i32): i32 {
+  return ((n + m - 1) / m) * m;
+}
+
+/** Bytes of A packed whole by `packA`: every KC block of M rows padded to MR. */
+@inline
+export function packedABytes(M: i32, K: i32): i32 {
+  return roundUp(M, MR) * K * 4;
+}
+
+/** Bytes of the B block packed by `gemmPacked` for an N-column product of depth K. */
+@inline
+export function packedBBytes(N: i32, K: i32): i32 {
+  return min(KC, K) * roundUp(min(NC, N), NR) * 4;
+}
+
+/** Bytes of the edge tile. */
+export const TILE_BYTES: i32 = 4 * 8 * 4;
+
+/** 4 x 4 transpose of rows r0..r3 stored at dst (16 floats). */
+@inline
+function transposeStore(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
+  const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, f32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + stride, f32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * stride, f32x4.shuffle(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * stride, f32x4.shuffle(t2, t3, 2, 3, 6, 7));
+}
+
+/**
+ * Packs op(A) (M x K, element (i, k) at a + 4 (i rs + k cs)) whole: for each KC block starting
+ * at pc, ceil(M / MR) panels of kc x MR values (rows past M are zero), at dst + 4 Mp pc.
+ */
+export function packA(a: usize, rs: i32, cs: i32, M: i32, K: i32, dst: usize): void {
+  const Mp = roundUp(M, MR);
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = min(KC, K - pc);
+    let q = dst + ((<usize>Mp * <usize>pc) << 2);
+    for (let i0 = 0; i0 < M; i0 += MR) {
+      const rows = min(MR, M - i0);
+      const base = a + ((<usize>(i0 * rs) + <usize>(pc * cs)) << 2);
+      if (rows == MR && rs == 1) {
+        const step = <usize>cs << 2;
+        let p = base;
+        for (let k = 0; k < kc; k++, p += step, q += 16) v128.store(q, v128.load(p));
+      } else if (rows == MR && cs == 1) {
+        const row = <usize>rs << 2;
+        let k = 0;
+        for (; k + 4 <= kc; k += 4, q += 64) {
+          const p = base + (<usize>k << 2);
+          transposeStore(
+            v128.load(p),
+            v128.load(p + row),
+            v128.load(p + 2 * row),
+            v128.load(p + 3 * row),
+            q,
+            16,
+          );
+        }
+        for (; k < kc; k++, q += 16) {
+          const p = base + (<usize>k << 2);
+          store<f32>(q, load<f32>(p));
+          store<f32>(q + 4, load<f32>(p + row));
+          store<f32>(q + 8, load<f32>(p + 2 * row));
+          store<f32>(q + 12, load<f32>(p + 3 * row));
+        }
+      } else {
+        for (let k = 0; k < kc; k++, q += 16) {
+          for (let r = 0; r < MR; r++) {
+            const v: f32 = r < rows ? load<f32>(base + ((<usize>(r * rs) + <usize>(k * cs)) << 2)) : 0;
+            store<f32>(q + (<usize>r << 2), v);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Packs a kc x nc block of op(B) (element (k, j) at b + 4 (k rs + j cs)) into panels of NR columns. */
+function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void {
+  let q = dst;
+  for (let j0 = 0; j0 < nc; j0 += NR) {
+    const cols = min(NR, nc - j0);
+    const base = b + (<usize>(j0 * cs) << 2);
+    if (cols == NR && cs == 1) {
+      const step = <usize>rs << 2;
+      let p = base;
+      for (let k = 0; k < kc; k++, p += step, q += 32) {
+        v128.store(q, v128.load(p));
+        v128.store(q, v128.load(p, 16), 16);
+      }
+    } else if (cols == NR && rs == 1) {
+      const col = <usize>cs << 2;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4, q += 128) {
+        const p = base + (<usize>k << 2);
+        transposeStore(v128.load(p), v128.load(p + col), v128.load(p + 2 * col), v128.load(p + 3 * col), q, 32);
+        const p4 = p + 4 * col;
+        transposeStore(
+          v128.load(p4),
+          v128.load(p4 + col),
+          v128.load(p4 + 2 * col),
+          v128.load(p4 + 3 * col),
+          q + 16,
+          32,
+        );
+      }
+      for (; k < kc; k++, q += 32) {
+        const p = base + (<usize>k << 2);
+        for (let j = 0; j < NR; j++) store<f32>(q + (<usize>j << 2), load<f32>(p + <usize>j * col));
+      }
+    } else {
+      for (let k = 0; k < kc; k++, q += 32) {
+        for (let j = 0; j < NR; j++) {
+          const v: f32 = j < cols ? load<f32>(base + ((<usize>(k * rs) + <usize>(j * cs)) << 2)) : 0;
+          store<f32>(q + (<usize>j << 2), v);
+        }
+      }
+    }
+  }
+}
+
+/** C[4 x 8] (row stride ldc bytes) = or += alpha * Apanel · Bpanel over kc. */
+@inline
+function microKernel(kc: i32, a: usize, b: usize, c: usize, ldc: usize, alpha: f32, accumulate: bool): void {
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0);
+  let c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0);
+  let c31 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++, a += 16, b += 32) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let av = v128.load32_splat(a);
+    c00 = f32x4.add(c00, f32x4.mul(av, b0));
+    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 4);
+    c10 = f32x4.add(c10, f32x4.mul(av, b0));
+    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 8);
+    c20 = f32x4.add(c20, f32x4.mul(av, b0));
+    c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 12);
+    c30 = f32x4.add(c30, f32x4.mul(av, b0));
+    c31 = f32x4.add(c31, f32x4.mul(av, b1));
+  }
+  const s = f32x4.splat(alpha);
+  if (accumulate) {
+    v128.store(c, f32x4.add(v128.load(c), f32x4.mul(c00, s)));
+    v128.store(c, f32x4.add(v128.load(c, 16), f32x4.mul(c01, s)), 16);
+    c += ldc;
+    v128.store(c, f32x4.add(v128.load(c), f32x4.mul(c10, s)));
+    v128.store(c, f32x4.add(v128.load(c, 16), f32x4.mul(c11, s)), 16);
+    c += ldc;
+    v128.store(c, f32x4.add(v128.load(c), f32x4.mul(c20, s)));
+    v128.store(c, f32x4.add(v128.load(c, 16), f32x4.mul(c21, s)), 16);
+    c += ldc;
+    v128.store(c, f32x4.add(v128.load(c), f32x4.mul(c30, s)));
+    v128.store(c, f32x4.add(v128.load(c, 16), f32x4.mul(c31, s)), 16);
+  } else {
+    v128.store(c, f32x4.mul(c00, s));
+    v128.store(c, f32x4.mul(c01, s), 16);
+    c += ldc;
+    v128.store(c, f32x4.mul(c10, s));
+    v128.store(c, f32x4.mul(c11, s), 16);
+    c += ldc;
+    v128.store(c, f32x4.mul(c20, s));
+    v128.store(c, f32x4.mul(c21, s), 16);
+    c += ldc;
+    v128.store(c, f32x4.mul(c30, s));
+    v128.store(c, f32x4.mul(c31, s), 16);
+  }
+}
+
+/**
+ * C (M x N, row stride ldc elements) = or += alpha * A · op(B), with A packed whole by `packA`
+ * at `ap` and op(B) element (k, j) at b + 4 (k brs + j bcs). `bp` holds the packed B block
+ * (`packedBBytes`) and `tile` an edge tile (TILE_BYTES). The first K block stores unless
+ * `accumulate`; later ones add.
+ */
+export function gemmPacked(
+  M: i32,
+  N: i32,
+  K: i32,
+  alpha: f32,
+  ap: usize,
+  b: usize,
+  brs: i32,
+  bcs: i32,
+  c: usize,
+  ldc: i32,
+  accumulate: bool,
+  bp: usize,
+  tile: usize,
+): void {
+  const Mp = roundUp(M, MR);
+  const ldcBytes = <usize>ldc << 2;
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      packB(b + ((<usize>(pc * brs) + <usize>(jc * bcs)) << 2), brs, bcs, kc, nc, bp);
+      const add = accumulate || pc > 0;
+      const aBlock = ap + ((<usize>Mp * <usize>pc) << 2);
+      const panelBytes = <usize>kc << 4;
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = min(MC, M - ic);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const cols = min(NR, nc - jr);
+          const bPanel = bp + (<usize>jr * <usize>kc << 2);
+          let aPanel = aBlock + (<usize>ic * <usize>kc << 2);
+          for (let ir = 0; ir < mc; ir += MR, aPanel += panelBytes) {
+            const rows = min(MR, mc - ir);
+            const cTile = c + ((<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) << 2);
+            if (rows == MR && cols == NR) {
+              microKernel(kc, aPanel, bPanel, cTile, ldcBytes, alpha, add);
+            } else {
+              microKernel(kc, aPanel, bPanel, tile, 32, alpha, false);
+              for (let r = 0; r < rows; r++) {
+                const src = tile + (<usize>r << 5);
+                const dst = cTile + <usize>r * ldcBytes;
+                if (add) {
+                  for (let j = 0; j < cols; j++) {
+                    const o = <usize>j << 2;
+                    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+                  }
+                } else {
+                  for (let j = 0; j < cols; j++) store<f32>(dst + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Scratch bytes `gemm` needs for these sizes. */
+export function gemmScratchBytes(M: i32, N: i32, K: i32): i32 {
+  return packedABytes(M, K) + packedBBytes(N, K) + TILE_BYTES;
+}
+
+/**
+ * C = alpha op(A) op(B) + beta C, BLAS-style, strides in elements (see the file comment); C
+ * has row stride ldc. With beta = 0, C is not read. `scratch` holds `gemmScratchBytes`.
+ */
+export function gemm(
+  M: i32,
+  N: i32,
+  K: i32,
+  alpha: f32,
+  a: usize,
+  ars: i32,
+  acs: i32,
+  b: usize,
+  brs: i32,
+  bcs: i32,
+  beta: f32,
+  c: usize,
+  ldc: i32,
+  scratch: usize,
+): void {
+  if (M <= 0 || N <= 0) return;
+  if ((beta != 0 && beta != 1) || K <= 0 || alpha == 0) {
+    for (let i = 0; i < M; i++) {
+      const row = c + (<usize>(i * ldc) << 2);
+      for (let j = 0; j < N; j++) {
+        const p = row + (<usize>j << 2);
+        store<f32>(p, beta == 0 ? 0 : beta * load<f32>(p));
+      }
+    }
+    if (K <= 0 || alpha == 0) return;
+  }
+  packA(a, ars, acs, M, K, scratch);
+  const bp = scratch + <usize>packedABytes(M, K);
+  gemmPacked(M, N, K, alpha, scratch, b, brs, bcs, c, ldc, beta != 0, bp, bp + <usize>packedBBytes(N, K));
+}
+
+/**
+ * Blocks of one gemm call as work items, for threads: the parameter block holds M, N, K,
+ * alpha (f32 bits), a, ars, acs, b, brs, bcs, beta (f32 bits), c, ldc, the block size and 1 to
+ * split rows (0: columns); item j computes rows (or columns) [j block, (j + 1) block) with its
+ * own scratch. Rows are preferred: threads writing neighbouring columns of the same rows of C
+ * would share cache lines.
+ */
+export function gemmItems(p: usize, start: i32, end: i32, scratch: usize): void {
+  const M = load<i32>(p);
+  const N = load<i32>(p, 4);
+  const K = load<i32>(p, 8);
+  const alpha = load<f32>(p, 12);
+  const a = <usize>load<i32>(p, 16);
+  const ars = load<i32>(p, 20);
+  const acs = load<i32>(p, 24);
+  const b = <usize>load<i32>(p, 28);
+  const brs = load<i32>(p, 32);
+  const bcs = load<i32>(p, 36);
+  const beta = load<f32>(p, 40);
+  const c = <usize>load<i32>(p, 44);
+  const ldc = load<i32>(p, 48);
+  const block = load<i32>(p, 52);
+  const rows = load<i32>(p, 56) != 0;
+  for (let item = start; item < end; item++) {
+    const j0 = item * block;
+    if (rows) {
+      const j1 = min(M, j0 + block);
+      const cRows = c + ((<usize>j0 * <usize>ldc) << 2);
+      gemm(j1 - j0, N, K, alpha, a + (<usize>(j0 * ars) << 2), ars, acs, b, brs, bcs, beta, cRows, ldc, scratch);
+    } else {
+      const j1 = min(N, j0 + block);
+      const cCols = c + (<usize>j0 << 2);
+      gemm(M, j1 - j0, K, alpha, a, ars, acs, b + (<usize>(j0 * bcs) << 2), brs, bcs, beta, cCols, ldc, scratch);
+    }
+  }
+}
+
+/**
+ * The micro-kernel alone, `iterations` times over panels already in L1 (a: kc x MR, b: kc x NR,
+ * c: MR x NR): what the GEMM would reach with no packing and no cache misses.
+ */
+export function microKernelLoop(iterations: i32, kc: i32, a: usize, b: usize, c: usize): void {
+  for (let i = 0; i < iterations; i++) microKernel(kc, a, b, c, 32, 1, true);
+}
+
+/**
+ * f32x4 multiply-add throughput with no memory traffic: 12 independent chains of
+ * acc = acc * m + d (WebAssembly SIMD has no fused multiply-add without relaxed SIMD),
+ * 96 flops per iteration.
+ */
+export function ceiling(iterations: i32): f32 {
+  let a0 = f32x4.splat(1);
+  let a1 = f32x4.splat(1.1);
+  let a2 = f32x4.splat(1.2);
+  let a3 = f32x4.splat(1.3);
+  let a4 = f32x4.splat(1.4);
+  let a5 = f32x4.splat(1.5);
+  let a6 = f32x4.splat(1.6);
+  let a7 = f32x4.splat(1.7);
+  let a8 = f32x4.splat(1.8);
+  let a9 = f32x4.splat(1.9);
+  let a10 = f32x4.splat(2);
+  let a11 = f32x4.splat(2.1);
+  const m = f32x4.splat(0.9999999);
+  const d = f32x4.splat(0.0000001);
+  for (let i = 0; i < iterations; i++) {
+    a0 = f32x4.add(f32x4.mul(a0, m), d);
+    a1 = f32x4.add(f32x4.mul(a1, m), d);
+    a2 = f32x4.add(f32x4.mul(a2, m), d);
+    a3 = f32x4.add(f32x4.mul(a3, m), d);
+    a4 = f32x4.add(f32x4.mul(a4, m), d);
+    a5 = f32x4.add(f32x4.mul(a5, m), d);
+    a6 = f32x4.add(f32x4.mul(a6, m), d);
+    a7 = f32x4.add(f32x4.mul(a7, m), d);
+    a8 = f32x4.add(f32x4.mul(a8, m), d);
+    a9 = f32x4.add(f32x4.mul(a9, m), d);
+    a10 = f32x4.add(f32x4.mul(a10, m), d);
+    a11 = f32x4.add(f32x4.mul(a11, m), d);
+  }
+  const s0 = f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3));
+  const s1 = f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7));
+  const s2 = f32x4.add(f32x4.add(a8, a9), f32x4.add(a10, a11));
+  return f32x4.extract_lane(f32x4.add(f32x4.add(s0, s1), s2), 0);
+}

@@ -1,0 +1,20 @@
+/** The WebAssembly kernels of @fovea/tensor (see src/kernels/wasm/runtime.ts for the calling side). */
+export { ceiling, gemm, gemmItems, gemmScratchBytes, microKernelLoop } from './gemm';
+export {
+  convBackwardInput,
+  convBackwardInputScratch,
+  convBackwardWeight,
+  convBackwardWeightScratch,
+  convForward,
+  convForwardScratch,
+} from './conv';
+export {
+  directBackwardInput,
+  directBackwardInputScratch,
+  directBackwardWeight,
+  directBackwardWeightScratch,
+  directForward,
+  directForwardScratch,
+} from './direct';
+export { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './pool';
+export { binary, unary } from './elementwise';

@@ -1,0 +1,117 @@
+import { embeddedBinary } from './wasm/embedded.js';
+import { WasmRuntime } from './wasm/runtime.js';
+import { availableCores, ThreadPool, threadsAvailable } from './wasm/threads.js';
+
+/**
+ * Which implementation the kernels run: 'wasm' (WebAssembly SIMD, assembly/, the default
+ * wherever WebAssembly exists) or 'js' (the TypeScript reference kernels, always used for
+ * float64 and for calls too small to be worth a copy into WebAssembly memory). The module is
+ * instantiated on first use; if that fails, Fovea warns once and runs the reference.
+ *
+ * The embedded binary is loaded by the conv2d and pooling kernels (dispatch.ts) and by
+ * `setBackend`/`getBackend`, never by code every Tensor reaches (matmul, elementwise ops), so
+ * a tree-shaken program that uses neither (corr2d alone) does not carry it; GEMM and
+ * elementwise ops use WebAssembly once it is loaded.
+ */
+export type Backend = 'js' | 'wasm';
+
+let requested: Backend = typeof WebAssembly === 'object' ? 'wasm' : 'js';
+/** undefined: not tried yet; null: instantiation failed. */
+let runtime: WasmRuntime | null | undefined;
+let warned = false;
+let threads = 0;
+let pool: ThreadPool | null = null;
+/** Replaces the embedded binary on the next instantiation (tests of the fallback). */
+let binaryOverride: Uint8Array<ArrayBuffer> | undefined;
+let binarySource: ((shared: boolean) => Uint8Array<ArrayBuffer>) | null = null;
+
+/** Makes the embedded WebAssembly kernels available to the next instantiation. */
+export function loadEmbeddedWasm(): void {
+  binarySource ??= embeddedBinary;
+}
+
+function instantiate(): WasmRuntime | null {
+  if (runtime !== undefined) return runtime;
+  const source = binarySource;
+  if (source === null && binaryOverride === undefined) return null;
+  try {
+    const shared = threadsAvailable();
+    runtime = new WasmRuntime(shared, binaryOverride ?? source!(shared));
+  } catch (error) {
+    runtime = null;
+    if (!warned) {
+      warned = true;
+      const why = error instanceof Error ? error.message : String(error);
+      console.warn(`fovea: WebAssembly kernels unavailable (${why}); using the JavaScript kernels`);
+    }
+  }
+  return runtime;
+}
+
+/**
+ * Selects the kernels: 'wasm' or 'js'. Selecting 'wasm' instantiates the module now; if that
+ * fails, a warning is printed (once) and the reference kernels stay in use. Returns the backend
+ * in effect.
+ */
+export function setBackend(backend: Backend): Backend {
+  if (backend !== 'js' && backend !== 'wasm') {
+    throw new Error(`setBackend: expected 'js' or 'wasm', got ${JSON.stringify(backend)}`);
+  }
+  requested = backend;
+  return getBackend();
+}
+
+/** The backend in effect: 'wasm' only if it was selected (the default) and instantiates. */
+export function getBackend(): Backend {
+  if (requested === 'js') return 'js';
+  loadEmbeddedWasm();
+  return instantiate() === null ? 'js' : 'wasm';
+}
+
+/**
+ * Threads the WebAssembly kernels may use, the calling thread included (PyTorch's
+ * `torch.set_num_threads`). Defaults to the available cores; 1 turns the worker pool off.
+ * Threads need shared WebAssembly memory: Node, or a cross-origin isolated page.
+ */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`setNumThreads: expected a positive integer, got ${n}`);
+  threads = n;
+  if (pool !== null && pool.workers !== n - 1) {
+    pool.terminate();
+    pool = null;
+  }
+}
+
+/** Threads the WebAssembly kernels use (1 where shared memory and workers are unavailable). */
+export function getNumThreads(): number {
+  if (threads === 0) threads = availableCores();
+  return threadsAvailable() ? threads : 1;
+}
+
+/**
+ * The runtime when float32 work should go to WebAssembly now, else null. GEMM and elementwise
+ * kernels call this alone; the conv2d and pooling kernels call `loadEmbeddedWasm` first.
+ */
+export function wasmRuntime(): WasmRuntime | null {
+  return requested === 'wasm' ? instantiate() : null;
+}
+
+/** The pool for `getNumThreads()` threads (more than one), started on first use. */
+export function threadPool(rt: WasmRuntime): ThreadPool | null {
+  const n = getNumThreads();
+  if (n <= 1 || !rt.shared) return null;
+  if (pool === null) pool = new ThreadPool(rt, n - 1);
+  return pool;
+}
+
+/**
+ * For tests: forget the instance (and stop the pool), so the next call instantiates again,
+ * from `binary` instead of the embedded module when given; the warning may print again.
+ */
+export function resetWasmForTesting(binary?: Uint8Array<ArrayBuffer>): void {
+  pool?.terminate();
+  pool = null;
+  runtime = undefined;
+  warned = false;
+  binaryOverride = binary;
+}

@@ -1,0 +1,176 @@
+import type { Conv2dGeometry } from '../conv2d.js';
+import { SLOT_COUNT, Slot } from './params.js';
+import { runItems, threadsFor } from './run.js';
+import type { WasmRuntime } from './runtime.js';
+
+/**
+ * conv2d on the WebAssembly kernels (assembly/conv.ts, assembly/direct.ts): copy the operands
+ * in, run the work items on the pool, copy the result out, release the memory. The caller has
+ * checked shapes and sizes; everything here is float32.
+ */
+
+/**
+ * Elements of one band of the patch matrix: 64 K floats (256 KB). Measured on W2-W5 among
+ * 16 K-128 K: smaller bands cut deep layers (W5: 1152 x 28 per output row) into GEMMs too
+ * narrow for the 8-column micro-kernel; larger ones gain nothing.
+ */
+const BAND_ELEMENTS = 1 << 16;
+
+/** Micro-kernel width: weight-gradient chunks are multiples of it. */
+const NR = 8;
+
+export type ConvAlgorithm = 'im2col' | 'direct';
+
+function bandRows(g: Conv2dGeometry): number {
+  const row = g.inChannels * g.kernelH * g.kernelW * g.outW;
+  return Math.max(1, Math.min(g.outH, Math.floor(BAND_ELEMENTS / Math.max(1, row))));
+}
+
+function isPointwise(g: Conv2dGeometry, padBottom: number, padRight: number): boolean {
+  return (
+    g.kernelH === 1 &&
+    g.kernelW === 1 &&
+    g.strideH === 1 &&
+    g.strideW === 1 &&
+    g.padTop + g.padLeft + padBottom + padRight === 0
+  );
+}
+
+/** The parameter block of a conv call (pointers filled in by the caller). */
+function slots(g: Conv2dGeometry, pointwise: boolean): number[] {
+  const s = new Array<number>(SLOT_COUNT).fill(0);
+  s[Slot.N] = g.batch;
+  s[Slot.C] = g.inChannels;
+  s[Slot.H] = g.height;
+  s[Slot.W] = g.width;
+  s[Slot.O] = g.outChannels;
+  s[Slot.GROUPS] = g.groups;
+  s[Slot.KH] = g.kernelH;
+  s[Slot.KW] = g.kernelW;
+  s[Slot.SH] = g.strideH;
+  s[Slot.SW] = g.strideW;
+  s[Slot.PAD_TOP] = g.padTop;
+  s[Slot.PAD_LEFT] = g.padLeft;
+  s[Slot.DH] = g.dilationH;
+  s[Slot.DW] = g.dilationW;
+  s[Slot.OUT_H] = g.outH;
+  s[Slot.OUT_W] = g.outW;
+  s[Slot.BAND] = bandRows(g);
+  s[Slot.POINTWISE] = pointwise ? 1 : 0;
+  return s;
+}
+
+/** Multiply-adds times two of one conv2d (each gradient costs the same). */
+export function convFlops(g: Conv2dGeometry): number {
+  return 2 * g.batch * g.outChannels * g.outH * g.outW * (g.inChannels / g.groups) * g.kernelH * g.kernelW;
+}
+
+export interface ConvCall {
+  readonly g: Conv2dGeometry;
+  readonly algorithm: ConvAlgorithm;
+  /** Bottom and right padding (the geometry keeps top and left). */
+  readonly padBottom: number;
+  readonly padRight: number;
+}
+
+export function wasmConvForward(
+  rt: WasmRuntime,
+  call: ConvCall,
+  x: Float32Array,
+  w: Float32Array,
+  bias: Float32Array | null,
+  y: Float32Array,
+): void {
+  const { g, algorithm } = call;
+  try {
+    const s = slots(g, isPointwise(g, call.padBottom, call.padRight));
+    s[Slot.X] = rt.write(x);
+    s[Slot.WEIGHT] = rt.write(w);
+    s[Slot.BIAS] = bias === null ? 0 : rt.write(bias);
+    const yPtr = rt.alloc(y.length * 4);
+    s[Slot.Y] = yPtr;
+    const p = rt.params(s);
+    const threads = threadsFor(rt, convFlops(g));
+    if (algorithm === 'direct') {
+      runItems(rt, 'directForward', p, g.batch * g.outChannels, rt.exports.directForwardScratch(p), threads);
+    } else {
+      const band = s[Slot.BAND];
+      const items = g.batch * Math.ceil(g.outH / band);
+      runItems(rt, 'convForward', p, items, rt.exports.convForwardScratch(p), threads);
+    }
+    rt.read(yPtr, y);
+  } finally {
+    rt.reset();
+  }
+}
+
+export function wasmConvBackwardInput(
+  rt: WasmRuntime,
+  call: ConvCall,
+  gy: Float32Array,
+  w: Float32Array,
+  gx: Float32Array,
+): void {
+  const { g, algorithm } = call;
+  try {
+    const s = slots(g, isPointwise(g, call.padBottom, call.padRight));
+    s[Slot.Y] = rt.write(gy);
+    s[Slot.WEIGHT] = rt.write(w);
+    const gxPtr = rt.alloc(gx.length * 4);
+    s[Slot.GX] = gxPtr;
+    const p = rt.params(s);
+    const threads = threadsFor(rt, convFlops(g));
+    if (algorithm === 'direct') {
+      const items = g.batch * g.inChannels;
+      runItems(rt, 'directBackwardInput', p, items, rt.exports.directBackwardInputScratch(p), threads);
+    } else {
+      const items = g.batch * g.groups;
+      runItems(rt, 'convBackwardInput', p, items, rt.exports.convBackwardInputScratch(p), threads);
+    }
+    rt.read(gxPtr, gx);
+  } finally {
+    rt.reset();
+  }
+}
+
+export function wasmConvBackwardWeight(
+  rt: WasmRuntime,
+  call: ConvCall,
+  x: Float32Array,
+  gy: Float32Array,
+  gw: Float32Array,
+): void {
+  const { g, algorithm } = call;
+  try {
+    const s = slots(g, isPointwise(g, call.padBottom, call.padRight));
+    s[Slot.X] = rt.write(x);
+    s[Slot.Y] = rt.write(gy);
+    const gwPtr = rt.alloc(gw.length * 4);
+    s[Slot.GW] = gwPtr;
+    const threads = threadsFor(rt, convFlops(g));
+    if (algorithm === 'direct') {
+      const p = rt.params(s);
+      runItems(
+        rt,
+        'directBackwardWeight',
+        p,
+        g.outChannels,
+        rt.exports.directBackwardWeightScratch(p),
+        threads,
+      );
+    } else {
+      // Split each group's patch rows into chunks so that every thread has work; a chunk's
+      // columns of gW are computed the same way whatever the split.
+      const Kg = (g.inChannels / g.groups) * g.kernelH * g.kernelW;
+      const perGroup = g.groups >= threads ? 1 : Math.ceil(threads / g.groups);
+      const chunk = Math.min(Kg, Math.ceil(Kg / perGroup / NR) * NR);
+      s[Slot.K_CHUNK] = chunk;
+      const p = rt.params(s);
+      const items = g.groups * Math.ceil(Kg / chunk);
+      runItems(rt, 'convBackwardWeight', p, items, rt.exports.convBackwardWeightScratch(p), threads);
+    }
+    rt.read(gwPtr, gw);
+  } finally {
+    rt.reset();
+  }
+}

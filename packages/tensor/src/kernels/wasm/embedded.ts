@@ -1,0 +1,13 @@
+import { WASM_BASE64, WASM_SHARED_BASE64 } from './binary.generated.js';
+
+/**
+ * The embedded WebAssembly kernels, decoded. Only the modules that run conv2d, pooling and
+ * GEMM import this (dispatch.ts registers it with the backend), so a program that uses none of
+ * them, and is bundled with tree-shaking, does not carry the binary.
+ */
+export function embeddedBinary(shared: boolean): Uint8Array<ArrayBuffer> {
+  const binary = atob(shared ? WASM_SHARED_BASE64 : WASM_BASE64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}

@@ -1,0 +1,72 @@
+import { runItems, threadsFor } from './run.js';
+import type { WasmRuntime } from './runtime.js';
+
+/** Micro-kernel height and width: threads split C into blocks of rows or columns, multiples of them. */
+const MR = 4;
+const NR = 8;
+
+/**
+ * C = alpha op(A) op(B) + beta C on the WebAssembly GEMM (assembly/gemm.ts), with the operands'
+ * spans copied in and C's rows copied back; arguments as kernels/matmul.ts's `gemm`, all float32,
+ * M, N, K > 0. Threads take blocks of rows of C (of columns when C has few rows).
+ */
+export function wasmGemm(
+  rt: WasmRuntime,
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: Float32Array,
+  aOffset: number,
+  lda: number,
+  B: Float32Array,
+  bOffset: number,
+  ldb: number,
+  beta: number,
+  C: Float32Array,
+  cOffset: number,
+  ldc: number,
+): void {
+  try {
+    const a = rt.write(A, aOffset, transA ? (K - 1) * lda + M : (M - 1) * lda + K);
+    const b = rt.write(B, bOffset, transB ? (N - 1) * ldb + K : (K - 1) * ldb + N);
+    const cSpan = (M - 1) * ldc + N;
+    const c = beta === 0 ? rt.alloc(cSpan * 4) : rt.write(C, cOffset, cSpan);
+    const threads = threadsFor(rt, 2 * M * N * K);
+    const byRows = M >= 8 * MR * threads || M >= N;
+    const extent = byRows ? M : N;
+    const unit = byRows ? MR : NR;
+    const block = threads > 1 ? Math.ceil(extent / threads / unit) * unit : extent;
+    const items = Math.ceil(extent / block);
+    const p = rt.params([
+      M,
+      N,
+      K,
+      0,
+      a,
+      transA ? 1 : lda,
+      transA ? lda : 1,
+      b,
+      transB ? 1 : ldb,
+      transB ? ldb : 1,
+      0,
+      c,
+      ldc,
+      block,
+      byRows ? 1 : 0,
+    ]);
+    const f32 = rt.floats;
+    f32[(p >> 2) + 3] = alpha;
+    f32[(p >> 2) + 10] = beta;
+    const scratch = byRows
+      ? rt.exports.gemmScratchBytes(block, N, K)
+      : rt.exports.gemmScratchBytes(M, block, K);
+    runItems(rt, 'gemmItems', p, items, scratch, threads);
+    if (ldc === N) rt.read(c, C, cOffset, M * N);
+    else for (let i = 0; i < M; i++) rt.read(c + i * ldc * 4, C, cOffset + i * ldc, N);
+  } finally {
+    rt.reset();
+  }
+}

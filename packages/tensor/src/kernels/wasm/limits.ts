@@ -1,0 +1,20 @@
+/**
+ * Sizes below which work stays in JavaScript or on one thread. Mutable so tests can force the
+ * WebAssembly path on tiny inputs and the pool on small ones.
+ */
+export const limits = {
+  /**
+   * A conv or GEMM below this many flops stays in JavaScript: copying in and out of WebAssembly
+   * memory costs a few microseconds, more than a tiny kernel (the chapter's 6 x 8 convolution
+   * is 168 flops).
+   */
+  minFlops: 16_384,
+  /** Elementwise ops below this many elements stay in JavaScript. */
+  minElementwise: 4096,
+  /** Pooling below this many input elements stays in JavaScript. */
+  minPoolElements: 4096,
+  /** Below this many flops a call stays on one thread: waking a worker costs 25-60 us here. */
+  parallelFlops: 2_000_000,
+  /** Pooling is memory-bound: threads pay off only for inputs this large. */
+  parallelPoolElements: 1 << 20,
+};

@@ -1,0 +1,33 @@
+/** Slots of the parameter block, as assembly/params.ts reads them. */
+export const Slot = {
+  N: 0,
+  C: 1,
+  H: 2,
+  W: 3,
+  O: 4,
+  GROUPS: 5,
+  KH: 6,
+  KW: 7,
+  SH: 8,
+  SW: 9,
+  PAD_TOP: 10,
+  PAD_LEFT: 11,
+  DH: 12,
+  DW: 13,
+  OUT_H: 14,
+  OUT_W: 15,
+  X: 16,
+  WEIGHT: 17,
+  BIAS: 18,
+  Y: 19,
+  GX: 20,
+  GW: 21,
+  BAND: 22,
+  K_CHUNK: 23,
+  POINTWISE: 24,
+  COUNT_INCLUDE_PAD: 25,
+  DIVISOR: 26,
+  INDICES: 27,
+} as const;
+
+export const SLOT_COUNT = 28;

@@ -1,0 +1,137 @@
+import type { AvgPool2dParams } from '../pool2d.js';
+import { limits } from './limits.js';
+import { SLOT_COUNT, Slot } from './params.js';
+import { runItems, threadsFor } from './run.js';
+import type { WasmRuntime } from './runtime.js';
+
+/**
+ * Max and average pooling on the WebAssembly kernels (assembly/pool.ts), a plane per work item;
+ * the caller has checked shapes. Float32 only.
+ */
+export interface PoolCall {
+  readonly planes: number;
+  readonly height: number;
+  readonly width: number;
+  readonly kH: number;
+  readonly kW: number;
+  readonly sH: number;
+  readonly sW: number;
+  readonly pH: number;
+  readonly pW: number;
+  readonly dH: number;
+  readonly dW: number;
+  readonly outH: number;
+  readonly outW: number;
+}
+
+function slots(c: PoolCall): number[] {
+  const s = new Array<number>(SLOT_COUNT).fill(0);
+  s[Slot.N] = c.planes;
+  s[Slot.H] = c.height;
+  s[Slot.W] = c.width;
+  s[Slot.KH] = c.kH;
+  s[Slot.KW] = c.kW;
+  s[Slot.SH] = c.sH;
+  s[Slot.SW] = c.sW;
+  s[Slot.PAD_TOP] = c.pH;
+  s[Slot.PAD_LEFT] = c.pW;
+  s[Slot.DH] = c.dH;
+  s[Slot.DW] = c.dW;
+  s[Slot.OUT_H] = c.outH;
+  s[Slot.OUT_W] = c.outW;
+  return s;
+}
+
+function threads(rt: WasmRuntime, c: PoolCall): number {
+  const elements = c.planes * c.height * c.width;
+  return elements >= limits.parallelPoolElements ? threadsFor(rt, Number.POSITIVE_INFINITY) : 1;
+}
+
+function avgSlots(c: PoolCall, params: AvgPool2dParams): number[] {
+  const s = slots(c);
+  s[Slot.COUNT_INCLUDE_PAD] = params.countIncludePad ? 1 : 0;
+  s[Slot.DIVISOR] = params.divisorOverride ?? 0;
+  return s;
+}
+
+export function wasmMaxPoolForward(
+  rt: WasmRuntime,
+  c: PoolCall,
+  x: Float32Array,
+  y: Float32Array,
+  indices: Int32Array,
+): void {
+  try {
+    const s = slots(c);
+    s[Slot.X] = rt.write(x);
+    const yPtr = rt.alloc(y.length * 4);
+    const iPtr = rt.alloc(indices.length * 4);
+    s[Slot.Y] = yPtr;
+    s[Slot.INDICES] = iPtr;
+    runItems(rt, 'maxPoolForward', rt.params(s), c.planes, 0, threads(rt, c));
+    rt.read(yPtr, y);
+    indices.set(rt.ints.subarray(iPtr >> 2, (iPtr >> 2) + indices.length));
+  } finally {
+    rt.reset();
+  }
+}
+
+export function wasmMaxPoolBackward(
+  rt: WasmRuntime,
+  c: PoolCall,
+  gy: Float32Array,
+  indices: Int32Array,
+  gx: Float32Array,
+): void {
+  try {
+    const s = slots(c);
+    s[Slot.Y] = rt.write(gy);
+    const iPtr = rt.alloc(indices.length * 4);
+    rt.ints.set(indices, iPtr >> 2);
+    s[Slot.INDICES] = iPtr;
+    const gxPtr = rt.alloc(gx.length * 4);
+    s[Slot.GX] = gxPtr;
+    runItems(rt, 'maxPoolBackward', rt.params(s), c.planes, 0, threads(rt, c));
+    rt.read(gxPtr, gx);
+  } finally {
+    rt.reset();
+  }
+}
+
+export function wasmAvgPoolForward(
+  rt: WasmRuntime,
+  c: PoolCall,
+  params: AvgPool2dParams,
+  x: Float32Array,
+  y: Float32Array,
+): void {
+  try {
+    const s = avgSlots(c, params);
+    s[Slot.X] = rt.write(x);
+    const yPtr = rt.alloc(y.length * 4);
+    s[Slot.Y] = yPtr;
+    runItems(rt, 'avgPoolForward', rt.params(s), c.planes, 0, threads(rt, c));
+    rt.read(yPtr, y);
+  } finally {
+    rt.reset();
+  }
+}
+
+export function wasmAvgPoolBackward(
+  rt: WasmRuntime,
+  c: PoolCall,
+  params: AvgPool2dParams,
+  gy: Float32Array,
+  gx: Float32Array,
+): void {
+  try {
+    const s = avgSlots(c, params);
+    s[Slot.Y] = rt.write(gy);
+    const gxPtr = rt.alloc(gx.length * 4);
+    s[Slot.GX] = gxPtr;
+    runItems(rt, 'avgPoolBackward', rt.params(s), c.planes, 0, threads(rt, c));
+    rt.read(gxPtr, gx);
+  } finally {
+    rt.reset();
+  }
+}

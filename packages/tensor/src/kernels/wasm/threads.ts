@@ -1,0 +1,234 @@
+import { ITEM_KERNELS, type ItemKernel, type WasmRuntime } from './runtime.js';
+
+/**
+ * A pool of workers over the runtime's shared WebAssembly memory: `worker_threads` in Node, Web
+ * Workers in a cross-origin isolated browser. A call splits its work items into contiguous
+ * ranges, one per thread; the calling thread runs the first range itself and waits for the
+ * others. Workers sleep in `Atomics.wait` between calls and are unref'd, so they never keep a
+ * process alive.
+ *
+ * Control block per worker (int32 words of a SharedArrayBuffer, a cache line apart): the call's
+ * sequence number, the last one done, the kernel, its parameters and scratch, the range, a ready
+ * flag and a status.
+ */
+
+const STRIDE = 16;
+const SEQ = 0;
+const DONE = 1;
+const KERNEL = 2;
+const PARAMS = 3;
+const START = 4;
+const END = 5;
+const SCRATCH = 6;
+const READY = 7;
+const STATUS = 8;
+
+/** The worker, as a script: plain JavaScript, run by `new Worker(code, {eval: true})` or a Blob URL. */
+const WORKER_SOURCE = `
+'use strict';
+const STRIDE = ${STRIDE}, SEQ = ${SEQ}, DONE = ${DONE}, KERNEL = ${KERNEL}, PARAMS = ${PARAMS},
+  START = ${START}, END = ${END}, SCRATCH = ${SCRATCH}, READY = ${READY}, STATUS = ${STATUS};
+function serve(data) {
+  const { module, memory, control, index, kernels } = data;
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const run = kernels.map((name) => instance.exports[name]);
+  const base = index * STRIDE;
+  Atomics.store(control, base + READY, 1);
+  Atomics.notify(control, base + READY);
+  let seq = 0;
+  for (;;) {
+    Atomics.wait(control, base + SEQ, seq);
+    seq = Atomics.load(control, base + SEQ);
+    let status = 0;
+    try {
+      run[control[base + KERNEL]](control[base + PARAMS], control[base + START], control[base + END], control[base + SCRATCH]);
+    } catch (error) {
+      status = 1;
+    }
+    control[base + STATUS] = status;
+    Atomics.store(control, base + DONE, seq);
+    Atomics.notify(control, base + DONE);
+  }
+}
+if (typeof require === 'function') serve(require('node:worker_threads').workerData);
+else self.onmessage = (event) => serve(event.data);
+`;
+
+interface NodeWorker {
+  unref(): void;
+  terminate(): Promise<number>;
+  on(event: 'error', listener: (error: unknown) => void): void;
+}
+
+interface NodeWorkerThreads {
+  Worker: new (code: string, options: { eval: true; workerData: unknown; name?: string }) => NodeWorker;
+}
+
+interface NodeProcess {
+  getBuiltinModule?: (id: string) => unknown;
+}
+
+/** Node's `worker_threads`, without a static import (the package also runs in browsers). */
+function nodeWorkerThreads(): NodeWorkerThreads | null {
+  const proc = (globalThis as { process?: NodeProcess }).process;
+  const load = proc?.getBuiltinModule;
+  if (typeof load !== 'function') return null;
+  try {
+    return load('node:worker_threads') as NodeWorkerThreads;
+  } catch {
+    return null;
+  }
+}
+
+interface BrowserGlobals {
+  crossOriginIsolated?: boolean;
+  Worker?: new (url: string) => { postMessage(data: unknown): void; terminate(): void };
+  Blob?: typeof Blob;
+  URL?: typeof URL;
+  document?: unknown;
+}
+
+function browserWorkers(): BrowserGlobals | null {
+  const g = globalThis as BrowserGlobals;
+  if (g.crossOriginIsolated !== true || typeof g.Worker !== 'function' || typeof g.Blob !== 'function')
+    return null;
+  return g;
+}
+
+/** Whether workers over a shared memory are possible here. */
+export function threadsAvailable(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return false;
+  return nodeWorkerThreads() !== null || browserWorkers() !== null;
+}
+
+/** Cores available: `os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in browsers. */
+export function availableCores(): number {
+  const proc = (globalThis as { process?: NodeProcess }).process;
+  if (typeof proc?.getBuiltinModule === 'function') {
+    try {
+      const os = proc.getBuiltinModule('node:os') as {
+        availableParallelism?: () => number;
+        cpus(): unknown[];
+      };
+      return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+    } catch {}
+  }
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return Math.max(1, nav?.hardwareConcurrency ?? 1);
+}
+
+/** The main thread of a browser page may not block in `Atomics.wait`; it spins instead. */
+function mayBlock(): boolean {
+  const g = globalThis as BrowserGlobals;
+  return g.document === undefined;
+}
+
+export class ThreadPool {
+  private readonly control: Int32Array;
+  private readonly stop: Array<() => void> = [];
+  private readonly seq: number[];
+  private readonly block = mayBlock();
+
+  /** Starts `workers` workers; in Node, waits (up to two seconds) until they are ready. */
+  constructor(
+    private readonly runtime: WasmRuntime,
+    readonly workers: number,
+  ) {
+    this.control = new Int32Array(new SharedArrayBuffer(4 * STRIDE * Math.max(1, workers)));
+    this.seq = new Array<number>(workers).fill(0);
+    const node = nodeWorkerThreads();
+    for (let index = 0; index < workers; index++) {
+      const data = {
+        module: runtime.module,
+        memory: runtime.memory,
+        control: this.control,
+        index,
+        kernels: [...ITEM_KERNELS],
+      };
+      if (node !== null) {
+        const worker = new node.Worker(WORKER_SOURCE, {
+          eval: true,
+          workerData: data,
+          name: `fovea-${index}`,
+        });
+        worker.unref();
+        worker.on('error', () => Atomics.store(this.control, index * STRIDE + READY, 0));
+        this.stop.push(() => void worker.terminate());
+      } else {
+        const g = browserWorkers();
+        if (g === null) break;
+        const url = g.URL!.createObjectURL(new g.Blob!([WORKER_SOURCE], { type: 'text/javascript' }));
+        const worker = new g.Worker!(url);
+        worker.postMessage(data);
+        this.stop.push(() => worker.terminate());
+      }
+    }
+    if (node !== null && this.block) {
+      const deadline = Date.now() + 2000;
+      for (let index = 0; index < workers; index++) {
+        const at = index * STRIDE + READY;
+        while (Atomics.load(this.control, at) === 0 && Date.now() < deadline) {
+          Atomics.wait(this.control, at, 0, Math.max(1, deadline - Date.now()));
+        }
+      }
+    }
+  }
+
+  /** Workers that have started and can take work now. */
+  get ready(): number {
+    let n = 0;
+    while (n < this.workers && Atomics.load(this.control, n * STRIDE + READY) === 1) n++;
+    return n;
+  }
+
+  /**
+   * Runs items [0, items) of `kernel` on up to `threads` threads (this one included), each with
+   * `scratchBytes` of its own scratch memory. Splits are contiguous and as even as possible.
+   */
+  run(kernel: ItemKernel, params: number, items: number, threads: number, scratchBytes: number): void {
+    const runtime = this.runtime;
+    const count = Math.max(1, Math.min(threads, items, this.ready + 1));
+    const scratch: number[] = [];
+    for (let t = 0; t < count; t++) scratch.push(runtime.alloc(scratchBytes));
+    const kernelIndex = ITEM_KERNELS.indexOf(kernel);
+    const bound = (t: number) => Math.floor((items * t) / count);
+    const control = this.control;
+    for (let t = 1; t < count; t++) {
+      const base = (t - 1) * STRIDE;
+      control[base + KERNEL] = kernelIndex;
+      control[base + PARAMS] = params;
+      control[base + START] = bound(t);
+      control[base + END] = bound(t + 1);
+      control[base + SCRATCH] = scratch[t];
+      control[base + STATUS] = 0;
+      const seq = ++this.seq[t - 1];
+      Atomics.store(control, base + SEQ, seq);
+      Atomics.notify(control, base + SEQ);
+    }
+    let failure: unknown = null;
+    try {
+      runtime.runItems(kernel, params, 0, bound(1), scratch[0]);
+    } catch (error) {
+      failure = error;
+    }
+    for (let t = 1; t < count; t++) {
+      const base = (t - 1) * STRIDE;
+      const seq = this.seq[t - 1];
+      for (;;) {
+        const done = Atomics.load(control, base + DONE);
+        if (done === seq) break;
+        if (this.block) Atomics.wait(control, base + DONE, done, 1000);
+      }
+      if (control[base + STATUS] !== 0 && failure === null) {
+        failure = new Error(`fovea wasm: kernel ${kernel} failed in worker ${t - 1}`);
+      }
+    }
+    if (failure !== null) throw failure;
+  }
+
+  /** Stops every worker (setNumThreads replaces the pool). */
+  terminate(): void {
+    for (const stop of this.stop) stop();
+    this.stop.length = 0;
+  }
+}

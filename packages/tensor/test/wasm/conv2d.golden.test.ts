@@ -1,0 +1,93 @@
+import { describe, it } from 'vitest';
+import type { Conv2dParams } from '../../src/kernels/conv2d.js';
+import {
+  conv2dBackwardBias,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
+  conv2dForward,
+} from '../../src/kernels/dispatch.js';
+import { type PadMode, pad2d, pad2dBackward } from '../../src/kernels/pad.js';
+import { type ConvPaddingSpec, expandPair, type Pair, resolveConvPadding } from '../../src/kernels/shape.js';
+import { expectClose, type GoldenTensor, loadGolden } from '../kernels/helpers.js';
+import { forceWasm } from './setup.js';
+
+/**
+ * The golden conv2d cases of test/kernels/conv2d.golden.test.ts on the WebAssembly backend
+ * (forced on every size), with the same tolerance: |a - b| <= 1e-4 + 1e-4 |b|.
+ */
+
+interface ConvCase {
+  config: {
+    in_channels: number;
+    out_channels: number;
+    kernel_size: Pair;
+    stride: Pair;
+    padding: ConvPaddingSpec;
+    dilation: Pair;
+    groups: number;
+    bias: boolean;
+    padding_mode: 'zeros' | 'reflect' | 'replicate' | 'circular';
+  };
+  x: GoldenTensor;
+  weight: GoldenTensor;
+  bias: GoldenTensor | null;
+  y: GoldenTensor;
+  gy: GoldenTensor;
+  gx: GoldenTensor;
+  gweight: GoldenTensor;
+  gbias: GoldenTensor | null;
+}
+
+forceWasm();
+
+const { cases } = loadGolden<{ cases: ConvCase[] }>('conv2d_visible.json');
+const f32 = (t: GoldenTensor) => Float32Array.from(t.data);
+
+function runCase(c: ConvCase, algorithm: Conv2dParams['algorithm']) {
+  const { config } = c;
+  const kernel = expandPair('conv2d', 'kernel_size', config.kernel_size);
+  const stride = expandPair('conv2d', 'stride', config.stride);
+  const dilation = expandPair('conv2d', 'dilation', config.dilation);
+  const [pt, pb, pl, pr] = resolveConvPadding(config.padding, kernel, dilation, stride);
+  const zeros = config.padding_mode === 'zeros';
+  const params: Conv2dParams = {
+    stride,
+    dilation,
+    groups: config.groups,
+    padding: zeros ? [pt, pb, pl, pr] : [0, 0, 0, 0],
+    algorithm,
+  };
+  const mode = config.padding_mode as PadMode;
+  const pads = [pl, pr, pt, pb];
+  const x = f32(c.x);
+  const w = f32(c.weight);
+  const bias = c.bias ? f32(c.bias) : null;
+  const gy = f32(c.gy);
+  const padded = zeros ? { out: x, outShape: c.x.shape } : pad2d(x, c.x.shape, pads, mode);
+  const { out: y, outShape } = conv2dForward(padded.out, padded.outShape, w, c.weight.shape, bias, params);
+  const gPadded = conv2dBackwardInput(gy, c.gy.shape, w, c.weight.shape, padded.outShape, params);
+  const gx = zeros ? gPadded : pad2dBackward(gPadded, padded.outShape, c.x.shape, pads, mode);
+  const gw = conv2dBackwardWeight(padded.out, padded.outShape, gy, c.gy.shape, c.weight.shape, params);
+  const gb = conv2dBackwardBias(gy, c.gy.shape);
+  return { y, outShape, gx, gw, gb };
+}
+
+describe('WebAssembly conv2d against PyTorch (conv2d_visible.json, |a-b| <= 1e-4 + 1e-4|b|)', () => {
+  cases.forEach((c, i) => {
+    const { config } = c;
+    const name =
+      `#${i} ${c.x.shape.join('x')} k=${JSON.stringify(config.kernel_size)} s=${JSON.stringify(config.stride)} ` +
+      `p=${JSON.stringify(config.padding)} d=${JSON.stringify(config.dilation)} g=${config.groups} ` +
+      `${config.padding_mode}`;
+    for (const algorithm of ['auto', 'im2col', 'direct'] as const) {
+      it(`${name} (${algorithm})`, () => {
+        const r = runCase(c, algorithm);
+        expectClose(r.outShape, c.y.shape, `${name} y shape`, 0, 0);
+        expectClose(r.y, c.y.data, `${name} y`);
+        expectClose(r.gx, c.gx.data, `${name} gx`);
+        expectClose(r.gw, c.gweight.data, `${name} gweight`);
+        if (c.gbias) expectClose(r.gb, c.gbias.data, `${name} gbias`);
+      });
+    }
+  });
+});

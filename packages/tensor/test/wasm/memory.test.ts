@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { wasmRuntime } from '../../src/kernels/backend.js';
+import * as fast from '../../src/kernels/dispatch.js';
+import { forceWasm, randomFloats } from './setup.js';
+
+/** The per-call arena: everything is released after a call, errors included, and reused. */
+
+forceWasm();
+
+const params = { stride: [1, 1], padding: [1, 1, 1, 1], dilation: [1, 1], groups: 1 } as const;
+
+describe('WebAssembly memory', () => {
+  it('is released after every call and does not grow on repeated calls', () => {
+    const rt = wasmRuntime()!;
+    const x = randomFloats(1, 4 * 16 * 32 * 32);
+    const w = randomFloats(2, 16 * 16 * 9);
+    fast.conv2dForward(x, [4, 16, 32, 32], w, [16, 16, 3, 3], null, params);
+    expect(rt.used).toBe(0);
+    const size = rt.memory.buffer.byteLength;
+    for (let i = 0; i < 20; i++) {
+      const y = fast.conv2dForward(x, [4, 16, 32, 32], w, [16, 16, 3, 3], null, params);
+      fast.conv2dBackwardWeight(x, [4, 16, 32, 32], y.out, y.outShape, [16, 16, 3, 3], params);
+      fast.conv2dBackwardInput(y.out, y.outShape, w, [16, 16, 3, 3], [4, 16, 32, 32], params);
+    }
+    expect(rt.used).toBe(0);
+    expect(rt.memory.buffer.byteLength).toBe(size);
+  });
+
+  it('grows for a larger call and keeps working', () => {
+    const rt = wasmRuntime()!;
+    const before = rt.memory.buffer.byteLength;
+    const x = randomFloats(3, 2 * 32 * 96 * 96);
+    const w = randomFloats(4, 32 * 32 * 9);
+    const y = fast.conv2dForward(x, [2, 32, 96, 96], w, [32, 32, 3, 3], null, params);
+    expect(rt.memory.buffer.byteLength).toBeGreaterThan(before);
+    expect(y.out.some((v) => v !== 0)).toBe(true);
+    expect(rt.used).toBe(0);
+  });
+
+  it('is released when a kernel throws', () => {
+    const rt = wasmRuntime()!;
+    const x = randomFloats(5, 2 * 8 * 16 * 16);
+    const w = randomFloats(6, 8 * 8 * 9);
+    const runItems = rt.runItems;
+    rt.runItems = () => {
+      throw new Error('trap');
+    };
+    try {
+      expect(() => fast.conv2dForward(x, [2, 8, 16, 16], w, [8, 8, 3, 3], null, params)).toThrow('trap');
+    } finally {
+      rt.runItems = runItems;
+    }
+    expect(rt.used).toBe(0);
+    expect(
+      fast.conv2dForward(x, [2, 8, 16, 16], w, [8, 8, 3, 3], null, params).out.some((v) => v !== 0),
+    ).toBe(true);
+  });
+});

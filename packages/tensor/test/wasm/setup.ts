@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, expect } from 'vitest';
+import { getBackend, setBackend, setNumThreads, wasmRuntime } from '../../src/kernels/backend.js';
+import { limits } from '../../src/kernels/wasm/limits.js';
+
+const defaults = { ...limits };
+
+/**
+ * Runs the suite with the WebAssembly backend forced on every size (and, with `threads`, that
+ * many threads from the smallest call), restoring the defaults afterwards.
+ */
+export function forceWasm(threads = 1): void {
+  beforeAll(() => {
+    expect(setBackend('wasm')).toBe('wasm');
+    setNumThreads(threads);
+    limits.minFlops = 0;
+    limits.minPoolElements = 0;
+    limits.minElementwise = 0;
+    limits.parallelFlops = threads > 1 ? 0 : Number.POSITIVE_INFINITY;
+    limits.parallelPoolElements = threads > 1 ? 0 : Number.POSITIVE_INFINITY;
+  });
+  afterAll(() => {
+    Object.assign(limits, defaults);
+    setBackend('wasm');
+  });
+}
+
+/** Kernel calls the WebAssembly runtime has made so far. */
+export function wasmCalls(): number {
+  expect(getBackend()).toBe('wasm');
+  return wasmRuntime()!.calls;
+}
+
+/**
+ * Expects |actual - expected| <= rtol * scale + atol elementwise, where `scale` is the sum of
+ * the absolute values of the terms behind each element (float32 accumulation error grows with
+ * it), reporting the worst element.
+ */
+export function expectNear(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  scale: ArrayLike<number>,
+  label: string,
+  rtol = 3e-5,
+  atol = 1e-6,
+): void {
+  expect(actual.length, `${label}: length`).toBe(expected.length);
+  let worst = -1;
+  let excess = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const e = Math.abs(actual[i] - expected[i]) - (rtol * Math.abs(scale[i]) + atol);
+    if (!(e <= 0) && (worst < 0 || e > excess)) {
+      worst = i;
+      excess = e;
+    }
+  }
+  if (worst >= 0) {
+    expect.fail(
+      `${label}: element ${worst} is ${actual[worst]}, expected ${expected[worst]} (scale ${scale[worst]})`,
+    );
+  }
+}
+
+/** Deterministic float32 values in [-1, 1) (mulberry32). */
+export function randomFloats(seed: number, size: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(size);
+  for (let i = 0; i < size; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+export function abs<T extends Float32Array | Float64Array>(a: T): T {
+  return a.map(Math.abs) as T;
+}

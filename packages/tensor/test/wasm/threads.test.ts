@@ -1,0 +1,112 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { setNumThreads, threadPool, wasmRuntime } from '../../src/kernels/backend.js';
+import type { Conv2dParams } from '../../src/kernels/conv2d.js';
+import * as fast from '../../src/kernels/dispatch.js';
+import { gemm } from '../../src/kernels/dispatch-gemm.js';
+import { forceWasm, randomFloats } from './setup.js';
+
+/**
+ * Results do not depend on the thread count: every output element is summed in the same order
+ * whichever thread computes it, so 1, 2 and 3 threads agree bit for bit.
+ */
+
+forceWasm(2);
+
+afterAll(() => setNumThreads(1));
+
+function expectIdentical(a: ArrayLike<number>, b: ArrayLike<number>, label: string): void {
+  expect(a.length, label).toBe(b.length);
+  for (let i = 0; i < a.length; i++) {
+    if (!Object.is(a[i], b[i])) expect.fail(`${label}: element ${i}: ${a[i]} vs ${b[i]}`);
+  }
+}
+
+function run<T>(threads: number, f: () => T): T {
+  setNumThreads(threads);
+  return f();
+}
+
+const cases: Array<{ name: string; xShape: number[]; wShape: number[]; params: Conv2dParams }> = [
+  {
+    name: 'im2col, 3 x 3, batch 3',
+    xShape: [3, 8, 19, 17],
+    wShape: [12, 8, 3, 3],
+    params: { stride: [1, 1], padding: [1, 1, 1, 1], dilation: [1, 1], groups: 1 },
+  },
+  {
+    name: 'im2col, batch 1, strided, grouped',
+    xShape: [1, 6, 23, 21],
+    wShape: [12, 3, 3, 3],
+    params: { stride: [2, 1], padding: [1, 0, 2, 1], dilation: [1, 2], groups: 2 },
+  },
+  {
+    name: 'depthwise (direct)',
+    xShape: [2, 5, 17, 18],
+    wShape: [5, 1, 3, 3],
+    params: { stride: [1, 1], padding: [1, 1, 1, 1], dilation: [1, 1], groups: 5 },
+  },
+];
+
+describe('thread-count independence', () => {
+  it('starts workers', () => {
+    setNumThreads(2);
+    const pool = threadPool(wasmRuntime()!);
+    expect(pool).not.toBeNull();
+    expect(pool!.ready).toBe(1);
+  });
+
+  for (const c of cases) {
+    it(`conv2d forward and gradients: ${c.name}`, () => {
+      const x = randomFloats(
+        1,
+        c.xShape.reduce((a, b) => a * b, 1),
+      );
+      const w = randomFloats(
+        2,
+        c.wShape.reduce((a, b) => a * b, 1),
+      );
+      const bias = randomFloats(3, c.wShape[0]);
+      const results = [1, 2, 3].map((threads) =>
+        run(threads, () => {
+          const y = fast.conv2dForward(x, c.xShape, w, c.wShape, bias, c.params);
+          const gy = randomFloats(4, y.out.length);
+          return {
+            y: y.out,
+            gx: fast.conv2dBackwardInput(gy, y.outShape, w, c.wShape, c.xShape, c.params),
+            gw: fast.conv2dBackwardWeight(x, c.xShape, gy, y.outShape, c.wShape, c.params),
+          };
+        }),
+      );
+      for (const r of results.slice(1)) {
+        expectIdentical(r.y, results[0].y, 'y');
+        expectIdentical(r.gx, results[0].gx, 'gx');
+        expectIdentical(r.gw, results[0].gw, 'gw');
+      }
+    });
+  }
+
+  it('gemm', () => {
+    const [M, N, K] = [37, 133, 300];
+    const A = randomFloats(5, M * K);
+    const B = randomFloats(6, K * N);
+    const results = [1, 2, 3].map((threads) =>
+      run(threads, () => {
+        const C = new Float32Array(M * N);
+        gemm(false, true, M, N, K, 1, A, 0, K, B, 0, K, 0, C, 0, N);
+        return C;
+      }),
+    );
+    expectIdentical(results[1], results[0], 'C (2 threads)');
+    expectIdentical(results[2], results[0], 'C (3 threads)');
+  });
+
+  it('pooling', () => {
+    const x = randomFloats(7, 4 * 6 * 20 * 20);
+    const params = { kernel: 3, stride: 2, padding: 1, dilation: 1, ceilMode: true };
+    const results = [1, 2].map((threads) =>
+      run(threads, () => fast.maxPool2dForward(x, [4, 6, 20, 20], params)),
+    );
+    expectIdentical(results[1].out, results[0].out, 'y');
+    expectIdentical(results[1].indices, results[0].indices, 'indices');
+  });
+});

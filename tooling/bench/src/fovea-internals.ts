@@ -1,0 +1,12 @@
+/**
+ * Parts of @fovea/tensor the bench needs that are not its public API: the kernels its conv2d op
+ * dispatches (forward, input and weight gradients, as TensorFlow.js's runKernel is timed) and
+ * the embedded WebAssembly module (for the SIMD ceiling). The bench runs from sources with the
+ * `@fovea/source` condition, so these are the same module instances as `@fovea/tensor`'s.
+ */
+export {
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
+  conv2dForward,
+} from '../../../packages/tensor/src/kernels/dispatch.js';
+export { WASM_BASE64 } from '../../../packages/tensor/src/kernels/wasm/binary.generated.js';

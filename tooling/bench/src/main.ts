@@ -1,0 +1,415 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { conv2d, corr2d, getBackend, ones, setNumThreads, tensor } from '@fovea/tensor';
+import { measureCeiling } from './ceiling.js';
+import { check } from './check.js';
+import { operands } from './data.js';
+import { foveaPeer } from './peers/fovea.js';
+import { ortPeer } from './peers/ort.js';
+import type { Peer } from './peers/peer.js';
+import { tfjsChapterOp, tfjsPeer } from './peers/tfjs.js';
+import {
+  type BenchReport,
+  type ChapterOp,
+  chart,
+  find,
+  formatRate,
+  formatRatio,
+  type Measurement,
+  PEER_ORDER,
+  ratio,
+  type Target,
+  table,
+} from './report.js';
+import { time } from './timing.js';
+import { measureMemory, measureTraining } from './training.js';
+import { flops, PASSES, type Pass, WORKLOADS, type Workload } from './workloads.js';
+
+/**
+ * `pnpm bench [--quick] [--only W3,W4,train,memory]`: Fovea against TensorFlow.js (cpu, wasm SIMD) and
+ * onnxruntime-node (1 and 2 threads) on PEERS.md's workloads, a LeNet training step against
+ * TensorFlow.js cpu, the WebAssembly SIMD ceiling and a memory check. Prints the tables and
+ * writes test-output/bench/bench.json and bench.svg.
+ */
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyArg = args.find((a) => a.startsWith('--only'));
+const only = onlyArg ? (onlyArg.split('=')[1] ?? args[args.indexOf(onlyArg) + 1] ?? '').split(',') : null;
+
+const settings = quick
+  ? { reps: 5, warmupMs: 40, minRepMs: 10, budgetMs: 1500, trainBatch: 16, trainReps: 5, memoryBatch: 8 }
+  : { reps: 9, warmupMs: 300, minRepMs: 60, budgetMs: 15000, trainBatch: 64, trainReps: 9, memoryBatch: 64 };
+
+const root = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
+const outDir = path.join(root, 'test-output', 'bench');
+
+function log(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+/** For peers that may need a smaller batch: their rate per pass on the previous workloads. */
+const knownRates = new Map<string, number>();
+
+async function measure(
+  peer: Peer,
+  w: Workload,
+  pass: Pass,
+  data: ReturnType<typeof operands>,
+): Promise<Measurement> {
+  const fullBatch = w.x[0];
+  const base = {
+    peer: peer.name,
+    threads: peer.threads,
+    workload: w.name,
+    pass,
+    fullBatch,
+    callsPerSecond: w.callsPerSecond,
+  };
+  if (!peer.supports(w, pass)) {
+    return {
+      ...base,
+      batch: fullBatch,
+      ms: null,
+      rate: null,
+      reps: 0,
+      inner: 0,
+      check: null,
+      note: 'unsupported',
+    };
+  }
+  let batch = fullBatch;
+  let reps = settings.reps;
+  const key = `${peer.name}/${pass}`;
+  if (peer.mayReduceBatch && !w.callsPerSecond) {
+    let rate = knownRates.get(key);
+    if (rate === undefined) {
+      // Probe one image.
+      const probe = await peer.prepare(w, pass, 1, data);
+      await probe.run();
+      const t0 = performance.now();
+      await probe.run();
+      rate = flops(w, 1) / (performance.now() - t0) / 1e6;
+      probe.dispose();
+    }
+    const perImage = flops(w, 1) / rate / 1e6;
+    const fit = Math.floor(settings.budgetMs / (settings.reps + 1) / perImage);
+    if (fit < fullBatch) batch = Math.max(1, fit);
+    if (perImage * 2 > settings.budgetMs) {
+      if (quick) {
+        return {
+          ...base,
+          batch: 1,
+          ms: null,
+          rate: null,
+          reps: 0,
+          inner: 0,
+          check: null,
+          note: `skipped (~${(perImage / 1000).toFixed(0)} s per image)`,
+        };
+      }
+      reps = 1;
+    }
+  }
+  const runner = await peer.prepare(w, pass, batch, data);
+  try {
+    await runner.run();
+    const result = check(w, pass, batch, data, await runner.result());
+    if (!result.ok) {
+      log(`  ${peer.name} ${w.name} ${pass}: CHECK FAILED: ${result.message}`);
+      return { ...base, batch, ms: null, rate: null, reps: 0, inner: 0, check: result, note: 'check failed' };
+    }
+    const timing =
+      reps === 1
+        ? await time(() => runner.run(), { reps: 1, warmupMs: 0, minRepMs: 0 })
+        : await time(() => runner.run(), { reps, warmupMs: settings.warmupMs, minRepMs: settings.minRepMs });
+    const rate = w.callsPerSecond ? 1000 / timing.ms : flops(w, batch) / timing.ms / 1e6;
+    if (peer.mayReduceBatch && !w.callsPerSecond) knownRates.set(key, rate);
+    return {
+      ...base,
+      batch,
+      ms: timing.ms,
+      rate,
+      reps: timing.reps,
+      inner: timing.inner,
+      check: result,
+      note: null,
+    };
+  } finally {
+    runner.dispose();
+  }
+}
+
+async function chapterOps(): Promise<ChapterOp[]> {
+  const options = {
+    reps: settings.reps,
+    warmupMs: settings.warmupMs,
+    minRepMs: Math.max(settings.minRepMs, 50),
+  };
+  const img = ones([6, 8]);
+  img.slice(':', '2:6').fill_(0);
+  const edge = tensor([[1, -1]]);
+  const img4 = img.reshape([1, 1, 6, 8]);
+  const edge4 = edge.reshape([1, 1, 1, 2]);
+  setNumThreads(1);
+  const ops: Array<[string, () => void]> = [
+    ['fovea corr2d(X, K) + dataSync', () => void corr2d(img, edge).dataSync()],
+    ['fovea conv2d(X, K) + dataSync', () => void conv2d(img4, edge4).dataSync()],
+    ['tfjs-cpu tf.conv2d(x, k) + dataSync', await tfjsChapterOp()],
+  ];
+  const out: ChapterOp[] = [];
+  for (const [name, f] of ops) out.push({ name, callsPerSecond: 1000 / (await time(f, options)).ms });
+  return out;
+}
+
+function targets(report: Omit<BenchReport, 'targets'>): Target[] {
+  const r = report.results;
+  const heavy = ['W2', 'W3', 'W4', 'W5', 'W6'];
+  const out: Target[] = [];
+  const list = (f: (w: string) => number | null, goal: number) => {
+    const values = heavy.map((w) => [w, f(w)] as const);
+    const met = values.every(([, v]) => v !== null && v >= goal);
+    return {
+      value: values.map(([w, v]) => `${w} ${formatRatio(v)}`).join(', '),
+      met: values.some(([, v]) => v === null) ? null : met,
+    };
+  };
+  const fwd = list(
+    (w) => ratio(find(r, 'fovea-t1', w, 'forward'), find(r, 'tfjs-wasm-simd', w, 'forward')),
+    1,
+  );
+  out.push({ name: 'forward W2-W6 >= 1.0x tfjs-wasm-simd (1 thread)', ...fwd });
+  for (const pass of ['dX', 'dW'] as const) {
+    const own = list((w) => ratio(find(r, 'fovea-t1', w, pass), find(r, 'fovea-t1', w, 'forward')), 0.7);
+    out.push({ name: `${pass} W2-W6 >= 0.7x Fovea's forward (1 thread)`, ...own });
+  }
+  if (report.training !== null) {
+    const t = report.training;
+    const fovea1 = t.fovea.find((f) => f.threads === 1);
+    const speedup = fovea1 ? t.tfjsCpu / fovea1.ms : null;
+    out.push({
+      name: 'LeNet training step >= 30x tfjs-cpu (1 thread)',
+      value: `${formatRatio(speedup)} (batch ${t.batch}; losses ${t.ok ? 'agree' : 'DIFFER'})`,
+      met: speedup === null ? null : speedup >= 30 && t.ok,
+    });
+  }
+  for (const pass of PASSES) {
+    const values = ['W3', 'W4', 'W5'].map(
+      (w) => [w, ratio(find(r, 'fovea-t2', w, pass), find(r, 'fovea-t1', w, pass))] as const,
+    );
+    out.push({
+      name: `2 threads >= 1.7x 1 thread, W3-W5 ${pass}`,
+      value: values.map(([w, v]) => `${w} ${formatRatio(v)}`).join(', '),
+      met: values.some(([, v]) => v === null) ? null : values.every(([, v]) => (v ?? 0) >= 1.7),
+    });
+  }
+  const chapter = report.chapterOp;
+  const foveaW1 = chapter.find((c) => c.name.startsWith('fovea corr2d'));
+  const tfW1 = chapter.find((c) => c.name.startsWith('tfjs-cpu'));
+  if (foveaW1 && tfW1) {
+    out.push({
+      name: "W1 (the chapter's op) calls/s >= tfjs-cpu",
+      value: `${Math.round(foveaW1.callsPerSecond).toLocaleString('en-US')} vs ${Math.round(tfW1.callsPerSecond).toLocaleString('en-US')} (${formatRatio(foveaW1.callsPerSecond / tfW1.callsPerSecond)})`,
+      met: foveaW1.callsPerSecond >= tfW1.callsPerSecond,
+    });
+  }
+  const ceil = report.ceiling.oneThread;
+  const share = ['W3', 'W4'].map((w) => {
+    const rate = find(r, 'fovea-t1', w, 'forward')?.rate;
+    return [w, rate == null ? null : rate / ceil] as const;
+  });
+  out.push({
+    name: '>= 80% of the WebAssembly SIMD ceiling on W3 and W4 (forward, 1 thread)',
+    value: share.map(([w, v]) => `${w} ${v === null ? '—' : `${(100 * v).toFixed(0)}%`}`).join(', '),
+    met: share.some(([, v]) => v === null) ? null : share.every(([, v]) => (v ?? 0) >= 0.8),
+  });
+  if (report.memory !== null) {
+    const m = report.memory;
+    out.push({
+      name: `${m.steps} LeNet steps: RSS at the end within 10% of step 100`,
+      value: `${m.rss[0].toFixed(0)} MB -> ${m.rss[m.rss.length - 1].toFixed(0)} MB (${(100 * m.growth).toFixed(1)}%)`,
+      met: Math.abs(m.growth) <= 0.1,
+    });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const start = performance.now();
+  const machine = {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.availableParallelism(),
+    node: process.version,
+  };
+  log(`Fovea bench${quick ? ' --quick' : ''}: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
+  log(`Fovea backend: ${getBackend()}`);
+  const ceiling = await measureCeiling(quick);
+  log(
+    `WebAssembly SIMD ceiling: ${ceiling.oneThread.toFixed(1)} GFLOP/s on 1 thread (chains ${ceiling.chains.toFixed(1)}, ` +
+      `micro-kernel ${ceiling.microKernel.toFixed(1)})` +
+      (ceiling.twoThreads === null ? '' : `, ${ceiling.twoThreads.toFixed(1)} on 2 threads`),
+  );
+  const peers: Peer[] = [
+    foveaPeer(1),
+    foveaPeer(2),
+    tfjsPeer('cpu'),
+    tfjsPeer('wasm'),
+    ortPeer(1),
+    ortPeer(2),
+  ];
+  const results: Measurement[] = [];
+  const workloads = WORKLOADS.filter((w) => only === null || only.includes(w.name));
+  for (const w of workloads) {
+    const data = operands(w);
+    for (const pass of PASSES) {
+      for (const peer of peers) {
+        const m = await measure(peer, w, pass, data);
+        results.push(m);
+        log(
+          `  ${w.name} ${pass.padEnd(7)} ${peer.name.padEnd(15)} ${formatRate(m)}${m.callsPerSecond && m.rate !== null ? ' calls/s' : m.rate !== null ? ' GFLOP/s' : ''}`,
+        );
+      }
+    }
+  }
+  const chapterOp = only === null || only.includes('W1') ? await chapterOps() : [];
+  let training = null;
+  let memory = null;
+  if (only === null || only.includes('train')) {
+    log(`LeNet training step, batch ${settings.trainBatch} ...`);
+    training = await measureTraining(settings.trainBatch, settings.trainReps, [1, 2]);
+  }
+  if (only === null || only.includes('memory')) {
+    log(`Memory: 1000 LeNet steps, batch ${settings.memoryBatch} ...`);
+    setNumThreads(os.availableParallelism());
+    memory = measureMemory(settings.memoryBatch, 1000);
+  }
+  const partial = {
+    date: new Date().toISOString(),
+    quick,
+    machine,
+    workloads: WORKLOADS.map((w) => ({ name: w.name, what: w.what, flops: flops(w) })),
+    ceiling,
+    results,
+    chapterOp,
+    training,
+    memory,
+  };
+  const report: BenchReport = { ...partial, targets: targets(partial) };
+  printTables(report);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(path.join(outDir, 'bench.svg'), chart(report));
+  log(
+    `\nwrote ${path.relative(process.cwd(), path.join(outDir, 'bench.json'))} and bench.svg in ${((performance.now() - start) / 1000).toFixed(0)} s`,
+  );
+  process.exit(
+    results.some((m) => m.check !== null && !m.check.ok) || (training !== null && !training.ok) ? 1 : 0,
+  );
+}
+
+function printTables(report: BenchReport): void {
+  const names = report.workloads
+    .map((w) => w.name)
+    .filter((w) => report.results.some((m) => m.workload === w));
+  const peers = PEER_ORDER.filter((p) => report.results.some((m) => m.peer === p));
+  const threads = (p: string) => String(report.results.find((m) => m.peer === p)?.threads ?? '');
+  const header = (first: string) => [
+    first,
+    'threads',
+    ...names.map((w) => (w === 'W1' ? 'W1 (calls/s)' : w)),
+  ];
+  for (const pass of PASSES) {
+    log(`\n${pass === 'forward' ? 'Forward' : pass === 'dX' ? 'Backward dX' : 'Backward dW'} GFLOP/s`);
+    log(
+      table(
+        header('peer'),
+        peers.map((p) => [p, threads(p), ...names.map((w) => formatRate(find(report.results, p, w, pass)))]),
+      ),
+    );
+  }
+  const pairs: Array<[string, string]> = [
+    ['fovea-t1', 'tfjs-cpu'],
+    ['fovea-t1', 'tfjs-wasm-simd'],
+    ['fovea-t1', 'ort-t1'],
+    ['fovea-t2', 'ort-t2'],
+    ['fovea-t2', 'fovea-t1'],
+  ];
+  for (const pass of PASSES) {
+    log(`\nRatios, ${pass} (higher is faster for Fovea)`);
+    const rows = pairs
+      .filter(([a, b]) => peers.includes(a) && peers.includes(b))
+      .map(([a, b]) => [
+        `${a} / ${b}`,
+        ...names.map((w) =>
+          formatRatio(ratio(find(report.results, a, w, pass), find(report.results, b, w, pass))),
+        ),
+      ]);
+    log(table(['ratio', ...names], rows));
+  }
+  const ceil = report.ceiling;
+  log('\nForward as % of the WebAssembly SIMD ceiling for the same thread count');
+  log(
+    table(
+      ['peer', ...names.filter((w) => w !== 'W1')],
+      peers.map((p) => [
+        p,
+        ...names
+          .filter((w) => w !== 'W1')
+          .map((w) => {
+            const m = find(report.results, p, w, 'forward');
+            const c = m?.threads === 2 ? ceil.twoThreads : ceil.oneThread;
+            return m?.rate == null || c == null ? '—' : `${((100 * m.rate) / c).toFixed(1)}%`;
+          }),
+      ]),
+    ),
+  );
+  if (report.chapterOp.length > 0) {
+    log("\nThe chapter's op (W1) through the public APIs, calls/s");
+    log(
+      table(
+        ['op', 'calls/s'],
+        report.chapterOp.map((c) => [c.name, Math.round(c.callsPerSecond).toLocaleString('en-US')]),
+      ),
+    );
+  }
+  if (report.training !== null) {
+    const t = report.training;
+    log(
+      `\nLeNet training step, batch ${t.batch} (ms per step; first losses fovea ${t.losses.fovea.map((l) => l.toFixed(5)).join(', ')}, tfjs ${t.losses.tfjs.map((l) => l.toFixed(5)).join(', ')})`,
+    );
+    log(
+      table(
+        ['peer', 'ms/step', 'vs tfjs-cpu'],
+        [
+          ...t.fovea.map((f) => [`fovea-t${f.threads}`, f.ms.toFixed(2), formatRatio(t.tfjsCpu / f.ms)]),
+          ['tfjs-cpu', t.tfjsCpu.toFixed(1), '1x'],
+        ],
+      ),
+    );
+  }
+  if (report.memory !== null) {
+    const m = report.memory;
+    log(
+      `\nMemory, ${m.steps} LeNet steps (batch ${m.batch}): RSS every 100 steps (MB): ${m.rss.map((v) => v.toFixed(0)).join(' ')}`,
+    );
+  }
+  log('\nTargets (issue 8)');
+  log(
+    table(
+      ['target', 'measured', 'met'],
+      report.targets.map((t) => [t.name, t.value, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO']),
+    ),
+  );
+}
+
+try {
+  await main();
+} catch (error) {
+  // Printed here: TensorFlow.js wasm's uncaught-exception hook would print its whole source.
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+}
