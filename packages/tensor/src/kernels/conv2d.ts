@@ -79,9 +79,10 @@ export function conv2dGeometry(
   params: Conv2dParams,
   op = 'conv2d',
 ): Conv2dGeometry {
-  const shapes = `(input ${formatShape(xShape)}, weight ${formatShape(wShape)})`;
+  // Built only when an error is thrown: this check runs on every call, however small.
+  const shapes = () => `(input ${formatShape(xShape)}, weight ${formatShape(wShape)})`;
   if (xShape.length !== 4 || wShape.length !== 4) {
-    throw new Error(`${op}: expected input [N, C, H, W] and weight [O, C / groups, kH, kW] ${shapes}`);
+    throw new Error(`${op}: expected input [N, C, H, W] and weight [O, C / groups, kH, kW] ${shapes()}`);
   }
   const { stride, padding, dilation, groups } = params;
   const bad = (v: readonly number[], min: number) => v.some((d) => !Number.isInteger(d) || d < min);
@@ -100,17 +101,17 @@ export function conv2dGeometry(
   const [batch, inChannels, height, width] = xShape;
   const [outChannels, groupChannels, kernelH, kernelW] = wShape;
   if (kernelH < 1 || kernelW < 1) {
-    throw new Error(`${op}: weight must have a positive kernel size ${shapes}`);
+    throw new Error(`${op}: weight must have a positive kernel size ${shapes()}`);
   }
   if (inChannels % groups !== 0) {
-    throw new Error(`${op}: groups=${groups} does not divide in channels ${inChannels} ${shapes}`);
+    throw new Error(`${op}: groups=${groups} does not divide in channels ${inChannels} ${shapes()}`);
   }
   if (outChannels % groups !== 0) {
-    throw new Error(`${op}: groups=${groups} does not divide out channels ${outChannels} ${shapes}`);
+    throw new Error(`${op}: groups=${groups} does not divide out channels ${outChannels} ${shapes()}`);
   }
   if (inChannels !== groupChannels * groups) {
     throw new Error(
-      `${op}: input has ${inChannels} channels but weight expects ${groupChannels * groups} ${shapes}`,
+      `${op}: input has ${inChannels} channels but weight expects ${groupChannels * groups} ${shapes()}`,
     );
   }
   const [pt, pb, pl, pr] = padding;
@@ -119,7 +120,7 @@ export function conv2dGeometry(
   if (effH > height + pt + pb || effW > width + pl + pr) {
     throw new Error(
       `${op}: kernel size (after dilation) [${effH}, ${effW}] is larger than the padded input ` +
-        `[${height + pt + pb}, ${width + pl + pr}] ${shapes}`,
+        `[${height + pt + pb}, ${width + pl + pr}] ${shapes()}`,
     );
   }
   const g = patchGeometry(height, width, [kernelH, kernelW], params);
