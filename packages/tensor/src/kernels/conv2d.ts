@@ -85,7 +85,10 @@ export function conv2dGeometry(
     throw new Error(`${op}: expected input [N, C, H, W] and weight [O, C / groups, kH, kW] ${shapes()}`);
   }
   const { stride, padding, dilation, groups } = params;
-  const bad = (v: readonly number[], min: number) => v.some((d) => !Number.isInteger(d) || d < min);
+  const bad = (v: readonly number[], min: number) => {
+    for (const d of v) if (!Number.isInteger(d) || d < min) return true;
+    return false;
+  };
   if (!Number.isInteger(groups) || groups < 1) {
     throw new Error(`${op}: groups must be a positive integer, got ${groups}`);
   }
@@ -124,7 +127,24 @@ export function conv2dGeometry(
     );
   }
   const g = patchGeometry(height, width, [kernelH, kernelW], params);
-  return { ...g, batch, inChannels, height, width, outChannels, groups };
+  return {
+    kernelH: g.kernelH,
+    kernelW: g.kernelW,
+    strideH: g.strideH,
+    strideW: g.strideW,
+    padTop: g.padTop,
+    padLeft: g.padLeft,
+    dilationH: g.dilationH,
+    dilationW: g.dilationW,
+    outH: g.outH,
+    outW: g.outW,
+    batch,
+    inChannels,
+    height,
+    width,
+    outChannels,
+    groups,
+  };
 }
 
 /** [N, O, outH, outW] of a conv2d, after the checks of `conv2dGeometry`. */
