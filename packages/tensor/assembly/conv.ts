@@ -13,7 +13,7 @@
  * split, so results do not depend on the thread count.
  */
 
-import { gemmPacked, packA, packedABytes, packedBBytes, TILE_BYTES } from './gemm';
+import { gemmBlock, gemmPacked, KC, MR, NR, packA, packedABytes, packedBBytes, roundUp, TILE_BYTES } from './gemm';
 import {
   BAND,
   BIAS,
@@ -67,11 +67,19 @@ export function im2colRows(p: usize, x: usize, oh0: i32, oh1: i32, k0: i32, k1: 
   const taps = kh * kw;
   const rowBytes = <usize>outW << 2;
   let q = dst;
-  for (let r = k0; r < k1; r++) {
-    const c = r / taps;
-    const t = r - c * taps;
-    const ki = t / kw;
-    const kj = t - ki * kw;
+  // (channel, ki, kj) of row r, stepped along with r (divisions cost tens of cycles).
+  let c = k0 / taps;
+  let ki = (k0 - c * taps) / kw;
+  let kj = k0 - c * taps - ki * kw;
+  for (let r = k0; r < k1; r++, kj++) {
+    if (kj == kw) {
+      kj = 0;
+      ki++;
+      if (ki == kh) {
+        ki = 0;
+        c++;
+      }
+    }
     const plane = x + ((<usize>c * <usize>height * <usize>width) << 2);
     const rowShift = ki * dh - padTop;
     const colShift = kj * dw - padLeft;
@@ -121,11 +129,19 @@ export function col2imRows(p: usize, x: usize, oh0: i32, oh1: i32, k0: i32, k1: 
   const taps = kh * kw;
   const rowBytes = <usize>outW << 2;
   let q = src;
-  for (let r = k0; r < k1; r++) {
-    const c = r / taps;
-    const t = r - c * taps;
-    const ki = t / kw;
-    const kj = t - ki * kw;
+  // (channel, ki, kj) of row r, stepped along with r (divisions cost tens of cycles).
+  let c = k0 / taps;
+  let ki = (k0 - c * taps) / kw;
+  let kj = k0 - c * taps - ki * kw;
+  for (let r = k0; r < k1; r++, kj++) {
+    if (kj == kw) {
+      kj = 0;
+      ki++;
+      if (ki == kh) {
+        ki = 0;
+        c++;
+      }
+    }
     const plane = x + ((<usize>c * <usize>height * <usize>width) << 2);
     const rowShift = ki * dh - padTop;
     const colShift = kj * dw - padLeft;
@@ -158,13 +174,30 @@ function bandElements(p: usize, rows: i32): i32 {
   return rows * get(p, BAND) * get(p, OUT_W);
 }
 
+/** Bytes of `convForward`'s patch matrix of a band (none for 1 x 1 kernels). */
+@inline
+function forwardColsBytes(p: usize): i32 {
+  // The GEMM may read the patch matrix in place, its last panel up to NR - 1 floats past the end.
+  return get(p, POINTWISE) ? 0 : (bandElements(p, get(p, GROUPS) * groupK(p)) + NR) << 2;
+}
+
 /** Scratch bytes one thread needs for `convForward`. */
 export function convForwardScratch(p: usize): i32 {
   const Og = get(p, O) / get(p, GROUPS);
   const Kg = groupK(p);
   const bandL = get(p, BAND) * get(p, OUT_W);
-  const cols = get(p, POINTWISE) ? 0 : bandElements(p, get(p, GROUPS) * Kg) << 2;
-  return get(p, GROUPS) * packedABytes(Og, Kg) + cols + packedBBytes(bandL, Kg) + TILE_BYTES;
+  return get(p, GROUPS) * packedABytes(Og, Kg) + forwardColsBytes(p) + packedBBytes(bandL, Kg) + TILE_BYTES;
+}
+
+/**
+ * Whether the GEMM should read kc rows of a patch matrix with rows `rowBytes` apart in place
+ * rather than pack them: a panel's kc rows must stay in L1 (64 sets of 8 lines of 64 bytes)
+ * while A's panels pass over them, and rows a multiple of 128 bytes apart fall into fewer sets.
+ */
+@inline
+function readInPlace(kc: i32, rowBytes: usize): bool {
+  const shift = max(0, <i32>ctz(rowBytes) - 6);
+  return shift < 8 && kc << shift <= 256;
 }
 
 /** Forward items [start, end): item = image * bands + band. */
@@ -189,8 +222,9 @@ export function convForward(p: usize, start: i32, end: i32, scratch: usize): voi
   const packedWBytes = <usize>packedABytes(Og, Kg);
   const packedW = scratch;
   const cols = packedW + <usize>groups * packedWBytes;
-  const bp = cols + (pointwise ? 0 : <usize>bandElements(p, groups * Kg) << 2);
+  const bp = cols + <usize>forwardColsBytes(p);
   const tile = bp + <usize>packedBBytes(band * outW, Kg);
+  const Mp = roundUp(Og, MR);
   for (let g = 0; g < groups; g++) {
     packA(w + ((<usize>g * <usize>Og * <usize>Kg) << 2), Kg, 1, Og, Kg, packedW + <usize>g * packedWBytes);
   }
@@ -208,24 +242,24 @@ export function convForward(p: usize, start: i32, end: i32, scratch: usize): voi
           fillRow(yBand + ((<usize>o * <usize>L) << 2), bandL, load<f32>(bias + (<usize>(g * Og + o) << 2)));
         }
       }
-      const b = pointwise
-        ? xImage + ((<usize>(g * Cg) * <usize>L + <usize>(oh0 * outW)) << 2)
-        : cols + ((<usize>(g * Kg) * <usize>bandL) << 2);
-      gemmPacked(
-        Og,
-        bandL,
-        Kg,
-        1,
-        packedW + <usize>g * packedWBytes,
-        b,
-        pointwise ? L : bandL,
-        1,
-        yBand,
-        L,
-        bias != 0,
-        bp,
-        tile,
-      );
+      const a = packedW + <usize>g * packedWBytes;
+      if (pointwise) {
+        const b = xImage + ((<usize>(g * Cg) * <usize>L + <usize>(oh0 * outW)) << 2);
+        gemmPacked(Og, bandL, Kg, 1, a, b, L, 1, yBand, L, bias != 0, bp, tile);
+        continue;
+      }
+      const bandBytes = <usize>bandL << 2;
+      const b = cols + <usize>(g * Kg) * bandBytes;
+      if (!readInPlace(min(KC, Kg), bandBytes)) {
+        gemmPacked(Og, bandL, Kg, 1, a, b, bandL, 1, yBand, L, bias != 0, bp, tile);
+        continue;
+      }
+      // Packing the patch matrix cost about a sixth of the time of LeNet's conv2 (W3).
+      for (let pc = 0; pc < Kg; pc += KC) {
+        const kc = min(KC, Kg - pc);
+        const aBlock = a + ((<usize>Mp * <usize>pc) << 2);
+        gemmBlock(Og, bandL, kc, 1, aBlock, b + <usize>pc * bandBytes, 32, bandBytes, yBand, L, bias != 0 || pc > 0, tile);
+      }
     }
   }
 }

@@ -143,9 +143,9 @@ function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void {
   }
 }
 
-/** C[4 x 8] (row stride ldc bytes) = or += alpha * Apanel · Bpanel over kc. */
+/** C[4 x 8] (row stride ldc bytes) = or += alpha * Apanel · Bpanel over kc (B's rows bRow bytes apart). */
 @inline
-function microKernel(kc: i32, a: usize, b: usize, c: usize, ldc: usize, alpha: f32, accumulate: bool): void {
+function microKernel(kc: i32, a: usize, b: usize, bRow: usize, c: usize, ldc: usize, alpha: f32, accumulate: bool): void {
   let c00 = f32x4.splat(0);
   let c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0);
@@ -154,7 +154,7 @@ function microKernel(kc: i32, a: usize, b: usize, c: usize, ldc: usize, alpha: f
   let c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0);
   let c31 = f32x4.splat(0);
-  for (let k = 0; k < kc; k++, a += 16, b += 32) {
+  for (let k = 0; k < kc; k++, a += 16, b += bRow) {
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
     let av = v128.load32_splat(a);
@@ -199,6 +199,60 @@ function microKernel(kc: i32, a: usize, b: usize, c: usize, ldc: usize, alpha: f
 }
 
 /**
+ * C (M x nc, row stride ldc elements) = or += alpha * A · B over one KC block: A's block packed
+ * by `packA` at `aBlock` (kc deep); B in panels of NR columns, panel j at b + j bPanel, its rows
+ * bRow bytes apart: packed (bPanel = 4 kc NR, bRow = 4 NR) or a row-major kc x nc matrix read
+ * in place (bPanel = 4 NR, bRow = 4 nc; the last panel then reads up to NR - 1 floats past the
+ * end of each row, which only the edge tile sees). `tile` holds an edge tile (TILE_BYTES).
+ */
+export function gemmBlock(
+  M: i32,
+  nc: i32,
+  kc: i32,
+  alpha: f32,
+  aBlock: usize,
+  b: usize,
+  bPanel: usize,
+  bRow: usize,
+  c: usize,
+  ldc: i32,
+  add: bool,
+  tile: usize,
+): void {
+  const ldcBytes = <usize>ldc << 2;
+  const panelBytes = <usize>kc << 4;
+  for (let ic = 0; ic < M; ic += MC) {
+    const mc = min(MC, M - ic);
+    for (let jr = 0; jr < nc; jr += NR) {
+      const cols = min(NR, nc - jr);
+      const bj = b + <usize>(jr / NR) * bPanel;
+      let aPanel = aBlock + (<usize>ic * <usize>kc << 2);
+      for (let ir = 0; ir < mc; ir += MR, aPanel += panelBytes) {
+        const rows = min(MR, mc - ir);
+        const cTile = c + ((<usize>(ic + ir) * <usize>ldc + <usize>jr) << 2);
+        if (rows == MR && cols == NR) {
+          microKernel(kc, aPanel, bj, bRow, cTile, ldcBytes, alpha, add);
+        } else {
+          microKernel(kc, aPanel, bj, bRow, tile, 32, alpha, false);
+          for (let r = 0; r < rows; r++) {
+            const src = tile + (<usize>r << 5);
+            const dst = cTile + <usize>r * ldcBytes;
+            if (add) {
+              for (let j = 0; j < cols; j++) {
+                const o = <usize>j << 2;
+                store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+              }
+            } else {
+              for (let j = 0; j < cols; j++) store<f32>(dst + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
  * C (M x N, row stride ldc elements) = or += alpha * A · op(B), with A packed whole by `packA`
  * at `ap` and op(B) element (k, j) at b + 4 (k brs + j bcs). `bp` holds the packed B block
  * (`packedBBytes`) and `tile` an edge tile (TILE_BYTES). The first K block stores unless
@@ -220,44 +274,13 @@ export function gemmPacked(
   tile: usize,
 ): void {
   const Mp = roundUp(M, MR);
-  const ldcBytes = <usize>ldc << 2;
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
       packB(b + ((<usize>(pc * brs) + <usize>(jc * bcs)) << 2), brs, bcs, kc, nc, bp);
-      const add = accumulate || pc > 0;
       const aBlock = ap + ((<usize>Mp * <usize>pc) << 2);
-      const panelBytes = <usize>kc << 4;
-      for (let ic = 0; ic < M; ic += MC) {
-        const mc = min(MC, M - ic);
-        for (let jr = 0; jr < nc; jr += NR) {
-          const cols = min(NR, nc - jr);
-          const bPanel = bp + (<usize>jr * <usize>kc << 2);
-          let aPanel = aBlock + (<usize>ic * <usize>kc << 2);
-          for (let ir = 0; ir < mc; ir += MR, aPanel += panelBytes) {
-            const rows = min(MR, mc - ir);
-            const cTile = c + ((<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) << 2);
-            if (rows == MR && cols == NR) {
-              microKernel(kc, aPanel, bPanel, cTile, ldcBytes, alpha, add);
-            } else {
-              microKernel(kc, aPanel, bPanel, tile, 32, alpha, false);
-              for (let r = 0; r < rows; r++) {
-                const src = tile + (<usize>r << 5);
-                const dst = cTile + <usize>r * ldcBytes;
-                if (add) {
-                  for (let j = 0; j < cols; j++) {
-                    const o = <usize>j << 2;
-                    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
-                  }
-                } else {
-                  for (let j = 0; j < cols; j++) store<f32>(dst + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
-                }
-              }
-            }
-          }
-        }
-      }
+      gemmBlock(M, nc, kc, alpha, aBlock, bp, <usize>kc << 5, 32, c + (<usize>jc << 2), ldc, accumulate || pc > 0, tile);
     }
   }
 }
@@ -345,7 +368,7 @@ export function gemmItems(p: usize, start: i32, end: i32, scratch: usize): void 
  * c: MR x NR): what the GEMM would reach with no packing and no cache misses.
  */
 export function microKernelLoop(iterations: i32, kc: i32, a: usize, b: usize, c: usize): void {
-  for (let i = 0; i < iterations; i++) microKernel(kc, a, b, c, 32, 1, true);
+  for (let i = 0; i < iterations; i++) microKernel(kc, a, b, 32, c, 32, 1, true);
 }
 
 /**

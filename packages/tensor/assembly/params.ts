@@ -61,7 +61,8 @@ export function ptr(p: usize, slot: i32): usize {
 /** a / b rounded up, for a >= 0, b > 0. */
 @inline
 export function ceilDiv(a: i32, b: i32): i32 {
-  return (a + b - 1) / b;
+  // Unit strides are the common case; an i32 division costs tens of cycles.
+  return b == 1 ? a : (a + b - 1) / b;
 }
 
 /** First output index o with o * stride + shift >= 0, clipped to [0, out]. */

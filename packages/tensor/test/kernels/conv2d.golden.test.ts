@@ -1,14 +1,20 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { Conv2dParams } from '../../src/kernels/conv2d.js';
 import {
-  type Conv2dParams,
   conv2dBackwardBias,
   conv2dBackwardInput,
   conv2dBackwardWeight,
   conv2dForward,
-} from '../../src/kernels/conv2d.js';
+} from '../../src/kernels/dispatch.js';
 import { type PadMode, pad2d, pad2dBackward } from '../../src/kernels/pad.js';
 import { type ConvPaddingSpec, expandPair, type Pair, resolveConvPadding } from '../../src/kernels/shape.js';
+import { useBackend, wasmCalls } from '../wasm/setup.js';
 import { expectClose, type GoldenTensor, loadGolden } from './helpers.js';
+
+/**
+ * The conv2d kernels ops call (kernels/dispatch.ts) against PyTorch on both backends: 'js', the
+ * TypeScript reference, and 'wasm', the WebAssembly kernels forced on every size.
+ */
 
 interface ConvCase {
   config: {
@@ -69,22 +75,28 @@ function runCase(c: ConvCase, algorithm: Conv2dParams['algorithm']) {
   return { y, outShape, gx, gw, gb };
 }
 
-describe('conv2d kernels against PyTorch (conv2d_visible.json, float32, |a-b| <= 1e-4 + 1e-4|b|)', () => {
-  cases.forEach((c, i) => {
-    const { config } = c;
-    const name =
-      `#${i} ${c.x.shape.join('x')} k=${JSON.stringify(config.kernel_size)} s=${JSON.stringify(config.stride)} ` +
-      `p=${JSON.stringify(config.padding)} d=${JSON.stringify(config.dilation)} g=${config.groups} ` +
-      `${config.padding_mode}`;
-    for (const algorithm of ['auto', 'im2col', 'direct'] as const) {
-      it(`${name} (${algorithm})`, () => {
-        const r = runCase(c, algorithm);
-        expectClose(r.outShape, c.y.shape, `${name} y shape`, 0, 0);
-        expectClose(r.y, c.y.data, `${name} y`);
-        expectClose(r.gx, c.gx.data, `${name} gx`);
-        expectClose(r.gw, c.gweight.data, `${name} gweight`);
-        if (c.gbias) expectClose(r.gb, c.gbias.data, `${name} gbias`);
-      });
-    }
-  });
-});
+describe.each(['js', 'wasm'] as const)(
+  'conv2d kernels on %s against PyTorch (conv2d_visible.json, float32, |a-b| <= 1e-4 + 1e-4|b|)',
+  (backend) => {
+    useBackend(backend);
+    cases.forEach((c, i) => {
+      const { config } = c;
+      const name =
+        `#${i} ${c.x.shape.join('x')} k=${JSON.stringify(config.kernel_size)} s=${JSON.stringify(config.stride)} ` +
+        `p=${JSON.stringify(config.padding)} d=${JSON.stringify(config.dilation)} g=${config.groups} ` +
+        `${config.padding_mode}`;
+      for (const algorithm of ['auto', 'im2col', 'direct'] as const) {
+        it(`${name} (${algorithm})`, () => {
+          const calls = backend === 'wasm' ? wasmCalls() : 0;
+          const r = runCase(c, algorithm);
+          if (backend === 'wasm') expect(wasmCalls(), 'WebAssembly kernel calls').toBeGreaterThan(calls);
+          expectClose(r.outShape, c.y.shape, `${name} y shape`, 0, 0);
+          expectClose(r.y, c.y.data, `${name} y`);
+          expectClose(r.gx, c.gx.data, `${name} gx`);
+          expectClose(r.gw, c.gweight.data, `${name} gweight`);
+          if (c.gbias) expectClose(r.gb, c.gbias.data, `${name} gbias`);
+        });
+      }
+    });
+  },
+);

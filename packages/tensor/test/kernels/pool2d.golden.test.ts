@@ -1,12 +1,18 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   avgPool2dBackward,
   avgPool2dForward,
   maxPool2dBackward,
   maxPool2dForward,
-} from '../../src/kernels/pool2d.js';
+} from '../../src/kernels/dispatch.js';
 import type { Pair } from '../../src/kernels/shape.js';
+import { useBackend, wasmCalls } from '../wasm/setup.js';
 import { expectClose, type GoldenTensor, loadGolden } from './helpers.js';
+
+/**
+ * The pooling kernels ops call (kernels/dispatch.ts) against PyTorch on both backends: 'js', the
+ * TypeScript reference, and 'wasm', the WebAssembly kernels forced on every size.
+ */
 
 interface PoolCase {
   config: {
@@ -26,32 +32,38 @@ interface PoolCase {
 
 const { cases } = loadGolden<{ cases: PoolCase[] }>('pool2d_visible.json');
 
-describe('pool2d kernels against PyTorch (pool2d_visible.json, float32, |a-b| <= 1e-4 + 1e-4|b|)', () => {
-  cases.forEach((c, i) => {
-    const { config } = c;
-    const name = `#${i} ${config.kind} ${c.x.shape.join('x')} ${JSON.stringify(config)}`;
-    it(name, () => {
-      const x = Float32Array.from(c.x.data);
-      const gy = Float32Array.from(c.gy.data);
-      const common = {
-        kernel: config.kernel_size,
-        stride: config.stride,
-        padding: config.padding,
-        ceilMode: config.ceil_mode,
-      };
-      if (config.kind === 'max') {
-        const params = { ...common, dilation: config.dilation ?? 1 };
-        const { out, outShape, indices } = maxPool2dForward(x, c.x.shape, params);
-        expectClose(outShape, c.y.shape, `${name} y shape`, 0, 0);
-        expectClose(out, c.y.data, `${name} y`);
-        expectClose(maxPool2dBackward(gy, c.gy.shape, indices, c.x.shape), c.gx.data, `${name} gx`);
-      } else {
-        const params = { ...common, countIncludePad: config.count_include_pad ?? true };
-        const { out, outShape } = avgPool2dForward(x, c.x.shape, params);
-        expectClose(outShape, c.y.shape, `${name} y shape`, 0, 0);
-        expectClose(out, c.y.data, `${name} y`);
-        expectClose(avgPool2dBackward(gy, c.gy.shape, c.x.shape, params), c.gx.data, `${name} gx`);
-      }
+describe.each(['js', 'wasm'] as const)(
+  'pool2d kernels on %s against PyTorch (pool2d_visible.json, float32, |a-b| <= 1e-4 + 1e-4|b|)',
+  (backend) => {
+    useBackend(backend);
+    cases.forEach((c, i) => {
+      const { config } = c;
+      const name = `#${i} ${config.kind} ${c.x.shape.join('x')} ${JSON.stringify(config)}`;
+      it(name, () => {
+        const calls = backend === 'wasm' ? wasmCalls() : 0;
+        const x = Float32Array.from(c.x.data);
+        const gy = Float32Array.from(c.gy.data);
+        const common = {
+          kernel: config.kernel_size,
+          stride: config.stride,
+          padding: config.padding,
+          ceilMode: config.ceil_mode,
+        };
+        if (config.kind === 'max') {
+          const params = { ...common, dilation: config.dilation ?? 1 };
+          const { out, outShape, indices } = maxPool2dForward(x, c.x.shape, params);
+          expectClose(outShape, c.y.shape, `${name} y shape`, 0, 0);
+          expectClose(out, c.y.data, `${name} y`);
+          expectClose(maxPool2dBackward(gy, c.gy.shape, indices, c.x.shape), c.gx.data, `${name} gx`);
+        } else {
+          const params = { ...common, countIncludePad: config.count_include_pad ?? true };
+          const { out, outShape } = avgPool2dForward(x, c.x.shape, params);
+          expectClose(outShape, c.y.shape, `${name} y shape`, 0, 0);
+          expectClose(out, c.y.data, `${name} y`);
+          expectClose(avgPool2dBackward(gy, c.gy.shape, c.x.shape, params), c.gx.data, `${name} gx`);
+        }
+        if (backend === 'wasm') expect(wasmCalls(), 'WebAssembly kernel calls').toBeGreaterThan(calls);
+      });
     });
-  });
-});
+  },
+);

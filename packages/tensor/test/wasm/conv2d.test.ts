@@ -136,6 +136,35 @@ describe('WebAssembly conv2d against the TypeScript reference', () => {
     }
   });
 
+  it('matches whether the GEMM reads the patch matrix in place or packs it', () => {
+    // 32 x 32 outputs: bands of 448 and 128 columns, rows 1792 and 512 bytes apart, which would
+    // fall into few L1 sets, so the GEMM packs them; 20 x 66 with 288 patch rows (two blocks
+    // of at most 256): bands of 198 columns, read in place.
+    for (const [C, O, h, w] of [
+      [16, 8, 32, 32],
+      [32, 12, 20, 66],
+    ]) {
+      check({
+        n: 2,
+        groups: 1,
+        cg: C,
+        og: O,
+        h,
+        w,
+        kh: 3,
+        kw: 3,
+        sh: 1,
+        sw: 1,
+        dh: 1,
+        dw: 1,
+        pads: [1, 1, 1, 1],
+        bias: true,
+        algorithm: 'im2col',
+        seed: C * 100 + O,
+      });
+    }
+  });
+
   it('leaves float64 to the reference', () => {
     const calls = wasmCalls();
     const x = Float64Array.from(randomFloats(1, 2 * 3 * 9 * 9));

@@ -1,15 +1,23 @@
 import { afterAll, beforeAll, expect } from 'vitest';
-import { getBackend, setBackend, setNumThreads, wasmRuntime } from '../../src/kernels/backend.js';
+import {
+  type Backend,
+  getBackend,
+  setBackend,
+  setNumThreads,
+  wasmRuntime,
+} from '../../src/kernels/backend.js';
 import { limits } from '../../src/kernels/wasm/limits.js';
 
 const defaults = { ...limits };
 
 /**
  * Runs the suite with the WebAssembly backend forced on every size (and, with `threads`, that
- * many threads from the smallest call), restoring the defaults afterwards.
+ * many threads from the smallest call), restoring the defaults and the backend afterwards.
  */
 export function forceWasm(threads = 1): void {
+  let before: Backend = 'wasm';
   beforeAll(() => {
+    before = getBackend();
     expect(setBackend('wasm')).toBe('wasm');
     setNumThreads(threads);
     limits.minFlops = 0;
@@ -20,7 +28,27 @@ export function forceWasm(threads = 1): void {
   });
   afterAll(() => {
     Object.assign(limits, defaults);
-    setBackend('wasm');
+    setBackend(before);
+  });
+}
+
+/**
+ * Runs the enclosing suite on `backend`: 'js' selects the TypeScript reference kernels, 'wasm'
+ * the WebAssembly ones forced on every size (`forceWasm`); the backend in effect before the
+ * suite is selected again after it.
+ */
+export function useBackend(backend: Backend): void {
+  if (backend === 'wasm') {
+    forceWasm();
+    return;
+  }
+  let before: Backend = 'wasm';
+  beforeAll(() => {
+    before = getBackend();
+    expect(setBackend('js')).toBe('js');
+  });
+  afterAll(() => {
+    setBackend(before);
   });
 }
 
