@@ -1,4 +1,4 @@
-import { formatShape } from '../shape.js';
+import { formatShape, numel } from '../shape.js';
 import {
   conv2dDirectBackwardInput,
   conv2dDirectBackwardWeight,
@@ -53,12 +53,6 @@ const BAND_ELEMENTS = 1 << 18;
  * images, 3 x 3 kernels: 2.5x at 1 channel, even at 2, 0.75x at 3).
  */
 const DIRECT_BELOW = 3;
-
-function numelOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
 
 function useDirect(g: Conv2dGeometry, params: Conv2dParams): boolean {
   const algorithm = params.algorithm ?? 'auto';
@@ -193,7 +187,7 @@ export function conv2dForward<T extends FloatArray>(
     );
   }
   const outShape = [g.batch, g.outChannels, g.outH, g.outW];
-  const y = out ?? allocLike(x, numelOf(outShape));
+  const y = out ?? allocLike(x, numel(outShape));
   checkSize(op, 'out', y, outShape);
   if (useDirect(g, params)) conv2dDirectForward(x, w, bias, g, y);
   else gemmForward(x, w, bias, g, isPointwise(g, params), y);
@@ -252,7 +246,7 @@ export function conv2dBackwardInput<T extends FloatArray>(
   checkGradShape(op, g, gyShape, xShape, wShape);
   checkSize(op, 'grad_output', gy, gyShape);
   checkSize(op, 'weight', w, wShape);
-  const gx = out ?? allocLike(gy, numelOf(xShape));
+  const gx = out ?? allocLike(gy, numel(xShape));
   checkSize(op, 'out', gx, xShape);
   if (useDirect(g, params)) conv2dDirectBackwardInput(gy, w, g, gx);
   else gemmBackwardInput(gy, w, g, isPointwise(g, params), gx);
@@ -340,7 +334,7 @@ export function conv2dBackwardWeight<T extends FloatArray>(
   checkGradShape(op, g, gyShape, xShape, wShape);
   checkSize(op, 'input', x, xShape);
   checkSize(op, 'grad_output', gy, gyShape);
-  const gw = out ?? allocLike(x, numelOf(wShape));
+  const gw = out ?? allocLike(x, numel(wShape));
   checkSize(op, 'out', gw, wShape);
   const acc = new Float64Array(gw.length);
   if (useDirect(g, params)) conv2dDirectBackwardWeight(x, gy, g, acc);

@@ -1,7 +1,8 @@
+import { numel, sameShape } from '../shape.js';
 import { loadEmbeddedWasm, wasmRuntime } from './backend.js';
 import * as ref from './conv2d.js';
 import * as pool from './pool2d.js';
-import { expandPair, type FloatArray } from './shape.js';
+import type { FloatArray } from './shape.js';
 import {
   type ConvAlgorithm,
   type ConvCall,
@@ -32,12 +33,6 @@ import type { WasmRuntime } from './wasm/runtime.js';
  * WebAssembly (the micro-kernel computes four channels at once).
  */
 const DIRECT_BELOW = 4;
-
-function numel(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
 
 function isF32(...arrays: ReadonlyArray<FloatArray | null | undefined>): boolean {
   for (const a of arrays) if (a !== null && a !== undefined && !(a instanceof Float32Array)) return false;
@@ -176,36 +171,21 @@ export {
   maxPool2dOutputShape,
 } from './pool2d.js';
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-/** Pooling geometry for WebAssembly, or null when the reference should run (and report errors). */
-function poolCall(
-  xShape: readonly number[],
-  outShape: readonly number[],
-  kernel: ref.Conv2dParams['stride'] | number,
-  stride: ref.Conv2dParams['stride'] | number,
-  padding: ref.Conv2dParams['stride'] | number,
-  dilation: ref.Conv2dParams['stride'] | number,
-): PoolCall {
+/** The plane sizes alone: max-pool backward scatters by the saved indices and needs no window. */
+function planeCall(xShape: readonly number[], outShape: readonly number[]): PoolCall {
   const rank = xShape.length;
-  const [kH, kW] = expandPair('pool', 'kernel_size', kernel);
-  const [sH, sW] = expandPair('pool', 'stride', stride);
-  const [pH, pW] = expandPair('pool', 'padding', padding);
-  const [dH, dW] = expandPair('pool', 'dilation', dilation);
   return {
     planes: numel(xShape.slice(0, rank - 2)),
-    height: xShape[rank - 2],
-    width: xShape[rank - 1],
-    kH,
-    kW,
-    sH,
-    sW,
-    pH,
-    pW,
-    dH,
-    dW,
+    H: xShape[rank - 2],
+    W: xShape[rank - 1],
+    kH: 1,
+    kW: 1,
+    sH: 1,
+    sW: 1,
+    pH: 0,
+    pW: 0,
+    dH: 1,
+    dW: 1,
     outH: outShape[rank - 2],
     outW: outShape[rank - 1],
   };
@@ -224,11 +204,11 @@ export function maxPool2dForward<T extends FloatArray>(
 ): { out: T; outShape: number[]; indices: Int32Array } {
   const rt = poolRuntime(x, xShape, out);
   if (rt === null) return pool.maxPool2dForward(x, xShape, params, out);
-  const outShape = pool.maxPool2dOutputShape(xShape, params);
+  const call = pool.maxPool2dGeometry(xShape, params);
+  const { outShape } = call;
   const size = numel(outShape);
   if ((out !== undefined && out.length !== size) || size === 0)
     return pool.maxPool2dForward(x, xShape, params, out);
-  const call = poolCall(xShape, outShape, params.kernel, params.stride, params.padding, params.dilation);
   const y = (out ?? new Float32Array(size)) as Float32Array;
   const indices = new Int32Array(size);
   wasmMaxPoolForward(rt, call, x as Float32Array, y, indices);
@@ -255,7 +235,7 @@ export function maxPool2dBackward<T extends FloatArray>(
   ) {
     return pool.maxPool2dBackward(gy, gyShape, indices, xShape, out);
   }
-  const call = poolCall(xShape, gyShape, 1, 1, 0, 1);
+  const call = planeCall(xShape, gyShape);
   const gx = (out ?? new Float32Array(size)) as Float32Array;
   wasmMaxPoolBackward(rt, call, gy as Float32Array, indices, gx);
   return gx as T;
@@ -269,11 +249,11 @@ export function avgPool2dForward<T extends FloatArray>(
 ): { out: T; outShape: number[] } {
   const rt = poolRuntime(x, xShape, out);
   if (rt === null) return pool.avgPool2dForward(x, xShape, params, out);
-  const outShape = pool.avgPool2dOutputShape(xShape, params);
+  const call = pool.avgPool2dGeometry(xShape, params);
+  const { outShape } = call;
   const size = numel(outShape);
   if ((out !== undefined && out.length !== size) || size === 0)
     return pool.avgPool2dForward(x, xShape, params, out);
-  const call = poolCall(xShape, outShape, params.kernel, params.stride, params.padding, 1);
   const y = (out ?? new Float32Array(size)) as Float32Array;
   wasmAvgPoolForward(rt, call, params, x as Float32Array, y);
   return { out: y as T, outShape };
@@ -288,17 +268,16 @@ export function avgPool2dBackward<T extends FloatArray>(
 ): T {
   const rt = poolRuntime(gy, gyShape, out);
   if (rt === null) return pool.avgPool2dBackward(gy, gyShape, xShape, params, out);
-  let outShape: number[];
+  let call: pool.PoolGeometry;
   try {
-    outShape = pool.avgPool2dOutputShape(xShape, params);
+    call = pool.avgPool2dGeometry(xShape, params);
   } catch {
     return pool.avgPool2dBackward(gy, gyShape, xShape, params, out);
   }
   const size = numel(xShape);
-  if (!sameShape(gyShape, outShape) || (out !== undefined && out.length !== size)) {
+  if (!sameShape(gyShape, call.outShape) || (out !== undefined && out.length !== size)) {
     return pool.avgPool2dBackward(gy, gyShape, xShape, params, out);
   }
-  const call = poolCall(xShape, outShape, params.kernel, params.stride, params.padding, 1);
   const gx = (out ?? new Float32Array(size)) as Float32Array;
   wasmAvgPoolBackward(rt, call, params, gy as Float32Array, gx);
   return gx as T;

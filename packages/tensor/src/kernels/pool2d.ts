@@ -26,7 +26,8 @@ export interface AvgPool2dParams {
   readonly divisorOverride?: number | null;
 }
 
-interface PoolGeometry {
+/** The sizes of one pooling call, checked: planes are the leading dimensions flattened. */
+export interface PoolGeometry {
   readonly planes: number;
   readonly H: number;
   readonly W: number;
@@ -91,10 +92,15 @@ function checkGradShape(op: string, gyShape: readonly number[], expected: readon
   }
 }
 
+/** Geometry of `maxPool2dForward`, with its checks. */
+export function maxPool2dGeometry(xShape: readonly number[], params: MaxPool2dParams): PoolGeometry {
+  const { kernel, stride, padding, dilation, ceilMode } = params;
+  return poolGeometry('max_pool2d', xShape, kernel, stride, padding, dilation, ceilMode);
+}
+
 /** Output shape of `maxPool2dForward`, with its checks. */
 export function maxPool2dOutputShape(xShape: readonly number[], params: MaxPool2dParams): number[] {
-  const { kernel, stride, padding, dilation, ceilMode } = params;
-  return poolGeometry('max_pool2d', xShape, kernel, stride, padding, dilation, ceilMode).outShape;
+  return maxPool2dGeometry(xShape, params).outShape;
 }
 
 /**
@@ -190,6 +196,11 @@ export function maxPool2dBackward<T extends FloatArray>(
 /** Output shape of `avgPool2dForward`, with its checks. */
 export function avgPool2dOutputShape(xShape: readonly number[], params: AvgPool2dParams): number[] {
   return avgGeometry('avg_pool2d', xShape, params).outShape;
+}
+
+/** Geometry of `avgPool2dForward`, with its checks. */
+export function avgPool2dGeometry(xShape: readonly number[], params: AvgPool2dParams): PoolGeometry {
+  return avgGeometry('avg_pool2d', xShape, params);
 }
 
 function avgGeometry(op: string, xShape: readonly number[], params: AvgPool2dParams): PoolGeometry {

@@ -1,4 +1,4 @@
-import type { AvgPool2dParams } from '../pool2d.js';
+import type { AvgPool2dParams, PoolGeometry } from '../pool2d.js';
 import { limits } from './limits.js';
 import { SLOT_COUNT, Slot } from './params.js';
 import { runItems, threadsFor } from './run.js';
@@ -8,27 +8,18 @@ import type { WasmRuntime } from './runtime.js';
  * Max and average pooling on the WebAssembly kernels (assembly/pool.ts), a plane per work item;
  * the caller has checked shapes. Float32 only.
  */
-export interface PoolCall {
-  readonly planes: number;
-  readonly height: number;
-  readonly width: number;
-  readonly kH: number;
-  readonly kW: number;
-  readonly sH: number;
-  readonly sW: number;
-  readonly pH: number;
-  readonly pW: number;
-  readonly dH: number;
-  readonly dW: number;
-  readonly outH: number;
-  readonly outW: number;
-}
+
+/** A checked pooling call: the geometry the reference kernels compute (kernels/pool2d.ts). */
+export type PoolCall = Pick<
+  PoolGeometry,
+  'planes' | 'H' | 'W' | 'kH' | 'kW' | 'sH' | 'sW' | 'pH' | 'pW' | 'dH' | 'dW' | 'outH' | 'outW'
+>;
 
 function slots(c: PoolCall): number[] {
   const s = new Array<number>(SLOT_COUNT).fill(0);
   s[Slot.N] = c.planes;
-  s[Slot.H] = c.height;
-  s[Slot.W] = c.width;
+  s[Slot.H] = c.H;
+  s[Slot.W] = c.W;
   s[Slot.KH] = c.kH;
   s[Slot.KW] = c.kW;
   s[Slot.SH] = c.sH;
@@ -43,7 +34,7 @@ function slots(c: PoolCall): number[] {
 }
 
 function threads(rt: WasmRuntime, c: PoolCall): number {
-  const elements = c.planes * c.height * c.width;
+  const elements = c.planes * c.H * c.W;
   return elements >= limits.parallelPoolElements ? threadsFor(rt, Number.POSITIVE_INFINITY) : 1;
 }
 
