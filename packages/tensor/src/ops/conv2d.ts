@@ -1,6 +1,5 @@
 import { isGradEnabled } from '@fovea/autograd';
 import { record } from '../autograd.js';
-import { allocate } from '../dtype.js';
 import {
   type Conv2dParams,
   conv2dBackwardBias,
@@ -14,7 +13,7 @@ import { formatShape } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';
 import { checkSameDtype, floatData } from './float-data.js';
-import { requireTensor } from './operands.js';
+import { requireTensor, shapesOnlyResult } from './operands.js';
 
 export interface Conv2dOptions {
   stride?: Pair;
@@ -72,7 +71,7 @@ export function conv2d(
     return Tensor.fromArray(out, outShape, x.dtype);
   };
   const result = isShapesOnly()
-    ? Tensor.fromArray(allocate(x.dtype, 0), conv2dOutputShape(x.shape, w.shape, params), x.dtype)
+    ? shapesOnlyResult(x, conv2dOutputShape(x.shape, w.shape, params))
     : forward();
   return record(
     'ConvolutionBackward0',

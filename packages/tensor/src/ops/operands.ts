@@ -63,3 +63,8 @@ export function gatherBroadcast(t: Tensor, shape: readonly number[]): TypedArray
   mapStrided((v) => v, t.storage.array, shape, broadcastStrides(t, shape), t.offset, out);
   return out;
 }
+
+/** A result of `x`'s dtype with `shape` and no values (shapes-only tracing). */
+export function shapesOnlyResult(x: Tensor, shape: readonly number[]): Tensor {
+  return Tensor.fromArray(allocate(x.dtype, 0), shape, x.dtype);
+}

@@ -1,11 +1,10 @@
 import { isGradEnabled } from '@fovea/autograd';
 import { record } from '../autograd.js';
-import { allocate } from '../dtype.js';
 import { type PadMode, pad2d, pad2dBackward, pad2dShape } from '../kernels/pad.js';
 import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';
 import { floatData } from './float-data.js';
-import { requireTensor } from './operands.js';
+import { requireTensor, shapesOnlyResult } from './operands.js';
 
 export type { PadMode } from '../kernels/pad.js';
 
@@ -24,7 +23,7 @@ export function pad(input: Tensor, pads: readonly number[], mode: PadMode = 'con
   }
   const data = floatData('pad', x);
   const result = isShapesOnly()
-    ? Tensor.fromArray(allocate(x.dtype, 0), pad2dShape(x.shape, pads, mode), x.dtype)
+    ? shapesOnlyResult(x, pad2dShape(x.shape, pads, mode))
     : (() => {
         const { out, outShape } = pad2d(data, x.shape, pads, mode, value);
         return Tensor.fromArray(out, outShape, x.dtype);

@@ -1,6 +1,5 @@
 import { isGradEnabled } from '@fovea/autograd';
 import { record } from '../autograd.js';
-import { allocate } from '../dtype.js';
 import {
   adaptiveAvgPool2dBackward,
   adaptiveAvgPool2dForward,
@@ -16,7 +15,7 @@ import { formatShape } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';
 import { floatData } from './float-data.js';
-import { requireTensor } from './operands.js';
+import { requireTensor, shapesOnlyResult } from './operands.js';
 
 export interface MaxPool2dOptions {
   /** Defaults to the kernel size. */
@@ -38,11 +37,6 @@ function checkInput(op: string, x: Tensor): void {
   if (x.ndim !== 3 && x.ndim !== 4) {
     throw new Error(`${op}: expected 3-D or 4-D input, got ${formatShape(x.shape)}`);
   }
-}
-
-/** An output of the right shape and no values (shapes-only tracing). */
-function shapesOnlyResult(x: Tensor, shape: readonly number[]): Tensor {
-  return Tensor.fromArray(allocate(x.dtype, 0), shape, x.dtype);
 }
 
 function noDoubleBackward(op: string): void {

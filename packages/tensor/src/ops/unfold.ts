@@ -1,12 +1,11 @@
 import { isGradEnabled } from '@fovea/autograd';
 import { record } from '../autograd.js';
-import { allocate } from '../dtype.js';
 import { fold, unfold as unfoldKernel } from '../kernels/im2col.js';
 import { convOutputSize, expandPair, type Pair } from '../kernels/shape.js';
 import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';
 import { floatData } from './float-data.js';
-import { requireTensor } from './operands.js';
+import { requireTensor, shapesOnlyResult } from './operands.js';
 
 export interface UnfoldOptions {
   dilation?: Pair;
@@ -28,7 +27,7 @@ export function unfold(input: Tensor, kernelSize: Pair, options: UnfoldOptions =
     stride: options.stride ?? 1,
   };
   const result = isShapesOnly()
-    ? Tensor.fromArray(allocate(x.dtype, 0), unfoldShape(x.shape, kernelSize, params), x.dtype)
+    ? shapesOnlyResult(x, unfoldShape(x.shape, kernelSize, params))
     : (() => {
         const { out, outShape } = unfoldKernel(floatData('unfold', x), x.shape, kernelSize, params);
         return Tensor.fromArray(out, outShape, x.dtype);
