@@ -48,6 +48,48 @@ import {
 import { addRow, copyRow, fillRow } from './rows';
 
 /**
+ * (channel, ki, kj) of the patch row being visited, row r = (channel * kH + ki) * kW + kj,
+ * stepped along with r (divisions cost tens of cycles). Globals of the instance: each thread
+ * has its own.
+ */
+let rowC: i32 = 0;
+let rowKi: i32 = 0;
+let rowKj: i32 = 0;
+
+@inline
+function firstRow(r: i32, kw: i32, taps: i32): void {
+  rowC = r / taps;
+  rowKi = (r - rowC * taps) / kw;
+  rowKj = r - rowC * taps - rowKi * kw;
+}
+
+@inline
+function nextRow(kw: i32, kh: i32): void {
+  if (++rowKj == kw) {
+    rowKj = 0;
+    if (++rowKi == kh) {
+      rowKi = 0;
+      rowC++;
+    }
+  }
+}
+
+/**
+ * Whether every window lies inside the image (no padding) with unit column stride: then a
+ * patch-matrix row is a plain copy of input rows, with no zeros and no bounds to check.
+ */
+@inline
+function windowsInside(p: usize): bool {
+  return (
+    get(p, SW) == 1 &&
+    get(p, PAD_TOP) == 0 &&
+    get(p, PAD_LEFT) == 0 &&
+    get(p, OUT_W) + (get(p, KW) - 1) * get(p, DW) <= get(p, W) &&
+    (get(p, OUT_H) - 1) * get(p, SH) + (get(p, KH) - 1) * get(p, DH) < get(p, H)
+  );
+}
+
+/**
  * Rows [k0, k1) of the patch matrix of one image (x at its first channel) for output rows
  * [oh0, oh1), written densely at dst. Row r is (channel, ki, kj) = (r / (kH kW), ...).
  */
@@ -66,20 +108,16 @@ export function im2colRows(p: usize, x: usize, oh0: i32, oh1: i32, k0: i32, k1: 
   const outW = get(p, OUT_W);
   const taps = kh * kw;
   const rowBytes = <usize>outW << 2;
+  if (outW >= 4 && outW <= 12 && windowsInside(p)) {
+    patchRowsInside(p, x, oh0, oh1, k0, k1, dst, false);
+    return;
+  }
   let q = dst;
-  // (channel, ki, kj) of row r, stepped along with r (divisions cost tens of cycles).
-  let c = k0 / taps;
-  let ki = (k0 - c * taps) / kw;
-  let kj = k0 - c * taps - ki * kw;
-  for (let r = k0; r < k1; r++, kj++) {
-    if (kj == kw) {
-      kj = 0;
-      ki++;
-      if (ki == kh) {
-        ki = 0;
-        c++;
-      }
-    }
+  firstRow(k0, kw, taps);
+  for (let r = k0; r < k1; r++, nextRow(kw, kh)) {
+    const c = rowC;
+    const ki = rowKi;
+    const kj = rowKj;
     const plane = x + ((<usize>c * <usize>height * <usize>width) << 2);
     const rowShift = ki * dh - padTop;
     const colShift = kj * dw - padLeft;
@@ -113,6 +151,61 @@ export function im2colRows(p: usize, x: usize, oh0: i32, oh1: i32, k0: i32, k1: 
   }
 }
 
+/**
+ * `im2colRows` (fold false) or `col2imRows` (fold true) when `windowsInside`: each row of the
+ * patch matrix is a plain copy of (or adds onto) input rows, with no zeros and no bounds to
+ * check. Copies of output rows of 4 to 12 floats take two or three vectors, the last
+ * overlapping; adds go four lanes at a time, then two, then one.
+ */
+function patchRowsInside(p: usize, x: usize, oh0: i32, oh1: i32, k0: i32, k1: i32, cols: usize, fold: bool): void {
+  const height = get(p, H);
+  const width = get(p, W);
+  const kh = get(p, KH);
+  const kw = get(p, KW);
+  const dh = get(p, DH);
+  const dw = get(p, DW);
+  const outW = get(p, OUT_W);
+  const taps = kh * kw;
+  const rowBytes = <usize>outW << 2;
+  const last = <usize>(outW - 4) << 2;
+  const vectorBytes = <usize>(outW & ~3) << 2;
+  const pairAt = vectorBytes;
+  const singleAt = vectorBytes + (outW & 2 ? 8 : 0);
+  const inputStep = <usize>(get(p, SH) * width) << 2;
+  const rows = oh1 - oh0;
+  let q = cols;
+  firstRow(k0, kw, taps);
+  for (let r = k0; r < k1; r++, nextRow(kw, kh)) {
+    const c = rowC;
+    const ki = rowKi;
+    const kj = rowKj;
+    let s = x + ((<usize>((c * height + oh0 * get(p, SH) + ki * dh) * width) + <usize>(kj * dw)) << 2);
+    if (fold) {
+      for (let i = 0; i < rows; i++, s += inputStep, q += rowBytes) {
+        for (let o: usize = 0; o < vectorBytes; o += 16) {
+          v128.store(s + o, f32x4.add(v128.load(s + o), v128.load(q + o)));
+        }
+        if (outW & 2) {
+          const sum = f32x4.add(v128.load64_zero(s + pairAt), v128.load64_zero(q + pairAt));
+          v128.store64_lane(s + pairAt, sum, 0);
+        }
+        if (outW & 1) store<f32>(s + singleAt, load<f32>(s + singleAt) + load<f32>(q + singleAt));
+      }
+    } else if (outW > 8) {
+      for (let i = 0; i < rows; i++, s += inputStep, q += rowBytes) {
+        v128.store(q, v128.load(s));
+        v128.store(q, v128.load(s, 16), 16);
+        v128.store(q + last, v128.load(s + last));
+      }
+    } else {
+      for (let i = 0; i < rows; i++, s += inputStep, q += rowBytes) {
+        v128.store(q, v128.load(s));
+        v128.store(q + last, v128.load(s + last));
+      }
+    }
+  }
+}
+
 /** The adjoint of `im2colRows`: adds rows [k0, k1) of a band's patch matrix onto the image x. */
 export function col2imRows(p: usize, x: usize, oh0: i32, oh1: i32, k0: i32, k1: i32, src: usize): void {
   const height = get(p, H);
@@ -128,20 +221,16 @@ export function col2imRows(p: usize, x: usize, oh0: i32, oh1: i32, k0: i32, k1: 
   const outW = get(p, OUT_W);
   const taps = kh * kw;
   const rowBytes = <usize>outW << 2;
+  if (windowsInside(p)) {
+    patchRowsInside(p, x, oh0, oh1, k0, k1, src, true);
+    return;
+  }
   let q = src;
-  // (channel, ki, kj) of row r, stepped along with r (divisions cost tens of cycles).
-  let c = k0 / taps;
-  let ki = (k0 - c * taps) / kw;
-  let kj = k0 - c * taps - ki * kw;
-  for (let r = k0; r < k1; r++, kj++) {
-    if (kj == kw) {
-      kj = 0;
-      ki++;
-      if (ki == kh) {
-        ki = 0;
-        c++;
-      }
-    }
+  firstRow(k0, kw, taps);
+  for (let r = k0; r < k1; r++, nextRow(kw, kh)) {
+    const c = rowC;
+    const ki = rowKi;
+    const kj = rowKj;
     const plane = x + ((<usize>c * <usize>height * <usize>width) << 2);
     const rowShift = ki * dh - padTop;
     const colShift = kj * dw - padLeft;

@@ -199,6 +199,37 @@ function microKernel(kc: i32, a: usize, b: usize, bRow: usize, c: usize, ldc: us
 }
 
 /**
+ * `microKernel` for the last four columns of an edge panel: C[4 x 4] = or += alpha * Apanel ·
+ * the first four columns of Bpanel, at half the cost of the full tile.
+ */
+@inline
+function microKernelHalf(kc: i32, a: usize, b: usize, bRow: usize, c: usize, ldc: usize, alpha: f32, accumulate: bool): void {
+  let c0 = f32x4.splat(0);
+  let c1 = f32x4.splat(0);
+  let c2 = f32x4.splat(0);
+  let c3 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++, a += 16, b += bRow) {
+    const b0 = v128.load(b);
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a), b0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a, 4), b0));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a, 8), b0));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a, 12), b0));
+  }
+  const s = f32x4.splat(alpha);
+  if (accumulate) {
+    v128.store(c, f32x4.add(v128.load(c), f32x4.mul(c0, s)));
+    v128.store(c + ldc, f32x4.add(v128.load(c + ldc), f32x4.mul(c1, s)));
+    v128.store(c + 2 * ldc, f32x4.add(v128.load(c + 2 * ldc), f32x4.mul(c2, s)));
+    v128.store(c + 3 * ldc, f32x4.add(v128.load(c + 3 * ldc), f32x4.mul(c3, s)));
+  } else {
+    v128.store(c, f32x4.mul(c0, s));
+    v128.store(c + ldc, f32x4.mul(c1, s));
+    v128.store(c + 2 * ldc, f32x4.mul(c2, s));
+    v128.store(c + 3 * ldc, f32x4.mul(c3, s));
+  }
+}
+
+/**
  * C (M x nc, row stride ldc elements) = or += alpha * A · B over one KC block: A's block packed
  * by `packA` at `aBlock` (kc deep); B in panels of NR columns, panel j at b + j bPanel, its rows
  * bRow bytes apart: packed (bPanel = 4 kc NR, bRow = 4 NR) or a row-major kc x nc matrix read
@@ -232,6 +263,8 @@ export function gemmBlock(
         const cTile = c + ((<usize>(ic + ir) * <usize>ldc + <usize>jr) << 2);
         if (rows == MR && cols == NR) {
           microKernel(kc, aPanel, bj, bRow, cTile, ldcBytes, alpha, add);
+        } else if (rows == MR && cols == 4) {
+          microKernelHalf(kc, aPanel, bj, bRow, cTile, ldcBytes, alpha, add);
         } else {
           microKernel(kc, aPanel, bj, bRow, tile, 32, alpha, false);
           for (let r = 0; r < rows; r++) {
