@@ -160,7 +160,10 @@ export class ThreadPool {
         const url = g.URL!.createObjectURL(new g.Blob!([WORKER_SOURCE], { type: 'text/javascript' }));
         const worker = new g.Worker!(url);
         worker.postMessage(data);
-        this.stop.push(() => worker.terminate());
+        this.stop.push(() => {
+          worker.terminate();
+          g.URL!.revokeObjectURL(url);
+        });
       }
     }
     if (node !== null && this.block) {
