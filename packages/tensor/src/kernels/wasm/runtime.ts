@@ -5,6 +5,8 @@
  * and the memory only grows to the largest call's needs.
  */
 
+import { compileModule } from './node.js';
+
 /** The exports of assembly/index.ts. Pointers are byte offsets into the memory. */
 export interface KernelExports {
   gemm(
@@ -89,7 +91,7 @@ export class WasmRuntime {
     readonly shared: boolean,
     binary: Uint8Array<ArrayBuffer>,
   ) {
-    this.module = new WebAssembly.Module(binary);
+    this.module = compileModule(binary);
     this.memory = shared
       ? new WebAssembly.Memory({ initial: 32, maximum: MAXIMUM_PAGES, shared: true })
       : new WebAssembly.Memory({ initial: 32 });

@@ -1,3 +1,4 @@
+import { nodeBuiltin } from './node.js';
 import { ITEM_KERNELS, type ItemKernel, type WasmRuntime } from './runtime.js';
 
 /**
@@ -64,20 +65,9 @@ interface NodeWorkerThreads {
   Worker: new (code: string, options: { eval: true; workerData: unknown; name?: string }) => NodeWorker;
 }
 
-interface NodeProcess {
-  getBuiltinModule?: (id: string) => unknown;
-}
-
-/** Node's `worker_threads`, without a static import (the package also runs in browsers). */
+/** Node's `worker_threads` (null in browsers). */
 function nodeWorkerThreads(): NodeWorkerThreads | null {
-  const proc = (globalThis as { process?: NodeProcess }).process;
-  const load = proc?.getBuiltinModule;
-  if (typeof load !== 'function') return null;
-  try {
-    return load('node:worker_threads') as NodeWorkerThreads;
-  } catch {
-    return null;
-  }
+  return nodeBuiltin<NodeWorkerThreads>('node:worker_threads');
 }
 
 interface BrowserGlobals {
@@ -103,16 +93,8 @@ export function threadsAvailable(): boolean {
 
 /** Cores available: `os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in browsers. */
 export function availableCores(): number {
-  const proc = (globalThis as { process?: NodeProcess }).process;
-  if (typeof proc?.getBuiltinModule === 'function') {
-    try {
-      const os = proc.getBuiltinModule('node:os') as {
-        availableParallelism?: () => number;
-        cpus(): unknown[];
-      };
-      return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
-    } catch {}
-  }
+  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus(): unknown[] }>('node:os');
+  if (os !== null) return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
   return Math.max(1, nav?.hardwareConcurrency ?? 1);
 }
