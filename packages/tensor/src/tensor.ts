@@ -266,6 +266,7 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
 
   /** A contiguous copy of the values as a typed array (bool as 0/1 bytes). */
   dataSync(): TypedArray {
+    if (this.isContiguous()) return this.storage.array.slice(this.offset, this.offset + this.numel);
     const out = allocate(this.dtype, this.numel);
     mapStrided((x) => x, this.storage.array, this.shape, this.strides, this.offset, out);
     return out;
