@@ -407,13 +407,29 @@ export function convBackwardInput(p: usize, start: i32, end: i32, scratch: usize
   }
 }
 
+/**
+ * Whether the weight gradient computes gW^T = cols · gy^T (chunk x Og) rather than gW = gy ·
+ * cols^T (Og x chunk): the micro-kernel pads rows to MR and columns to NR, so few output
+ * channels (LeNet's first convolution has 6) waste less as columns. Each element is the same
+ * sum in the same order either way, so results do not depend on the choice.
+ */
+@inline
+function transposedWeightProduct(p: usize): bool {
+  const Og = get(p, O) / get(p, GROUPS);
+  const chunk = get(p, K_CHUNK);
+  return roundUp(chunk, MR) * roundUp(Og, NR) < roundUp(Og, MR) * roundUp(chunk, NR);
+}
+
 /** Scratch bytes one thread needs for `convBackwardWeight`. */
 export function convBackwardWeightScratch(p: usize): i32 {
   const Og = get(p, O) / get(p, GROUPS);
   const chunk = get(p, K_CHUNK);
   const bandL = get(p, BAND) * get(p, OUT_W);
   const cols = get(p, POINTWISE) ? 0 : bandElements(p, chunk) << 2;
-  return packedABytes(Og, bandL) + cols + packedBBytes(chunk, bandL) + TILE_BYTES + ((Og * chunk) << 2);
+  const packed = transposedWeightProduct(p)
+    ? packedABytes(chunk, bandL) + packedBBytes(Og, bandL)
+    : packedABytes(Og, bandL) + packedBBytes(chunk, bandL);
+  return packed + cols + TILE_BYTES + ((Og * chunk) << 2);
 }
 
 /** Weight-gradient items [start, end): item = group * chunks + chunk of K_CHUNK patch rows. */
@@ -436,12 +452,14 @@ export function convBackwardWeight(p: usize, start: i32, end: i32, scratch: usiz
   const x = ptr(p, X);
   const gy = ptr(p, Y);
   const gw = ptr(p, GW);
+  const transposed = transposedWeightProduct(p);
   const packed = scratch;
-  const cols = packed + <usize>packedABytes(Og, band * outW);
+  const cols = packed + <usize>(transposed ? packedABytes(chunk, band * outW) : packedABytes(Og, band * outW));
   const bp = cols + (pointwise ? 0 : <usize>bandElements(p, chunk) << 2);
-  const tile = bp + <usize>packedBBytes(chunk, band * outW);
-  // Each item sums into its own Og x chunk block, copied into gW at the end: threads writing
-  // neighbouring columns of gW's rows directly would share (and fight over) cache lines.
+  const tile = bp + <usize>(transposed ? packedBBytes(Og, band * outW) : packedBBytes(chunk, band * outW));
+  // Each item sums into its own Og x chunk block (chunk x Og when transposed), copied into gW at
+  // the end: threads writing neighbouring columns of gW's rows directly would share (and fight
+  // over) cache lines.
   const c = tile + <usize>TILE_BYTES;
   for (let item = start; item < end; item++) {
     const g = item / chunks;
@@ -454,7 +472,8 @@ export function convBackwardWeight(p: usize, start: i32, end: i32, scratch: usiz
         const oh1 = min(outH, oh0 + band);
         const bandL = (oh1 - oh0) * outW;
         const gyBand = gy + ((<usize>(n * outChannels + g * Og) * <usize>L + <usize>(oh0 * outW)) << 2);
-        packA(gyBand, L, 1, Og, bandL, packed);
+        const accumulate = n > 0 || oh0 > 0;
+        if (!transposed) packA(gyBand, L, 1, Og, bandL, packed);
         let b: usize;
         let bcs: i32;
         if (pointwise) {
@@ -465,8 +484,22 @@ export function convBackwardWeight(p: usize, start: i32, end: i32, scratch: usiz
           b = cols;
           bcs = bandL;
         }
-        gemmPacked(Og, width, bandL, 1, packed, b, 1, bcs, c, width, n > 0 || oh0 > 0, bp, tile);
+        if (transposed) {
+          packA(b, bcs, 1, width, bandL, packed);
+          gemmPacked(width, Og, bandL, 1, packed, gyBand, 1, L, c, Og, accumulate, bp, tile);
+        } else {
+          gemmPacked(Og, width, bandL, 1, packed, b, 1, bcs, c, width, accumulate, bp, tile);
+        }
       }
+    }
+    if (transposed) {
+      for (let o = 0; o < Og; o++) {
+        const row = gw + ((<usize>(g * Og + o) * <usize>Kg + <usize>k0) << 2);
+        for (let i = 0; i < width; i++) {
+          store<f32>(row + (<usize>i << 2), load<f32>(c + (<usize>(i * Og + o) << 2)));
+        }
+      }
+      continue;
     }
     for (let o = 0; o < Og; o++) {
       copyRow(

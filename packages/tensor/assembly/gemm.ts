@@ -132,6 +132,33 @@ function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void {
         const p = base + (<usize>k << 2);
         for (let j = 0; j < NR; j++) store<f32>(q + (<usize>j << 2), load<f32>(p + <usize>j * col));
       }
+    } else if (rs == 1) {
+      // A last panel of fewer than NR columns, each contiguous along k: columns past the edge
+      // are zeros.
+      const col = <usize>cs << 2;
+      const zero = f32x4.splat(0);
+      let k = 0;
+      for (; k + 4 <= kc; k += 4, q += 128) {
+        const p = base + (<usize>k << 2);
+        for (let half = 0; half < 2; half++) {
+          const j = half << 2;
+          const at = p + <usize>j * col;
+          transposeStore(
+            j < cols ? v128.load(at) : zero,
+            j + 1 < cols ? v128.load(at + col) : zero,
+            j + 2 < cols ? v128.load(at + 2 * col) : zero,
+            j + 3 < cols ? v128.load(at + 3 * col) : zero,
+            q + (<usize>half << 4),
+            32,
+          );
+        }
+      }
+      for (; k < kc; k++, q += 32) {
+        const p = base + (<usize>k << 2);
+        for (let j = 0; j < NR; j++) {
+          store<f32>(q + (<usize>j << 2), j < cols ? load<f32>(p + <usize>j * col) : 0);
+        }
+      }
     } else {
       for (let k = 0; k < kc; k++, q += 32) {
         for (let j = 0; j < NR; j++) {
