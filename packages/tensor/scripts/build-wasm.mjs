@@ -68,11 +68,11 @@ async function main() {
     `/** Pages the shared memory may grow to (the maximum the shared binary declares). */`,
     `export const MAXIMUM_PAGES = ${MAXIMUM_PAGES};`,
     '',
-    '/** The kernels with a private memory, base64. */',
+    '/**',
+    ' * The kernels with a private memory, base64. The shared-memory build (wasm/fovea-shared.wasm)',
+    ' * differs only in its memory import: src/kernels/wasm/shared-memory.ts derives it from this one.',
+    ' */',
     `export const WASM_BASE64 = '${single.toString('base64')}';`,
-    '',
-    '/** The same kernels importing a shared memory (threads), base64. */',
-    `export const WASM_SHARED_BASE64 = '${shared.toString('base64')}';`,
     '',
   ].join('\n');
   let previous = '';

@@ -3,13 +3,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  MAXIMUM_PAGES,
-  SOURCE_HASH,
-  WASM_BASE64,
-  WASM_SHARED_BASE64,
-} from '../../src/kernels/wasm/binary.generated.js';
+import { MAXIMUM_PAGES, SOURCE_HASH, WASM_BASE64 } from '../../src/kernels/wasm/binary.generated.js';
+import { embeddedBinary } from '../../src/kernels/wasm/embedded.js';
 import { ITEM_KERNELS, MAXIMUM_PAGES as RUNTIME_MAXIMUM_PAGES } from '../../src/kernels/wasm/runtime.js';
+import { withSharedMemory } from '../../src/kernels/wasm/shared-memory.js';
 
 /**
  * The embedded binaries (src/kernels/wasm/binary.generated.ts, committed so the package works
@@ -31,9 +28,7 @@ function sourceHash(): string {
   return hash.digest('hex');
 }
 
-function module(base64: string): WebAssembly.Module {
-  return new WebAssembly.Module(Buffer.from(base64, 'base64'));
-}
+const built = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'wasm');
 
 describe('embedded WebAssembly', () => {
   it('was built from the current assembly/ sources (else run build:wasm)', () => {
@@ -41,11 +36,8 @@ describe('embedded WebAssembly', () => {
   });
 
   it('imports one memory, private or shared, and exports every item kernel', () => {
-    for (const [base64, shared] of [
-      [WASM_BASE64, false],
-      [WASM_SHARED_BASE64, true],
-    ] as const) {
-      const m = module(base64);
+    for (const shared of [false, true]) {
+      const m = new WebAssembly.Module(embeddedBinary(shared));
       expect(WebAssembly.Module.imports(m)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
       const names = WebAssembly.Module.exports(m).map((e) => e.name);
       for (const kernel of ITEM_KERNELS) expect(names).toContain(kernel);
@@ -61,6 +53,38 @@ describe('embedded WebAssembly', () => {
   });
 
   it('is small enough to embed', () => {
-    expect(WASM_BASE64.length + WASM_SHARED_BASE64.length).toBeLessThan(200_000);
+    expect(WASM_BASE64.length).toBeLessThan(100_000);
+  });
+
+  it('derives the shared-memory module byte for byte as the shared build (wasm/fovea-shared.wasm)', () => {
+    const single = new Uint8Array(readFileSync(path.join(built, 'fovea.wasm')));
+    const shared = new Uint8Array(readFileSync(path.join(built, 'fovea-shared.wasm')));
+    expect(Buffer.from(WASM_BASE64, 'base64').equals(single)).toBe(true);
+    expect(Buffer.from(embeddedBinary(true)).equals(shared)).toBe(true);
+  });
+
+  it('makes every memory import shared and leaves the other imports as they are', () => {
+    // (module (import "a" "f" (func)) (import "a" "g" (global i32)) (import "a" "t" (table 1 2 funcref))
+    //   (import "env" "memory" (memory 2 9)))
+    const plain = Uint8Array.from([
+      0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 2, 38, 4, 1, 97, 1, 102, 0, 0, 1, 97, 1, 103, 3, 127, 0,
+      1, 97, 1, 116, 1, 112, 1, 1, 2, 3, 101, 110, 118, 6, 109, 101, 109, 111, 114, 121, 2, 1, 2, 9,
+    ]);
+    expect(WebAssembly.validate(plain)).toBe(true);
+    const shared = withSharedMemory(plain, 300);
+    expect(WebAssembly.validate(shared)).toBe(true);
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(shared));
+    expect(imports.map((i) => `${i.module}.${i.name}:${i.kind}`)).toEqual([
+      'a.f:function',
+      'a.g:global',
+      'a.t:table',
+      'env.memory:memory',
+    ]);
+    const memory = new WebAssembly.Memory({ initial: 2, maximum: 300, shared: true });
+    const global = new WebAssembly.Global({ value: 'i32' }, 0);
+    const table = new WebAssembly.Table({ initial: 1, maximum: 2, element: 'anyfunc' });
+    const env = { a: { f: () => {}, g: global, t: table }, env: { memory } };
+    expect(() => new WebAssembly.Instance(new WebAssembly.Module(shared), env)).not.toThrow();
+    expect(() => withSharedMemory(plain.subarray(0, 14), 300)).toThrow(/import no memory/);
   });
 });

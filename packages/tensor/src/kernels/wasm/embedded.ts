@@ -1,4 +1,5 @@
-import { WASM_BASE64, WASM_SHARED_BASE64 } from './binary.generated.js';
+import { MAXIMUM_PAGES, WASM_BASE64 } from './binary.generated.js';
+import { withSharedMemory } from './shared-memory.js';
 
 /**
  * The embedded WebAssembly kernels, decoded. Only the modules that run conv2d, pooling and
@@ -6,8 +7,8 @@ import { WASM_BASE64, WASM_SHARED_BASE64 } from './binary.generated.js';
  * them, and is bundled with tree-shaking, does not carry the binary.
  */
 export function embeddedBinary(shared: boolean): Uint8Array<ArrayBuffer> {
-  const binary = atob(shared ? WASM_SHARED_BASE64 : WASM_BASE64);
+  const binary = atob(WASM_BASE64);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
+  return shared ? withSharedMemory(bytes, MAXIMUM_PAGES) : bytes;
 }
