@@ -7,6 +7,7 @@ interface NodeProcess {
   getBuiltinModule?: (id: string) => unknown;
   execArgv?: readonly string[];
   env?: Record<string, string | undefined>;
+  versions?: Record<string, string | undefined>;
 }
 
 function nodeProcess(): NodeProcess | undefined {
@@ -36,6 +37,15 @@ function userSetFlag(name: string): boolean {
 }
 
 /**
+ * Whether this V8 has `--wasm-dynamic-tiering` (9 through 13, Node 16 through 24): V8 prints an
+ * error for a flag it does not know, so other versions keep their default tiering.
+ */
+function knowsTieringFlag(): boolean {
+  const major = Number.parseInt(nodeProcess()?.versions?.v8 ?? '', 10);
+  return major >= 9 && major <= 13;
+}
+
+/**
  * Compiles the kernels. V8 first runs each WebAssembly function on its baseline compiler and
  * recompiles hot ones in the background; here a long kernel run from a worker could keep the
  * baseline code for a whole measurement (the two-thread weight gradient of LeNet's second
@@ -45,7 +55,12 @@ function userSetFlag(name: string): boolean {
  */
 export function compileModule(binary: Uint8Array<ArrayBuffer>): WebAssembly.Module {
   const v8 = nodeBuiltin<NodeV8>('node:v8');
-  if (v8 === null || typeof v8.setFlagsFromString !== 'function' || userSetFlag('wasm-dynamic-tiering')) {
+  if (
+    v8 === null ||
+    typeof v8.setFlagsFromString !== 'function' ||
+    !knowsTieringFlag() ||
+    userSetFlag('wasm-dynamic-tiering')
+  ) {
     return new WebAssembly.Module(binary);
   }
   v8.setFlagsFromString('--no-wasm-dynamic-tiering');
