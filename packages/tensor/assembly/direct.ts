@@ -51,29 +51,46 @@ function paddedCols(p: usize): i32 {
 
 /**
  * Copies the H x W plane at src into a zeroed rows x cols plane at dst, at row `top` and column
- * `left` (parts falling outside are dropped).
+ * `left` (parts falling outside are dropped). Each element is written once: the padding is
+ * zeroed around the copied rows, not under them.
  */
 function padPlane(src: usize, height: i32, width: i32, dst: usize, rows: i32, cols: i32, top: i32, left: i32): void {
-  fillRow(dst, rows * cols, 0);
   const c0 = max(0, -left);
-  const c1 = min(width, cols - left);
-  if (c1 <= c0) return;
-  for (let ih = max(0, -top); ih < height && ih + top < rows; ih++) {
-    copyRow(
-      dst + ((<usize>((ih + top) * cols) + <usize>(c0 + left)) << 2),
-      src + ((<usize>(ih * width) + <usize>c0) << 2),
-      c1 - c0,
-    );
+  const c1 = max(c0, min(width, cols - left));
+  const r0 = min(rows, max(0, top));
+  const r1 = c1 > c0 ? max(r0, min(rows, height + top)) : r0;
+  fillRow(dst, r0 * cols, 0);
+  const leftZeros = c0 + left;
+  const rightAt = c1 + left;
+  for (let r = r0; r < r1; r++) {
+    const row = dst + (<usize>(r * cols) << 2);
+    fillRow(row, leftZeros, 0);
+    copyRow(row + (<usize>leftZeros << 2), src + ((<usize>((r - top) * width) + <usize>c0) << 2), c1 - c0);
+    fillRow(row + (<usize>rightAt << 2), cols - rightAt, 0);
   }
+  fillRow(dst + (<usize>(r1 * cols) << 2), (rows - r1) * cols, 0);
 }
-
 
 /**
  * One padded plane through a 3 x 3 kernel with the nine weights held in registers (the common
  * case of depthwise layers): y[oh, ow] += sum over (ki, kj) of w[ki, kj] xp[oh sh + ki dh,
- * ow + kj dw], summed in the same order as the general loop, so both give the same bits.
+ * ow + kj dw], summed in the same order as the general loop, so both give the same bits. For
+ * the group's first channel (`first`) the sums start from `init` (the bias) instead of y.
  */
-function forward3x3(yPlane: usize, xp: usize, cols: i32, outH: i32, outW: i32, sh: i32, dh: i32, dw: i32, w: usize): void {
+function forward3x3(
+  yPlane: usize,
+  xp: usize,
+  cols: i32,
+  outH: i32,
+  outW: i32,
+  sh: i32,
+  dh: i32,
+  dw: i32,
+  w: usize,
+  first: bool,
+  init: f32,
+): void {
+  const start = f32x4.splat(init);
   const w0 = v128.load32_splat(w);
   const w1 = v128.load32_splat(w, 4);
   const w2 = v128.load32_splat(w, 8);
@@ -96,8 +113,8 @@ function forward3x3(yPlane: usize, xp: usize, cols: i32, outH: i32, outW: i32, s
     for (; ow + 8 <= outW; ow += 8) {
       const o = <usize>ow << 2;
       const q = o + 16;
-      let a = v128.load(yRow + o);
-      let b = v128.load(yRow + q);
+      let a = first ? start : v128.load(yRow + o);
+      let b = first ? start : v128.load(yRow + q);
       a = f32x4.add(a, f32x4.mul(w0, v128.load(r0 + o)));
       b = f32x4.add(b, f32x4.mul(w0, v128.load(r0 + q)));
       a = f32x4.add(a, f32x4.mul(w1, v128.load(r0 + o + s1)));
@@ -121,7 +138,7 @@ function forward3x3(yPlane: usize, xp: usize, cols: i32, outH: i32, outW: i32, s
     }
     for (; ow + 4 <= outW; ow += 4) {
       const o = <usize>ow << 2;
-      let acc = v128.load(yRow + o);
+      let acc = first ? start : v128.load(yRow + o);
       acc = f32x4.add(acc, f32x4.mul(w0, v128.load(r0 + o)));
       acc = f32x4.add(acc, f32x4.mul(w1, v128.load(r0 + o + s1)));
       acc = f32x4.add(acc, f32x4.mul(w2, v128.load(r0 + o + s2)));
@@ -135,7 +152,7 @@ function forward3x3(yPlane: usize, xp: usize, cols: i32, outH: i32, outW: i32, s
     }
     for (; ow < outW; ow++) {
       const o = <usize>ow << 2;
-      let acc = load<f32>(yRow + o);
+      let acc = first ? init : load<f32>(yRow + o);
       acc += load<f32>(w) * load<f32>(r0 + o);
       acc += load<f32>(w, 4) * load<f32>(r0 + o + s1);
       acc += load<f32>(w, 8) * load<f32>(r0 + o + s2);
@@ -312,19 +329,22 @@ export function directForward(p: usize, start: i32, end: i32, scratch: usize): v
   const rows = paddedRows(p);
   const cols = paddedCols(p);
   const xp = scratch;
+  const threeByThree = sw == 1 && kh == 3 && kw == 3;
   for (let item = start; item < end; item++) {
     const n = item / outChannels;
     const o = item - n * outChannels;
     const g = o / Og;
     const yPlane = y + ((<usize>item * <usize>L) << 2);
-    fillRow(yPlane, L, bias != 0 ? load<f32>(bias + (<usize>o << 2)) : 0);
+    const init: f32 = bias != 0 ? load<f32>(bias + (<usize>o << 2)) : 0;
+    // The 3 x 3 unit-stride loops start the first channel's sums from the bias themselves.
+    if (!threeByThree) fillRow(yPlane, L, init);
     for (let cl = 0; cl < Cg; cl++) {
       const xPlane = x + ((<usize>(n * channels + g * Cg + cl) * <usize>(height * width)) << 2);
       const wBase = w + ((<usize>((o * Cg + cl) * kh * kw)) << 2);
       if (sw == 1) {
         padPlane(xPlane, height, width, xp, rows, cols, padTop, padLeft);
-        if (kh == 3 && kw == 3) {
-          forward3x3(yPlane, xp, cols, outH, outW, sh, dh, dw, wBase);
+        if (threeByThree) {
+          forward3x3(yPlane, xp, cols, outH, outW, sh, dh, dw, wBase, cl == 0, init);
           continue;
         }
         for (let oh = 0; oh < outH; oh++) {

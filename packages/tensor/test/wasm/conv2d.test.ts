@@ -110,6 +110,31 @@ describe('WebAssembly conv2d against the TypeScript reference', () => {
     fc.assert(fc.property(depthwise, check), { numRuns: 80 });
   });
 
+  it('matches on the 3 x 3 unit-stride direct loops: every width (groups of 8 and 4, scalar tail), bias, one or two channels per group', () => {
+    for (let w = 1; w <= 13; w++) {
+      for (const cg of [1, 2]) {
+        check({
+          n: 2,
+          groups: 3,
+          cg,
+          og: 1,
+          h: 5,
+          w,
+          kh: 3,
+          kw: 3,
+          sh: 1,
+          sw: 1,
+          dh: 1,
+          dw: 1,
+          pads: [1, 1, 1, 1],
+          bias: true,
+          algorithm: 'direct',
+          seed: w * 10 + cg,
+        });
+      }
+    }
+  });
+
   it('matches on bands: images tall enough that the patch matrix is built in several bands', () => {
     for (const [C, O, k] of [
       [16, 8, 3],
