@@ -90,7 +90,7 @@ export function wasmConvForward(
     const yPtr = rt.alloc(y.length * 4);
     s[Slot.Y] = yPtr;
     const p = rt.params(s);
-    const threads = threadsFor(rt, convFlops(g));
+    const threads = threadsFor(rt, convFlops(g), y.length);
     if (algorithm === 'direct') {
       runItems(rt, 'directForward', p, g.batch * g.outChannels, rt.exports.directForwardScratch(p), threads);
     } else {
@@ -119,7 +119,7 @@ export function wasmConvBackwardInput(
     const gxPtr = rt.alloc(gx.length * 4);
     s[Slot.GX] = gxPtr;
     const p = rt.params(s);
-    const threads = threadsFor(rt, convFlops(g));
+    const threads = threadsFor(rt, convFlops(g), gx.length);
     if (algorithm === 'direct') {
       const items = g.batch * g.inChannels;
       runItems(rt, 'directBackwardInput', p, items, rt.exports.directBackwardInputScratch(p), threads);
@@ -147,7 +147,7 @@ export function wasmConvBackwardWeight(
     s[Slot.Y] = rt.write(gy);
     const gwPtr = rt.alloc(gw.length * 4);
     s[Slot.GW] = gwPtr;
-    const threads = threadsFor(rt, convFlops(g));
+    const threads = threadsFor(rt, convFlops(g), gw.length);
     if (algorithm === 'direct') {
       const p = rt.params(s);
       runItems(

@@ -34,7 +34,7 @@ export function wasmGemm(
     const b = rt.write(B, bOffset, transB ? (N - 1) * ldb + K : (K - 1) * ldb + N);
     const cSpan = (M - 1) * ldc + N;
     const c = beta === 0 ? rt.alloc(cSpan * 4) : rt.write(C, cOffset, cSpan);
-    const threads = threadsFor(rt, 2 * M * N * K);
+    const threads = threadsFor(rt, 2 * M * N * K, M * N);
     const byRows = M >= 8 * MR * threads || M >= N;
     const extent = byRows ? M : N;
     const unit = byRows ? MR : NR;

@@ -15,6 +15,12 @@ export const limits = {
   minPoolElements: 4096,
   /** Below this many flops a call stays on one thread: waking a worker costs 25-60 us here. */
   parallelFlops: 2_000_000,
+  /**
+   * Below this many flops per output element a call stays on one thread (see `threadsFor`):
+   * LeNet's first convolution (50) and a 3 x 3 depthwise layer (18) ran slower on two threads
+   * than on one; its second convolution (300) and ResNet's 3 x 3 layers (over 1,000) gain 1.8x.
+   */
+  parallelFlopsPerOutput: 128,
   /** Pooling is memory-bound: threads pay off only for inputs this large. */
   parallelPoolElements: 1 << 20,
 };
