@@ -3,6 +3,8 @@ import { setNumThreads, threadPool, wasmRuntime } from '../../src/kernels/backen
 import type { Conv2dParams } from '../../src/kernels/conv2d.js';
 import * as fast from '../../src/kernels/dispatch.js';
 import { gemm } from '../../src/kernels/dispatch-gemm.js';
+import { limits } from '../../src/kernels/wasm/limits.js';
+import { threadsFor } from '../../src/kernels/wasm/run.js';
 import { forceWasm, randomFloats } from './setup.js';
 
 /**
@@ -108,5 +110,27 @@ describe('thread-count independence', () => {
     );
     expectIdentical(results[1].out, results[0].out, 'y');
     expectIdentical(results[1].indices, results[0].indices, 'indices');
+  });
+});
+
+describe('which calls use threads', () => {
+  it('keeps calls with little arithmetic per output element on one thread', () => {
+    const saved = { ...limits };
+    try {
+      setNumThreads(2);
+      limits.parallelFlops = 2_000_000;
+      limits.parallelFlopsPerOutput = 128;
+      const rt = wasmRuntime()!;
+      // LeNet's second convolution, batch 256: 300 flops per output element.
+      expect(threadsFor(rt, 122_880_000, 409_600)).toBe(2);
+      // Its first convolution: 50 flops per output element.
+      expect(threadsFor(rt, 60_211_200, 1_204_224)).toBe(1);
+      // Small calls stay on one thread whatever their arithmetic.
+      expect(threadsFor(rt, 1_000_000, 10)).toBe(1);
+      // Without an output count only the total counts.
+      expect(threadsFor(rt, 60_211_200)).toBe(2);
+    } finally {
+      Object.assign(limits, saved);
+    }
   });
 });
