@@ -1,8 +1,9 @@
 import { record, saving } from '../autograd.js';
-import { allocate, type DType, isFloating, promoteTypes, type TypedArray } from '../dtype.js';
+import { allocate, isFloating, promoteTypes } from '../dtype.js';
 import { contiguousStrides, formatShape } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';
+import { contiguousData } from './float-data.js';
 import { requireTensor } from './operands.js';
 import { stridedScatter } from './views.js';
 
@@ -27,8 +28,10 @@ export function corr2d(input: Tensor, kernel: Tensor): Tensor {
   }
   let dtype = promoteTypes(X.dtype, K.dtype);
   if (dtype === 'bool') dtype = 'int32';
-  const [x, xOffset] = elements(X, dtype);
-  const [k, kOffset] = elements(K, dtype);
+  // The operands' own storage when they are contiguous: the chapter's 6 x 8 op is dominated by
+  // allocations.
+  const x = contiguousData(X.to(dtype));
+  const k = contiguousData(K.to(dtype));
   const oh = h - kh + 1;
   const ow = w - kw + 1;
   const out = allocate(dtype, oh * ow);
@@ -36,8 +39,8 @@ export function corr2d(input: Tensor, kernel: Tensor): Tensor {
     for (let j = 0; j < ow; j++) {
       let acc = 0;
       for (let a = 0; a < kh; a++) {
-        const row = xOffset + (i + a) * w + j;
-        const krow = kOffset + a * kw;
+        const row = (i + a) * w + j;
+        const krow = a * kw;
         for (let b = 0; b < kw; b++) acc += x[row + b] * k[krow + b];
       }
       out[i * ow + j] = acc;
@@ -55,15 +58,6 @@ export function corr2d(input: Tensor, kernel: Tensor): Tensor {
     ],
     saving(X.requiresGrad && K, K.requiresGrad && X),
   );
-}
-
-/**
- * The elements of `t` as `dtype`, row-major, and where they start: a contiguous tensor's own
- * storage (no copy: the chapter's 6 x 8 op is dominated by allocations), else a copy.
- */
-function elements(t: Tensor, dtype: DType): [TypedArray, number] {
-  if (t.dtype === dtype && t.isContiguous()) return [t.storage.array, t.offset];
-  return [t.to(dtype).dataSync(), 0];
 }
 
 /** `g` surrounded by `ph` rows and `pw` columns of zeros on every side (differentiable). */

@@ -1,4 +1,4 @@
-import { isFloating } from '../dtype.js';
+import { isFloating, type TypedArray } from '../dtype.js';
 import type { FloatArray } from '../kernels/shape.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -13,11 +13,17 @@ export function floatData(op: string, t: Tensor, what = 'input'): FloatArray {
       `${op}: expected a floating point ${what}, got ${t.dtype} (shape ${formatShape(t.shape)})`,
     );
   }
-  if (t.isContiguous()) {
-    const array = t.storage.array as FloatArray;
-    return t.offset === 0 && array.length === t.numel ? array : array.subarray(t.offset, t.offset + t.numel);
-  }
-  return t.dataSync() as FloatArray;
+  return contiguousData(t) as FloatArray;
+}
+
+/**
+ * The values of a tensor of any dtype as a contiguous array of exactly its size: its own
+ * storage when it already is such a block of it (no copy), else a copy.
+ */
+export function contiguousData(t: Tensor): TypedArray {
+  if (!t.isContiguous()) return t.dataSync();
+  const array = t.storage.array;
+  return t.offset === 0 && array.length === t.numel ? array : array.subarray(t.offset, t.offset + t.numel);
 }
 
 /** Inputs of one op must share a floating dtype, as in PyTorch. */
