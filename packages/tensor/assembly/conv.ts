@@ -420,16 +420,28 @@ function transposedWeightProduct(p: usize): bool {
   return roundUp(chunk, MR) * roundUp(Og, NR) < roundUp(Og, MR) * roundUp(chunk, NR);
 }
 
+/** Bytes of the weight gradient's packed A for a band (gy, or the patch rows when transposed). */
+@inline
+function weightPackedABytes(p: usize): i32 {
+  const Og = get(p, O) / get(p, GROUPS);
+  const bandL = get(p, BAND) * get(p, OUT_W);
+  return packedABytes(transposedWeightProduct(p) ? get(p, K_CHUNK) : Og, bandL);
+}
+
+/** Bytes of the weight gradient's packed B block for a band (the other operand). */
+@inline
+function weightPackedBBytes(p: usize): i32 {
+  const Og = get(p, O) / get(p, GROUPS);
+  const bandL = get(p, BAND) * get(p, OUT_W);
+  return packedBBytes(transposedWeightProduct(p) ? Og : get(p, K_CHUNK), bandL);
+}
+
 /** Scratch bytes one thread needs for `convBackwardWeight`. */
 export function convBackwardWeightScratch(p: usize): i32 {
   const Og = get(p, O) / get(p, GROUPS);
   const chunk = get(p, K_CHUNK);
-  const bandL = get(p, BAND) * get(p, OUT_W);
   const cols = get(p, POINTWISE) ? 0 : bandElements(p, chunk) << 2;
-  const packed = transposedWeightProduct(p)
-    ? packedABytes(chunk, bandL) + packedBBytes(Og, bandL)
-    : packedABytes(Og, bandL) + packedBBytes(chunk, bandL);
-  return packed + cols + TILE_BYTES + ((Og * chunk) << 2);
+  return weightPackedABytes(p) + cols + weightPackedBBytes(p) + TILE_BYTES + ((Og * chunk) << 2);
 }
 
 /** Weight-gradient items [start, end): item = group * chunks + chunk of K_CHUNK patch rows. */
@@ -454,9 +466,9 @@ export function convBackwardWeight(p: usize, start: i32, end: i32, scratch: usiz
   const gw = ptr(p, GW);
   const transposed = transposedWeightProduct(p);
   const packed = scratch;
-  const cols = packed + <usize>(transposed ? packedABytes(chunk, band * outW) : packedABytes(Og, band * outW));
+  const cols = packed + <usize>weightPackedABytes(p);
   const bp = cols + (pointwise ? 0 : <usize>bandElements(p, chunk) << 2);
-  const tile = bp + <usize>(transposed ? packedBBytes(Og, band * outW) : packedBBytes(chunk, band * outW));
+  const tile = bp + <usize>weightPackedBBytes(p);
   // Each item sums into its own Og x chunk block (chunk x Og when transposed), copied into gW at
   // the end: threads writing neighbouring columns of gW's rows directly would share (and fight
   // over) cache lines.
