@@ -88,6 +88,40 @@ function check(c: ConvCase): void {
   expect(wasmCalls()).toBe(calls + 3);
 }
 
+/**
+ * A fixed case of two images: a k x k kernel, unit stride and dilation, padding 1 on every side,
+ * a bias, one group unless given.
+ */
+function unitStride(c: {
+  groups?: number;
+  cg: number;
+  og: number;
+  h: number;
+  w: number;
+  k: number;
+  algorithm: ConvCase['algorithm'];
+  seed: number;
+}): ConvCase {
+  return {
+    n: 2,
+    groups: c.groups ?? 1,
+    cg: c.cg,
+    og: c.og,
+    h: c.h,
+    w: c.w,
+    kh: c.k,
+    kw: c.k,
+    sh: 1,
+    sw: 1,
+    dh: 1,
+    dw: 1,
+    pads: [1, 1, 1, 1],
+    bias: true,
+    algorithm: c.algorithm,
+    seed: c.seed,
+  };
+}
+
 describe('WebAssembly conv2d against the TypeScript reference', () => {
   it('matches on random shapes, strides, dilations, paddings and groups', () => {
     fc.assert(fc.property(convCase, check), { numRuns: 300 });
@@ -113,24 +147,7 @@ describe('WebAssembly conv2d against the TypeScript reference', () => {
   it('matches on the 3 x 3 unit-stride direct loops: every width (groups of 8 and 4, scalar tail), bias, one or two channels per group', () => {
     for (let w = 1; w <= 13; w++) {
       for (const cg of [1, 2]) {
-        check({
-          n: 2,
-          groups: 3,
-          cg,
-          og: 1,
-          h: 5,
-          w,
-          kh: 3,
-          kw: 3,
-          sh: 1,
-          sw: 1,
-          dh: 1,
-          dw: 1,
-          pads: [1, 1, 1, 1],
-          bias: true,
-          algorithm: 'direct',
-          seed: w * 10 + cg,
-        });
+        check(unitStride({ groups: 3, cg, og: 1, h: 5, w, k: 3, algorithm: 'direct', seed: w * 10 + cg }));
       }
     }
   });
@@ -140,24 +157,7 @@ describe('WebAssembly conv2d against the TypeScript reference', () => {
       [16, 8, 3],
       [3, 20, 5],
     ]) {
-      check({
-        n: 2,
-        groups: 1,
-        cg: C,
-        og: O,
-        h: 70,
-        w: 66,
-        kh: k,
-        kw: k,
-        sh: 1,
-        sw: 1,
-        dh: 1,
-        dw: 1,
-        pads: [1, 1, 1, 1],
-        bias: true,
-        algorithm: 'im2col',
-        seed: C * 100 + O,
-      });
+      check(unitStride({ cg: C, og: O, h: 70, w: 66, k, algorithm: 'im2col', seed: C * 100 + O }));
     }
   });
 
@@ -169,24 +169,7 @@ describe('WebAssembly conv2d against the TypeScript reference', () => {
       [16, 8, 32, 32],
       [32, 12, 20, 66],
     ]) {
-      check({
-        n: 2,
-        groups: 1,
-        cg: C,
-        og: O,
-        h,
-        w,
-        kh: 3,
-        kw: 3,
-        sh: 1,
-        sw: 1,
-        dh: 1,
-        dw: 1,
-        pads: [1, 1, 1, 1],
-        bias: true,
-        algorithm: 'im2col',
-        seed: C * 100 + O,
-      });
+      check(unitStride({ cg: C, og: O, h, w, k: 3, algorithm: 'im2col', seed: C * 100 + O }));
     }
   });
 
