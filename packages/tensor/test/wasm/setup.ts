@@ -59,6 +59,13 @@ export function wasmCalls(): number {
   return wasmRuntime()!.calls;
 }
 
+/** Runs `check` on `backend`; on 'wasm', expects it to have called the WebAssembly kernels. */
+export function onBackend(backend: Backend, check: () => void): void {
+  const calls = backend === 'wasm' ? wasmCalls() : 0;
+  check();
+  if (backend === 'wasm') expect(wasmCalls(), 'WebAssembly kernel calls').toBeGreaterThan(calls);
+}
+
 /**
  * Expects |actual - expected| <= rtol * scale + atol elementwise, where `scale` is the sum of
  * the absolute values of the terms behind each element (float32 accumulation error grows with
