@@ -2,7 +2,6 @@
 // examples in both languages, the kernel playground and the receptive-field explorer. Any console
 // error, page error or failed request fails the page's test. Screenshots go to
 // test-output/docs-screenshots/.
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeLayers, type Region } from '@fovea/receptive-field';
@@ -10,7 +9,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLayers, toSpec } from '../.vitepress/theme/lib/layers';
 import { CHAPTER } from './chapter';
-import { buildSite, CHROMIUM, DOCS_DIR, launchBrowser, serveStatic } from './site';
+import { buildSite, chromiumSkipReason, DOCS_DIR, launchBrowser, requireChromium, serveStatic } from './site';
 
 const OUTPUT = join(DOCS_DIR, '../../test-output');
 const SITE = join(OUTPUT, 'docs-site');
@@ -19,11 +18,6 @@ const LANGUAGES = [
   { name: 'en', prefix: '' },
   { name: 'zh', prefix: '/zh' },
 ];
-
-const skipReason =
-  existsSync(CHROMIUM) || process.env.CI === 'true'
-    ? null
-    : `${CHROMIUM} is missing; install it with apt-get install -y chromium (CI does)`;
 
 let url = '';
 let context: BrowserContext;
@@ -81,13 +75,11 @@ async function runAll(page: Page): Promise<string[]> {
   return page.getByTestId('output').allTextContents();
 }
 
-describe.skipIf(skipReason !== null)(
-  `docs site in chromium${skipReason ? ` (skipped: ${skipReason})` : ''}`,
+describe.skipIf(chromiumSkipReason !== null)(
+  `docs site in chromium${chromiumSkipReason ? ` (skipped: ${chromiumSkipReason})` : ''}`,
   () => {
     beforeAll(async () => {
-      if (!existsSync(CHROMIUM)) {
-        throw new Error(`${CHROMIUM} is missing in CI: tooling/scripts/ci-system-deps.sh should install it`);
-      }
+      requireChromium();
       await mkdir(SCREENSHOTS, { recursive: true });
       await buildSite(SITE);
       const server = await serveStatic(SITE);

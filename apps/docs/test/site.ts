@@ -12,6 +12,22 @@ import { type BrowserContext, chromium } from 'playwright-core';
 export const DOCS_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const CHROMIUM = '/usr/bin/chromium';
 
+/**
+ * Why the browser tests are skipped here, or null: only where chromium is missing outside CI
+ * (in CI it must be there, and `requireChromium` fails the tests instead).
+ */
+export const chromiumSkipReason =
+  existsSync(CHROMIUM) || process.env.CI === 'true'
+    ? null
+    : `${CHROMIUM} is missing; install it with apt-get install -y chromium (CI does)`;
+
+/** Fails when chromium is missing although the tests were not skipped (in CI). */
+export function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing in CI: tooling/scripts/ci-system-deps.sh should install it`);
+  }
+}
+
 /** Builds the site (API pages included) into `outDir`, as `pnpm --filter docs build` does. */
 export async function buildSite(outDir: string): Promise<void> {
   const run = promisify(execFile);

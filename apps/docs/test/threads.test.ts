@@ -2,20 +2,14 @@
 // test/threads/page.ts, served once cross-origin isolated (COOP same-origin, COEP
 // require-corp: shared memory and Web Workers) and once without those headers (one thread).
 // Any console error, page error or failed request fails the page's test.
-import { existsSync } from 'node:fs';
 import { createServer, type OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, DOCS_DIR, launchBrowser } from './site';
+import { chromiumSkipReason, DOCS_DIR, launchBrowser, requireChromium } from './site';
 import type { Report, ThreadsFixture } from './threads/page';
-
-const skipReason =
-  existsSync(CHROMIUM) || process.env.CI === 'true'
-    ? null
-    : `${CHROMIUM} is missing; install it with apt-get install -y chromium (CI does)`;
 
 const ISOLATION: OutgoingHttpHeaders = {
   'cross-origin-opener-policy': 'same-origin',
@@ -123,13 +117,11 @@ function expectAgreement(report: Report, threads: number): void {
   }
 }
 
-describe.skipIf(skipReason !== null)(
-  `thread pool in chromium${skipReason ? ` (skipped: ${skipReason})` : ''}`,
+describe.skipIf(chromiumSkipReason !== null)(
+  `thread pool in chromium${chromiumSkipReason ? ` (skipped: ${chromiumSkipReason})` : ''}`,
   () => {
     beforeAll(async () => {
-      if (!existsSync(CHROMIUM)) {
-        throw new Error(`${CHROMIUM} is missing in CI: tooling/scripts/ci-system-deps.sh should install it`);
-      }
+      requireChromium();
       const bundled = await build({
         entryPoints: [join(DOCS_DIR, 'test/threads/page.ts')],
         bundle: true,
