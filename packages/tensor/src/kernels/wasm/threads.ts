@@ -129,6 +129,13 @@ export class ThreadPool {
     this.control = new Int32Array(new SharedArrayBuffer(4 * STRIDE * Math.max(1, workers)));
     this.seq = new Array<number>(workers).fill(0);
     const node = nodeWorkerThreads();
+    const browser = node === null ? browserWorkers() : null;
+    // One Blob URL serves every Web Worker of the pool; it is revoked when the pool stops.
+    const url =
+      browser === null
+        ? null
+        : browser.URL!.createObjectURL(new browser.Blob!([WORKER_SOURCE], { type: 'text/javascript' }));
+    if (browser !== null && url !== null) this.stop.push(() => browser.URL!.revokeObjectURL(url));
     for (let index = 0; index < workers; index++) {
       const data = {
         module: runtime.module,
@@ -146,16 +153,10 @@ export class ThreadPool {
         worker.unref();
         worker.on('error', () => Atomics.store(this.control, index * STRIDE + READY, 0));
         this.stop.push(() => void worker.terminate());
-      } else {
-        const g = browserWorkers();
-        if (g === null) break;
-        const url = g.URL!.createObjectURL(new g.Blob!([WORKER_SOURCE], { type: 'text/javascript' }));
-        const worker = new g.Worker!(url);
+      } else if (browser !== null && url !== null) {
+        const worker = new browser.Worker!(url);
         worker.postMessage(data);
-        this.stop.push(() => {
-          worker.terminate();
-          g.URL!.revokeObjectURL(url);
-        });
+        this.stop.push(() => worker.terminate());
       }
     }
     if (node !== null && this.block) {
