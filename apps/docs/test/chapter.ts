@@ -1,6 +1,6 @@
 // What the guide's runnable blocks print, page by page and block by block, in both languages.
-// The tensors are PyTorch's repr() of the chapter's cells (shared/golden/tensor_repr.json), and
-// the fixed-start training run is shared/golden/learn_kernel.json's first run (w0 = [0.5, 0.5]).
+// The tensors are PyTorch's repr() of the chapter's cells (tooling/golden/data/tensor_repr.json), and
+// the fixed-start training run is tooling/golden/data/learn_kernel.json's first run (w0 = [0.5, 0.5]).
 import { analyzeLayers, formatTable } from '@fovea/receptive-field';
 
 const CORR2D = `tensor([[19., 25.],

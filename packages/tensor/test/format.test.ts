@@ -1,30 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { formatFixed, formatScientific, formatTensor, type PrintDType } from '../src/format/index.js';
+import { goldenValue, loadGolden, type ReprCase } from './golden.js';
 
-// The repo's parent folder holds shared/; this file is <repo>/packages/tensor/test/.
-const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
-const goldenPath = resolve(repoRoot, '..', 'shared', 'golden', 'tensor_repr.json');
-
-interface ReprCase {
-  shape: number[];
-  dtype: 'float32' | 'float64' | 'int64' | 'bool';
-  data: (number | boolean | string)[];
-  repr: string;
-}
-
-const golden: { cases: Record<string, ReprCase> } = JSON.parse(readFileSync(goldenPath, 'utf8'));
-
-/** JSON has no nan or inf: dumps spell them as strings. */
-function parseValue(value: number | boolean | string): number | boolean {
-  if (typeof value !== 'string') return value;
-  if (value === 'nan') return Number.NaN;
-  if (value === 'inf') return Number.POSITIVE_INFINITY;
-  if (value === '-inf') return Number.NEGATIVE_INFINITY;
-  throw new Error(`tensor_repr.json: expected a number, true/false, 'nan', 'inf' or '-inf', got '${value}'`);
-}
+const golden = loadGolden<{ cases: Record<string, ReprCase> }>('tensor_repr.json');
 
 describe('formatTensor: golden reprs from PyTorch', () => {
   for (const [name, c] of Object.entries(golden.cases)) {
@@ -32,7 +10,7 @@ describe('formatTensor: golden reprs from PyTorch', () => {
       // PyTorch's int64 is Fovea's int32. The autograd notes of the repr are the caller's part.
       const dtype: PrintDType = c.dtype === 'int64' ? 'int32' : c.dtype;
       const suffixes = c.repr.match(/requires_grad=True|grad_fn=<\w+>/g) ?? [];
-      expect(formatTensor(c.data.map(parseValue), c.shape, dtype, suffixes)).toBe(c.repr);
+      expect(formatTensor(c.data.map(goldenValue), c.shape, dtype, suffixes)).toBe(c.repr);
     });
   }
 });

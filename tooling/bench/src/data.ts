@@ -1,18 +1,7 @@
+import { seededUniform as randomFloats } from '@fovea/golden';
 import { geometry, type Workload } from './workloads.js';
 
-/** Deterministic float32 values in [-1, 1) (mulberry32). */
-export function randomFloats(seed: number, count: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  }
-  return out;
-}
+export { randomFloats };
 
 /** A workload's operands in NCHW / OIHW, for the full batch (a prefix of images is a smaller batch). */
 export interface Operands {

@@ -1,5 +1,5 @@
 /**
- * The six workloads of ../shared/bench/PEERS.md. PEERS.md names them W1-W6 without listing
+ * The six workloads of PEERS.md. PEERS.md names them W1-W6 without listing
  * their shapes; these are derived from it (see the README of this package for the derivation):
  * W1 is the chapter's 6 x 8 cross-correlation with the [1, -1] edge kernel; W2 and W3 are
  * LeNet's two convolutions on MNIST-sized inputs; W4 and W5 are ResNet's 3 x 3 convolutions at

@@ -90,7 +90,7 @@ Options:
   --epochs N   number of updates (default 10)
   --lr R       learning rate (default 0.03)
   --init [a,b] start from the kernel [[a, b]] instead of the random one (as in the PyTorch
-               reference runs of ../shared/golden/learn_kernel.json)`,
+               reference runs of tooling/golden/data/learn_kernel.json)`,
   options: { ...SEED_OPTION, epochs: { type: 'string' }, lr: { type: 'string' }, init: { type: 'string' } },
   positionals: { min: 0, max: 0 },
   run(values: Values) {

@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadGolden } from '@fovea/golden';
+
+export { loadGolden };
 
 /** apps/examples */
 export const APP_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -61,13 +64,6 @@ export function runExamples(
   });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** A PyTorch reference file from ../shared/golden, beside the repository. */
-export function loadGolden<T>(name: string): T {
-  const path = resolve(ROOT, '..', 'shared', 'golden', name);
-  if (!existsSync(path)) throw new Error(`examples tests: golden file ${path} not found`);
-  return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 
 /** PyTorch's repr of a chapter tensor, from golden/tensor_repr.json. */

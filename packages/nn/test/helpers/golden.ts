@@ -1,21 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { GoldenTensor } from '@fovea/golden';
 import { type Tensor, tensor } from '@fovea/tensor';
 import { expect } from 'vitest';
 
-/** The repository root (/work/main); PyTorch's reference data sits beside it in ../shared/golden. */
-const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-
-export function loadGolden<T>(file: string): T {
-  return JSON.parse(readFileSync(resolve(REPO_ROOT, '../shared/golden', file), 'utf8')) as T;
-}
-
-/** A golden tensor: shape and flat row-major data. */
-export interface GoldenTensor {
-  shape: number[];
-  data: number[];
-}
+export { type GoldenTensor, loadGolden } from '@fovea/golden';
 
 export function fromGolden(g: GoldenTensor): Tensor {
   return tensor(g.data).reshape(g.shape);

@@ -1,16 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadGolden } from '@fovea/golden';
 import type { Tensor } from '@fovea/tensor';
 import { Adagrad, Adam, AdamW, type Optimizer, RMSprop, SGD } from '../../src/index.js';
 
-/** The repository root (/work/main); the shared PyTorch reference data sits beside it. */
-export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-export const GOLDEN_DIR = resolve(REPO_ROOT, '../shared/golden');
-
-export function loadGolden<T>(file: string): T {
-  return JSON.parse(readFileSync(resolve(GOLDEN_DIR, file), 'utf8')) as T;
-}
+export { loadGolden };
 
 export type OptimizerName = 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad';
 

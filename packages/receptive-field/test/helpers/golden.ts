@@ -1,10 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
+import { GOLDEN_DIR, loadGolden } from '@fovea/golden';
 import type { LayerSpec } from '../../src/index.js';
 import type { Window1d } from './brute-force.js';
-
-/** PyTorch reference data, shared by the whole workspace (see its README.md). */
-export const GOLDEN_DIR = fileURLToPath(new URL('../../../../../shared/golden/', import.meta.url));
 
 export interface GoldenLayer {
   type: 'conv' | 'pool';
@@ -35,7 +32,7 @@ export interface GoldenStack {
 export function loadStackCases(): GoldenStack[] {
   const files = readdirSync(GOLDEN_DIR).filter((f) => /^rf_stacks_.*\.json$/.test(f));
   return files.flatMap((file) => {
-    const { cases } = JSON.parse(readFileSync(GOLDEN_DIR + file, 'utf8')) as { cases: GoldenStack[] };
+    const { cases } = loadGolden<{ cases: GoldenStack[] }>(file);
     return cases.map((c, index) => ({ ...c, file, index }));
   });
 }
@@ -59,7 +56,7 @@ export interface GoldenNetwork {
 }
 
 export function loadNetworks(): Record<string, GoldenNetwork> {
-  return JSON.parse(readFileSync(`${GOLDEN_DIR}rf_networks.json`, 'utf8')).networks;
+  return loadGolden<{ networks: Record<string, GoldenNetwork> }>('rf_networks.json').networks;
 }
 
 export function toLayerSpec(l: GoldenLayer): LayerSpec {

@@ -1,20 +1,7 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { seededUniform } from '@fovea/golden';
 import { expect } from 'vitest';
 
-/** A tensor in the golden files: flat row-major data. */
-export interface GoldenTensor {
-  shape: number[];
-  data: number[];
-}
-
-const repoRoot = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', '..');
-
-/** Reads `../shared/golden/<file>` next to the repository root, as it is. */
-export function loadGolden<T>(file: string): T {
-  return JSON.parse(readFileSync(path.join(repoRoot, '..', 'shared', 'golden', file), 'utf8')) as T;
-}
+export { type GoldenTensor, loadGolden } from '@fovea/golden';
 
 /**
  * Expects |actual - expected| <= atol + rtol * |expected| elementwise, reporting the first
@@ -45,19 +32,9 @@ export function expectClose(
   }
 }
 
-/** Deterministic uniform numbers in [-1, 1) (mulberry32). */
-export function randomArray(seed: number, size: number): Float64Array {
-  let s = seed >>> 0;
-  const out = new Float64Array(size);
-  for (let i = 0; i < size; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  }
-  return out;
-}
+/** Deterministic uniform numbers in [-1, 1), exact in float64. */
+export const randomArray = (seed: number, size: number): Float64Array =>
+  seededUniform(seed, size, new Float64Array(size));
 
 export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;

@@ -8,6 +8,9 @@ import {
 } from '../../src/kernels/backend.js';
 import { limits } from '../../src/kernels/wasm/limits.js';
 
+/** Deterministic float32 values in [-1, 1). */
+export { seededUniform as randomFloats } from '@fovea/golden';
+
 const defaults = { ...limits };
 
 /**
@@ -94,20 +97,6 @@ export function expectNear(
       `${label}: element ${worst} is ${actual[worst]}, expected ${expected[worst]} (scale ${scale[worst]})`,
     );
   }
-}
-
-/** Deterministic float32 values in [-1, 1) (mulberry32). */
-export function randomFloats(seed: number, size: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  }
-  return out;
 }
 
 export function abs<T extends Float32Array | Float64Array>(a: T): T {

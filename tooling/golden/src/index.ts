@@ -1,0 +1,45 @@
+// What Fovea's tests read from outside their own package: PyTorch's reference outputs (the
+// JSON files in ../data, described in ../README.md) and seeded inputs that replay the same way in
+// every test and benchmark.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The folder of reference files, inside the repository. */
+export const GOLDEN_DIR = fileURLToPath(new URL('../data/', import.meta.url));
+
+/** The path of one reference file, such as `conv2d_visible.json`. */
+export function goldenPath(file: string): string {
+  return GOLDEN_DIR + file;
+}
+
+/** One reference file, parsed. */
+export function loadGolden<T>(file: string): T {
+  return JSON.parse(readFileSync(goldenPath(file), 'utf8')) as T;
+}
+
+/** A tensor in the reference files: its shape and its data flat, row-major. */
+export interface GoldenTensor {
+  shape: number[];
+  data: number[];
+}
+
+/**
+ * Deterministic uniform numbers in [-1, 1) from mulberry32, so a failing case replays from its
+ * seed. Into a new Float32Array by default (values rounded to float32), or into the array given
+ * (a Float64Array keeps each value exactly).
+ */
+export function seededUniform<T extends Float32Array | Float64Array = Float32Array>(
+  seed: number,
+  size: number,
+  out: T = new Float32Array(size) as T,
+): T {
+  let s = seed >>> 0;
+  for (let i = 0; i < size; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
+  }
+  return out;
+}
