@@ -8,5 +8,5 @@ export {
   conv2dBackwardInput,
   conv2dBackwardWeight,
   conv2dForward,
-} from '../../../packages/tensor/src/kernels/dispatch.js';
+} from '../../../packages/tensor/src/kernels/registered/index.js';
 export { WASM_BASE64 } from '../../../packages/tensor/src/kernels/wasm/binary.generated.js';

@@ -1,21 +1,23 @@
+import { selectBackend, selectedBackend } from './registry.js';
 import { embeddedBinary } from './wasm/embedded.js';
 import { WasmRuntime } from './wasm/runtime.js';
 import { availableCores, ThreadPool, threadsAvailable } from './wasm/threads.js';
 
 /**
- * Which implementation the kernels run: 'wasm' (WebAssembly SIMD, assembly/, the default
- * wherever WebAssembly exists) or 'js' (the TypeScript reference kernels, always used for
- * float64 and for calls too small to be worth a copy into WebAssembly memory). The module is
- * instantiated on first use; if that fails, Fovea warns once and runs the reference.
+ * Which backend's kernels run (registry.ts): 'wasm' (WebAssembly SIMD, assembly/, the default
+ * wherever WebAssembly exists) or 'js' (the TypeScript reference kernels, which also run every
+ * call a WebAssembly kernel declines: float64, and calls too small to be worth a copy into
+ * WebAssembly memory). The module is instantiated on first use; if that fails, Fovea warns once
+ * and runs the reference.
  *
- * The embedded binary is loaded by the conv2d and pooling kernels (dispatch.ts) and by
- * `setBackend`/`getBackend`, never by code every Tensor reaches (matmul, elementwise ops), so
- * a tree-shaken program that uses neither (corr2d alone) does not carry it; GEMM and
- * elementwise ops use WebAssembly once it is loaded.
+ * The embedded binary is loaded by the conv2d and pooling kernels (registered/conv2d.ts,
+ * registered/pool2d.ts) and by `setBackend`/`getBackend`, never by code every Tensor reaches
+ * (matmul, elementwise ops), so a tree-shaken program that uses neither (corr2d alone) does not
+ * carry it. The GEMM and elementwise kernels use WebAssembly once it is loaded and the reference
+ * before: the two compute bit-identical float32 results (kernels/matmul.ts follows the
+ * WebAssembly GEMM's order of operations), so results never depend on what ran before.
  */
 export type Backend = 'js' | 'wasm';
-
-let requested: Backend = typeof WebAssembly === 'object' ? 'wasm' : 'js';
 /** undefined: not tried yet; null: instantiation failed. */
 let runtime: WasmRuntime | null | undefined;
 let warned = false;
@@ -57,13 +59,13 @@ export function setBackend(backend: Backend): Backend {
   if (backend !== 'js' && backend !== 'wasm') {
     throw new Error(`setBackend: expected 'js' or 'wasm', got ${JSON.stringify(backend)}`);
   }
-  requested = backend;
+  selectBackend(backend);
   return getBackend();
 }
 
 /** The backend in effect: 'wasm' only if it was selected (the default) and instantiates. */
 export function getBackend(): Backend {
-  if (requested === 'js') return 'js';
+  if (selectedBackend() === 'js') return 'js';
   loadEmbeddedWasm();
   return instantiate() === null ? 'js' : 'wasm';
 }
@@ -93,7 +95,7 @@ export function getNumThreads(): number {
  * kernels call this alone; the conv2d and pooling kernels call `loadEmbeddedWasm` first.
  */
 export function wasmRuntime(): WasmRuntime | null {
-  return requested === 'wasm' ? instantiate() : null;
+  return selectedBackend() === 'wasm' ? instantiate() : null;
 }
 
 /** The pool for `getNumThreads()` threads (more than one), started on first use. */

@@ -4,6 +4,7 @@ import {
   conv2dDirectBackwardWeight,
   conv2dDirectForward,
 } from './conv2d-direct.js';
+import { bandRows, convAlgorithm, isPointwise } from './conv2d-tuning.js';
 import { col2imImage, im2colImage, type PatchGeometry, patchGeometry } from './im2col.js';
 import { gemm } from './matmul.js';
 import { allocLike, checkSize, type FloatArray, type Padding4 } from './shape.js';
@@ -17,7 +18,7 @@ import { allocLike, checkSize, type FloatArray, type Padding4 } from './shape.js
  *   backward weight  gW[g]   += gy[n, g] (Og x L)  ·  cols(x[n, g])^T
  *
  * The patch matrix is built a band of output rows at a time, so its memory stays bounded.
- * Groups with fewer than DIRECT_BELOW output channels (depthwise convolutions) use the direct
+ * Groups with fewer than DIRECT_BELOW (conv2d-tuning.ts) output channels (depthwise convolutions) use the direct
  * loops of conv2d-direct.ts instead.
  */
 
@@ -29,7 +30,7 @@ export interface Conv2dParams {
   readonly groups: number;
   /**
    * 'im2col' (patch matrix + GEMM) or 'direct' loops; 'auto' (the default) takes the direct
-   * loops below 3 output channels per group. Both give the same numbers up to rounding.
+   * loops below DIRECT_BELOW output channels per group (conv2d-tuning.ts). Both give the same numbers up to rounding.
    */
   readonly algorithm?: 'auto' | 'im2col' | 'direct';
 }
@@ -42,25 +43,6 @@ export interface Conv2dGeometry extends PatchGeometry {
   readonly width: number;
   readonly outChannels: number;
   readonly groups: number;
-}
-
-/** Target number of elements in one band of the patch matrix. */
-const BAND_ELEMENTS = 1 << 18;
-
-/**
- * Below this many output channels per group the GEMM's 4-row micro-tiles are mostly empty and
- * packing costs as much as the products: the direct loops are faster (measured on 48 x 48
- * images, 3 x 3 kernels: 2.5x at 1 channel, even at 2, 0.75x at 3).
- */
-const DIRECT_BELOW = 3;
-
-function useDirect(g: Conv2dGeometry, params: Conv2dParams): boolean {
-  const algorithm = params.algorithm ?? 'auto';
-  if (algorithm === 'auto') return g.outChannels / g.groups < DIRECT_BELOW;
-  if (algorithm !== 'im2col' && algorithm !== 'direct') {
-    throw new Error(`conv2d: unknown algorithm '${algorithm}', expected 'auto', 'im2col' or 'direct'`);
-  }
-  return algorithm === 'direct';
 }
 
 /**
@@ -151,18 +133,6 @@ export function conv2dOutputShape(
   return [g.batch, g.outChannels, g.outH, g.outW];
 }
 
-/** Output rows per band so that a band of the patch matrix holds about BAND_ELEMENTS values. */
-function bandRows(g: Conv2dGeometry): number {
-  const rowElements = g.inChannels * g.kernelH * g.kernelW * g.outW;
-  return Math.max(1, Math.min(g.outH, Math.floor(BAND_ELEMENTS / Math.max(1, rowElements))));
-}
-
-/** A 1x1 kernel with unit stride and no padding reads the input itself as the patch matrix. */
-function isPointwise(g: Conv2dGeometry, params: Conv2dParams): boolean {
-  const [pt, pb, pl, pr] = params.padding;
-  return g.kernelH === 1 && g.kernelW === 1 && g.strideH === 1 && g.strideW === 1 && pt + pb + pl + pr === 0;
-}
-
 /**
  * y = conv2d(x, w) + bias. x [N, C, H, W], w [O, C / groups, kH, kW], bias [O] or null;
  * returns y [N, O, outH, outW] in a new array of x's kind (or in `out`, overwritten).
@@ -189,8 +159,8 @@ export function conv2dForward<T extends FloatArray>(
   const outShape = [g.batch, g.outChannels, g.outH, g.outW];
   const y = out ?? allocLike(x, numel(outShape));
   checkSize(op, 'out', y, outShape);
-  if (useDirect(g, params)) conv2dDirectForward(x, w, bias, g, y);
-  else gemmForward(x, w, bias, g, isPointwise(g, params), y);
+  if (convAlgorithm(g, params) === 'direct') conv2dDirectForward(x, w, bias, g, y);
+  else gemmForward(x, w, bias, g, isPointwise(g, params.padding), y);
   return { out: y, outShape };
 }
 
@@ -248,8 +218,8 @@ export function conv2dBackwardInput<T extends FloatArray>(
   checkSize(op, 'weight', w, wShape);
   const gx = out ?? allocLike(gy, numel(xShape));
   checkSize(op, 'out', gx, xShape);
-  if (useDirect(g, params)) conv2dDirectBackwardInput(gy, w, g, gx);
-  else gemmBackwardInput(gy, w, g, isPointwise(g, params), gx);
+  if (convAlgorithm(g, params) === 'direct') conv2dDirectBackwardInput(gy, w, g, gx);
+  else gemmBackwardInput(gy, w, g, isPointwise(g, params.padding), gx);
   return gx;
 }
 
@@ -337,8 +307,8 @@ export function conv2dBackwardWeight<T extends FloatArray>(
   const gw = out ?? allocLike(x, numel(wShape));
   checkSize(op, 'out', gw, wShape);
   const acc = new Float64Array(gw.length);
-  if (useDirect(g, params)) conv2dDirectBackwardWeight(x, gy, g, acc);
-  else gemmBackwardWeight(x, gy, g, isPointwise(g, params), acc);
+  if (convAlgorithm(g, params) === 'direct') conv2dDirectBackwardWeight(x, gy, g, acc);
+  else gemmBackwardWeight(x, gy, g, isPointwise(g, params.padding), acc);
   gw.set(acc);
   return gw;
 }

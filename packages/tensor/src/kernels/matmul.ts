@@ -1,3 +1,4 @@
+import { gemmFloat32 } from './gemm-float32.js';
 import type { FloatArray } from './shape.js';
 
 /**
@@ -14,7 +15,8 @@ import type { FloatArray } from './shape.js';
  * Multiplication", 2008): a KC x NC block of op(B) and an MC x KC block of op(A) are packed into
  * Float64Array panels of NR columns and MR rows, and a MR x NR micro-kernel keeps its
  * accumulators in local variables, so every product is summed in double precision within a
- * K block of up to KC terms.
+ * K block of up to KC terms. Float32 operands take gemm-float32.ts instead, which sums in float32
+ * in the order of the WebAssembly GEMM, so both backends agree bit for bit.
  */
 
 const MR = 4;
@@ -34,6 +36,9 @@ let packedA = new Float64Array(MC * KC);
 let packedB = new Float64Array(KC * NC);
 const edgeTile = new Float64Array(MR * NR);
 
+/** The signature every backend's GEMM kernel shares. */
+export type Gemm = typeof gemm;
+
 export function gemm(
   transA: boolean,
   transB: boolean,
@@ -52,6 +57,10 @@ export function gemm(
   cOffset: number,
   ldc: number,
 ): void {
+  if (A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array) {
+    gemmFloat32(transA, transB, M, N, K, alpha, A, aOffset, lda, B, bOffset, ldb, beta, C, cOffset, ldc);
+    return;
+  }
   if (M <= 0 || N <= 0) return;
   if (beta !== 1) scaleMatrix(C, cOffset, ldc, M, N, beta);
   if (K <= 0 || alpha === 0) return;

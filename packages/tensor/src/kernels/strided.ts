@@ -9,6 +9,31 @@ import type { TypedArray } from '../dtype.js';
 export type UnaryFn = (x: number) => number;
 export type BinaryFn = (x: number, y: number) => number;
 
+/** `mapStrided`'s signature as a registered kernel: `op` names the function for other backends. */
+export type MapStridedKernel = (
+  f: UnaryFn,
+  src: TypedArray,
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+  out: TypedArray,
+  op?: string,
+) => void;
+
+/** `zipStrided`'s signature as a registered kernel: `op` names the function for other backends. */
+export type ZipStridedKernel = (
+  f: BinaryFn,
+  a: TypedArray,
+  aStrides: readonly number[],
+  aOffset: number,
+  b: TypedArray,
+  bStrides: readonly number[],
+  bOffset: number,
+  shape: readonly number[],
+  out: TypedArray,
+  op?: string,
+) => void;
+
 /** out[k] = f(src[offset + Σ idx_i * strides_i]) for the k-th index of `shape` in row-major order. */
 export function mapStrided(
   f: UnaryFn,

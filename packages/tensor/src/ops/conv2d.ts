@@ -1,13 +1,12 @@
 import { isGradEnabled } from '@fovea/autograd';
 import { record } from '../autograd.js';
+import { type Conv2dParams, conv2dOutputShape } from '../kernels/conv2d.js';
 import {
-  type Conv2dParams,
   conv2dBackwardBias,
   conv2dBackwardInput,
   conv2dBackwardWeight,
   conv2dForward,
-  conv2dOutputShape,
-} from '../kernels/dispatch.js';
+} from '../kernels/registered/conv2d.js';
 import { type ConvPaddingSpec, expandPair, type Pair, resolveConvPadding } from '../kernels/shape.js';
 import { formatShape } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';

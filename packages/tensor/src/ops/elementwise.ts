@@ -1,6 +1,6 @@
 import { record, saving } from '../autograd.js';
 import { allocate, type DType, isFloating } from '../dtype.js';
-import { mapStrided, zipStrided } from '../kernels/dispatch-strided.js';
+import { mapStrided, zipStrided } from '../kernels/registered/strided.js';
 import type { BinaryFn, UnaryFn } from '../kernels/strided.js';
 import { broadcastShapes, numel } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
@@ -26,7 +26,7 @@ export function binaryKernel(op: string, f: BinaryFn, a: Tensor, b: Tensor, outT
   return Tensor.fromArray(out, shape, outType);
 }
 
-/** `op` names the function for the WebAssembly kernels (kernels/dispatch.ts `mapStrided`). */
+/** `op` names the function for the WebAssembly kernels (kernels/registered/strided.ts `mapStrided`). */
 export function unaryKernel(f: UnaryFn, x: Tensor, outType: DType = x.dtype, op?: string): Tensor {
   const out = allocate(outType, x.numel);
   mapStrided(f, x.storage.array, x.shape, x.strides, x.offset, out, op);

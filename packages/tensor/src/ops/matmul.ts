@@ -1,6 +1,6 @@
 import { record, saving } from '../autograd.js';
 import { allocate, isFloating, promoteTypes } from '../dtype.js';
-import { gemm } from '../kernels/dispatch-gemm.js';
+import { gemm } from '../kernels/registered/gemm.js';
 import type { FloatArray } from '../kernels/shape.js';
 import { broadcastShapes, formatShape, numel } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';

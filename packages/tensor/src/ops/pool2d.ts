@@ -1,15 +1,14 @@
 import { isGradEnabled } from '@fovea/autograd';
 import { record } from '../autograd.js';
+import { avgPool2dOutputShape, maxPool2dOutputShape } from '../kernels/pool2d.js';
 import {
   adaptiveAvgPool2dBackward,
   adaptiveAvgPool2dForward,
   avgPool2dBackward,
   avgPool2dForward,
-  avgPool2dOutputShape,
   maxPool2dBackward,
   maxPool2dForward,
-  maxPool2dOutputShape,
-} from '../kernels/dispatch.js';
+} from '../kernels/registered/pool2d.js';
 import type { Pair } from '../kernels/shape.js';
 import { formatShape } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';

@@ -1,18 +1,18 @@
 import { describe, it } from 'vitest';
 import type { Conv2dParams } from '../../src/kernels/conv2d.js';
+import { type PadMode, pad2d, pad2dBackward } from '../../src/kernels/pad.js';
 import {
   conv2dBackwardBias,
   conv2dBackwardInput,
   conv2dBackwardWeight,
   conv2dForward,
-} from '../../src/kernels/dispatch.js';
-import { type PadMode, pad2d, pad2dBackward } from '../../src/kernels/pad.js';
+} from '../../src/kernels/registered/index.js';
 import { type ConvPaddingSpec, expandPair, type Pair, resolveConvPadding } from '../../src/kernels/shape.js';
 import { onBackend, useBackend } from '../wasm/setup.js';
 import { expectClose, type GoldenTensor, loadGolden } from './helpers.js';
 
 /**
- * The conv2d kernels ops call (kernels/dispatch.ts) against PyTorch on both backends: 'js', the
+ * The conv2d kernels ops call (kernels/registered/) against PyTorch on both backends: 'js', the
  * TypeScript reference, and 'wasm', the WebAssembly kernels forced on every size.
  */
 

@@ -4,13 +4,13 @@ import {
   avgPool2dForward,
   maxPool2dBackward,
   maxPool2dForward,
-} from '../../src/kernels/dispatch.js';
+} from '../../src/kernels/registered/index.js';
 import type { Pair } from '../../src/kernels/shape.js';
 import { onBackend, useBackend } from '../wasm/setup.js';
 import { expectClose, type GoldenTensor, loadGolden } from './helpers.js';
 
 /**
- * The pooling kernels ops call (kernels/dispatch.ts) against PyTorch on both backends: 'js', the
+ * The pooling kernels ops call (kernels/registered/) against PyTorch on both backends: 'js', the
  * TypeScript reference, and 'wasm', the WebAssembly kernels forced on every size.
  */
 

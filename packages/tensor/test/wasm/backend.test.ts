@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { conv2d, getBackend, getNumThreads, setBackend, setNumThreads, tensor } from '../../src/index.js';
 import { resetWasmForTesting, wasmRuntime } from '../../src/kernels/backend.js';
-import { conv2dForward } from '../../src/kernels/dispatch.js';
+import { conv2dForward } from '../../src/kernels/registered/index.js';
 import { limits } from '../../src/kernels/wasm/limits.js';
 import { randomFloats } from './setup.js';
 

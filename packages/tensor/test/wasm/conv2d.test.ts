@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as ref from '../../src/kernels/conv2d.js';
-import * as fast from '../../src/kernels/dispatch.js';
+import * as fast from '../../src/kernels/registered/index.js';
 import { abs, expectNear, forceWasm, randomFloats, wasmCalls } from './setup.js';
 
 /**

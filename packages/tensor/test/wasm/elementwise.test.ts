@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mapStrided, zipStrided } from '../../src/kernels/dispatch-strided.js';
+import { mapStrided, zipStrided } from '../../src/kernels/registered/strided.js';
 import { mapStrided as mapReference, zipStrided as zipReference } from '../../src/kernels/strided.js';
 import { forceWasm, randomFloats, wasmCalls } from './setup.js';
 

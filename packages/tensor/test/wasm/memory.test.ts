@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { wasmRuntime } from '../../src/kernels/backend.js';
-import * as fast from '../../src/kernels/dispatch.js';
+import * as fast from '../../src/kernels/registered/index.js';
 import { forceWasm, randomFloats } from './setup.js';
 
 /** The per-call arena: everything is released after a call, errors included, and reused. */

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { setNumThreads, threadPool, wasmRuntime } from '../../src/kernels/backend.js';
 import type { Conv2dParams } from '../../src/kernels/conv2d.js';
-import * as fast from '../../src/kernels/dispatch.js';
-import { gemm } from '../../src/kernels/dispatch-gemm.js';
+import { gemm } from '../../src/kernels/registered/gemm.js';
+import * as fast from '../../src/kernels/registered/index.js';
 import { limits } from '../../src/kernels/wasm/limits.js';
 import { threadsFor } from '../../src/kernels/wasm/run.js';
 import { forceWasm, randomFloats } from './setup.js';

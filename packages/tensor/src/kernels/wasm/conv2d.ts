@@ -1,4 +1,6 @@
 import type { Conv2dGeometry } from '../conv2d.js';
+import { bandRows, type ConvAlgorithm, isPointwise } from '../conv2d-tuning.js';
+import type { Padding4 } from '../shape.js';
 import { SLOT_COUNT, Slot } from './params.js';
 import { runItems, threadsFor } from './run.js';
 import type { WasmRuntime } from './runtime.js';
@@ -9,32 +11,8 @@ import type { WasmRuntime } from './runtime.js';
  * checked shapes and sizes; everything here is float32.
  */
 
-/**
- * Elements of one band of the patch matrix: 64 K floats (256 KB). Measured on W2-W5 among
- * 16 K-128 K: smaller bands cut deep layers (W5: 1152 x 28 per output row) into GEMMs too
- * narrow for the 8-column micro-kernel; larger ones gain nothing.
- */
-const BAND_ELEMENTS = 1 << 16;
-
 /** Micro-kernel width: weight-gradient chunks are multiples of it. */
 const NR = 8;
-
-export type ConvAlgorithm = 'im2col' | 'direct';
-
-function bandRows(g: Conv2dGeometry): number {
-  const row = g.inChannels * g.kernelH * g.kernelW * g.outW;
-  return Math.max(1, Math.min(g.outH, Math.floor(BAND_ELEMENTS / Math.max(1, row))));
-}
-
-function isPointwise(g: Conv2dGeometry, padBottom: number, padRight: number): boolean {
-  return (
-    g.kernelH === 1 &&
-    g.kernelW === 1 &&
-    g.strideH === 1 &&
-    g.strideW === 1 &&
-    g.padTop + g.padLeft + padBottom + padRight === 0
-  );
-}
 
 /** The parameter block of a conv call (pointers filled in by the caller). */
 function slots(g: Conv2dGeometry, pointwise: boolean): number[] {
@@ -68,9 +46,8 @@ export function convFlops(g: Conv2dGeometry): number {
 export interface ConvCall {
   readonly g: Conv2dGeometry;
   readonly algorithm: ConvAlgorithm;
-  /** Bottom and right padding (the geometry keeps top and left). */
-  readonly padBottom: number;
-  readonly padRight: number;
+  /** `[top, bottom, left, right]` (the geometry keeps top and left). */
+  readonly padding: Padding4;
 }
 
 export function wasmConvForward(
@@ -83,7 +60,7 @@ export function wasmConvForward(
 ): void {
   const { g, algorithm } = call;
   try {
-    const s = slots(g, isPointwise(g, call.padBottom, call.padRight));
+    const s = slots(g, isPointwise(g, call.padding));
     s[Slot.X] = rt.write(x);
     s[Slot.WEIGHT] = rt.write(w);
     s[Slot.BIAS] = bias === null ? 0 : rt.write(bias);
@@ -113,7 +90,7 @@ export function wasmConvBackwardInput(
 ): void {
   const { g, algorithm } = call;
   try {
-    const s = slots(g, isPointwise(g, call.padBottom, call.padRight));
+    const s = slots(g, isPointwise(g, call.padding));
     s[Slot.Y] = rt.write(gy);
     s[Slot.WEIGHT] = rt.write(w);
     const gxPtr = rt.alloc(gx.length * 4);
@@ -142,7 +119,7 @@ export function wasmConvBackwardWeight(
 ): void {
   const { g, algorithm } = call;
   try {
-    const s = slots(g, isPointwise(g, call.padBottom, call.padRight));
+    const s = slots(g, isPointwise(g, call.padding));
     s[Slot.X] = rt.write(x);
     s[Slot.Y] = rt.write(gy);
     const gwPtr = rt.alloc(gw.length * 4);

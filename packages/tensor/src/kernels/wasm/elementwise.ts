@@ -1,3 +1,7 @@
+import { wasmRuntime } from '../backend.js';
+import { type BackendKernel, DECLINED } from '../registry.js';
+import type { MapStridedKernel, ZipStridedKernel } from '../strided.js';
+import { limits } from './limits.js';
 import type { WasmRuntime } from './runtime.js';
 
 /**
@@ -159,3 +163,49 @@ export function wasmUnary(
   }
   return true;
 }
+
+/**
+ * The 'wasm' kernel `mapStrided` (registered/strided.ts): float32 'neg', 'abs', 'relu' and
+ * 'sqrt' over a contiguous source of at least `limits.minElementwise` elements, once the module
+ * is loaded; every other call is declined to the reference.
+ */
+export const wasmMapStrided: BackendKernel<MapStridedKernel> = (_f, src, shape, strides, offset, out, op) => {
+  const code = op === undefined ? undefined : UNARY_OPS[op];
+  if (code === undefined || !(src instanceof Float32Array) || !(out instanceof Float32Array)) return DECLINED;
+  const rt = out.length >= limits.minElementwise ? wasmRuntime() : null;
+  if (rt === null || !wasmUnary(rt, code, src, shape, strides, offset, out)) return DECLINED;
+};
+
+/**
+ * The 'wasm' kernel `zipStrided`: float32 'add', 'sub', 'mul', 'div', 'maximum', 'minimum'
+ * (float32 out) and 'gt', 'lt', 'ge', 'le', 'eq', 'ne' (bool out) of at least
+ * `limits.minElementwise` elements when the broadcast reduces to rows (same shape, a scalar, a
+ * repeated row or column), once the module is loaded; every other call is declined.
+ */
+export const wasmZipStrided: BackendKernel<ZipStridedKernel> = (
+  _f,
+  a,
+  aStrides,
+  aOffset,
+  b,
+  bStrides,
+  bOffset,
+  shape,
+  out,
+  op,
+) => {
+  const code = op === undefined ? undefined : BINARY_OPS[op];
+  if (
+    code === undefined ||
+    !(a instanceof Float32Array) ||
+    !(b instanceof Float32Array) ||
+    !(code >= BINARY_OPS.gt ? out instanceof Uint8Array : out instanceof Float32Array)
+  ) {
+    return DECLINED;
+  }
+  const rt = out.length >= limits.minElementwise ? wasmRuntime() : null;
+  const ran =
+    rt !== null &&
+    wasmBinary(rt, code, a, aStrides, aOffset, b, bStrides, bOffset, shape, out as Float32Array | Uint8Array);
+  if (!ran) return DECLINED;
+};

@@ -2,9 +2,9 @@ import { MAXIMUM_PAGES, WASM_BASE64 } from './binary.generated.js';
 import { withSharedMemory } from './shared-memory.js';
 
 /**
- * The embedded WebAssembly kernels, decoded. Only the modules that run conv2d, pooling and
- * GEMM import this (dispatch.ts registers it with the backend), so a program that uses none of
- * them, and is bundled with tree-shaking, does not carry the binary.
+ * The embedded WebAssembly kernels, decoded. Only the WebAssembly conv2d and pooling kernels and
+ * `setBackend`/`getBackend` reach this (through backend.ts's `loadEmbeddedWasm`), so a program
+ * that uses none of them, and is bundled with tree-shaking, does not carry the binary.
  */
 export function embeddedBinary(shared: boolean): Uint8Array<ArrayBuffer> {
   const binary = atob(WASM_BASE64);

@@ -1,3 +1,7 @@
+import { wasmRuntime } from '../backend.js';
+import type { Gemm } from '../matmul.js';
+import { type BackendKernel, DECLINED } from '../registry.js';
+import { limits } from './limits.js';
 import { runItems, threadsFor } from './run.js';
 import type { WasmRuntime } from './runtime.js';
 
@@ -70,3 +74,33 @@ export function wasmGemm(
     rt.reset();
   }
 }
+
+/**
+ * The 'wasm' kernel `gemm` (registered/gemm.ts), with the signature of kernels/matmul.ts's:
+ * float32 products of at least `limits.minFlops` once the module is loaded; every other call is
+ * declined to the reference, which computes the same float32 results bit for bit.
+ */
+export const wasmGemmKernel: BackendKernel<Gemm> = (
+  transA,
+  transB,
+  M,
+  N,
+  K,
+  alpha,
+  A,
+  aOffset,
+  lda,
+  B,
+  bOffset,
+  ldb,
+  beta,
+  C,
+  cOffset,
+  ldc,
+) => {
+  if (M <= 0 || N <= 0 || K <= 0 || 2 * M * N * K < limits.minFlops) return DECLINED;
+  if (!(A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array)) return DECLINED;
+  const rt = wasmRuntime();
+  if (rt === null) return DECLINED;
+  wasmGemm(rt, transA, transB, M, N, K, alpha, A, aOffset, lda, B, bOffset, ldb, beta, C, cOffset, ldc);
+};

@@ -1,0 +1,33 @@
+import * as reference from '../conv2d.js';
+import { defineKernel } from '../registry.js';
+import {
+  wasmConv2dBackwardInput,
+  wasmConv2dBackwardWeight,
+  wasmConv2dForward,
+} from '../wasm/conv2d-kernels.js';
+
+/**
+ * The conv2d kernels ops call (kernels/conv2d.ts is the reference): the WebAssembly ones take
+ * float32 calls of at least `limits.minFlops` and load the embedded module. Both backends pick
+ * the algorithm with conv2d-tuning.ts.
+ */
+export const conv2dForward = /* @__PURE__ */ defineKernel('conv2dForward', reference.conv2dForward, {
+  wasm: wasmConv2dForward,
+});
+
+export const conv2dBackwardInput = /* @__PURE__ */ defineKernel(
+  'conv2dBackwardInput',
+  reference.conv2dBackwardInput,
+  { wasm: wasmConv2dBackwardInput },
+);
+
+export const conv2dBackwardWeight = /* @__PURE__ */ defineKernel(
+  'conv2dBackwardWeight',
+  reference.conv2dBackwardWeight,
+  { wasm: wasmConv2dBackwardWeight },
+);
+
+export const conv2dBackwardBias = /* @__PURE__ */ defineKernel(
+  'conv2dBackwardBias',
+  reference.conv2dBackwardBias,
+);
