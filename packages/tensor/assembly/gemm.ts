@@ -11,9 +11,30 @@
  * threads along M or N gives bit-identical results.
  */
 
+import {
+  GEMM_A,
+  GEMM_A_COL,
+  GEMM_A_ROW,
+  GEMM_ALPHA,
+  GEMM_B,
+  GEMM_B_COL,
+  GEMM_B_ROW,
+  GEMM_BETA,
+  GEMM_BLOCK,
+  GEMM_BY_ROWS,
+  GEMM_C,
+  GEMM_K,
+  GEMM_KC,
+  GEMM_LDC,
+  GEMM_M,
+  GEMM_N,
+  get,
+  ptr,
+} from './params';
+
 export const MR: i32 = 4;
 export const NR: i32 = 8;
-export const KC: i32 = 256;
+export const KC: i32 = GEMM_KC;
 export const MC: i32 = 128;
 export const NC: i32 = 1024;
 
@@ -172,7 +193,7 @@ function packB(b: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void {
 
 /** C[4 x 8] (row stride ldc bytes) = or += alpha * Apanel · Bpanel over kc (B's rows bRow bytes apart). */
 @inline
-function microKernel(kc: i32, a: usize, b: usize, bRow: usize, c: usize, ldc: usize, alpha: f32, accumulate: bool): void {
+export function microKernel(kc: i32, a: usize, b: usize, bRow: usize, c: usize, ldc: usize, alpha: f32, accumulate: bool): void {
   let c00 = f32x4.splat(0);
   let c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0);
@@ -387,28 +408,27 @@ export function gemm(
 }
 
 /**
- * Blocks of one gemm call as work items, for threads: the parameter block holds M, N, K,
- * alpha (f32 bits), a, ars, acs, b, brs, bcs, beta (f32 bits), c, ldc, the block size and 1 to
- * split rows (0: columns); item j computes rows (or columns) [j block, (j + 1) block) with its
- * own scratch. Rows are preferred: threads writing neighbouring columns of the same rows of C
- * would share cache lines.
+ * Blocks of one gemm call as work items, for threads: the parameter block holds the GEMM_*
+ * slots (scripts/wasm-abi.mjs); item j computes rows (or columns) [j block, (j + 1) block) with
+ * its own scratch. Rows are preferred: threads writing neighbouring columns of the same rows of
+ * C would share cache lines.
  */
 export function gemmItems(p: usize, start: i32, end: i32, scratch: usize): void {
-  const M = load<i32>(p);
-  const N = load<i32>(p, 4);
-  const K = load<i32>(p, 8);
-  const alpha = load<f32>(p, 12);
-  const a = <usize>load<i32>(p, 16);
-  const ars = load<i32>(p, 20);
-  const acs = load<i32>(p, 24);
-  const b = <usize>load<i32>(p, 28);
-  const brs = load<i32>(p, 32);
-  const bcs = load<i32>(p, 36);
-  const beta = load<f32>(p, 40);
-  const c = <usize>load<i32>(p, 44);
-  const ldc = load<i32>(p, 48);
-  const block = load<i32>(p, 52);
-  const rows = load<i32>(p, 56) != 0;
+  const M = get(p, GEMM_M);
+  const N = get(p, GEMM_N);
+  const K = get(p, GEMM_K);
+  const alpha = load<f32>(p + (<usize>GEMM_ALPHA << 2));
+  const a = ptr(p, GEMM_A);
+  const ars = get(p, GEMM_A_ROW);
+  const acs = get(p, GEMM_A_COL);
+  const b = ptr(p, GEMM_B);
+  const brs = get(p, GEMM_B_ROW);
+  const bcs = get(p, GEMM_B_COL);
+  const beta = load<f32>(p + (<usize>GEMM_BETA << 2));
+  const c = ptr(p, GEMM_C);
+  const ldc = get(p, GEMM_LDC);
+  const block = get(p, GEMM_BLOCK);
+  const rows = get(p, GEMM_BY_ROWS) != 0;
   for (let item = start; item < end; item++) {
     const j0 = item * block;
     if (rows) {
@@ -421,52 +441,4 @@ export function gemmItems(p: usize, start: i32, end: i32, scratch: usize): void 
       gemm(M, j1 - j0, K, alpha, a, ars, acs, b + (<usize>(j0 * bcs) << 2), brs, bcs, beta, cCols, ldc, scratch);
     }
   }
-}
-
-/**
- * The micro-kernel alone, `iterations` times over panels already in L1 (a: kc x MR, b: kc x NR,
- * c: MR x NR): what the GEMM would reach with no packing and no cache misses.
- */
-export function microKernelLoop(iterations: i32, kc: i32, a: usize, b: usize, c: usize): void {
-  for (let i = 0; i < iterations; i++) microKernel(kc, a, b, 32, c, 32, 1, true);
-}
-
-/**
- * f32x4 multiply-add throughput with no memory traffic: 12 independent chains of
- * acc = acc * m + d (WebAssembly SIMD has no fused multiply-add without relaxed SIMD),
- * 96 flops per iteration.
- */
-export function ceiling(iterations: i32): f32 {
-  let a0 = f32x4.splat(1);
-  let a1 = f32x4.splat(1.1);
-  let a2 = f32x4.splat(1.2);
-  let a3 = f32x4.splat(1.3);
-  let a4 = f32x4.splat(1.4);
-  let a5 = f32x4.splat(1.5);
-  let a6 = f32x4.splat(1.6);
-  let a7 = f32x4.splat(1.7);
-  let a8 = f32x4.splat(1.8);
-  let a9 = f32x4.splat(1.9);
-  let a10 = f32x4.splat(2);
-  let a11 = f32x4.splat(2.1);
-  const m = f32x4.splat(0.9999999);
-  const d = f32x4.splat(0.0000001);
-  for (let i = 0; i < iterations; i++) {
-    a0 = f32x4.add(f32x4.mul(a0, m), d);
-    a1 = f32x4.add(f32x4.mul(a1, m), d);
-    a2 = f32x4.add(f32x4.mul(a2, m), d);
-    a3 = f32x4.add(f32x4.mul(a3, m), d);
-    a4 = f32x4.add(f32x4.mul(a4, m), d);
-    a5 = f32x4.add(f32x4.mul(a5, m), d);
-    a6 = f32x4.add(f32x4.mul(a6, m), d);
-    a7 = f32x4.add(f32x4.mul(a7, m), d);
-    a8 = f32x4.add(f32x4.mul(a8, m), d);
-    a9 = f32x4.add(f32x4.mul(a9, m), d);
-    a10 = f32x4.add(f32x4.mul(a10, m), d);
-    a11 = f32x4.add(f32x4.mul(a11, m), d);
-  }
-  const s0 = f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3));
-  const s1 = f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7));
-  const s2 = f32x4.add(f32x4.add(a8, a9), f32x4.add(a10, a11));
-  return f32x4.extract_lane(f32x4.add(f32x4.add(s0, s1), s2), 0);
 }

@@ -1,52 +1,15 @@
 /**
- * The parameter block of a convolution or pooling call: i32 slots at a pointer the caller
- * fills (src/kernels/wasm/params.ts writes the same slots). Tensors are byte addresses in this
- * module's memory; all data is float32, NCHW.
+ * The parameter block of a call: i32 slots at a pointer the caller fills, laid out by
+ * scripts/wasm-abi.mjs (abi.generated.ts here, src/kernels/wasm/abi.generated.ts for the
+ * caller). Tensors are byte addresses in this module's memory; all data is float32, NCHW.
  */
 
-export const N: i32 = 0;
-export const C: i32 = 1;
-export const H: i32 = 2;
-export const W: i32 = 3;
-export const O: i32 = 4;
-export const GROUPS: i32 = 5;
-export const KH: i32 = 6;
-export const KW: i32 = 7;
-export const SH: i32 = 8;
-export const SW: i32 = 9;
-export const PAD_TOP: i32 = 10;
-export const PAD_LEFT: i32 = 11;
-export const DH: i32 = 12;
-export const DW: i32 = 13;
-export const OUT_H: i32 = 14;
-export const OUT_W: i32 = 15;
-/** Input x (forward, weight gradient). */
-export const X: i32 = 16;
-/** Weight [O, C / groups, kH, kW]. */
-export const WEIGHT: i32 = 17;
-/** Bias [O], or 0 for none. */
-export const BIAS: i32 = 18;
-/** Output y (forward) or its gradient gy (backward). */
-export const Y: i32 = 19;
-/** Input gradient gx. */
-export const GX: i32 = 20;
-/** Weight gradient gw. */
-export const GW: i32 = 21;
-/** Output rows per band of the patch matrix. */
-export const BAND: i32 = 22;
-/** Patch-matrix rows per work item of the weight gradient. */
-export const K_CHUNK: i32 = 23;
-/** 1 when the kernel is 1 x 1 with unit stride and no padding: x is its own patch matrix. */
-export const POINTWISE: i32 = 24;
-/** Pooling: padding (symmetric) along H and W, ceil mode, countIncludePad, divisor override. */
-export const POOL_PAD_H: i32 = 10;
-export const POOL_PAD_W: i32 = 11;
-export const COUNT_INCLUDE_PAD: i32 = 25;
-export const DIVISOR: i32 = 26;
-/** Max pooling: int32 indices of the maxima. */
-export const INDICES: i32 = 27;
+export * from './abi.generated';
+import { PAD_LEFT, PAD_TOP } from './abi.generated';
 
-export const SLOTS: i32 = 32;
+/** Pooling: padding (symmetric) along H and W. */
+export const POOL_PAD_H: i32 = PAD_TOP;
+export const POOL_PAD_W: i32 = PAD_LEFT;
 
 @inline
 export function get(p: usize, slot: i32): i32 {

@@ -8,14 +8,26 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
+import { assemblyAbi, MAXIMUM_PAGES, typescriptAbi } from './wasm-abi.mjs';
 
 const root = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const assemblyDir = path.join(root, 'assembly');
 const wasmDir = path.join(root, 'wasm');
 const generated = path.join(root, 'src', 'kernels', 'wasm', 'binary.generated.ts');
+/** The interface of scripts/wasm-abi.mjs, generated for each side. */
+export const ABI_FILES = [
+  [path.join(assemblyDir, 'abi.generated.ts'), assemblyAbi],
+  [path.join(root, 'src', 'kernels', 'wasm', 'abi.generated.ts'), typescriptAbi],
+];
 
-/** Pages the shared memory may grow to (2 GiB): a shared memory must declare its maximum. */
-export const MAXIMUM_PAGES = 32768;
+/** Writes `text` to `file` unless it already holds it (keeps timestamps and hashes stable). */
+function writeIfChanged(file, text) {
+  let previous = '';
+  try {
+    previous = readFileSync(file, 'utf8');
+  } catch {}
+  if (previous !== text) writeFileSync(file, text);
+}
 
 /** sha256 of every AssemblyScript source, in name order: what the embedded binaries were built from. */
 export function sourceHash() {
@@ -50,6 +62,7 @@ async function compile(outFile, extra) {
 }
 
 async function main() {
+  for (const [file, text] of ABI_FILES) writeIfChanged(file, text());
   mkdirSync(wasmDir, { recursive: true });
   const single = await compile(path.join(wasmDir, 'fovea.wasm'), ['--enable', 'simd']);
   const shared = await compile(path.join(wasmDir, 'fovea-shared.wasm'), [
@@ -65,9 +78,6 @@ async function main() {
     '/** sha256 of the AssemblyScript sources these binaries were compiled from. */',
     `export const SOURCE_HASH = '${sourceHash()}';`,
     '',
-    `/** Pages the shared memory may grow to (the maximum the shared binary declares). */`,
-    `export const MAXIMUM_PAGES = ${MAXIMUM_PAGES};`,
-    '',
     '/**',
     ' * The kernels with a private memory, base64. The shared-memory build (wasm/fovea-shared.wasm)',
     ' * differs only in its memory import: src/kernels/wasm/shared-memory.ts derives it from this one.',
@@ -75,11 +85,7 @@ async function main() {
     `export const WASM_BASE64 = '${single.toString('base64')}';`,
     '',
   ].join('\n');
-  let previous = '';
-  try {
-    previous = readFileSync(generated, 'utf8');
-  } catch {}
-  if (previous !== text) writeFileSync(generated, text);
+  writeIfChanged(generated, text);
   console.log(`wasm: ${single.length} + ${shared.length} bytes -> ${path.relative(root, generated)}`);
 }
 

@@ -1,8 +1,10 @@
-import { WASM_BASE64 } from './fovea-internals.js';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * The WebAssembly SIMD ceiling: what f32x4 arithmetic reaches with no memory traffic, from two
- * loops of Fovea's module (assembly/gemm.ts): `ceiling`, 12 independent multiply-add chains
+ * loops compiled from packages/tensor/assembly/bench/ceiling.ts (benchmark-only code, kept out of
+ * the shipped binary): `ceiling`, 12 independent multiply-add chains
  * (WebAssembly has no fused multiply-add without relaxed SIMD), and `microKernelLoop`, the GEMM's
  * 4 x 8 micro-kernel on panels resident in L1. The ceiling is the faster of the two; with two
  * threads both loops run at once, one per thread.
@@ -23,8 +25,29 @@ function instantiate(bytes: Uint8Array<ArrayBuffer>): Exports {
   return instance.exports as unknown as Exports;
 }
 
-function bytes(): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(Buffer.from(WASM_BASE64, 'base64'));
+const tensorDir = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../packages/tensor');
+
+/** Compiles the benchmark loops (and the GEMM micro-kernel they import) with the package's asc. */
+async function compileLoops(): Promise<Uint8Array<ArrayBuffer>> {
+  // The package's own compiler (a devDependency of @fovea/tensor, linked into its node_modules).
+  const asc = await import(
+    pathToFileURL(path.join(tensorDir, 'node_modules/assemblyscript/dist/asc.js')).href
+  );
+  let binary: Uint8Array | null = null;
+  const source = path.join(tensorDir, 'assembly', 'bench', 'ceiling.ts');
+  const { error, stderr } = await asc.main(
+    [source, '--outFile', 'ceiling.wasm', '-O3', '--runtime', 'stub', '--noAssert', '--importMemory'].concat([
+      '--enable',
+      'simd',
+    ]),
+    {
+      writeFile: (name: string, contents: Uint8Array) => {
+        if (name.endsWith('.wasm')) binary = contents;
+      },
+    },
+  );
+  if (error || binary === null) throw new Error(`asc failed on ${source}: ${error?.message}\n${stderr}`);
+  return new Uint8Array(binary);
 }
 
 /** GFLOP/s of each loop on this thread (best of `reps` runs of about `ms` each). */
@@ -74,14 +97,19 @@ parentPort.on('message', ({ kind, n }) => {
 });
 `;
 
-async function twoThreads(e: Exports, ms: number, reps: number): Promise<number | null> {
+async function twoThreads(
+  e: Exports,
+  bytes: Uint8Array<ArrayBuffer>,
+  ms: number,
+  reps: number,
+): Promise<number | null> {
   let workerThreads: typeof import('node:worker_threads');
   try {
     workerThreads = await import('node:worker_threads');
   } catch {
     return null;
   }
-  const worker = new workerThreads.Worker(WORKER, { eval: true, workerData: { bytes: bytes() } });
+  const worker = new workerThreads.Worker(WORKER, { eval: true, workerData: { bytes } });
   const ask = (kind: string, n: number) =>
     new Promise<number>((resolve) => {
       worker.once('message', resolve);
@@ -116,7 +144,8 @@ async function twoThreads(e: Exports, ms: number, reps: number): Promise<number 
 }
 
 export async function measureCeiling(quick: boolean): Promise<Ceiling> {
-  const e = instantiate(bytes());
+  const bytes = await compileLoops();
+  const e = instantiate(bytes);
   const ms = quick ? 60 : 250;
   const reps = quick ? 5 : 9;
   const { chains, microKernel } = measureLoops(e, ms, reps);
@@ -124,6 +153,6 @@ export async function measureCeiling(quick: boolean): Promise<Ceiling> {
     chains,
     microKernel,
     oneThread: Math.max(chains, microKernel),
-    twoThreads: await twoThreads(e, ms, reps),
+    twoThreads: await twoThreads(e, bytes, ms, reps),
   };
 }

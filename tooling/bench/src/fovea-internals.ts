@@ -9,4 +9,3 @@ export {
   conv2dBackwardWeight,
   conv2dForward,
 } from '../../../packages/tensor/src/kernels/registered/index.js';
-export { WASM_BASE64 } from '../../../packages/tensor/src/kernels/wasm/binary.generated.js';

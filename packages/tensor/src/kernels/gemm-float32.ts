@@ -14,8 +14,7 @@
  * float32 rounding is reproduced exactly by storing into a Float32Array and by Math.fround.
  */
 
-/** Terms per block: KC of assembly/gemm.ts, which the order of sums depends on. */
-export const GEMM_KC = 256;
+import { GEMM_KC } from './wasm/abi.generated.js';
 
 let panel = new Float32Array(GEMM_KC * 64);
 let row = new Float32Array(64);

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { MAXIMUM_PAGES, SOURCE_HASH, WASM_BASE64 } from '../../src/kernels/wasm/binary.generated.js';
+import { SOURCE_HASH, WASM_BASE64 } from '../../src/kernels/wasm/binary.generated.js';
 import { embeddedBinary } from '../../src/kernels/wasm/embedded.js';
-import { ITEM_KERNELS, MAXIMUM_PAGES as RUNTIME_MAXIMUM_PAGES } from '../../src/kernels/wasm/runtime.js';
+import { ITEM_KERNELS } from '../../src/kernels/wasm/runtime.js';
 import { withSharedMemory } from '../../src/kernels/wasm/shared-memory.js';
 
 /**
@@ -48,8 +48,19 @@ describe('embedded WebAssembly', () => {
     }
   });
 
-  it('declares the maximum shared memory the runtime creates', () => {
-    expect(RUNTIME_MAXIMUM_PAGES).toBe(MAXIMUM_PAGES);
+  it('has both sides of its interface generated from scripts/wasm-abi.mjs (else run build:wasm)', async () => {
+    const abi = await import(pathToFileURL(path.join(assembly, '..', 'scripts', 'wasm-abi.mjs')).href);
+    const generated = (file: string) => readFileSync(path.join(assembly, '..', file), 'utf8');
+    expect(generated('assembly/abi.generated.ts')).toBe(abi.assemblyAbi());
+    expect(generated('src/kernels/wasm/abi.generated.ts')).toBe(abi.typescriptAbi());
+  });
+
+  it('ships no benchmark-only exports', () => {
+    const names = WebAssembly.Module.exports(new WebAssembly.Module(embeddedBinary(false))).map(
+      (e) => e.name,
+    );
+    expect(names).not.toContain('ceiling');
+    expect(names).not.toContain('microKernelLoop');
   });
 
   it('is small enough to embed', () => {

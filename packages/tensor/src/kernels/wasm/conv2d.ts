@@ -1,7 +1,7 @@
 import type { Conv2dGeometry } from '../conv2d.js';
 import { bandRows, type ConvAlgorithm, isPointwise } from '../conv2d-tuning.js';
 import type { Padding4 } from '../shape.js';
-import { SLOT_COUNT, Slot } from './params.js';
+import { SLOT_COUNT, Slot } from './abi.generated.js';
 import { runItems, threadsFor } from './run.js';
 import type { WasmRuntime } from './runtime.js';
 

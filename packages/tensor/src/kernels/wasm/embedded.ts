@@ -1,4 +1,5 @@
-import { MAXIMUM_PAGES, WASM_BASE64 } from './binary.generated.js';
+import { MAXIMUM_PAGES } from './abi.generated.js';
+import { WASM_BASE64 } from './binary.generated.js';
 import { withSharedMemory } from './shared-memory.js';
 
 /**

@@ -1,6 +1,7 @@
 import { wasmRuntime } from '../backend.js';
 import type { Gemm } from '../matmul.js';
 import { type BackendKernel, DECLINED } from '../registry.js';
+import { GemmSlot, SLOT_COUNT } from './abi.generated.js';
 import { limits } from './limits.js';
 import { runItems, threadsFor } from './run.js';
 import type { WasmRuntime } from './runtime.js';
@@ -44,26 +45,24 @@ export function wasmGemm(
     const unit = byRows ? MR : NR;
     const block = threads > 1 ? Math.ceil(extent / threads / unit) * unit : extent;
     const items = Math.ceil(extent / block);
-    const p = rt.params([
-      M,
-      N,
-      K,
-      0,
-      a,
-      transA ? 1 : lda,
-      transA ? lda : 1,
-      b,
-      transB ? 1 : ldb,
-      transB ? ldb : 1,
-      0,
-      c,
-      ldc,
-      block,
-      byRows ? 1 : 0,
-    ]);
+    const slots = new Array<number>(SLOT_COUNT).fill(0);
+    slots[GemmSlot.GEMM_M] = M;
+    slots[GemmSlot.GEMM_N] = N;
+    slots[GemmSlot.GEMM_K] = K;
+    slots[GemmSlot.GEMM_A] = a;
+    slots[GemmSlot.GEMM_A_ROW] = transA ? 1 : lda;
+    slots[GemmSlot.GEMM_A_COL] = transA ? lda : 1;
+    slots[GemmSlot.GEMM_B] = b;
+    slots[GemmSlot.GEMM_B_ROW] = transB ? 1 : ldb;
+    slots[GemmSlot.GEMM_B_COL] = transB ? ldb : 1;
+    slots[GemmSlot.GEMM_C] = c;
+    slots[GemmSlot.GEMM_LDC] = ldc;
+    slots[GemmSlot.GEMM_BLOCK] = block;
+    slots[GemmSlot.GEMM_BY_ROWS] = byRows ? 1 : 0;
+    const p = rt.params(slots);
     const f32 = rt.floats;
-    f32[(p >> 2) + 3] = alpha;
-    f32[(p >> 2) + 10] = beta;
+    f32[(p >> 2) + GemmSlot.GEMM_ALPHA] = alpha;
+    f32[(p >> 2) + GemmSlot.GEMM_BETA] = beta;
     const scratch = byRows
       ? rt.exports.gemmScratchBytes(block, N, K)
       : rt.exports.gemmScratchBytes(M, block, K);

@@ -1,6 +1,6 @@
 import type { AvgPool2dParams, PoolGeometry } from '../pool2d.js';
+import { SLOT_COUNT, Slot } from './abi.generated.js';
 import { limits } from './limits.js';
-import { SLOT_COUNT, Slot } from './params.js';
 import { runItems, threadsFor } from './run.js';
 import type { WasmRuntime } from './runtime.js';
 

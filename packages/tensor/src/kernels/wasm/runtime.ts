@@ -5,6 +5,7 @@
  * and the memory only grows to the largest call's needs.
  */
 
+import { MAXIMUM_PAGES, PARAMS_PTR, SLOT_COUNT } from './abi.generated.js';
 import { compileModule } from './node.js';
 
 /** The exports of assembly/index.ts. Pointers are byte offsets into the memory. */
@@ -32,8 +33,6 @@ export interface KernelExports {
   directForwardScratch(params: number): number;
   directBackwardInputScratch(params: number): number;
   directBackwardWeightScratch(params: number): number;
-  ceiling(iterations: number): number;
-  microKernelLoop(iterations: number, kc: number, a: number, b: number, c: number): void;
 }
 
 /**
@@ -60,17 +59,10 @@ type ItemFn = (params: number, start: number, end: number, scratch: number) => v
 
 const PAGE = 65536;
 
-/** Parameter blocks of calls live below the heap; one call uses one block at a time. */
-export const PARAMS_PTR = 1024;
-export const PARAMS_SLOTS = 32;
-
 /** Start of the bump allocator: the module itself keeps no data in its memory. */
 const HEAP_BASE = PAGE;
 
 const ALIGN = 64;
-
-/** Pages a shared memory may grow to (2 GiB): the maximum the shared binary declares. */
-export const MAXIMUM_PAGES = 32768;
 
 export class WasmRuntime {
   readonly memory: WebAssembly.Memory;
@@ -164,10 +156,10 @@ export class WasmRuntime {
     return this.i32;
   }
 
-  /** Fills the parameter block with `slots` (int32) and returns its address. */
+  /** Fills the parameter block (one per call, below the heap) with `slots` (int32); returns its address. */
   params(slots: ArrayLike<number>): number {
     const base = PARAMS_PTR >> 2;
-    this.i32.fill(0, base, base + PARAMS_SLOTS);
+    this.i32.fill(0, base, base + SLOT_COUNT);
     for (let i = 0; i < slots.length; i++) this.i32[base + i] = slots[i];
     return PARAMS_PTR;
   }
