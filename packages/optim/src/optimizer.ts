@@ -1,5 +1,5 @@
 import { enableGrad, noGrad } from '@fovea/autograd';
-import { Tensor } from '@fovea/tensor';
+import { formatShape, Tensor } from '@fovea/tensor';
 
 /** The options every optimizer has; a scheduler changes `lr` in each group. */
 export interface OptimizerOptions {
@@ -65,8 +65,6 @@ function isIterable(value: unknown): value is Iterable<unknown> {
 function isGroupInput(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !(value instanceof Tensor) && 'params' in value;
 }
-
-const shapeText = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 
 /**
  * The base of every optimizer, after `torch.optim.Optimizer`: parameter groups whose options
@@ -149,7 +147,7 @@ export abstract class Optimizer<
         throw new Error(`${this.name}: can't optimize a non-leaf Tensor (parameter ${i} of ${where})`);
       if (!p.requiresGrad) {
         throw new Error(
-          `${this.name}: parameter ${i} of ${where} does not require grad (shape ${shapeText(p.shape)}); call requiresGrad_() on it or leave it out`,
+          `${this.name}: parameter ${i} of ${where} does not require grad (shape ${formatShape(p.shape)}); call requiresGrad_() on it or leave it out`,
         );
       }
     });
@@ -321,7 +319,7 @@ export abstract class Optimizer<
         }
         if (value.shape.length !== param.shape.length || value.shape.some((d, i) => d !== param.shape[i])) {
           throw new Error(
-            `${where}: state '${key}' of parameter ${id} has shape ${shapeText(value.shape)} but the parameter has shape ${shapeText(param.shape)}`,
+            `${where}: state '${key}' of parameter ${id} has shape ${formatShape(value.shape)} but the parameter has shape ${formatShape(param.shape)}`,
           );
         }
         out[key] = noGrad(() => value.detach().to(param.dtype).clone());

@@ -21,6 +21,9 @@ export type { PrintOptions } from './format/index.js';
 export { formatTensor } from './format/index.js';
 export type { Backend } from './kernels/backend.js';
 export { getBackend, getNumThreads, setBackend, setNumThreads } from './kernels/backend.js';
+export type { BackendName, KernelRun } from './kernels/registry.js';
+export { kernelBackends, registeredKernels, registerKernel, traceKernels } from './kernels/registry.js';
+export { samePadding } from './kernels/shape.js';
 export { cast } from './ops/cast.js';
 export { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, lt, ne, where } from './ops/compare.js';
 export type { Conv2dOptions } from './ops/conv2d.js';
@@ -75,6 +78,7 @@ export {
   view,
 } from './ops/views.js';
 export { defaultGenerator, Generator, manualSeed } from './random.js';
+export { formatShape } from './shape.js';
 export { isShapesOnly, withShapesOnly } from './shapes-only.js';
 export type { NestedArray, Scalar, TensorLike } from './tensor.js';
 export { Tensor } from './tensor.js';

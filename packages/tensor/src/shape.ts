@@ -1,5 +1,6 @@
 export type Shape = readonly number[];
 
+/** A shape as errors print it: `[2, 4, 32, 32]` (the one formatter every Fovea package uses). */
 export function formatShape(shape: Shape): string {
   return `[${shape.join(', ')}]`;
 }

@@ -264,7 +264,12 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
 
   // ---- reading values ----
 
-  /** A contiguous copy of the values as a typed array (bool as 0/1 bytes). */
+  /**
+   * A contiguous copy of the values as a typed array (bool as 0/1 bytes). The 'js' and 'wasm'
+   * backends keep every tensor in host memory (a WebAssembly kernel copies its operands in and
+   * its result out within the call), so this read never waits; on a backend whose storage lives
+   * on a device (a later 'webgpu'), use `dataAsync`.
+   */
   dataSync(): TypedArray {
     if (this.isContiguous()) return this.storage.array.slice(this.offset, this.offset + this.numel);
     const out = allocate(this.dtype, this.numel);
@@ -284,6 +289,19 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
     }
     const v = this.storage.array[this.offset];
     return (this.dtype === 'bool' ? v !== 0 : v) as number;
+  }
+
+  /**
+   * `dataSync()` as a promise: the read that works on every backend, including one that can only
+   * read its storage asynchronously (a GPU buffer in a browser).
+   */
+  async dataAsync(): Promise<TypedArray> {
+    return this.dataSync();
+  }
+
+  /** `toArray()` as a promise, the read that works on every backend (see `dataAsync`). */
+  async toArrayAsync(): Promise<NestedArray> {
+    return this.toArray();
   }
 
   /** Nested JavaScript arrays of the values (a number for a 0-d tensor). */

@@ -438,6 +438,18 @@ describe('reading values', () => {
     expect(i32([1]).dataSync()).toBeInstanceOf(Int32Array);
     expect(tensor([true]).dataSync()).toBeInstanceOf(Uint8Array);
   });
+
+  it('dataAsync() and toArrayAsync() resolve to the same values as the synchronous reads', async () => {
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]).t();
+    const d = await x.dataAsync();
+    expect(d).toBeInstanceOf(Float32Array);
+    expect(Array.from(d)).toEqual(Array.from(x.dataSync()));
+    expect(await x.toArrayAsync()).toEqual(x.toArray());
+    expect(await tensor([true, false]).toArrayAsync()).toEqual([true, false]);
+  });
 });
 
 describe('autograd on tensors', () => {

@@ -1,14 +1,10 @@
-import { conv2d, type PadMode, pad, type Tensor, zeros } from '@fovea/tensor';
+import { conv2d, formatShape, type PadMode, pad, samePadding, type Tensor, zeros } from '@fovea/tensor';
 import { calculateFanInAndFanOut } from '../init/fan.js';
 import { kaimingUniform_, uniform_ } from '../init/initializers.js';
 import { Module } from '../module/module.js';
 import { Parameter } from '../module/parameter.js';
 import { pyValue } from '../module/repr.js';
 import { type Conv2dOptions, integer, PADDING_MODES, type PaddingMode, pair, type Size2 } from './options.js';
-
-function formatShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}
 
 /**
  * PyTorch's `_reversed_padding_repeated_twice`: the padding as `F.pad` takes it ([left, right,
@@ -22,17 +18,11 @@ function reversedPadding(
 ): [number, number, number, number] {
   if (padding === 'valid') return [0, 0, 0, 0];
   if (padding === 'same') {
-    const [top, bottom] = splitSame(kernelSize[0], dilation[0]);
-    const [left, right] = splitSame(kernelSize[1], dilation[1]);
+    const [top, bottom] = samePadding(kernelSize[0], dilation[0]);
+    const [left, right] = samePadding(kernelSize[1], dilation[1]);
     return [left, right, top, bottom];
   }
   return [padding[1], padding[1], padding[0], padding[0]];
-}
-
-function splitSame(kernelSize: number, dilation: number): [number, number] {
-  const total = dilation * (kernelSize - 1);
-  const before = Math.floor(total / 2);
-  return [before, total - before];
 }
 
 /**

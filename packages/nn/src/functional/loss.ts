@@ -1,4 +1,4 @@
-import { type Tensor, tensor } from '@fovea/tensor';
+import { formatShape, type Tensor, tensor } from '@fovea/tensor';
 import { logSoftmax } from './activation.js';
 
 /** How a loss combines its per-element values: their mean, their sum, or none (all of them). */
@@ -32,10 +32,6 @@ export interface CrossEntropyOptions extends ReductionOptions {
   ignoreIndex?: number;
   /** Mixes the target with the uniform distribution over classes: (1 - s) one-hot + s / C. */
   labelSmoothing?: number;
-}
-
-function formatShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
 }
 
 /**

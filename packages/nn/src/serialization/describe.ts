@@ -30,7 +30,4 @@ function isComposite(value: unknown): boolean {
   return typeof value === 'object' && value !== null;
 }
 
-/** A shape as DESIGN.md writes them: `[2, 4, 32, 32]`. */
-export function formatShape(shape: readonly number[]): string {
-  return describe(shape);
-}
+export { formatShape } from '@fovea/tensor';

@@ -1,6 +1,6 @@
 import { gradientEdge, type Node } from '@fovea/autograd';
 import type { Module } from '@fovea/nn';
-import { type DType, Tensor } from '@fovea/tensor';
+import { type DType, formatShape, Tensor } from '@fovea/tensor';
 
 /** One call of a module's `forward` during a traced run, recorded when it returned. */
 export interface ModuleCall {
@@ -43,10 +43,6 @@ export function moduleType(module: Module): string {
 
 export function describeModule(path: string, type: string): string {
   return path === '' ? `the model (${type})` : `'${path}' (${type})`;
-}
-
-function formatShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
 }
 
 /** The tensors among a forward's arguments or results, looking into arrays. */

@@ -7,7 +7,14 @@ import {
 import { bandRows, convAlgorithm, isPointwise } from './conv2d-tuning.js';
 import { col2imImage, im2colImage, type PatchGeometry, patchGeometry } from './im2col.js';
 import { gemm } from './matmul.js';
-import { allocLike, checkSize, type FloatArray, type Padding4 } from './shape.js';
+import {
+  allocLike,
+  checkSize,
+  type FloatArray,
+  type Padding4,
+  requireNonNegative,
+  requirePositive,
+} from './shape.js';
 
 /**
  * 2-D cross-correlation over NCHW (what PyTorch calls conv2d), as im2col + GEMM per image and
@@ -61,22 +68,12 @@ export function conv2dGeometry(
     throw new Error(`${op}: expected input [N, C, H, W] and weight [O, C / groups, kH, kW] ${shapes()}`);
   }
   const { stride, padding, dilation, groups } = params;
-  const bad = (v: readonly number[], min: number) => {
-    for (const d of v) if (!Number.isInteger(d) || d < min) return true;
-    return false;
-  };
   if (!Number.isInteger(groups) || groups < 1) {
     throw new Error(`${op}: groups must be a positive integer, got ${groups}`);
   }
-  if (stride.length !== 2 || bad(stride, 1)) {
-    throw new Error(`${op}: stride must be positive integers, got [${stride.join(', ')}]`);
-  }
-  if (dilation.length !== 2 || bad(dilation, 1)) {
-    throw new Error(`${op}: dilation must be positive integers, got [${dilation.join(', ')}]`);
-  }
-  if (padding.length !== 4 || bad(padding, 0)) {
-    throw new Error(`${op}: negative padding is not supported, got [${padding.join(', ')}]`);
-  }
+  requirePositive(op, 'stride', stride);
+  requirePositive(op, 'dilation', dilation);
+  requireNonNegative(op, 'padding', padding);
   const [batch, inChannels, height, width] = xShape;
   const [outChannels, groupChannels, kernelH, kernelW] = wShape;
   if (kernelH < 1 || kernelW < 1) {

@@ -7,6 +7,9 @@ import {
   type FloatArray,
   type Padding4,
   type Pair,
+  requireImage,
+  requireNonNegative,
+  requirePositive,
 } from './shape.js';
 
 /**
@@ -233,9 +236,7 @@ export function unfold<T extends FloatArray>(
   out?: T,
 ): { out: T; outShape: number[] } {
   const op = 'unfold';
-  if (xShape.length !== 3 && xShape.length !== 4) {
-    throw new Error(`unfold: expected a 3-D or 4-D input, got ${formatShape(xShape)}`);
-  }
+  requireImage(op, xShape);
   const batched = xShape.length === 4;
   const shape4 = batched ? xShape : [1, ...xShape];
   const { kernel, patch } = unfoldParams(op, kernelSize, params);
@@ -305,16 +306,10 @@ function unfoldParams(
 }
 
 function checkParams(op: string, kernel: readonly [number, number], params: PatchParams): void {
-  const bad = (v: readonly number[], min: number) => v.some((d) => !Number.isInteger(d) || d < min);
-  if (bad(kernel, 1)) throw new Error(`${op}: kernel_size must be positive, got [${kernel.join(', ')}]`);
-  if (bad(params.stride, 1))
-    throw new Error(`${op}: stride must be positive, got [${params.stride.join(', ')}]`);
-  if (bad(params.dilation, 1)) {
-    throw new Error(`${op}: dilation must be positive, got [${params.dilation.join(', ')}]`);
-  }
-  if (bad(params.padding, 0)) {
-    throw new Error(`${op}: padding must be non-negative, got [${params.padding.join(', ')}]`);
-  }
+  requirePositive(op, 'kernel_size', kernel);
+  requirePositive(op, 'stride', params.stride);
+  requirePositive(op, 'dilation', params.dilation);
+  requireNonNegative(op, 'padding', params.padding);
 }
 
 function checkWindow(

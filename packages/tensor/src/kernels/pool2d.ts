@@ -1,5 +1,14 @@
 import { formatShape } from '../shape.js';
-import { allocLike, checkSize, expandPair, type FloatArray, type Pair, poolOutputSize } from './shape.js';
+import {
+  allocLike,
+  checkSize,
+  expandPair,
+  type FloatArray,
+  type Pair,
+  poolOutputSize,
+  requireNonNegative,
+  requirePositive,
+} from './shape.js';
 
 /**
  * 2-D pooling over the last two dimensions of x (leading dimensions are independent planes,
@@ -58,10 +67,10 @@ function poolGeometry(
   const [sH, sW] = expandPair(op, 'stride', stride);
   const [pH, pW] = expandPair(op, 'padding', padding);
   const [dH, dW] = expandPair(op, 'dilation', dilation);
-  if (kH < 1 || kW < 1) throw new Error(`${op}: kernel size should be greater than zero, got [${kH}, ${kW}]`);
-  if (sH < 1 || sW < 1) throw new Error(`${op}: stride should be greater than zero, got [${sH}, ${sW}]`);
-  if (dH < 1 || dW < 1) throw new Error(`${op}: dilation should be greater than zero, got [${dH}, ${dW}]`);
-  if (pH < 0 || pW < 0) throw new Error(`${op}: pad must be non-negative, got [${pH}, ${pW}]`);
+  requirePositive(op, 'kernel_size', [kH, kW]);
+  requirePositive(op, 'stride', [sH, sW]);
+  requirePositive(op, 'dilation', [dH, dW]);
+  requireNonNegative(op, 'padding', [pH, pW]);
   const effH = (kH - 1) * dH + 1;
   const effW = (kW - 1) * dW + 1;
   if (pH > Math.floor(effH / 2) || pW > Math.floor(effW / 2)) {

@@ -98,7 +98,7 @@ export function resolveConvPadding(
     throw new Error(`${op}: invalid padding string '${padding}', should be one of 'valid', 'same'`);
   }
   const [ph, pw] = expandPair(op, 'padding', padding);
-  if (ph < 0 || pw < 0) throw new Error(`${op}: negative padding is not supported, got [${ph}, ${pw}]`);
+  requireNonNegative(op, 'padding', [ph, pw]);
   return [ph, ph, pw, pw];
 }
 
@@ -113,5 +113,29 @@ export function checkSize(op: string, what: string, data: ArrayLike<number>, sha
   }
   if (data.length !== n) {
     throw new Error(`${op}: ${what} has ${data.length} elements but shape ${formatShape(shape)} needs ${n}`);
+  }
+}
+
+/**
+ * The window-parameter rules of every convolution, pooling and unfold, with one wording:
+ * `conv2d: stride must be positive integers, got [1, 0]`.
+ */
+export function requirePositive(op: string, name: string, values: readonly number[]): void {
+  if (values.some((v) => !Number.isInteger(v) || v < 1)) {
+    throw new Error(`${op}: ${name} must be positive integers, got [${values.join(', ')}]`);
+  }
+}
+
+/** `conv2d: padding must be non-negative integers, got [-1, 0]`. */
+export function requireNonNegative(op: string, name: string, values: readonly number[]): void {
+  if (values.some((v) => !Number.isInteger(v) || v < 0)) {
+    throw new Error(`${op}: ${name} must be non-negative integers, got [${values.join(', ')}]`);
+  }
+}
+
+/** The image rule of conv2d, pooling and unfold: [C, H, W] (unbatched) or [N, C, H, W]. */
+export function requireImage(op: string, shape: readonly number[]): void {
+  if (shape.length !== 3 && shape.length !== 4) {
+    throw new Error(`${op}: expected 3-D (unbatched) or 4-D (batched) input, got ${formatShape(shape)}`);
   }
 }

@@ -7,7 +7,13 @@ import {
   conv2dBackwardWeight,
   conv2dForward,
 } from '../kernels/registered/conv2d.js';
-import { type ConvPaddingSpec, expandPair, type Pair, resolveConvPadding } from '../kernels/shape.js';
+import {
+  type ConvPaddingSpec,
+  expandPair,
+  type Pair,
+  requireImage,
+  resolveConvPadding,
+} from '../kernels/shape.js';
 import { formatShape } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';
@@ -38,11 +44,7 @@ export function conv2d(
   const w = requireTensor('conv2d', weight, 'weight');
   const b = bias ?? null;
   if (b !== null) requireTensor('conv2d', b, 'bias');
-  if (x0.ndim !== 3 && x0.ndim !== 4) {
-    throw new Error(
-      `conv2d: expected 3-D (unbatched) or 4-D (batched) input, got input of shape ${formatShape(x0.shape)}`,
-    );
-  }
+  requireImage('conv2d', x0.shape);
   if (w.ndim !== 4)
     throw new Error(`conv2d: expected a 4-D weight [O, C / groups, kH, kW], got ${formatShape(w.shape)}`);
   if (b !== null && (b.ndim !== 1 || b.shape[0] !== w.shape[0])) {

@@ -9,8 +9,7 @@ import {
   maxPool2dBackward,
   maxPool2dForward,
 } from '../kernels/registered/pool2d.js';
-import type { Pair } from '../kernels/shape.js';
-import { formatShape } from '../shape.js';
+import { type Pair, requireImage } from '../kernels/shape.js';
 import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';
 import { floatData } from './float-data.js';
@@ -32,12 +31,6 @@ export interface AvgPool2dOptions {
   divisorOverride?: number | null;
 }
 
-function checkInput(op: string, x: Tensor): void {
-  if (x.ndim !== 3 && x.ndim !== 4) {
-    throw new Error(`${op}: expected 3-D or 4-D input, got ${formatShape(x.shape)}`);
-  }
-}
-
 function noDoubleBackward(op: string): void {
   if (isGradEnabled()) throw new Error(`${op}: higher-order gradients (createGraph) are not supported yet`);
 }
@@ -45,7 +38,7 @@ function noDoubleBackward(op: string): void {
 /** Max over each window; the gradient goes to the (first) position of each window's maximum. */
 export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPool2dOptions = {}): Tensor {
   const x = requireTensor('max_pool2d', input);
-  checkInput('max_pool2d', x);
+  requireImage('max_pool2d', x.shape);
   const params = {
     kernel: kernelSize,
     stride: options.stride ?? kernelSize,
@@ -79,7 +72,7 @@ export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPool2dOpt
 /** Mean over each window, padding counted or not (`countIncludePad`), as `F.avg_pool2d`. */
 export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOptions = {}): Tensor {
   const x = requireTensor('avg_pool2d', input);
-  checkInput('avg_pool2d', x);
+  requireImage('avg_pool2d', x.shape);
   const params = {
     kernel: kernelSize,
     stride: options.stride ?? kernelSize,
@@ -111,7 +104,7 @@ export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOpt
 /** Averages over PyTorch's adaptive windows [floor(i H / oh), ceil((i + 1) H / oh)). */
 export function adaptiveAvgPool2d(input: Tensor, outputSize: Pair): Tensor {
   const x = requireTensor('adaptive_avg_pool2d', input);
-  checkInput('adaptive_avg_pool2d', x);
+  requireImage('adaptive_avg_pool2d', x.shape);
   const [oh, ow] = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
   const result = isShapesOnly()
     ? shapesOnlyResult(x, [...x.shape.slice(0, -2), oh, ow])

@@ -371,7 +371,7 @@ describe('conv2d errors', () => {
       'conv2d: groups must be a positive integer',
     );
     expect(run([1, 1, 4, 4], [1, 1, 3, 3], { padding: [0, -1, 0, 0] })).toThrow(
-      'conv2d: negative padding is not supported',
+      'conv2d: padding must be non-negative integers, got [0, -1, 0, 0]',
     );
   });
 

@@ -99,10 +99,10 @@ describe('maxPool2d', () => {
       'max_pool2d: pad should be at most half of effective kernel size, but got pad=[2, 2], kernel_size=[2, 2] and dilation=[1, 1]',
     );
     expect(() => maxPool2dForward(x, [1, 1, 4, 4], { ...base, stride: [0, 1] })).toThrow(
-      'max_pool2d: stride should be greater than zero',
+      'max_pool2d: stride must be positive integers, got [0, 1]',
     );
     expect(() => maxPool2dForward(x, [1, 1, 4, 4], { ...base, kernel: 0 })).toThrow(
-      'max_pool2d: kernel size should be greater than zero',
+      'max_pool2d: kernel_size must be positive integers, got [0, 0]',
     );
     expect(() => maxPool2dForward(x, [1, 1, 4, 4], { ...base, kernel: 5, padding: 0 })).toThrow(
       'max_pool2d: given input [1, 1, 4, 4], the calculated output size [0, 0] is too small',

@@ -47,7 +47,7 @@ describe('padding', () => {
       "conv2d: invalid padding string 'full'",
     );
     expect(() => resolveConvPadding(-1, [3, 3], [1, 1], [1, 1])).toThrow(
-      'conv2d: negative padding is not supported',
+      'conv2d: padding must be non-negative integers, got [-1, -1]',
     );
     expect(() => expandPair('conv2d', 'stride', [1, 2, 3] as unknown as [number, number])).toThrow(
       'conv2d: stride must be a number or [h, w], got [1, 2, 3]',
