@@ -1,3 +1,6 @@
+// Installs Tensor's op methods (x.add(y), ...) before anything else runs.
+import './tensor-methods.js';
+
 export type { CreationOptions, RandomCreationOptions } from './creation.js';
 export {
   arange,

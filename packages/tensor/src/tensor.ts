@@ -9,65 +9,9 @@ import {
 import { allocate, type DType, isFloating, type TypedArray } from './dtype.js';
 import { formatTensor } from './format/format.js';
 import { mapStrided } from './kernels/strided.js';
-import { cast } from './ops/cast.js';
-import { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, lt, ne, where } from './ops/compare.js';
-import {
-  abs,
-  add,
-  clamp,
-  div,
-  exp,
-  log,
-  maximum,
-  minimum,
-  mul,
-  neg,
-  pow,
-  relu,
-  sigmoid,
-  sign,
-  sqrt,
-  square,
-  sub,
-  tanh,
-} from './ops/elementwise.js';
-import {
-  add_,
-  clamp_,
-  copy_,
-  div_,
-  fill_,
-  mul_,
-  normal_,
-  type RandomOptions,
-  setItem,
-  sub_,
-  uniform_,
-  zero_,
-} from './ops/inplace.js';
-import { matmul } from './ops/matmul.js';
-import { argmax, argmin, max, mean, min, type ReduceDims, sum, variance } from './ops/reduce.js';
-import {
-  clone,
-  contiguous,
-  expand,
-  flatten,
-  flip,
-  narrow,
-  permute,
-  reshape,
-  type SliceSpec,
-  select,
-  slice,
-  squeeze,
-  t,
-  transpose,
-  unsqueeze,
-  view,
-  viewHistory,
-} from './ops/views.js';
 import { contiguousStrides, formatShape, numel } from './shape.js';
 import { Storage } from './storage.js';
+import type { TensorMethods } from './tensor-methods.js';
 
 export type Scalar = number | boolean;
 export type TensorLike = Tensor | Scalar;
@@ -78,6 +22,11 @@ export type NestedArray = number | boolean | NestedArray[];
  * An n-dimensional array over a shared storage, with the view, in-place and differentiable op
  * API of PyTorch. Views (`reshape`, `t()`, `slice`, ...) share storage with their base.
  */
+// The op methods (`x.add(y)`, `x.reshape(...)`) live in tensor-methods.ts, which installs them;
+// this declaration gives the class their types.
+export interface Tensor extends TensorMethods {}
+
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above.
 export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
   readonly shape: readonly number[];
   readonly strides: readonly number[];
@@ -95,6 +44,8 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
    * write into the base (or another view of it) since then makes that history stale.
    */
   private viewVersion: number | null = null;
+  /** For a differentiable view: how its history is regenerated from the base's (ops/views.ts). */
+  private regenerateHistory: ((view: Tensor, base: Tensor) => Node<Tensor> | null) | null = null;
 
   /** @internal Use the creation functions (`tensor`, `zeros`, ...) instead. */
   constructor(
@@ -196,9 +147,13 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
     this.history = node;
   }
 
-  /** @internal Called by view ops: this view's history is current as of the storage's version now. */
-  trackViewHistory(): void {
+  /**
+   * @internal Called by view ops: this view's history is current as of the storage's version
+   * now; `regenerate` rebuilds it from the base's after an in-place write into the base.
+   */
+  trackViewHistory(regenerate: (view: Tensor, base: Tensor) => Node<Tensor> | null): void {
     this.viewVersion = this.storage.version;
+    this.regenerateHistory = regenerate;
   }
 
   /**
@@ -210,7 +165,7 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
     const base = this.base;
     if (this.viewVersion !== null && base !== null && this.viewVersion !== this.storage.version) {
       this.viewVersion = this.storage.version;
-      if (base.requiresGrad) this.history = viewHistory(this, base) ?? this.history;
+      if (base.requiresGrad) this.history = this.regenerateHistory?.(this, base) ?? this.history;
     }
     return this.history;
   }
@@ -355,246 +310,5 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
         return Tensor.fromArray(out, shape, this.dtype);
       },
     };
-  }
-
-  // ---- elementwise ----
-
-  add(other: TensorLike): Tensor {
-    return add(this, other);
-  }
-  sub(other: TensorLike): Tensor {
-    return sub(this, other);
-  }
-  mul(other: TensorLike): Tensor {
-    return mul(this, other);
-  }
-  div(other: TensorLike): Tensor {
-    return div(this, other);
-  }
-  pow(exponent: TensorLike): Tensor {
-    return pow(this, exponent);
-  }
-  maximum(other: TensorLike): Tensor {
-    return maximum(this, other);
-  }
-  minimum(other: TensorLike): Tensor {
-    return minimum(this, other);
-  }
-  neg(): Tensor {
-    return neg(this);
-  }
-  exp(): Tensor {
-    return exp(this);
-  }
-  log(): Tensor {
-    return log(this);
-  }
-  sqrt(): Tensor {
-    return sqrt(this);
-  }
-  square(): Tensor {
-    return square(this);
-  }
-  abs(): Tensor {
-    return abs(this);
-  }
-  sign(): Tensor {
-    return sign(this);
-  }
-  relu(): Tensor {
-    return relu(this);
-  }
-  sigmoid(): Tensor {
-    return sigmoid(this);
-  }
-  tanh(): Tensor {
-    return tanh(this);
-  }
-  clamp(min: number | null, max?: number | null): Tensor {
-    return clamp(this, min, max ?? null);
-  }
-
-  eq(other: TensorLike): Tensor {
-    return eq(this, other);
-  }
-  ne(other: TensorLike): Tensor {
-    return ne(this, other);
-  }
-  gt(other: TensorLike): Tensor {
-    return gt(this, other);
-  }
-  ge(other: TensorLike): Tensor {
-    return ge(this, other);
-  }
-  lt(other: TensorLike): Tensor {
-    return lt(this, other);
-  }
-  le(other: TensorLike): Tensor {
-    return le(this, other);
-  }
-  logicalAnd(other: TensorLike): Tensor {
-    return logicalAnd(this, other);
-  }
-  logicalOr(other: TensorLike): Tensor {
-    return logicalOr(this, other);
-  }
-  logicalNot(): Tensor {
-    return logicalNot(this);
-  }
-  /** `condition ? this : other`, elementwise. */
-  where(condition: Tensor, other: TensorLike): Tensor {
-    return where(condition, this, other);
-  }
-
-  // ---- reductions ----
-
-  sum(dim?: ReduceDims, keepdim = false): Tensor {
-    return sum(this, dim, keepdim);
-  }
-  mean(dim?: ReduceDims, keepdim = false): Tensor {
-    return mean(this, dim, keepdim);
-  }
-  /** Variance with Bessel's correction by default (`correction: 1`), like `torch.var`. */
-  var(dim?: ReduceDims, options: { correction?: number; keepdim?: boolean } = {}): Tensor {
-    return variance(this, dim, options);
-  }
-  max(): Tensor;
-  max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
-  max(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
-    return dim === undefined ? max(this) : max(this, dim, keepdim);
-  }
-  min(): Tensor;
-  min(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
-  min(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
-    return dim === undefined ? min(this) : min(this, dim, keepdim);
-  }
-  argmax(dim?: number, keepdim = false): Tensor {
-    return argmax(this, dim, keepdim);
-  }
-  argmin(dim?: number, keepdim = false): Tensor {
-    return argmin(this, dim, keepdim);
-  }
-
-  matmul(other: Tensor): Tensor {
-    return matmul(this, other);
-  }
-
-  // ---- views and copies ----
-
-  reshape(shape: readonly number[]): Tensor {
-    return reshape(this, shape);
-  }
-  view(shape: readonly number[]): Tensor {
-    return view(this, shape);
-  }
-  flatten(startDim = 0, endDim = -1): Tensor {
-    return flatten(this, startDim, endDim);
-  }
-  permute(dims: readonly number[]): Tensor {
-    return permute(this, dims);
-  }
-  transpose(dim0: number, dim1: number): Tensor {
-    return transpose(this, dim0, dim1);
-  }
-  t(): Tensor {
-    return t(this);
-  }
-  /** Same as `t()`, for a matrix (PyTorch's `.T`). */
-  get T(): Tensor {
-    return t(this);
-  }
-  squeeze(dim?: number): Tensor {
-    return squeeze(this, dim);
-  }
-  unsqueeze(dim: number): Tensor {
-    return unsqueeze(this, dim);
-  }
-  expand(shape: readonly number[]): Tensor {
-    return expand(this, shape);
-  }
-  flip(dims: readonly number[]): Tensor {
-    return flip(this, dims);
-  }
-  /**
-   * Basic indexing as a view: one spec per leading dimension, a number (drops the axis), a
-   * `'start:end:step'` string (`':'`, `'2:6'`, `'::-1'`), `[start, end, step?]`, or `'...'`.
-   */
-  slice(...specs: SliceSpec[]): Tensor {
-    return slice(this, ...specs);
-  }
-  narrow(dim: number, start: number, length: number): Tensor {
-    return narrow(this, dim, start, length);
-  }
-  select(dim: number, index: number): Tensor {
-    return select(this, dim, index);
-  }
-  contiguous(): Tensor {
-    return contiguous(this);
-  }
-  clone(): Tensor {
-    return clone(this);
-  }
-  to(dtype: DType): Tensor {
-    return cast(this, dtype);
-  }
-  float(): Tensor {
-    return cast(this, 'float32');
-  }
-  double(): Tensor {
-    return cast(this, 'float64');
-  }
-  int(): Tensor {
-    return cast(this, 'int32');
-  }
-  bool(): Tensor {
-    return cast(this, 'bool');
-  }
-
-  // ---- in place (write through views) ----
-
-  fill_(value: number | boolean): this {
-    return fill_(this, value);
-  }
-  zero_(): this {
-    return zero_(this);
-  }
-  copy_(source: TensorLike): this {
-    return copy_(this, source);
-  }
-  add_(other: TensorLike): this {
-    return add_(this, other);
-  }
-  sub_(other: TensorLike): this {
-    return sub_(this, other);
-  }
-  mul_(other: TensorLike): this {
-    return mul_(this, other);
-  }
-  div_(other: TensorLike): this {
-    return div_(this, other);
-  }
-  clamp_(min: number | null, max?: number | null): this {
-    return clamp_(this, min, max ?? null);
-  }
-  uniform_(low = 0, high = 1, options: RandomOptions = {}): this {
-    return uniform_(this, low, high, options);
-  }
-  normal_(mean = 0, std = 1, options: RandomOptions = {}): this {
-    return normal_(this, mean, std, options);
-  }
-  /** `Y[i, j] = v`: writes one element (or, with fewer indices, a sub-tensor) in place. */
-  set(index: readonly number[], value: TensorLike): this {
-    return setItem(this, index, value);
-  }
-  /** The element at a full index, as a number (or boolean). */
-  get(index: readonly number[]): number | boolean {
-    if (index.length !== this.ndim) {
-      throw new Error(
-        `get: expected ${this.ndim} indices for shape ${formatShape(this.shape)}, got ${index.length}`,
-      );
-    }
-    return this.detach()
-      .slice(...index)
-      .item();
   }
 }

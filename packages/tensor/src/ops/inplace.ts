@@ -84,7 +84,7 @@ function writeInPlace<T extends Tensor>(op: string, target: T, value: Tensor): T
   // Other views of the base see the new version and take their history from the base again.
   base.setGradFn(copySlices);
   target.setGradFn(viewHistory(target, base));
-  target.trackViewHistory();
+  target.trackViewHistory(viewHistory);
   return target;
 }
 

@@ -40,7 +40,7 @@ function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
 function asView(name: string, x: Tensor, g: Geometry, backward: (grad: Tensor) => Tensor): Tensor {
   const out = x.viewAs(g.shape, g.strides, g.offset);
   record(name, out, [x], (grad) => [backward(grad)]);
-  if (isGradEnabled()) out.trackViewHistory();
+  if (isGradEnabled()) out.trackViewHistory(viewHistory);
   return out;
 }
 
