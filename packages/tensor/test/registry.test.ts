@@ -5,6 +5,7 @@ import {
   DECLINED,
   defineKernel,
   kernelBackends,
+  registeredKernels,
   registerKernel,
   traceKernels,
 } from '../src/kernels/registry.js';
@@ -87,6 +88,24 @@ describe('the registry', () => {
     registerKernel('test.half', 'wasm', (x: number) => x * 0.5 + 100);
     expect(halved(8)).toBe(104);
     expect(kernelBackends('test.half')).toEqual(['js', 'wasm']);
+  });
+
+  it('has a reference for every built-in kernel and WebAssembly for the heavy ones', () => {
+    const names = registeredKernels().filter((name) => !name.startsWith('test.'));
+    for (const name of names) expect(kernelBackends(name)[0], name).toBe('js');
+    const withWasm = names.filter((name) => kernelBackends(name).includes('wasm'));
+    expect(withWasm).toEqual([
+      'avgPool2dBackward',
+      'avgPool2dForward',
+      'conv2dBackwardInput',
+      'conv2dBackwardWeight',
+      'conv2dForward',
+      'gemm',
+      'mapStrided',
+      'maxPool2dBackward',
+      'maxPool2dForward',
+      'zipStrided',
+    ]);
   });
 
   it('refuses an unknown backend, naming it and the kernel', () => {

@@ -8,7 +8,7 @@ import {
   conv2dForward,
 } from '../../src/kernels/registered/index.js';
 import { type ConvPaddingSpec, expandPair, type Pair, resolveConvPadding } from '../../src/kernels/shape.js';
-import { onBackend, useBackend } from '../wasm/setup.js';
+import { BACKENDS, onBackend, useBackend } from '../wasm/setup.js';
 import { expectClose, type GoldenTensor, loadGolden } from './helpers.js';
 
 /**
@@ -75,7 +75,7 @@ function runCase(c: ConvCase, algorithm: Conv2dParams['algorithm']) {
   return { y, outShape, gx, gw, gb };
 }
 
-describe.each(['js', 'wasm'] as const)(
+describe.each(BACKENDS)(
   'conv2d kernels on %s against PyTorch (conv2d_visible.json, float32, |a-b| <= 1e-4 + 1e-4|b|)',
   (backend) => {
     useBackend(backend);

@@ -6,7 +6,7 @@ import {
   maxPool2dForward,
 } from '../../src/kernels/registered/index.js';
 import type { Pair } from '../../src/kernels/shape.js';
-import { onBackend, useBackend } from '../wasm/setup.js';
+import { BACKENDS, onBackend, useBackend } from '../wasm/setup.js';
 import { expectClose, type GoldenTensor, loadGolden } from './helpers.js';
 
 /**
@@ -32,7 +32,7 @@ interface PoolCase {
 
 const { cases } = loadGolden<{ cases: PoolCase[] }>('pool2d_visible.json');
 
-describe.each(['js', 'wasm'] as const)(
+describe.each(BACKENDS)(
   'pool2d kernels on %s against PyTorch (pool2d_visible.json, float32, |a-b| <= 1e-4 + 1e-4|b|)',
   (backend) => {
     useBackend(backend);

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { avgPool2d, conv2d, maxPool2d, pad, type Tensor, tensor } from '../../src/index.js';
 import { expectClose, type GoldenTensor, loadGolden } from '../kernels/helpers.js';
+import { BACKENDS, useBackend } from '../wasm/setup.js';
 
 // The differentiable ops against PyTorch's numbers: forward through `conv2d` (and `pad` for
 // the non-zero padding modes, as nn.Conv2d does), backward through autograd with the recorded
-// upstream gradient. Tolerance |a - b| <= 1e-4 + 1e-4 |b| (float32 arithmetic).
+// upstream gradient, on every backend (WebAssembly forced on every size). Tolerance
+// |a - b| <= 1e-4 + 1e-4 |b| (float32 arithmetic).
 
 interface ConvCase {
   config: {
@@ -60,7 +62,8 @@ function reversedPadding(c: ConvCase['config']): number[] {
   return [pw, pw, ph, ph];
 }
 
-describe('conv2d op against PyTorch (conv2d_visible.json)', () => {
+describe.each(BACKENDS)('conv2d op on %s against PyTorch (conv2d_visible.json)', (backend) => {
+  useBackend(backend);
   const { cases } = loadGolden<{ cases: ConvCase[] }>('conv2d_visible.json');
   cases.forEach((k, i) => {
     const c = k.config;
@@ -83,7 +86,8 @@ describe('conv2d op against PyTorch (conv2d_visible.json)', () => {
   });
 });
 
-describe('pooling ops against PyTorch (pool2d_visible.json)', () => {
+describe.each(BACKENDS)('pooling ops on %s against PyTorch (pool2d_visible.json)', (backend) => {
+  useBackend(backend);
   const { cases } = loadGolden<{ cases: PoolCase[] }>('pool2d_visible.json');
   cases.forEach((k, i) => {
     const c = k.config;

@@ -13,6 +13,9 @@ export { seededUniform as randomFloats } from '@fovea/golden';
 
 const defaults = { ...limits };
 
+/** The backends every kernel spec runs on (as tfjs runs each spec under each backend). */
+export const BACKENDS: readonly Backend[] = ['js', 'wasm'];
+
 /**
  * Runs the suite with the WebAssembly backend forced on every size (and, with `threads`, that
  * many threads from the smallest call), restoring the defaults and the backend afterwards.
