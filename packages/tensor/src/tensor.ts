@@ -8,7 +8,7 @@ import {
 } from '@fovea/autograd';
 import { allocate, type DType, isFloating, type TypedArray } from './dtype.js';
 import { formatTensor } from './format/format.js';
-import { mapStrided } from './kernels/strided.js';
+import { mapStrided } from './kernels/registered/strided.js';
 import { contiguousStrides, formatShape, numel } from './shape.js';
 import { Storage } from './storage.js';
 import type { TensorMethods } from './tensor-methods.js';

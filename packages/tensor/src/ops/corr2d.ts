@@ -1,5 +1,6 @@
 import { record, saving } from '../autograd.js';
 import { allocate, isFloating, promoteTypes } from '../dtype.js';
+import { corr2d as corr2dKernel } from '../kernels/registered/corr2d.js';
 import { contiguousStrides, formatShape } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';
@@ -35,17 +36,7 @@ export function corr2d(input: Tensor, kernel: Tensor): Tensor {
   const oh = h - kh + 1;
   const ow = w - kw + 1;
   const out = allocate(dtype, oh * ow);
-  for (let i = 0; i < (isShapesOnly() ? 0 : oh); i++) {
-    for (let j = 0; j < ow; j++) {
-      let acc = 0;
-      for (let a = 0; a < kh; a++) {
-        const row = (i + a) * w + j;
-        const krow = a * kw;
-        for (let b = 0; b < kw; b++) acc += x[row + b] * k[krow + b];
-      }
-      out[i * ow + j] = acc;
-    }
-  }
+  if (!isShapesOnly()) corr2dKernel(x, h, w, k, kh, kw, out);
   const result = Tensor.fromArray(out, [oh, ow], dtype);
   if (!isFloating(dtype)) return result;
   return record(

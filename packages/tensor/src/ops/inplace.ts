@@ -1,7 +1,7 @@
 import { FunctionNode, gradientEdge, isGradEnabled } from '@fovea/autograd';
 import { needsGrad } from '../autograd.js';
 import { allocate, castScalar, isFloating, promoteTypes } from '../dtype.js';
-import { scatterStrided } from '../kernels/strided.js';
+import { scatterStrided } from '../kernels/registered/strided.js';
 import { fillNormal, fillUniform, type Generator } from '../random.js';
 import { broadcastShapes, formatShape, sameShape } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';

@@ -1,6 +1,6 @@
 import { record } from '../autograd.js';
 import { allocate, promoteTypes } from '../dtype.js';
-import { scatterStrided } from '../kernels/strided.js';
+import { scatterStrided } from '../kernels/registered/strided.js';
 import { contiguousStrides, formatShape, normalizeDim, numel } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { requireTensor } from './operands.js';

@@ -1,5 +1,5 @@
 import { allocate, type DType, promoteTypes, promoteWithScalar, type TypedArray } from '../dtype.js';
-import { mapStrided } from '../kernels/strided.js';
+import { mapStrided } from '../kernels/registered/strided.js';
 import { numel } from '../shape.js';
 import { type Scalar, Tensor, type TensorLike } from '../tensor.js';
 

@@ -1,6 +1,7 @@
 import { isGradEnabled } from '@fovea/autograd';
 import { record } from '../autograd.js';
-import { type PadMode, pad2d, pad2dBackward, pad2dShape } from '../kernels/pad.js';
+import { type PadMode, pad2dShape } from '../kernels/pad.js';
+import { pad2d, pad2dBackward } from '../kernels/registered/pad.js';
 import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';
 import { floatData } from './float-data.js';

@@ -1,7 +1,7 @@
 import { record } from '../autograd.js';
 import { allocate, type DType, isFloating } from '../dtype.js';
-import { extremumBlocks, sumBlocks } from '../kernels/reduce.js';
-import { mapStrided } from '../kernels/strided.js';
+import { extremumBlocks, sumBlocks } from '../kernels/registered/reduce.js';
+import { mapStrided } from '../kernels/registered/strided.js';
 import { formatShape, normalizeDim, numel } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';

@@ -1,6 +1,6 @@
 import { isGradEnabled } from '@fovea/autograd';
 import { record } from '../autograd.js';
-import { fold, unfold as unfoldKernel } from '../kernels/im2col.js';
+import { fold, unfold as unfoldKernel } from '../kernels/registered/unfold.js';
 import { convOutputSize, expandPair, type Pair } from '../kernels/shape.js';
 import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';

@@ -1,7 +1,7 @@
 import { FunctionNode, gradientEdge, isGradEnabled, type Node } from '@fovea/autograd';
 import { record } from '../autograd.js';
 import { allocate } from '../dtype.js';
-import { mapStrided, scatterStrided } from '../kernels/strided.js';
+import { mapStrided, scatterStrided } from '../kernels/registered/strided.js';
 import { contiguousStrides, formatShape, normalizeDim, numel } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { type Geometry, type SliceSpec, sliceGeometry } from './geometry.js';

@@ -2,6 +2,7 @@ import { defineKernel } from '../registry.js';
 import {
   type MapStridedKernel,
   mapStrided as mapStridedReference,
+  scatterStrided as scatterStridedReference,
   type ZipStridedKernel,
   zipStrided as zipStridedReference,
 } from '../strided.js';
@@ -19,3 +20,6 @@ export const mapStrided = /* @__PURE__ */ defineKernel<MapStridedKernel>('mapStr
 export const zipStrided = /* @__PURE__ */ defineKernel<ZipStridedKernel>('zipStrided', zipStridedReference, {
   wasm: wasmZipStrided,
 });
+
+/** Writes a contiguous source into a strided region (kernels/strided.ts): the reference only. */
+export const scatterStrided = /* @__PURE__ */ defineKernel('scatterStrided', scatterStridedReference);

@@ -1,0 +1,7 @@
+import * as reference from '../im2col.js';
+import { defineKernel } from '../registry.js';
+
+/** unfold and fold (kernels/im2col.ts): the reference only so far, memory-bound. */
+export const unfold = /* @__PURE__ */ defineKernel('unfold', reference.unfold);
+
+export const fold = /* @__PURE__ */ defineKernel('fold', reference.fold);
