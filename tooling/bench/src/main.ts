@@ -10,19 +10,9 @@ import { foveaPeer } from './peers/fovea.js';
 import { ortPeer } from './peers/ort.js';
 import type { Peer } from './peers/peer.js';
 import { tfjsChapterOp, tfjsPeer } from './peers/tfjs.js';
-import {
-  type BenchReport,
-  type ChapterOp,
-  chart,
-  find,
-  formatRate,
-  formatRatio,
-  type Measurement,
-  PEER_ORDER,
-  ratio,
-  type Target,
-  table,
-} from './report.js';
+import { type BenchReport, type ChapterOp, chart, formatRate, type Measurement } from './report.js';
+import { printTables } from './tables.js';
+import { targets } from './targets.js';
 import { time } from './timing.js';
 import { measureMemory, measureTraining } from './training.js';
 import { flops, PASSES, type Pass, WORKLOADS, type Workload } from './workloads.js';
@@ -164,78 +154,6 @@ async function chapterOps(): Promise<ChapterOp[]> {
   return out;
 }
 
-function targets(report: Omit<BenchReport, 'targets'>): Target[] {
-  const r = report.results;
-  const heavy = ['W2', 'W3', 'W4', 'W5', 'W6'];
-  const out: Target[] = [];
-  const list = (f: (w: string) => number | null, goal: number) => {
-    const values = heavy.map((w) => [w, f(w)] as const);
-    const met = values.every(([, v]) => v !== null && v >= goal);
-    return {
-      value: values.map(([w, v]) => `${w} ${formatRatio(v)}`).join(', '),
-      met: values.some(([, v]) => v === null) ? null : met,
-    };
-  };
-  const fwd = list(
-    (w) => ratio(find(r, 'fovea-t1', w, 'forward'), find(r, 'tfjs-wasm-simd', w, 'forward')),
-    1,
-  );
-  out.push({ name: 'forward W2-W6 >= 1.0x tfjs-wasm-simd (1 thread)', ...fwd });
-  for (const pass of ['dX', 'dW'] as const) {
-    const own = list((w) => ratio(find(r, 'fovea-t1', w, pass), find(r, 'fovea-t1', w, 'forward')), 0.7);
-    out.push({ name: `${pass} W2-W6 >= 0.7x Fovea's forward (1 thread)`, ...own });
-  }
-  if (report.training !== null) {
-    const t = report.training;
-    const fovea1 = t.fovea.find((f) => f.threads === 1);
-    const speedup = fovea1 ? t.tfjsCpu / fovea1.ms : null;
-    out.push({
-      name: 'LeNet training step >= 30x tfjs-cpu (1 thread)',
-      value: `${formatRatio(speedup)} (batch ${t.batch}; losses ${t.ok ? 'agree' : 'DIFFER'})`,
-      met: speedup === null ? null : speedup >= 30 && t.ok,
-    });
-  }
-  for (const pass of PASSES) {
-    const values = ['W3', 'W4', 'W5'].map(
-      (w) => [w, ratio(find(r, 'fovea-t2', w, pass), find(r, 'fovea-t1', w, pass))] as const,
-    );
-    out.push({
-      name: `2 threads >= 1.7x 1 thread, W3-W5 ${pass}`,
-      value: values.map(([w, v]) => `${w} ${formatRatio(v)}`).join(', '),
-      met: values.some(([, v]) => v === null) ? null : values.every(([, v]) => (v ?? 0) >= 1.7),
-    });
-  }
-  const chapter = report.chapterOp;
-  const foveaW1 = chapter.find((c) => c.name.startsWith('fovea corr2d'));
-  const tfW1 = chapter.find((c) => c.name.startsWith('tfjs-cpu'));
-  if (foveaW1 && tfW1) {
-    out.push({
-      name: "W1 (the chapter's op) calls/s >= tfjs-cpu",
-      value: `${Math.round(foveaW1.callsPerSecond).toLocaleString('en-US')} vs ${Math.round(tfW1.callsPerSecond).toLocaleString('en-US')} (${formatRatio(foveaW1.callsPerSecond / tfW1.callsPerSecond)})`,
-      met: foveaW1.callsPerSecond >= tfW1.callsPerSecond,
-    });
-  }
-  const ceil = report.ceiling.oneThread;
-  const share = ['W3', 'W4'].map((w) => {
-    const rate = find(r, 'fovea-t1', w, 'forward')?.rate;
-    return [w, rate == null ? null : rate / ceil] as const;
-  });
-  out.push({
-    name: '>= 80% of the WebAssembly SIMD ceiling on W3 and W4 (forward, 1 thread)',
-    value: share.map(([w, v]) => `${w} ${v === null ? '—' : `${(100 * v).toFixed(0)}%`}`).join(', '),
-    met: share.some(([, v]) => v === null) ? null : share.every(([, v]) => (v ?? 0) >= 0.8),
-  });
-  if (report.memory !== null) {
-    const m = report.memory;
-    out.push({
-      name: `${m.steps} LeNet steps: RSS at the end within 10% of step 100`,
-      value: `${m.rss[0].toFixed(0)} MB -> ${m.rss[m.rss.length - 1].toFixed(0)} MB (${(100 * m.growth).toFixed(1)}%)`,
-      met: Math.abs(m.growth) <= 0.1,
-    });
-  }
-  return out;
-}
-
 async function main(): Promise<void> {
   const start = performance.now();
   const machine = {
@@ -297,7 +215,7 @@ async function main(): Promise<void> {
     memory,
   };
   const report: BenchReport = { ...partial, targets: targets(partial) };
-  printTables(report);
+  printTables(report, log);
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(path.join(outDir, 'bench.svg'), chart(report));
@@ -306,101 +224,6 @@ async function main(): Promise<void> {
   );
   process.exit(
     results.some((m) => m.check !== null && !m.check.ok) || (training !== null && !training.ok) ? 1 : 0,
-  );
-}
-
-function printTables(report: BenchReport): void {
-  const names = report.workloads
-    .map((w) => w.name)
-    .filter((w) => report.results.some((m) => m.workload === w));
-  const peers = PEER_ORDER.filter((p) => report.results.some((m) => m.peer === p));
-  const threads = (p: string) => String(report.results.find((m) => m.peer === p)?.threads ?? '');
-  const header = (first: string) => [
-    first,
-    'threads',
-    ...names.map((w) => (w === 'W1' ? 'W1 (calls/s)' : w)),
-  ];
-  for (const pass of PASSES) {
-    log(`\n${pass === 'forward' ? 'Forward' : pass === 'dX' ? 'Backward dX' : 'Backward dW'} GFLOP/s`);
-    log(
-      table(
-        header('peer'),
-        peers.map((p) => [p, threads(p), ...names.map((w) => formatRate(find(report.results, p, w, pass)))]),
-      ),
-    );
-  }
-  const pairs: Array<[string, string]> = [
-    ['fovea-t1', 'tfjs-cpu'],
-    ['fovea-t1', 'tfjs-wasm-simd'],
-    ['fovea-t1', 'ort-t1'],
-    ['fovea-t2', 'ort-t2'],
-    ['fovea-t2', 'fovea-t1'],
-  ];
-  for (const pass of PASSES) {
-    log(`\nRatios, ${pass} (higher is faster for Fovea)`);
-    const rows = pairs
-      .filter(([a, b]) => peers.includes(a) && peers.includes(b))
-      .map(([a, b]) => [
-        `${a} / ${b}`,
-        ...names.map((w) =>
-          formatRatio(ratio(find(report.results, a, w, pass), find(report.results, b, w, pass))),
-        ),
-      ]);
-    log(table(['ratio', ...names], rows));
-  }
-  const ceil = report.ceiling;
-  log('\nForward as % of the WebAssembly SIMD ceiling for the same thread count');
-  log(
-    table(
-      ['peer', ...names.filter((w) => w !== 'W1')],
-      peers.map((p) => [
-        p,
-        ...names
-          .filter((w) => w !== 'W1')
-          .map((w) => {
-            const m = find(report.results, p, w, 'forward');
-            const c = m?.threads === 2 ? ceil.twoThreads : ceil.oneThread;
-            return m?.rate == null || c == null ? '—' : `${((100 * m.rate) / c).toFixed(1)}%`;
-          }),
-      ]),
-    ),
-  );
-  if (report.chapterOp.length > 0) {
-    log("\nThe chapter's op (W1) through the public APIs, calls/s");
-    log(
-      table(
-        ['op', 'calls/s'],
-        report.chapterOp.map((c) => [c.name, Math.round(c.callsPerSecond).toLocaleString('en-US')]),
-      ),
-    );
-  }
-  if (report.training !== null) {
-    const t = report.training;
-    log(
-      `\nLeNet training step, batch ${t.batch} (ms per step; first losses fovea ${t.losses.fovea.map((l) => l.toFixed(5)).join(', ')}, tfjs ${t.losses.tfjs.map((l) => l.toFixed(5)).join(', ')})`,
-    );
-    log(
-      table(
-        ['peer', 'ms/step', 'vs tfjs-cpu'],
-        [
-          ...t.fovea.map((f) => [`fovea-t${f.threads}`, f.ms.toFixed(2), formatRatio(t.tfjsCpu / f.ms)]),
-          ['tfjs-cpu', t.tfjsCpu.toFixed(1), '1x'],
-        ],
-      ),
-    );
-  }
-  if (report.memory !== null) {
-    const m = report.memory;
-    log(
-      `\nMemory, ${m.steps} LeNet steps (batch ${m.batch}): RSS every 100 steps (MB): ${m.rss.map((v) => v.toFixed(0)).join(' ')}`,
-    );
-  }
-  log('\nTargets (issue 8)');
-  log(
-    table(
-      ['target', 'measured', 'met'],
-      report.targets.map((t) => [t.name, t.value, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO']),
-    ),
   );
 }
 
