@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { adaptiveAvgPool2dBackward, adaptiveAvgPool2dForward } from '../../src/kernels/adaptive-pool2d.js';
 import {
-  adaptiveAvgPool2dBackward,
-  adaptiveAvgPool2dForward,
   avgPool2dBackward,
   avgPool2dForward,
   maxPool2dBackward,

@@ -1,3 +1,4 @@
+import * as adaptive from '../adaptive-pool2d.js';
 import * as reference from '../pool2d.js';
 import { defineKernel } from '../registry.js';
 import {
@@ -37,10 +38,10 @@ export const avgPool2dBackward = /* @__PURE__ */ defineKernel(
 
 export const adaptiveAvgPool2dForward = /* @__PURE__ */ defineKernel(
   'adaptiveAvgPool2dForward',
-  reference.adaptiveAvgPool2dForward,
+  adaptive.adaptiveAvgPool2dForward,
 );
 
 export const adaptiveAvgPool2dBackward = /* @__PURE__ */ defineKernel(
   'adaptiveAvgPool2dBackward',
-  reference.adaptiveAvgPool2dBackward,
+  adaptive.adaptiveAvgPool2dBackward,
 );
