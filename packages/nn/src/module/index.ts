@@ -1,3 +1,11 @@
+export type { FullBackwardHook, Gradients } from './backward-hook.js';
+export type {
+  ForwardHook,
+  ForwardHookOptions,
+  ForwardPreHook,
+  HookOptions,
+  RemovableHandle,
+} from './hooks.js';
 export { Module } from './module.js';
 export type {
   BufferOptions,

@@ -1,5 +1,7 @@
 import { noGrad } from '@fovea/autograd';
 import { Tensor } from '@fovea/tensor';
+import type { FullBackwardHook } from './backward-hook.js';
+import * as hooks from './hooks.js';
 import { checkName, describe, formatShape, joinName } from './naming.js';
 import type {
   BufferOptions,
@@ -339,6 +341,23 @@ export class Module {
     }
     const childNames = new Set(own.children.map(([name]) => name));
     addUnexpectedKeys(entries, prefix, localNames, childNames, report);
+  }
+
+  // ---- hooks (module/hooks.ts: they run whenever forward is called) ----
+
+  /** `hook(module, inputs)` before each forward; a returned value replaces the inputs. */
+  registerForwardPreHook(hook: hooks.ForwardPreHook, options?: hooks.HookOptions): hooks.RemovableHandle {
+    return hooks.registerHook(this, 'registerForwardPreHook', 'forwardPre', hook, options);
+  }
+
+  /** `hook(module, inputs, output)` after each forward; a returned value replaces the output. */
+  registerForwardHook(hook: hooks.ForwardHook, options?: hooks.ForwardHookOptions): hooks.RemovableHandle {
+    return hooks.registerHook(this, 'registerForwardHook', 'forward', hook, options);
+  }
+
+  /** `hook(module, gradInputs, gradOutputs)` once per backward; a returned array replaces gradInputs. */
+  registerFullBackwardHook(hook: FullBackwardHook, options?: hooks.HookOptions): hooks.RemovableHandle {
+    return hooks.registerHook(this, 'registerFullBackwardHook', 'backward', hook, options);
   }
 
   // ---- printing ----
