@@ -1,5 +1,5 @@
 import { gradientEdge, Node } from '@fovea/autograd';
-import { Tensor } from '@fovea/tensor';
+import { Tensor, zeros } from '@fovea/tensor';
 import type { Module } from './module.js';
 import { formatShape } from './naming.js';
 
@@ -8,8 +8,9 @@ export type Gradients = (Tensor | null)[];
 
 /**
  * `hook(module, gradInputs, gradOutputs)`: called once per backward through the module, with the
- * gradients with respect to each of forward's arguments and each of its outputs. Returning an
- * array (of the same length) replaces the gradients of the inputs.
+ * gradients with respect to each of forward's arguments and each of its outputs, null where
+ * PyTorch gives None (not a tensor; an output that got no gradient; every input when none
+ * requires grad). Returning an array (of the same length) replaces the gradients of the inputs.
  */
 export type FullBackwardHook = (
   module: Module,
@@ -88,9 +89,8 @@ function packWithNone(indices: readonly number[], values: Gradients, size: numbe
  */
 export class BackwardHook {
   #gradOutputs: Gradients | null = null;
-  #inputCount = 0;
+  #inputs: unknown[] = [];
   #inputIndices: number[] | null = null;
-  #inputShapes: (readonly number[])[] = [];
   #outputCount = 0;
   #outputIndices: number[] = [];
 
@@ -99,18 +99,15 @@ export class BackwardHook {
     private readonly hooks: readonly FullBackwardHook[],
   ) {}
 
-  /** Wraps the inputs that require grad in identities whose gradients reach the hooks. */
+  /** Wraps the tensor inputs in identities whose gradients reach the hooks (if one requires grad). */
   setupInputs(inputs: unknown[]): unknown[] {
-    this.#inputCount = inputs.length;
+    this.#inputs = inputs;
     const wrapped = this.#wrap(inputs, (grads) => this.#onInputGradients(grads));
-    if (wrapped !== null) {
-      this.#inputIndices = wrapped.indices;
-      this.#inputShapes = wrapped.indices.map((i) => (inputs[i] as Tensor).shape);
-    }
+    this.#inputIndices = wrapped?.indices ?? null;
     return wrapped?.values ?? inputs;
   }
 
-  /** Wraps the outputs (a tensor, or an array of results) that require grad likewise. */
+  /** Wraps the outputs (a tensor, or an array of results) likewise. */
   setupOutputs(output: unknown): unknown {
     const outputs = Array.isArray(output) ? output : [output];
     this.#outputCount = outputs.length;
@@ -120,22 +117,27 @@ export class BackwardHook {
     return Array.isArray(output) ? wrapped.values : wrapped.values[0];
   }
 
+  /**
+   * As PyTorch's `_apply_on_tensors`: when some tensor among `values` requires grad, every tensor
+   * gets a slot (`indices`), and those that require grad an identity feeding it.
+   */
   #wrap(
     values: unknown[],
     onGradients: (grads: Gradients) => Gradients,
   ): { values: unknown[]; indices: number[] } | null {
-    const indices = values.flatMap((v, i) => (v instanceof Tensor && v.requiresGrad ? [i] : []));
-    if (indices.length === 0) return null;
+    const indices = values.flatMap((v, i) => (v instanceof Tensor ? [i] : []));
+    const tensors = indices.map((i) => values[i] as Tensor);
+    if (!tensors.some((t) => t.requiresGrad)) return null;
     const joint = new JointNode(
-      indices.map((i) => gradientEdge(values[i] as Tensor)),
+      tensors.map((t) => (t.requiresGrad ? gradientEdge(t) : null)),
       onGradients,
     );
     const out = [...values];
-    indices.forEach((index, slot) => {
-      const tensor = values[index] as Tensor;
+    tensors.forEach((tensor, slot) => {
+      if (!tensor.requiresGrad) return;
       const alias = tensor.detach();
       alias.setGradFn(new SlotNode(joint, slot, tensor.shape));
-      out[index] = alias;
+      out[indices[slot]] = alias;
     });
     return { values: out, indices };
   }
@@ -144,7 +146,7 @@ export class BackwardHook {
     this.#gradOutputs = packWithNone(this.#outputIndices, grads, this.#outputCount);
     if (this.#inputIndices === null) {
       // No input requires grad: the hooks run now, and can replace nothing.
-      const gradInputs: Gradients = new Array(this.#inputCount).fill(null);
+      const gradInputs: Gradients = new Array(this.#inputs.length).fill(null);
       for (const hook of this.hooks) {
         const result = hook(this.module, [...gradInputs], this.#gradOutputs);
         if (result != null && !(Array.isArray(result) && result.every((g) => g == null))) {
@@ -162,7 +164,13 @@ export class BackwardHook {
     const indices = this.#inputIndices!;
     // A gradient that reached the inputs without passing through the outputs: no hook, as in PyTorch.
     if (this.#gradOutputs === null) return grads;
-    let gradInputs = packWithNone(indices, grads, this.#inputCount);
+    // PyTorch's identity materialises what it did not receive as zeros, even for a tensor that
+    // needs no gradient (an input that requires grad then accumulates those zeros).
+    const materialized = indices.map((index, slot) => {
+      const input = this.#inputs[index] as Tensor;
+      return grads[slot] ?? zeros(input.shape, { dtype: input.dtype });
+    });
+    let gradInputs = packWithNone(indices, materialized, this.#inputs.length);
     for (const hook of this.hooks) {
       const result = hook(this.module, gradInputs, this.#gradOutputs);
       if (result == null) continue;
@@ -175,16 +183,16 @@ export class BackwardHook {
       gradInputs = result;
     }
     this.#gradOutputs = null;
-    return indices.map((index, i) => this.#checkedGradient(gradInputs[index], index, i));
+    return indices.map((index) => this.#checkedGradient(gradInputs[index], index));
   }
 
-  #checkedGradient(g: unknown, index: number, slot: number): Tensor | null {
-    if (g === null || g === undefined) return null;
-    const shape = this.#inputShapes[slot];
-    if (!(g instanceof Tensor) || formatShape(g.shape) !== formatShape(shape)) {
+  #checkedGradient(g: unknown, index: number): Tensor | null {
+    const input = this.#inputs[index] as Tensor;
+    if (g === null || g === undefined || !input.requiresGrad) return null;
+    if (!(g instanceof Tensor) || formatShape(g.shape) !== formatShape(input.shape)) {
       const got = g instanceof Tensor ? `a gradient of shape ${formatShape(g.shape)}` : typeof g;
       throw new Error(
-        `registerFullBackwardHook: a hook returned ${got} for input ${index} of shape ${formatShape(shape)}`,
+        `registerFullBackwardHook: a hook returned ${got} for input ${index} of shape ${formatShape(input.shape)}`,
       );
     }
     return g;
