@@ -205,6 +205,34 @@ describe('forward hooks', () => {
     ]);
   });
 
+  it('keep firing under a forward wrapped on top of theirs, as a receptive-field trace wraps and restores it', () => {
+    const relu = new ReLU();
+    let hookCalls = 0;
+    const handle = relu.registerForwardHook(() => void hookCalls++);
+    // What @fovea/receptive-field's withModuleCalls does: wrap the current forward, restore it after.
+    const saved = Object.getOwnPropertyDescriptor(relu, 'forward');
+    const inner = relu.forward;
+    let traced = 0;
+    Object.defineProperty(relu, 'forward', {
+      configurable: true,
+      enumerable: false,
+      writable: true,
+      value: (...args: unknown[]) => {
+        traced++;
+        return inner.apply(relu, args);
+      },
+    });
+    relu.forward(ones([1]));
+    expect([traced, hookCalls]).toEqual([1, 1]);
+    Object.defineProperty(relu, 'forward', saved!);
+    relu.forward(ones([1]));
+    expect([traced, hookCalls]).toEqual([1, 2]);
+    handle.remove();
+    relu.forward(ones([1]));
+    expect(hookCalls).toBe(2);
+    expect(Object.getOwnPropertyDescriptor(relu, 'forward')).toBeUndefined();
+  });
+
   it('reject a hook that is not a function', () => {
     expect(() => new ReLU().registerForwardHook(null as never)).toThrow(
       'registerForwardHook: hook should be a function, got null',
