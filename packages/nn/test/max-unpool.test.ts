@@ -1,28 +1,15 @@
 import { grad } from '@fovea/autograd';
+import type { MaxUnpoolCase } from '@fovea/golden';
 import type { Tensor } from '@fovea/tensor';
 import { describe, expect, it } from 'vitest';
 import { functional, MaxPool2d, MaxUnpool2d, Sequential } from '../src/index.js';
-import { expectClose, fromGolden, type GoldenTensor, loadGolden } from './helpers/golden.js';
+import { expectClose, fromGolden, loadGolden } from './helpers/golden.js';
 
 // MaxPool2d({ returnIndices: true }) and MaxUnpool2d against PyTorch's numbers
 // (tooling/golden/make/max_unpool.py, float64 rounded here to float32): indices exactly, values
 // and gradients with |a - b| <= 1e-4 + 1e-4 |b|.
 
-type Pair = number | [number, number];
-
-interface UnpoolCase {
-  kernelSize: Pair;
-  options: { stride: Pair | null; padding: Pair; dilation: Pair; ceilMode: boolean };
-  outputSize: [number, number] | null;
-  x: GoldenTensor;
-  values: GoldenTensor;
-  indices: GoldenTensor;
-  unpooled: GoldenTensor;
-  gu: GoldenTensor;
-  gx: GoldenTensor;
-}
-
-const { cases } = loadGolden<{ cases: UnpoolCase[] }>('max_unpool.json');
+const { cases } = loadGolden<{ cases: MaxUnpoolCase[] }>('max_unpool.json');
 
 describe('MaxPool2d with returnIndices and MaxUnpool2d', () => {
   it.each(cases.map((c, i) => [i, c] as const))(

@@ -1,4 +1,5 @@
 import { grad, gradgradcheck } from '@fovea/autograd';
+import type { MaxUnpoolCase } from '@fovea/golden';
 import { describe, expect, it } from 'vitest';
 import { Generator, maxPool2d, maxUnpool2d, randn, type Tensor, tensor, zeros } from '../../src/index.js';
 import { expectClose, type GoldenTensor, loadGolden } from '../kernels/helpers.js';
@@ -8,22 +9,7 @@ import { expectClose, type GoldenTensor, loadGolden } from '../kernels/helpers.j
 // |a - b| <= 1e-12 + 1e-12 |b| in float64 (they are copies and sums of copies) and
 // 1e-6 + 1e-6 |b| in float32 (the same cases rounded, which runs the float32 kernels).
 
-type Pair = number | [number, number];
-
-interface UnpoolCase {
-  kernelSize: Pair;
-  options: { stride: Pair | null; padding: Pair; dilation: Pair; ceilMode: boolean };
-  outputSize: [number, number] | null;
-  x: GoldenTensor;
-  values: GoldenTensor;
-  indices: GoldenTensor;
-  unpooled: GoldenTensor;
-  gu: GoldenTensor;
-  gvalues: GoldenTensor;
-  gx: GoldenTensor;
-}
-
-const golden = loadGolden<{ cases: UnpoolCase[] }>('max_unpool.json');
+const golden = loadGolden<{ cases: MaxUnpoolCase[] }>('max_unpool.json');
 
 const fromGolden = (g: GoldenTensor, dtype: 'float32' | 'float64'): Tensor =>
   tensor(Float64Array.from(g.data), { dtype: 'float64' }).reshape(g.shape).to(dtype);
