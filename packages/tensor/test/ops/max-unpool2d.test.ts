@@ -1,7 +1,16 @@
 import { grad, gradgradcheck } from '@fovea/autograd';
 import type { MaxUnpoolCase } from '@fovea/golden';
 import { describe, expect, it } from 'vitest';
-import { Generator, maxPool2d, maxUnpool2d, randn, type Tensor, tensor, zeros } from '../../src/index.js';
+import {
+  Generator,
+  maxPool2d,
+  maxUnpool2d,
+  randn,
+  type Tensor,
+  tensor,
+  withShapesOnly,
+  zeros,
+} from '../../src/index.js';
 import { expectClose, type GoldenTensor, loadGolden } from '../kernels/helpers.js';
 
 // maxPool2d(..., { returnIndices: true }) and maxUnpool2d against PyTorch
@@ -84,6 +93,24 @@ describe('maxUnpool2d', () => {
     expect(() => maxUnpool2d(values, zeros([1, 2, 2, 2]).to('int32').sub(1), 2)).toThrow(
       'max_unpool2d: found an invalid max index -1',
     );
+  });
+
+  it('traces shapes only: indices and the unpooled shape without the arithmetic', () => {
+    const [v, idx, up] = withShapesOnly(() => {
+      const big = zeros([1, 3, 1001, 999]).requiresGrad_();
+      const [pooled, positions] = maxPool2d(big, 3, { stride: 2, padding: 1, returnIndices: true });
+      return [
+        pooled,
+        positions,
+        maxUnpool2d(pooled, positions, 3, { stride: 2, padding: 1, outputSize: [1001, 999] }),
+      ];
+    });
+    expect([v.shape, idx.shape, idx.dtype, up.shape]).toEqual([
+      [1, 3, 501, 500],
+      [1, 3, 501, 500],
+      'int32',
+      [1, 3, 1001, 999],
+    ]);
   });
 
   it('accepts outputSize with the leading dimensions, as PyTorch does', () => {
