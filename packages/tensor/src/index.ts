@@ -1,3 +1,6 @@
+// Grad mode lives in the engine; a user of the tensor package alone reaches it here, as
+// `torch.no_grad` is reached from `torch`.
+export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from '@fovea/autograd';
 export type { CreationOptions, RandomCreationOptions } from './creation.js';
 export {
   arange,
