@@ -52,6 +52,8 @@ export {
 export type { SliceSpec } from './ops/geometry.js';
 export { cat, stack } from './ops/join.js';
 export { matmul } from './ops/matmul.js';
+export type { MaxUnpool2dOptions } from './ops/max-unpool2d.js';
+export { maxUnpool2d } from './ops/max-unpool2d.js';
 export type { PadMode } from './ops/pad.js';
 export { pad } from './ops/pad.js';
 export type { AvgPool2dOptions, MaxPool2dOptions } from './ops/pool2d.js';
