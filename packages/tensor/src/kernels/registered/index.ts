@@ -6,6 +6,7 @@ export type { AvgPool2dParams, MaxPool2dParams } from '../pool2d.js';
 export { avgPool2dOutputShape, maxPool2dOutputShape } from '../pool2d.js';
 export { conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv2d.js';
 export { gemm } from './gemm.js';
+export { gatherPlanes, scatterPlanes } from './plane-index.js';
 export {
   adaptiveAvgPool2dBackward,
   adaptiveAvgPool2dForward,
