@@ -1,8 +1,6 @@
 // How Module names things in its messages and its dotted paths.
 
-export function formatShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}
+export { formatShape } from '@fovea/tensor';
 
 export function describe(value: unknown): string {
   if (value === null) return 'null';
