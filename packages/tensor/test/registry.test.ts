@@ -63,9 +63,15 @@ describe('the registry', () => {
   });
 
   it('runs the kernel of the backend in effect and falls back to the reference when it declines', () => {
-    const doubled = defineKernel('test.double', (x: number) => 2 * x, {
-      wasm: (x: number) => (x < 0 ? DECLINED : 20 * x),
-    });
+    const reference = (x: number) => 2 * x;
+    let doubled = defineKernel(
+      'test.double',
+      reference,
+      { wasm: (x: number) => (x < 0 ? DECLINED : 20 * x) },
+      (kernel) => {
+        doubled = kernel;
+      },
+    );
     expect(kernelBackends('test.double')).toEqual(['js', 'wasm']);
     const { result, kernels } = traceKernels(() => [doubled(1), doubled(-1)]);
     expect(result).toEqual([20, -2]);
@@ -78,10 +84,19 @@ describe('the registry', () => {
       result: 2,
       kernels: [{ kernel: 'test.double', backend: 'js' }],
     });
+    // Untraced, with no other backend's kernel to try, ops call the reference itself.
+    expect(doubled).toBe(reference);
   });
 
   it('takes kernels registered later, for a backend shipped separately', () => {
-    const halved = defineKernel('test.half', (x: number) => x / 2);
+    let halved = defineKernel(
+      'test.half',
+      (x: number) => x / 2,
+      {},
+      (kernel) => {
+        halved = kernel;
+      },
+    );
     expect(traceKernels(() => halved(8)).kernels).toEqual([
       { kernel: 'test.half', backend: 'js', fellBackFrom: 'wasm' },
     ]);

@@ -1,6 +1,6 @@
 /**
  * The kernel registry: every op's arithmetic runs in a kernel registered under a name for a
- * backend, in the spirit of tfjs-core's registry. Ops call the function `defineKernel` returns;
+ * backend, in the spirit of tfjs-core's registry. Ops call the function `defineKernel` binds;
  * it runs the kernel of the backend in effect (`setBackend`, see backend.ts) and falls back to
  * the TypeScript reference (the 'js' kernel, which every name has) when that backend has no
  * kernel of that name or declines the call (a dtype or size it does not take). `traceKernels`
@@ -11,6 +11,11 @@
  * Built-in kernels are defined beside the op family that calls them (kernels/registered/), each
  * definition marked pure so that a bundler drops the kernels of ops a program never reaches; a
  * backend shipped separately (a later 'webgpu') adds its own with `registerKernel`.
+ *
+ * A definition is a module binding the registry rebinds whenever the choice changes (a backend
+ * selected, a kernel registered, a trace begun or ended): to the reference itself when nothing
+ * else could run and nothing is traced, so the chapter's small ops pay no dispatch at all, and
+ * otherwise to a dispatcher that tries the backend's kernel first.
  */
 
 /** Backends kernels can be registered for. */
@@ -36,7 +41,16 @@ export interface KernelRun {
   readonly fellBackFrom?: BackendName;
 }
 
-const kernels = new Map<string, Map<BackendName, AnyKernel>>();
+/** A kernel's implementations by backend, and the bindings ops call it through. */
+interface KernelEntry {
+  readonly name: string;
+  readonly implementations: Partial<Record<BackendName, AnyKernel>>;
+  /** The dispatcher: tries the selected backend's kernel, then the reference; records traces. */
+  dispatch: AnyKernel | null;
+  readonly binds: ((kernel: AnyKernel) => void)[];
+}
+
+const kernels = new Map<string, KernelEntry>();
 let selected: BackendName = typeof WebAssembly === 'object' ? 'wasm' : 'js';
 let trace: KernelRun[] | null = null;
 
@@ -48,6 +62,55 @@ export function selectedBackend(): BackendName {
 /** @internal Makes `backend` the one in effect; backend.ts checks that it can run first. */
 export function selectBackend(backend: BackendName): void {
   selected = backend;
+  for (const entry of kernels.values()) rebind(entry);
+}
+
+function entryOf(name: string): KernelEntry {
+  let entry = kernels.get(name);
+  if (entry === undefined) {
+    entry = { name, implementations: {}, dispatch: null, binds: [] };
+    kernels.set(name, entry);
+  }
+  return entry;
+}
+
+function dispatcher(entry: KernelEntry): AnyKernel {
+  const { name, implementations } = entry;
+  // `arguments` and `apply` rather than rest and spread: V8 passes them on without building an
+  // array.
+  return function dispatch(this: unknown) {
+    const backend = selected;
+    if (backend !== 'js') {
+      const kernel = implementations[backend];
+      if (kernel !== undefined) {
+        // biome-ignore lint/complexity/noArguments: see above.
+        const result = kernel.apply(this, arguments as unknown as unknown[]);
+        if (result !== DECLINED) {
+          trace?.push({ kernel: name, backend });
+          return result;
+        }
+      }
+      trace?.push({ kernel: name, backend: 'js', fellBackFrom: backend });
+    } else {
+      trace?.push({ kernel: name, backend: 'js' });
+    }
+    // biome-ignore lint/complexity/noArguments: see above.
+    return implementations.js!.apply(this, arguments as unknown as unknown[]);
+  };
+}
+
+/** What ops should call for `entry` now: the reference alone when nothing else could run. */
+function current(entry: KernelEntry): AnyKernel {
+  const direct = trace === null && (selected === 'js' || entry.implementations[selected] === undefined);
+  if (direct) return entry.implementations.js!;
+  entry.dispatch ??= dispatcher(entry);
+  return entry.dispatch;
+}
+
+function rebind(entry: KernelEntry): void {
+  if (entry.binds.length === 0 || entry.implementations.js === undefined) return;
+  const kernel = current(entry);
+  for (const bind of entry.binds) bind(kernel);
 }
 
 /**
@@ -62,18 +125,15 @@ export function registerKernel<F extends AnyKernel>(
   if (!BACKEND_NAMES.includes(backend)) {
     throw new Error(`registerKernel: unknown backend ${JSON.stringify(backend)} for kernel ${name}`);
   }
-  let byBackend = kernels.get(name);
-  if (byBackend === undefined) {
-    byBackend = new Map();
-    kernels.set(name, byBackend);
-  }
-  byBackend.set(backend, kernel);
+  const entry = entryOf(name);
+  entry.implementations[backend] = kernel;
+  rebind(entry);
 }
 
 /** The backends with a kernel registered under `name` ('js' first when it has one). */
 export function kernelBackends(name: string): BackendName[] {
-  const byBackend = kernels.get(name);
-  return byBackend === undefined ? [] : BACKEND_NAMES.filter((b) => byBackend.has(b));
+  const entry = kernels.get(name);
+  return entry === undefined ? [] : BACKEND_NAMES.filter((b) => entry.implementations[b] !== undefined);
 }
 
 /** Names of every kernel registered so far. */
@@ -83,37 +143,30 @@ export function registeredKernels(): string[] {
 
 /**
  * Defines the kernel `name`: registers `reference` for 'js' and each of `backends`, and returns
- * the function ops call, which runs the kernel of the backend in effect. Call it as
- * `/* @__PURE__ *\/ defineKernel(...)` at the top of a module, so an unused kernel is dropped.
+ * what ops should call now. `bind` receives what they should call whenever that changes; write
+ * a definition as a module binding that `bind` reassigns, marked pure so an unused kernel is
+ * dropped:
+ *
+ *   export let gemm = defineKernel('gemm', reference, { wasm }, (k) => { gemm = k; });
+ *   (with the pure annotation before the call, as kernels/registered/ writes it)
  */
 export function defineKernel<F extends AnyKernel>(
   name: string,
   reference: F,
-  backends: Partial<Record<Exclude<BackendName, 'js'>, BackendKernel<F>>> = {},
+  backends: Partial<Record<Exclude<BackendName, 'js'>, BackendKernel<F>>>,
+  bind: (kernel: F) => void,
 ): F {
-  registerKernel<F>(name, 'js', reference);
+  const entry = entryOf(name);
+  entry.implementations.js = reference;
   for (const [backend, kernel] of Object.entries(backends)) {
-    registerKernel<F>(name, backend as BackendName, kernel);
+    entry.implementations[backend as BackendName] = kernel;
   }
-  const byBackend = kernels.get(name)!;
-  const run = (...args: Parameters<F>): ReturnType<F> => {
-    const backend = selected;
-    if (backend !== 'js') {
-      const kernel = byBackend.get(backend);
-      if (kernel !== undefined) {
-        const result = kernel(...args);
-        if (result !== DECLINED) {
-          trace?.push({ kernel: name, backend });
-          return result;
-        }
-      }
-      trace?.push({ kernel: name, backend: 'js', fellBackFrom: backend });
-    } else {
-      trace?.push({ kernel: name, backend: 'js' });
-    }
-    return (byBackend.get('js') ?? reference)(...args);
-  };
-  return run as F;
+  entry.binds.push(bind as (kernel: AnyKernel) => void);
+  return current(entry) as F;
+}
+
+function rebindAll(): void {
+  for (const entry of kernels.values()) rebind(entry);
 }
 
 /**
@@ -124,11 +177,13 @@ export function traceKernels<T>(fn: () => T): { result: T; kernels: KernelRun[] 
   const outer = trace;
   const runs: KernelRun[] = [];
   trace = runs;
+  if (outer === null) rebindAll();
   try {
     const result = fn();
     return { result, kernels: runs };
   } finally {
     outer?.push(...runs);
     trace = outer;
+    if (outer === null) rebindAll();
   }
 }

@@ -11,23 +11,40 @@ import {
  * float32 calls of at least `limits.minFlops` and load the embedded module. Both backends pick
  * the algorithm with conv2d-tuning.ts.
  */
-export const conv2dForward = /* @__PURE__ */ defineKernel('conv2dForward', reference.conv2dForward, {
-  wasm: wasmConv2dForward,
-});
+export let conv2dForward = /* @__PURE__ */ defineKernel(
+  'conv2dForward',
+  reference.conv2dForward,
+  {
+    wasm: wasmConv2dForward,
+  },
+  (kernel) => {
+    conv2dForward = kernel;
+  },
+);
 
-export const conv2dBackwardInput = /* @__PURE__ */ defineKernel(
+export let conv2dBackwardInput = /* @__PURE__ */ defineKernel(
   'conv2dBackwardInput',
   reference.conv2dBackwardInput,
   { wasm: wasmConv2dBackwardInput },
+  (kernel) => {
+    conv2dBackwardInput = kernel;
+  },
 );
 
-export const conv2dBackwardWeight = /* @__PURE__ */ defineKernel(
+export let conv2dBackwardWeight = /* @__PURE__ */ defineKernel(
   'conv2dBackwardWeight',
   reference.conv2dBackwardWeight,
   { wasm: wasmConv2dBackwardWeight },
+  (kernel) => {
+    conv2dBackwardWeight = kernel;
+  },
 );
 
-export const conv2dBackwardBias = /* @__PURE__ */ defineKernel(
+export let conv2dBackwardBias = /* @__PURE__ */ defineKernel(
   'conv2dBackwardBias',
   reference.conv2dBackwardBias,
+  {},
+  (kernel) => {
+    conv2dBackwardBias = kernel;
+  },
 );

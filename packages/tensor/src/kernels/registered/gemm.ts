@@ -7,4 +7,6 @@ import { wasmGemmKernel } from '../wasm/gemm.js';
  * (kernels/matmul.ts): the GEMM matmul calls. The WebAssembly kernel takes float32 products of
  * at least `limits.minFlops` once the module is loaded; both give bit-identical float32 results.
  */
-export const gemm = /* @__PURE__ */ defineKernel('gemm', gemmReference, { wasm: wasmGemmKernel });
+export let gemm = /* @__PURE__ */ defineKernel('gemm', gemmReference, { wasm: wasmGemmKernel }, (kernel) => {
+  gemm = kernel;
+});

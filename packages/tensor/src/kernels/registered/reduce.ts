@@ -2,6 +2,15 @@ import * as reference from '../reduce.js';
 import { defineKernel } from '../registry.js';
 
 /** Reductions over blocks (kernels/reduce.ts): the reference only so far. */
-export const sumBlocks = /* @__PURE__ */ defineKernel('sumBlocks', reference.sumBlocks);
+export let sumBlocks = /* @__PURE__ */ defineKernel('sumBlocks', reference.sumBlocks, {}, (kernel) => {
+  sumBlocks = kernel;
+});
 
-export const extremumBlocks = /* @__PURE__ */ defineKernel('extremumBlocks', reference.extremumBlocks);
+export let extremumBlocks = /* @__PURE__ */ defineKernel(
+  'extremumBlocks',
+  reference.extremumBlocks,
+  {},
+  (kernel) => {
+    extremumBlocks = kernel;
+  },
+);

@@ -13,13 +13,34 @@ import { wasmMapStrided, wasmZipStrided } from '../wasm/elementwise.js';
  * argument: named float32 ops of at least `limits.minElementwise` elements run in WebAssembly
  * once the module is loaded, bit for bit as the reference computes them.
  */
-export const mapStrided = /* @__PURE__ */ defineKernel<MapStridedKernel>('mapStrided', mapStridedReference, {
-  wasm: wasmMapStrided,
-});
+export let mapStrided = /* @__PURE__ */ defineKernel<MapStridedKernel>(
+  'mapStrided',
+  mapStridedReference,
+  {
+    wasm: wasmMapStrided,
+  },
+  (kernel) => {
+    mapStrided = kernel;
+  },
+);
 
-export const zipStrided = /* @__PURE__ */ defineKernel<ZipStridedKernel>('zipStrided', zipStridedReference, {
-  wasm: wasmZipStrided,
-});
+export let zipStrided = /* @__PURE__ */ defineKernel<ZipStridedKernel>(
+  'zipStrided',
+  zipStridedReference,
+  {
+    wasm: wasmZipStrided,
+  },
+  (kernel) => {
+    zipStrided = kernel;
+  },
+);
 
 /** Writes a contiguous source into a strided region (kernels/strided.ts): the reference only. */
-export const scatterStrided = /* @__PURE__ */ defineKernel('scatterStrided', scatterStridedReference);
+export let scatterStrided = /* @__PURE__ */ defineKernel(
+  'scatterStrided',
+  scatterStridedReference,
+  {},
+  (kernel) => {
+    scatterStrided = kernel;
+  },
+);
