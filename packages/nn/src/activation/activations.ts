@@ -5,6 +5,12 @@ import { Module } from '../module/module.js';
 export class ReLU extends Module {
   static override readonly moduleName: string = 'ReLU';
 
+  /**
+   * `max(0, x)` for each element of `input`.
+   *
+   * @param input - Any shape.
+   * @returns Same shape.
+   */
   override forward(input: Tensor): Tensor {
     return relu(input);
   }
@@ -14,6 +20,12 @@ export class ReLU extends Module {
 export class Sigmoid extends Module {
   static override readonly moduleName: string = 'Sigmoid';
 
+  /**
+   * `1 / (1 + exp(-x))` for each element of `input`.
+   *
+   * @param input - Any shape.
+   * @returns Same shape.
+   */
   override forward(input: Tensor): Tensor {
     return sigmoid(input);
   }
@@ -23,6 +35,12 @@ export class Sigmoid extends Module {
 export class Tanh extends Module {
   static override readonly moduleName: string = 'Tanh';
 
+  /**
+   * `tanh(x)` for each element of `input`.
+   *
+   * @param input - Any shape.
+   * @returns Same shape.
+   */
   override forward(input: Tensor): Tensor {
     return tanh(input);
   }

@@ -6,12 +6,36 @@ import { pyValue } from '../module/repr.js';
 export interface MaxPool2dOptions {
   /** Defaults to the kernel size. */
   stride?: Size2 | null;
+  /** Implicit padding on both sides of each axis, at most half the kernel size (0). */
   padding?: Size2;
+  /** Spacing between the window's elements (1). */
   dilation?: Size2;
+  /** Round the output size up instead of down (false). */
   ceilMode?: boolean;
 }
 
-/** The maximum over each window, like `torch.nn.MaxPool2d` (padding counts as -infinity). */
+/**
+ * The maximum over each window, like `torch.nn.MaxPool2d` (padding counts as -infinity).
+ *
+ * Shapes: input `[N, C, H_in, W_in]` (or `[C, H_in, W_in]`), output `[N, C, H_out, W_out]` with
+ * ```
+ * H_out = floor((H_in + 2 * padding[0] - dilation[0] * (kernelSize[0] - 1) - 1) / stride[0] + 1)
+ * W_out = floor((W_in + 2 * padding[1] - dilation[1] * (kernelSize[1] - 1) - 1) / stride[1] + 1)
+ * ```
+ * (`ceil` instead of `floor` with `ceilMode`, as long as the last window starts inside the input or
+ * its left padding).
+ *
+ * @example
+ * ```ts
+ * import { MaxPool2d } from '@fovea/nn';
+ * import { arange } from '@fovea/tensor';
+ *
+ * const pool = new MaxPool2d(2);
+ * String(pool.forward(arange(0, 16, 1, { dtype: 'float32' }).reshape([1, 1, 4, 4])));
+ * // tensor([[[[ 5.,  7.],
+ * //           [13., 15.]]]])
+ * ```
+ */
 export class MaxPool2d extends Module {
   static override readonly moduleName: string = 'MaxPool2d';
 
@@ -21,6 +45,13 @@ export class MaxPool2d extends Module {
   readonly dilation: Size2;
   readonly ceilMode: boolean;
 
+  /**
+   * Creates the layer; it has no parameters.
+   *
+   * @param kernelSize - The window's size, a number or `[kH, kW]`.
+   * @param options - `stride` (the kernel size), `padding` (0, at most half the kernel), `dilation`
+   * (1) and `ceilMode` (false).
+   */
   constructor(kernelSize: Size2, options: MaxPool2dOptions = {}) {
     super();
     this.kernelSize = kernelSize;
@@ -30,6 +61,12 @@ export class MaxPool2d extends Module {
     this.ceilMode = options.ceilMode ?? false;
   }
 
+  /**
+   * The maximum of each window of `input`.
+   *
+   * @param input - `[N, C, H, W]` or `[C, H, W]`.
+   * @returns `[N, C, H_out, W_out]` (or `[C, H_out, W_out]`), sizes as in the class description.
+   */
   override forward(input: Tensor): Tensor {
     return maxPool2d(input, this.kernelSize, {
       stride: this.stride,
