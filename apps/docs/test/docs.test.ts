@@ -10,7 +10,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLayers, toSpec } from '../.vitepress/theme/lib/layers';
 import { CHAPTER } from './chapter';
-import { brokenLinks } from './links';
+import { brokenLinks, cjkLineBreaks } from './links';
 import { buildSite, chromiumSkipReason, DOCS_DIR, launchBrowser, requireChromium, serveStatic } from './site';
 
 const OUTPUT = join(DOCS_DIR, '../../test-output');
@@ -252,6 +252,10 @@ describe.skipIf(chromiumSkipReason !== null)(
       expect(checked).toBeGreaterThan(1000);
     });
 
+    it('Chinese paragraphs have no stray spaces where the source wraps a line', async () => {
+      expect(await cjkLineBreaks(SITE)).toEqual([]);
+    });
+
     it('API reference: an index and one page per package', async () => {
       await visit('/api/', 'api-index', async (tab) => {
         expect(await tab.locator('.vp-doc li a').count()).toBeGreaterThanOrEqual(5);
@@ -264,6 +268,9 @@ describe.skipIf(chromiumSkipReason !== null)(
         };
         await visit(`/api/${name}`, `api-${name}`, check, false);
       }
+      await visit('/zh/api/', 'zh-api-index', async (tab) => {
+        expect(await tab.locator('.vp-doc li a').count()).toBeGreaterThanOrEqual(5);
+      });
       // A class has a page of its own, and every API page a Chinese twin for the language switch.
       await visit(
         '/api/nn/Conv2d',
@@ -295,15 +302,34 @@ describe.skipIf(chromiumSkipReason !== null)(
         await visit('/playground/kernel', 'en-playground-kernel', async (tab) => {
           expect(await summary(tab)).toEqual({ shape: '6,7', min: -1, max: 1 });
           // Column 1 of the map is the white-to-black edge (red), column 5 black-to-white (blue).
+          // Small images are drawn a cell of `data-cell` pixels per value, its number in the middle:
+          // read each cell's corner.
           const pixels = await tab.getByTestId('output-canvas').evaluate((canvas: HTMLCanvasElement) => {
-            const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, 1).data;
-            return Array.from({ length: canvas.width }, (_, col) =>
-              Array.from(data.slice(4 * col, 4 * col + 3)),
+            const cell = Number(canvas.dataset.cell);
+            const data = canvas.getContext('2d')!.getImageData(0, 1, canvas.width, 1).data;
+            return Array.from({ length: canvas.width / cell }, (_, col) =>
+              Array.from(data.slice(4 * (col * cell + 1), 4 * (col * cell + 1) + 3)),
             );
           });
           expect(pixels[1]).toEqual([255, 0, 0]);
           expect(pixels[5]).toEqual([0, 0, 255]);
           expect(pixels[0]).toEqual([255, 255, 255]);
+          // Input and map at the same scale, the map under its windows' centres: half a cell right.
+          const [input, output] = await Promise.all(
+            ['input-canvas', 'output-canvas'].map(async (id) => (await tab.getByTestId(id).boundingBox())!),
+          );
+          expect(output.width / 7).toBeCloseTo(input.width / 8, 1);
+          expect(output.x - input.x).toBeGreaterThan(0);
+          expect(await tab.getByTestId('kernel-picture').locator('[data-cell]').allTextContents()).toEqual([
+            '1',
+            '-1',
+          ]);
+
+          // The window steps along the first row: at (0, 1) it covers a white and a black pixel.
+          await tab.getByTestId('step-toggle').click();
+          await tab.getByTestId('step-next').click();
+          await poll(() => tab.getByTestId('step-sum').getAttribute('data-position')).toBe('0,1');
+          expect(await tab.getByTestId('step-sum').textContent()).toContain('1×1 + 0×-1 = 1');
 
           await tab.getByTestId('kernel').fill('[[1], [-1]]');
           await poll(() => summary(tab)).toEqual({ shape: '5,8', min: 0, max: 0 });
@@ -393,7 +419,7 @@ describe.skipIf(chromiumSkipReason !== null)(
           await clickUnit(tab, specs, 32, [7, 0]);
 
           await tab.getByTestId('layer-kernel').nth(4).fill('30');
-          await poll(() => tab.getByTestId('error').textContent()).toContain('layer 4');
+          await poll(() => tab.getByTestId('error').textContent()).toContain('第 4 层');
           await tab.getByTestId('remove-layer').nth(4).click();
           await poll(() => tab.getByTestId('error').count()).toBe(0);
         });

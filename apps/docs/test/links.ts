@@ -61,3 +61,27 @@ export async function brokenLinks(root: string): Promise<{ checked: number; brok
   }
   return { checked, broken };
 }
+
+// Han characters, CJK punctuation and full-width forms, as .vitepress/cjk-line-breaks.ts has them.
+const CJK = '\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef';
+const CJK_BREAK = new RegExp(`[${CJK}]\\n[${CJK}]`);
+
+/**
+ * Paragraphs of the built Chinese pages where a line break of the source sits between two Chinese
+ * characters, which a browser shows as a stray space ("元素的 感受野").
+ */
+export async function cjkLineBreaks(root: string): Promise<string[]> {
+  const pages = (await readdir(join(root, 'zh'), { recursive: true }))
+    .map((path) => path.split('\\').join('/'))
+    .filter((path) => path.endsWith('.html'));
+  const found: string[] = [];
+  for (const page of pages) {
+    const text = await readFile(join(root, 'zh', page), 'utf8');
+    for (const [paragraph] of text.matchAll(/<p>[\s\S]*?<\/p>/g)) {
+      const match = CJK_BREAK.exec(paragraph);
+      if (match)
+        found.push(`zh/${page}: ...${paragraph.slice(Math.max(0, match.index - 12), match.index + 12)}...`);
+    }
+  }
+  return found;
+}

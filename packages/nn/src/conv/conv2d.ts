@@ -41,13 +41,14 @@ function splitSame(kernelSize: number, dilation: number): [number, number] {
  * U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the same bound for the bias). Takes [N, C, H, W] or
  * unbatched [C, H, W] input.
  *
- * Shapes: input `[N, C_in, H_in, W_in]` (or `[C_in, H_in, W_in]`), output `[N, C_out, H_out,
- * W_out]` with
+ * Shapes: input `[N, C_in, H_in, W_in]` (or `[C_in, H_in, W_in]`), output
+ * `[N, C_out, H_out, W_out]` with
  * ```
- * H_out = floor((H_in + 2 * padding[0] - dilation[0] * (kernelSize[0] - 1) - 1) / stride[0] + 1)
- * W_out = floor((W_in + 2 * padding[1] - dilation[1] * (kernelSize[1] - 1) - 1) / stride[1] + 1)
+ * H_out = floor((H_in + 2p - d(k - 1) - 1) / s) + 1
+ * W_out = floor((W_in + 2p - d(k - 1) - 1) / s) + 1
  * ```
- * (`'same'` padding keeps `H_out = H_in`, `W_out = W_in`).
+ * where `k`, `s`, `p` and `d` are `kernelSize`, `stride`, `padding` and `dilation` along that axis
+ * (`'same'` padding keeps `H_out = H_in` and `W_out = W_in`).
  *
  * @example
  * ```ts

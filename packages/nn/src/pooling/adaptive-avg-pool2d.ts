@@ -10,8 +10,8 @@ export type AdaptiveSize = number | readonly [number | null, number | null];
  * `torch.nn.AdaptiveAvgPool2d`.
  *
  * Shapes: input `[N, C, H_in, W_in]` (or `[C, H_in, W_in]`), output `[N, C, H_out, W_out]` with
- * `[H_out, W_out]` the output size. Window `i` along an axis spans `floor(i * H_in / H_out)` to
- * `ceil((i + 1) * H_in / H_out)`.
+ * `[H_out, W_out]` the output size. Window `i` along an axis runs from `floor(i * H_in / H_out)` up
+ * to, not including, `ceil((i + 1) * H_in / H_out)`.
  *
  * @example
  * ```ts

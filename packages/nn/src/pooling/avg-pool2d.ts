@@ -21,9 +21,10 @@ export interface AvgPool2dOptions {
  *
  * Shapes: input `[N, C, H_in, W_in]` (or `[C, H_in, W_in]`), output `[N, C, H_out, W_out]` with
  * ```
- * H_out = floor((H_in + 2 * padding[0] - kernelSize[0]) / stride[0] + 1)
- * W_out = floor((W_in + 2 * padding[1] - kernelSize[1]) / stride[1] + 1)
+ * H_out = floor((H_in + 2p - k) / s) + 1
+ * W_out = floor((W_in + 2p - k) / s) + 1
  * ```
+ * where `k`, `s` and `p` are `kernelSize`, `stride` and `padding` along that axis.
  * (`ceil` instead of `floor` with `ceilMode`).
  *
  * @example

@@ -19,9 +19,10 @@ export interface MaxPool2dOptions {
  *
  * Shapes: input `[N, C, H_in, W_in]` (or `[C, H_in, W_in]`), output `[N, C, H_out, W_out]` with
  * ```
- * H_out = floor((H_in + 2 * padding[0] - dilation[0] * (kernelSize[0] - 1) - 1) / stride[0] + 1)
- * W_out = floor((W_in + 2 * padding[1] - dilation[1] * (kernelSize[1] - 1) - 1) / stride[1] + 1)
+ * H_out = floor((H_in + 2p - d(k - 1) - 1) / s) + 1
+ * W_out = floor((W_in + 2p - d(k - 1) - 1) / s) + 1
  * ```
+ * where `k`, `s`, `p` and `d` are `kernelSize`, `stride`, `padding` and `dilation` along that axis.
  * (`ceil` instead of `floor` with `ceilMode`, as long as the last window starts inside the input or
  * its left padding).
  *

@@ -14,6 +14,47 @@ export function paint(canvas: HTMLCanvasElement, image: GrayImage, color: (value
   context.putImageData(data, 0, 0);
 }
 
+/**
+ * Draws `image` with `cell` canvas pixels per value, and the values themselves in each cell when
+ * `numbers` (for images small enough to read). With `cell` 1 this is `paint`.
+ */
+export function paintScaled(
+  canvas: HTMLCanvasElement,
+  image: GrayImage,
+  color: (value: number) => Color,
+  cell: number,
+  numbers: boolean,
+): void {
+  if (cell <= 1) return paint(canvas, image, color);
+  canvas.width = image.width * cell;
+  canvas.height = image.height * cell;
+  const context = canvas.getContext('2d')!;
+  context.textAlign = 'center';
+  context.textBaseline = 'middle';
+  context.font = `${Math.max(9, Math.floor(cell / 3))}px ui-monospace, monospace`;
+  image.pixels.forEach((value, i) => {
+    const [x, y] = [(i % image.width) * cell, Math.floor(i / image.width) * cell];
+    const rgb = color(value);
+    context.fillStyle = `rgb(${rgb.join(' ')})`;
+    context.fillRect(x, y, cell, cell);
+    if (!numbers) return;
+    const light = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 140;
+    context.fillStyle = light ? '#1b1b1f' : '#ffffff';
+    context.fillText(formatValue(value), x + cell / 2, y + cell / 2);
+  });
+}
+
+/** A value short enough for a cell: whole numbers as they are, others to two decimals. */
+export function formatValue(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(2).replace(/\.?0+$/, '');
+}
+
+/** The colour bar of a colour map over [low, high], as a CSS gradient. */
+export function gradient(color: (value: number) => Color, low: number, high: number): string {
+  const stops = [0, 0.25, 0.5, 0.75, 1].map((t) => `rgb(${color(low + t * (high - low)).join(' ')})`);
+  return `linear-gradient(to right, ${stops.join(', ')})`;
+}
+
 /** Black to white over [min, max]. */
 export function grayscale(min: number, max: number): (value: number) => Color {
   const span = max - min || 1;
