@@ -1,6 +1,8 @@
 // Generates the API reference from the packages' TSDoc comments (TypeDoc with
-// typedoc-plugin-markdown) into api/: one page per package, `api/<package>.md`, and one per
-// namespace it exports (`api/nn/functional.md`). Runs before every `dev` and `build`.
+// typedoc-plugin-markdown) into api/: one page per published package, `api/<package>.md`, one
+// per namespace it exports (`api/nn/functional.md`) and one per class (`api/nn/Conv2d.md`), the
+// sidebar, and a Chinese twin of each page under zh/api/. Runs before every `dev` and `build`.
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +12,21 @@ const docs = dirname(dirname(fileURLToPath(import.meta.url)));
 const packagesDir = join(docs, '../../packages');
 const apiDir = join(docs, 'api');
 const scratch = join(apiDir, '.typedoc');
-const PACKAGES = ['tensor', 'nn', 'optim', 'receptive-field', 'autograd'];
+/** The guide's order; packages added later (data, onnx) follow, by name. */
+const ORDER = ['tensor', 'nn', 'optim', 'receptive-field', 'autograd'];
+
+/** Every published package of the workspace: a `src/index.ts` and no `private`. */
+async function publishedPackages() {
+  const names = [];
+  for (const name of await readdir(packagesDir)) {
+    const manifest = join(packagesDir, name, 'package.json');
+    if (!existsSync(manifest) || !existsSync(join(packagesDir, name, 'src/index.ts'))) continue;
+    if (!JSON.parse(await readFile(manifest, 'utf8')).private) names.push(name);
+  }
+  const rank = (name) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORDER.length);
+  return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+const PACKAGES = await publishedPackages();
 
 const app = await Application.bootstrapWithPlugins({
   entryPoints: PACKAGES.map((name) => join(packagesDir, name, 'src/index.ts')),
@@ -24,6 +40,8 @@ const app = await Application.bootstrapWithPlugins({
   membersWithOwnFile: ['Class'],
   entryFileName: 'index',
   parametersFormat: 'table',
+  // What a reader looks for first: the functions, then the classes; option types last.
+  groupOrder: ['Namespaces', 'Functions', 'Classes', 'Variables', 'Interfaces', 'Type Aliases', '*'],
   useCodeBlocks: true,
   interfacePropertiesFormat: 'table',
   typeAliasPropertiesFormat: 'table',
@@ -80,6 +98,9 @@ function relink(markdown, from) {
 const LABELS =
   /^#{2,6} (Parameters|Returns|Type Parameters|Example|Examples|Throws|Call Signature|Overrides|Implementation of|Remarks|See|Default Value|Type Declaration|Index Signature|Accessors|Extends|Extended by|Implements|Deprecated)$/gm;
 
+// The member kinds inside an interface's section, likewise.
+const MEMBER_KINDS = /^#{4,6} (Properties|Methods|Constructors|Accessors)$/gm;
+
 async function packageHeader(name) {
   const manifest = JSON.parse(await readFile(join(packagesDir, name, 'package.json'), 'utf8'));
   return { title: manifest.name, description: manifest.description };
@@ -104,7 +125,8 @@ for (const path of generated.map((p) => p.split('\\').join('/'))) {
   const { title, description } = await header(name, isClass);
   const body = relink(await readFile(join(scratch, path), 'utf8'), path)
     .replace(/^# .*\n/, '')
-    .replace(LABELS, '**$1**');
+    .replace(LABELS, '**$1**')
+    .replace(MEMBER_KINDS, '**$1**');
   // `::: v-pre` stops Vue from reading `{{ }}` in doc comments as template syntax. The outline
   // lists each member (level 3) under its kind (level 2).
   const page = `---\noutline: [2, 3]\n---\n\n# ${title}\n\n${description}\n\n::: v-pre\n${body}\n:::\n`;
