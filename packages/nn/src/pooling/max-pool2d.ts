@@ -14,8 +14,15 @@ export interface MaxPool2dOptions {
   ceilMode?: boolean;
 }
 
+export interface MaxPool2dIndicesOptions<ReturnIndices extends boolean> extends MaxPool2dOptions {
+  /** Make forward return `[values, indices]`, the indices `MaxUnpool2d` takes. */
+  returnIndices?: ReturnIndices;
+}
+
 /**
- * The maximum over each window, like `torch.nn.MaxPool2d` (padding counts as -infinity).
+ * The maximum over each window, like `torch.nn.MaxPool2d` (padding counts as -infinity). With
+ * `returnIndices: true`, forward returns `[values, indices]`: int32 positions h * W + w within
+ * each input plane (PyTorch's int64 indices).
  *
  * Shapes: input `[N, C, H_in, W_in]` (or `[C, H_in, W_in]`), output `[N, C, H_out, W_out]` with
  * ```
@@ -37,7 +44,7 @@ export interface MaxPool2dOptions {
  * //           [13., 15.]]]])
  * ```
  */
-export class MaxPool2d extends Module {
+export class MaxPool2d<ReturnIndices extends boolean = false> extends Module {
   static override readonly moduleName: string = 'MaxPool2d';
 
   readonly kernelSize: Size2;
@@ -45,36 +52,40 @@ export class MaxPool2d extends Module {
   readonly padding: Size2;
   readonly dilation: Size2;
   readonly ceilMode: boolean;
+  readonly returnIndices: ReturnIndices;
 
   /**
    * Creates the layer; it has no parameters.
    *
    * @param kernelSize - The window's size, a number or `[kH, kW]`.
    * @param options - `stride` (the kernel size), `padding` (0, at most half the kernel), `dilation`
-   * (1) and `ceilMode` (false).
+   * (1), `ceilMode` (false) and `returnIndices` (false).
    */
-  constructor(kernelSize: Size2, options: MaxPool2dOptions = {}) {
+  constructor(kernelSize: Size2, options: MaxPool2dIndicesOptions<ReturnIndices> = {}) {
     super();
     this.kernelSize = kernelSize;
     this.stride = options.stride ?? kernelSize;
     this.padding = options.padding ?? 0;
     this.dilation = options.dilation ?? 1;
     this.ceilMode = options.ceilMode ?? false;
+    this.returnIndices = (options.returnIndices ?? false) as ReturnIndices;
   }
 
   /**
    * The maximum of each window of `input`.
    *
    * @param input - `[N, C, H, W]` or `[C, H, W]`.
-   * @returns `[N, C, H_out, W_out]` (or `[C, H_out, W_out]`), sizes as in the class description.
+   * @returns `[N, C, H_out, W_out]` (or `[C, H_out, W_out]`), sizes as in the class description;
+   * with `returnIndices`, `[values, indices]` of that shape.
    */
-  override forward(input: Tensor): Tensor {
+  override forward(input: Tensor): ReturnIndices extends true ? [Tensor, Tensor] : Tensor {
     return maxPool2d(input, this.kernelSize, {
       stride: this.stride,
       padding: this.padding,
       dilation: this.dilation,
       ceilMode: this.ceilMode,
-    });
+      returnIndices: this.returnIndices,
+    }) as ReturnIndices extends true ? [Tensor, Tensor] : Tensor;
   }
 
   override extraRepr(): string {
