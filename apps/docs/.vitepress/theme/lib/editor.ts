@@ -1,8 +1,15 @@
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { javascript } from '@codemirror/lang-javascript';
 import { bracketMatching, HighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
-import { EditorState } from '@codemirror/state';
-import { drawSelection, EditorView, highlightActiveLine, keymap } from '@codemirror/view';
+import { EditorState, StateEffect, StateField } from '@codemirror/state';
+import {
+  Decoration,
+  type DecorationSet,
+  drawSelection,
+  EditorView,
+  highlightActiveLine,
+  keymap,
+} from '@codemirror/view';
 import { tags } from '@lezer/highlight';
 
 // Colours from CSS variables (style.css), so the editor follows the site's light and dark themes.
@@ -18,11 +25,34 @@ const highlighting = HighlightStyle.define([
   },
 ]);
 
+/** Marks the line an error points at (1-based), or clears the mark (null). */
+const markError = StateEffect.define<number | null>();
+const errorLine = StateField.define<DecorationSet>({
+  create: () => Decoration.none,
+  update(marks, transaction) {
+    // Any edit clears the mark: the line it pointed at may no longer be the one at fault.
+    let next = transaction.docChanged ? Decoration.none : marks;
+    for (const effect of transaction.effects) {
+      if (!effect.is(markError)) continue;
+      const line = effect.value;
+      const doc = transaction.state.doc;
+      next =
+        line === null || line < 1 || line > doc.lines
+          ? Decoration.none
+          : Decoration.set([Decoration.line({ class: 'cm-error-line' }).range(doc.line(line).from)]);
+    }
+    return next;
+  },
+  provide: (field) => EditorView.decorations.from(field),
+});
+
 export interface CellEditor {
   /** The code as it is in the editor now. */
   text(): string;
   /** Replaces the whole code (Reset). */
   setText(code: string): void;
+  /** Marks the line an error points at, or clears the mark. */
+  markErrorLine(line: number | null): void;
   destroy(): void;
 }
 
@@ -52,6 +82,7 @@ export function createEditor(parent: HTMLElement, code: string, label: string, r
         highlightActiveLine(),
         javascript({ typescript: true }),
         syntaxHighlighting(highlighting),
+        errorLine,
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': label, 'data-testid': 'editor' }),
         keymap.of([...runKeys, ...defaultKeymap, ...historyKeymap, indentWithTab]),
@@ -61,6 +92,7 @@ export function createEditor(parent: HTMLElement, code: string, label: string, r
   return {
     text: () => view.state.doc.toString(),
     setText: (next) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: next } }),
+    markErrorLine: (line) => view.dispatch({ effects: markError.of(line) }),
     destroy: () => view.destroy(),
   };
 }

@@ -1,3 +1,4 @@
+import * as autograd from '@fovea/autograd';
 import * as nn from '@fovea/nn';
 import * as optim from '@fovea/optim';
 import * as receptiveField from '@fovea/receptive-field';
@@ -7,6 +8,7 @@ import { inspect } from './inspect';
 
 /** What a snippet may import. Whole namespaces, so the site builds against whatever they export. */
 const MODULES: Record<string, object> = {
+  '@fovea/autograd': autograd,
   '@fovea/tensor': tensor,
   '@fovea/nn': nn,
   '@fovea/optim': optim,
@@ -21,6 +23,8 @@ export interface SnippetResult {
   lines: string[];
   /** The error it threw, as `Name: message (line n)`, or null. */
   error: string | null;
+  /** The cell's line the error points at, when it is known. */
+  errorLine: number | null;
 }
 
 function requireModule(name: string): object {
@@ -88,7 +92,8 @@ export function runSnippet(source: string): SnippetResult {
     // Sucrase's own message ends with the line and column: `Unexpected token (3:12)`.
     const message =
       error instanceof Error ? error.message.replace(/^Error transforming cell\.ts: /, '') : error;
-    return { lines, error: `SyntaxError: ${message}` };
+    const line = (error as { loc?: { line?: number } }).loc?.line ?? null;
+    return { lines, error: `SyntaxError: ${message}`, errorLine: line };
   }
   try {
     new Function('require', 'console', 'exports', `${code}\n//# sourceURL=${CELL}`)(
@@ -96,8 +101,9 @@ export function runSnippet(source: string): SnippetResult {
       console,
       {},
     );
-    return { lines, error: null };
+    return { lines, error: null, errorLine: null };
   } catch (error) {
-    return { lines, error: describe(error, cellLine(error)) };
+    const line = cellLine(error);
+    return { lines, error: describe(error, line), errorLine: line };
   }
 }
