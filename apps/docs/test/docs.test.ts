@@ -172,9 +172,11 @@ describe.skipIf(chromiumSkipReason !== null)(
         await cell.getByTestId('editor').press('Control+Enter');
         await poll(() => output.textContent()).toMatch(/^Error: .*\(line 3\)$/);
         // The line is marked in the editor too.
-        const marked = await cell.locator('.cm-line').evaluateAll((lines) =>
-          lines.flatMap((line, i) => (line.classList.contains('cm-error-line') ? [i + 1] : [])),
-        );
+        const marked = await cell
+          .locator('.cm-line')
+          .evaluateAll((lines) =>
+            lines.flatMap((line, i) => (line.classList.contains('cm-error-line') ? [i + 1] : [])),
+          );
         expect(marked).toEqual([3]);
         await cell.getByTestId('editor').fill('const x: number = (;');
         await cell.getByTestId('run').click();

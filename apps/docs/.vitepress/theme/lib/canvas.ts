@@ -38,8 +38,7 @@ export function paintScaled(
     context.fillStyle = `rgb(${rgb.join(' ')})`;
     context.fillRect(x, y, cell, cell);
     if (!numbers) return;
-    const light = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 140;
-    context.fillStyle = light ? '#1b1b1f' : '#ffffff';
+    context.fillStyle = textColorOn(rgb);
     context.fillText(formatValue(value), x + cell / 2, y + cell / 2);
   });
 }
@@ -49,10 +48,29 @@ export function formatValue(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(2).replace(/\.?0+$/, '');
 }
 
-/** The colour bar of a colour map over [low, high], as a CSS gradient. */
-export function gradient(color: (value: number) => Color, low: number, high: number): string {
+/** Dark text on light cells, white on dark ones (ITU-R BT.601 luma). */
+export function textColorOn([r, g, b]: Color): string {
+  return 0.299 * r + 0.587 * g + 0.114 * b > 140 ? '#1b1b1f' : '#ffffff';
+}
+
+/** How values are coloured, and the range and CSS gradient of the bar that explains it. */
+export interface ColorScale {
+  color: (value: number) => Color;
+  low: number;
+  high: number;
+  css: string;
+}
+
+/**
+ * The colours of the playground and the figures for values in [min, max]: `diverging` around
+ * zero when `signed` (by default, when some value is negative), else `grayscale`.
+ */
+export function colorScale(min: number, max: number, signed = min < 0): ColorScale {
+  const bound = Math.max(Math.abs(min), Math.abs(max)) || 1;
+  const color = signed ? diverging(min, max) : grayscale(min, max);
+  const [low, high] = signed ? [-bound, bound] : [min, max];
   const stops = [0, 0.25, 0.5, 0.75, 1].map((t) => `rgb(${color(low + t * (high - low)).join(' ')})`);
-  return `linear-gradient(to right, ${stops.join(', ')})`;
+  return { color, low, high, css: `linear-gradient(to right, ${stops.join(', ')})` };
 }
 
 /** Black to white over [min, max]. */
