@@ -107,5 +107,6 @@ export const zh: Locale = {
     returnToTopLabel: '回到顶部',
     sidebarMenuLabel: '目录',
     darkModeSwitchLabel: '外观',
+    skipToContentLabel: '跳到正文',
   },
 };

@@ -145,6 +145,9 @@ describe.skipIf(chromiumSkipReason !== null)(
       it(`${lang}: home page`, async () => {
         await visit(`${prefix}/`, `${lang}-home`, async (tab) => {
           await poll(() => tab.locator('.VPHero .name').textContent()).toContain('Fovea');
+          // The search box speaks the page's language.
+          const search = await tab.locator('.DocSearch-Button-Placeholder').textContent();
+          expect(search?.trim()).toBe(lang === 'zh' ? '搜索' : 'Search');
         });
       });
     }
