@@ -25,7 +25,10 @@ export function paintScaled(
   cell: number,
   numbers: boolean,
 ): void {
-  if (cell <= 1) return paint(canvas, image, color);
+  if (cell <= 1) {
+    paint(canvas, image, color);
+    return;
+  }
   canvas.width = image.width * cell;
   canvas.height = image.height * cell;
   const context = canvas.getContext('2d')!;
