@@ -128,8 +128,9 @@ for (const path of generated.map((p) => p.split('\\').join('/'))) {
     .replace(LABELS, '**$1**')
     .replace(MEMBER_KINDS, '**$1**');
   // `::: v-pre` stops Vue from reading `{{ }}` in doc comments as template syntax. The outline
-  // lists each member (level 3) under its kind (level 2).
-  const page = `---\noutline: [2, 3]\n---\n\n# ${title}\n\n${description}\n\n::: v-pre\n${body}\n:::\n`;
+  // lists each member (level 3) under its kind (level 2); `api-page` wraps long signatures
+  // (style.css) instead of cutting them off.
+  const page = `---\noutline: [2, 3]\npageClass: api-page\n---\n\n# ${title}\n\n${description}\n\n::: v-pre\n${body}\n:::\n`;
   await mkdir(dirname(join(apiDir, target)), { recursive: true });
   await writeFile(join(apiDir, target), page);
   pages.get(name.split('/')[0]).push({ name, title, description, kind: isClass ? 'class' : 'page' });

@@ -274,6 +274,7 @@ describe.skipIf(chromiumSkipReason !== null)(
       for (const name of ['tensor', 'nn', 'optim', 'receptive-field', 'autograd']) {
         const check = async (tab: Page) => {
           expect(await tab.locator('.vp-doc h1').textContent()).toContain(`@fovea/${name}`);
+          expect(await overflowing(tab), 'code cut off at 1280 px').toEqual([]);
           if (name === 'tensor') expect(await tab.locator('.vp-doc h3#corr2d').count()).toBe(1);
         };
         await visit(`/api/${name}`, `api-${name}`, check, false);
@@ -288,6 +289,7 @@ describe.skipIf(chromiumSkipReason !== null)(
         async (tab) => {
           expect(await tab.locator('.vp-doc h1').textContent()).toContain('Conv2d');
           expect(await tab.locator('.VPDocAsideOutline a').count()).toBeGreaterThan(5);
+          expect(await overflowing(tab), 'code cut off at 1280 px').toEqual([]);
         },
         false,
       );

@@ -29,7 +29,7 @@ export interface MaxPool2dIndicesOptions<ReturnIndices extends boolean> extends 
  * H_out = floor((H_in + 2p - d(k - 1) - 1) / s) + 1
  * W_out = floor((W_in + 2p - d(k - 1) - 1) / s) + 1
  * ```
- * where `k`, `s`, `p` and `d` are `kernelSize`, `stride`, `padding` and `dilation` along that axis.
+ * where `k`, `s`, `p` and `d` are `kernelSize`, `stride`, `padding` and `dilation` along that axis
  * (`ceil` instead of `floor` with `ceilMode`, as long as the last window starts inside the input or
  * its left padding).
  *
