@@ -44,6 +44,6 @@ export function pad(input: Tensor, pads: readonly number[], mode: PadMode = 'con
       ];
     },
     [],
-    { op: 'pad', pads: [...pads], mode },
+    { op: 'pad', pads: [...pads], mode, value },
   );
 }
