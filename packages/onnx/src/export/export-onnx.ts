@@ -70,7 +70,11 @@ export function exportOnnx(model: Module, exampleInput: Tensor, options: ExportO
       }
     }
     if (typeof emitted === 'string') names.set(node, emitted);
-    else unsupported.push(`${node.name}${describeScope(node, trace)}: ${emitted.unsupported}`);
+    else {
+      unsupported.push(`${node.name}${describeScope(node, trace)}: ${emitted.unsupported}`);
+      // A stand-in value, so the ops after it are checked too and the error lists them all.
+      names.set(node, `unsupported:${unsupported.length}`);
+    }
   }
   if (unsupported.length > 0) {
     throw new Error(

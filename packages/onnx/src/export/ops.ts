@@ -21,6 +21,12 @@ function pair(value: unknown): Pair {
   return typeof value === 'number' ? [value, value] : [...(value as Pair)];
 }
 
+/** A pooling's kernel, strides and symmetric padding as ONNX attributes. */
+function windowAttributes(a: Record<string, unknown>): Record<string, number[]> {
+  const [ph, pw] = pair(a.padding);
+  return { kernel_shape: pair(a.kernel), strides: pair(a.stride), pads: [ph, pw, ph, pw] };
+}
+
 const ACTIVATIONS: Record<string, string> = {
   ReluBackward0: 'Relu',
   SigmoidBackward0: 'Sigmoid',
@@ -46,7 +52,8 @@ const PAD_MODES: Record<string, string> = {
 export function emitOp(node: GraphNode, ctx: OpContext): Emitted {
   const a = node.attributes as Record<string, unknown>;
   const { graph, inputs } = ctx;
-  const scope = `/${node.name.replace(/Backward\d*$/, '')}`;
+  // Ops between layers have no module of their own: they are named `/Relu`, `/Relu_1`, ...
+  const scope = '';
   const [x] = inputs;
   if (x === null || x === undefined) return { unsupported: 'its first operand is a constant' };
   const activation = ACTIVATIONS[node.name];
@@ -72,26 +79,18 @@ export function emitOp(node: GraphNode, ctx: OpContext): Emitted {
         group: a.groups as number,
       });
     }
-    case 'MaxPool2DWithIndicesBackward0': {
-      const [ph, pw] = pair(a.padding);
+    case 'MaxPool2DWithIndicesBackward0':
       return graph.node('MaxPool', scope, [x], {
-        kernel_shape: pair(a.kernel),
-        strides: pair(a.stride),
-        pads: [ph, pw, ph, pw],
+        ...windowAttributes(a),
         dilations: pair(a.dilation),
         ceil_mode: a.ceilMode ? 1 : 0,
       });
-    }
-    case 'AvgPool2DBackward0': {
-      const [ph, pw] = pair(a.padding);
+    case 'AvgPool2DBackward0':
       return graph.node('AveragePool', scope, [x], {
-        kernel_shape: pair(a.kernel),
-        strides: pair(a.stride),
-        pads: [ph, pw, ph, pw],
+        ...windowAttributes(a),
         ceil_mode: a.ceilMode ? 1 : 0,
         count_include_pad: a.countIncludePad ? 1 : 0,
       });
-    }
     case 'AdaptiveAvgPool2DBackward0':
       return adaptiveAvgPool(node, ctx, x);
     case 'CatBackward0': {
@@ -109,7 +108,7 @@ export function emitOp(node: GraphNode, ctx: OpContext): Emitted {
       const out = [...(a.outputShape as Shape)];
       // 0 copies the input's dimension: the batch stays symbolic.
       if (ctx.dynamicBatch && out.length > 0 && input.length > 0 && out[0] === input[0]) out[0] = 0;
-      return graph.node('Reshape', scope, [x, graph.int64Constant(`${scope}/shape`, out)]);
+      return graph.node('Reshape', scope, [x, graph.int64Constant('/Reshape/shape', out)]);
     }
     default:
       if (/PadNdBackward\d*$/.test(node.name)) return padNode(node, ctx, x);
@@ -123,7 +122,7 @@ function convNode(
   inputs: string[],
   attributes: Record<string, number | number[]>,
 ): string {
-  const scope = weight.endsWith('.weight') ? `/${weight.slice(0, -'.weight'.length)}` : '/Conv';
+  const scope = weight.endsWith('.weight') ? `/${weight.slice(0, -'.weight'.length)}` : '';
   return graph.node('Conv', scope, inputs, attributes);
 }
 
@@ -150,7 +149,7 @@ function padNode(node: GraphNode, ctx: OpContext, x: string): Emitted {
   if (mode === 'constant' && value !== 0) {
     inputs.push(ctx.graph.floatConstant('/Pad/value', [], Float32Array.of(value)));
   }
-  return ctx.graph.node('Pad', '/Pad', inputs, { mode });
+  return ctx.graph.node('Pad', '', inputs, { mode });
 }
 
 /**
@@ -170,14 +169,14 @@ function adaptiveAvgPool(node: GraphNode, ctx: OpContext, x: string): Emitted {
   const a = node.attributes as Record<string, unknown>;
   const input = (a.inputShapes as Shape[])[0];
   const [oh, ow] = pair(a.outputSize);
-  if (oh === 1 && ow === 1) return ctx.graph.node('GlobalAveragePool', '/GlobalAveragePool', [x]);
+  if (oh === 1 && ow === 1) return ctx.graph.node('GlobalAveragePool', '', [x]);
   const [h, w] = input.slice(-2);
   const rows = uniformWindows(h, oh);
   const cols = uniformWindows(w, ow);
   if (rows === null || cols === null) {
     return { unsupported: `adaptive pooling of [${h}, ${w}] to [${oh}, ${ow}] has windows of unequal size` };
   }
-  return ctx.graph.node('AveragePool', '/AveragePool', [x], {
+  return ctx.graph.node('AveragePool', '', [x], {
     kernel_shape: [rows.kernel, cols.kernel],
     strides: [rows.stride, cols.stride],
   });

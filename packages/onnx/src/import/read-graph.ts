@@ -33,10 +33,22 @@ const WHERE = 'importOnnx';
 /** Opsets whose semantics of the supported ops the importer follows. */
 const OPSETS = { min: 13, max: 17 };
 
+/**
+ * The shortest decimal that rounds to the same float32: ONNX stores float attributes in float32,
+ * so PyTorch's eps 1e-5 arrives as 9.999999747378752e-6 and is read back as 1e-5.
+ */
+function shortestFloat32(f: number): number {
+  for (let digits = 1; digits < 9; digits++) {
+    const candidate = Number(f.toPrecision(digits));
+    if (Math.fround(candidate) === Math.fround(f)) return candidate;
+  }
+  return f;
+}
+
 function decodeAttribute(a: AttributeProto, where: string): Attribute {
   switch (a.type) {
     case AttributeType.FLOAT:
-      return a.f ?? 0;
+      return shortestFloat32(a.f ?? 0);
     case AttributeType.INT:
       return toNumber(a.i, `${where} attribute ${a.name}`);
     case AttributeType.STRING:

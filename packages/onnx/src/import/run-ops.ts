@@ -196,19 +196,16 @@ function runGemm(node: OnnxNode, operands: Operand[], layer: Module | null): Ten
   return y;
 }
 
-/** Operands of a node whose initializers a ParameterHolder keeps, with the held ones swapped in. */
+/** Operands of a node whose float initializers a ParameterHolder keeps, in input order, swapped in. */
 function withHeld(node: OnnxNode, operands: Operand[], layer: Module | null): Tensor[] {
-  const held = layer === null ? [] : layer.parameters({ recurse: false });
+  const held = layer?.parameters({ recurse: false }) ?? [];
   let k = 0;
   return operands.map((v, i) =>
-    layer !== null && held.length > 0 && isHeld(node, operands, i)
-      ? held[k++]
-      : tensorOperand(node, operands, i),
+    held.length > 0 && isFloatConstant(v) ? held[k++] : tensorOperand(node, operands, i),
   );
 }
 
-function isHeld(_node: OnnxNode, operands: Operand[], i: number): boolean {
-  const v = operands[i];
+function isFloatConstant(v: Operand): boolean {
   return v !== null && v !== undefined && 'kind' in v && v.kind === 'float';
 }
 
