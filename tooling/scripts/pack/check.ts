@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { posix } from 'node:path';
 import { type PackageManifest, runtimeDependencies } from '../lib/workspace.js';
+import { externalDependencyProblem } from './external.js';
 import { fileReferences, packageOfSpecifier } from './imports.js';
 import type { PackedPackage } from './tarball.js';
 
@@ -124,12 +125,8 @@ export function checkPackedPackage(packed: PackedPackage, workspaceNames: Readon
         `dependency ${dep} is still "${range}" in the packed manifest (pnpm pack should rewrite it)`,
       );
     }
-    if (!workspaceNames.has(dep)) {
-      problems.push(
-        `external runtime dependency ${dep}@${range}: Fovea's packages may depend only on each other ` +
-          `(the packaging test installs offline from Fovea's own tarballs, and users get no surprise downloads)`,
-      );
-    }
+    const external = workspaceNames.has(dep) ? null : externalDependencyProblem(dep, range);
+    if (external !== null) problems.push(external);
   }
 
   const undeclared = new Map<string, string>();
