@@ -69,6 +69,8 @@ export function packExternal(name: string, destination: string): string[] {
       visit(realpathSync(linked));
     }
   };
-  visit(installedFolder(name, EXTERNAL_DEPENDENCIES[name]));
+  const version = EXTERNAL_DEPENDENCIES[name];
+  if (version === undefined) throw new Error(`${name} is not an allowed external dependency`);
+  visit(installedFolder(name, version));
   return [...tarballs.values()];
 }
