@@ -17,10 +17,14 @@ const API = ['tensor', 'nn', 'optim', 'receptive-field', 'autograd'].map((name) 
   link: `/api/${name}`,
 }));
 
+/** Pages beyond the chapter, in English in every locale. */
+const BEYOND = [{ text: 'Moving models in and out', link: '/guide/moving-models' }];
+
 function sidebar(prefix: string, titles: Record<(typeof GUIDE)[number], string>, labels: string[]) {
-  const [guide, playgrounds, kernel, field, api] = labels;
+  const [guide, playgrounds, kernel, field, api, beyond] = labels;
   return [
     { text: guide, items: GUIDE.map((page) => ({ text: titles[page], link: `${prefix}/guide/${page}` })) },
+    { text: beyond, items: BEYOND },
     {
       text: playgrounds,
       items: [
@@ -50,7 +54,14 @@ export const en: Locale = {
         'convolution-vs-cross-correlation': 'Cross-correlation and convolution',
         'receptive-fields': 'Feature map and receptive field',
       },
-      ['Convolutions for images', 'Playgrounds', 'Kernel playground', 'Receptive-field explorer', 'API'],
+      [
+        'Convolutions for images',
+        'Playgrounds',
+        'Kernel playground',
+        'Receptive-field explorer',
+        'API',
+        'Beyond the chapter',
+      ],
     ),
   },
 };
@@ -73,7 +84,7 @@ export const zh: Locale = {
         'convolution-vs-cross-correlation': '互相关和卷积',
         'receptive-fields': '特征映射和感受野',
       },
-      ['图像卷积', '交互演示', '卷积核演示', '感受野浏览器', 'API（英文）'],
+      ['图像卷积', '交互演示', '卷积核演示', '感受野浏览器', 'API（英文）', '本章之外（英文）'],
     ),
     outline: { label: '本页目录' },
     docFooter: { prev: '上一页', next: '下一页' },
