@@ -1,4 +1,4 @@
-import { Conv2d, Linear, Module, Sequential } from '@fovea/nn';
+import { Conv2d, LazyConv2d, Linear, Module, Sequential } from '@fovea/nn';
 import { randn, type Tensor } from '@fovea/tensor';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx, importOnnx } from '../src/index.js';
@@ -171,6 +171,38 @@ describe('exportOnnx lists every op it cannot export', () => {
     const net = new Sequential(new Linear(2, 2));
     expect(() => exportOnnx(net, randn([1, 2]), { opset: 11 })).toThrow(
       'exportOnnx: opset 11 is not supported; choose one of 13, 14, 15, 16, 17',
+    );
+  });
+});
+
+describe('hostile sizes at run time', () => {
+  it('a Pad that would make a gigantic map is refused before allocating it', () => {
+    const bytes = model({
+      input: [input],
+      output: [{ name: 'y' }],
+      initializer: [
+        {
+          name: 'p',
+          dims: [8],
+          data_type: DataType.INT64,
+          int64_data: [0, 0, 40000, 40000, 0, 0, 40000, 40000],
+        },
+      ],
+      node: [node('Pad', ['x', 'p'], ['y'], 'pad')],
+    });
+    expect(() => importOnnx(bytes).forward(randn([1, 1, 2, 2]))).toThrow(
+      "importOnnx: Pad 'pad': pads [0, 0, 40000, 40000, 0, 0, 40000, 40000] would make [1, 1, 80002, 80002]",
+    );
+  });
+});
+
+describe('exportOnnx checks what it is given', () => {
+  it('a lazy model before its first forward, and an example that is no tensor', () => {
+    expect(() => exportOnnx(new Sequential(new LazyConv2d(2, 3)), randn([1, 1, 5, 5]))).toThrow(
+      'exportOnnx: the model has lazy parameters that are not initialized yet; run one forward first',
+    );
+    expect(() => exportOnnx(new Sequential(new Linear(2, 2)), [1, 2] as unknown as Tensor)).toThrow(
+      'exportOnnx: exampleInput must be a Tensor (its shape is traced), got object',
     );
   });
 });

@@ -1,6 +1,6 @@
 import { gradientEdge } from '@fovea/autograd';
 import type { Module } from '@fovea/nn';
-import type { Tensor } from '@fovea/tensor';
+import { Tensor } from '@fovea/tensor';
 import { encodeModel, type NodeProto } from '../schema/proto.js';
 import { GraphBuilder, valueInfo } from './graph-builder.js';
 import { emitLayer } from './layers.js';
@@ -34,6 +34,16 @@ export function exportOnnx(model: Module, exampleInput: Tensor, options: ExportO
   if (inputNames.length !== 1 || outputNames.length !== 1) {
     throw new Error(
       `exportOnnx: the model has one input and one output, got inputNames ${JSON.stringify(inputNames)} and outputNames ${JSON.stringify(outputNames)}`,
+    );
+  }
+  if (!(exampleInput instanceof Tensor)) {
+    throw new TypeError(
+      `exportOnnx: exampleInput must be a Tensor (its shape is traced), got ${typeof exampleInput}`,
+    );
+  }
+  if (model.hasUninitializedParameters()) {
+    throw new Error(
+      'exportOnnx: the model has lazy parameters that are not initialized yet; run one forward first',
     );
   }
   const shape = [...exampleInput.shape];

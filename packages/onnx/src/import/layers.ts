@@ -1,6 +1,6 @@
 import { BatchNorm2d, Conv2d, Linear, Module, Parameter } from '@fovea/nn';
 import type { Tensor } from '@fovea/tensor';
-import { intsAttribute, numberAttribute } from './attributes.js';
+import { intsAttribute, numberAttribute, stringAttribute } from './attributes.js';
 import { stateDictLeaf } from './naming.js';
 import type { OnnxNode } from './read-graph.js';
 import type { ConstantValue } from './tensors.js';
@@ -54,7 +54,12 @@ export function buildLayer(node: OnnxNode, lookup: Lookup, where: string): Impor
         );
       }
       const groups = numberAttribute(node, 'group', 1);
+      // The padding the layer prints; the graph's own pads (also asymmetric, auto_pad) are applied when it runs.
+      const [top, left, bottom, right] = intsAttribute(node, 'pads', [0, 0, 0, 0]);
+      const symmetric =
+        stringAttribute(node, 'auto_pad', 'NOTSET') === 'NOTSET' && top === bottom && left === right;
       const conv = new Conv2d(perGroup * groups, outChannels, [kh, kw], {
+        padding: symmetric ? [top, left] : 0,
         stride: intsAttribute(node, 'strides', [1, 1]) as [number, number],
         dilation: intsAttribute(node, 'dilations', [1, 1]) as [number, number],
         groups,

@@ -132,6 +132,9 @@ function poolGeometry(node: OnnxNode, x: Tensor) {
   };
 }
 
+/** A padded map larger than this comes from a hostile file, not a CNN: refused before allocating. */
+const MAX_PADDED = 1 << 28;
+
 /** ONNX's Pad modes as F.pad's. */
 const PAD_MODES: Record<string, PadMode> = {
   constant: 'constant',
@@ -158,6 +161,13 @@ function runPad(node: OnnxNode, operands: Operand[]): Tensor {
         `importOnnx: ${at(node)}: only the last two axes can be padded (pads [${pads.join(', ')}])`,
       );
     }
+  }
+  const padded = x.shape.map((d, axis) => d + pads[axis] + pads[rank + axis]);
+  const elements = padded.reduce((p, d) => p * Math.max(d, 0), 1);
+  if (elements > MAX_PADDED) {
+    throw new Error(
+      `importOnnx: ${at(node)}: pads [${pads.join(', ')}] would make [${padded.join(', ')}] (${elements} elements, more than ${MAX_PADDED})`,
+    );
   }
   const value = operands[2] ? tensorOperand(node, operands, 2).item() : 0;
   // F.pad's order, last axis first: [left, right, top, bottom].
