@@ -3,7 +3,7 @@ import { manualSeed, randn, type Tensor } from '@fovea/tensor';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx, importOnnx } from '../src/index.js';
 import { worstRatio } from './helpers.js';
-import { lenet, MobileBlock, randomizeBatchNorm, resnet18Style } from './models.js';
+import { lenet, MobileBlock, randomizeBatchNorm, resnet18Style, softmaxClassifier } from './models.js';
 import { runInOnnxRuntime } from './onnxruntime.js';
 
 // ONNX Runtime and Fovea both compute in float32, in different orders: |a - b| <= 1e-5 + 1e-5 |b|.
@@ -14,6 +14,7 @@ const cases: { name: string; make: () => Module; shape: number[] }[] = [
   { name: 'LeNet', make: lenet, shape: [3, 1, 28, 28] },
   { name: 'a ResNet-18-style network', make: () => resnet18Style(), shape: [2, 3, 64, 64] },
   { name: 'a MobileNet-style block', make: () => new MobileBlock(), shape: [2, 3, 16, 16] },
+  { name: 'a classifier ending in Softmax', make: softmaxClassifier, shape: [2, 1, 8, 8] },
 ];
 
 function seeded(make: () => Module): Module {

@@ -162,7 +162,8 @@ describe('exportOnnx lists every op it cannot export', () => {
 
   it('in one error naming each', () => {
     expect(() => exportOnnx(new Unsupported(), randn([1, 1, 5, 5]))).toThrow(
-      'exportOnnx: 3 op(s) cannot be exported:\n  ExpBackward0: no ONNX export for this op\n  ' +
+      'exportOnnx: 3 op(s) cannot be exported:\n  ExpBackward0: no ONNX export for this op (for a softmax or ' +
+        'log-softmax, use the Softmax or LogSoftmax module, which exports whole)\n  ' +
         'MeanBackward1: no ONNX export for this op\n  AbsBackward0: no ONNX export for this op',
     );
   });

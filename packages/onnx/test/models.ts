@@ -7,11 +7,13 @@ import {
   Dropout,
   Flatten,
   Linear,
+  LogSoftmax,
   MaxPool2d,
   Module,
   ReLU,
   Sequential,
   Sigmoid,
+  Softmax,
   Tanh,
 } from '@fovea/nn';
 import { cat, manualSeed, rand, type Tensor } from '@fovea/tensor';
@@ -94,7 +96,8 @@ export function resnet18Style(width = 4, classes = 10): Sequential {
 /**
  * A MobileNet-style block with the rest of the export's geometry: a reflect-padded stem, a
  * depthwise 3x3 (groups = channels) with 'same' padding and dilation 2, a pointwise 1x1, a
- * branch pooled without counting padding, joined by concatenation and a product.
+ * branch pooled without counting padding, joined by concatenation and a product, then a
+ * classifier ending in log-softmax.
  */
 export class MobileBlock extends Module {
   stem: Conv2d;
@@ -117,6 +120,7 @@ export class MobileBlock extends Module {
       new MaxPool2d(2, { ceilMode: true }),
       new Flatten(),
       new Linear(20 * 4 * 4, 5),
+      new LogSoftmax(1),
     );
   }
 
@@ -126,6 +130,17 @@ export class MobileBlock extends Module {
     const gated = joined.mul((this.gate.forward(joined) as Tensor).sigmoid());
     return this.head.forward(gated) as Tensor;
   }
+}
+
+/** A small classifier that ends in probabilities. */
+export function softmaxClassifier(): Sequential {
+  return new Sequential(
+    new Conv2d(1, 4, 3),
+    new ReLU(),
+    new Flatten(),
+    new Linear(4 * 6 * 6, 10),
+    new Softmax(1),
+  );
 }
 
 /** Running statistics and affine parameters away from 0 and 1, so a test sees them used. */

@@ -1,11 +1,11 @@
-import { BatchNorm2d, type Linear } from '@fovea/nn';
+import { BatchNorm2d, type Linear, LogSoftmax, Softmax } from '@fovea/nn';
 import type { GraphBuilder } from './graph-builder.js';
 import type { LayerCall } from './trace.js';
 
 /**
- * A Linear or BatchNorm2d call as ONNX nodes, in evaluation mode: `Gemm` (y = x W^T + b) for a
- * 2-D input, `MatMul` with W^T then `Add` otherwise; `BatchNormalization` on the running
- * statistics. Returns the output's name, or the reason it cannot be exported.
+ * A whole layer's call as ONNX nodes, in evaluation mode: `Gemm` (y = x W^T + b) for a 2-D input,
+ * `MatMul` with W^T then `Add` otherwise; `BatchNormalization` on the running statistics;
+ * `Softmax` and `LogSoftmax` along the module's dim (opset 13 and later: one axis). Returns the output's name, or the reason it cannot be exported.
  */
 export function emitLayer(
   graph: GraphBuilder,
@@ -15,6 +15,10 @@ export function emitLayer(
   const scope = `/${call.path}`;
   const prefix = call.path === '' ? '' : `${call.path}.`;
   if (call.module instanceof BatchNorm2d) return emitBatchNorm(graph, call.module, scope, prefix, input);
+  if (call.module instanceof Softmax || call.module instanceof LogSoftmax) {
+    const opType = call.module instanceof Softmax ? 'Softmax' : 'LogSoftmax';
+    return graph.node(opType, scope, [input], { axis: call.module.dim });
+  }
   const linear = call.module as Linear;
   const weight = graph.floatInitializer(`${prefix}weight`, linear.weight);
   const bias = linear.bias === null ? null : graph.floatInitializer(`${prefix}bias`, linear.bias);

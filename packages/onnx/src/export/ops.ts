@@ -34,6 +34,12 @@ const ACTIVATIONS: Record<string, string> = {
   CloneBackward0: 'Identity',
 };
 
+/** Why some ops have no export, and what to write instead. */
+const HINTS: Record<string, string> = {
+  ExpBackward0:
+    'no ONNX export for this op (for a softmax or log-softmax, use the Softmax or LogSoftmax module, which exports whole)',
+};
+
 const BINARY: Record<string, string> = { AddBackward0: 'Add', MulBackward0: 'Mul' };
 
 /** ONNX's Pad modes for F.pad's; `wrap` exists from opset 19. */
@@ -112,7 +118,7 @@ export function emitOp(node: GraphNode, ctx: OpContext): Emitted {
     }
     default:
       if (/PadNdBackward\d*$/.test(node.name)) return padNode(node, ctx, x);
-      return { unsupported: 'no ONNX export for this op' };
+      return { unsupported: HINTS[node.name] ?? 'no ONNX export for this op' };
   }
 }
 

@@ -1,13 +1,25 @@
 import { AccumulateGrad, enableGrad, gradientEdge, type Node } from '@fovea/autograd';
-import { BatchNorm2d, Linear, type Module } from '@fovea/nn';
+import { BatchNorm2d, Linear, LogSoftmax, type Module, Softmax } from '@fovea/nn';
 import { type Tensor, withShapesOnly, zeros } from '@fovea/tensor';
 
 export type GraphNode = Node<Tensor>;
 
-/** A call of a layer exported as a whole (its forward composes several ops). */
+/** Layers exported as a whole: their forward composes several ops, or reads buffers. */
+export type ExportedWhole = Linear | BatchNorm2d | Softmax | LogSoftmax;
+
+function exportedWhole(module: Module): module is ExportedWhole {
+  return (
+    module instanceof Linear ||
+    module instanceof BatchNorm2d ||
+    module instanceof Softmax ||
+    module instanceof LogSoftmax
+  );
+}
+
+/** A call of a layer exported as a whole. */
 export interface LayerCall {
   path: string;
-  module: Linear | BatchNorm2d;
+  module: ExportedWhole;
   input: Tensor;
   output: Tensor;
 }
@@ -25,8 +37,8 @@ export interface Trace {
 /**
  * Runs `model` once on a shapes-only input of `shape`, in evaluation mode with grad enabled, so
  * the autograd graph records every op with its geometry (`attributes`) and allocates no values.
- * Linear and BatchNorm2d are recorded as calls (their forward is several ops, and batch norm's
- * running statistics never enter the graph). Every parameter requires grad during the trace so
+ * Linear, BatchNorm2d, Softmax and LogSoftmax are recorded as calls (their forward is several
+ * ops, and batch norm's running statistics never enter the graph). Every parameter requires grad during the trace so
  * it appears in the graph; modes, flags and forwards are restored afterwards, also on error.
  */
 export function traceModel(model: Module, shape: readonly number[]): Trace {
@@ -38,7 +50,7 @@ export function traceModel(model: Module, shape: readonly number[]): Trace {
   const wrapped: Module[] = [];
   try {
     for (const [path, module] of named) {
-      if (!(module instanceof Linear || module instanceof BatchNorm2d)) continue;
+      if (!exportedWhole(module)) continue;
       const forward = module.forward;
       const record = (input: Tensor): Tensor => {
         const output = forward.call(module, input) as Tensor;
