@@ -56,18 +56,18 @@ describe('exportOnnx runs in onnxruntime-node with Fovea outputs', () => {
   }
 
   it('writes opsets 13 to 17, names the input and output as asked and keeps a fixed batch', async () => {
-    const model = seeded(lenet);
-    const x = randn([1, 1, 28, 28]);
-    const expected = (model.forward(x) as Tensor).dataSync() as Float32Array;
-    for (const opset of [13, 14, 15, 16, 17]) {
-      const bytes = exportOnnx(model, x, {
-        opset,
-        dynamicBatch: false,
-        inputNames: ['image'],
-        outputNames: ['logits'],
-      });
-      const out = await runInOnnxRuntime(bytes, x, { input: 'image', output: 'logits' });
-      expect(worstRatio(out.data, expected, ATOL, RTOL), `opset ${opset}`).toBeLessThanOrEqual(1);
+    for (const make of [lenet, () => new MobileBlock()]) {
+      const model = seeded(make);
+      const x = randn(make === lenet ? [1, 1, 28, 28] : [1, 3, 16, 16]);
+      const expected = (model.forward(x) as Tensor).dataSync() as Float32Array;
+      for (const opset of [13, 14, 15, 16, 17]) {
+        const options = { opset, dynamicBatch: false, inputNames: ['image'], outputNames: ['logits'] };
+        const out = await runInOnnxRuntime(exportOnnx(model, x, options), x, {
+          input: 'image',
+          output: 'logits',
+        });
+        expect(worstRatio(out.data, expected, ATOL, RTOL), `opset ${opset}`).toBeLessThanOrEqual(1);
+      }
     }
   });
 

@@ -47,7 +47,7 @@ export function traceModel(model: Module, shape: readonly number[]): Trace {
   const parameters = model.namedParameters();
   const frozen = parameters.filter(([, p]) => !p.requiresGrad);
   const layers = new Map<GraphNode, LayerCall>();
-  const wrapped: Module[] = [];
+  const wrapped: [Module, PropertyDescriptor | undefined][] = [];
   try {
     for (const [path, module] of named) {
       if (!exportedWhole(module)) continue;
@@ -59,13 +59,14 @@ export function traceModel(model: Module, shape: readonly number[]): Trace {
         return output;
       };
       // Not enumerable, so it is never taken for a parameter, buffer or child.
+      const own = Object.getOwnPropertyDescriptor(module, 'forward');
       Object.defineProperty(module, 'forward', {
         configurable: true,
         enumerable: false,
         writable: true,
         value: record,
       });
-      wrapped.push(module);
+      wrapped.push([module, own]);
     }
     for (const [, p] of frozen) p.requiresGrad_(true);
     model.eval();
@@ -79,7 +80,10 @@ export function traceModel(model: Module, shape: readonly number[]): Trace {
     const leafNames = new Map<Tensor, string>(parameters.map(([name, p]) => [p as Tensor, name]));
     return { input: gradientEdge(x)!, output, layers, leafNames };
   } finally {
-    for (const module of wrapped) Reflect.deleteProperty(module, 'forward');
+    for (const [module, own] of wrapped) {
+      if (own === undefined) Reflect.deleteProperty(module, 'forward');
+      else Object.defineProperty(module, 'forward', own);
+    }
     for (const [, p] of frozen) p.requiresGrad_(false);
     named.forEach(([, module], i) => module.train(training[i]));
   }
