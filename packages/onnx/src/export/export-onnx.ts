@@ -4,7 +4,7 @@ import { Tensor } from '@fovea/tensor';
 import { encodeModel, type NodeProto } from '../schema/proto.js';
 import { GraphBuilder, valueInfo } from './graph-builder.js';
 import { emitLayer } from './layers.js';
-import { emitOp } from './ops.js';
+import { type Emitted, emitOp } from './ops.js';
 import { type GraphNode, leafOf, traceModel } from './trace.js';
 
 export interface ExportOnnxOptions {
@@ -53,32 +53,29 @@ export function exportOnnx(model: Module, exampleInput: Tensor, options: ExportO
   const names = new Map<GraphNode, string>([[trace.input, inputName]]);
   const unsupported: string[] = [];
 
-  for (const node of topologicalOrder(trace.output.gradFn, trace)) {
-    if (node === trace.input) continue;
+  /** The ONNX value of one traced node: an initializer, a whole layer's nodes, or one op's. */
+  const emit = (node: GraphNode): Emitted => {
     const leaf = leafOf(node);
-    let emitted: string | { unsupported: string };
     if (leaf !== null) {
       const name = trace.leafNames.get(leaf);
-      emitted =
-        name === undefined
-          ? {
-              unsupported: `a tensor of shape [${leaf.shape.join(', ')}] that requires grad but is neither the input nor a parameter of the model`,
-            }
-          : graph.floatInitializer(name, leaf);
-    } else {
-      const layer = trace.layers.get(node);
-      const inputs =
-        layer !== undefined ? [] : node.next.map((c) => (c === null ? null : (names.get(c) ?? null)));
-      if (layer !== undefined) {
-        const input = nameOf(layer.input, names);
-        emitted =
-          input === null
-            ? { unsupported: 'its input does not come from the model input' }
-            : emitLayer(graph, layer, input);
-      } else {
-        emitted = emitOp(node, { graph, inputs, dynamicBatch, opset });
-      }
+      if (name !== undefined) return graph.floatInitializer(name, leaf);
+      return {
+        unsupported: `a tensor of shape [${leaf.shape.join(', ')}] that requires grad but is neither the input nor a parameter of the model`,
+      };
     }
+    const layer = trace.layers.get(node);
+    if (layer !== undefined) {
+      const input = nameOf(layer.input, names);
+      if (input === null) return { unsupported: 'its input does not come from the model input' };
+      return emitLayer(graph, layer, input);
+    }
+    const inputs = node.next.map((c) => (c === null ? null : (names.get(c) ?? null)));
+    return emitOp(node, { graph, inputs, dynamicBatch, opset });
+  };
+
+  for (const node of topologicalOrder(trace.output.gradFn, trace)) {
+    if (node === trace.input) continue;
+    const emitted = emit(node);
     if (typeof emitted === 'string') names.set(node, emitted);
     else {
       unsupported.push(`${node.name}${describeScope(node, trace)}: ${emitted.unsupported}`);
