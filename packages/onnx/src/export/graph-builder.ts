@@ -20,8 +20,12 @@ function attribute(name: string, value: AttributeValue): AttributeProto {
   return { name, type: AttributeType.FLOATS, floats: value.floats };
 }
 
+const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 /** Little-endian bytes of a typed array (ONNX's raw_data). */
 function littleEndian(values: Float32Array | BigInt64Array): Uint8Array {
+  if (LITTLE_ENDIAN_HOST)
+    return new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
   const bytes = new Uint8Array(values.byteLength);
   const view = new DataView(bytes.buffer);
   if (values instanceof Float32Array) values.forEach((v, i) => view.setFloat32(4 * i, v, true));

@@ -6,6 +6,8 @@ export type ConstantValue =
   | { kind: 'float'; tensor: Tensor }
   | { kind: 'int'; dims: number[]; values: number[] };
 
+const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 /** More elements than any CNN weight here has; a file claiming more is refused before allocation. */
 const MAX_ELEMENTS = 1 << 28;
 
@@ -49,20 +51,23 @@ export function decodeTensor(proto: TensorProto, where: string): ConstantValue {
   if (size === undefined) {
     throw new Error(`${what} has element type ${type}; importOnnx reads float, double, int32 and int64`);
   }
-  const raw = proto.raw_data;
+  const raw = proto.raw_data !== undefined && proto.raw_data.length > 0 ? proto.raw_data : null;
   const listed = listedValues(proto, type);
-  const found = raw !== undefined && raw.length > 0 ? raw.length / size : listed.length;
+  const found = raw !== null ? raw.length / size : listed.length;
   if (found !== count) {
-    const source =
-      raw !== undefined && raw.length > 0
-        ? `${raw.length} bytes of raw data`
-        : `${listed.length} listed values`;
+    const source = raw !== null ? `${raw.length} bytes of raw data` : `${listed.length} listed values`;
     throw new Error(
       `${what} has dims [${dims.join(', ')}] (${count} ${TYPE_NAMES[type]} elements) but ${source} (${found} elements)`,
     );
   }
+  if (type === DataType.FLOAT && raw !== null && LITTLE_ENDIAN_HOST) {
+    // The common case (PyTorch's and Fovea's exports): the bytes are the float32 array already.
+    const data = new Float32Array(count);
+    new Uint8Array(data.buffer).set(raw);
+    return { kind: 'float', tensor: Tensor.fromArray(data, dims, 'float32') };
+  }
   const values =
-    raw !== undefined && raw.length > 0
+    raw !== null
       ? readRaw(raw, type, count)
       : Array.from(listed, (v) => (type === DataType.INT64 ? toNumber(v as Int64, what) : Number(v)));
   if (type === DataType.FLOAT || type === DataType.DOUBLE) {
