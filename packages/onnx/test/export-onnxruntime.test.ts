@@ -3,7 +3,14 @@ import { manualSeed, randn, type Tensor } from '@fovea/tensor';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx, importOnnx } from '../src/index.js';
 import { worstRatio } from './helpers.js';
-import { lenet, MobileBlock, randomizeBatchNorm, resnet18Style, softmaxClassifier } from './models.js';
+import {
+  DirectParameters,
+  lenet,
+  MobileBlock,
+  randomizeBatchNorm,
+  resnet18Style,
+  softmaxClassifier,
+} from './models.js';
 import { runInOnnxRuntime } from './onnxruntime.js';
 
 // ONNX Runtime and Fovea both compute in float32, in different orders: |a - b| <= 1e-5 + 1e-5 |b|.
@@ -15,6 +22,7 @@ const cases: { name: string; make: () => Module; shape: number[] }[] = [
   { name: 'a ResNet-18-style network', make: () => resnet18Style(), shape: [2, 3, 64, 64] },
   { name: 'a MobileNet-style block', make: () => new MobileBlock(), shape: [2, 3, 16, 16] },
   { name: 'a classifier ending in Softmax', make: softmaxClassifier, shape: [2, 1, 8, 8] },
+  { name: 'a model using its parameters directly', make: () => new DirectParameters(), shape: [2, 1, 8, 8] },
 ];
 
 function seeded(make: () => Module): Module {
@@ -69,6 +77,18 @@ describe('exportOnnx runs in onnxruntime-node with Fovea outputs', () => {
         expect(worstRatio(out.data, expected, ATOL, RTOL), `opset ${opset}`).toBeLessThanOrEqual(1);
       }
     }
+  });
+
+  it('names parameters used directly after themselves, in layers named after their ops', () => {
+    const model = seeded(() => new DirectParameters());
+    const imported = importOnnx(exportOnnx(model, randn([1, 1, 8, 8])));
+    expect(imported.namedParameters().map(([name]) => name)).toEqual([
+      'conv.weight',
+      'conv.bias',
+      'mul0.scale',
+      'matmul0.weight',
+      'add0.shift',
+    ]);
   });
 
   it('leaves the model in the mode and with the parameters it had', () => {

@@ -10,13 +10,14 @@ import {
   LogSoftmax,
   MaxPool2d,
   Module,
+  Parameter,
   ReLU,
   Sequential,
   Sigmoid,
   Softmax,
   Tanh,
 } from '@fovea/nn';
-import { cat, manualSeed, rand, type Tensor } from '@fovea/tensor';
+import { cat, manualSeed, rand, randn, type Tensor } from '@fovea/tensor';
 
 /** LeNet-5 as in Dive into Deep Learning (sigmoid, average pooling), plus a dropout. */
 export function lenet(): Sequential {
@@ -141,6 +142,22 @@ export function softmaxClassifier(): Sequential {
     new Linear(4 * 6 * 6, 10),
     new Softmax(1),
   );
+}
+
+/**
+ * Parameters used directly rather than through layers: a matrix product with a weight, a
+ * per-channel scale and a bias added by broadcasting.
+ */
+export class DirectParameters extends Module {
+  conv = new Conv2d(1, 3, 3);
+  scale = new Parameter(rand([1, 3, 1, 1]).add(0.5));
+  weight = new Parameter(randn([3 * 6 * 6, 4]).mul(0.1));
+  shift = new Parameter(randn([4]));
+
+  override forward(x: Tensor): Tensor {
+    const y = (this.conv.forward(x) as Tensor).mul(this.scale).relu();
+    return y.flatten(1).matmul(this.weight).add(this.shift);
+  }
 }
 
 /** Running statistics and affine parameters away from 0 and 1, so a test sees them used. */

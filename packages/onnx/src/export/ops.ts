@@ -40,7 +40,7 @@ const HINTS: Record<string, string> = {
     'no ONNX export for this op (for a softmax or log-softmax, use the Softmax or LogSoftmax module, which exports whole)',
 };
 
-const BINARY: Record<string, string> = { AddBackward0: 'Add', MulBackward0: 'Mul' };
+const BINARY: Record<string, string> = { AddBackward0: 'Add', MulBackward0: 'Mul', MmBackward0: 'MatMul' };
 
 /** ONNX's Pad modes for F.pad's; `wrap` exists from opset 19. */
 const PAD_MODES: Record<string, string> = {

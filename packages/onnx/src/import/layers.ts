@@ -1,7 +1,7 @@
 import { BatchNorm2d, Conv2d, Linear, Module, Parameter } from '@fovea/nn';
 import type { Tensor } from '@fovea/tensor';
 import { intsAttribute, numberAttribute, stringAttribute } from './attributes.js';
-import { stateDictLeaf } from './naming.js';
+import { parameterName } from './naming.js';
 import type { OnnxNode } from './read-graph.js';
 import type { ConstantValue } from './tensors.js';
 
@@ -116,7 +116,7 @@ export function buildLayer(node: OnnxNode, lookup: Lookup, where: string): Impor
         const t = floatConstant(lookup, name);
         if (t === null) return;
         held.push(i);
-        const leaf = stateDictLeaf(name);
+        const leaf = parameterName(name);
         const taken = leaf !== null && Object.hasOwn(holder, leaf);
         holder.registerParameter(leaf !== null && !taken ? leaf : `param${i}`, new Parameter(t));
       });

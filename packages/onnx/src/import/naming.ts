@@ -41,8 +41,12 @@ export function stateDictPrefix(name: string): string | null {
   return parts.slice(0, -1).join('.');
 }
 
-/** The key's last part: `features.0.weight` -> `weight`. */
-export function stateDictLeaf(name: string): string | null {
+/**
+ * The parameter's own name within its layer: `features.0.weight` -> `weight`, and a top-level
+ * key such as `scale` as it is; null for generated names (`onnx::Mul_12`).
+ */
+export function parameterName(name: string): string | null {
+  if (SEGMENT.test(name)) return name;
   return stateDictPrefix(name) === null ? null : name.slice(name.lastIndexOf('.') + 1);
 }
 
