@@ -168,6 +168,14 @@ describe('exportOnnx lists every op it cannot export', () => {
     );
   });
 
+  it('circular padding, which ONNX has from opset 19 only', () => {
+    const net = new Sequential(new Conv2d(1, 1, 3, { padding: 1, paddingMode: 'circular' }));
+    expect(() => exportOnnx(net, randn([1, 1, 4, 4]))).toThrow(
+      'exportOnnx: 1 op(s) cannot be exported:\n  CircularPadNdBackward0: circular padding needs opset 19 ' +
+        "(Pad's 'wrap'), not 17",
+    );
+  });
+
   it('checks its options', () => {
     const net = new Sequential(new Linear(2, 2));
     expect(() => exportOnnx(net, randn([1, 2]), { opset: 11 })).toThrow(

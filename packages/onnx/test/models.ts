@@ -146,12 +146,12 @@ export function softmaxClassifier(): Sequential {
 
 /**
  * Parameters used directly rather than through layers: a matrix product with a weight, a
- * per-channel scale and a bias added by broadcasting.
+ * per-channel scale and a bias added by broadcasting; and a replicate-padded convolution.
  */
 export class DirectParameters extends Module {
-  conv = new Conv2d(1, 3, 3);
+  conv = new Conv2d(1, 3, 3, { padding: 1, paddingMode: 'replicate' });
   scale = new Parameter(rand([1, 3, 1, 1]).add(0.5));
-  weight = new Parameter(randn([3 * 6 * 6, 4]).mul(0.1));
+  weight = new Parameter(randn([3 * 8 * 8, 4]).mul(0.1));
   shift = new Parameter(randn([4]));
 
   override forward(x: Tensor): Tensor {
