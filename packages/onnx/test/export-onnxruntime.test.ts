@@ -1,7 +1,8 @@
-import type { Module } from '@fovea/nn';
+import { AvgPool2d, MaxPool2d, type Module, Sequential } from '@fovea/nn';
 import { manualSeed, randn, type Tensor } from '@fovea/tensor';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx, importOnnx } from '../src/index.js';
+import { decodeModel } from '../src/schema/proto.js';
 import { worstRatio } from './helpers.js';
 import {
   DirectParameters,
@@ -77,6 +78,37 @@ describe('exportOnnx runs in onnxruntime-node with Fovea outputs', () => {
         expect(worstRatio(out.data, expected, ATOL, RTOL), `opset ${opset}`).toBeLessThanOrEqual(1);
       }
     }
+  });
+
+  it('ceil-mode pooling whose last window PyTorch drops has PyTorch sizes and values in ONNX Runtime', async () => {
+    const pools = [
+      new MaxPool2d(2, { stride: 2, padding: 1, ceilMode: true }),
+      new AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true }),
+      new AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }),
+      new MaxPool2d(3, { stride: 2, ceilMode: true }),
+    ];
+    for (const pool of pools) {
+      const net = new Sequential(pool);
+      const x = randn([1, 2, 5, 6]);
+      const expected = net.forward(x) as Tensor;
+      const out = await runInOnnxRuntime(exportOnnx(net, x), x);
+      expect(out.dims, String(pool)).toEqual(expected.shape);
+      expect(
+        worstRatio(out.data, expected.dataSync() as Float32Array, ATOL, RTOL),
+        String(pool),
+      ).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('writes ceil_mode 1 only where PyTorch keeps a window that floor mode leaves out', () => {
+    const ceilAttribute = (pool: Module, shape: number[]) => {
+      const node = decodeModel(exportOnnx(new Sequential(pool), randn(shape))).graph!.node![0];
+      return Number(node.attribute!.find((a) => a.name === 'ceil_mode')!.i);
+    };
+    // 5 + 2 - 2 = 5 over stride 2: ceil adds a window starting in the padding, which PyTorch drops.
+    expect(ceilAttribute(new MaxPool2d(2, { stride: 2, padding: 1, ceilMode: true }), [1, 1, 5, 5])).toBe(0);
+    // 5 - 2 = 3 over stride 2: the extra window starts inside the input and PyTorch keeps it.
+    expect(ceilAttribute(new MaxPool2d(2, { stride: 2, ceilMode: true }), [1, 1, 5, 5])).toBe(1);
   });
 
   it('names parameters used directly after themselves, in layers named after their ops', () => {

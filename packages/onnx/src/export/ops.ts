@@ -27,6 +27,23 @@ function windowAttributes(a: Record<string, unknown>): Record<string, number[]> 
   return { kernel_shape: pair(a.kernel), strides: pair(a.stride), pads: [ph, pw, ph, pw] };
 }
 
+/**
+ * ONNX's ceil_mode for a pooling PyTorch ran with `ceilMode`. PyTorch drops a last window that
+ * would start in the right padding; ONNX's shape rule before opset 19 keeps it (ONNX Runtime's
+ * kernel drops it, its shape inference does not). Where PyTorch's size is the floor size, floor
+ * mode gives the same windows in every engine.
+ */
+function ceilMode(a: Record<string, unknown>): 0 | 1 {
+  if (!a.ceilMode) return 0;
+  const input = (a.inputShapes as Shape[])[0].slice(-2);
+  const output = (a.outputShape as Shape).slice(-2);
+  const [kernel, stride, padding, dilation] = [a.kernel, a.stride, a.padding, a.dilation ?? 1].map(pair);
+  const floors = input.map(
+    (n, i) => Math.floor((n + 2 * padding[i] - dilation[i] * (kernel[i] - 1) - 1) / stride[i]) + 1,
+  );
+  return floors.every((f, i) => f === output[i]) ? 0 : 1;
+}
+
 const ACTIVATIONS: Record<string, string> = {
   ReluBackward0: 'Relu',
   SigmoidBackward0: 'Sigmoid',
@@ -89,12 +106,12 @@ export function emitOp(node: GraphNode, ctx: OpContext): Emitted {
       return graph.node('MaxPool', scope, [x], {
         ...windowAttributes(a),
         dilations: pair(a.dilation),
-        ceil_mode: a.ceilMode ? 1 : 0,
+        ceil_mode: ceilMode(a),
       });
     case 'AvgPool2DBackward0':
       return graph.node('AveragePool', scope, [x], {
         ...windowAttributes(a),
-        ceil_mode: a.ceilMode ? 1 : 0,
+        ceil_mode: ceilMode(a),
         count_include_pad: a.countIncludePad ? 1 : 0,
       });
     case 'AdaptiveAvgPool2DBackward0':
