@@ -46,15 +46,15 @@ export const ACTIVATION_BACKWARD = {
 } as const;
 export type ActivationBackward = keyof typeof ACTIVATION_BACKWARD;
 
-// The row-major index of thread i is taken apart from the last axis; `meta` holds the shape,
+// The row-major index of thread i is taken apart from the last axis; `dims` holds the shape,
 // then each operand's strides.
 const INDEX_HELPERS = `
 fn operandOffset(k: i32, operand: i32, offset: i32) -> i32 {
   var rest = k;
   var at = offset;
   for (var d = P.ndim - 1; d >= 0; d--) {
-    let size = meta[d];
-    at += (rest % size) * meta[(1 + operand) * P.ndim + d];
+    let size = dims[d];
+    at += (rest % size) * dims[(1 + operand) * P.ndim + d];
     rest = rest / size;
   }
   return at;
@@ -80,7 +80,7 @@ function binaryKernel(op: BinaryOp): KernelSource {
       ['bOffset', 'i32'],
     ],
     buffers: [
-      { name: 'meta', type: 'i32', access: 'read' },
+      { name: 'dims', type: 'i32', access: 'read' },
       { name: 'A', type: 'f32', access: 'read' },
       { name: 'B', type: 'f32', access: 'read' },
       { name: 'out', type: 'f32', access: 'read_write' },
@@ -101,7 +101,7 @@ function unaryKernel(op: UnaryOp): KernelSource {
       ['offset', 'i32'],
     ],
     buffers: [
-      { name: 'meta', type: 'i32', access: 'read' },
+      { name: 'dims', type: 'i32', access: 'read' },
       { name: 'src', type: 'f32', access: 'read' },
       { name: 'out', type: 'f32', access: 'read_write' },
     ],
@@ -177,10 +177,10 @@ export function binary(
   checkReach(name, 'a', a, shape, aStrides, aOffset);
   checkReach(name, 'b', b, shape, bStrides, bOffset);
   const gpu = a.gpu;
-  const meta = gpu.upload(Int32Array.from([...shape, ...aStrides, ...bStrides]));
+  const dims = gpu.upload(Int32Array.from([...shape, ...aStrides, ...bStrides]));
   const out = gpu.zeros(numel(shape));
-  gpu.run(binaryKernel(op), out.length, [meta, a, b, out], [shape.length, aOffset, bOffset]);
-  meta.destroy();
+  gpu.run(binaryKernel(op), out.length, [dims, a, b, out], [shape.length, aOffset, bOffset]);
+  dims.destroy();
   return out;
 }
 
@@ -198,10 +198,10 @@ export function unary(
   checkStrides(name, 'src', strides, shape);
   checkReach(name, 'src', src, shape, strides, offset);
   const gpu = src.gpu;
-  const meta = gpu.upload(Int32Array.from([...shape, ...strides]));
+  const dims = gpu.upload(Int32Array.from([...shape, ...strides]));
   const out = gpu.zeros(numel(shape));
-  gpu.run(unaryKernel(op), out.length, [meta, src, out], [shape.length, offset]);
-  meta.destroy();
+  gpu.run(unaryKernel(op), out.length, [dims, src, out], [shape.length, offset]);
+  dims.destroy();
   return out;
 }
 

@@ -65,7 +65,7 @@ const REDUCTION_CODE: Record<Reduction, number> = { none: 0, sum: 1, mean: 2 };
 // The weight of sample n's target (0 when ignored); the denominator of 'mean' sums these.
 const TARGET_WEIGHT = `
 fn targetWeight(n: i32) -> f32 {
-  let t = target[n];
+  let t = labels[n];
   if (t == P.ignoreIndex) { return 0.0; }
   if (P.hasWeight != 0) { return weight[t]; }
   return 1.0;
@@ -77,7 +77,7 @@ fn totalWeight() -> f32 {
 }`;
 
 const NLL_BUFFERS = [
-  { name: 'target', type: 'i32', access: 'read' },
+  { name: 'labels', type: 'i32', access: 'read' },
   { name: 'weight', type: 'f32', access: 'read' },
 ] as const;
 
@@ -94,14 +94,14 @@ const NLL_FORWARD: KernelSource = {
   body: `
   if (P.reduction == 0) {
     for (var n = 0; n < P.N; n++) {
-      let t = target[n];
+      let t = labels[n];
       if (t == P.ignoreIndex) { loss[n] = 0.0; } else { loss[n] = -targetWeight(n) * logp[n * P.C + t]; }
     }
     return;
   }
   var sum = 0.0;
   for (var n = 0; n < P.N; n++) {
-    let t = target[n];
+    let t = labels[n];
     if (t != P.ignoreIndex) { sum -= targetWeight(n) * logp[n * P.C + t]; }
   }
   if (P.reduction == 2) { sum = sum / totalWeight(); }
@@ -120,7 +120,7 @@ const NLL_BACKWARD: KernelSource = {
   body: `
   let n = i / P.C;
   let c = i % P.C;
-  if (c != target[n] || c == P.ignoreIndex) { glogp[i] = 0.0; return; }
+  if (c != labels[n] || c == P.ignoreIndex) { glogp[i] = 0.0; return; }
   var g = gloss[0];
   if (P.reduction == 0) { g = gloss[n]; }
   if (P.reduction == 2) { g = g / totalWeight(); }

@@ -23,7 +23,7 @@ const BLOCKS: KernelSource = {
   out[i] = acc * P.scale;`,
 };
 
-// meta: the kept dimensions' sizes and input strides, then the reduced ones'.
+// sizes: the kept dimensions' sizes and input strides, then the reduced ones'.
 const DIMS: KernelSource = {
   name: 'reduceDims',
   params: [
@@ -33,7 +33,7 @@ const DIMS: KernelSource = {
     ['scale', 'f32'],
   ],
   buffers: [
-    { name: 'meta', type: 'i32', access: 'read' },
+    { name: 'sizes', type: 'i32', access: 'read' },
     { name: 'src', type: 'f32', access: 'read' },
     { name: 'out', type: 'f32', access: 'read_write' },
   ],
@@ -41,8 +41,8 @@ const DIMS: KernelSource = {
   var base = 0;
   var rest = i;
   for (var d = P.kept - 1; d >= 0; d--) {
-    base += (rest % meta[d]) * meta[P.kept + d];
-    rest = rest / meta[d];
+    base += (rest % sizes[d]) * sizes[P.kept + d];
+    rest = rest / sizes[d];
   }
   let r0 = 2 * P.kept;
   var acc = 0.0;
@@ -50,8 +50,8 @@ const DIMS: KernelSource = {
     var at = base;
     var left = k;
     for (var d = P.reduced - 1; d >= 0; d--) {
-      at += (left % meta[r0 + d]) * meta[r0 + P.reduced + d];
-      left = left / meta[r0 + d];
+      at += (left % sizes[r0 + d]) * sizes[r0 + P.reduced + d];
+      left = left / sizes[r0 + d];
     }
     acc += src[at];
   }
@@ -97,7 +97,7 @@ export function reduceDims(
   const keptDims = shape.map((_, d) => d).filter((d) => !reduced.has(d));
   const reducedDims = [...reduced].sort((a, b) => a - b);
   const count = numel(reducedDims.map((d) => shape[d] ?? 1));
-  const meta = x.gpu.upload(
+  const sizes = x.gpu.upload(
     Int32Array.from([
       ...keptDims.map((d) => shape[d]),
       ...keptDims.map((d) => strides[d]),
@@ -110,7 +110,7 @@ export function reduceDims(
     : keptDims.map((d) => shape[d]);
   const out = x.gpu.zeros(numel(outShape));
   const scale = op === 'mean' && count > 0 ? 1 / count : 1;
-  x.gpu.run(DIMS, out.length, [meta, x, out], [keptDims.length, reducedDims.length, count, scale]);
-  meta.destroy();
+  x.gpu.run(DIMS, out.length, [sizes, x, out], [keptDims.length, reducedDims.length, count, scale]);
+  sizes.destroy();
   return { out, outShape };
 }

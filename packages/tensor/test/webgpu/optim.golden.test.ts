@@ -52,7 +52,13 @@ describe.skipIf(gpu === null)('SGD and Adam WGSL steps against torch.optim (opti
           };
           adamStep(param, grad, state[0], state[1], state[2], options, step + 1);
         }
-        expectClose(await param.read(), trace.params_after_each_step[step], `after step ${step + 1}`, 1e-5, 1e-5);
+        expectClose(
+          await param.read(),
+          trace.params_after_each_step[step],
+          `after step ${step + 1}`,
+          1e-5,
+          1e-5,
+        );
       }
     });
   }
