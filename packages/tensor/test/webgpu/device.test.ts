@@ -42,6 +42,7 @@ it('without an adapter, says what it tried', () => {
   // A separate process whose Vulkan loader finds no driver.
   const script = fileURLToPath(new URL('./no-adapter.ts', import.meta.url));
   const out = execFileSync(process.execPath, ['--conditions=@fovea/source', '--import', 'tsx', script], {
+    cwd: fileURLToPath(new URL('../../../..', import.meta.url)),
     env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent/vk_icd.json', CI: '' },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
