@@ -22,6 +22,8 @@ export type BinaryOp = keyof typeof BINARY_OPS;
 
 // tanh is evaluated on a clamped argument: some WGSL compilers form it from exp and overflow.
 export const UNARY_OPS = {
+  /** A strided copy: what materialises a view (the reference maps it with the identity). */
+  copy: 'a',
   relu: 'max(a, 0.0)',
   sigmoid: '1.0 / (1.0 + exp(-a))',
   tanh: 'tanh(clamp(a, -20.0, 20.0))',

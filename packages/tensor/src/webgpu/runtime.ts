@@ -164,6 +164,12 @@ export class WebGpu {
     });
     try {
       await Promise.race([staging.mapAsync(GPUMapMode.READ), lost]);
+    } catch (error) {
+      staging.destroy();
+      if (this.lost !== null) throw this.lostError();
+      throw new Error(
+        `WebGpu.read: reading ${array.length} elements back failed: ${(error as Error).message}`,
+      );
     } finally {
       this.onLost.delete(rejectOnLost);
     }

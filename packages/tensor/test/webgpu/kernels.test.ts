@@ -175,6 +175,7 @@ describe.skipIf(gpu === null)('WGSL kernels against the TypeScript reference', (
     const src = random(50, 24).map((v) => v * 3);
     const positive = src.map((v) => Math.abs(v) + 0.1);
     const fns = {
+      copy: (v: number) => v,
       relu: (v: number) => Math.max(v, 0),
       sigmoid: (v: number) => 1 / (1 + Math.exp(-v)),
       tanh: Math.tanh,
