@@ -29,10 +29,14 @@ function apiSidebar(): DefaultTheme.SidebarItem[] {
 }
 const API = apiSidebar();
 
+/** Pages beyond the chapter, in English in every locale. */
+const BEYOND = [{ text: 'Moving models in and out', link: '/guide/moving-models' }];
+
 function sidebar(prefix: string, titles: Record<(typeof GUIDE)[number], string>, labels: string[]) {
-  const [guide, playgrounds, kernel, field, api, index] = labels;
+  const [guide, playgrounds, kernel, field, api, beyond, index] = labels;
   return [
     { text: guide, items: GUIDE.map((page) => ({ text: titles[page], link: `${prefix}/guide/${page}` })) },
+    { text: beyond, items: BEYOND },
     {
       text: playgrounds,
       items: [
@@ -71,6 +75,7 @@ export const en: Locale = {
         'Kernel playground',
         'Receptive-field explorer',
         'API',
+        'Beyond the chapter',
         'Overview',
       ],
     ),
@@ -98,7 +103,7 @@ export const zh: Locale = {
         'receptive-fields': '特征映射和感受野',
         summary: '小结和练习',
       },
-      ['图像卷积', '交互演示', '卷积核演示', '感受野浏览器', 'API（英文）', '概览'],
+      ['图像卷积', '交互演示', '卷积核演示', '感受野浏览器', 'API（英文）', '本章之外（英文）', '概览'],
     ),
     outline: { label: '本页目录' },
     docFooter: { prev: '上一页', next: '下一页' },

@@ -1,4 +1,5 @@
 import { relu, sigmoid, type Tensor, tanh } from '@fovea/tensor';
+import { logSoftmax, softmax } from '../functional/activation.js';
 import { Module } from '../module/module.js';
 
 /** max(0, x), elementwise. */
@@ -43,5 +44,39 @@ export class Tanh extends Module {
    */
   override forward(input: Tensor): Tensor {
     return tanh(input);
+  }
+}
+
+/** exp(x) / sum(exp(x)) along `dim`, like `torch.nn.Softmax(dim)`. */
+export class Softmax extends Module {
+  static override readonly moduleName: string = 'Softmax';
+
+  constructor(readonly dim: number) {
+    super();
+  }
+
+  override forward(input: Tensor): Tensor {
+    return softmax(input, this.dim);
+  }
+
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+
+/** log(softmax(x)) along `dim`, computed stably, like `torch.nn.LogSoftmax(dim)`. */
+export class LogSoftmax extends Module {
+  static override readonly moduleName: string = 'LogSoftmax';
+
+  constructor(readonly dim: number) {
+    super();
+  }
+
+  override forward(input: Tensor): Tensor {
+    return logSoftmax(input, this.dim);
+  }
+
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
   }
 }
