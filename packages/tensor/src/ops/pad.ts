@@ -33,6 +33,7 @@ export function pad(input: Tensor, pads: readonly number[], mode: PadMode = 'con
     op: 'pad',
     pads: [...pads],
     mode,
+    value,
   });
 }
 
