@@ -1,6 +1,7 @@
 import { allocate, castScalar, type DType, isDType, isFloating } from './dtype.js';
 import { defaultGenerator, fillNormal, fillUniform, type Generator } from './random.js';
 import { checkShape, formatShape, numel } from './shape.js';
+import { hostArray } from './storage.js';
 import { type NestedArray, Tensor } from './tensor.js';
 
 export interface CreationOptions {
@@ -158,7 +159,7 @@ export function linspace(start: number, end: number, steps: number, options: Cre
 
 export function eye(n: number, m: number = n, options: CreationOptions = {}): Tensor {
   const t = zeros(shapeOf('eye', [n, m]), options);
-  const array = t.storage.array;
+  const array = hostArray(t, 'eye');
   for (let i = 0; i < Math.min(n, m); i++) array[i * m + i] = 1;
   return t;
 }

@@ -1,5 +1,5 @@
 import type { DType } from './dtype.js';
-import { cast } from './ops/cast.js';
+import { cast, toDevice } from './ops/cast.js';
 import { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, lt, ne, where } from './ops/compare.js';
 import {
   abs,
@@ -56,6 +56,7 @@ import {
   view,
 } from './ops/views.js';
 import { formatShape } from './shape.js';
+import type { Device } from './storage.js';
 import { Tensor, type TensorLike } from './tensor.js';
 
 /**
@@ -244,8 +245,9 @@ export abstract class TensorMethods {
   clone(this: Tensor): Tensor {
     return clone(this);
   }
-  to(this: Tensor, dtype: DType): Tensor {
-    return cast(this, dtype);
+  /** A copy with another dtype, or on another device ('cpu', 'webgpu'; see `toDevice`). */
+  to(this: Tensor, target: DType | Device): Tensor {
+    return target === 'cpu' || target === 'webgpu' ? toDevice(this, target) : cast(this, target);
   }
   float(this: Tensor): Tensor {
     return cast(this, 'float32');

@@ -10,7 +10,7 @@ import { allocate, type DType, isFloating, type TypedArray } from './dtype.js';
 import { formatTensor } from './format/format.js';
 import { mapStrided } from './kernels/registered/strided.js';
 import { contiguousStrides, formatShape, numel } from './shape.js';
-import { Storage } from './storage.js';
+import { type Device, hostArray, Storage } from './storage.js';
 import type { TensorMethods } from './tensor-methods.js';
 
 export type Scalar = number | boolean;
@@ -213,22 +213,42 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
    * writes through it are invisible to autograd (`w.data.sub_(w.grad.mul(lr))`).
    */
   get data(): Tensor {
-    const storage = new Storage(this.storage.array);
+    const storage = new Storage(this.storage.host, this.storage.deviceBuffer);
     return new Tensor(storage, this.dtype, this.shape, this.strides, this.offset, null);
   }
 
   // ---- reading values ----
 
+  /** Where the data lives: 'cpu' (host memory, the 'js' and 'wasm' backends) or 'webgpu'. */
+  get device(): Device {
+    return this.storage.device;
+  }
+
+  /**
+   * This tensor in host memory, as PyTorch's `cpu()` but awaited (a GPU buffer reads back
+   * asynchronously): itself when it already is there, else a contiguous copy that is a new
+   * leaf (gradients do not flow back through the move).
+   */
+  async cpu(): Promise<Tensor> {
+    if (this.storage.deviceBuffer === null) return this;
+    return Tensor.fromArray(await this.dataAsync(), this.shape, this.dtype);
+  }
+
   /**
    * A contiguous copy of the values as a typed array (bool as 0/1 bytes). The 'js' and 'wasm'
    * backends keep every tensor in host memory (a WebAssembly kernel copies its operands in and
-   * its result out within the call), so this read never waits; on a backend whose storage lives
-   * on a device (a later 'webgpu'), use `dataAsync`.
+   * its result out within the call), so this read never waits. A tensor on 'webgpu' cannot be
+   * read synchronously: this throws, saying to use `await dataAsync()`.
    */
   dataSync(): TypedArray {
-    if (this.isContiguous()) return this.storage.array.slice(this.offset, this.offset + this.numel);
+    return this.valuesOf(hostArray(this, 'dataSync'));
+  }
+
+  /** A contiguous copy of this tensor's values out of `array`, its storage's data on the host. */
+  private valuesOf(array: TypedArray): TypedArray {
+    if (this.isContiguous()) return array.slice(this.offset, this.offset + this.numel);
     const out = allocate(this.dtype, this.numel);
-    mapStrided((x) => x, this.storage.array, this.shape, this.strides, this.offset, out);
+    mapStrided((x) => x, array, this.shape, this.strides, this.offset, out);
     return out;
   }
 
@@ -242,7 +262,7 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
         `item: a Tensor with ${this.numel} elements cannot be converted to a scalar (shape ${formatShape(this.shape)})`,
       );
     }
-    const v = this.storage.array[this.offset];
+    const v = hostArray(this, 'item')[this.offset];
     return (this.dtype === 'bool' ? v !== 0 : v) as number;
   }
 
@@ -251,17 +271,22 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
    * read its storage asynchronously (a GPU buffer in a browser).
    */
   async dataAsync(): Promise<TypedArray> {
-    return this.dataSync();
+    const buffer = this.storage.deviceBuffer;
+    if (buffer === null) return this.dataSync();
+    return this.valuesOf(await buffer.read());
   }
 
   /** `toArray()` as a promise, the read that works on every backend (see `dataAsync`). */
   async toArrayAsync(): Promise<NestedArray> {
-    return this.toArray();
+    return this.nested(await this.dataAsync());
   }
 
   /** Nested JavaScript arrays of the values (a number for a 0-d tensor). */
   toArray(): NestedArray {
-    const flat = this.dataSync();
+    return this.nested(this.dataSync());
+  }
+
+  private nested(flat: TypedArray): NestedArray {
     const isBool = this.dtype === 'bool';
     const build = (dim: number, start: number): NestedArray => {
       if (dim === this.ndim) return isBool ? flat[start] !== 0 : flat[start];
@@ -277,6 +302,10 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
     const history = this.currentHistory();
     if (history !== null) suffixes.push(`grad_fn=<${history.name}>`);
     else if (this.leafRequiresGrad) suffixes.push('requires_grad=True');
+    if (this.storage.deviceBuffer !== null) {
+      // The values cannot be read synchronously; PyTorch names a tensor's device the same way.
+      return `tensor(<${formatShape(this.shape)} on ${this.device}: await toArrayAsync()>, device='${this.device}')`;
+    }
     return formatTensor(this.dataSync(), this.shape, this.dtype, suffixes);
   }
 
@@ -300,9 +329,9 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
     return {
       numel: n,
       isDouble: this.dtype === 'float64',
-      get: (i) => this.storage.array[at(i)],
+      get: (i) => hostArray(this, 'gradcheck')[at(i)],
       set: (i, v) => {
-        this.storage.array[at(i)] = v;
+        hostArray(this, 'gradcheck')[at(i)] = v;
       },
       basis: (i) => {
         const out = allocate(this.dtype, n);

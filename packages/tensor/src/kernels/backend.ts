@@ -17,7 +17,7 @@ import { availableCores, ThreadPool, threadsAvailable } from './wasm/threads.js'
  * before: the two compute bit-identical float32 results (kernels/matmul.ts follows the
  * WebAssembly GEMM's order of operations), so results never depend on what ran before.
  */
-export type Backend = 'js' | 'wasm';
+export type Backend = 'js' | 'wasm' | 'webgpu';
 /** undefined: not tried yet; null: instantiation failed. */
 let runtime: WasmRuntime | null | undefined;
 let warned = false;
@@ -51,21 +51,41 @@ function instantiate(): WasmRuntime | null {
 }
 
 /**
- * Selects the kernels: 'wasm' or 'js'. Selecting 'wasm' instantiates the module now; if that
- * fails, a warning is printed (once) and the reference kernels stay in use. Returns the backend
- * in effect.
+ * Selects the kernels. 'js' and 'wasm' take effect at once: selecting 'wasm' instantiates the
+ * module now; if that fails, a warning is printed (once) and the reference kernels stay in use.
+ * 'webgpu' is awaited: it finds an adapter (`navigator.gpu`, or the optional `webgpu` package in
+ * Node) and opens a device; where there is none it throws, naming what it tried, and the
+ * previous backend stays in effect. Returns the backend in effect.
  */
-export function setBackend(backend: Backend): Backend {
+export function setBackend(backend: 'js' | 'wasm'): Backend;
+export function setBackend(backend: 'webgpu'): Promise<Backend>;
+export function setBackend(backend: Backend): Backend | Promise<Backend>;
+export function setBackend(backend: Backend): Backend | Promise<Backend> {
+  if (backend === 'webgpu') return selectWebGpu();
   if (backend !== 'js' && backend !== 'wasm') {
-    throw new Error(`setBackend: expected 'js' or 'wasm', got ${JSON.stringify(backend)}`);
+    throw new Error(`setBackend: expected 'js', 'wasm' or 'webgpu', got ${JSON.stringify(backend)}`);
   }
   selectBackend(backend);
   return getBackend();
 }
 
+async function selectWebGpu(): Promise<Backend> {
+  const previous = getBackend();
+  try {
+    // Imported here so that a program which never asks for a GPU does not carry the backend.
+    const { openWebGpu } = await import('../webgpu/backend.js');
+    await openWebGpu();
+  } catch (error) {
+    throw new Error(`setBackend('webgpu'): ${(error as Error).message}. The backend stays '${previous}'.`);
+  }
+  selectBackend('webgpu');
+  return 'webgpu';
+}
+
 /** The backend in effect: 'wasm' only if it was selected (the default) and instantiates. */
 export function getBackend(): Backend {
-  if (selectedBackend() === 'js') return 'js';
+  const selected = selectedBackend();
+  if (selected === 'js' || selected === 'webgpu') return selected;
   loadEmbeddedWasm();
   return instantiate() === null ? 'js' : 'wasm';
 }

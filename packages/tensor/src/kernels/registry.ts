@@ -1,3 +1,5 @@
+import { type DeviceBuffer, isDeviceBuffer } from '../storage.js';
+
 /**
  * The kernel registry: every op's arithmetic runs in a kernel registered under a name for a
  * backend, in the spirit of tfjs-core's registry. Ops call the function `defineKernel` binds;
@@ -90,6 +92,8 @@ function dispatcher(entry: KernelEntry): AnyKernel {
           return result;
         }
       }
+      // biome-ignore lint/complexity/noArguments: see above.
+      if (backend === 'webgpu') refuseDeviceOperands(name, arguments);
       trace?.push({ kernel: name, backend: 'js', fellBackFrom: backend });
     } else {
       trace?.push({ kernel: name, backend: 'js' });
@@ -97,6 +101,19 @@ function dispatcher(entry: KernelEntry): AnyKernel {
     // biome-ignore lint/complexity/noArguments: see above.
     return implementations.js!.apply(this, arguments as unknown as unknown[]);
   };
+}
+
+/**
+ * The reference reads host arrays: a call with an operand on a device that no kernel of that
+ * device took fails here, saying how to move it, rather than reading garbage.
+ */
+function refuseDeviceOperands(name: string, args: ArrayLike<unknown>): void {
+  const onDevice = Array.prototype.find.call(args, isDeviceBuffer) as DeviceBuffer | undefined;
+  if (onDevice === undefined) return;
+  throw new Error(
+    `${name}: no ${onDevice.device} kernel takes this call and an operand lives on ${onDevice.device}; ` +
+      'move the tensors to host memory with `await t.cpu()` first (traceKernels lists which kernels ran where)',
+  );
 }
 
 /** What ops should call for `entry` now: the reference alone when nothing else could run. */

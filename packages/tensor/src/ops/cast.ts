@@ -1,6 +1,7 @@
 import { record } from '../autograd.js';
 import { castScalar, type DType, isDType, isFloating } from '../dtype.js';
-import type { Tensor } from '../tensor.js';
+import { type Device, deviceError, uploadTo } from '../storage.js';
+import { Tensor } from '../tensor.js';
 import { unaryKernel } from './elementwise.js';
 
 /** A copy converted to `dtype` (the same tensor when it already has it), like `tensor.to(dtype)`. */
@@ -11,4 +12,16 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   const out = unaryKernel((v) => castScalar(v, dtype), x, dtype);
   if (!isFloating(dtype)) return out;
   return record('ToCopyBackward0', out, [x], (g) => [cast(g, x.dtype)]);
+}
+
+/**
+ * `x` on `device`, like `tensor.to('cuda')`: itself when already there, else a copy that is a new
+ * leaf (a gradient cannot flow back across devices synchronously). Host to 'webgpu' copies now;
+ * a GPU buffer reads back only asynchronously, so the way back is `await x.cpu()`.
+ */
+export function toDevice(x: Tensor, device: Device): Tensor {
+  if (x.device === device) return x;
+  const op = `to('${device}')`;
+  if (device === 'cpu') throw deviceError(op, x.device, x.shape);
+  return new Tensor(uploadTo(device, x.dataSync(), x.dtype, op), x.dtype, x.shape);
 }

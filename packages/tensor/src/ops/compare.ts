@@ -35,9 +35,9 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const x = asTensor('where', a, dtype);
   const y = asTensor('where', b, dtype);
   const shape = broadcastShapes('where', cond.shape, x.shape, y.shape);
-  const c = gatherBroadcast(cond, shape);
-  const xs = gatherBroadcast(x, shape);
-  const ys = gatherBroadcast(y, shape);
+  const c = gatherBroadcast(cond, shape, 'where');
+  const xs = gatherBroadcast(x, shape, 'where');
+  const ys = gatherBroadcast(y, shape, 'where');
   const out = allocate(dtype, xs.length);
   for (let i = 0; i < out.length; i++) out[i] = c[i] !== 0 ? xs[i] : ys[i];
   const result = Tensor.fromArray(out, shape, dtype);

@@ -3,20 +3,25 @@ import { allocate, type DType, isFloating } from '../dtype.js';
 import { mapStrided, zipStrided } from '../kernels/registered/strided.js';
 import type { BinaryFn, UnaryFn } from '../kernels/strided.js';
 import { broadcastShapes, numel } from '../shape.js';
+import { hostArray } from '../storage.js';
 import { Tensor, type TensorLike } from '../tensor.js';
+import { deviceBinary, deviceUnary } from './device.js';
 import { asTensor, broadcastStrides, requireTensor, resultType } from './operands.js';
 import { sumTo } from './sum-to.js';
 
 /** Runs a binary kernel over the broadcast of `a` and `b`, producing `outType`. */
 export function binaryKernel(op: string, f: BinaryFn, a: Tensor, b: Tensor, outType: DType): Tensor {
   const shape = broadcastShapes(op, a.shape, b.shape);
+  if (a.storage.deviceBuffer !== null || b.storage.deviceBuffer !== null) {
+    return deviceBinary(op, f, a, b, shape, outType);
+  }
   const out = allocate(outType, numel(shape));
   zipStrided(
     f,
-    a.storage.array,
+    hostArray(a, op),
     broadcastStrides(a, shape),
     a.offset,
-    b.storage.array,
+    hostArray(b, op),
     broadcastStrides(b, shape),
     b.offset,
     shape,
@@ -28,8 +33,9 @@ export function binaryKernel(op: string, f: BinaryFn, a: Tensor, b: Tensor, outT
 
 /** `op` names the function for the WebAssembly kernels (kernels/registered/strided.ts `mapStrided`). */
 export function unaryKernel(f: UnaryFn, x: Tensor, outType: DType = x.dtype, op?: string): Tensor {
+  if (x.storage.deviceBuffer !== null) return deviceUnary(f, x, outType, op);
   const out = allocate(outType, x.numel);
-  mapStrided(f, x.storage.array, x.shape, x.strides, x.offset, out, op);
+  mapStrided(f, hostArray(x, op ?? 'contiguous'), x.shape, x.strides, x.offset, out, op);
   return Tensor.fromArray(out, x.shape, outType);
 }
 

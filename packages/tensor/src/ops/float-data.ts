@@ -1,6 +1,7 @@
 import { isFloating, type TypedArray } from '../dtype.js';
 import type { FloatArray } from '../kernels/shape.js';
 import { formatShape } from '../shape.js';
+import { hostArray } from '../storage.js';
 import type { Tensor } from '../tensor.js';
 
 /**
@@ -13,16 +14,16 @@ export function floatData(op: string, t: Tensor, what = 'input'): FloatArray {
       `${op}: expected a floating point ${what}, got ${t.dtype} (shape ${formatShape(t.shape)})`,
     );
   }
-  return contiguousData(t) as FloatArray;
+  return contiguousData(t, op) as FloatArray;
 }
 
 /**
  * The values of a tensor of any dtype as a contiguous array of exactly its size: its own
  * storage when it already is such a block of it (no copy), else a copy.
  */
-export function contiguousData(t: Tensor): TypedArray {
+export function contiguousData(t: Tensor, op = 'contiguous'): TypedArray {
+  const array = hostArray(t, op);
   if (!t.isContiguous()) return t.dataSync();
-  const array = t.storage.array;
   return t.offset === 0 && array.length === t.numel ? array : array.subarray(t.offset, t.offset + t.numel);
 }
 

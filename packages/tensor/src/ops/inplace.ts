@@ -4,6 +4,7 @@ import { allocate, castScalar, isFloating, promoteTypes } from '../dtype.js';
 import { scatterStrided } from '../kernels/registered/strided.js';
 import { fillNormal, fillUniform, type Generator } from '../random.js';
 import { broadcastShapes, formatShape, sameShape } from '../shape.js';
+import { hostArray } from '../storage.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { cast } from './cast.js';
 import { add, clamp, div, mul, sub } from './elementwise.js';
@@ -50,7 +51,7 @@ function writeInPlace<T extends Tensor>(op: string, target: T, value: Tensor): T
   const base = target.base;
   const baseNode = tracked && base !== null ? gradientEdge(base) : null;
   const values = result.dataSync();
-  scatterStrided(values, target.storage.array, target.shape, target.strides, target.offset);
+  scatterStrided(values, hostArray(target, op), target.shape, target.strides, target.offset);
   target.storage.version++;
   if (!tracked) return target;
   const resultEdge = gradientEdge(result);

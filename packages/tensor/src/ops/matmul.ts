@@ -4,6 +4,7 @@ import { gemm } from '../kernels/registered/gemm.js';
 import type { FloatArray } from '../kernels/shape.js';
 import { broadcastShapes, formatShape, numel } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';
+import { hostArray } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { requireTensor } from './operands.js';
 import { sumTo } from './sum-to.js';
@@ -44,8 +45,8 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
     .contiguous();
   const count = numel(batch);
   const product = allocate(computeType, count * n * m) as FloatArray;
-  const A = ae.storage.array as FloatArray;
-  const B = be.storage.array as FloatArray;
+  const A = hostArray(ae, 'matmul') as FloatArray;
+  const B = hostArray(be, 'matmul') as FloatArray;
   for (let i = 0; i < (isShapesOnly() ? 0 : count); i++) {
     gemm(
       false,

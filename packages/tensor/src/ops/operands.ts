@@ -1,6 +1,7 @@
 import { allocate, type DType, promoteTypes, promoteWithScalar, type TypedArray } from '../dtype.js';
 import { mapStrided } from '../kernels/registered/strided.js';
 import { numel } from '../shape.js';
+import { hostArray } from '../storage.js';
 import { type Scalar, Tensor, type TensorLike } from '../tensor.js';
 
 /** A 0-d tensor holding a JavaScript number or boolean, stored as `dtype`. */
@@ -58,9 +59,9 @@ export function broadcastStrides(t: Tensor, shape: readonly number[]): number[] 
 }
 
 /** The values of `t` broadcast to `shape`, as a contiguous array. */
-export function gatherBroadcast(t: Tensor, shape: readonly number[]): TypedArray {
+export function gatherBroadcast(t: Tensor, shape: readonly number[], op = 'expand'): TypedArray {
   const out = allocate(t.dtype, numel(shape));
-  mapStrided((v) => v, t.storage.array, shape, broadcastStrides(t, shape), t.offset, out);
+  mapStrided((v) => v, hostArray(t, op), shape, broadcastStrides(t, shape), t.offset, out);
   return out;
 }
 

@@ -4,6 +4,7 @@ import { extremumBlocks, sumBlocks } from '../kernels/registered/reduce.js';
 import { mapStrided } from '../kernels/registered/strided.js';
 import { formatShape, normalizeDim, numel } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';
+import { hostArray } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { where } from './compare.js';
 import { div, mul, sub } from './elementwise.js';
@@ -34,7 +35,7 @@ function plan(op: string, x: Tensor, dim: ReduceDims | undefined, keepdim: boole
   const shape = order.map((i) => x.shape[i]);
   const strides = order.map((i) => x.strides[i]);
   const values = allocate(x.dtype, x.numel);
-  mapStrided((v) => v, x.storage.array, shape, strides, x.offset, values);
+  mapStrided((v) => v, hostArray(x, op), shape, strides, x.offset, values);
   const keptShape = x.shape.map((d, i) => (dims.includes(i) ? 1 : d));
   return {
     dims,

@@ -3,6 +3,7 @@ import { record } from '../autograd.js';
 import { allocate } from '../dtype.js';
 import { mapStrided, scatterStrided } from '../kernels/registered/strided.js';
 import { contiguousStrides, formatShape, normalizeDim, numel } from '../shape.js';
+import { hostArray } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { type Geometry, type SliceSpec, sliceGeometry } from './geometry.js';
 import { requireTensor } from './operands.js';
@@ -251,7 +252,7 @@ export function select(input: Tensor, dim: number, index: number): Tensor {
 export function stridedGather(input: Tensor, g: Geometry): Tensor {
   const x = contiguous(input);
   const out = allocate(x.dtype, numel(g.shape));
-  mapStrided((v) => v, x.storage.array, g.shape, g.strides, x.offset + g.offset, out);
+  mapStrided((v) => v, hostArray(x, 'as_strided'), g.shape, g.strides, x.offset + g.offset, out);
   const result = Tensor.fromArray(out, g.shape, x.dtype);
   return record('AsStridedBackward0', result, [x], (grad) => [stridedScatter(grad, x.shape, g)]);
 }
@@ -261,7 +262,7 @@ export function stridedScatter(values: Tensor, shape: readonly number[], g: Geom
   const v = contiguous(values);
   const out = allocate(v.dtype, numel(shape));
   scatterStrided(
-    v.storage.array.subarray(v.offset, v.offset + v.numel),
+    hostArray(v, 'as_strided backward').subarray(v.offset, v.offset + v.numel),
     out,
     g.shape,
     g.strides,

@@ -38,7 +38,7 @@ describe('backend selection', () => {
   });
 
   it('rejects an unknown backend', () => {
-    expect(() => setBackend('webgpu' as 'js')).toThrow(/expected 'js' or 'wasm', got "webgpu"/);
+    expect(() => setBackend('cuda' as 'js')).toThrow(/expected 'js', 'wasm' or 'webgpu', got "cuda"/);
   });
 
   it('keeps tiny ops (the chapter 6 x 8 convolution) in JavaScript', () => {

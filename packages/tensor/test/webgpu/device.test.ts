@@ -1,8 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { WebGpu } from '../../src/webgpu/index.js';
-import { testGpu } from './gpu.js';
+import { runWithoutAdapter, testGpu } from './gpu.js';
 
 /** The device layer: adapter description, errors without an adapter, and a lost device. */
 
@@ -40,13 +38,7 @@ describe.skipIf(gpu === null)('WebGPU device layer', () => {
 
 it('without an adapter, says what it tried', () => {
   // A separate process whose Vulkan loader finds no driver.
-  const script = fileURLToPath(new URL('./no-adapter.ts', import.meta.url));
-  const out = execFileSync(process.execPath, ['--conditions=@fovea/source', '--import', 'tsx', script], {
-    cwd: fileURLToPath(new URL('../../../..', import.meta.url)),
-    env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent/vk_icd.json', CI: '' },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const out = runWithoutAdapter('./no-adapter.ts');
   expect(out).toContain('WebGPU: no GPU adapter found. Tried: navigator.gpu is not available;');
   expect(out).toContain('VK_ICD_FILENAMES');
 });

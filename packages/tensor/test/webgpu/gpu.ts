@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
 import { WebGpu } from '../../src/webgpu/index.js';
 
@@ -24,4 +26,18 @@ export async function testGpu(): Promise<WebGpu | null> {
     console.warn(`Skipping the WebGPU tests: ${reason}`);
     return null;
   }
+}
+
+/** Runs `script` (a file beside this one) in a process whose Vulkan loader finds no driver; its output. */
+export function runWithoutAdapter(script: string): string {
+  return execFileSync(
+    process.execPath,
+    ['--conditions=@fovea/source', '--import', 'tsx', fileURLToPath(new URL(script, import.meta.url))],
+    {
+      cwd: fileURLToPath(new URL('../../../..', import.meta.url)),
+      env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent/vk_icd.json', CI: '' },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
 }

@@ -1,0 +1,91 @@
+import type { DType, TypedArray } from '../dtype.js';
+import { mapStrided, zipStrided } from '../kernels/registered/strided.js';
+import type { BinaryFn, UnaryFn } from '../kernels/strided.js';
+import { formatShape } from '../shape.js';
+import { type DeviceBuffer, deviceError, Storage, uploadTo } from '../storage.js';
+import { Tensor } from '../tensor.js';
+import { broadcastStrides } from './operands.js';
+
+/**
+ * Elementwise ops on tensors whose data lives on a device (a GPU buffer): the device's kernel
+ * returns the result's storage, which stays on the device. Ops whose kernel has no device
+ * version fail (registry.ts) rather than read a buffer they cannot.
+ */
+
+/** A kernel's storage argument: the host array or the device's buffer (which kernels tell apart). */
+function operand(t: Tensor): TypedArray {
+  return (t.storage.deviceBuffer ?? t.storage.host) as TypedArray;
+}
+
+function checkResult(op: string, t: Tensor, outType: DType): void {
+  if (outType !== t.dtype) {
+    throw new Error(
+      `${op}: a ${outType} result of a tensor on ${t.device} has no kernel there; move the tensor to host memory with \`await t.cpu()\` first`,
+    );
+  }
+}
+
+/**
+ * A one-element host operand joins a device tensor by being copied there, as PyTorch lets a CPU
+ * scalar join a CUDA tensor; a larger one must be moved explicitly.
+ */
+function onDeviceOf(op: string, t: Tensor, other: Tensor): Tensor {
+  const device = other.storage.deviceBuffer;
+  if (t.storage.deviceBuffer !== null || device === null) return t;
+  if (t.numel !== 1) {
+    throw new Error(
+      `${op}: expected all tensors on the same device, but found one on ${device.device} and one on cpu ` +
+        `(${formatShape(t.shape)}); move it with \`t.to('${device.device}')\``,
+    );
+  }
+  return new Tensor(
+    uploadTo(device.device, t.dataSync(), t.dtype, op),
+    t.dtype,
+    t.shape,
+    t.strides.map(() => 0),
+    0,
+  );
+}
+
+export function deviceBinary(
+  op: string,
+  f: BinaryFn,
+  a: Tensor,
+  b: Tensor,
+  shape: readonly number[],
+  outType: DType,
+): Tensor {
+  const x = onDeviceOf(op, a, b);
+  const y = onDeviceOf(op, b, a);
+  checkResult(op, x, outType);
+  const result = zipStrided(
+    f,
+    operand(x),
+    broadcastStrides(x, shape),
+    x.offset,
+    operand(y),
+    broadcastStrides(y, shape),
+    y.offset,
+    shape,
+    null as unknown as TypedArray,
+    op,
+  ) as unknown as DeviceBuffer;
+  return new Tensor(new Storage(null, result), outType, shape);
+}
+
+export function deviceUnary(f: UnaryFn, x: Tensor, outType: DType, op?: string): Tensor {
+  // Unnamed maps (casts, exp, clamp, ...) have no device kernel: only named ones run there.
+  const name = op ?? (f.name || 'this op');
+  if (op === undefined) throw deviceError(name, x.device, x.shape);
+  checkResult(name, x, outType);
+  const result = mapStrided(
+    f,
+    operand(x),
+    x.shape,
+    x.strides,
+    x.offset,
+    null as unknown as TypedArray,
+    op,
+  ) as unknown as DeviceBuffer;
+  return new Tensor(new Storage(null, result), outType, x.shape);
+}

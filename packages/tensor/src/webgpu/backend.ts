@@ -1,0 +1,91 @@
+import type { TypedArray } from '../dtype.js';
+import { DECLINED, registerKernel } from '../kernels/registry.js';
+import type { MapStridedKernel, ZipStridedKernel } from '../kernels/strided.js';
+import { type DeviceBuffer, registerDeviceUploader } from '../storage.js';
+import { BINARY_OPS, type BinaryOp, binary, UNARY_OPS, type UnaryOp, unary } from './elementwise.js';
+import { type GpuArray, WebGpu } from './runtime.js';
+
+/**
+ * The 'webgpu' backend behind `await setBackend('webgpu')`: one device per process, opened on
+ * first selection (kernels/backend.ts imports this module only then, so a program that never
+ * asks for a GPU does not carry it), and the WGSL launchers registered under the kernel names
+ * they implement. A registered kernel takes a call only when its operands live on this device
+ * (`GpuStorage`) and returns the result's storage instead of filling an `out` array; any other
+ * call it declines, and the registry runs the reference on host operands or refuses device
+ * operands with an error that says how to move them (registry.ts).
+ */
+
+/** A float32 tensor's storage in a GPU buffer of this backend's device. */
+export class GpuStorage implements DeviceBuffer {
+  readonly device = 'webgpu';
+  constructor(readonly array: GpuArray) {}
+
+  get length(): number {
+    return this.array.length;
+  }
+
+  read(): Promise<TypedArray> {
+    return this.array.read();
+  }
+}
+
+let gpu: WebGpu | null = null;
+
+/** The device, opened once; throws the adapter search's error when there is none. */
+export async function openWebGpu(): Promise<WebGpu> {
+  if (gpu === null) {
+    gpu = await WebGpu.create();
+    registerDeviceUploader('webgpu', uploadStorage);
+    registerWebGpuKernels();
+  }
+  return gpu;
+}
+
+/** The device the backend opened, or null before `openWebGpu` succeeded. */
+export function webGpuDevice(): WebGpu | null {
+  return gpu;
+}
+
+/** A GPU storage holding a copy of `values`: float32 only (WebGPU has no f64; bool and ints stay on the host). */
+function uploadStorage(values: TypedArray, dtype: string, op: string): GpuStorage {
+  if (!(values instanceof Float32Array)) {
+    throw new Error(
+      `${op}: only float32 tensors can live on webgpu, got ${dtype}; convert with .to('float32') first`,
+    );
+  }
+  return new GpuStorage(gpu!.upload(values));
+}
+
+function onDevice(array: unknown): GpuArray | null {
+  return array instanceof GpuStorage && array.array.gpu === gpu ? array.array : null;
+}
+
+/**
+ * mapStrided: `op` undefined is a strided copy (materialising a view). Ops on device tensors pass
+ * a null `out` (ops/device.ts): the launcher allocates the result.
+ */
+function webGpuMapStrided(
+  ...[, src, shape, strides, offset, out, op]: Parameters<MapStridedKernel>
+): GpuStorage | typeof DECLINED {
+  const x = onDevice(src);
+  const name = op ?? 'copy';
+  if (x === null || (out as TypedArray | null) !== null || !(name in UNARY_OPS)) return DECLINED;
+  return new GpuStorage(unary(name as UnaryOp, x, shape, strides, offset));
+}
+
+function webGpuZipStrided(
+  ...[, a, aStrides, aOffset, b, bStrides, bOffset, shape, out, op]: Parameters<ZipStridedKernel>
+): GpuStorage | typeof DECLINED {
+  const x = onDevice(a);
+  const y = onDevice(b);
+  const take =
+    x !== null && y !== null && (out as TypedArray | null) === null && op !== undefined && op in BINARY_OPS;
+  if (!take) return DECLINED;
+  return new GpuStorage(binary(op as BinaryOp, x, aStrides, aOffset, y, bStrides, bOffset, shape));
+}
+
+function registerWebGpuKernels(): void {
+  // Device kernels return the result's storage where the reference fills `out` (ops/device.ts).
+  registerKernel<typeof webGpuMapStrided>('mapStrided', 'webgpu', webGpuMapStrided);
+  registerKernel<typeof webGpuZipStrided>('zipStrided', 'webgpu', webGpuZipStrided);
+}
