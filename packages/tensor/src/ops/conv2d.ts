@@ -16,8 +16,9 @@ import {
 } from '../kernels/shape.js';
 import { formatShape } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';
-import { Tensor } from '../tensor.js';
-import { checkSameDtype, floatData } from './float-data.js';
+import type { Tensor } from '../tensor.js';
+import { kernelOperand, kernelResult } from './device.js';
+import { checkSameDtype } from './float-data.js';
 import { requireTensor, shapesOnlyResult } from './operands.js';
 import { sum } from './reduce.js';
 
@@ -89,16 +90,16 @@ function convolve(
   const result = isShapesOnly()
     ? shapesOnlyResult(x, conv2dOutputShape(x.shape, w.shape, params))
     : (() => {
-        const bData = b && floatData('conv2d', b, 'bias');
+        const bData = b && kernelOperand('conv2d', b, 'bias');
         const { out, outShape } = conv2dForward(
-          floatData('conv2d', x),
+          kernelOperand('conv2d', x),
           x.shape,
-          floatData('conv2d', w, 'weight'),
+          kernelOperand('conv2d', w, 'weight'),
           w.shape,
           bData,
           params,
         );
-        return Tensor.fromArray(out, outShape, x.dtype);
+        return kernelResult(out, outShape, x.dtype);
       })();
   return record(
     'ConvolutionBackward0',
@@ -120,14 +121,14 @@ function convolve(
  */
 function convInputGrad(g: Tensor, w: Tensor, xShape: readonly number[], params: Conv2dParams): Tensor {
   const gx = conv2dBackwardInput(
-    floatData('conv2d backward', g),
+    kernelOperand('conv2d backward', g),
     g.shape,
-    floatData('conv2d backward', w, 'weight'),
+    kernelOperand('conv2d backward', w, 'weight'),
     w.shape,
     xShape,
     params,
   );
-  const result = Tensor.fromArray(gx, [...xShape], g.dtype);
+  const result = kernelResult(gx, xShape, g.dtype);
   return record(
     'ConvolutionBackwardBackward0',
     result,
@@ -146,14 +147,14 @@ function convInputGrad(g: Tensor, w: Tensor, xShape: readonly number[], params: 
  */
 function convWeightGrad(x: Tensor, g: Tensor, wShape: readonly number[], params: Conv2dParams): Tensor {
   const gw = conv2dBackwardWeight(
-    floatData('conv2d backward', x),
+    kernelOperand('conv2d backward', x),
     x.shape,
-    floatData('conv2d backward', g),
+    kernelOperand('conv2d backward', g),
     g.shape,
     wShape,
     params,
   );
-  const result = Tensor.fromArray(gw, [...wShape], g.dtype);
+  const result = kernelResult(gw, wShape, g.dtype);
   return record(
     'ConvolutionBackwardBackward0',
     result,
@@ -169,8 +170,8 @@ function convWeightGrad(x: Tensor, g: Tensor, wShape: readonly number[], params:
 /** dL/db of conv2d: dY summed over batch and positions (`sum`, differentiable, when recording). */
 function convBiasGrad(g: Tensor): Tensor {
   if (isGradEnabled() && g.requiresGrad) return sum(g, [0, 2, 3]);
-  return Tensor.fromArray(
-    conv2dBackwardBias(floatData('conv2d backward', g), g.shape),
+  return kernelResult(
+    conv2dBackwardBias(kernelOperand('conv2d backward', g), g.shape),
     [g.shape[1]],
     g.dtype,
   );

@@ -1,9 +1,11 @@
 import type { DType, TypedArray } from '../dtype.js';
 import { mapStrided, zipStrided } from '../kernels/registered/strided.js';
+import type { FloatArray } from '../kernels/shape.js';
 import type { BinaryFn, UnaryFn } from '../kernels/strided.js';
 import { formatShape } from '../shape.js';
-import { type DeviceBuffer, deviceError, Storage, uploadTo } from '../storage.js';
+import { type DeviceBuffer, deviceError, isDeviceBuffer, Storage, uploadTo } from '../storage.js';
 import { Tensor } from '../tensor.js';
+import { floatData } from './float-data.js';
 import { broadcastStrides } from './operands.js';
 
 /**
@@ -88,4 +90,24 @@ export function deviceUnary(f: UnaryFn, x: Tensor, outType: DType, op?: string):
     op,
   ) as unknown as DeviceBuffer;
   return new Tensor(new Storage(null, result), outType, x.shape);
+}
+
+/**
+ * A floating tensor's values for a kernel that takes device operands (the conv2d kernels): the
+ * device buffer itself when `t` is a whole contiguous device storage (a view is copied on the
+ * device first), else `floatData`'s host array. Only ops whose every kernel either has a device
+ * version or refuses device operands (registry.ts) may use this, never code that reads elements.
+ */
+export function kernelOperand(op: string, t: Tensor, what = 'input'): FloatArray {
+  const buffer = t.storage.deviceBuffer;
+  if (buffer === null) return floatData(op, t, what);
+  const whole = t.isContiguous() && t.offset === 0 && buffer.length === t.numel;
+  const dense = whole ? t : deviceUnary((v) => v, t, t.dtype, 'copy');
+  return dense.storage.deviceBuffer as unknown as FloatArray;
+}
+
+/** A kernel's result as a tensor: on the device when the kernel returned a device's storage. */
+export function kernelResult(out: TypedArray, shape: readonly number[], dtype: DType): Tensor {
+  if (isDeviceBuffer(out)) return new Tensor(new Storage(null, out), dtype, shape);
+  return Tensor.fromArray(out, shape, dtype);
 }

@@ -5,6 +5,7 @@ import { mapStrided, scatterStrided } from '../kernels/registered/strided.js';
 import { contiguousStrides, formatShape, normalizeDim, numel } from '../shape.js';
 import { hostArray } from '../storage.js';
 import { Tensor } from '../tensor.js';
+import { deviceUnary } from './device.js';
 import { type Geometry, type SliceSpec, sliceGeometry } from './geometry.js';
 import { requireTensor } from './operands.js';
 import { sumTo } from './sum-to.js';
@@ -275,7 +276,11 @@ export function stridedScatter(values: Tensor, shape: readonly number[], g: Geom
 
 export function clone(input: Tensor): Tensor {
   const x = requireTensor('clone', input);
-  const out = Tensor.fromArray(x.dataSync(), x.shape, x.dtype);
+  // A device tensor is copied on its device (the strided 'copy' kernel), never through the host.
+  const out =
+    x.storage.deviceBuffer === null
+      ? Tensor.fromArray(x.dataSync(), x.shape, x.dtype)
+      : deviceUnary((v) => v, x, x.dtype, 'copy');
   return record('CloneBackward0', out, [x], (g) => [g]);
 }
 

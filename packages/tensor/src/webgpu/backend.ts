@@ -1,7 +1,9 @@
 import type { TypedArray } from '../dtype.js';
+import type * as conv2dReference from '../kernels/conv2d.js';
 import { DECLINED, registerKernel } from '../kernels/registry.js';
 import type { MapStridedKernel, ZipStridedKernel } from '../kernels/strided.js';
 import { type DeviceBuffer, registerDeviceUploader } from '../storage.js';
+import * as conv2d from './conv2d.js';
 import { BINARY_OPS, type BinaryOp, binary, UNARY_OPS, type UnaryOp, unary } from './elementwise.js';
 import { type GpuArray, WebGpu } from './runtime.js';
 
@@ -84,8 +86,52 @@ function webGpuZipStrided(
   return new GpuStorage(binary(op as BinaryOp, x, aStrides, aOffset, y, bStrides, bOffset, shape));
 }
 
+type Conv2dForward = typeof conv2dReference.conv2dForward;
+type Conv2dBackwardInput = typeof conv2dReference.conv2dBackwardInput;
+type Conv2dBackwardWeight = typeof conv2dReference.conv2dBackwardWeight;
+type Conv2dBackwardBias = typeof conv2dReference.conv2dBackwardBias;
+
+// The conv2d launchers take device operands only, and allocate their result (no `out`).
+// biome-ignore lint/suspicious/noExplicitAny: the result is a device storage where the reference returns an array.
+type DeviceResult = any;
+
+function webGpuConv2dForward(
+  ...[x, xShape, w, wShape, bias, params, out]: Parameters<Conv2dForward>
+): DeviceResult {
+  const [xs, ws] = [onDevice(x), onDevice(w)];
+  const bs = bias === null ? null : onDevice(bias);
+  if (xs === null || ws === null || (bias !== null && bs === null) || out !== undefined) return DECLINED;
+  const result = conv2d.conv2dForward(xs, xShape, ws, wShape, bs, params);
+  return { out: new GpuStorage(result.out), outShape: result.outShape };
+}
+
+function webGpuConv2dBackwardInput(
+  ...[gy, gyShape, w, wShape, xShape, params, out]: Parameters<Conv2dBackwardInput>
+): DeviceResult {
+  const [gys, ws] = [onDevice(gy), onDevice(w)];
+  if (gys === null || ws === null || out !== undefined) return DECLINED;
+  return new GpuStorage(conv2d.conv2dBackwardInput(gys, gyShape, ws, wShape, xShape, params));
+}
+
+function webGpuConv2dBackwardWeight(
+  ...[x, xShape, gy, gyShape, wShape, params, out]: Parameters<Conv2dBackwardWeight>
+): DeviceResult {
+  const [xs, gys] = [onDevice(x), onDevice(gy)];
+  if (xs === null || gys === null || out !== undefined) return DECLINED;
+  return new GpuStorage(conv2d.conv2dBackwardWeight(xs, xShape, gys, gyShape, wShape, params));
+}
+
+function webGpuConv2dBackwardBias(...[gy, gyShape]: Parameters<Conv2dBackwardBias>): DeviceResult {
+  const gys = onDevice(gy);
+  return gys === null ? DECLINED : new GpuStorage(conv2d.conv2dBackwardBias(gys, gyShape));
+}
+
 function registerWebGpuKernels(): void {
   // Device kernels return the result's storage where the reference fills `out` (ops/device.ts).
   registerKernel<typeof webGpuMapStrided>('mapStrided', 'webgpu', webGpuMapStrided);
   registerKernel<typeof webGpuZipStrided>('zipStrided', 'webgpu', webGpuZipStrided);
+  registerKernel<Conv2dForward>('conv2dForward', 'webgpu', webGpuConv2dForward);
+  registerKernel<Conv2dBackwardInput>('conv2dBackwardInput', 'webgpu', webGpuConv2dBackwardInput);
+  registerKernel<Conv2dBackwardWeight>('conv2dBackwardWeight', 'webgpu', webGpuConv2dBackwardWeight);
+  registerKernel<Conv2dBackwardBias>('conv2dBackwardBias', 'webgpu', webGpuConv2dBackwardBias);
 }

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getBackend, manualSeed, randn, setBackend, type Tensor, traceKernels } from '../../src/index.js';
+import {
+  conv2d,
+  getBackend,
+  manualSeed,
+  randn,
+  setBackend,
+  type Tensor,
+  traceKernels,
+} from '../../src/index.js';
 import { runWithoutAdapter, testGpu } from './gpu.js';
 
 it("setBackend('webgpu') without an adapter throws clearly and keeps the previous backend", () => {
@@ -66,6 +74,47 @@ describe.skipIf(gpu === null)("the 'webgpu' backend", () => {
     for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i], 5);
   });
 
+  async function expectClose(gpuTensor: Tensor, cpuTensor: Tensor): Promise<void> {
+    expect(gpuTensor.device).toBe('webgpu');
+    expect(gpuTensor.shape).toEqual(cpuTensor.shape);
+    const got = await gpuTensor.dataAsync();
+    const want = cpuTensor.dataSync();
+    let worst = 0;
+    for (let i = 0; i < want.length; i++)
+      worst = Math.max(worst, Math.abs(got[i] - want[i]) / (1 + Math.abs(want[i])));
+    expect(worst).toBeLessThan(1e-5);
+  }
+
+  it('runs conv2d forward and its backward through autograd on the GPU, equal to the CPU', async () => {
+    manualSeed(1);
+    const [x, w, b] = [randn([2, 3, 9, 9]), randn([4, 3, 3, 3]), randn([4])];
+    const options = { padding: 1, stride: 2 };
+    const [xc, wc, bc] = [x, w, b].map((t) => t.clone().requiresGrad_());
+    const yc = conv2d(xc, wc, bc, options);
+    const gy = randn(yc.shape);
+    yc.backward(gy);
+    const [xg, wg, bg] = [x, w, b].map((t) => t.to('webgpu').requiresGrad_());
+    const { result: yg, kernels } = traceKernels(() => {
+      const y = conv2d(xg, wg, bg, options);
+      y.backward(gy.to('webgpu'));
+      return y;
+    });
+    // Every kernel ran on the GPU: the four conv2d ones, and copies of the gradients into the leaves' .grad.
+    expect(new Set(kernels.map((k) => `${k.kernel}@${k.backend}`))).toEqual(
+      new Set([
+        'conv2dForward@webgpu',
+        'conv2dBackwardInput@webgpu',
+        'conv2dBackwardWeight@webgpu',
+        'conv2dBackwardBias@webgpu',
+        'mapStrided@webgpu',
+      ]),
+    );
+    await expectClose(yg, yc);
+    await expectClose(xg.grad!, xc.grad!);
+    await expectClose(wg.grad!, wc.grad!);
+    await expectClose(bg.grad!, bc.grad!);
+  });
+
   it('refuses, never silently, an op with no GPU kernel, and a larger host operand', () => {
     const { x, y } = operands();
     const g = x.to('webgpu');
@@ -75,6 +124,9 @@ describe.skipIf(gpu === null)("the 'webgpu' backend", () => {
       "add: expected all tensors on the same device, but found one on webgpu and one on cpu ([4]); move it with `t.to('webgpu')`",
     );
     expect(() => g.sum()).toThrow('sum: the tensor [3, 4] lives on webgpu');
+    expect(() => conv2d(g.reshape([1, 1, 3, 4]), randn([1, 1, 2, 2]))).toThrow(
+      'conv2dForward: no webgpu kernel takes this call and an operand lives on webgpu; move the tensors to host memory with `await t.cpu()` first',
+    );
   });
 
   it('runs host tensors through the reference, visibly', () => {
