@@ -6,9 +6,9 @@ import { metadataProblems } from '../scripts/pack/metadata.js';
 const packages = libraryPackages();
 const names = new Set(packages.map((pkg) => pkg.name));
 
-it('finds the five libraries', () => {
+it('finds the six libraries', () => {
   expect(packages.map((pkg) => pkg.name).sort()).toEqual(
-    ['@fovea/autograd', '@fovea/nn', '@fovea/optim', '@fovea/receptive-field', '@fovea/tensor'].sort(),
+    ['@fovea/autograd', '@fovea/data', '@fovea/nn', '@fovea/optim', '@fovea/receptive-field', '@fovea/tensor'].sort(),
   );
 });
 
