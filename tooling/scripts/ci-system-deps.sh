@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # System packages CI needs beyond Node, installed by .ci/run before `pnpm install`: Debian's
-# chromium for the docs' browser tests (required), and a CJK font so that the screenshots of the
-# Chinese pages are legible (optional). Exits non-zero when chromium cannot be installed.
+# chromium for the docs' browser tests (required), a CJK font so that the screenshots of the
+# Chinese pages are legible (optional), and Debian's dataset-fashion-mnist, the full
+# Fashion-MNIST in /usr/share/datasets/fashion-mnist (optional: without it the tests and the
+# examples use the subset in apps/examples/assets/fashion-mnist, and their output says so).
+# Exits non-zero when chromium cannot be installed.
 set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
@@ -11,9 +14,11 @@ apt_get() {
 
 need_chromium=false
 need_font=false
+need_fashion=false
 [ -x /usr/bin/chromium ] || need_chromium=true
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need_font=true
-if ! $need_chromium && ! $need_font; then
+[ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need_fashion=true
+if ! $need_chromium && ! $need_font && ! $need_fashion; then
   exit 0
 fi
 
@@ -31,4 +36,8 @@ fi
 if $need_font; then
   apt_get install -y -qq fonts-wqy-microhei >/dev/null ||
     echo "ci-system-deps: could not install fonts-wqy-microhei; Chinese screenshots will lack glyphs" >&2
+fi
+if $need_fashion; then
+  apt_get install -y -qq dataset-fashion-mnist >/dev/null ||
+    echo "ci-system-deps: could not install dataset-fashion-mnist; tests use the embedded Fashion-MNIST subset" >&2
 fi

@@ -6,6 +6,8 @@ import { conv2d, corr2d, getBackend, ones, setNumThreads, tensor } from '@fovea/
 import { measureCeiling } from './ceiling.js';
 import { check } from './check.js';
 import { operands } from './data.js';
+import { measureLenet } from './lenet-fashion.js';
+import { lenetTables, lenetTargets } from './lenet-report.js';
 import { foveaPeer } from './peers/fovea.js';
 import { ortPeer } from './peers/ort.js';
 import type { Peer } from './peers/peer.js';
@@ -28,10 +30,12 @@ import { measureMemory, measureTraining } from './training.js';
 import { flops, PASSES, type Pass, WORKLOADS, type Workload } from './workloads.js';
 
 /**
- * `pnpm bench [--quick] [--only W3,W4,train,memory]`: Fovea against TensorFlow.js (cpu, wasm SIMD) and
- * onnxruntime-node (1 and 2 threads) on PEERS.md's workloads, a LeNet training step against
- * TensorFlow.js cpu, the WebAssembly SIMD ceiling and a memory check. Prints the tables and
- * writes test-output/bench/bench.json and bench.svg.
+ * `pnpm bench [--quick] [--only W3,W4,train,memory,lenet] [--lenet-epochs N]`: Fovea against
+ * TensorFlow.js (cpu, wasm SIMD) and onnxruntime-node (1 and 2 threads) on PEERS.md's workloads,
+ * a LeNet training step against TensorFlow.js cpu, the WebAssembly SIMD ceiling, a memory check,
+ * and d2l's LeNet on Fashion-MNIST against PyTorch CPU (an epoch and the step at every batch, on
+ * 1 and 2 threads, RSS over N epochs; not under --quick). Prints the tables and writes
+ * test-output/bench/bench.json and bench.svg.
  */
 
 const args = process.argv.slice(2);
@@ -42,6 +46,12 @@ const only = onlyArg ? (onlyArg.split('=')[1] ?? args[args.indexOf(onlyArg) + 1]
 const settings = quick
   ? { reps: 5, warmupMs: 40, minRepMs: 10, budgetMs: 1500, trainBatch: 16, trainReps: 5, memoryBatch: 8 }
   : { reps: 9, warmupMs: 300, minRepMs: 60, budgetMs: 15000, trainBatch: 64, trainReps: 9, memoryBatch: 64 };
+
+const epochsArg = args.indexOf('--lenet-epochs');
+const lenetEpochs = epochsArg >= 0 ? Number(args[epochsArg + 1]) : 10;
+if (!Number.isInteger(lenetEpochs) || lenetEpochs < 1) {
+  throw new Error(`bench: --lenet-epochs must be a positive integer, got '${args[epochsArg + 1]}'`);
+}
 
 const root = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
 const outDir = path.join(root, 'test-output', 'bench');
@@ -276,6 +286,15 @@ async function main(): Promise<void> {
   const chapterOp = only === null || only.includes('W1') ? await chapterOps() : [];
   let training = null;
   let memory = null;
+  let lenet = null;
+  if (quick)
+    log(
+      "LeNet on Fashion-MNIST against PyTorch: skipped under --quick (it runs for minutes; 'pnpm bench --only lenet')",
+    );
+  else if (only === null || only.includes('lenet')) {
+    log(`LeNet on Fashion-MNIST, Fovea against PyTorch CPU (${lenetEpochs} epochs on 1 thread for RSS) ...`);
+    lenet = measureLenet({ epochs: lenetEpochs, reps: settings.trainReps, log });
+  }
   if (only === null || only.includes('train')) {
     log(`LeNet training step, batch ${settings.trainBatch} ...`);
     training = await measureTraining(settings.trainBatch, settings.trainReps, [1, 2]);
@@ -295,8 +314,12 @@ async function main(): Promise<void> {
     chapterOp,
     training,
     memory,
+    lenet,
   };
-  const report: BenchReport = { ...partial, targets: targets(partial) };
+  const report: BenchReport = {
+    ...partial,
+    targets: [...targets(partial), ...(lenet === null ? [] : lenetTargets(lenet))],
+  };
   printTables(report);
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -320,51 +343,58 @@ function printTables(report: BenchReport): void {
     'threads',
     ...names.map((w) => (w === 'W1' ? 'W1 (calls/s)' : w)),
   ];
-  for (const pass of PASSES) {
-    log(`\n${pass === 'forward' ? 'Forward' : pass === 'dX' ? 'Backward dX' : 'Backward dW'} GFLOP/s`);
+  // the workload tables, unless --only left no workload to show
+  if (names.length > 0) {
+    for (const pass of PASSES) {
+      log(`\n${pass === 'forward' ? 'Forward' : pass === 'dX' ? 'Backward dX' : 'Backward dW'} GFLOP/s`);
+      log(
+        table(
+          header('peer'),
+          peers.map((p) => [
+            p,
+            threads(p),
+            ...names.map((w) => formatRate(find(report.results, p, w, pass))),
+          ]),
+        ),
+      );
+    }
+    const pairs: Array<[string, string]> = [
+      ['fovea-t1', 'tfjs-cpu'],
+      ['fovea-t1', 'tfjs-wasm-simd'],
+      ['fovea-t1', 'ort-t1'],
+      ['fovea-t2', 'ort-t2'],
+      ['fovea-t2', 'fovea-t1'],
+    ];
+    for (const pass of PASSES) {
+      log(`\nRatios, ${pass} (higher is faster for Fovea)`);
+      const rows = pairs
+        .filter(([a, b]) => peers.includes(a) && peers.includes(b))
+        .map(([a, b]) => [
+          `${a} / ${b}`,
+          ...names.map((w) =>
+            formatRatio(ratio(find(report.results, a, w, pass), find(report.results, b, w, pass))),
+          ),
+        ]);
+      log(table(['ratio', ...names], rows));
+    }
+    const ceil = report.ceiling;
+    log('\nForward as % of the WebAssembly SIMD ceiling for the same thread count');
     log(
       table(
-        header('peer'),
-        peers.map((p) => [p, threads(p), ...names.map((w) => formatRate(find(report.results, p, w, pass)))]),
+        ['peer', ...names.filter((w) => w !== 'W1')],
+        peers.map((p) => [
+          p,
+          ...names
+            .filter((w) => w !== 'W1')
+            .map((w) => {
+              const m = find(report.results, p, w, 'forward');
+              const c = m?.threads === 2 ? ceil.twoThreads : ceil.oneThread;
+              return m?.rate == null || c == null ? '—' : `${((100 * m.rate) / c).toFixed(1)}%`;
+            }),
+        ]),
       ),
     );
   }
-  const pairs: Array<[string, string]> = [
-    ['fovea-t1', 'tfjs-cpu'],
-    ['fovea-t1', 'tfjs-wasm-simd'],
-    ['fovea-t1', 'ort-t1'],
-    ['fovea-t2', 'ort-t2'],
-    ['fovea-t2', 'fovea-t1'],
-  ];
-  for (const pass of PASSES) {
-    log(`\nRatios, ${pass} (higher is faster for Fovea)`);
-    const rows = pairs
-      .filter(([a, b]) => peers.includes(a) && peers.includes(b))
-      .map(([a, b]) => [
-        `${a} / ${b}`,
-        ...names.map((w) =>
-          formatRatio(ratio(find(report.results, a, w, pass), find(report.results, b, w, pass))),
-        ),
-      ]);
-    log(table(['ratio', ...names], rows));
-  }
-  const ceil = report.ceiling;
-  log('\nForward as % of the WebAssembly SIMD ceiling for the same thread count');
-  log(
-    table(
-      ['peer', ...names.filter((w) => w !== 'W1')],
-      peers.map((p) => [
-        p,
-        ...names
-          .filter((w) => w !== 'W1')
-          .map((w) => {
-            const m = find(report.results, p, w, 'forward');
-            const c = m?.threads === 2 ? ceil.twoThreads : ceil.oneThread;
-            return m?.rate == null || c == null ? '—' : `${((100 * m.rate) / c).toFixed(1)}%`;
-          }),
-      ]),
-    ),
-  );
   if (report.chapterOp.length > 0) {
     log("\nThe chapter's op (W1) through the public APIs, calls/s");
     log(
@@ -395,7 +425,8 @@ function printTables(report: BenchReport): void {
       `\nMemory, ${m.steps} LeNet steps (batch ${m.batch}): RSS every 100 steps (MB): ${m.rss.map((v) => v.toFixed(0)).join(' ')}`,
     );
   }
-  log('\nTargets (issue 8)');
+  if (report.lenet !== null) log(lenetTables(report.lenet));
+  log('\nTargets (issues 8 and 16)');
   log(
     table(
       ['target', 'measured', 'met'],

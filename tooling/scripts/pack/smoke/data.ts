@@ -16,7 +16,10 @@ function idx(code: number, shape: number[], body: Uint8Array): Uint8Array {
 const n = 10;
 const pixels = new Uint8Array(n * 784).map((_, k) => k % 256);
 const labels = Uint8Array.from({ length: n }, (_, i) => i);
-const data = FashionMNIST.fromBytes({ images: gzipSync(idx(8, [n, 28, 28], pixels)), labels: idx(8, [n], labels) });
+const data = FashionMNIST.fromBytes({
+  images: gzipSync(idx(8, [n, 28, 28], pixels)),
+  labels: idx(8, [n], labels),
+});
 const loader = new DataLoader(data, { batchSize: 4, shuffle: true, generator: new Generator(0) });
 const shapes: string[] = [];
 const seen: number[] = [];
@@ -25,5 +28,8 @@ for (const batch of loader) {
   shapes.push(`[${x.shape.join(', ')}]`);
   seen.push(...(y.toArray() as number[]));
 }
-if ([...seen].sort((a, b) => a - b).join() !== labels.join()) throw new Error(`labels served: ${seen.join(', ')}`);
-console.log(`${data.length} images, ${loader.length} batches: ${shapes.join(' ')}; ${FashionMNIST.classes[9]}`);
+if ([...seen].sort((a, b) => a - b).join() !== labels.join())
+  throw new Error(`labels served: ${seen.join(', ')}`);
+console.log(
+  `${data.length} images, ${loader.length} batches: ${shapes.join(' ')}; ${FashionMNIST.classes[9]}`,
+);

@@ -2,20 +2,19 @@
 nn.Sequential LeNet with load_state_dict(strict=True) and measures its test accuracy on
 Fashion-MNIST in PyTorch, to compare with the accuracy Fovea printed. Run by hand:
 
-    /usr/bin/python3 tooling/scripts/torch/load-lenet-checkpoint.py test-output/examples/lenet/lenet.safetensors [DATA_DIR]
+    /usr/bin/python3 tooling/bench/python/load_lenet_checkpoint.py test-output/examples/lenet/lenet.safetensors [DATA_DIR]
 
 It reads safetensors itself (the format is an 8-byte little-endian header length, a JSON header
 of dtype, shape and byte offsets per tensor, then the bytes), so the `safetensors` Python
 package is not needed; Debian does not ship it."""
 
-import gzip
 import json
-import os
 import struct
 import sys
 
 import torch
-from torch import nn
+
+from fashion_lenet import find, lenet, read_idx
 
 DTYPES = {"F32": torch.float32, "F64": torch.float64, "I64": torch.int64, "I32": torch.int32}
 
@@ -35,27 +34,6 @@ def read_safetensors(path):
     return tensors, metadata
 
 
-def lenet(activation, pool):
-    act = nn.ReLU if activation == "relu" else nn.Sigmoid
-    down = nn.MaxPool2d if pool == "max" else nn.AvgPool2d
-    return nn.Sequential(
-        nn.Conv2d(1, 6, kernel_size=5, padding=2), act(), down(kernel_size=2, stride=2),
-        nn.Conv2d(6, 16, kernel_size=5), act(), down(kernel_size=2, stride=2),
-        nn.Flatten(),
-        nn.Linear(16 * 5 * 5, 120), act(),
-        nn.Linear(120, 84), act(),
-        nn.Linear(84, 10))
-
-
-def read_idx(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    shape = struct.unpack(">" + "I" * ndim, data[4:4 + 4 * ndim])
-    return torch.frombuffer(bytearray(data[4 + 4 * ndim:]), dtype=torch.uint8).reshape(shape)
-
-
 def main():
     checkpoint = sys.argv[1]
     data_dir = sys.argv[2] if len(sys.argv) > 2 else "/usr/share/datasets/fashion-mnist"
@@ -64,8 +42,8 @@ def main():
     result = model.load_state_dict(state, strict=True)
     print(f"loaded {checkpoint} into PyTorch {torch.__version__}'s nn.Sequential LeNet "
           f"({metadata.get('activation', 'sigmoid')}, {metadata.get('pool', 'avg')} pooling): {result}")
-    images = read_idx(os.path.join(data_dir, "t10k-images-idx3-ubyte.gz")).float().div(255).unsqueeze(1)
-    labels = read_idx(os.path.join(data_dir, "t10k-labels-idx1-ubyte.gz")).long()
+    images = read_idx(find(data_dir, "t10k-images-idx3-ubyte")).float().div(255).unsqueeze(1)
+    labels = read_idx(find(data_dir, "t10k-labels-idx1-ubyte")).long()
     model.eval()
     with torch.no_grad():
         predicted = torch.cat([model(images[i:i + 1000]).argmax(1) for i in range(0, len(images), 1000)])
