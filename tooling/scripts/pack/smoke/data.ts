@@ -1,6 +1,5 @@
-// @fovea/data with @fovea/tensor: a Fashion-MNIST-shaped dataset from IDX bytes (gzip), batched
-// by a seeded, shuffled DataLoader.
-import { gzipSync } from 'node:zlib';
+// @fovea/data with @fovea/tensor: a Fashion-MNIST-shaped dataset from raw IDX bytes, batched by a
+// seeded, shuffled DataLoader.
 import { DataLoader, FashionMNIST } from '@fovea/data';
 import { Generator, type Tensor } from '@fovea/tensor';
 
@@ -17,7 +16,7 @@ const n = 10;
 const pixels = new Uint8Array(n * 784).map((_, k) => k % 256);
 const labels = Uint8Array.from({ length: n }, (_, i) => i);
 const data = FashionMNIST.fromBytes({
-  images: gzipSync(idx(8, [n, 28, 28], pixels)),
+  images: idx(8, [n, 28, 28], pixels),
   labels: idx(8, [n], labels),
 });
 const loader = new DataLoader(data, { batchSize: 4, shuffle: true, generator: new Generator(0) });
