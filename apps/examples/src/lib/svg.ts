@@ -56,7 +56,9 @@ export function epochCurvesSvg(curves: readonly Curve[], title: string): string 
   const margin = { left: 48, right: 150, top: 32, bottom: 40 };
   const epochs = Math.max(...curves.map((c) => c.values.length), 1);
   const finite = curves.flatMap((c) => c.values.filter(Number.isFinite));
-  const top = Math.max(1, Math.ceil(Math.max(...finite, 0) * 5) / 5);
+  const highest = Math.max(...finite, 0);
+  const tick = highest > 1 ? 0.5 : 0.2; // d2l's animator: losses above 1 get a coarser grid
+  const top = Math.max(1, Math.ceil(highest / tick) * tick);
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
   const bottom = height - margin.bottom;
@@ -67,8 +69,8 @@ export function epochCurvesSvg(curves: readonly Curve[], title: string): string 
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<text x="${margin.left + plotW / 2}" y="20" text-anchor="middle" font-size="14">${title}</text>`,
   ];
-  for (let k = 0; k <= 5; k++) {
-    const v = (top * k) / 5;
+  for (let k = 0; k <= Math.round(top / tick); k++) {
+    const v = k * tick;
     const gy = y(v).toFixed(1);
     out.push(`<line x1="${margin.left}" y1="${gy}" x2="${margin.left + plotW}" y2="${gy}" stroke="#ddd"/>`);
     out.push(
