@@ -8,7 +8,14 @@ const names = new Set(packages.map((pkg) => pkg.name));
 
 it('finds the six libraries', () => {
   expect(packages.map((pkg) => pkg.name).sort()).toEqual(
-    ['@fovea/autograd', '@fovea/data', '@fovea/nn', '@fovea/optim', '@fovea/receptive-field', '@fovea/tensor'].sort(),
+    [
+      '@fovea/autograd',
+      '@fovea/data',
+      '@fovea/nn',
+      '@fovea/optim',
+      '@fovea/receptive-field',
+      '@fovea/tensor',
+    ].sort(),
   );
 });
 

@@ -84,6 +84,7 @@ describe('edges', () => {
 
   it('applies every named kernel and JSON matrices', () => {
     for (const kernel of [
+      'edge',
       'sobel-x',
       'sobel-y',
       'diagonal-down',
@@ -189,7 +190,7 @@ describe('edges', () => {
       [['--kernel', '["a"]'], 'edges: --kernel: expected a non-empty array of finite numbers or of rows'],
       [
         ['--kernel', 'sobel'],
-        'edges: --kernel must be one of sobel-x, sobel-y, diagonal-down, diagonal-up, laplacian, blur',
+        'edges: --kernel must be one of edge, sobel-x, sobel-y, diagonal-down, diagonal-up, laplacian, blur',
       ],
       [['--padding', 'full'], "edges: --padding must be 'same' or 'valid', got 'full'"],
     ];

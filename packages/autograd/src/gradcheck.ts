@@ -17,6 +17,11 @@ export interface NumericAccess<G> {
   set(index: number, value: number): void;
   /** A gradient of this value's shape that is one at `index` and zero elsewhere. */
   basis(index: number): G;
+  /**
+   * A new leaf of this value's shape and dtype holding `values` (in row-major order) and
+   * requiring grad: `gradgradcheck` draws its random `gradOutputs` with it.
+   */
+  leafOf?(values: ArrayLike<number>): G;
 }
 
 export interface Numeric<G> {
@@ -38,16 +43,16 @@ export class GradcheckError extends Error {
   override name = 'GradcheckError';
 }
 
-type Checked<G> = Variable<G> & Numeric<G>;
+export type Checked<G> = Variable<G> & Numeric<G>;
 type Grad = Gradient<Grad>;
 
-function accessOf<G>(v: unknown, what: string): NumericAccess<G> {
+export function accessOf<G>(v: unknown, what: string): NumericAccess<G> {
   const access = (v as Partial<Numeric<G>>)[numericAccess];
   if (typeof access !== 'function') throw new Error(`gradcheck: ${what} does not support element access`);
   return access.call(v);
 }
 
-function outputsOf<G>(result: unknown): Checked<G>[] {
+export function outputsOf<G>(result: unknown): Checked<G>[] {
   return (Array.isArray(result) ? result : [result]) as Checked<G>[];
 }
 

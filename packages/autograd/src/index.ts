@@ -4,6 +4,8 @@ export { Function, FunctionContext } from './function.js';
 export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from './grad-mode.js';
 export type { GradcheckOptions, Numeric, NumericAccess } from './gradcheck.js';
 export { GradcheckError, gradcheck, numericAccess } from './gradcheck.js';
+export type { GradgradcheckOptions } from './gradgradcheck.js';
+export { gradgradcheck } from './gradgradcheck.js';
 export type { BackwardFn } from './node.js';
 export { FREED_GRAPH_MESSAGE, FunctionNode, Node } from './node.js';
 export type { Gradient, Variable } from './variable.js';

@@ -72,6 +72,7 @@ export class Value implements Variable<Value>, Gradient<Value>, Numeric<Value> {
         this.data = value;
       },
       basis: () => new Value(1),
+      leafOf: (values) => new Value(values[0], { requiresGrad: true, isDouble: this.isDouble }),
     };
   }
 

@@ -14,10 +14,17 @@ export * from './linear/index.js';
 export * from './loss/index.js';
 export type {
   BufferOptions,
+  ForwardHook,
+  ForwardHookOptions,
+  ForwardPreHook,
+  FullBackwardHook,
+  Gradients,
+  HookOptions,
   IncompatibleKeys,
   LoadReport,
   LoadStateDictOptions,
   NamedOptions,
+  RemovableHandle,
   StateDict,
   StateDictLike,
   StateDictOptions,

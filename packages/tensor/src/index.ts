@@ -1,3 +1,6 @@
+// Grad mode lives in the engine; a user of the tensor package alone reaches it here, as
+// `torch.no_grad` is reached from `torch`.
+export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from '@fovea/autograd';
 export type { CreationOptions, RandomCreationOptions } from './creation.js';
 export {
   arange,
@@ -49,6 +52,8 @@ export {
 export type { SliceSpec } from './ops/geometry.js';
 export { cat, stack } from './ops/join.js';
 export { matmul } from './ops/matmul.js';
+export type { MaxUnpool2dOptions } from './ops/max-unpool2d.js';
+export { maxUnpool2d } from './ops/max-unpool2d.js';
 export type { PadMode } from './ops/pad.js';
 export { pad } from './ops/pad.js';
 export type { AvgPool2dOptions, MaxPool2dOptions } from './ops/pool2d.js';

@@ -336,6 +336,11 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
         out[i] = 1;
         return Tensor.fromArray(out, shape, this.dtype);
       },
+      leafOf: (values) => {
+        const out = allocate(this.dtype, n);
+        for (let i = 0; i < n; i++) out[i] = values[i];
+        return Tensor.fromArray(out, shape, this.dtype).requiresGrad_();
+      },
     };
   }
 

@@ -43,3 +43,20 @@ export function seededUniform<T extends Float32Array | Float64Array = Float32Arr
   }
   return out;
 }
+
+type Pair = number | [number, number];
+
+/** One case of `max_unpool.json` (made by make/max_unpool.py), read by the tensor and nn tests. */
+export interface MaxUnpoolCase {
+  kernelSize: Pair;
+  options: { stride: Pair | null; padding: Pair; dilation: Pair; ceilMode: boolean };
+  /** The unpooled size given to max_unpool2d, or null for its default. */
+  outputSize: [number, number] | null;
+  x: GoldenTensor;
+  values: GoldenTensor;
+  indices: GoldenTensor;
+  unpooled: GoldenTensor;
+  gu: GoldenTensor;
+  gvalues: GoldenTensor;
+  gx: GoldenTensor;
+}

@@ -1,41 +1,9 @@
+import { KERNEL_PRESETS } from '@fovea/kernel-presets';
 import { type Tensor, tensor } from '@fovea/tensor';
 import { UsageError } from './cli.js';
 
-/** Classic 3 x 3 kernels, as cross-correlation kernels (x to the right, y down). */
-export const NAMED_KERNELS: Record<string, number[][]> = {
-  'sobel-x': [
-    [-1, 0, 1],
-    [-2, 0, 2],
-    [-1, 0, 1],
-  ],
-  'sobel-y': [
-    [-1, -2, -1],
-    [0, 0, 0],
-    [1, 2, 1],
-  ],
-  // Sobel rotated by 45 degrees: the gradient towards the bottom right, and towards the top right.
-  'diagonal-down': [
-    [-2, -1, 0],
-    [-1, 0, 1],
-    [0, 1, 2],
-  ],
-  'diagonal-up': [
-    [0, 1, 2],
-    [-1, 0, 1],
-    [-2, -1, 0],
-  ],
-  laplacian: [
-    [0, 1, 0],
-    [1, -4, 1],
-    [0, 1, 0],
-  ],
-  // The binomial approximation of a Gaussian (sigma about 0.85), summing to 1.
-  blur: [
-    [1 / 16, 2 / 16, 1 / 16],
-    [2 / 16, 4 / 16, 2 / 16],
-    [1 / 16, 2 / 16, 1 / 16],
-  ],
-};
+/** The kernels `--kernel` takes by name. */
+export const NAMED_KERNELS = KERNEL_PRESETS;
 
 function isNumberRow(value: unknown): value is number[] {
   return (

@@ -1,4 +1,3 @@
-import { noGrad } from '@fovea/autograd';
 import {
   AvgPool2d,
   Conv2d,
@@ -12,7 +11,7 @@ import {
   Sequential,
   Sigmoid,
 } from '@fovea/nn';
-import { argmax, eq, type Tensor } from '@fovea/tensor';
+import { argmax, eq, noGrad, type Tensor } from '@fovea/tensor';
 
 export type Activation = 'sigmoid' | 'relu';
 export type Pool = 'avg' | 'max';

@@ -1,7 +1,7 @@
 import { type Tensor, zeros } from '@fovea/tensor';
 import { calculateFanInAndFanOut } from '../init/fan.js';
 import { kaimingUniform_, uniform_ } from '../init/initializers.js';
-import type { LoadReport } from '../module/module.js';
+import type { LoadReport } from '../module/options.js';
 import { Parameter } from '../module/parameter.js';
 import { Conv2d } from './conv2d.js';
 import type { Conv2dOptions, Size2 } from './options.js';

@@ -7,6 +7,7 @@ export {
   convolve2d,
   corr2d,
   maxPool2d,
+  maxUnpool2d,
   pad,
   relu,
   sigmoid,

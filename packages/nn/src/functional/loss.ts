@@ -1,4 +1,4 @@
-import { type Tensor, tensor } from '@fovea/tensor';
+import { Tensor, tensor } from '@fovea/tensor';
 import { logSoftmax } from './activation.js';
 
 /** How a loss combines its per-element values: their mean, their sum, or none (all of them). */
@@ -28,6 +28,11 @@ export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions
 }
 
 export interface CrossEntropyOptions extends ReductionOptions {
+  /**
+   * A rescaling weight for each class ([C], the input's dtype). With class indices the mean is
+   * divided by the sum of the weights of the counted targets, as in PyTorch.
+   */
+  weight?: Tensor | null;
   /** Targets equal to this class index contribute nothing, neither to the sum nor to the mean's count. */
   ignoreIndex?: number;
   /** Mixes the target with the uniform distribution over classes: (1 - s) one-hot + s / C. */
@@ -39,10 +44,38 @@ function formatShape(shape: readonly number[]): string {
 }
 
 /**
+ * The class weights shaped to broadcast along the input's class dimension ([C] for a 1-D input,
+ * [1, C, 1, ...] otherwise), or null without weights.
+ */
+function classWeights(weight: unknown, input: Tensor, classDim: number): Tensor | null {
+  if (weight === undefined || weight === null) return null;
+  const classes = input.shape[classDim];
+  if (!(weight instanceof Tensor)) {
+    throw new TypeError(
+      `cross_entropy: weight should be a Tensor of ${classes} class weights, got ${typeof weight}`,
+    );
+  }
+  if (weight.ndim !== 1 || weight.shape[0] !== classes) {
+    throw new Error(
+      `cross_entropy: weight should have one value for each of the ${classes} classes, got weight of shape ${formatShape(weight.shape)} (input ${formatShape(input.shape)})`,
+    );
+  }
+  if (weight.dtype !== input.dtype) {
+    throw new Error(
+      `cross_entropy: weight has dtype ${weight.dtype} but input has dtype ${input.dtype} (weight ${formatShape(weight.shape)}, input ${formatShape(input.shape)}); they must match`,
+    );
+  }
+  return weight.reshape(input.shape.map((d, i) => (i === classDim ? d : 1)));
+}
+
+/**
  * `F.cross_entropy` on logits `input` ([C], [N, C] or [N, C, d1, ...]) and either class
  * indices (int32, the input's shape without the class dimension) or class probabilities (the
  * input's shape). With class indices and smoothing s over C classes, as PyTorch computes it:
  * loss = (1 - s) nll + (s / C) sum_c(-log p_c), the mean taken over non-ignored targets.
+ * With class weights w (PyTorch 1.13): nll = -w_y log p_y, the smoothing term
+ * sum_c(-w_c log p_c), and the mean of both divided by the sum of w_y over counted targets;
+ * with class probabilities q, loss = -sum_c(w_c q_c log p_c), the mean taken over samples.
  */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   const reduction = checkReduction(options.reduction ?? 'mean');
@@ -54,7 +87,9 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
     throw new Error('cross_entropy: expected input with a class dimension, got a 0-d tensor');
   const classDim = input.ndim === 1 ? 0 : 1;
   const classes = input.shape[classDim];
+  const weight = classWeights(options.weight, input, classDim);
   const logp = logSoftmax(input, classDim);
+  const weighted = (t: Tensor) => (weight === null ? t : t.mul(weight));
 
   if (target.dtype === 'float32' || target.dtype === 'float64') {
     if (formatShape(target.shape) !== formatShape(input.shape)) {
@@ -64,7 +99,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
     }
     const smoothed =
       labelSmoothing > 0 ? target.mul(1 - labelSmoothing).add(labelSmoothing / classes) : target;
-    const losses = logp.mul(smoothed).sum(classDim).neg();
+    const losses = logp.mul(weighted(smoothed)).sum(classDim).neg();
     if (reduction === 'none') return losses;
     const total = losses.sum();
     return reduction === 'sum' ? total : total.div(input.numel / classes);
@@ -99,11 +134,14 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
     count++;
   }
   const dtype = input.dtype === 'float64' ? 'float64' : 'float32';
-  const nll = logp.mul(tensor(oneHot, { dtype }).reshape(input.shape)).sum(classDim).neg();
+  // The weight of each target's class where it counts, zero elsewhere.
+  const picked = weighted(tensor(oneHot, { dtype }).reshape(input.shape));
+  const nll = logp.mul(picked).sum(classDim).neg();
+  const denominator = weight === null ? count : picked.sum();
   const reduceValid = (values: Tensor) =>
-    reduction === 'none' ? values : reduction === 'sum' ? values.sum() : values.sum().div(count);
+    reduction === 'none' ? values : reduction === 'sum' ? values.sum() : values.sum().div(denominator);
   const loss = reduceValid(nll);
   if (labelSmoothing === 0) return loss;
-  const smooth = logp.sum(classDim).neg().mul(tensor(valid, { dtype }).reshape(target.shape));
+  const smooth = weighted(logp).sum(classDim).neg().mul(tensor(valid, { dtype }).reshape(target.shape));
   return loss.mul(1 - labelSmoothing).add(reduceValid(smooth).mul(labelSmoothing / classes));
 }

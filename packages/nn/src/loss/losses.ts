@@ -27,7 +27,8 @@ export class MSELoss extends Module {
 
 /**
  * Softmax cross-entropy on logits, like `torch.nn.CrossEntropyLoss`: class-index (int32) or
- * class-probability targets, `ignoreIndex`, `labelSmoothing`, and a reduction.
+ * class-probability targets, class `weight`s, `ignoreIndex`, `labelSmoothing`, and a reduction.
+ * As in PyTorch, the weight is a buffer (in the state dict when given).
  */
 export class CrossEntropyLoss extends Module {
   static override readonly moduleName: string = 'CrossEntropyLoss';
@@ -35,9 +36,11 @@ export class CrossEntropyLoss extends Module {
   readonly reduction: Reduction;
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
+  declare weight: Tensor | null;
 
   constructor(options: CrossEntropyOptions = {}) {
     super();
+    this.registerBuffer('weight', options.weight ?? null);
     this.reduction = checkReduction(options.reduction ?? 'mean');
     this.ignoreIndex = options.ignoreIndex ?? -100;
     this.labelSmoothing = options.labelSmoothing ?? 0;
@@ -45,6 +48,7 @@ export class CrossEntropyLoss extends Module {
 
   override forward(input: Tensor, target: Tensor): Tensor {
     return crossEntropy(input, target, {
+      weight: this.weight,
       reduction: this.reduction,
       ignoreIndex: this.ignoreIndex,
       labelSmoothing: this.labelSmoothing,

@@ -1,65 +1,26 @@
 import { noGrad } from '@fovea/autograd';
 import { Tensor } from '@fovea/tensor';
+import type { FullBackwardHook } from './backward-hook.js';
+import * as hooks from './hooks.js';
+import { checkName, describe, formatShape, joinName } from './naming.js';
+import type {
+  BufferOptions,
+  LoadReport,
+  LoadStateDictOptions,
+  NamedOptions,
+  StateDictOptions,
+} from './options.js';
 import { Parameter } from './parameter.js';
 import { addIndent } from './repr.js';
 import {
+  addUnexpectedKeys,
   emptyStateDict,
   type IncompatibleKeys,
   type StateDict,
   type StateDictLike,
   stateDictEntries,
+  throwLoadErrors,
 } from './state-dict.js';
-
-export interface NamedOptions {
-  /** Prepended to every name, with a dot (`prefix.weight`). */
-  prefix?: string;
-  /** Include submodules' entries (default) or only this module's own. */
-  recurse?: boolean;
-}
-
-export interface StateDictOptions {
-  prefix?: string;
-  /** Keep the parameters themselves (with autograd) instead of detached tensors. */
-  keepVars?: boolean;
-}
-
-export interface LoadStateDictOptions {
-  /** Require the keys to match exactly (default); shape mismatches are errors either way. */
-  strict?: boolean;
-}
-
-export interface BufferOptions {
-  /** Part of the state dict (default); a non-persistent buffer is not saved or loaded. */
-  persistent?: boolean;
-}
-
-/** What loading found wrong so far, filled in by each module's `loadOwnState`. */
-export interface LoadReport {
-  missingKeys: string[];
-  unexpectedKeys: string[];
-  errors: string[];
-}
-
-function formatShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
-  return typeof value;
-}
-
-function joinName(prefix: string, name: string): string {
-  return prefix === '' ? name : `${prefix}.${name}`;
-}
-
-function checkName(op: string, name: unknown): asserts name is string {
-  if (typeof name !== 'string') throw new TypeError(`${op}: name should be a string, got ${describe(name)}`);
-  if (name === '') throw new Error(`${op}: name can't be empty string ""`);
-  if (name.includes('.')) throw new Error(`${op}: name can't contain ".", got "${name}"`);
-}
 
 /**
  * The base of every layer and model, like `torch.nn.Module`. A subclass assigns its parameters
@@ -325,17 +286,7 @@ export class Module {
       for (const [name, child] of module.#own().children) visit(child, `${prefix}${name}.`);
     };
     noGrad(() => visit(this, ''));
-    const errors = [...report.errors];
-    if (strict) {
-      const quoted = (keys: string[]) => keys.map((k) => `"${k}"`).join(', ');
-      if (report.unexpectedKeys.length > 0)
-        errors.unshift(`Unexpected key(s) in state_dict: ${quoted(report.unexpectedKeys)}. `);
-      if (report.missingKeys.length > 0)
-        errors.unshift(`Missing key(s) in state_dict: ${quoted(report.missingKeys)}. `);
-    }
-    if (errors.length > 0) {
-      throw new Error(`Error(s) in loading state_dict for ${this.getName()}:\n\t${errors.join('\n\t')}`);
-    }
+    throwLoadErrors(report, strict, this.getName());
     return { missingKeys: report.missingKeys, unexpectedKeys: report.unexpectedKeys };
   }
 
@@ -388,16 +339,25 @@ export class Module {
         );
       }
     }
-    // Unexpected keys are collected either way (PyTorch passes strict=True here too); `strict` only
-    // decides whether they are an error.
     const childNames = new Set(own.children.map(([name]) => name));
-    for (const key of entries.keys()) {
-      if (!key.startsWith(prefix)) continue;
-      const rest = key.slice(prefix.length);
-      const dot = rest.indexOf('.');
-      const known = dot >= 0 ? childNames.has(rest.slice(0, dot)) : localNames.has(rest);
-      if (!known && !report.unexpectedKeys.includes(key)) report.unexpectedKeys.push(key);
-    }
+    addUnexpectedKeys(entries, prefix, localNames, childNames, report);
+  }
+
+  // ---- hooks (module/hooks.ts: they run whenever forward is called) ----
+
+  /** `hook(module, inputs)` before each forward; a returned value replaces the inputs. */
+  registerForwardPreHook(hook: hooks.ForwardPreHook, options?: hooks.HookOptions): hooks.RemovableHandle {
+    return hooks.registerHook(this, 'registerForwardPreHook', 'forwardPre', hook, options);
+  }
+
+  /** `hook(module, inputs, output)` after each forward; a returned value replaces the output. */
+  registerForwardHook(hook: hooks.ForwardHook, options?: hooks.ForwardHookOptions): hooks.RemovableHandle {
+    return hooks.registerHook(this, 'registerForwardHook', 'forward', hook, options);
+  }
+
+  /** `hook(module, gradInputs, gradOutputs)` once per backward; a returned array replaces gradInputs. */
+  registerFullBackwardHook(hook: FullBackwardHook, options?: hooks.HookOptions): hooks.RemovableHandle {
+    return hooks.registerHook(this, 'registerFullBackwardHook', 'backward', hook, options);
   }
 
   // ---- printing ----

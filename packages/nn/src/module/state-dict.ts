@@ -1,4 +1,5 @@
 import type { Tensor } from '@fovea/tensor';
+import type { LoadReport } from './options.js';
 
 /**
  * Named tensors in PyTorch's order and with PyTorch's keys (`features.0.weight`,
@@ -30,4 +31,40 @@ export function stateDictEntries(stateDict: StateDictLike, where: string): Map<s
   const entries = new Map<string, unknown>();
   for (const key of Object.keys(stateDict)) entries.set(key, (stateDict as Record<string, unknown>)[key]);
   return entries;
+}
+
+/**
+ * Records the keys under `prefix` that name neither one of this module's own entries nor lie
+ * under one of its children. Collected either way (PyTorch passes strict=True here too); `strict`
+ * only decides whether they are an error.
+ */
+export function addUnexpectedKeys(
+  entries: ReadonlyMap<string, unknown>,
+  prefix: string,
+  localNames: ReadonlySet<string>,
+  childNames: ReadonlySet<string>,
+  report: LoadReport,
+): void {
+  for (const key of entries.keys()) {
+    if (!key.startsWith(prefix)) continue;
+    const rest = key.slice(prefix.length);
+    const dot = rest.indexOf('.');
+    const known = dot >= 0 ? childNames.has(rest.slice(0, dot)) : localNames.has(rest);
+    if (!known && !report.unexpectedKeys.includes(key)) report.unexpectedKeys.push(key);
+  }
+}
+
+/** Throws PyTorch's error listing every problem a load found (key mismatches only when strict). */
+export function throwLoadErrors(report: LoadReport, strict: boolean, moduleName: string): void {
+  const errors = [...report.errors];
+  if (strict) {
+    const quoted = (keys: string[]) => keys.map((k) => `"${k}"`).join(', ');
+    if (report.unexpectedKeys.length > 0)
+      errors.unshift(`Unexpected key(s) in state_dict: ${quoted(report.unexpectedKeys)}. `);
+    if (report.missingKeys.length > 0)
+      errors.unshift(`Missing key(s) in state_dict: ${quoted(report.missingKeys)}. `);
+  }
+  if (errors.length > 0) {
+    throw new Error(`Error(s) in loading state_dict for ${moduleName}:\n\t${errors.join('\n\t')}`);
+  }
 }

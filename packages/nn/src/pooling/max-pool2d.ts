@@ -11,8 +11,17 @@ export interface MaxPool2dOptions {
   ceilMode?: boolean;
 }
 
-/** The maximum over each window, like `torch.nn.MaxPool2d` (padding counts as -infinity). */
-export class MaxPool2d extends Module {
+export interface MaxPool2dIndicesOptions<ReturnIndices extends boolean> extends MaxPool2dOptions {
+  /** Make forward return `[values, indices]`, the indices `MaxUnpool2d` takes. */
+  returnIndices?: ReturnIndices;
+}
+
+/**
+ * The maximum over each window, like `torch.nn.MaxPool2d` (padding counts as -infinity). With
+ * `returnIndices: true`, forward returns `[values, indices]`: int32 positions h * W + w within
+ * each input plane (PyTorch's int64 indices).
+ */
+export class MaxPool2d<ReturnIndices extends boolean = false> extends Module {
   static override readonly moduleName: string = 'MaxPool2d';
 
   readonly kernelSize: Size2;
@@ -20,23 +29,26 @@ export class MaxPool2d extends Module {
   readonly padding: Size2;
   readonly dilation: Size2;
   readonly ceilMode: boolean;
+  readonly returnIndices: ReturnIndices;
 
-  constructor(kernelSize: Size2, options: MaxPool2dOptions = {}) {
+  constructor(kernelSize: Size2, options: MaxPool2dIndicesOptions<ReturnIndices> = {}) {
     super();
     this.kernelSize = kernelSize;
     this.stride = options.stride ?? kernelSize;
     this.padding = options.padding ?? 0;
     this.dilation = options.dilation ?? 1;
     this.ceilMode = options.ceilMode ?? false;
+    this.returnIndices = (options.returnIndices ?? false) as ReturnIndices;
   }
 
-  override forward(input: Tensor): Tensor {
+  override forward(input: Tensor): ReturnIndices extends true ? [Tensor, Tensor] : Tensor {
     return maxPool2d(input, this.kernelSize, {
       stride: this.stride,
       padding: this.padding,
       dilation: this.dilation,
       ceilMode: this.ceilMode,
-    });
+      returnIndices: this.returnIndices,
+    }) as ReturnIndices extends true ? [Tensor, Tensor] : Tensor;
   }
 
   override extraRepr(): string {

@@ -1,4 +1,3 @@
-import { isGradEnabled } from '@fovea/autograd';
 import { record } from '../autograd.js';
 import { type PadMode, pad2d, pad2dBackward, pad2dShape } from '../kernels/pad.js';
 import { isShapesOnly } from '../shapes-only.js';
@@ -29,21 +28,26 @@ export function pad(input: Tensor, pads: readonly number[], mode: PadMode = 'con
         return Tensor.fromArray(out, outShape, x.dtype);
       })();
   const name = `${mode === 'constant' ? 'Constant' : mode[0].toUpperCase() + mode.slice(1)}PadNdBackward0`;
-  return record(
-    name,
-    result,
-    [x],
-    (g) => {
-      if (isGradEnabled()) throw new Error('pad: higher-order gradients (createGraph) are not supported yet');
-      return [
-        Tensor.fromArray(
-          pad2dBackward(floatData('pad backward', g), g.shape, x.shape, pads, mode),
-          x.shape,
-          x.dtype,
-        ),
-      ];
-    },
-    [],
-    { op: 'pad', pads: [...pads], mode },
-  );
+  return record(name, result, [x], (g) => [padGradInput(name, g, x.shape, pads, mode)], [], {
+    op: 'pad',
+    pads: [...pads],
+    mode,
+  });
+}
+
+/**
+ * pad's backward: each output gradient added to the input position it was read from. A linear
+ * map whose adjoint is padding with zeros in the same mode, which makes it differentiable.
+ */
+function padGradInput(
+  name: string,
+  g: Tensor,
+  xShape: readonly number[],
+  pads: readonly number[],
+  mode: PadMode,
+): Tensor {
+  const gx = pad2dBackward(floatData('pad backward', g), g.shape, xShape, pads, mode);
+  return record(`${name.slice(0, -1)}Backward0`, Tensor.fromArray(gx, [...xShape], g.dtype), [g], (v) => [
+    pad(v, pads, mode, 0),
+  ]);
 }

@@ -1,12 +1,11 @@
-import { isGradEnabled } from '@fovea/autograd';
 import { record } from '../autograd.js';
 import {
+  type AvgPool2dParams,
   adaptiveAvgPool2dBackward,
   adaptiveAvgPool2dForward,
   avgPool2dBackward,
   avgPool2dForward,
   avgPool2dOutputShape,
-  maxPool2dBackward,
   maxPool2dForward,
   maxPool2dOutputShape,
 } from '../kernels/dispatch.js';
@@ -16,6 +15,7 @@ import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';
 import { floatData } from './float-data.js';
 import { requireTensor, shapesOnlyResult } from './operands.js';
+import { scatterAddByIndices } from './plane-index.js';
 
 export interface MaxPool2dOptions {
   /** Defaults to the kernel size. */
@@ -23,6 +23,8 @@ export interface MaxPool2dOptions {
   padding?: Pair;
   dilation?: Pair;
   ceilMode?: boolean;
+  /** Also return, per output, the flat position h * W + w of its maximum within its plane. */
+  returnIndices?: boolean;
 }
 
 export interface AvgPool2dOptions {
@@ -39,12 +41,32 @@ function checkInput(op: string, x: Tensor): void {
   }
 }
 
-function noDoubleBackward(op: string): void {
-  if (isGradEnabled()) throw new Error(`${op}: higher-order gradients (createGraph) are not supported yet`);
-}
-
-/** Max over each window; the gradient goes to the (first) position of each window's maximum. */
-export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPool2dOptions = {}): Tensor {
+/**
+ * Max over each window; the gradient goes to the (first) position of each window's maximum.
+ * With `returnIndices`, also those positions (int32, flat within each plane, as PyTorch's
+ * int64 indices), which `maxUnpool2d` takes. The backward is a scatter by those positions and
+ * is differentiable again (its own backward gathers).
+ */
+export function maxPool2d(
+  input: Tensor,
+  kernelSize: Pair,
+  options: MaxPool2dOptions & { returnIndices: true },
+): [Tensor, Tensor];
+export function maxPool2d(
+  input: Tensor,
+  kernelSize: Pair,
+  options?: MaxPool2dOptions & { returnIndices?: false },
+): Tensor;
+export function maxPool2d(
+  input: Tensor,
+  kernelSize: Pair,
+  options?: MaxPool2dOptions,
+): Tensor | [Tensor, Tensor];
+export function maxPool2d(
+  input: Tensor,
+  kernelSize: Pair,
+  options: MaxPool2dOptions = {},
+): Tensor | [Tensor, Tensor] {
   const x = requireTensor('max_pool2d', input);
   checkInput('max_pool2d', x);
   const params = {
@@ -56,25 +78,30 @@ export function maxPool2d(input: Tensor, kernelSize: Pair, options: MaxPool2dOpt
   };
   if (isShapesOnly()) {
     const outShape = maxPool2dOutputShape(x.shape, params);
-    return record('MaxPool2DWithIndicesBackward0', shapesOnlyResult(x, outShape), [x], () => [null], [], {
-      op: 'max_pool2d',
-      ...params,
-    });
+    const traced = record(
+      'MaxPool2DWithIndicesBackward0',
+      shapesOnlyResult(x, outShape),
+      [x],
+      () => [null],
+      [],
+      {
+        op: 'max_pool2d',
+        ...params,
+      },
+    );
+    return options.returnIndices ? [traced, Tensor.fromArray(new Int32Array(0), outShape, 'int32')] : traced;
   }
   const { out, outShape, indices } = maxPool2dForward(floatData('max_pool2d', x), x.shape, params);
-  const result = Tensor.fromArray(out, outShape, x.dtype);
-  return record(
+  const result = record(
     'MaxPool2DWithIndicesBackward0',
-    result,
+    Tensor.fromArray(out, outShape, x.dtype),
     [x],
-    (g) => {
-      noDoubleBackward('max_pool2d');
-      const gx = maxPool2dBackward(floatData('max_pool2d backward', g), g.shape, indices, x.shape);
-      return [Tensor.fromArray(gx, x.shape, x.dtype)];
-    },
+    (g) => [scatterAddByIndices('MaxPool2DWithIndicesBackwardBackward0', g, indices, x.shape)],
     [],
     { op: 'max_pool2d', ...params },
   );
+  // A copy: the backward keeps reading its own indices whatever is written to the returned ones.
+  return options.returnIndices ? [result, Tensor.fromArray(indices.slice(), outShape, 'int32')] : result;
 }
 
 /** Mean over each window, padding counted or not (`countIncludePad`), as `F.avg_pool2d`. */
@@ -95,18 +122,11 @@ export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOpt
         const { out, outShape } = avgPool2dForward(floatData('avg_pool2d', x), x.shape, params);
         return Tensor.fromArray(out, outShape, x.dtype);
       })();
-  return record(
-    'AvgPool2DBackward0',
-    result,
-    [x],
-    (g) => {
-      noDoubleBackward('avg_pool2d');
-      const gx = avgPool2dBackward(floatData('avg_pool2d backward', g), g.shape, x.shape, params);
-      return [Tensor.fromArray(gx, x.shape, x.dtype)];
-    },
-    [],
-    { op: 'avg_pool2d', ...params, dilation: 1 },
-  );
+  return record('AvgPool2DBackward0', result, [x], (g) => [avgPoolGradInput(g, x.shape, params)], [], {
+    op: 'avg_pool2d',
+    ...params,
+    dilation: 1,
+  });
 }
 
 /** Averages over PyTorch's adaptive windows [floor(i H / oh), ceil((i + 1) H / oh)). */
@@ -128,12 +148,34 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: Pair): Tensor {
     'AdaptiveAvgPool2DBackward0',
     result,
     [x],
-    (g) => {
-      noDoubleBackward('adaptive_avg_pool2d');
-      const gx = adaptiveAvgPool2dBackward(floatData('adaptive_avg_pool2d backward', g), g.shape, x.shape);
-      return [Tensor.fromArray(gx, x.shape, x.dtype)];
-    },
+    (g) => [adaptiveAvgPoolGradInput(g, x.shape, [oh, ow])],
     [],
     { op: 'adaptive_avg_pool2d', outputSize: [oh, ow] },
+  );
+}
+
+/**
+ * Average pooling's backward, a linear map whose adjoint is average pooling itself (the same
+ * windows and divisors), which makes it differentiable.
+ */
+function avgPoolGradInput(g: Tensor, xShape: readonly number[], params: AvgPool2dParams): Tensor {
+  const gx = avgPool2dBackward(floatData('avg_pool2d backward', g), g.shape, xShape, params);
+  return record('AvgPool2DBackwardBackward0', Tensor.fromArray(gx, [...xShape], g.dtype), [g], (v) => [
+    avgPool2d(v, params.kernel, params),
+  ]);
+}
+
+/** Adaptive average pooling's backward; its adjoint is the pooling itself. */
+function adaptiveAvgPoolGradInput(
+  g: Tensor,
+  xShape: readonly number[],
+  outputSize: [number, number],
+): Tensor {
+  const gx = adaptiveAvgPool2dBackward(floatData('adaptive_avg_pool2d backward', g), g.shape, xShape);
+  return record(
+    'AdaptiveAvgPool2DBackwardBackward0',
+    Tensor.fromArray(gx, [...xShape], g.dtype),
+    [g],
+    (v) => [adaptiveAvgPool2d(v, outputSize)],
   );
 }

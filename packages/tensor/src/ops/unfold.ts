@@ -1,4 +1,3 @@
-import { isGradEnabled } from '@fovea/autograd';
 import { record } from '../autograd.js';
 import { fold, unfold as unfoldKernel } from '../kernels/im2col.js';
 import { convOutputSize, expandPair, type Pair } from '../kernels/shape.js';
@@ -17,7 +16,7 @@ export interface UnfoldOptions {
  * Extracts sliding patches, like `F.unfold`: [N, C, H, W] -> [N, C kH kW, L] with one column per
  * output position (channel-major, then kernel row, then kernel column). Cross-correlation is
  * then a matrix product: `weight.reshape([O, -1]).matmul(unfold(x, k))` reshaped to the output.
- * The gradient folds the columns back, summing where patches overlap.
+ * The gradient folds the columns back, summing where patches overlap; it is differentiable again.
  */
 export function unfold(input: Tensor, kernelSize: Pair, options: UnfoldOptions = {}): Tensor {
   const x = requireTensor('unfold', input);
@@ -33,12 +32,26 @@ export function unfold(input: Tensor, kernelSize: Pair, options: UnfoldOptions =
         return Tensor.fromArray(out, outShape, x.dtype);
       })();
   const spatial: [number, number] = [x.shape[x.ndim - 2], x.shape[x.ndim - 1]];
-  return record('Im2ColBackward0', result, [x], (g) => {
-    if (isGradEnabled())
-      throw new Error('unfold: higher-order gradients (createGraph) are not supported yet');
-    const folded = fold(floatData('unfold backward', g), g.shape, spatial, kernelSize, params);
-    return [Tensor.fromArray(folded.out, x.shape, x.dtype)];
-  });
+  return record('Im2ColBackward0', result, [x], (g) => [
+    foldGradInput(g, x.shape, spatial, kernelSize, params),
+  ]);
+}
+
+/**
+ * unfold's backward folds the columns back, summing where patches overlap (col2im). Folding is
+ * the adjoint of unfolding, so its own gradient unfolds again.
+ */
+function foldGradInput(
+  g: Tensor,
+  xShape: readonly number[],
+  spatial: [number, number],
+  kernelSize: Pair,
+  params: Required<UnfoldOptions>,
+): Tensor {
+  const folded = fold(floatData('unfold backward', g), g.shape, spatial, kernelSize, params);
+  return record('Col2ImBackward0', Tensor.fromArray(folded.out, [...xShape], g.dtype), [g], (v) => [
+    unfold(v, kernelSize, params),
+  ]);
 }
 
 /** [N, C kH kW, L] (or [C kH kW, L] unbatched) without extracting anything. */

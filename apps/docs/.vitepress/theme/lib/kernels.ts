@@ -1,30 +1,9 @@
-/** A kernel as rows of numbers, the form a reader types: `[[1, -1]]`. */
-export type Kernel = number[][];
+import type { KernelRows } from '@fovea/kernel-presets';
 
-export const PRESET_KERNELS: Record<string, Kernel> = {
-  edge: [[1, -1]],
-  'sobel-x': [
-    [-1, 0, 1],
-    [-2, 0, 2],
-    [-1, 0, 1],
-  ],
-  'sobel-y': [
-    [-1, -2, -1],
-    [0, 0, 0],
-    [1, 2, 1],
-  ],
-  laplacian: [
-    [0, 1, 0],
-    [1, -4, 1],
-    [0, 1, 0],
-  ],
-  // A small Gaussian, [1, 2, 1] x [1, 2, 1] / 16: weights exact in binary, so the JSON is too.
-  blur: [
-    [0.0625, 0.125, 0.0625],
-    [0.125, 0.25, 0.125],
-    [0.0625, 0.125, 0.0625],
-  ],
-};
+export { KERNEL_PRESETS as PRESET_KERNELS } from '@fovea/kernel-presets';
+
+/** A kernel as rows of numbers, the form a reader types: `[[1, -1]]`. */
+export type Kernel = KernelRows;
 
 export const MAX_KERNEL_SIZE = 15;
 
