@@ -96,7 +96,7 @@ function rssMB(): number {
   return process.memoryUsage().rss / 2 ** 20;
 }
 
-function foveaEpochs(train: FashionMNIST, count: number): EpochTiming[] {
+function foveaEpochs(train: FashionMNIST, count: number, onEpoch: (e: EpochTiming) => void): EpochTiming[] {
   manualSeed(0);
   const net = lenet();
   const optimizer = new SGD(net.parameters(), { lr: LR });
@@ -199,7 +199,13 @@ export function measureLenet(options: {
   if (torchNote !== null) options.log(`  PyTorch ${torchNote}`);
   for (const threads of [1, 2]) {
     setNumThreads(threads);
-    const epochs = foveaEpochs(train, threads === 1 ? options.epochs : 1);
+    const count = threads === 1 ? options.epochs : 1;
+    let done = 0;
+    const epochs = foveaEpochs(train, count, (e) =>
+      options.log(
+        `  fovea-t${threads} epoch ${++done}/${count}: ${e.seconds.toFixed(1)} s, train loss ${e.trainLoss.toFixed(3)}, RSS ${e.rssMB.toFixed(0)} MB`,
+      ),
+    );
     const steps = foveaSteps(train, options.reps);
     report.fovea.push({ threads, epochs, steps });
     options.log(
