@@ -219,7 +219,7 @@ describe('forward hooks', () => {
       writable: true,
       value: (...args: unknown[]) => {
         traced++;
-        return inner.apply(relu, args);
+        return inner.apply(relu, args as Parameters<typeof inner>);
       },
     });
     relu.forward(ones([1]));
