@@ -116,12 +116,14 @@ function foveaEpochs(train: FashionMNIST, count: number, onEpoch: (e: EpochTimin
       total += (loss.item() as number) * y.shape[0];
       seen += y.shape[0];
     }
-    out.push({
+    const epoch = {
       seconds: (performance.now() - start) / 1000,
       images: seen,
       trainLoss: total / seen,
       rssMB: rssMB(),
-    });
+    };
+    out.push(epoch);
+    onEpoch(epoch);
   }
   return out;
 }
