@@ -1,4 +1,4 @@
-import { type LenetReport, type PeerLenet, rssGrowth, STEP_BATCHES } from './lenet-fashion.js';
+import { type LenetReport, type PeerLenet, rssGrowth, STEP_BATCHES, warmEpoch } from './lenet-fashion.js';
 import { formatRatio, type Target, table } from './report.js';
 
 const peerRows = (report: LenetReport): [string, PeerLenet][] => [
@@ -25,16 +25,16 @@ function speedRatio(
 export function lenetTables(report: LenetReport): string {
   const out: string[] = [];
   out.push(
-    `\nLeNet on Fashion-MNIST, d2l's recipe (sigmoid, average pooling, SGD lr 0.9, batch 256), one epoch of ${report.images} images from ${report.data}` +
+    `\nLeNet on Fashion-MNIST, d2l's recipe (sigmoid, average pooling, SGD lr 0.9, batch 256), an epoch of ${report.images} images (the median of the epochs after the first) from ${report.data}` +
       (report.torchVersion === null ? '' : `; PyTorch ${report.torchVersion} CPU`),
   );
   if (report.torchNote !== null) out.push(`PyTorch ${report.torchNote}`);
   const rows = peerRows(report);
   out.push(
     table(
-      ['peer', 'epoch s', 'images/s', 'train loss'],
+      ['peer', 'epoch s', 'images/s', 'its train loss'],
       rows.map(([name, p]) => {
-        const e = p.epochs[0];
+        const e = warmEpoch(p.epochs);
         return [
           name,
           e.seconds.toFixed(2),
@@ -58,7 +58,11 @@ export function lenetTables(report: LenetReport): string {
         ['threads', 'epoch', ...STEP_BATCHES.map((b) => `step b${b}`)],
         [1, 2].map((threads) => [
           String(threads),
-          formatRatio(speedRatio(report, threads, (p) => p.epochs[0]?.seconds)),
+          formatRatio(
+            speedRatio(report, threads, (p) =>
+              p.epochs.length === 0 ? undefined : warmEpoch(p.epochs).seconds,
+            ),
+          ),
           ...STEP_BATCHES.map((b) => formatRatio(speedRatio(report, threads, (p) => stepMs(p, b)))),
         ]),
       ),
@@ -77,7 +81,9 @@ export function lenetTables(report: LenetReport): string {
 export function lenetTargets(report: LenetReport): Target[] {
   const out: Target[] = [];
   for (const threads of [1, 2]) {
-    const r = speedRatio(report, threads, (p) => p.epochs[0]?.seconds);
+    const r = speedRatio(report, threads, (p) =>
+      p.epochs.length === 0 ? undefined : warmEpoch(p.epochs).seconds,
+    );
     out.push({
       name: `LeNet epoch on Fashion-MNIST >= PyTorch CPU (${threads} thread${threads > 1 ? 's' : ''})`,
       value: report.torch === null ? 'PyTorch missing' : formatRatio(r),
