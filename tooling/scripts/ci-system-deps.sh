@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # System packages CI needs beyond Node, installed by .ci/run before `pnpm install`: Debian's
-# chromium for the docs' browser tests (required), a CJK font so that the screenshots of the
-# Chinese pages are legible (optional), and Debian's dataset-fashion-mnist, the full
+# chromium for the docs' browser tests (required), the Vulkan loader libvulkan1 for the WebGPU
+# tests in Node (required: the `webgpu` package's Dawn runs on chromium's SwiftShader driver,
+# /usr/lib/chromium/vk_swiftshader_icd.json, through it), a CJK font so that the screenshots
+# of the Chinese pages are legible (optional), and Debian's dataset-fashion-mnist, the full
 # Fashion-MNIST in /usr/share/datasets/fashion-mnist (optional: without it the tests and the
 # examples use the subset in apps/examples/assets/fashion-mnist, and their output says so).
-# Exits non-zero when chromium cannot be installed.
+# Exits non-zero when chromium or libvulkan1 cannot be installed.
 set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
@@ -13,23 +15,32 @@ apt_get() {
 }
 
 need_chromium=false
+need_vulkan=false
 need_font=false
 need_fashion=false
 [ -x /usr/bin/chromium ] || need_chromium=true
+ldconfig -p | grep -q 'libvulkan\.so\.1 ' || need_vulkan=true
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need_font=true
 [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need_fashion=true
-if ! $need_chromium && ! $need_font && ! $need_fashion; then
+if ! $need_chromium && ! $need_vulkan && ! $need_font && ! $need_fashion; then
   exit 0
 fi
 
 if ! apt_get update -qq; then
   echo "ci-system-deps: apt-get update failed" >&2
-  if $need_chromium; then exit 1; else exit 0; fi
+  if $need_chromium || $need_vulkan; then exit 1; else exit 0; fi
 fi
 if $need_chromium; then
   apt_get install -y -qq chromium >/dev/null
   if [ ! -x /usr/bin/chromium ]; then
     echo "ci-system-deps: apt-get installed chromium, but /usr/bin/chromium is missing" >&2
+    exit 1
+  fi
+fi
+if $need_vulkan; then
+  apt_get install -y -qq --no-install-recommends libvulkan1 >/dev/null
+  if ! ldconfig -p | grep -q 'libvulkan\.so\.1 '; then
+    echo "ci-system-deps: apt-get installed libvulkan1, but libvulkan.so.1 is not found" >&2
     exit 1
   fi
 fi

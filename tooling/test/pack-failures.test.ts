@@ -147,4 +147,17 @@ describe('the packaging test', () => {
     expect(tarball).toEqual([expect.stringMatching(/^external runtime dependency left-pad@1\.3\.0: /)]);
     expect(install.join('\n')).toMatch(/offline install[\s\S]*ENOTCACHED/);
   }, 60_000);
+
+  it('accepts an allowed external dependency only at its pinned version, and installs it offline', () => {
+    const loose = core();
+    loose.manifest.dependencies = { protobufjs: '^8.0.0' };
+    expect(check([loose], '@fovea/fx-core').tarball).toEqual([
+      'external runtime dependency protobufjs should be pinned to "8.8.1", got "^8.0.0"',
+    ]);
+    const pinned = core();
+    pinned.manifest.dependencies = { protobufjs: '8.8.1' };
+    pinned.files['dist/index.js'] =
+      "import protobuf from 'protobufjs/light.js';\nexport function double(x) {\n  return protobuf.Root ? 2 * x : 0;\n}\n";
+    expect(check([pinned], '@fovea/fx-core')).toEqual({ tarball: [], install: [] });
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitepress';
+import { cjkLineBreaks } from './cjk-line-breaks';
 import { en, zh } from './locales';
 import { noNodeBuiltins } from './no-node-builtins';
 import { runnableFences } from './runnable-fences';
@@ -17,12 +18,42 @@ export default defineConfig({
   },
   themeConfig: {
     logo: '/logo.svg',
-    search: { provider: 'local' },
+    search: {
+      provider: 'local',
+      options: {
+        locales: {
+          zh: {
+            translations: {
+              button: { buttonText: '搜索', buttonAriaLabel: '搜索' },
+              modal: {
+                displayDetails: '显示详情',
+                resetButtonTitle: '清除查询',
+                backButtonTitle: '关闭搜索',
+                noResultsText: '没有找到结果',
+                footer: {
+                  selectText: '选择',
+                  selectKeyAriaLabel: '回车',
+                  navigateText: '切换',
+                  navigateUpKeyAriaLabel: '上箭头',
+                  navigateDownKeyAriaLabel: '下箭头',
+                  closeText: '关闭',
+                  closeKeyAriaLabel: 'Esc',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
     socialLinks: [{ icon: 'github', link: 'https://github.com/fovea-js/fovea' }],
   },
   markdown: {
+    // Formulas in $...$ and $$...$$, typeset to SVG by MathJax at build time: no script or font
+    // is fetched when the page opens.
+    math: true,
     config: (md) => {
       md.use(runnableFences);
+      md.use(cjkLineBreaks);
     },
   },
   vite: {

@@ -1,6 +1,8 @@
 // Generates the API reference from the packages' TSDoc comments (TypeDoc with
-// typedoc-plugin-markdown) into api/: one page per package, `api/<package>.md`, and one per
-// namespace it exports (`api/nn/functional.md`). Runs before every `dev` and `build`.
+// typedoc-plugin-markdown) into api/: one page per published package, `api/<package>.md`, one
+// per namespace it exports (`api/nn/functional.md`) and one per class (`api/nn/Conv2d.md`), the
+// sidebar, and a Chinese twin of each page under zh/api/. Runs before every `dev` and `build`.
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +12,21 @@ const docs = dirname(dirname(fileURLToPath(import.meta.url)));
 const packagesDir = join(docs, '../../packages');
 const apiDir = join(docs, 'api');
 const scratch = join(apiDir, '.typedoc');
-const PACKAGES = ['tensor', 'nn', 'optim', 'receptive-field', 'autograd'];
+/** The guide's order; packages added later (data, onnx) follow, by name. */
+const ORDER = ['tensor', 'nn', 'optim', 'receptive-field', 'autograd'];
+
+/** Every published package of the workspace: a `src/index.ts` and no `private`. */
+async function publishedPackages() {
+  const names = [];
+  for (const name of await readdir(packagesDir)) {
+    const manifest = join(packagesDir, name, 'package.json');
+    if (!existsSync(manifest) || !existsSync(join(packagesDir, name, 'src/index.ts'))) continue;
+    if (!JSON.parse(await readFile(manifest, 'utf8')).private) names.push(name);
+  }
+  const rank = (name) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORDER.length);
+  return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+const PACKAGES = await publishedPackages();
 
 const app = await Application.bootstrapWithPlugins({
   entryPoints: PACKAGES.map((name) => join(packagesDir, name, 'src/index.ts')),
@@ -18,8 +34,17 @@ const app = await Application.bootstrapWithPlugins({
   plugin: ['typedoc-plugin-markdown'],
   out: scratch,
   readme: 'none',
-  outputFileStrategy: 'modules',
+  // A page per package (its functions, interfaces and types, each a heading the outline lists)
+  // and a page per class, so the Tensor class and each layer have a page of their own.
+  outputFileStrategy: 'members',
+  membersWithOwnFile: ['Class'],
   entryFileName: 'index',
+  parametersFormat: 'table',
+  // What a reader looks for first: the functions, then the classes; option types last.
+  groupOrder: ['Namespaces', 'Functions', 'Classes', 'Variables', 'Interfaces', 'Type Aliases', '*'],
+  useCodeBlocks: true,
+  interfacePropertiesFormat: 'table',
+  typeAliasPropertiesFormat: 'table',
   hidePageHeader: true,
   hideBreadcrumbs: true,
   disableSources: true,
@@ -48,9 +73,15 @@ if (!project) throw new Error('api: TypeDoc could not convert the packages (see 
 await rm(apiDir, { recursive: true, force: true });
 await app.generateOutputs(project);
 
-/** Where a generated page goes: `nn/index.md` -> `nn.md`, `nn/namespaces/init.md` -> `nn/init.md`. */
+/**
+ * Where a generated page goes: `nn/index.md` -> `nn.md`, `nn/functional/index.md` ->
+ * `nn/functional.md`, `nn/classes/Conv2d.md` -> `nn/Conv2d.md`.
+ */
 function finalPath(path) {
-  return path.replace(/^([^/]+)\/index\.md$/, '$1.md').replace('/namespaces/', '/');
+  return path
+    .replace(/^(.+)\/index\.md$/, '$1.md')
+    .replace('/classes/', '/')
+    .replace('/namespaces/', '/');
 }
 
 /** Rewrites the relative links of a page moving from `from` to `finalPath(from)`. */
@@ -62,27 +93,92 @@ function relink(markdown, from) {
   });
 }
 
+// Sub-headings TypeDoc gives every member. As headings they fill the outline and the search
+// results with hundreds of "Parameters" and "Returns"; as bold labels they still read the same.
+const LABELS =
+  /^#{2,6} (Parameters|Returns|Type Parameters|Example|Examples|Throws|Call Signature|Overrides|Implementation of|Remarks|See|Default Value|Type Declaration|Index Signature|Accessors|Extends|Extended by|Implements|Deprecated)$/gm;
+
+// The member kinds inside an interface's section, likewise.
+const MEMBER_KINDS = /^#{4,6} (Properties|Methods|Constructors|Accessors)$/gm;
+
 async function packageHeader(name) {
   const manifest = JSON.parse(await readFile(join(packagesDir, name, 'package.json'), 'utf8'));
   return { title: manifest.name, description: manifest.description };
 }
 
+/** Title and one-line description of a page: a package, a namespace (`nn/init`) or a class (`nn/Conv2d`). */
+async function header(name, isClass) {
+  if (PACKAGES.includes(name)) return packageHeader(name);
+  const [pkg, member] = name.split('/');
+  if (isClass) return { title: member, description: `Class of [@fovea/${pkg}](../${pkg}.md).` };
+  return { title: `@fovea/${pkg}.${member}`, description: `Namespace of [@fovea/${pkg}](../${pkg}.md).` };
+}
+
 const generated = (await readdir(scratch, { recursive: true })).filter((path) => path.endsWith('.md'));
-const entries = [];
+/** Pages by package: the package's own page, then its namespaces and classes. */
+const pages = new Map(PACKAGES.map((name) => [name, []]));
 for (const path of generated.map((p) => p.split('\\').join('/'))) {
   if (path === 'index.md') continue;
   const target = finalPath(path);
   const name = target.replace(/\.md$/, '');
-  const header = PACKAGES.includes(name)
-    ? await packageHeader(name)
-    : { title: `@fovea/${name.replace('/', '.')}`, description: '' };
-  const body = relink(await readFile(join(scratch, path), 'utf8'), path).replace(/^# .*\n/, '');
-  // `::: v-pre` stops Vue from reading `{{ }}` in doc comments as template syntax.
-  const page = `# ${header.title}\n\n${header.description}\n\n::: v-pre\n${body}\n:::\n`;
+  const isClass = path.includes('/classes/');
+  const { title, description } = await header(name, isClass);
+  const body = relink(await readFile(join(scratch, path), 'utf8'), path)
+    .replace(/^# .*\n/, '')
+    .replace(LABELS, '**$1**')
+    .replace(MEMBER_KINDS, '**$1**');
+  // `::: v-pre` stops Vue from reading `{{ }}` in doc comments as template syntax. The outline
+  // lists each member (level 3) under its kind (level 2); `api-page` wraps long signatures
+  // (style.css) instead of cutting them off.
+  const page = `---\noutline: [2, 3]\npageClass: api-page\n---\n\n# ${title}\n\n${description}\n\n::: v-pre\n${body}\n:::\n`;
   await mkdir(dirname(join(apiDir, target)), { recursive: true });
   await writeFile(join(apiDir, target), page);
-  entries.push(`- [${header.title}](./${name}.md)${header.description ? `: ${header.description}` : ''}`);
+  pages.get(name.split('/')[0]).push({ name, title, description, kind: isClass ? 'class' : 'page' });
 }
-const index = `# API reference\n\nGenerated from the packages' TSDoc comments.\n\n${entries.sort().join('\n')}\n`;
-await writeFile(join(apiDir, 'index.md'), index);
 await rm(scratch, { recursive: true, force: true });
+
+const byTitle = (a, b) => a.title.localeCompare(b.title);
+const packagePages = PACKAGES.map((pkg) => pages.get(pkg).find((page) => page.name === pkg));
+const entries = packagePages.map((page) => `- [${page.title}](./${page.name}.md): ${page.description}`);
+await writeFile(
+  join(apiDir, 'index.md'),
+  `# API reference\n\nGenerated from the packages' TSDoc comments: a page per package, with its functions,\noptions and types, and a page per class.\n\n${entries.join('\n')}\n`,
+);
+
+// The sidebar (read by .vitepress/locales.ts): each package, its namespaces, then its classes.
+const sidebar = PACKAGES.map((pkg) => {
+  const [own, ...rest] = [
+    pages.get(pkg).find((page) => page.name === pkg),
+    ...pages.get(pkg).filter((page) => page.name !== pkg),
+  ];
+  const namespaces = rest.filter((page) => page.kind === 'page').sort(byTitle);
+  const classes = rest.filter((page) => page.kind === 'class').sort(byTitle);
+  return {
+    text: own.title,
+    link: `/api/${pkg}`,
+    collapsed: true,
+    items: [...namespaces, ...classes].map((page) => ({
+      text: page.title.replace(`@fovea/${pkg}.`, `${pkg}.`),
+      link: `/api/${page.name}`,
+    })),
+  };
+});
+await writeFile(join(apiDir, 'sidebar.json'), `${JSON.stringify(sidebar, null, 2)}\n`);
+
+// The reference is in English only. Each page gets a Chinese twin at /zh/api/... that says so and
+// links to it, so the language switch of an API page leads somewhere.
+const zhDir = join(docs, 'zh/api');
+await rm(zhDir, { recursive: true, force: true });
+const allPages = [...pages.values()].flat();
+for (const page of allPages) {
+  const depth = page.name.split('/').length;
+  const up = '../'.repeat(depth);
+  const twin = `# ${page.title}\n\n本页 API 参考文档只有英文版：[阅读英文版 ${page.title}](${up}../api/${page.name}.md)。\n`;
+  await mkdir(dirname(join(zhDir, `${page.name}.md`)), { recursive: true });
+  await writeFile(join(zhDir, `${page.name}.md`), twin);
+}
+const zhEntries = packagePages.map((page) => `- [${page.title}](../../api/${page.name}.md)（英文）`);
+await writeFile(
+  join(zhDir, 'index.md'),
+  `# API 参考\n\nAPI 参考文档由各个包源代码中的 TSDoc 注释生成，只有英文版。每个包一页（函数、选项和类型），每个类一页。\n\n${zhEntries.join('\n')}\n`,
+);

@@ -5,10 +5,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeLayers, type Region } from '@fovea/receptive-field';
+import { corr2d, ones, tensor } from '@fovea/tensor';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLayers, toSpec } from '../.vitepress/theme/lib/layers';
 import { CHAPTER } from './chapter';
+import { brokenLinks, cjkLineBreaks } from './links';
 import { buildSite, chromiumSkipReason, DOCS_DIR, launchBrowser, requireChromium, serveStatic } from './site';
 
 const OUTPUT = join(DOCS_DIR, '../../test-output');
@@ -69,11 +71,33 @@ const poll = <T>(value: () => T | Promise<T>) => expect.poll(value, { timeout: 1
 async function runAll(page: Page): Promise<string[]> {
   const blocks = page.getByTestId('runnable');
   const count = await blocks.count();
-  // The blocks run as the page hydrates; wait for every output, then run each once more.
+  // The blocks run as the page hydrates, then each becomes an editor; wait for both, then run
+  // each once more.
   await poll(() => page.getByTestId('output').count()).toBe(count);
+  await poll(() => page.getByTestId('editor').count()).toBe(count);
   for (let i = 0; i < count; i++) await blocks.nth(i).getByTestId('run').click();
+  expect(await overflowing(page), 'code or output scrolled sideways at 1280 px').toEqual([]);
   return page.getByTestId('output').allTextContents();
 }
+
+/** The code blocks, cells and outputs of the page wider than their box: text cut off at the side. */
+function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(
+      document.querySelectorAll('.vp-doc div[class*="language-"] pre, .cm-scroller, .runnable-output'),
+    )
+      .filter((element) => element.scrollWidth > element.clientWidth + 1)
+      .map((element) => `${element.className}: ${element.textContent?.slice(0, 60)}`),
+  );
+}
+
+/** The text of a cell's editor, as CodeMirror holds it. */
+const editorText = (cell: ReturnType<Page['getByTestId']>) =>
+  cell
+    .getByTestId('editor')
+    .evaluate((content) =>
+      Array.from(content.querySelectorAll('.cm-line'), (line) => line.textContent).join('\n'),
+    );
 
 describe.skipIf(chromiumSkipReason !== null)(
   `docs site in chromium${chromiumSkipReason ? ` (skipped: ${chromiumSkipReason})` : ''}`,
@@ -108,12 +132,139 @@ describe.skipIf(chromiumSkipReason !== null)(
         });
       }
 
+      for (const page of ['getting-started', 'summary']) {
+        it(`${lang}: ${page} runs every cell without an error`, async () => {
+          await visit(`${prefix}/guide/${page}`, `${lang}-guide-${page}`, async (tab) => {
+            const outputs = await runAll(tab);
+            expect(outputs.length).toBeGreaterThan(0);
+            expect(await tab.locator('.runnable-output.failed').allTextContents()).toEqual([]);
+          });
+        });
+      }
+
       it(`${lang}: home page`, async () => {
         await visit(`${prefix}/`, `${lang}-home`, async (tab) => {
           await poll(() => tab.locator('.VPHero .name').textContent()).toContain('Fovea');
+          // The search box speaks the page's language.
+          const search = await tab.locator('.DocSearch-Button-Placeholder').textContent();
+          expect(search?.trim()).toBe(lang === 'zh' ? '搜索' : 'Search');
         });
       });
     }
+
+    it('a cell can be edited and run, shows errors with their line, and resets', async () => {
+      await visit('/guide/cross-correlation', 'en-cell-edited', async (tab) => {
+        await runAll(tab);
+        const cell = tab.getByTestId('runnable').nth(1);
+        const original = await editorText(cell);
+        const output = cell.getByTestId('output');
+        const edited = original.replace('[0, 1],\n  [2, 3],', '[1, 1],\n  [1, 1],');
+        expect(edited).not.toBe(original);
+        await cell.getByTestId('editor').fill(edited);
+        await cell.getByTestId('run').click();
+        const X = tensor([
+          [0, 1, 2],
+          [3, 4, 5],
+          [6, 7, 8],
+        ]);
+        await poll(() => output.textContent()).toBe(String(corr2d(X, ones([2, 2]))));
+
+        await cell
+          .getByTestId('editor')
+          .fill("import { tensor } from '@fovea/tensor';\n\ntensor([1, 2]).add(tensor([1, 2, 3]));");
+        await cell.getByTestId('editor').press('Control+Enter');
+        await poll(() => output.textContent()).toMatch(/^Error: .*\(line 3\)$/);
+        // The line is marked in the editor too.
+        const marked = await cell
+          .locator('.cm-line')
+          .evaluateAll((lines) =>
+            lines.flatMap((line, i) => (line.classList.contains('cm-error-line') ? [i + 1] : [])),
+          );
+        expect(marked).toEqual([3]);
+        await cell.getByTestId('editor').fill('const x: number = (;');
+        await cell.getByTestId('run').click();
+        await poll(() => output.textContent()).toMatch(/^SyntaxError: .*\(1:\d+\)$/);
+
+        await cell.getByTestId('reset').click();
+        await poll(() => output.textContent()).toBe(
+          String(
+            corr2d(
+              X,
+              tensor([
+                [0, 1],
+                [2, 3],
+              ]),
+            ),
+          ),
+        );
+        expect(await editorText(cell)).toBe(original);
+      });
+    });
+
+    it("the chapter's figures: the sliding window, the edge pictures, the receptive-field overlay", async () => {
+      const X = [
+        [0, 1, 2],
+        [3, 4, 5],
+        [6, 7, 8],
+      ];
+      const K = [
+        [0, 1],
+        [2, 3],
+      ];
+      const sum = (i: number, j: number) => {
+        const terms = K.flatMap((row, a) => row.map((k, b) => [X[i + a][j + b], k]));
+        return `${terms.map(([x, k]) => `${x}×${k}`).join(' + ')} = ${terms.reduce((t, [x, k]) => t + x * k, 0)}`;
+      };
+      await visit('/guide/cross-correlation', 'en-figure-cross-correlation', async (tab) => {
+        expect(await tab.getByTestId('cc-sum').textContent()).toBe(sum(0, 0));
+        for (const [i, j] of [
+          [0, 1],
+          [1, 0],
+          [1, 1],
+        ]) {
+          await tab.getByTestId('cc-next').click();
+          await poll(() => tab.getByTestId('cc-sum').textContent()).toBe(sum(i, j));
+          const shaded = await tab
+            .getByTestId('cc-input')
+            .locator('.shaded')
+            .evaluateAll((cells) => cells.map((cell) => cell.getAttribute('data-cell')));
+          expect(shaded).toEqual([`${i},${j}`, `${i},${j + 1}`, `${i + 1},${j}`, `${i + 1},${j + 1}`]);
+        }
+        await tab.getByTestId('cc-output').locator('[data-cell="0,1"]').click();
+        await poll(() => tab.getByTestId('cc-sum').textContent()).toBe(sum(0, 1));
+      });
+      await visit('/zh/guide/edge-detection', 'zh-figure-edges', async (tab) => {
+        const image = ones([6, 8]);
+        image.slice(':', '2:6').fill_(0);
+        const edges = corr2d(image, tensor([[1, -1]])).toArray() as number[][];
+        const cells = tab.getByTestId('edge-output').locator('[data-cell]');
+        expect(await cells.count()).toBe(6 * 7);
+        expect((await cells.allTextContents()).map((text) => Number(text.trim()))).toEqual(edges.flat());
+        await tab.getByTestId('edge-transpose').check();
+        await poll(() => tab.getByTestId('edge-output').locator('[data-cell]').count()).toBe(8 * 5);
+      });
+      await visit('/guide/receptive-fields', 'en-figure-receptive-field', async (tab) => {
+        const summary = tab.getByTestId('rf-figure-summary');
+        await poll(() => summary.getAttribute('data-cells')).toBe('9');
+        await tab.getByTestId('rf-layer-1').locator('[data-cell="1,0"]').click();
+        await poll(() => summary.getAttribute('data-cells')).toBe('4');
+        const shaded = await tab
+          .getByTestId('rf-layer-0')
+          .locator('.shaded')
+          .evaluateAll((cells) => cells.map((cell) => cell.getAttribute('data-cell')));
+        expect(shaded).toEqual(['1,0', '1,1', '2,0', '2,1']);
+      });
+    });
+
+    it('every internal link and anchor of both locales resolves', async () => {
+      const { checked, broken } = await brokenLinks(SITE);
+      expect(broken).toEqual([]);
+      expect(checked).toBeGreaterThan(1000);
+    });
+
+    it('Chinese paragraphs have no stray spaces where the source wraps a line', async () => {
+      expect(await cjkLineBreaks(SITE)).toEqual([]);
+    });
 
     it('API reference: an index and one page per package', async () => {
       await visit('/api/', 'api-index', async (tab) => {
@@ -123,10 +274,30 @@ describe.skipIf(chromiumSkipReason !== null)(
       for (const name of ['tensor', 'nn', 'optim', 'receptive-field', 'autograd']) {
         const check = async (tab: Page) => {
           expect(await tab.locator('.vp-doc h1').textContent()).toContain(`@fovea/${name}`);
+          expect(await overflowing(tab), 'code cut off at 1280 px').toEqual([]);
           if (name === 'tensor') expect(await tab.locator('.vp-doc h3#corr2d').count()).toBe(1);
         };
         await visit(`/api/${name}`, `api-${name}`, check, false);
       }
+      await visit('/zh/api/', 'zh-api-index', async (tab) => {
+        expect(await tab.locator('.vp-doc li a').count()).toBeGreaterThanOrEqual(5);
+      });
+      // A class has a page of its own, and every API page a Chinese twin for the language switch.
+      await visit(
+        '/api/nn/Conv2d',
+        'api-nn-Conv2d',
+        async (tab) => {
+          expect(await tab.locator('.vp-doc h1').textContent()).toContain('Conv2d');
+          expect(await tab.locator('.VPDocAsideOutline a').count()).toBeGreaterThan(5);
+          expect(await overflowing(tab), 'code cut off at 1280 px').toEqual([]);
+        },
+        false,
+      );
+      await visit('/zh/api/nn/Conv2d', 'zh-api-nn-Conv2d', async (tab) => {
+        await tab.locator('.vp-doc a[href$="/api/nn/Conv2d.html"]').click();
+        await tab.waitForURL(/\/api\/nn\/Conv2d/);
+        expect(new URL(tab.url()).pathname).toBe('/api/nn/Conv2d.html');
+      });
     });
 
     describe('kernel playground', () => {
@@ -143,15 +314,34 @@ describe.skipIf(chromiumSkipReason !== null)(
         await visit('/playground/kernel', 'en-playground-kernel', async (tab) => {
           expect(await summary(tab)).toEqual({ shape: '6,7', min: -1, max: 1 });
           // Column 1 of the map is the white-to-black edge (red), column 5 black-to-white (blue).
+          // Small images are drawn a cell of `data-cell` pixels per value, its number in the middle:
+          // read each cell's corner.
           const pixels = await tab.getByTestId('output-canvas').evaluate((canvas: HTMLCanvasElement) => {
-            const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, 1).data;
-            return Array.from({ length: canvas.width }, (_, col) =>
-              Array.from(data.slice(4 * col, 4 * col + 3)),
+            const cell = Number(canvas.dataset.cell);
+            const data = canvas.getContext('2d')!.getImageData(0, 1, canvas.width, 1).data;
+            return Array.from({ length: canvas.width / cell }, (_, col) =>
+              Array.from(data.slice(4 * (col * cell + 1), 4 * (col * cell + 1) + 3)),
             );
           });
           expect(pixels[1]).toEqual([255, 0, 0]);
           expect(pixels[5]).toEqual([0, 0, 255]);
           expect(pixels[0]).toEqual([255, 255, 255]);
+          // Input and map at the same scale, the map under its windows' centres: half a cell right.
+          const [input, output] = await Promise.all(
+            ['input-canvas', 'output-canvas'].map(async (id) => (await tab.getByTestId(id).boundingBox())!),
+          );
+          expect(output.width / 7).toBeCloseTo(input.width / 8, 1);
+          expect(output.x - input.x).toBeGreaterThan(0);
+          expect(await tab.getByTestId('kernel-picture').locator('[data-cell]').allTextContents()).toEqual([
+            '1',
+            '-1',
+          ]);
+
+          // The window steps along the first row: at (0, 1) it covers a white and a black pixel.
+          await tab.getByTestId('step-toggle').click();
+          await tab.getByTestId('step-next').click();
+          await poll(() => tab.getByTestId('step-sum').getAttribute('data-position')).toBe('0,1');
+          expect(await tab.getByTestId('step-sum').textContent()).toContain('1×1 + 0×-1 = 1');
 
           await tab.getByTestId('kernel').fill('[[1], [-1]]');
           await poll(() => summary(tab)).toEqual({ shape: '5,8', min: 0, max: 0 });
@@ -241,7 +431,7 @@ describe.skipIf(chromiumSkipReason !== null)(
           await clickUnit(tab, specs, 32, [7, 0]);
 
           await tab.getByTestId('layer-kernel').nth(4).fill('30');
-          await poll(() => tab.getByTestId('error').textContent()).toContain('layer 4');
+          await poll(() => tab.getByTestId('error').textContent()).toContain('第 4 层');
           await tab.getByTestId('remove-layer').nth(4).click();
           await poll(() => tab.getByTestId('error').count()).toBe(0);
         });

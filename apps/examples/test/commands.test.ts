@@ -11,6 +11,7 @@ const COMMANDS = [
   'receptive-field',
   'exercises',
   'train',
+  'onnx',
 ];
 
 describe('the command line', () => {

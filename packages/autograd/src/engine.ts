@@ -7,10 +7,21 @@ type AnyVariable = Variable<Grad>;
 
 /** The sink at a leaf: gradients reaching it are summed into the leaf's `grad`. */
 export class AccumulateGrad<G extends Gradient<G>> extends Node<G> {
+  /**
+   * The accumulator of one leaf.
+   *
+   * @param variable - The leaf whose `grad` it sums into.
+   */
   constructor(readonly variable: Variable<G>) {
     super('AccumulateGrad', []);
   }
 
+  /**
+   * Adds `gradOutput` to the leaf's `grad` (a copy of it, the first time).
+   *
+   * @param gradOutput - The gradient reaching the leaf.
+   * @returns No further gradients: a leaf has no inputs.
+   */
   apply(gradOutput: G): [] {
     const v = this.variable;
     v.grad = v.grad === null ? (gradOutput.clone?.() ?? gradOutput) : v.grad.add(gradOutput);
@@ -23,6 +34,8 @@ const accumulators = new WeakMap<object, AccumulateGrad<Grad>>();
 /**
  * The node a variable's gradient flows into: its `gradFn`, or for a leaf that requires grad its
  * (unique, lasting) accumulator; null when nothing needs its gradient.
+ *
+ * @param v - The variable.
  */
 export function gradientEdge<G extends Gradient<G>>(v: Variable<G>): Node<G> | null {
   if (v.gradFn !== null) return v.gradFn;
@@ -176,6 +189,21 @@ function rootsOf(
 /**
  * Computes the gradients of `tensors` with respect to the graph's leaves and accumulates them
  * into each leaf's `grad`, like `torch.autograd.backward`.
+ *
+ * @param tensors - The outputs to differentiate (a scalar loss, usually).
+ * @param grads - The gradient of each output; by default one, for scalars.
+ * @param options - `retainGraph` (false) and `createGraph` (false).
+ * @throws If an output does not require grad, or the graph was already freed.
+ *
+ * @example
+ * ```ts
+ * import { backward } from '@fovea/autograd';
+ * import { tensor } from '@fovea/tensor';
+ *
+ * const x = tensor([1, 2, 3], { requiresGrad: true });
+ * backward(x.mul(x).sum()); // the same as x.mul(x).sum().backward()
+ * String(x.grad); // 'tensor([2., 4., 6.])'
+ * ```
  */
 export function backward<G extends Gradient<G>>(
   tensors: Variable<G> | ReadonlyArray<Variable<G>>,
@@ -194,6 +222,24 @@ export function backward<G extends Gradient<G>>(
 /**
  * Returns the gradients of `outputs` with respect to `inputs` without touching any `grad`,
  * like `torch.autograd.grad`.
+ *
+ * @param outputs - The outputs to differentiate.
+ * @param inputs - The variables to differentiate with respect to.
+ * @param options - `gradOutputs`, `retainGraph`, `createGraph` (for higher derivatives) and
+ * `allowUnused`.
+ * @returns The gradient for each of `inputs`, in order (null for an unused input with
+ * `allowUnused`).
+ *
+ * @example
+ * ```ts
+ * import { grad } from '@fovea/autograd';
+ * import { tensor } from '@fovea/tensor';
+ *
+ * const x = tensor(3, { requiresGrad: true });
+ * const [dy] = grad(x.pow(3), x, { createGraph: true }); // 3x^2 = 27
+ * const [d2y] = grad(dy!, x); // 6x = 18
+ * String(d2y); // 'tensor(18.)'
+ * ```
  */
 export function grad<G extends Gradient<G>>(
   outputs: Variable<G> | ReadonlyArray<Variable<G>>,

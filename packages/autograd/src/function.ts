@@ -15,11 +15,21 @@ export class FunctionContext {
   /** For each input of `apply`, whether backward must produce its gradient. */
   needsInputGrad: boolean[] = [];
 
-  /** Keeps values for backward; they are dropped once backward has run (unless the graph is retained). */
+  /**
+   * Keeps values for backward; they are dropped once backward has run (unless the graph is
+   * retained).
+   *
+   * @param values - Anything backward needs: inputs, outputs, intermediate values.
+   */
   saveForBackward(...values: unknown[]): void {
     this.saved = values;
   }
 
+  /**
+   * What forward saved with `saveForBackward`, in order.
+   *
+   * @throws Once backward has run (unless `retainGraph`), as PyTorch does.
+   */
   get savedTensors(): unknown[] {
     if (this.saved === null) throw new Error(FREED_GRAPH_MESSAGE);
     return this.saved;
@@ -71,14 +81,35 @@ class CustomFunctionNode extends Node<Grad> {
  */
 // biome-ignore lint/suspicious/noShadowRestrictedNames: the name is PyTorch's (torch.autograd.Function)
 export class Function {
+  /**
+   * Computes the output; subclasses define it. Runs without recording history.
+   *
+   * @param _ctx - Where to save what backward needs.
+   * @param _inputs - The arguments of `apply`.
+   * @returns The output.
+   */
   static forward(_ctx: FunctionContext, ..._inputs: unknown[]): unknown {
     throw new Error(`${this.name}.forward is not implemented`);
   }
 
+  /**
+   * Computes the gradients of the inputs from the output's; subclasses define it.
+   *
+   * @param _ctx - What forward saved.
+   * @param _gradOutput - The gradient of the output.
+   * @returns One gradient per input of `apply` (an array; null for an input that needs none).
+   */
   static backward(_ctx: FunctionContext, _gradOutput: unknown): unknown {
     throw new Error(`${this.name}.backward is not implemented`);
   }
 
+  /**
+   * Runs `forward` on `inputs` and, when one of them requires grad, records `backward` as the
+   * output's `gradFn`.
+   *
+   * @param inputs - The arguments, passed on to `forward`.
+   * @returns What `forward` returned.
+   */
   // biome-ignore lint/suspicious/noExplicitAny: custom functions take and return any values
   static apply(this: typeof Function, ...inputs: any[]): any {
     const ctx = new FunctionContext();

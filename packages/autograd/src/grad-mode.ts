@@ -5,7 +5,11 @@ export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
-/** Switches recording on or off; prefer `noGrad` and `enableGrad`, which restore the mode. */
+/**
+ * Switches recording on or off; prefer `noGrad` and `enableGrad`, which restore the mode.
+ *
+ * @param enabled - True to record, false not to.
+ */
 export function setGradEnabled(enabled: boolean): void {
   gradEnabled = enabled;
 }
@@ -20,12 +24,32 @@ function withGradMode<T>(enabled: boolean, fn: () => T): T {
   }
 }
 
-/** Runs `fn` without recording history, like `with torch.no_grad():`. */
+/**
+ * Runs `fn` without recording history, like `with torch.no_grad():`.
+ *
+ * @param fn - The code to run.
+ * @returns What `fn` returns.
+ *
+ * @example
+ * ```ts
+ * import { noGrad } from '@fovea/autograd';
+ * import { tensor } from '@fovea/tensor';
+ *
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const y = noGrad(() => w.mul(2));
+ * y.requiresGrad; // false
+ * ```
+ */
 export function noGrad<T>(fn: () => T): T {
   return withGradMode(false, fn);
 }
 
-/** Runs `fn` with recording on, even inside `noGrad`, like `with torch.enable_grad():`. */
+/**
+ * Runs `fn` with recording on, even inside `noGrad`, like `with torch.enable_grad():`.
+ *
+ * @param fn - The code to run.
+ * @returns What `fn` returns.
+ */
 export function enableGrad<T>(fn: () => T): T {
   return withGradMode(true, fn);
 }

@@ -12,10 +12,24 @@ export interface NumericAccess<G> {
   readonly numel: number;
   /** Whether values are float64, which finite differences need to be meaningful. */
   readonly isDouble: boolean;
+  /**
+   * Reads one element as a number.
+   *
+   * @param index - Position in the flattened value.
+   */
   get(index: number): number;
-  /** Writes one element without recording history (to perturb inputs). */
+  /**
+   * Writes one element without recording history (to perturb inputs).
+   *
+   * @param index - Position in the flattened value.
+   * @param value - The new value.
+   */
   set(index: number, value: number): void;
-  /** A gradient of this value's shape that is one at `index` and zero elsewhere. */
+  /**
+   * A gradient of this value's shape that is one at `index` and zero elsewhere.
+   *
+   * @param index - Position in the flattened value.
+   */
   basis(index: number): G;
   /**
    * A new leaf of this value's shape and dtype holding `values` (in row-major order) and
@@ -25,6 +39,7 @@ export interface NumericAccess<G> {
 }
 
 export interface Numeric<G> {
+  /** The element access of this value. */
   [numericAccess](): NumericAccess<G>;
 }
 
@@ -39,6 +54,10 @@ export interface GradcheckOptions {
   raiseException?: boolean;
 }
 
+/**
+ * The error `gradcheck` throws when a gradient differs from its finite difference: it shows both
+ * Jacobians.
+ */
 export class GradcheckError extends Error {
   override name = 'GradcheckError';
 }
@@ -63,6 +82,22 @@ function format(values: Float64Array[]): string {
 /**
  * Compares the gradients computed by backward with float64 central differences, entry by entry
  * of the Jacobian, like `torch.autograd.gradcheck`: |analytical - numerical| <= atol + rtol * |numerical|.
+ */
+/**
+ * @param fn - The function to check, of the inputs.
+ * @param inputs - The inputs; those that require grad are checked, and should be float64.
+ * @param options - `eps` (1e-6), `atol` (1e-5), `rtol` (1e-3), `raiseException` (true).
+ * @returns True when every entry matches (false on a mismatch without `raiseException`).
+ * @throws `GradcheckError` on a mismatch, with both Jacobians.
+ *
+ * @example
+ * ```ts
+ * import { gradcheck } from '@fovea/autograd';
+ * import { rand } from '@fovea/tensor';
+ *
+ * const x = rand([3], { dtype: 'float64', requiresGrad: true });
+ * gradcheck((t) => t.mul(t).exp(), [x]); // true
+ * ```
  */
 // biome-ignore lint/suspicious/noExplicitAny: any value type with element access can be checked
 export function gradcheck<V extends Checked<any>>(

@@ -10,17 +10,28 @@ export abstract class Node<G = unknown> {
    */
   attributes: Readonly<Record<string, unknown>> = {};
 
+  /**
+   * A node named `name` whose input gradients go to `next`.
+   *
+   * @param name - PyTorch's name for it (`MulBackward0`).
+   * @param next - Per input, the node its gradient goes to, or null.
+   */
   constructor(
     readonly name: string,
     readonly next: ReadonlyArray<Node<G> | null>,
   ) {}
 
-  /** Gradients for each input, in the order of `next`; null where an input gets none. */
+  /**
+   * Gradients for each input, in the order of `next`; null where an input gets none.
+   *
+   * @param gradOutput - The gradient of the node's output.
+   */
   abstract apply(gradOutput: G): ReadonlyArray<G | null>;
 
   /** Drop what was saved for backward; called once a backward pass no longer needs this node. */
   release(): void {}
 
+  /** PyTorch's repr: `<MulBackward0>`. */
   toString(): string {
     return `<${this.name}>`;
   }
@@ -44,6 +55,14 @@ export class FunctionNode<G> extends Node<G> {
   private readonly savesValues: boolean;
   private readonly beforeApply: (() => void) | undefined;
 
+  /**
+   * A node running `backward`.
+   *
+   * @param name - PyTorch's name for it (`MulBackward0`).
+   * @param next - Per input, the node its gradient goes to, or null.
+   * @param backward - The gradients of the inputs from the output's.
+   * @param options - `savesValues` (true), `beforeApply` (a check to run first) and `attributes`.
+   */
   constructor(
     name: string,
     next: ReadonlyArray<Node<G> | null>,
@@ -61,6 +80,12 @@ export class FunctionNode<G> extends Node<G> {
     this.beforeApply = options.beforeApply;
   }
 
+  /**
+   * Runs the backward closure.
+   *
+   * @param gradOutput - The gradient of the node's output.
+   * @throws Once released, if the node saved values.
+   */
   apply(gradOutput: G): ReadonlyArray<G | null> {
     if (this.backwardFn === null) throw new Error(FREED_GRAPH_MESSAGE);
     this.beforeApply?.();

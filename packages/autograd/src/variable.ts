@@ -11,7 +11,11 @@ export interface Variable<G> {
   readonly requiresGrad: boolean;
   /** The gradient accumulated into a leaf by backward. */
   grad: G | null;
-  /** Gives a result its history; called on fresh outputs only. */
+  /**
+   * Gives a result its history; called on fresh outputs only.
+   *
+   * @param node - The node that computed this value.
+   */
   setGradFn(node: Node<G>): void;
   /** The gradient backward starts from when none is given (one for a scalar, an error otherwise). */
   defaultGradient(): G;
@@ -19,6 +23,11 @@ export interface Variable<G> {
 
 /** What gradients must support: the engine sums the gradients that reach one node. */
 export interface Gradient<G> {
+  /**
+   * The sum of this gradient and `other`.
+   *
+   * @param other - Another gradient of the same shape.
+   */
   add(other: G): G;
   /**
    * A copy owning its memory. A leaf stores a copy of the first gradient it receives, so that

@@ -11,10 +11,12 @@ import {
   functional,
   Identity,
   Linear,
+  LogSoftmax,
   MaxPool2d,
   MSELoss,
   ReLU,
   Sigmoid,
+  Softmax,
   Tanh,
 } from '../src/index.js';
 import { expectClose, expectShape } from './helpers/golden.js';
@@ -359,6 +361,19 @@ describe('MSELoss, Linear, activations, pooling, Flatten, Identity', () => {
     expectClose(new Sigmoid().forward(x), [1 / (1 + Math.E), 0.5, 1 / (1 + Math.exp(-2))], 'sigmoid');
     expectClose(new Tanh().forward(x), [Math.tanh(-1), 0, Math.tanh(2)], 'tanh');
     expectClose(functional.softmax(tensor([[1, 2, 3]]), 1), [0.09003057, 0.24472847, 0.66524096], 'softmax');
+    const rows = tensor([
+      [1, 2, 3],
+      [0, -1, 4],
+    ]);
+    expect(Array.from(new Softmax(1).forward(rows).dataSync())).toEqual(
+      Array.from(functional.softmax(rows, 1).dataSync()),
+    );
+    expect(Array.from(new LogSoftmax(0).forward(rows).dataSync())).toEqual(
+      Array.from(functional.logSoftmax(rows, 0).dataSync()),
+    );
+    // PyTorch's repr: Softmax(dim=1), LogSoftmax(dim=0).
+    expect(String(new Softmax(1))).toBe('Softmax(dim=1)');
+    expect(String(new LogSoftmax(0))).toBe('LogSoftmax(dim=0)');
   });
 
   it('pooling layers pool windows, with the stride defaulting to the kernel', () => {

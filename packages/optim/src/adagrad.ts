@@ -4,11 +4,17 @@ import { Optimizer, type OptimizerOptions, type ParamGroup, type Params } from '
 import { addcdiv_, addcmul_, addScaled } from './pointwise.js';
 
 export interface AdagradOptions extends OptimizerOptions {
+  /** Learning rate. */
   lr: number;
+  /** Learning-rate decay per step. */
   lrDecay: number;
+  /** Weight decay λ: an L2 penalty added to the gradient (AdamW: decoupled). */
   weightDecay: number;
+  /** Starting value of the sum of squared gradients. */
   initialAccumulatorValue: number;
+  /** Added to the denominator for numerical stability. */
   eps: number;
+  /** Maximise the objective instead of minimising it. */
   maximize: boolean;
 }
 
@@ -32,10 +38,24 @@ const defaults: AdagradOptions = {
  * Like PyTorch, every parameter gets its state (step 0, s = initialAccumulatorValue) up front.
  */
 export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
+  /**
+   * Creates the optimizer over `params`.
+   *
+   * @param params - The tensors to optimise (`module.parameters()`), or groups `{ params,
+   * ...options }` whose options override `options`.
+   * @param options - `lr` (1e-2), `lrDecay` (0), `weightDecay` (0), `initialAccumulatorValue` (0),
+   * `eps` (1e-10), `maximize` (false).
+   * @throws PyTorch's message for an invalid option (`Invalid learning rate: -1`).
+   */
   constructor(params: Params<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
     super('Adagrad', params, defaults, options);
   }
 
+  /**
+   * Throws PyTorch's message for an invalid option.
+   *
+   * @param o - The options of the optimizer or of a group.
+   */
   protected checkOptions(o: AdagradOptions): void {
     requireNonNegative(this.name, 'lr', o.lr, 'Invalid learning rate');
     requireNonNegative(this.name, 'lrDecay', o.lrDecay, 'Invalid lr_decay value');
@@ -50,10 +70,24 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
     requireBoolean(this.name, 'maximize', o.maximize);
   }
 
+  /**
+   * Adagrad's state from the start: step 0 and the accumulator at `initialAccumulatorValue`.
+   *
+   * @param param - The parameter.
+   * @param group - Its group's options.
+   */
   protected override initialState(param: Tensor, group: ParamGroup<AdagradOptions>): Partial<AdagradState> {
     return { step: 0, sum: fullLike(param, group.initialAccumulatorValue) };
   }
 
+  /**
+   * One step of the update on one parameter, in place (see the class description).
+   *
+   * @param param - The parameter.
+   * @param g - Its gradient, in its dtype.
+   * @param state - Its state, filled at the first step.
+   * @param group - Its group's options.
+   */
   protected updateParam(
     param: Tensor,
     g: Tensor,

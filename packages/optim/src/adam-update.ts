@@ -4,11 +4,17 @@ import type { OptimizerOptions, ParamGroup } from './optimizer.js';
 import { addcdiv_, addcmul_, addScaled, lerp_, maximum_ } from './pointwise.js';
 
 export interface AdamCommonOptions extends OptimizerOptions {
+  /** Learning rate. */
   lr: number;
+  /** Decay rates of the first and second moment estimates. */
   betas: readonly [number, number];
+  /** Added to the denominator for numerical stability. */
   eps: number;
+  /** Weight decay λ: an L2 penalty added to the gradient (AdamW: decoupled). */
   weightDecay: number;
+  /** Use the maximum of past second moments (AMSGrad). */
   amsgrad: boolean;
+  /** Maximise the objective instead of minimising it. */
   maximize: boolean;
 }
 

@@ -3,6 +3,7 @@ import { Tensor } from '@fovea/tensor';
 
 /** The options every optimizer has; a scheduler changes `lr` in each group. */
 export interface OptimizerOptions {
+  /** Learning rate. */
   lr: number;
 }
 
@@ -89,6 +90,15 @@ export abstract class Optimizer<
   /** Per-parameter state, keyed by the parameter tensor (only parameters that have any). */
   readonly state = new Map<Tensor, Partial<S>>();
 
+  /**
+   * Sets up the groups; called by each optimizer's constructor.
+   *
+   * @param name - The optimizer's name, for messages.
+   * @param params - The tensors to optimise (`module.parameters()`), or groups `{ params,
+   * ...options }` whose options override `options`.
+   * @param defaults - The optimizer's default options.
+   * @param options - The caller's options over `defaults`.
+   */
   protected constructor(name: string, params: Params<O>, defaults: O, options: Partial<O> = {}) {
     this.name = name;
     if (typeof options !== 'object' || options === null) {
@@ -107,21 +117,41 @@ export abstract class Optimizer<
     for (const group of groups) this.addParamGroup(group as ParamGroupInput<O>);
   }
 
-  /** Throws PyTorch's message for an invalid option (`Invalid learning rate: -1`). */
+  /**
+   * Throws PyTorch's message for an invalid option (`Invalid learning rate: -1`).
+   *
+   * @param options - The options of the optimizer or of a group.
+   */
   protected abstract checkOptions(options: O): void;
 
   /**
    * Updates one parameter in place from its gradient, reading and filling its state (empty at
    * its first step). Runs under noGrad, with the gradient already in the parameter's dtype.
+   *
+   * @param param - The parameter.
+   * @param grad - Its gradient, in its dtype.
+   * @param state - Its state (empty at its first step), to read and fill.
+   * @param group - Its group's options.
    */
   protected abstract updateParam(param: Tensor, grad: Tensor, state: Partial<S>, group: ParamGroup<O>): void;
 
-  /** State a parameter starts with when its group is added (Adagrad's accumulator); none by default. */
+  /**
+   * State a parameter starts with when its group is added (Adagrad's accumulator); none by default.
+   *
+   * @param _param - The parameter.
+   * @param _group - Its group's options.
+   */
   protected initialState(_param: Tensor, _group: ParamGroup<O>): Partial<S> | null {
     return null;
   }
 
-  /** Adds a group of parameters, with options that override the defaults (PyTorch's add_param_group). */
+  /**
+   * Adds a group of parameters, with options that override the defaults (PyTorch's
+   * add_param_group).
+   *
+   * @param group - `{ params, ...options }`; options it leaves out come from the constructor's.
+   * @throws If a parameter is already in another group or an option is invalid.
+   */
   addParamGroup(group: ParamGroupInput<O>): void {
     const where = `group ${this.paramGroups.length}`;
     if (!isGroupInput(group)) {
@@ -203,6 +233,12 @@ export abstract class Optimizer<
    * autograd history. With a closure, first re-evaluates the loss with grad enabled and returns it.
    */
   step(): void;
+  /**
+   * One optimization step after re-evaluating the loss with grad enabled.
+   *
+   * @param closure - Recomputes the loss and its gradients (`zeroGrad`, forward, `backward`).
+   * @returns What the closure returned.
+   */
   step<T>(closure: () => T): T;
   step<T>(closure?: () => T): T | undefined {
     const loss = closure === undefined ? undefined : enableGrad(closure);
@@ -223,6 +259,8 @@ export abstract class Optimizer<
   /**
    * Resets the gradients: to null by default (PyTorch's `set_to_none=True`), or to zeros in place,
    * detached from any graph, with `setToNone: false`.
+   *
+   * @param options - `setToNone` (true).
    */
   zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
     for (const group of this.paramGroups) {
@@ -259,6 +297,9 @@ export abstract class Optimizer<
    * Restores state and options saved by `stateDict()` (of an optimizer of the same kind over
    * parameters of the same shapes, grouped alike), so training resumes exactly. Copies what it
    * reads: the dict can be reused. Nothing changes if the dict does not fit.
+   *
+   * @param stateDict - What `stateDict()` returned.
+   * @throws If the dict does not fit this optimizer's groups and parameters.
    */
   loadStateDict(stateDict: OptimizerStateDict): void {
     const where = `${this.name}.loadStateDict`;
@@ -306,7 +347,13 @@ export abstract class Optimizer<
     for (const [param, entry] of state) this.state.set(param, entry);
   }
 
-  /** A saved parameter's state, copied, with tensors checked against and cast to the parameter. */
+  /**
+   * A saved parameter's state, copied, with tensors checked against and cast to the parameter.
+   *
+   * @param param - The parameter.
+   * @param id - Its index in the saved dict, for messages.
+   * @param entry - Its saved state.
+   */
   protected loadParamState(param: Tensor, id: string, entry: ParamState): Partial<S> {
     const where = `${this.name}.loadStateDict`;
     if (typeof entry !== 'object' || entry === null) {

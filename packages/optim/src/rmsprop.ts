@@ -4,12 +4,19 @@ import { Optimizer, type OptimizerOptions, type ParamGroup, type Params } from '
 import { addcdiv_, addcmul, addcmul_, addScaled, addScaled_, lerp_ } from './pointwise.js';
 
 export interface RMSpropOptions extends OptimizerOptions {
+  /** Learning rate. */
   lr: number;
+  /** Smoothing constant of the squared-gradient average. */
   alpha: number;
+  /** Added to the denominator for numerical stability. */
   eps: number;
+  /** Weight decay λ: an L2 penalty added to the gradient (AdamW: decoupled). */
   weightDecay: number;
+  /** Momentum factor μ (0: none). */
   momentum: number;
+  /** Normalise by an estimate of the gradient's variance instead of its second moment. */
   centered: boolean;
+  /** Maximise the objective instead of minimising it. */
   maximize: boolean;
 }
 
@@ -37,10 +44,24 @@ const defaults: RMSpropOptions = {
  * p = p - lr·b.
  */
 export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
+  /**
+   * Creates the optimizer over `params`.
+   *
+   * @param params - The tensors to optimise (`module.parameters()`), or groups `{ params,
+   * ...options }` whose options override `options`.
+   * @param options - `lr` (1e-2), `alpha` (0.99), `eps` (1e-8), `weightDecay` (0), `momentum` (0),
+   * `centered` (false), `maximize` (false).
+   * @throws PyTorch's message for an invalid option (`Invalid learning rate: -1`).
+   */
   constructor(params: Params<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
     super('RMSprop', params, defaults, options);
   }
 
+  /**
+   * Throws PyTorch's message for an invalid option.
+   *
+   * @param o - The options of the optimizer or of a group.
+   */
   protected checkOptions(o: RMSpropOptions): void {
     requireNonNegative(this.name, 'lr', o.lr, 'Invalid learning rate');
     requireNonNegative(this.name, 'eps', o.eps, 'Invalid epsilon value');
@@ -51,6 +72,14 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
     requireBoolean(this.name, 'maximize', o.maximize);
   }
 
+  /**
+   * One step of the update on one parameter, in place (see the class description).
+   *
+   * @param param - The parameter.
+   * @param g - Its gradient, in its dtype.
+   * @param state - Its state, filled at the first step.
+   * @param group - Its group's options.
+   */
   protected updateParam(
     param: Tensor,
     g: Tensor,

@@ -4,11 +4,17 @@ import { Optimizer, type OptimizerOptions, type ParamGroup, type Params } from '
 import { addScaled, addScaled_ } from './pointwise.js';
 
 export interface SGDOptions extends OptimizerOptions {
+  /** Learning rate. */
   lr: number;
+  /** Momentum factor μ (0: none). */
   momentum: number;
+  /** Dampening τ of the momentum (0). */
   dampening: number;
+  /** Weight decay λ: an L2 penalty added to the gradient (AdamW: decoupled). */
   weightDecay: number;
+  /** Nesterov momentum (needs momentum > 0 and no dampening). */
   nesterov: boolean;
+  /** Maximise the objective instead of minimising it. */
   maximize: boolean;
 }
 
@@ -29,12 +35,43 @@ const defaults: SGDOptions = {
  * Stochastic gradient descent, optionally with momentum (PyTorch's form: v = μv + (1 - τ)g,
  * p = p - lr·v, with v = g at the first step) and Nesterov momentum (p = p - lr·(g + μv)).
  * Follows `_single_tensor_sgd` in torch/optim/sgd.py.
+ *
+ * @example
+ * ```ts
+ * import { Linear } from '@fovea/nn';
+ * import { SGD } from '@fovea/optim';
+ * import { randn } from '@fovea/tensor';
+ *
+ * const model = new Linear(4, 1);
+ * const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * const x = randn([16, 4]);
+ * const y = x.sum(1, true);
+ * for (let i = 0; i < 5; i++) {
+ *   optimizer.zeroGrad();
+ *   model.forward(x).sub(y).pow(2).mean().backward();
+ *   optimizer.step();
+ * }
+ * ```
  */
 export class SGD extends Optimizer<SGDOptions, SGDState> {
+  /**
+   * Creates the optimizer over `params`.
+   *
+   * @param params - The tensors to optimise (`module.parameters()`), or groups `{ params,
+   * ...options }` whose options override `options`.
+   * @param options - `lr` (1e-3), `momentum` (0), `dampening` (0), `weightDecay` (0), `nesterov`
+   * (false), `maximize` (false).
+   * @throws PyTorch's message for an invalid option (`Invalid learning rate: -1`).
+   */
   constructor(params: Params<SGDOptions>, options: Partial<SGDOptions> = {}) {
     super('SGD', params, defaults, options);
   }
 
+  /**
+   * Throws PyTorch's message for an invalid option.
+   *
+   * @param o - The options of the optimizer or of a group.
+   */
   protected checkOptions(o: SGDOptions): void {
     requireNonNegative(this.name, 'lr', o.lr, 'Invalid learning rate');
     requireNonNegative(this.name, 'momentum', o.momentum, 'Invalid momentum value');
@@ -47,6 +84,14 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
     }
   }
 
+  /**
+   * One step of the update on one parameter, in place (see the class description).
+   *
+   * @param param - The parameter.
+   * @param g - Its gradient, in its dtype.
+   * @param state - Its state, filled at the first step.
+   * @param group - Its group's options.
+   */
   protected updateParam(
     param: Tensor,
     g: Tensor,

@@ -57,6 +57,12 @@ const NO_WINDOW: Omit<ResolvedOp, 'axes'> = {
  * Araujo, Norris and Sim (Distill, 2019): single-path recurrences along each edge and, where paths
  * meet (add, concat), the union of their fields, with paths that are not aligned reported in
  * `warnings`. Kernel-1 ops (activations, batch norm, elementwise) are `identity`.
+ *
+ * @param graph - The network as named nodes with their inputs: `{ nodes: [{ id, op, inputs }],
+ * output }`.
+ * @param inputSize - The input's `[H, W]`, or one number for both.
+ * @returns The output's receptive field, each node's (`node(id)`, `nodeRegion(id, unit)`), and
+ * `warnings` where paths are not aligned.
  */
 export function analyzeGraph(graph: RFGraph, inputSize: Size2): GraphReceptiveField {
   const input = toPair(inputSize, 'input size', 1, WHERE);

@@ -22,6 +22,24 @@ function layerLabel(spec: LayerSpec, index: number): string {
  * Receptive fields of a plain stack of convolutions and poolings on an input of `inputSize`, per
  * axis, by the recurrences of Araujo, Norris and Sim, "Computing Receptive Fields of Convolutional
  * Neural Networks" (Distill, 2019), with output sizes by PyTorch's rules.
+ *
+ * @param layers - The stack, input first: `{ type: 'conv' | 'pool', kernel, stride?, padding?,
+ * dilation?, name? }`.
+ * @param inputSize - The input's `[H, W]`, or one number for both.
+ * @returns Size `r`, jump `S` and padding `P` of the output, the output size, a row per layer, and
+ * `region(unit)` / `exactRegion(unit)` for any output unit.
+ * @throws If a layer leaves no output (the kernel does not fit).
+ *
+ * @example
+ * ```ts
+ * import { analyzeLayers } from '@fovea/receptive-field';
+ *
+ * const conv3 = { type: 'conv', kernel: 3 } as const;
+ * const pool = { type: 'pool', kernel: 2 } as const;
+ * const rf = analyzeLayers([conv3, pool, conv3], [32, 32]);
+ * rf.size; // [8, 8]
+ * rf.region([0, 0]); // { rows: [0, 7], cols: [0, 7] }
+ * ```
  */
 export function analyzeLayers(layers: readonly LayerSpec[], inputSize: Size2): StackReceptiveField {
   const input = toPair(inputSize, 'input size', 1, WHERE);

@@ -24,6 +24,9 @@ function compact([h, w]: Pair): string {
  * The summary torch_receptive_field prints: one row per layer after an input row, with the map
  * size, the centre of unit 0 (`start`, in input pixels, pixel i centred at i), the jump and the
  * receptive field. Text columns are left-aligned, numbers right-aligned.
+ *
+ * @param result - What `analyzeLayers`, `analyzeGraph` or `receptiveField` returned.
+ * @returns One row per layer: output size, kernel, stride, padding, jump, `r` and centre.
  */
 export function formatTable(result: TableSource): string {
   const rows: string[][] = [

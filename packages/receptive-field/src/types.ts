@@ -63,9 +63,18 @@ export interface ReceptiveField {
   stride: Pair;
   /** Effective padding P of the output. */
   padding: Pair;
-  /** Input box of output unit [i, j]: from i*S - P to i*S - P + r - 1, inclusive, unclipped. */
+  /**
+   * Input box of output unit [i, j]: from i*S - P to i*S - P + r - 1, inclusive, unclipped.
+   *
+   * @param unit - `[i, j]` of an output unit.
+   */
   region(unit: readonly [number, number]): Region;
-  /** `region(unit)` clipped to an image of `inputSize` (the analysed size by default). */
+  /**
+   * `region(unit)` clipped to an image of `inputSize` (the analysed size by default).
+   *
+   * @param unit - `[i, j]` of an output unit.
+   * @param inputSize - The image to clip to.
+   */
   regionClipped(unit: readonly [number, number], inputSize?: Size2): Region;
 }
 
@@ -77,6 +86,8 @@ export interface StackReceptiveField extends ReceptiveField {
    * `regionClipped(unit)`, and strictly smaller where the clipped edge is a pixel no valid path
    * reaches: a gap of a dilated or strided kernel, a path through an intermediate map's padding,
    * or trailing pixels a strided layer never covers.
+   *
+   * @param unit - `[i, j]` of an output unit.
    */
   exactRegion(unit: readonly [number, number]): Region | null;
 }
@@ -151,8 +162,18 @@ export interface GraphReceptiveField extends ReceptiveField {
   output: string;
   aligned: boolean;
   warnings: AlignmentWarning[];
+  /**
+   * The receptive field of the node `id`.
+   *
+   * @param id - A node's id in the graph.
+   */
   node(id: string): GraphLayerInfo;
-  /** Unclipped input box of unit [i, j] of any node (the union over paths into it). */
+  /**
+   * Unclipped input box of unit [i, j] of any node (the union over paths into it).
+   *
+   * @param id - A node's id in the graph.
+   * @param unit - `[i, j]` of a unit of that node.
+   */
   nodeRegion(id: string, unit: readonly [number, number]): Region;
 }
 

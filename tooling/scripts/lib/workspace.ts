@@ -28,6 +28,7 @@ export interface PackageManifest {
   sideEffects?: boolean | string[];
   dependencies?: DependencyMap;
   peerDependencies?: DependencyMap;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   optionalDependencies?: DependencyMap;
   devDependencies?: DependencyMap;
   publishConfig?: { access?: string; exports?: unknown; [field: string]: unknown };
@@ -48,13 +49,27 @@ export function readManifest(dir: string): PackageManifest {
   return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageManifest;
 }
 
-/** What a package needs at run time: the dependencies an install brings along with it. */
+/**
+ * What a package needs at run time: the dependencies an install brings along with it. Optional
+ * peers are not among them: an install does not bring them, and the code loads them only when
+ * asked to (as @fovea/tensor/webgpu loads `webgpu` in Node).
+ */
 export function runtimeDependencies(manifest: PackageManifest): DependencyMap {
+  const optional = optionalPeerDependencies(manifest);
+  const peers = Object.entries(manifest.peerDependencies ?? {}).filter(([name]) => !(name in optional));
   return {
     ...manifest.dependencies,
     ...manifest.optionalDependencies,
-    ...manifest.peerDependencies,
+    ...Object.fromEntries(peers),
   };
+}
+
+/** Peer dependencies marked optional in `peerDependenciesMeta`: a user installs them to use a feature. */
+export function optionalPeerDependencies(manifest: PackageManifest): DependencyMap {
+  const meta = manifest.peerDependenciesMeta ?? {};
+  return Object.fromEntries(
+    Object.entries(manifest.peerDependencies ?? {}).filter(([name]) => meta[name]?.optional === true),
+  );
 }
 
 /** Every package under packages/*, published or not, in dependency order (dependencies first). */

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { posix } from 'node:path';
-import { type PackageManifest, runtimeDependencies } from '../lib/workspace.js';
+import { optionalPeerDependencies, type PackageManifest, runtimeDependencies } from '../lib/workspace.js';
+import { externalDependencyProblem } from './external.js';
 import { fileReferences, packageOfSpecifier } from './imports.js';
 import type { PackedPackage } from './tarball.js';
 
@@ -124,14 +125,11 @@ export function checkPackedPackage(packed: PackedPackage, workspaceNames: Readon
         `dependency ${dep} is still "${range}" in the packed manifest (pnpm pack should rewrite it)`,
       );
     }
-    if (!workspaceNames.has(dep)) {
-      problems.push(
-        `external runtime dependency ${dep}@${range}: Fovea's packages may depend only on each other ` +
-          `(the packaging test installs offline from Fovea's own tarballs, and users get no surprise downloads)`,
-      );
-    }
+    const external = workspaceNames.has(dep) ? null : externalDependencyProblem(dep, range);
+    if (external !== null) problems.push(external);
   }
 
+  const optionalPeers = optionalPeerDependencies(manifest);
   const undeclared = new Map<string, string>();
   for (const file of packed.files.filter((f) => CODE_FILE.test(f))) {
     const { modules, assets } = fileReferences(file, readFileSync(posix.join(packed.root, file), 'utf8'));
@@ -142,7 +140,8 @@ export function checkPackedPackage(packed: PackedPackage, workspaceNames: Readon
         }
       } else if (!isBuiltin(specifier)) {
         const dep = packageOfSpecifier(specifier);
-        if (dep !== manifest.name && !(dep in runtime) && !undeclared.has(dep)) undeclared.set(dep, file);
+        const declared = dep in runtime || dep in optionalPeers;
+        if (dep !== manifest.name && !declared && !undeclared.has(dep)) undeclared.set(dep, file);
       }
     }
     for (const asset of assets) {

@@ -14,6 +14,7 @@ export const expectedOutput: Record<string, string | RegExp> = {
   '@fovea/optim':
     /^tensor\(\[0\.8000, 1\.6000, 2\.4000\], requires_grad=True\)\nloss \d+\.\d{3} -> below a tenth of it: true\n$/,
   '@fovea/receptive-field': 'size [3,3], stride [1,1], output [4,6]\n',
+  '@fovea/onnx': 'parameters 0.weight, 0.bias, 3.weight, 3.bias; same outputs: true\n',
 };
 
 /** Why `stdout` is not what the smoke script of `name` should print, or null if it is. */

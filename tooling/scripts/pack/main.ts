@@ -17,7 +17,7 @@ try {
     const deps = test.tarballsFor(pkg.name).length - 1;
     const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
     if (problems.length === 0) {
-      console.log(`ok   ${pkg.name} (with ${deps} Fovea dependencies; ESM and TypeScript smoke; ${took})`);
+      console.log(`ok   ${pkg.name} (with ${deps} dependencies; ESM and TypeScript smoke; ${took})`);
     } else {
       failed++;
       console.log(`FAIL ${pkg.name}`);

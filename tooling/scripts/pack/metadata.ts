@@ -6,6 +6,7 @@ import {
   runtimeDependencies,
   type WorkspacePackage,
 } from '../lib/workspace.js';
+import { externalDependencyProblem } from './external.js';
 
 /** The condition that points workspace tools at TypeScript sources; it must not be published. */
 export const SOURCE_CONDITION = '@fovea/source';
@@ -130,9 +131,11 @@ export function metadataProblems(pkg: WorkspacePackage, workspaceNames: Readonly
     `sources that are not published; expected ${JSON.stringify(published)}`);
 
   for (const [dep, range] of Object.entries(runtimeDependencies(m))) {
-    require(workspaceNames.has(
-      dep,
-    ), `runtime dependency ${dep}@${range} is not a Fovea package: the packages may depend only on each other`);
+    if (!workspaceNames.has(dep)) {
+      const external = externalDependencyProblem(dep, range);
+      if (external !== null) problems.push(external);
+      continue;
+    }
     require(range.startsWith(
       'workspace:',
     ), `dependency ${dep} should use the workspace: protocol ("workspace:^"), got "${range}"`);

@@ -1,8 +1,14 @@
 import { join } from 'node:path';
 import { describeFailure } from '../lib/exec.js';
-import { dependencyClosure, publishedPackages, type WorkspacePackage } from '../lib/workspace.js';
+import {
+  dependencyClosure,
+  publishedPackages,
+  runtimeDependencies,
+  type WorkspacePackage,
+} from '../lib/workspace.js';
 import { checkPackedPackage } from './check.js';
 import { expectedOutput, outputMismatch } from './expectations.js';
+import { EXTERNAL_DEPENDENCIES, packExternal } from './external.js';
 import { installTarballs } from './install.js';
 import { runSmoke, smokeSource, TYPE_CHECK_MODES } from './smoke.js';
 import { type PackedPackage, packPackage } from './tarball.js';
@@ -39,9 +45,21 @@ export class PackagingTest {
     return checkPackedPackage(this.tarball(name), new Set(this.packages.map((pkg) => pkg.name)));
   }
 
-  /** The tarballs a user's install of `name` would fetch: its own and its Fovea dependencies'. */
+  /**
+   * The tarballs a user's install of `name` would fetch: its own, its Fovea dependencies', and
+   * those of the allowed external packages (EXTERNAL_DEPENDENCIES) they depend on.
+   */
   tarballsFor(name: string): string[] {
-    return dependencyClosure(this.packages, name).map((pkg) => this.tarball(pkg.name).tarball);
+    const closure = dependencyClosure(this.packages, name);
+    const external = new Set(
+      closure
+        .flatMap((pkg) => Object.keys(runtimeDependencies(pkg.manifest)))
+        .filter((dep) => dep in EXTERNAL_DEPENDENCIES),
+    );
+    return [
+      ...closure.map((pkg) => this.tarball(pkg.name).tarball),
+      ...[...external].flatMap((dep) => packExternal(dep, join(this.workDir, 'external'))),
+    ];
   }
 
   /**
@@ -52,9 +70,7 @@ export class PackagingTest {
     const project = join(this.workDir, 'projects', name.replace('/', '__'));
     const install = installTarballs(project, this.tarballsFor(name));
     if (install.status !== 0) {
-      return [
-        `offline install of ${name} and its Fovea dependencies failed: ${describeFailure(install, project)}`,
-      ];
+      return [`offline install of ${name} and its dependencies failed: ${describeFailure(install, project)}`];
     }
     const problems: string[] = [];
     const { esm, types } = runSmoke(project, source);

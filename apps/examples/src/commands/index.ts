@@ -7,6 +7,7 @@ import { flipCommand } from './flip.js';
 import { layerCommand } from './layer.js';
 import { learnKernelCommand } from './learn-kernel.js';
 import { lenetCommand } from './lenet.js';
+import { onnxCommand } from './onnx.js';
 import { receptiveFieldCommand } from './receptive-field.js';
 import { trainCommand } from './train.js';
 
@@ -22,4 +23,5 @@ export const COMMANDS: readonly Command[] = [
   exercisesCommand,
   trainCommand,
   lenetCommand,
+  onnxCommand,
 ];

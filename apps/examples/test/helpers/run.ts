@@ -21,7 +21,7 @@ export const ROOT = (() => {
   return dir;
 })();
 
-const PACKAGES = ['autograd', 'tensor', 'nn', 'optim', 'receptive-field', 'data'];
+const PACKAGES = ['autograd', 'tensor', 'nn', 'optim', 'receptive-field', 'data', 'onnx'];
 
 /**
  * The app runs on the packages' built entry points, as an outside user would; without them the

@@ -1,10 +1,17 @@
 import { relu, sigmoid, type Tensor, tanh } from '@fovea/tensor';
+import { logSoftmax, softmax } from '../functional/activation.js';
 import { Module } from '../module/module.js';
 
 /** max(0, x), elementwise. */
 export class ReLU extends Module {
   static override readonly moduleName: string = 'ReLU';
 
+  /**
+   * `max(0, x)` for each element of `input`.
+   *
+   * @param input - Any shape.
+   * @returns Same shape.
+   */
   override forward(input: Tensor): Tensor {
     return relu(input);
   }
@@ -14,6 +21,12 @@ export class ReLU extends Module {
 export class Sigmoid extends Module {
   static override readonly moduleName: string = 'Sigmoid';
 
+  /**
+   * `1 / (1 + exp(-x))` for each element of `input`.
+   *
+   * @param input - Any shape.
+   * @returns Same shape.
+   */
   override forward(input: Tensor): Tensor {
     return sigmoid(input);
   }
@@ -23,7 +36,47 @@ export class Sigmoid extends Module {
 export class Tanh extends Module {
   static override readonly moduleName: string = 'Tanh';
 
+  /**
+   * `tanh(x)` for each element of `input`.
+   *
+   * @param input - Any shape.
+   * @returns Same shape.
+   */
   override forward(input: Tensor): Tensor {
     return tanh(input);
+  }
+}
+
+/** exp(x) / sum(exp(x)) along `dim`, like `torch.nn.Softmax(dim)`. */
+export class Softmax extends Module {
+  static override readonly moduleName: string = 'Softmax';
+
+  constructor(readonly dim: number) {
+    super();
+  }
+
+  override forward(input: Tensor): Tensor {
+    return softmax(input, this.dim);
+  }
+
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+
+/** log(softmax(x)) along `dim`, computed stably, like `torch.nn.LogSoftmax(dim)`. */
+export class LogSoftmax extends Module {
+  static override readonly moduleName: string = 'LogSoftmax';
+
+  constructor(readonly dim: number) {
+    super();
+  }
+
+  override forward(input: Tensor): Tensor {
+    return logSoftmax(input, this.dim);
+  }
+
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
   }
 }

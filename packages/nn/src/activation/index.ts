@@ -1,1 +1,1 @@
-export { ReLU, Sigmoid, Tanh } from './activations.js';
+export { LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activations.js';

@@ -6,6 +6,10 @@ import { fromRawTensors, type SerializeOptions, toRawTensors } from './convert.j
 /**
  * A state dict as the bytes of a safetensors file, as Python's `safetensors.torch.save` writes
  * them (runs in the browser; `save` writes them to a file in Node).
+ *
+ * @param stateDict - Tensors by key (`module.stateDict()`).
+ * @param options - `metadata`: string pairs stored in the header.
+ * @returns The file's bytes.
  */
 export function serialize(stateDict: StateDictLike, options: SerializeOptions = {}): Uint8Array {
   return serializeRaw(toRawTensors('serialize', stateDict, options), options.metadata);
@@ -14,6 +18,10 @@ export function serialize(stateDict: StateDictLike, options: SerializeOptions = 
 /**
  * The state dict in the bytes of a safetensors file. A malformed or hostile file is a
  * `SafetensorsError` that says what is wrong, before anything large is allocated.
+ *
+ * @param bytes - A safetensors file's bytes.
+ * @returns Tensors by key, for `loadStateDict`.
+ * @throws `SafetensorsError` for a malformed file.
  */
 export function deserialize(bytes: Uint8Array): StateDict {
   return fromRawTensors('deserialize', deserializeRaw(bytes));

@@ -9,6 +9,19 @@ import { fromRawTensors, type SerializeOptions, toRawTensors } from './convert.j
  * Writes a state dict to `path` as a safetensors file that PyTorch's `safetensors.torch.load_file`
  * reads. The bytes go to a temporary file that is renamed over `path`, so a crash leaves either
  * the old checkpoint or the new one, never half of one.
+ *
+ * @param stateDict - Tensors by key (`module.stateDict()`).
+ * @param path - The file to write.
+ * @param options - `metadata`: string pairs stored in the header.
+ *
+ * @example
+ * ```ts
+ * import { Conv2d, load, save } from '@fovea/nn';
+ *
+ * const conv = new Conv2d(1, 4, 3);
+ * save(conv.stateDict(), 'conv.safetensors');
+ * new Conv2d(1, 4, 3).loadStateDict(load('conv.safetensors'));
+ * ```
  */
 export function save(stateDict: StateDictLike, path: string, options: SerializeOptions = {}): void {
   writeFileAtomic(path, serializeRaw(toRawTensors('save', stateDict, options), options.metadata));
@@ -19,7 +32,14 @@ export interface LoadOptions {
   maxBytes?: number;
 }
 
-/** Reads a safetensors file (written by `save` or by PyTorch) as a state dict. */
+/**
+ * Reads a safetensors file (written by `save` or by PyTorch) as a state dict.
+ *
+ * @param path - A safetensors file.
+ * @param options - `maxBytes`: refuse larger files.
+ * @returns Tensors by key, for `loadStateDict`.
+ * @throws `SafetensorsError` for a malformed file.
+ */
 export function load(path: string, options: LoadOptions = {}): StateDict {
   return fromRawTensors('load', readSafetensorsFile(path, options));
 }

@@ -11,6 +11,11 @@ export class ModuleList extends Module implements Iterable<Module> {
 
   [index: number]: Module;
 
+  /**
+   * A list of `modules`, named '0', '1', ... in order.
+   *
+   * @param modules - The initial modules (none).
+   */
   constructor(modules: Iterable<Module> = []) {
     super();
     this.extend(modules);
@@ -23,26 +28,48 @@ export class ModuleList extends Module implements Iterable<Module> {
       .map((key) => self[key] as Module);
   }
 
+  /** How many modules the list holds. */
   get length(): number {
     return this.#items().length;
   }
 
+  /**
+   * The module at `index`.
+   *
+   * @param index - A position; negative counts from the end.
+   * @throws If `index` is out of range.
+   */
   at(index: number): Module {
     const items = this.#items();
     return items[absoluteIndex('ModuleList', index, items.length)];
   }
 
+  /**
+   * Adds `module` at the end; returns this.
+   *
+   * @param module - The module to add.
+   */
   append(module: Module): this {
     this.registerModule(String(this.length), module);
     return this;
   }
 
+  /**
+   * Adds each of `modules` at the end, in order; returns this.
+   *
+   * @param modules - The modules to add.
+   */
   extend(modules: Iterable<Module>): this {
     for (const module of modules) this.append(module);
     return this;
   }
 
-  /** Inserts `module` before position `index`, renumbering the ones after it. */
+  /**
+   * Inserts `module` before position `index`, renumbering the ones after it.
+   *
+   * @param index - The position it takes; negative counts from the end.
+   * @param module - The module to insert.
+   */
   insert(index: number, module: Module): this {
     const items = this.#items();
     const at = index < 0 ? Math.max(0, items.length + index) : Math.min(index, items.length);
@@ -50,7 +77,11 @@ export class ModuleList extends Module implements Iterable<Module> {
     return this;
   }
 
-  /** Removes and returns the module at `index`, renumbering the ones after it. */
+  /**
+   * Removes and returns the module at `index`, renumbering the ones after it.
+   *
+   * @param index - A position (the last, -1, by default).
+   */
   pop(index = -1): Module {
     const items = this.#items();
     const at = absoluteIndex('ModuleList', index, items.length);
@@ -65,6 +96,7 @@ export class ModuleList extends Module implements Iterable<Module> {
     items.forEach((module, i) => this.registerModule(String(i), module));
   }
 
+  /** The modules in order. */
   [Symbol.iterator](): Iterator<Module> {
     return this.#items()[Symbol.iterator]();
   }

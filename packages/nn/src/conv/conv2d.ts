@@ -40,6 +40,25 @@ function splitSame(kernelSize: number, dilation: number): [number, number] {
  * [out], initialised as PyTorch does (kaiming-uniform with a = sqrt(5) for the weight, which is
  * U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the same bound for the bias). Takes [N, C, H, W] or
  * unbatched [C, H, W] input.
+ *
+ * Shapes: input `[N, C_in, H_in, W_in]` (or `[C_in, H_in, W_in]`), output
+ * `[N, C_out, H_out, W_out]` with
+ * ```
+ * H_out = floor((H_in + 2p - d(k - 1) - 1) / s) + 1
+ * W_out = floor((W_in + 2p - d(k - 1) - 1) / s) + 1
+ * ```
+ * where `k`, `s`, `p` and `d` are `kernelSize`, `stride`, `padding` and `dilation` along that axis
+ * (`'same'` padding keeps `H_out = H_in` and `W_out = W_in`).
+ *
+ * @example
+ * ```ts
+ * import { Conv2d } from '@fovea/nn';
+ * import { randn } from '@fovea/tensor';
+ *
+ * const conv = new Conv2d(3, 16, 3, { stride: 2, padding: 1 });
+ * conv.forward(randn([8, 3, 32, 32])).shape; // [8, 16, 16, 16]
+ * String(conv); // 'Conv2d(3, 16, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1))'
+ * ```
  */
 export class Conv2d extends Module {
   static override readonly moduleName: string = 'Conv2d';
@@ -56,6 +75,19 @@ export class Conv2d extends Module {
   bias: Parameter | null;
   readonly #reversedPadding: [number, number, number, number];
 
+  /**
+   * Creates the layer and initialises its parameters as PyTorch does.
+   *
+   * @param inChannels - Channels of the input, `C_in`.
+   * @param outChannels - Channels of the output, `C_out`: one kernel of `[C_in / groups, kH, kW]`
+   * each.
+   * @param kernelSize - The kernel's size, a number for both axes or `[kH, kW]`.
+   * @param options - `stride` (1), `padding` (0, a number, `[h, w]`, `'same'` or `'valid'`),
+   * `dilation` (1), `groups` (1), `bias` (true) and `paddingMode` (`'zeros'`, `'reflect'`,
+   * `'replicate'` or `'circular'`).
+   * @throws If a size is not a positive integer, the channels are not divisible by `groups`, or
+   * `'same'` padding is asked with a stride.
+   */
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, options: Conv2dOptions = {}) {
     super();
     const where = this.getName();
@@ -110,6 +142,14 @@ export class Conv2d extends Module {
     }
   }
 
+  /**
+   * Cross-correlates `input` with the weight (after padding it as `paddingMode` says) and adds the
+   * bias.
+   *
+   * @param input - `[N, C_in, H, W]` or unbatched `[C_in, H, W]`.
+   * @returns `[N, C_out, H_out, W_out]` (or `[C_out, H_out, W_out]`), sizes as in the class
+   * description.
+   */
   override forward(input: Tensor): Tensor {
     this.checkInput(input);
     const batched = input.ndim === 4;
@@ -125,6 +165,11 @@ export class Conv2d extends Module {
     return batched ? y : y.squeeze(0);
   }
 
+  /**
+   * Throws PyTorch's error unless `input` is 3-D or 4-D with `inChannels` channels.
+   *
+   * @param input - The tensor `forward` was given.
+   */
   protected checkInput(input: Tensor): void {
     if (input.ndim !== 3 && input.ndim !== 4) {
       throw new Error(

@@ -11,10 +11,27 @@ import type { Conv2dOptions, Size2 } from './options.js';
  * weight and bias have no shape until the first `forward` (reading them earlier throws), which
  * creates and initialises them as `Conv2d` would and turns the module into a `Conv2d`.
  * Loading a state dict also gives them their shapes.
+ *
+ * @example
+ * ```ts
+ * import { LazyConv2d } from '@fovea/nn';
+ * import { ones } from '@fovea/tensor';
+ *
+ * const conv = new LazyConv2d(1, [1, 2], { bias: false });
+ * conv.forward(ones([1, 1, 6, 8])).shape; // [1, 1, 6, 7]; weight is now [1, 1, 1, 2]
+ * ```
  */
 export class LazyConv2d extends Conv2d {
   static override readonly moduleName: string = 'LazyConv2d';
 
+  /**
+   * Creates the layer with its input channels still unknown.
+   *
+   * @param outChannels - Channels of the output.
+   * @param kernelSize - The kernel's size, a number or `[kH, kW]`.
+   * @param options - As for `Conv2d`: `stride`, `padding`, `dilation`, `groups`, `bias`,
+   * `paddingMode`.
+   */
   constructor(outChannels: number, kernelSize: Size2, options: Conv2dOptions = {}) {
     super(0, outChannels, kernelSize, options);
     const message = (name: string) =>
@@ -23,12 +40,19 @@ export class LazyConv2d extends Conv2d {
     if (options.bias ?? true) this.declareUninitialized('bias', message('bias'));
   }
 
+  /** Draws new initial values once the parameters have their shapes; before that, nothing to do. */
   override resetParameters(): void {
     if (this.inChannels !== 0 && !this.isUninitialized('weight') && !this.isUninitialized('bias')) {
       super.resetParameters();
     }
   }
 
+  /**
+   * Shapes the parameters from the first input, then convolves as `Conv2d` does.
+   *
+   * @param input - `[N, C, H, W]` or `[C, H, W]`; its `C` becomes `inChannels`.
+   * @returns The layer's output, as `Conv2d.forward`.
+   */
   override forward(input: Tensor): Tensor {
     this.initializeParameters(input);
     return Conv2d.prototype.forward.call(this, input);
@@ -37,6 +61,8 @@ export class LazyConv2d extends Conv2d {
   /**
    * Gives the uninitialized parameters their shapes from `input` ([N, C, H, W] or [C, H, W]) and
    * PyTorch's initial values, then becomes a `Conv2d` (PyTorch's `cls_to_become`).
+   *
+   * @param input - The first input; its channel dimension sets `inChannels`.
    */
   initializeParameters(input: Tensor): void {
     const lazyWeight = this.isUninitialized('weight');
@@ -70,6 +96,13 @@ export class LazyConv2d extends Conv2d {
     this.becomeConv2d();
   }
 
+  /**
+   * Loads the weight and bias from a state dict, taking their shapes from it while they are lazy.
+   *
+   * @param entries - The state dict's entries by key.
+   * @param prefix - This module's key prefix (`features.0.`).
+   * @param report - Where missing and unexpected keys and errors are recorded.
+   */
   protected override loadOwnState(
     entries: ReadonlyMap<string, unknown>,
     prefix: string,

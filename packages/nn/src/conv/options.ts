@@ -7,12 +7,20 @@ export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 export const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
 
 export interface Conv2dOptions {
+  /** Step of the kernel along each axis (1). */
   stride?: Size2;
   /** A number, `[h, w]`, `'valid'` (none) or `'same'` (output as large as the input; stride 1 only). */
   padding?: Size2 | 'same' | 'valid';
+  /** Spacing between kernel elements (1): a dilated 3 x 3 kernel with dilation 2 covers 5 x 5. */
   dilation?: Size2;
+  /**
+   * Split the channels into this many groups, each convolved with its own kernels (1); `inChannels`
+   * and `outChannels` must be divisible by it.
+   */
   groups?: number;
+  /** Add a learnable bias per output channel (true). */
   bias?: boolean;
+  /** How the border is filled: `'zeros'` (default), `'reflect'`, `'replicate'` or `'circular'`. */
   paddingMode?: PaddingMode;
 }
 

@@ -18,6 +18,13 @@ export class Dropout extends Module {
   readonly p: number;
   readonly #generator: Generator | undefined;
 
+  /**
+   * Creates the layer.
+   *
+   * @param p - Probability of zeroing an element (0.5).
+   * @param options - `generator` for the masks.
+   * @throws If `p` is not in [0, 1].
+   */
   constructor(p = 0.5, options: DropoutLayerOptions = {}) {
     super();
     checkDropoutProbability(p);
@@ -25,6 +32,13 @@ export class Dropout extends Module {
     this.#generator = options.generator;
   }
 
+  /**
+   * In training mode, zeroes each element with probability `p` and scales the rest by `1 / (1 -
+   * p)`; in evaluation mode, returns `input`.
+   *
+   * @param input - Any shape.
+   * @returns Same shape.
+   */
   override forward(input: Tensor): Tensor {
     return dropout(input, this.p, { training: this.training, generator: this.#generator });
   }

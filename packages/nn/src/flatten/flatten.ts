@@ -8,12 +8,24 @@ export class Flatten extends Module {
   readonly startDim: number;
   readonly endDim: number;
 
+  /**
+   * Creates the layer.
+   *
+   * @param startDim - First dimension to flatten (1: keeps the batch).
+   * @param endDim - Last dimension to flatten (-1).
+   */
   constructor(startDim = 1, endDim = -1) {
     super();
     this.startDim = startDim;
     this.endDim = endDim;
   }
 
+  /**
+   * A view of `input` with dimensions `startDim` to `endDim` merged.
+   *
+   * @param input - Any shape with those dimensions.
+   * @returns E.g. `[N, C, H, W]` -> `[N, C * H * W]` by default.
+   */
   override forward(input: Tensor): Tensor {
     return input.flatten(this.startDim, this.endDim);
   }

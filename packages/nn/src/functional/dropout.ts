@@ -7,6 +7,11 @@ export interface DropoutOptions {
   generator?: Generator;
 }
 
+/**
+ * Throws PyTorch's error unless `p` is in [0, 1].
+ *
+ * @param p - The probability to check.
+ */
 export function checkDropoutProbability(p: number): void {
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
     throw new Error(`dropout probability has to be between 0 and 1, but got ${String(p)}`);
@@ -16,6 +21,12 @@ export function checkDropoutProbability(p: number): void {
 /**
  * `F.dropout`: zeroes each element with probability `p` and scales the survivors by 1 / (1 - p),
  * so the expected value is unchanged. The mask is drawn from the tensor library's generator.
+ *
+ * @param input - Any shape.
+ * @param p - Probability of zeroing an element (0.5).
+ * @param options - `training` (true) and `generator`.
+ * @returns Same shape as `input`.
+ * @throws If `p` is not in [0, 1].
  */
 export function dropout(input: Tensor, p = 0.5, options: DropoutOptions = {}): Tensor {
   checkDropoutProbability(p);

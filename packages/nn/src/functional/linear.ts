@@ -1,6 +1,13 @@
 import type { Tensor } from '@fovea/tensor';
 
-/** `F.linear`: y = x W^T + b, for x of shape [..., in] and W of shape [out, in]. */
+/**
+ * `F.linear`: y = x W^T + b, for x of shape [..., in] and W of shape [out, in].
+ *
+ * @param input - `[..., in]`.
+ * @param weight - `[out, in]`.
+ * @param bias - `[out]`, or null for none.
+ * @returns `[..., out]`.
+ */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   const y = input.matmul(weight.t());
   return bias === null ? y : y.add(bias);

@@ -4,6 +4,11 @@ import { logSoftmax } from './activation.js';
 /** How a loss combines its per-element values: their mean, their sum, or none (all of them). */
 export type Reduction = 'mean' | 'sum' | 'none';
 
+/**
+ * The reduction, checked: throws PyTorch's error for anything but `'mean'`, `'sum'` or `'none'`.
+ *
+ * @param reduction - What the caller passed.
+ */
 export function checkReduction(reduction: unknown): Reduction {
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
     throw new Error(
@@ -21,7 +26,22 @@ export interface ReductionOptions {
   reduction?: Reduction;
 }
 
-/** `F.mse_loss`: the squared differences, reduced (target broadcasts against input, as in PyTorch). */
+/**
+ * `F.mse_loss`: the squared differences, reduced (target broadcasts against input, as in PyTorch).
+ *
+ * @param input - Predictions, any shape.
+ * @param target - Targets, broadcastable to `input`.
+ * @param options - `reduction`: `'mean'` (default), `'sum'` or `'none'`.
+ * @returns A scalar, or the squared differences with `'none'`.
+ *
+ * @example
+ * ```ts
+ * import { functional as F } from '@fovea/nn';
+ * import { tensor } from '@fovea/tensor';
+ *
+ * String(F.mseLoss(tensor([1, 2, 3]), tensor([1, 2, 5]))); // 'tensor(1.3333)'
+ * ```
+ */
 export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
   const reduction = checkReduction(options.reduction ?? 'mean');
   return reduce(input.sub(target).square(), reduction);
@@ -76,6 +96,22 @@ function classWeights(weight: unknown, input: Tensor, classDim: number): Tensor 
  * With class weights w (PyTorch 1.13): nll = -w_y log p_y, the smoothing term
  * sum_c(-w_c log p_c), and the mean of both divided by the sum of w_y over counted targets;
  * with class probabilities q, loss = -sum_c(w_c q_c log p_c), the mean taken over samples.
+ *
+ * @param input - Logits: `[C]`, `[N, C]` or `[N, C, d1, ...]`.
+ * @param target - Class indices (int32, `input`'s shape without `C`) or class probabilities
+ * (`input`'s shape).
+ * @param options - `reduction` (`'mean'`), `weight` (per-class weights, none), `ignoreIndex`
+ * (-100) and `labelSmoothing` (0).
+ * @returns A scalar, or the per-sample losses with `'none'`.
+ *
+ * @example
+ * ```ts
+ * import { functional as F } from '@fovea/nn';
+ * import { tensor } from '@fovea/tensor';
+ *
+ * const logits = tensor([[2, 0, 0], [0, 0, 2]]);
+ * String(F.crossEntropy(logits, tensor([0, 2], { dtype: 'int32' }))); // 'tensor(0.2395)'
+ * ```
  */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   const reduction = checkReduction(options.reduction ?? 'mean');

@@ -28,6 +28,9 @@ const LINEAR = new Set([
  * The recommended gain for a nonlinearity (torch.nn.init.calculate_gain): 1 for linear layers
  * and sigmoid, 5/3 for tanh, sqrt(2) for ReLU, sqrt(2 / (1 + slope^2)) for leaky ReLU (slope
  * 0.01 unless `param` says), 3/4 for SELU.
+ *
+ * @param nonlinearity - PyTorch's name for it: `'relu'`, `'tanh'`, `'leaky_relu'`, `'conv2d'`, ...
+ * @param param - The leaky ReLU's negative slope (0.01).
  */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number | null): number {
   if (LINEAR.has(nonlinearity)) return 1;

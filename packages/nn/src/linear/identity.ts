@@ -4,6 +4,10 @@ import { Module } from '../module/module.js';
 export class Identity extends Module {
   static override readonly moduleName: string = 'Identity';
 
+  /**
+   * @param input - Anything.
+   * @returns `input` itself.
+   */
   override forward<T>(input: T): T {
     return input;
   }

@@ -13,6 +13,12 @@ import { Linear, type LinearOptions } from './linear.js';
 export class LazyLinear extends Linear {
   static override readonly moduleName: string = 'LazyLinear';
 
+  /**
+   * Creates the layer with its input size still unknown.
+   *
+   * @param outFeatures - Size of each output's last dimension.
+   * @param options - `bias` (true).
+   */
   constructor(outFeatures: number, options: LinearOptions = {}) {
     super(0, outFeatures, options);
     const message = (name: string) =>
@@ -21,18 +27,29 @@ export class LazyLinear extends Linear {
     if (options.bias ?? true) this.declareUninitialized('bias', message('bias'));
   }
 
+  /** Draws new initial values once the parameters have their shapes; before that, nothing to do. */
   override resetParameters(): void {
     if (this.inFeatures !== 0 && !this.isUninitialized('weight') && !this.isUninitialized('bias')) {
       super.resetParameters();
     }
   }
 
+  /**
+   * Shapes the parameters from the first input, then computes as `Linear` does.
+   *
+   * @param input - `[..., inFeatures]`; the first call sets `inFeatures`.
+   * @returns `[..., outFeatures]`.
+   */
   override forward(input: Tensor): Tensor {
     this.initializeParameters(input);
     return Linear.prototype.forward.call(this, input);
   }
 
-  /** Shapes and initialises the uninitialized parameters from `input`, then becomes a `Linear`. */
+  /**
+   * Shapes and initialises the uninitialized parameters from `input`, then becomes a `Linear`.
+   *
+   * @param input - The first input; its last dimension sets `inFeatures`.
+   */
   initializeParameters(input: Tensor): void {
     if (this.isUninitialized('weight')) {
       if (input.ndim === 0)
@@ -50,6 +67,13 @@ export class LazyLinear extends Linear {
     Object.setPrototypeOf(this, Linear.prototype);
   }
 
+  /**
+   * Loads the weight and bias, taking their shapes from the state dict while they are lazy.
+   *
+   * @param entries - The state dict's entries by key.
+   * @param prefix - This module's key prefix.
+   * @param report - Where missing and unexpected keys and errors are recorded.
+   */
   protected override loadOwnState(
     entries: ReadonlyMap<string, unknown>,
     prefix: string,

@@ -7,12 +7,24 @@ import { Module } from '../module/module.js';
 import { Parameter } from '../module/parameter.js';
 
 export interface LinearOptions {
+  /** Add a learnable bias (true). */
   bias?: boolean;
 }
 
 /**
  * y = x W^T + b, like `torch.nn.Linear`: weight [out, in] and bias [out], initialised as PyTorch
  * does (both U(-1/sqrt(in), 1/sqrt(in)), the weight through kaiming-uniform with a = sqrt(5)).
+ *
+ * Shapes: input `[..., inFeatures]`, output `[..., outFeatures]`.
+ *
+ * @example
+ * ```ts
+ * import { Linear } from '@fovea/nn';
+ * import { randn } from '@fovea/tensor';
+ *
+ * const fc = new Linear(20, 30);
+ * fc.forward(randn([128, 20])).shape; // [128, 30]
+ * ```
  */
 export class Linear extends Module {
   static override readonly moduleName: string = 'Linear';
@@ -22,6 +34,13 @@ export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
+  /**
+   * Creates the layer and initialises it as PyTorch does.
+   *
+   * @param inFeatures - Size of each input's last dimension.
+   * @param outFeatures - Size of each output's last dimension.
+   * @param options - `bias` (true).
+   */
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
     const where = this.getName();
@@ -32,6 +51,7 @@ export class Linear extends Module {
     this.resetParameters();
   }
 
+  /** Draws new initial values, as the constructor does (from the default generator). */
   resetParameters(): void {
     kaimingUniform_(this.weight, { a: Math.sqrt(5) });
     if (this.bias !== null) {
@@ -41,6 +61,12 @@ export class Linear extends Module {
     }
   }
 
+  /**
+   * `input W^T + b`.
+   *
+   * @param input - `[..., inFeatures]`.
+   * @returns `[..., outFeatures]`.
+   */
   override forward(input: Tensor): Tensor {
     if (input.ndim === 0 || input.shape[input.ndim - 1] !== this.inFeatures) {
       throw new Error(

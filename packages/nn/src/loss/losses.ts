@@ -15,11 +15,23 @@ export class MSELoss extends Module {
 
   readonly reduction: Reduction;
 
+  /**
+   * Creates the loss.
+   *
+   * @param options - `reduction`: `'mean'` (default), `'sum'` or `'none'`.
+   */
   constructor(options: ReductionOptions = {}) {
     super();
     this.reduction = checkReduction(options.reduction ?? 'mean');
   }
 
+  /**
+   * The squared differences `(input - target)^2`, reduced.
+   *
+   * @param input - Predictions, any shape.
+   * @param target - Targets, broadcastable to `input`.
+   * @returns A scalar, or `input`'s shape with `'none'`.
+   */
   override forward(input: Tensor, target: Tensor): Tensor {
     return mseLoss(input, target, { reduction: this.reduction });
   }
@@ -38,6 +50,12 @@ export class CrossEntropyLoss extends Module {
   readonly labelSmoothing: number;
   declare weight: Tensor | null;
 
+  /**
+   * Creates the loss.
+   *
+   * @param options - `reduction` (`'mean'`), `weight` (per-class weights, none), `ignoreIndex`
+   * (-100) and `labelSmoothing` (0).
+   */
   constructor(options: CrossEntropyOptions = {}) {
     super();
     this.registerBuffer('weight', options.weight ?? null);
@@ -46,6 +64,14 @@ export class CrossEntropyLoss extends Module {
     this.labelSmoothing = options.labelSmoothing ?? 0;
   }
 
+  /**
+   * The cross-entropy of `input`'s logits against `target` (see `functional.crossEntropy`).
+   *
+   * @param input - Logits `[N, C]`, `[C]` or `[N, C, d1, ...]`.
+   * @param target - Class indices (int32, `[N]` or `[N, d1, ...]`) or class probabilities
+   * (`input`'s shape).
+   * @returns A scalar, or the per-sample losses with `'none'`.
+   */
   override forward(input: Tensor, target: Tensor): Tensor {
     return crossEntropy(input, target, {
       weight: this.weight,

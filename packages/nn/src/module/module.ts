@@ -28,6 +28,23 @@ import {
  * instance's own properties, in assignment order, and named by them, so state dicts carry
  * PyTorch's keys (`features.0.weight`). Buffers (tensors that are state but not learned, such as
  * batch norm's running statistics) are declared with `registerBuffer`.
+ *
+ * @example
+ * ```ts
+ * import { Conv2d, Linear, Module, ReLU } from '@fovea/nn';
+ * import type { Tensor } from '@fovea/tensor';
+ *
+ * class Net extends Module {
+ *   conv = new Conv2d(1, 4, 3);
+ *   relu = new ReLU();
+ *   fc = new Linear(4 * 26 * 26, 10);
+ *   override forward(x: Tensor): Tensor {
+ *     return this.fc.forward(this.relu.forward(this.conv.forward(x)).flatten(1));
+ *   }
+ * }
+ * const net = new Net();
+ * net.namedParameters().map(([name]) => name); // ['conv.weight', 'conv.bias', 'fc.weight', 'fc.bias']
+ * ```
  */
 export class Module {
   #training = true;
@@ -48,7 +65,12 @@ export class Module {
     return Object.hasOwn(ctor, 'moduleName') && ctor.moduleName ? ctor.moduleName : ctor.name;
   }
 
-  /** Computes the module's output; every subclass defines it. */
+  /**
+   * Computes the module's output; every subclass defines it.
+   *
+   * @param _inputs - What the module computes on; each subclass says.
+   * @returns The module's output.
+   */
   forward(..._inputs: unknown[]): unknown {
     throw new Error(`Module [${this.getName()}] is missing the required "forward" function`);
   }
@@ -58,6 +80,10 @@ export class Module {
   /**
    * Declares `name` a buffer holding `tensor` (or nothing, for null) and assigns it to the
    * property of that name. Later assignments to the property replace the buffer's value.
+   *
+   * @param name - The property (and state-dict key) to hold the buffer.
+   * @param tensor - The buffer's value, or null for none yet.
+   * @param options - `persistent` (true): whether `stateDict()` includes it.
    */
   registerBuffer(name: string, tensor: Tensor | null, options: BufferOptions = {}): void {
     checkName('registerBuffer', name);
@@ -74,7 +100,12 @@ export class Module {
     (this as Record<string, unknown>)[name] = tensor;
   }
 
-  /** Assigns a parameter (or null) to the property `name`, like PyTorch's `register_parameter`. */
+  /**
+   * Assigns a parameter (or null) to the property `name`, like PyTorch's `register_parameter`.
+   *
+   * @param name - The property (and state-dict key).
+   * @param parameter - The parameter, or null.
+   */
   registerParameter(name: string, parameter: Parameter | null): void {
     checkName('registerParameter', name);
     if (parameter !== null && !(parameter instanceof Parameter)) {
@@ -85,7 +116,12 @@ export class Module {
     (this as Record<string, unknown>)[name] = parameter;
   }
 
-  /** Assigns a submodule (or null) to the property `name`, like PyTorch's `add_module`. */
+  /**
+   * Assigns a submodule (or null) to the property `name`, like PyTorch's `add_module`.
+   *
+   * @param name - The property; the child's entries are keyed `name.*`.
+   * @param module - The submodule, or null.
+   */
   registerModule(name: string, module: Module | null): void {
     checkName('registerModule', name);
     if (module !== null && !(module instanceof Module)) {
@@ -97,6 +133,9 @@ export class Module {
   /**
    * Makes `name` a lazy parameter: reading the property throws `message` until `materialize` (or
    * an assignment) gives it a value. It keeps its place among the properties meanwhile.
+   *
+   * @param name - The property of the lazy parameter.
+   * @param message - What reading it before it has a value throws.
    */
   protected declareUninitialized(name: string, message: string): void {
     this.#uninitialized.add(name);
@@ -110,12 +149,22 @@ export class Module {
     });
   }
 
-  /** Gives a lazy parameter its value; it becomes an ordinary property again. */
+  /**
+   * Gives a lazy parameter its value; it becomes an ordinary property again.
+   *
+   * @param name - The lazy parameter's property.
+   * @param value - Its value.
+   */
   protected materialize(name: string, value: Parameter | null): void {
     this.#uninitialized.delete(name);
     Object.defineProperty(this, name, { configurable: true, enumerable: true, writable: true, value });
   }
 
+  /**
+   * Whether the lazy parameter `name` still waits for its value.
+   *
+   * @param name - The property of a parameter declared with `declareUninitialized`.
+   */
   protected isUninitialized(name: string): boolean {
     return this.#uninitialized.has(name);
   }
@@ -155,11 +204,16 @@ export class Module {
     return this.#own().children.filter(([, m]) => !seen.has(m) && seen.add(m));
   }
 
+  /** Direct submodules, each once, in property order. */
   children(): Module[] {
     return this.namedChildren().map(([, m]) => m);
   }
 
-  /** This module and every submodule, depth first, with dotted names (this one is `''`). */
+  /**
+   * This module and every submodule, depth first, with dotted names (this one is `''`).
+   *
+   * @param prefix - Put before every name (`''`).
+   */
   namedModules(prefix = ''): [string, Module][] {
     const out: [string, Module][] = [];
     const seen = new Set<Module>();
@@ -173,11 +227,17 @@ export class Module {
     return out;
   }
 
+  /** This module and every submodule, depth first, each once. */
   modules(): Module[] {
     return this.namedModules().map(([, m]) => m);
   }
 
-  /** Parameters with their dotted names, in state-dict order, each parameter once. */
+  /**
+   * Parameters with their dotted names, in state-dict order, each parameter once.
+   *
+   * @param options - `prefix` for the names (`''`) and `recurse` (true): false for this module's
+   * own parameters only.
+   */
   namedParameters(options: NamedOptions = {}): [string, Parameter][] {
     const { prefix = '', recurse = true } = options;
     const modules: [string, Module][] = recurse ? this.namedModules(prefix) : [[prefix, this]];
@@ -193,11 +253,20 @@ export class Module {
     return out;
   }
 
+  /**
+   * Every parameter, here and in submodules, each once: what an optimizer takes.
+   *
+   * @param options - `recurse` (true): false for this module's own parameters only.
+   */
   parameters(options: { recurse?: boolean } = {}): Parameter[] {
     return this.namedParameters(options).map(([, p]) => p);
   }
 
-  /** Buffers (persistent or not) with their dotted names, each buffer once. */
+  /**
+   * Buffers (persistent or not) with their dotted names, each buffer once.
+   *
+   * @param options - `prefix` for the names and `recurse` (true).
+   */
   namedBuffers(options: NamedOptions = {}): [string, Tensor][] {
     const { prefix = '', recurse = true } = options;
     const modules: [string, Module][] = recurse ? this.namedModules(prefix) : [[prefix, this]];
@@ -213,6 +282,11 @@ export class Module {
     return out;
   }
 
+  /**
+   * Every buffer, here and in submodules, each once.
+   *
+   * @param options - `recurse` (true): false for this module's own buffers only.
+   */
   buffers(options: { recurse?: boolean } = {}): Tensor[] {
     return this.namedBuffers(options).map(([, b]) => b);
   }
@@ -224,7 +298,11 @@ export class Module {
     return this.#training;
   }
 
-  /** Sets training mode here and in every submodule; returns this. */
+  /**
+   * Sets training mode here and in every submodule; returns this.
+   *
+   * @param mode - True for training (the default), false for evaluation.
+   */
   train(mode = true): this {
     if (typeof mode !== 'boolean')
       throw new TypeError(`train: mode is expected to be boolean, got ${typeof mode}`);
@@ -243,7 +321,22 @@ export class Module {
     for (const p of this.parameters()) p.grad = null;
   }
 
-  /** Calls `fn` on every submodule, then on this one (as used for custom initialization); returns this. */
+  /**
+   * Calls `fn` on every submodule, then on this one (as used for custom initialization); returns
+   * this.
+   *
+   * @param fn - Called with each module.
+   *
+   * @example
+   * ```ts
+   * import { Conv2d, init, Sequential } from '@fovea/nn';
+   *
+   * const net = new Sequential(new Conv2d(1, 4, 3), new Conv2d(4, 4, 3));
+   * net.apply((m) => {
+   *   if (m instanceof Conv2d) init.xavierUniform_(m.weight);
+   * });
+   * ```
+   */
   apply(fn: (module: Module) => void): this {
     for (const child of this.children()) child.apply(fn);
     fn(this);
@@ -256,6 +349,9 @@ export class Module {
    * Every persistent parameter and buffer under its dotted name, in PyTorch's order: own
    * parameters, own buffers, then each child's entries. Values are detached tensors sharing
    * storage with the module (unless `keepVars`).
+   *
+   * @param options - `prefix` for the keys, and `keepVars` (false) to return the parameters
+   * themselves instead of detached views.
    */
   stateDict(options: StateDictOptions = {}): StateDict {
     const { prefix = '', keepVars = false } = options;
@@ -276,6 +372,12 @@ export class Module {
    * Copies values from a state dict into this module's parameters and buffers, in place and
    * without recording gradients. With `strict` (the default) missing and unexpected keys are an
    * error; a shape mismatch always is. The error lists every problem, as PyTorch's does.
+   *
+   * @param stateDict - Tensors by key, a plain object or a `Map` (from `stateDict()`, `load` or
+   * `deserialize`).
+   * @param options - `strict` (true).
+   * @returns The keys that were missing and those that were unexpected (empty when `strict`).
+   * @throws If `strict` and a key is missing or unexpected, or if a shape differs.
    */
   loadStateDict(stateDict: StateDictLike, options: LoadStateDictOptions = {}): IncompatibleKeys {
     const { strict = true } = options;
@@ -293,6 +395,10 @@ export class Module {
   /**
    * Loads this module's own entries (keys `prefix + name`) and records what did not fit. A lazy
    * parameter takes the checkpoint's shape. Subclasses with extra state override and call super.
+   *
+   * @param entries - The state dict's entries by key.
+   * @param prefix - This module's key prefix (`features.0.`).
+   * @param report - Where missing and unexpected keys and errors are recorded.
    */
   protected loadOwnState(entries: ReadonlyMap<string, unknown>, prefix: string, report: LoadReport): void {
     const own = this.#own();

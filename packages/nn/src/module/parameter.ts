@@ -6,6 +6,12 @@ import { Tensor } from '@fovea/tensor';
  * module's property registers it under that property's name.
  */
 export class Parameter extends Tensor {
+  /**
+   * Wraps `data` (sharing its storage) as a parameter.
+   *
+   * @param data - The initial value.
+   * @param requiresGrad - Whether gradients flow to it (true).
+   */
   constructor(data: Tensor, requiresGrad = true) {
     if (!(data instanceof Tensor)) {
       throw new Error(
@@ -22,6 +28,11 @@ export class Parameter extends Tensor {
   }
 }
 
+/**
+ * Whether `value` is a `Parameter` (a type guard).
+ *
+ * @param value - Anything.
+ */
 export function isParameter(value: unknown): value is Parameter {
   return value instanceof Parameter;
 }

@@ -23,6 +23,19 @@ export interface BatchNorm2dOptions {
  * with the unbiased one: running = (1 - momentum) running + momentum batch. Evaluation uses the
  * running statistics. The buffers keep PyTorch's names (`running_mean`, `running_var`,
  * `num_batches_tracked`) so that state dicts carry PyTorch's keys.
+ *
+ * Shapes: input and output `[N, C, H, W]`, with `C = numFeatures`. Per channel,
+ * `y = (x - mean) / sqrt(var + eps) * weight + bias`.
+ *
+ * @example
+ * ```ts
+ * import { BatchNorm2d } from '@fovea/nn';
+ * import { randn } from '@fovea/tensor';
+ *
+ * const bn = new BatchNorm2d(16);
+ * bn.forward(randn([4, 16, 8, 8])).shape; // [4, 16, 8, 8]; running_mean moved towards the batch mean
+ * bn.eval(); // from now on, the running statistics
+ * ```
  */
 export class BatchNorm2d extends Module {
   static override readonly moduleName: string = 'BatchNorm2d';
@@ -38,6 +51,12 @@ export class BatchNorm2d extends Module {
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
 
+  /**
+   * Creates the layer: weight 1, bias 0, running mean 0 and variance 1.
+   *
+   * @param numFeatures - Channels `C` of the input.
+   * @param options - `eps` (1e-5), `momentum` (0.1), `affine` (true), `trackRunningStats` (true).
+   */
   constructor(numFeatures: number, options: BatchNorm2dOptions = {}) {
     super();
     const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = options;
@@ -53,6 +72,7 @@ export class BatchNorm2d extends Module {
     this.registerBuffer('num_batches_tracked', trackRunningStats ? tensor(0, { dtype: 'int32' }) : null);
   }
 
+  /** Running mean back to 0, variance to 1, and the batch count to 0. */
   resetRunningStats(): void {
     noGrad(() => {
       this.running_mean?.zero_();
@@ -61,12 +81,19 @@ export class BatchNorm2d extends Module {
     });
   }
 
+  /** Resets the running statistics, the weight to 1 and the bias to 0. */
   resetParameters(): void {
     this.resetRunningStats();
     if (this.weight !== null) ones_(this.weight);
     if (this.bias !== null) zeros_(this.bias);
   }
 
+  /**
+   * Normalises each channel of `input` (see the class description).
+   *
+   * @param input - `[N, C, H, W]`.
+   * @returns The normalised input, same shape.
+   */
   override forward(input: Tensor): Tensor {
     if (input.ndim !== 4) {
       throw new Error(

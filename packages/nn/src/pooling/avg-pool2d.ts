@@ -6,7 +6,9 @@ import { pyValue } from '../module/repr.js';
 export interface AvgPool2dOptions {
   /** Defaults to the kernel size. */
   stride?: Size2 | null;
+  /** Implicit zero padding on both sides of each axis, at most half the kernel size (0). */
   padding?: Size2;
+  /** Round the output size up instead of down (false). */
   ceilMode?: boolean;
   /** Count the zero padding in each window's mean (default), as PyTorch does. */
   countIncludePad?: boolean;
@@ -14,7 +16,26 @@ export interface AvgPool2dOptions {
   divisorOverride?: number | null;
 }
 
-/** The mean over each window, like `torch.nn.AvgPool2d`. */
+/**
+ * The mean over each window, like `torch.nn.AvgPool2d`.
+ *
+ * Shapes: input `[N, C, H_in, W_in]` (or `[C, H_in, W_in]`), output `[N, C, H_out, W_out]` with
+ * ```
+ * H_out = floor((H_in + 2p - k) / s) + 1
+ * W_out = floor((W_in + 2p - k) / s) + 1
+ * ```
+ * where `k`, `s` and `p` are `kernelSize`, `stride` and `padding` along that axis.
+ * (`ceil` instead of `floor` with `ceilMode`).
+ *
+ * @example
+ * ```ts
+ * import { AvgPool2d } from '@fovea/nn';
+ * import { arange } from '@fovea/tensor';
+ *
+ * const pool = new AvgPool2d(2);
+ * pool.forward(arange(0, 16, 1, { dtype: 'float32' }).reshape([1, 1, 4, 4])).shape; // [1, 1, 2, 2]
+ * ```
+ */
 export class AvgPool2d extends Module {
   static override readonly moduleName: string = 'AvgPool2d';
 
@@ -25,6 +46,13 @@ export class AvgPool2d extends Module {
   readonly countIncludePad: boolean;
   readonly divisorOverride: number | null;
 
+  /**
+   * Creates the layer; it has no parameters.
+   *
+   * @param kernelSize - The window's size, a number or `[kH, kW]`.
+   * @param options - `stride` (the kernel size), `padding` (0), `ceilMode` (false),
+   * `countIncludePad` (true) and `divisorOverride` (none).
+   */
   constructor(kernelSize: Size2, options: AvgPool2dOptions = {}) {
     super();
     this.kernelSize = kernelSize;
@@ -35,6 +63,12 @@ export class AvgPool2d extends Module {
     this.divisorOverride = options.divisorOverride ?? null;
   }
 
+  /**
+   * The mean of each window of `input`.
+   *
+   * @param input - `[N, C, H, W]` or `[C, H, W]`, floating point.
+   * @returns `[N, C, H_out, W_out]` (or `[C, H_out, W_out]`), sizes as in the class description.
+   */
   override forward(input: Tensor): Tensor {
     return avgPool2d(input, this.kernelSize, {
       stride: this.stride,

@@ -2,8 +2,11 @@ import type { Optimizer } from '../optimizer.js';
 import { LRScheduler, requireFiniteNumber } from './scheduler.js';
 
 export interface CosineAnnealingLROptions {
+  /** Epochs from the initial rate down to `etaMin`. */
   tMax: number;
+  /** The lowest rate (0). */
   etaMin?: number;
+  /** The epoch to resume from (-1: start). */
   lastEpoch?: number;
 }
 
@@ -17,6 +20,12 @@ export class CosineAnnealingLR extends LRScheduler {
   tMax: number;
   etaMin: number;
 
+  /**
+   * Creates the schedule and sets the first epoch's rates.
+   *
+   * @param optimizer - The optimizer whose groups' `lr` it sets.
+   * @param options - `tMax` (epochs of the half cosine), `etaMin` (0) and `lastEpoch` (-1).
+   */
   constructor(optimizer: Optimizer, { tMax, etaMin = 0, lastEpoch = -1 }: CosineAnnealingLROptions) {
     super('CosineAnnealingLR', optimizer, lastEpoch);
     this.tMax = requireFiniteNumber('CosineAnnealingLR', 'tMax', tMax);

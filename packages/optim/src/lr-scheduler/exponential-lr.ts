@@ -2,7 +2,9 @@ import type { Optimizer } from '../optimizer.js';
 import { LRScheduler, requireFiniteNumber } from './scheduler.js';
 
 export interface ExponentialLROptions {
+  /** Factor applied every epoch. */
   gamma: number;
+  /** The epoch to resume from (-1: start). */
   lastEpoch?: number;
 }
 
@@ -10,6 +12,12 @@ export interface ExponentialLROptions {
 export class ExponentialLR extends LRScheduler {
   gamma: number;
 
+  /**
+   * Creates the schedule and sets the first epoch's rates.
+   *
+   * @param optimizer - The optimizer whose groups' `lr` it sets.
+   * @param options - `gamma` (the factor per epoch) and `lastEpoch` (-1).
+   */
   constructor(optimizer: Optimizer, { gamma, lastEpoch = -1 }: ExponentialLROptions) {
     super('ExponentialLR', optimizer, lastEpoch);
     this.gamma = requireFiniteNumber('ExponentialLR', 'gamma', gamma);

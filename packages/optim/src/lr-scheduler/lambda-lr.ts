@@ -6,6 +6,7 @@ export type LrLambda = (epoch: number) => number;
 export interface LambdaLROptions {
   /** One function for every group, or one per group. */
   lrLambda: LrLambda | readonly LrLambda[];
+  /** The epoch to resume from (-1: start). */
   lastEpoch?: number;
 }
 
@@ -13,6 +14,13 @@ export interface LambdaLROptions {
 export class LambdaLR extends LRScheduler {
   readonly lrLambdas: LrLambda[];
 
+  /**
+   * Creates the schedule and sets the first epoch's rates.
+   *
+   * @param optimizer - The optimizer whose groups' `lr` it sets.
+   * @param options - `lrLambda` (a function of the epoch, or one per group, giving the factor of
+   * the initial rate) and `lastEpoch` (-1).
+   */
   constructor(optimizer: Optimizer, { lrLambda, lastEpoch = -1 }: LambdaLROptions) {
     super('LambdaLR', optimizer, lastEpoch);
     const groups = optimizer.paramGroups.length;

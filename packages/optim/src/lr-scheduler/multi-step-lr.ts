@@ -2,8 +2,11 @@ import type { Optimizer } from '../optimizer.js';
 import { LRScheduler, requireFiniteNumber } from './scheduler.js';
 
 export interface MultiStepLROptions {
+  /** Epochs at which the rate is multiplied by `gamma`, increasing. */
   milestones: readonly number[];
+  /** Factor of each decay (0.1). */
   gamma?: number;
+  /** The epoch to resume from (-1: start). */
   lastEpoch?: number;
 }
 
@@ -16,6 +19,13 @@ export class MultiStepLR extends LRScheduler {
   milestones: number[];
   gamma: number;
 
+  /**
+   * Creates the schedule and sets the first epoch's rates.
+   *
+   * @param optimizer - The optimizer whose groups' `lr` it sets.
+   * @param options - `milestones` (the epochs at which the rate decays), `gamma` (0.1) and
+   * `lastEpoch` (-1).
+   */
   constructor(optimizer: Optimizer, { milestones, gamma = 0.1, lastEpoch = -1 }: MultiStepLROptions) {
     super('MultiStepLR', optimizer, lastEpoch);
     if (!Array.isArray(milestones) || milestones.some((m) => !Number.isInteger(m))) {

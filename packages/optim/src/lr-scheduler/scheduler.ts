@@ -39,6 +39,13 @@ export abstract class LRScheduler {
   /** True during the initial step, when the rates must stay what they are. */
   protected isInitial = false;
 
+  /**
+   * Records the starting rates; called by each scheduler's constructor.
+   *
+   * @param name - The scheduler's name, for messages.
+   * @param optimizer - The optimizer whose groups' `lr` it sets.
+   * @param lastEpoch - The epoch to resume from (-1: start).
+   */
   protected constructor(name: string, optimizer: Optimizer, lastEpoch = -1) {
     if (!(optimizer instanceof Optimizer)) {
       throw new TypeError(
@@ -104,7 +111,11 @@ export abstract class LRScheduler {
     return out;
   }
 
-  /** Restores fields saved by `stateDict()`. */
+  /**
+   * Restores fields saved by `stateDict()`.
+   *
+   * @param stateDict - What `stateDict()` returned.
+   */
   loadStateDict(stateDict: SchedulerStateDict): void {
     const name = this.name;
     if (typeof stateDict !== 'object' || stateDict === null) {

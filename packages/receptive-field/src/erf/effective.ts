@@ -112,6 +112,12 @@ function unitSeed(shape: readonly number[], [i, j]: Pair, dtype: DType): Tensor 
  * over fresh inputs and, with `reinitialize`, fresh weights (PyTorch's default initialisation of
  * each convolution on the way, drawn from `generator`; the model's own weights are restored after).
  * The model runs in evaluation mode and no parameter's `grad` is touched.
+ *
+ * @param model - Any module whose forward takes one `[N, C, H, W]` tensor.
+ * @param inputShape - The input's shape.
+ * @param options - `unit` (the centre by default), `samples`, `reinitialize`, `generator`, and
+ * `layer` as for `receptiveField`.
+ * @returns The heat map `[H, W]` over the input, with the theoretical field for comparison.
  */
 export function effectiveReceptiveField(
   model: Module,

@@ -21,6 +21,9 @@ function crc32(bytes: Uint8Array, from: number, to: number): number {
  * An RGBA image as a PNG file (8 bits per channel, no filtering), its pixels in a zlib stream of
  * stored (uncompressed) deflate blocks: no compressor needed, in Node or a browser. Heat maps are
  * small; write them with `fs.writeFileSync('erf.png', encodePNG(heatmapToRGBA(heatmap)))`.
+ *
+ * @param image - Row-major RGBA bytes with their width and height.
+ * @returns The bytes of a PNG file.
  */
 export function encodePNG(image: RGBAImage): Uint8Array {
   const { width, height, data } = image;

@@ -31,6 +31,10 @@ function colours(values: ArrayLike<number>, max: number | undefined): [number, n
  * The heat map as RGBA pixels through the viridis colour map, scaled so that its maximum (or
  * `max`) is the brightest colour: ready for a canvas (`new ImageData(data, width, height)`) or
  * for `encodePNG`.
+ *
+ * @param heatmap - A 2-D tensor of non-negative values.
+ * @param options - `max`: the value drawn brightest (the map's maximum).
+ * @returns RGBA pixels, one per value.
  */
 export function heatmapToRGBA(heatmap: Tensor, options: { max?: number } = {}): RGBAImage {
   const { h, w, values } = mapValues(heatmap, 'heatmapToRGBA');
@@ -65,6 +69,10 @@ const escapeXML = (text: string) =>
 /**
  * The heat map as a standalone SVG document: one unit per input pixel (pixel (i, j) covers
  * x in [j, j + 1), y in [i, i + 1)), viridis colours, and the `region` outlined.
+ *
+ * @param heatmap - A 2-D tensor of non-negative values.
+ * @param options - `region` to outline, `scale`, `raster`, `title` and `stroke`.
+ * @returns An SVG document as a string.
  */
 export function renderHeatmapSVG(heatmap: Tensor, options: HeatmapSVGOptions = {}): string {
   const { h, w, values } = mapValues(heatmap, 'renderHeatmapSVG');

@@ -24,6 +24,15 @@ export interface ModuleCall {
 export class ModuleCallError extends Error {
   override name = 'ModuleCallError';
 
+  /**
+   * The error for a failed module call.
+   *
+   * @param message - What went wrong, with the module's path.
+   * @param module - The module's path in the model (`layer1.0.conv1`).
+   * @param moduleType - Its class name.
+   * @param inputShapes - The shapes it was called with.
+   * @param options - `cause`: the error the module threw.
+   */
   constructor(
     message: string,
     readonly module: string,

@@ -261,6 +261,22 @@ export function traceReceptiveField(
  * module that returned it (`layer1.0.conv1`, `Conv2d`). The graph is analysed as `analyzeGraph`
  * does (Araujo et al., 2019). When the output has no spatial axes (flatten, pooling to 1 x 1),
  * the last map before that is analysed and `notes` says so.
+ *
+ * @param model - Any module (a `Sequential`, a ResNet, your own class).
+ * @param inputShape - The input's shape, `[N, C, H, W]`.
+ * @param options - `layer`: analyse the output of this submodule (by path, `layer1.0`) instead of
+ * the model's.
+ * @returns The analysis of `analyzeGraph`, with the traced graph's `notes`.
+ *
+ * @example
+ * ```ts
+ * import { Conv2d, MaxPool2d, ReLU, Sequential } from '@fovea/nn';
+ * import { receptiveField } from '@fovea/receptive-field';
+ *
+ * const net = new Sequential(new Conv2d(3, 8, 3), new ReLU(), new MaxPool2d(2), new Conv2d(8, 8, 3));
+ * const rf = receptiveField(net, [1, 3, 32, 32]);
+ * rf.size; // [8, 8]
+ * ```
  */
 export function receptiveField(
   model: Module,

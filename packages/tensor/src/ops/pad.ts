@@ -32,6 +32,7 @@ export function pad(input: Tensor, pads: readonly number[], mode: PadMode = 'con
     op: 'pad',
     pads: [...pads],
     mode,
+    value,
   });
 }
 

@@ -14,6 +14,68 @@ export function paint(canvas: HTMLCanvasElement, image: GrayImage, color: (value
   context.putImageData(data, 0, 0);
 }
 
+/**
+ * Draws `image` with `cell` canvas pixels per value, and the values themselves in each cell when
+ * `numbers` (for images small enough to read). With `cell` 1 this is `paint`.
+ */
+export function paintScaled(
+  canvas: HTMLCanvasElement,
+  image: GrayImage,
+  color: (value: number) => Color,
+  cell: number,
+  numbers: boolean,
+): void {
+  if (cell <= 1) {
+    paint(canvas, image, color);
+    return;
+  }
+  canvas.width = image.width * cell;
+  canvas.height = image.height * cell;
+  const context = canvas.getContext('2d')!;
+  context.textAlign = 'center';
+  context.textBaseline = 'middle';
+  context.font = `${Math.max(9, Math.floor(cell / 3))}px ui-monospace, monospace`;
+  image.pixels.forEach((value, i) => {
+    const [x, y] = [(i % image.width) * cell, Math.floor(i / image.width) * cell];
+    const rgb = color(value);
+    context.fillStyle = `rgb(${rgb.join(' ')})`;
+    context.fillRect(x, y, cell, cell);
+    if (!numbers) return;
+    context.fillStyle = textColorOn(rgb);
+    context.fillText(formatValue(value), x + cell / 2, y + cell / 2);
+  });
+}
+
+/** A value short enough for a cell: whole numbers as they are, others to two decimals. */
+export function formatValue(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(2).replace(/\.?0+$/, '');
+}
+
+/** Dark text on light cells, white on dark ones (ITU-R BT.601 luma). */
+export function textColorOn([r, g, b]: Color): string {
+  return 0.299 * r + 0.587 * g + 0.114 * b > 140 ? '#1b1b1f' : '#ffffff';
+}
+
+/** How values are coloured, and the range and CSS gradient of the bar that explains it. */
+export interface ColorScale {
+  color: (value: number) => Color;
+  low: number;
+  high: number;
+  css: string;
+}
+
+/**
+ * The colours of the playground and the figures for values in [min, max]: `diverging` around
+ * zero when `signed` (by default, when some value is negative), else `grayscale`.
+ */
+export function colorScale(min: number, max: number, signed = min < 0): ColorScale {
+  const bound = Math.max(Math.abs(min), Math.abs(max)) || 1;
+  const color = signed ? diverging(min, max) : grayscale(min, max);
+  const [low, high] = signed ? [-bound, bound] : [min, max];
+  const stops = [0, 0.25, 0.5, 0.75, 1].map((t) => `rgb(${color(low + t * (high - low)).join(' ')})`);
+  return { color, low, high, css: `linear-gradient(to right, ${stops.join(', ')})` };
+}
+
 /** Black to white over [min, max]. */
 export function grayscale(min: number, max: number): (value: number) => Color {
   const span = max - min || 1;

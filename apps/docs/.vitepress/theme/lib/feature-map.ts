@@ -1,6 +1,6 @@
 import { corr2d, tensor } from '@fovea/tensor';
 import type { GrayImage } from './images';
-import type { Kernel } from './kernels';
+import { type Kernel, KernelError } from './kernels';
 
 /** A feature map with its value range, for drawing and for the caption. */
 export interface FeatureMap extends GrayImage {
@@ -11,9 +11,13 @@ export interface FeatureMap extends GrayImage {
 /** The chapter's cross-correlation of an image with a kernel, computed by `@fovea/tensor`. */
 export function featureMap(image: GrayImage, kernel: Kernel): FeatureMap {
   if (kernel.length > image.height || kernel[0].length > image.width) {
-    throw new Error(
-      `the ${kernel.length} x ${kernel[0].length} kernel does not fit in the ${image.height} x ${image.width} image`,
-    );
+    throw new KernelError({
+      kind: 'fit',
+      rows: kernel.length,
+      cols: kernel[0].length,
+      height: image.height,
+      width: image.width,
+    });
   }
   const X = tensor(Array.from(image.pixels)).reshape([image.height, image.width]);
   const Y = corr2d(X, tensor(kernel));

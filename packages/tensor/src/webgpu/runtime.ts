@@ -1,0 +1,320 @@
+/// <reference types="@webgpu/types" />
+import {
+  type GpuAdapterDescription,
+  type RequestGpuOptions,
+  requestAdapter,
+  requestDevice,
+} from './device.js';
+
+/**
+ * The device a program's GPU arrays live on: uploads, readbacks, and compute kernels written as
+ * WGSL bodies (kernels/*.ts) that `run` wraps in a common prelude, compiles once per source and
+ * workgroup size, and launches one thread per output element.
+ */
+
+export type GpuDType = 'float32' | 'int32';
+type WgslType = 'f32' | 'i32';
+
+const WGSL_TYPE: Record<GpuDType, WgslType> = { float32: 'f32', int32: 'i32' };
+
+/** A storage binding of a kernel: its name in the WGSL body, element type and access. */
+export interface KernelBuffer {
+  readonly name: string;
+  readonly type: WgslType;
+  readonly access: 'read' | 'read_write';
+}
+
+/**
+ * A compute kernel: the body of `main` runs once per thread with `i: i32` its index (threads
+ * past the count return first), reading uniform fields as `P.<name>` and the buffers by name.
+ */
+export interface KernelSource {
+  readonly name: string;
+  readonly buffers: readonly KernelBuffer[];
+  /** Uniform fields in order, each an i32 or an f32. */
+  readonly params: readonly (readonly [string, WgslType])[];
+  readonly body: string;
+  /** WGSL functions the body calls. */
+  readonly helpers?: string;
+  /** Threads per workgroup (64 unless a kernel says otherwise). */
+  readonly workgroupSize?: number;
+}
+
+/** Most workgroups along one dispatch dimension (WebGPU's guaranteed minimum of the limit). */
+const MAX_GROUPS_PER_DIM = 65535;
+
+/** A float32 or int32 array in a GPU storage buffer. */
+export class GpuArray {
+  constructor(
+    readonly gpu: WebGpu,
+    readonly buffer: GPUBuffer,
+    readonly length: number,
+    readonly dtype: GpuDType,
+  ) {}
+
+  /** Copies the array back to the CPU (float32 -> Float32Array, int32 -> Int32Array). */
+  read(): Promise<Float32Array | Int32Array> {
+    return this.gpu.read(this);
+  }
+
+  /** Frees the buffer now rather than when it is garbage collected. */
+  destroy(): void {
+    this.buffer.destroy();
+  }
+}
+
+/** One GPU device with its compiled pipelines. Create it with `WebGpu.create()`. */
+export class WebGpu {
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private lost: string | null = null;
+  private uncaptured: string | null = null;
+  private readonly onLost = new Set<(error: Error) => void>();
+  /** A 4-byte buffer bound where a kernel's optional input (a bias) is absent. */
+  private readonly placeholder: GPUBuffer;
+
+  private constructor(
+    readonly device: GPUDevice,
+    readonly adapter: GpuAdapterDescription,
+  ) {
+    this.placeholder = device.createBuffer({ size: 4, usage: GPUBufferUsage.STORAGE });
+    device.addEventListener('uncapturederror', (event) => {
+      this.uncaptured ??= (event as GPUUncapturedErrorEvent).error.message;
+    });
+  }
+
+  /**
+   * Finds an adapter (`navigator.gpu`, else the `webgpu` package in Node) and opens a device.
+   * Throws an error naming everything it tried when there is none.
+   */
+  static async create(options: RequestGpuOptions = {}): Promise<WebGpu> {
+    const { adapter, description } = await requestAdapter(options);
+    let gpu: WebGpu | null = null;
+    const device = await requestDevice(adapter, (message) => gpu?.markLost(message));
+    gpu = new WebGpu(device, description);
+    return gpu;
+  }
+
+  private markLost(message: string): void {
+    this.lost = message;
+    const error = this.lostError();
+    for (const reject of this.onLost) reject(error);
+    this.onLost.clear();
+  }
+
+  private lostError(): Error {
+    return new Error(`WebGPU: the device was lost (${this.lost}); create a new one with WebGpu.create()`);
+  }
+
+  private checkAlive(op: string): void {
+    if (this.lost !== null) throw new Error(`${op}: ${this.lostError().message}`);
+  }
+
+  /** Largest array, in elements, one storage binding can hold on this device. */
+  get maxElements(): number {
+    return Math.floor(this.device.limits.maxStorageBufferBindingSize / 4);
+  }
+
+  private storage(op: string, length: number): GPUBuffer {
+    this.checkAlive(op);
+    if (!Number.isInteger(length) || length < 0) {
+      throw new Error(`${op}: length must be a non-negative integer, got ${length}`);
+    }
+    if (length > this.maxElements) {
+      throw new Error(
+        `${op}: ${length} elements exceed this device's largest storage buffer (${this.maxElements} elements)`,
+      );
+    }
+    return this.device.createBuffer({
+      size: Math.max(4, length * 4),
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
+  }
+
+  /** A new GPU array holding a copy of `data`. */
+  upload(data: Float32Array | Int32Array): GpuArray {
+    const dtype: GpuDType = data instanceof Int32Array ? 'int32' : 'float32';
+    if (!(data instanceof Float32Array) && dtype !== 'int32') {
+      throw new Error(`WebGpu.upload: expected a Float32Array or an Int32Array`);
+    }
+    const buffer = this.storage('WebGpu.upload', data.length);
+    this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    return new GpuArray(this, buffer, data.length, dtype);
+  }
+
+  /** A new GPU array of `length` zeros (WebGPU zero-fills new buffers). */
+  zeros(length: number, dtype: GpuDType = 'float32'): GpuArray {
+    return new GpuArray(this, this.storage('WebGpu.zeros', length), length, dtype);
+  }
+
+  /** Copies `array` back to the CPU; rejects (never hangs) if the device is lost meanwhile. */
+  async read(array: GpuArray): Promise<Float32Array | Int32Array> {
+    this.checkAlive('WebGpu.read');
+    const size = Math.max(4, array.length * 4);
+    const staging = this.device.createBuffer({
+      size,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    const encoder = this.device.createCommandEncoder();
+    encoder.copyBufferToBuffer(array.buffer, 0, staging, 0, size);
+    this.device.queue.submit([encoder.finish()]);
+    let rejectOnLost: (error: Error) => void = () => {};
+    const lost = new Promise<never>((_, reject) => {
+      rejectOnLost = reject;
+      this.onLost.add(reject);
+    });
+    try {
+      await Promise.race([staging.mapAsync(GPUMapMode.READ), lost]);
+    } catch (error) {
+      staging.destroy();
+      if (this.lost !== null) throw this.lostError();
+      throw new Error(
+        `WebGpu.read: reading ${array.length} elements back failed: ${(error as Error).message}`,
+      );
+    } finally {
+      this.onLost.delete(rejectOnLost);
+    }
+    if (this.uncaptured !== null) {
+      const message = this.uncaptured;
+      this.uncaptured = null;
+      staging.destroy();
+      throw new Error(`WebGPU: a kernel failed: ${message}`);
+    }
+    const bytes = staging.getMappedRange().slice(0);
+    staging.unmap();
+    staging.destroy();
+    const out = array.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
+    return out.subarray(0, array.length);
+  }
+
+  /** Waits until every kernel submitted so far has finished (for timing). */
+  async finish(): Promise<void> {
+    this.checkAlive('WebGpu.finish');
+    await this.device.queue.onSubmittedWorkDone();
+  }
+
+  /** Frees the device; its arrays become unusable. */
+  destroy(): void {
+    this.device.destroy();
+  }
+
+  private pipeline(kernel: KernelSource): GPUComputePipeline {
+    const workgroupSize = kernel.workgroupSize ?? 64;
+    const key = `${kernel.name}@${workgroupSize}`;
+    let pipeline = this.pipelines.get(key);
+    if (pipeline === undefined) {
+      const code = shaderSource(kernel, workgroupSize);
+      const module = this.device.createShaderModule({ code, label: kernel.name });
+      pipeline = this.device.createComputePipeline({
+        layout: 'auto',
+        compute: { module, entryPoint: 'main' },
+        label: kernel.name,
+      });
+      this.pipelines.set(key, pipeline);
+    }
+    return pipeline;
+  }
+
+  /**
+   * Runs `kernel` over `threads` threads with `buffers` bound in the kernel's order (null binds a
+   * placeholder for an absent optional input) and `params` its uniform fields in order.
+   */
+  run(
+    kernel: KernelSource,
+    threads: number,
+    buffers: readonly (GpuArray | null)[],
+    params: readonly number[],
+  ): void {
+    this.checkAlive(kernel.name);
+    if (buffers.length !== kernel.buffers.length || params.length !== kernel.params.length) {
+      throw new Error(
+        `${kernel.name}: expected ${kernel.buffers.length} buffers and ${kernel.params.length} parameters, ` +
+          `got ${buffers.length} and ${params.length}`,
+      );
+    }
+    buffers.forEach((array, k) => {
+      const want = kernel.buffers[k];
+      if (array !== null && (array.gpu !== this || WGSL_TYPE[array.dtype] !== want.type)) {
+        throw new Error(
+          `${kernel.name}: ${want.name} must be a ${want.type === 'f32' ? 'float32' : 'int32'} array of this device`,
+        );
+      }
+    });
+    if (threads === 0) return;
+    const workgroupSize = kernel.workgroupSize ?? 64;
+    const groups = Math.ceil(threads / workgroupSize);
+    const groupsX = Math.min(groups, MAX_GROUPS_PER_DIM);
+    const groupsY = Math.ceil(groups / groupsX);
+    if (groupsY > MAX_GROUPS_PER_DIM) {
+      throw new Error(`${kernel.name}: ${threads} threads exceed one dispatch`);
+    }
+    const uniform = packParams(kernel, threads, groupsX * workgroupSize, params);
+    const uniformBuffer = this.device.createBuffer({
+      size: uniform.byteLength,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+    this.device.queue.writeBuffer(uniformBuffer, 0, uniform);
+    const pipeline = this.pipeline(kernel);
+    const bindGroup = this.device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: uniformBuffer } },
+        ...buffers.map((array, k) => ({
+          binding: k + 1,
+          resource: { buffer: array === null ? this.placeholder : array.buffer },
+        })),
+      ],
+    });
+    const encoder = this.device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(groupsX, groupsY);
+    pass.end();
+    this.device.queue.submit([encoder.finish()]);
+    uniformBuffer.destroy();
+  }
+}
+
+function packParams(
+  kernel: KernelSource,
+  threads: number,
+  rowThreads: number,
+  params: readonly number[],
+): ArrayBuffer {
+  const bytes = Math.ceil(((2 + params.length) * 4) / 16) * 16;
+  const view = new DataView(new ArrayBuffer(bytes));
+  view.setUint32(0, threads, true);
+  view.setUint32(4, rowThreads, true);
+  kernel.params.forEach(([, type], k) => {
+    if (type === 'f32') view.setFloat32(8 + 4 * k, params[k], true);
+    else view.setInt32(8 + 4 * k, params[k], true);
+  });
+  return view.buffer;
+}
+
+/** The kernel's WGSL: its uniform struct, bindings, helpers and a bounds-checked `main`. */
+export function shaderSource(kernel: KernelSource, workgroupSize: number): string {
+  const fields = kernel.params.map(([name, type]) => `  ${name}: ${type},`).join('\n');
+  const bindings = kernel.buffers
+    .map(
+      ({ name, type, access }, k) =>
+        `@group(0) @binding(${k + 1}) var<storage, ${access}> ${name}: array<${type}>;`,
+    )
+    .join('\n');
+  return `struct Params {
+  threads: u32,
+  rowThreads: u32,
+${fields}
+}
+@group(0) @binding(0) var<uniform> P: Params;
+${bindings}
+${kernel.helpers ?? ''}
+@compute @workgroup_size(${workgroupSize})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let thread = gid.x + gid.y * P.rowThreads;
+  if (thread >= P.threads) { return; }
+  let i = i32(thread);
+${kernel.body}
+}
+`;
+}
