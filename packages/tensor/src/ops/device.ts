@@ -111,3 +111,12 @@ export function kernelResult(out: TypedArray, shape: readonly number[], dtype: D
   if (isDeviceBuffer(out)) return new Tensor(new Storage(null, out), dtype, shape);
   return Tensor.fromArray(out, shape, dtype);
 }
+
+/** `length` float32 zeros in a storage on `device`, for a kernel that writes into its output (gemm). */
+export function deviceZeros(
+  device: Exclude<DeviceBuffer['device'], 'cpu'>,
+  length: number,
+  op: string,
+): TypedArray {
+  return uploadTo(device, new Float32Array(length), 'float32', op).deviceBuffer as unknown as TypedArray;
+}

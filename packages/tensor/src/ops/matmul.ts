@@ -5,7 +5,8 @@ import type { FloatArray } from '../kernels/shape.js';
 import { broadcastShapes, formatShape, numel } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';
 import { hostArray } from '../storage.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
+import { deviceZeros, kernelOperand, kernelResult } from './device.js';
 import { requireTensor } from './operands.js';
 import { sumTo } from './sum-to.js';
 
@@ -44,9 +45,17 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
     .to(computeType)
     .contiguous();
   const count = numel(batch);
-  const product = allocate(computeType, count * n * m) as FloatArray;
-  const A = hostArray(ae, 'matmul') as FloatArray;
-  const B = hostArray(be, 'matmul') as FloatArray;
+  // Operands on a device multiply there, into a product allocated there (ops/device.ts).
+  const device = ae.storage.deviceBuffer ?? be.storage.deviceBuffer;
+  const product = (
+    device === null
+      ? allocate(computeType, count * n * m)
+      : deviceZeros(device.device, count * n * m, 'matmul')
+  ) as FloatArray;
+  const A = (device === null ? hostArray(ae, 'matmul') : kernelOperand('matmul', ae)) as FloatArray;
+  const B = (device === null ? hostArray(be, 'matmul') : kernelOperand('matmul', be)) as FloatArray;
+  // kernelOperand hands over a device tensor's whole buffer, copying a view that is part of one.
+  const [aStart, bStart] = device === null ? [ae.offset, be.offset] : [0, 0];
   for (let i = 0; i < (isShapesOnly() ? 0 : count); i++) {
     gemm(
       false,
@@ -56,10 +65,10 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
       k,
       1,
       A,
-      ae.offset + i * n * k,
+      aStart + i * n * k,
       k,
       B,
-      be.offset + i * k * m,
+      bStart + i * k * m,
       m,
       0,
       product,
@@ -71,7 +80,7 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
   let shape = [...batch, n, m];
   if (a0.ndim === 1) shape = shape.filter((_, i) => i !== shape.length - 2);
   if (b0.ndim === 1) shape = shape.slice(0, -1);
-  const result = Tensor.fromArray(out, shape, dtype);
+  const result = kernelResult(out, shape, dtype);
   if (!isFloating(dtype)) return result;
   return record(
     'MmBackward0',

@@ -1,10 +1,12 @@
 import type { TypedArray } from '../dtype.js';
 import type * as conv2dReference from '../kernels/conv2d.js';
+import type * as matmulReference from '../kernels/matmul.js';
 import { DECLINED, registerKernel } from '../kernels/registry.js';
 import type { MapStridedKernel, ZipStridedKernel } from '../kernels/strided.js';
 import { type DeviceBuffer, registerDeviceUploader } from '../storage.js';
 import * as conv2d from './conv2d.js';
 import { BINARY_OPS, type BinaryOp, binary, UNARY_OPS, type UnaryOp, unary } from './elementwise.js';
+import { gemm } from './matmul.js';
 import { type GpuArray, WebGpu } from './runtime.js';
 
 /**
@@ -126,10 +128,28 @@ function webGpuConv2dBackwardBias(...[gy, gyShape]: Parameters<Conv2dBackwardBia
   return gys === null ? DECLINED : new GpuStorage(conv2d.conv2dBackwardBias(gys, gyShape));
 }
 
+type Gemm = typeof matmulReference.gemm;
+
+/** Where gemm's arguments hold A, B and C (the reference's order, kernels/matmul.ts). */
+const GEMM_OPERANDS = [6, 9, 13] as const;
+
+/** C = alpha op(A) op(B) + beta C, every operand on the device (C written in place). */
+function webGpuGemm(...args: Parameters<Gemm>): undefined | typeof DECLINED {
+  const launch = [...args] as unknown as Parameters<typeof gemm>;
+  for (const k of GEMM_OPERANDS) {
+    const array = onDevice(args[k]);
+    if (array === null) return DECLINED;
+    launch[k] = array;
+  }
+  gemm(...launch);
+  return undefined;
+}
+
 function registerWebGpuKernels(): void {
   // Device kernels return the result's storage where the reference fills `out` (ops/device.ts).
   registerKernel<typeof webGpuMapStrided>('mapStrided', 'webgpu', webGpuMapStrided);
   registerKernel<typeof webGpuZipStrided>('zipStrided', 'webgpu', webGpuZipStrided);
+  registerKernel<Gemm>('gemm', 'webgpu', webGpuGemm);
   registerKernel<Conv2dForward>('conv2dForward', 'webgpu', webGpuConv2dForward);
   registerKernel<Conv2dBackwardInput>('conv2dBackwardInput', 'webgpu', webGpuConv2dBackwardInput);
   registerKernel<Conv2dBackwardWeight>('conv2dBackwardWeight', 'webgpu', webGpuConv2dBackwardWeight);

@@ -115,6 +115,28 @@ describe.skipIf(gpu === null)("the 'webgpu' backend", () => {
     await expectClose(bg.grad!, bc.grad!);
   });
 
+  it('runs matmul forward and backward on the GPU (a transposed operand, and a batched forward), equal to the CPU', async () => {
+    manualSeed(2);
+    const [a, b] = [randn([5, 3]), randn([4, 3])];
+    const [ac, bc] = [a, b].map((t) => t.clone().requiresGrad_());
+    const yc = ac.matmul(bc.t());
+    const gy = randn(yc.shape);
+    yc.backward(gy);
+    const [ag, bg] = [a, b].map((t) => t.to('webgpu').requiresGrad_());
+    const { result: yg, kernels } = traceKernels(() => {
+      const y = ag.matmul(bg.t());
+      y.backward(gy.to('webgpu'));
+      return y;
+    });
+    expect(kernels.filter((k) => k.kernel === 'gemm').length).toBeGreaterThan(0);
+    expect(kernels.every((k) => k.backend === 'webgpu')).toBe(true);
+    await expectClose(yg, yc);
+    await expectClose(ag.grad!, ac.grad!);
+    await expectClose(bg.grad!, bc.grad!);
+    const [p, q] = [randn([2, 5, 3]), randn([2, 3, 4])];
+    await expectClose(p.to('webgpu').matmul(q.to('webgpu')), p.matmul(q));
+  });
+
   it('refuses, never silently, an op with no GPU kernel, and a larger host operand', () => {
     const { x, y } = operands();
     const g = x.to('webgpu');
