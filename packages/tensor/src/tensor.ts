@@ -10,7 +10,7 @@ import { allocate, type DType, isFloating, type TypedArray } from './dtype.js';
 import { formatTensor } from './format/format.js';
 import { mapStrided } from './kernels/registered/strided.js';
 import { contiguousStrides, formatShape, numel } from './shape.js';
-import { type Device, hostArray, Storage } from './storage.js';
+import { type Device, hostArray, Storage, uploadTo } from './storage.js';
 import type { TensorMethods } from './tensor-methods.js';
 
 export type Scalar = number | boolean;
@@ -195,7 +195,12 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
         `backward: grad can be implicitly created only for scalar outputs, got shape ${formatShape(this.shape)}`,
       );
     }
-    return Tensor.fromArray(allocate(this.dtype, 1).fill(1), this.shape, this.dtype);
+    const ones = allocate(this.dtype, 1).fill(1);
+    const device = this.storage.deviceBuffer?.device;
+    // The seed gradient lives where the output does.
+    if (device !== undefined)
+      return new Tensor(uploadTo(device, ones, this.dtype, 'backward'), this.dtype, this.shape);
+    return Tensor.fromArray(ones, this.shape, this.dtype);
   }
 
   /** Accumulates gradients into the leaves this tensor was computed from. */

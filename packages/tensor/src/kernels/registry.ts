@@ -118,7 +118,11 @@ function refuseDeviceOperands(name: string, args: ArrayLike<unknown>): void {
 
 /** What ops should call for `entry` now: the reference alone when nothing else could run. */
 function current(entry: KernelEntry): AnyKernel {
-  const direct = trace === null && (selected === 'js' || entry.implementations[selected] === undefined);
+  // Under 'webgpu' every call goes through the dispatcher, which refuses device operands to the
+  // reference (refuseDeviceOperands) even for a kernel with no webgpu version.
+  const direct =
+    trace === null &&
+    (selected === 'js' || (selected !== 'webgpu' && entry.implementations[selected] === undefined));
   if (direct) return entry.implementations.js!;
   entry.dispatch ??= dispatcher(entry);
   return entry.dispatch;

@@ -1,5 +1,6 @@
 import type { DType, TypedArray } from '../dtype.js';
 import { mapStrided, zipStrided } from '../kernels/registered/strided.js';
+import { selectedBackend } from '../kernels/registry.js';
 import type { FloatArray } from '../kernels/shape.js';
 import type { BinaryFn, UnaryFn } from '../kernels/strided.js';
 import { formatShape } from '../shape.js';
@@ -14,8 +15,23 @@ import { broadcastStrides } from './operands.js';
  * version fail (registry.ts) rather than read a buffer they cannot.
  */
 
+/**
+ * A device tensor's kernels are its backend's: with another backend selected, no kernel there
+ * could read it, so the op fails saying so.
+ */
+function requireDeviceBackend(op: string, t: Tensor): void {
+  const backend = selectedBackend();
+  if (backend !== t.device) {
+    throw new Error(
+      `${op}: the tensor ${formatShape(t.shape)} lives on ${t.device} but the backend is '${backend}'; ` +
+        `select it with \`await setBackend('${t.device}')\`, or move the tensor with \`await t.cpu()\``,
+    );
+  }
+}
+
 /** A kernel's storage argument: the host array or the device's buffer (which kernels tell apart). */
-function operand(t: Tensor): TypedArray {
+function operand(t: Tensor, op: string): TypedArray {
+  requireDeviceBackend(op, t);
   return (t.storage.deviceBuffer ?? t.storage.host) as TypedArray;
 }
 
@@ -62,10 +78,10 @@ export function deviceBinary(
   checkResult(op, x, outType);
   const result = zipStrided(
     f,
-    operand(x),
+    operand(x, op),
     broadcastStrides(x, shape),
     x.offset,
-    operand(y),
+    operand(y, op),
     broadcastStrides(y, shape),
     y.offset,
     shape,
@@ -82,7 +98,7 @@ export function deviceUnary(f: UnaryFn, x: Tensor, outType: DType, op?: string):
   checkResult(name, x, outType);
   const result = mapStrided(
     f,
-    operand(x),
+    operand(x, name),
     x.shape,
     x.strides,
     x.offset,
@@ -101,6 +117,7 @@ export function deviceUnary(f: UnaryFn, x: Tensor, outType: DType, op?: string):
 export function kernelOperand(op: string, t: Tensor, what = 'input'): FloatArray {
   const buffer = t.storage.deviceBuffer;
   if (buffer === null) return floatData(op, t, what);
+  requireDeviceBackend(op, t);
   const whole = t.isContiguous() && t.offset === 0 && buffer.length === t.numel;
   const dense = whole ? t : deviceUnary((v) => v, t, t.dtype, 'copy');
   return dense.storage.deviceBuffer as unknown as FloatArray;

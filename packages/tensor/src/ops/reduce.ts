@@ -1,12 +1,13 @@
 import { record } from '../autograd.js';
-import { allocate, type DType, isFloating } from '../dtype.js';
+import { allocate, type DType, isFloating, type TypedArray } from '../dtype.js';
 import { extremumBlocks, sumBlocks } from '../kernels/registered/reduce.js';
 import { mapStrided } from '../kernels/registered/strided.js';
 import { formatShape, normalizeDim, numel } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';
-import { hostArray } from '../storage.js';
+import { deviceError, hostArray } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { where } from './compare.js';
+import { kernelOperand, kernelResult } from './device.js';
 import { div, mul, sub } from './elementwise.js';
 import { requireTensor } from './operands.js';
 
@@ -24,6 +25,12 @@ interface Plan {
   values: ArrayLike<number>;
 }
 
+function hostValues(x: Tensor, op: string, shape: readonly number[], strides: readonly number[]): TypedArray {
+  const values = allocate(x.dtype, x.numel);
+  mapStrided((v) => v, hostArray(x, op), shape, strides, x.offset, values);
+  return values;
+}
+
 function plan(op: string, x: Tensor, dim: ReduceDims | undefined, keepdim: boolean): Plan {
   const all = dim === undefined || dim === null;
   const list = all ? x.shape.map((_, i) => i) : typeof dim === 'number' ? [dim] : [...dim];
@@ -34,8 +41,11 @@ function plan(op: string, x: Tensor, dim: ReduceDims | undefined, keepdim: boole
   const order = [...kept, ...dims];
   const shape = order.map((i) => x.shape[i]);
   const strides = order.map((i) => x.strides[i]);
-  const values = allocate(x.dtype, x.numel);
-  mapStrided((v) => v, hostArray(x, op), shape, strides, x.offset, values);
+  // On a device the values are gathered there (kernelOperand copies a view on its device).
+  const values =
+    x.storage.deviceBuffer === null
+      ? hostValues(x, op, shape, strides)
+      : kernelOperand(op, x.viewAs(shape, strides, x.offset));
   const keptShape = x.shape.map((d, i) => (dims.includes(i) ? 1 : d));
   return {
     dims,
@@ -60,9 +70,13 @@ export function sum(input: Tensor, dim?: ReduceDims, keepdim = false): Tensor {
   const x = requireTensor('sum', input);
   const p = plan('sum', x, dim, keepdim);
   const dtype = sumType(x.dtype);
-  const out = allocate(dtype, p.outer);
-  if (!isShapesOnly()) sumBlocks(p.values as Float64Array, p.outer, p.inner, out);
-  const result = Tensor.fromArray(out, p.outShape, dtype);
+  // A device kernel takes no `out`: it allocates the result on the device and returns it.
+  const onDevice = x.storage.deviceBuffer !== null && !isShapesOnly();
+  const out = onDevice ? null : allocate(dtype, p.outer);
+  const written = isShapesOnly()
+    ? undefined
+    : (sumBlocks(p.values as Float64Array, p.outer, p.inner, out as TypedArray) as TypedArray | undefined);
+  const result = kernelResult(written ?? (out as TypedArray), p.outShape, dtype);
   return record(`SumBackward${dim === undefined || dim === null ? 0 : 1}`, result, [x], (g) => [
     expandBack(g, p, x.shape),
   ]);
@@ -73,6 +87,8 @@ export function mean(input: Tensor, dim?: ReduceDims, keepdim = false): Tensor {
   if (!isFloating(x.dtype)) {
     throw new Error(`mean: input dtype must be a floating point dtype, got ${x.dtype}`);
   }
+  // The division below runs on the host: a device tensor has no mean kernel yet.
+  if (x.storage.deviceBuffer !== null) throw deviceError('mean', x.device, x.shape);
   const p = plan('mean', x, dim, keepdim);
   const out = allocate(x.dtype, p.outer);
   if (!isShapesOnly()) sumBlocks(p.values as Float64Array, p.outer, p.inner, out);

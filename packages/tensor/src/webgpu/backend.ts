@@ -1,12 +1,14 @@
 import type { TypedArray } from '../dtype.js';
 import type * as conv2dReference from '../kernels/conv2d.js';
 import type * as matmulReference from '../kernels/matmul.js';
+import type * as reduceReference from '../kernels/reduce.js';
 import { DECLINED, registerKernel } from '../kernels/registry.js';
 import type { MapStridedKernel, ZipStridedKernel } from '../kernels/strided.js';
 import { type DeviceBuffer, registerDeviceUploader } from '../storage.js';
 import * as conv2d from './conv2d.js';
 import { BINARY_OPS, type BinaryOp, binary, UNARY_OPS, type UnaryOp, unary } from './elementwise.js';
 import { gemm } from './matmul.js';
+import { sumBlocks } from './reduce.js';
 import { type GpuArray, WebGpu } from './runtime.js';
 
 /**
@@ -145,11 +147,21 @@ function webGpuGemm(...args: Parameters<Gemm>): undefined | typeof DECLINED {
   return undefined;
 }
 
+type SumBlocks = typeof reduceReference.sumBlocks;
+
+/** Sums of consecutive blocks of a device array, into a new device array (`out` null). */
+function webGpuSumBlocks(...[src, outer, inner, out]: Parameters<SumBlocks>): DeviceResult {
+  const array = onDevice(src);
+  if (array === null || (out as TypedArray | null) !== null) return DECLINED;
+  return new GpuStorage(sumBlocks(array, outer, inner));
+}
+
 function registerWebGpuKernels(): void {
   // Device kernels return the result's storage where the reference fills `out` (ops/device.ts).
   registerKernel<typeof webGpuMapStrided>('mapStrided', 'webgpu', webGpuMapStrided);
   registerKernel<typeof webGpuZipStrided>('zipStrided', 'webgpu', webGpuZipStrided);
   registerKernel<Gemm>('gemm', 'webgpu', webGpuGemm);
+  registerKernel<SumBlocks>('sumBlocks', 'webgpu', webGpuSumBlocks);
   registerKernel<Conv2dForward>('conv2dForward', 'webgpu', webGpuConv2dForward);
   registerKernel<Conv2dBackwardInput>('conv2dBackwardInput', 'webgpu', webGpuConv2dBackwardInput);
   registerKernel<Conv2dBackwardWeight>('conv2dBackwardWeight', 'webgpu', webGpuConv2dBackwardWeight);

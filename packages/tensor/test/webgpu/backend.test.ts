@@ -137,7 +137,25 @@ describe.skipIf(gpu === null)("the 'webgpu' backend", () => {
     await expectClose(p.to('webgpu').matmul(q.to('webgpu')), p.matmul(q));
   });
 
-  it('refuses, never silently, an op with no GPU kernel, and a larger host operand', () => {
+  it('sums on the GPU, over all or some dimensions, with its backward, equal to the CPU', async () => {
+    const { x } = operands();
+    const xc = x.clone().requiresGrad_();
+    const xg = x.to('webgpu').requiresGrad_();
+    const weights = randn([4]);
+    xc.sum(0, true).mul(weights).sum().backward();
+    const { result, kernels } = traceKernels(() => {
+      const total = xg.sum(0, true).mul(weights.to('webgpu')).sum();
+      total.backward();
+      return total;
+    });
+    expect(kernels.filter((k) => k.kernel === 'sumBlocks').length).toBe(2);
+    expect(kernels.every((k) => k.backend === 'webgpu')).toBe(true);
+    await expectClose(result, xc.sum(0, true).mul(weights).sum());
+    await expectClose(xg.t().sum(1), x.t().sum(1));
+    await expectClose(xg.grad!, xc.grad!);
+  });
+
+  it('refuses, never silently, an op with no GPU kernel, a larger host operand, and another backend', async () => {
     const { x, y } = operands();
     const g = x.to('webgpu');
     expect(() => g.exp()).toThrow('exp: the tensor [3, 4] lives on webgpu');
@@ -145,7 +163,17 @@ describe.skipIf(gpu === null)("the 'webgpu' backend", () => {
     expect(() => g.add(y)).toThrow(
       "add: expected all tensors on the same device, but found one on webgpu and one on cpu ([4]); move it with `t.to('webgpu')`",
     );
-    expect(() => g.sum()).toThrow('sum: the tensor [3, 4] lives on webgpu');
+    expect(() => g.mean()).toThrow('mean: the tensor [3, 4] lives on webgpu');
+    expect(() => g.max()).toThrow('extremumBlocks: no webgpu kernel takes this call');
+    setBackend('wasm');
+    try {
+      expect(() => g.add(g)).toThrow(
+        "add: the tensor [3, 4] lives on webgpu but the backend is 'wasm'; select it with `await setBackend('webgpu')`, or move the tensor with `await t.cpu()`",
+      );
+      expect(() => g.sum()).toThrow("sum: the tensor [3, 4] lives on webgpu but the backend is 'wasm'");
+    } finally {
+      await setBackend('webgpu');
+    }
     expect(() => conv2d(g.reshape([1, 1, 3, 4]), randn([1, 1, 2, 2]))).toThrow(
       'conv2dForward: no webgpu kernel takes this call and an operand lives on webgpu; move the tensors to host memory with `await t.cpu()` first',
     );
