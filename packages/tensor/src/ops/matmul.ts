@@ -47,13 +47,13 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
   const count = numel(batch);
   // Operands on a device multiply there, into a product allocated there (ops/device.ts).
   const device = ae.storage.deviceBuffer ?? be.storage.deviceBuffer;
+  const A = (device === null ? hostArray(ae, 'matmul') : kernelOperand('matmul', ae)) as FloatArray;
+  const B = (device === null ? hostArray(be, 'matmul') : kernelOperand('matmul', be)) as FloatArray;
   const product = (
     device === null
       ? allocate(computeType, count * n * m)
       : deviceZeros(device.device, count * n * m, 'matmul')
   ) as FloatArray;
-  const A = (device === null ? hostArray(ae, 'matmul') : kernelOperand('matmul', ae)) as FloatArray;
-  const B = (device === null ? hostArray(be, 'matmul') : kernelOperand('matmul', be)) as FloatArray;
   // kernelOperand hands over a device tensor's whole buffer, copying a view that is part of one.
   const [aStart, bStart] = device === null ? [ae.offset, be.offset] : [0, 0];
   for (let i = 0; i < (isShapesOnly() ? 0 : count); i++) {
