@@ -50,12 +50,3 @@ export function normalizeDim(op: string, dim: number, ndim: number): number {
   }
   return dim < 0 ? dim + n : dim;
 }
-
-export function checkShape(op: string, shape: readonly unknown[]): number[] {
-  for (const d of shape) {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new Error(`${op}: a shape holds non-negative integers, got [${shape.map(String).join(', ')}]`);
-    }
-  }
-  return shape as number[];
-}

@@ -222,7 +222,7 @@ export abstract class TensorMethods {
   expand(this: Tensor, shape: readonly number[]): Tensor {
     return expand(this, shape);
   }
-  flip(this: Tensor, dims: readonly number[]): Tensor {
+  flip(this: Tensor, dims: number | readonly number[]): Tensor {
     return flip(this, dims);
   }
   /**

@@ -1,4 +1,13 @@
-import { conv2d, formatShape, type PadMode, pad, samePadding, type Tensor, zeros } from '@fovea/tensor';
+import {
+  checkTensor,
+  conv2d,
+  formatShape,
+  type PadMode,
+  pad,
+  samePadding,
+  type Tensor,
+  zeros,
+} from '@fovea/tensor';
 import { calculateFanInAndFanOut } from '../init/fan.js';
 import { kaimingUniform_, uniform_ } from '../init/initializers.js';
 import { Module } from '../module/module.js';
@@ -161,6 +170,7 @@ export class Conv2d extends Module {
    * @param input - The tensor `forward` was given.
    */
   protected checkInput(input: Tensor): void {
+    checkTensor(`${this.constructor.name}.forward`, 'input', input);
     if (input.ndim !== 3 && input.ndim !== 4) {
       throw new Error(
         `${this.toString()}: expected 3-D (unbatched) or 4-D (batched) input, got ${formatShape(input.shape)}`,

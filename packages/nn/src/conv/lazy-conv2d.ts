@@ -109,7 +109,17 @@ export class LazyConv2d extends Conv2d {
     report: LoadReport,
   ): void {
     const lazyWeight = this.isUninitialized('weight');
+    const lazyBias = this.isUninitialized('bias');
     super.loadOwnState(entries, prefix, report);
+    if (lazyBias && !this.isUninitialized('bias') && this.bias !== null) {
+      const shape = this.bias.shape;
+      if (shape.length !== 1 || shape[0] !== this.outChannels) {
+        report.errors.push(
+          `size mismatch for ${prefix}bias: copying a param with shape [${shape.join(', ')}] from checkpoint, the shape in current model is [${this.outChannels}].`,
+        );
+        return;
+      }
+    }
     if (this.isUninitialized('weight')) return;
     if (lazyWeight) {
       const shape = this.weight.shape;

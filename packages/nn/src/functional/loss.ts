@@ -1,4 +1,4 @@
-import { formatShape, Tensor, tensor } from '@fovea/tensor';
+import { checkBroadcastable, checkOptions, checkTensor, formatShape, Tensor, tensor } from '@fovea/tensor';
 import { logSoftmax } from './activation.js';
 
 /** How a loss combines its per-element values: their mean, their sum, or none (all of them). */
@@ -43,7 +43,12 @@ export interface ReductionOptions {
  * ```
  */
 export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
-  const reduction = checkReduction(options.reduction ?? 'mean');
+  const reduction = checkReduction(checkOptions('mse_loss', options).reduction ?? 'mean');
+  checkBroadcastable(
+    'mse_loss',
+    checkTensor('mse_loss', 'input', input).shape,
+    checkTensor('mse_loss', 'target', target).shape,
+  );
   return reduce(input.sub(target).square(), reduction);
 }
 

@@ -1,5 +1,6 @@
 import { FunctionNode, gradientEdge, isGradEnabled } from '@fovea/autograd';
 import { needsGrad } from '../autograd.js';
+import { checkInt32, checkScalarValue } from '../checks.js';
 import { allocate, castScalar, isFloating, promoteTypes } from '../dtype.js';
 import { scatterStrided } from '../kernels/registered/strided.js';
 import { fillNormal, fillUniform, type Generator } from '../random.js';
@@ -96,10 +97,11 @@ function broadcastTo(op: string, target: Tensor, source: TensorLike): Tensor {
 
 export function fill_<T extends Tensor>(target: T, value: number | boolean): T {
   requireTensor('fill_', target);
-  if (typeof value !== 'number' && typeof value !== 'boolean') {
-    throw new Error(`fill_: expected a number, got ${typeof value}`);
-  }
-  const v = castScalar(Number(value), target.dtype);
+  checkScalarValue('fill_', 'value', value);
+  const v = castScalar(
+    target.dtype === 'int32' ? checkInt32('fill_', Number(value)) : Number(value),
+    target.dtype,
+  );
   return writeInPlace('fill_', target, broadcastTo('fill_', target, scalarTensor(v, target.dtype)));
 }
 
@@ -109,6 +111,7 @@ export function zero_<T extends Tensor>(target: T): T {
 
 export function copy_<T extends Tensor>(target: T, source: TensorLike): T {
   requireTensor('copy_', target);
+  if (!(source instanceof Tensor)) checkScalarValue('copy_', 'src', source);
   return writeInPlace('copy_', target, broadcastTo('copy_', target, source));
 }
 
@@ -183,6 +186,7 @@ export function normal_<T extends Tensor>(
 export function setItem<T extends Tensor>(target: T, index: readonly number[], value: TensorLike): T {
   requireTensor('set', target);
   if (!Array.isArray(index)) throw new Error(`set: expected an array of indices, got ${String(index)}`);
+  if (!(value instanceof Tensor)) checkScalarValue('set', 'value', value);
   copy_(target.slice(...index), value);
   return target;
 }
