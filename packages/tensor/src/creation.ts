@@ -6,6 +6,7 @@ import {
   checkOptions,
   checkScalarValue,
   checkSizeArgument,
+  checkTensor,
   describe,
   MAX_DIMS,
 } from './checks.js';
@@ -245,7 +246,9 @@ export function randint(
   shape: number | readonly number[],
   options: RandomCreationOptions = {},
 ): Tensor {
-  if (!Number.isInteger(low) || !Number.isInteger(high) || !(high > low)) {
+  checkInteger('randint', 'low', low);
+  checkInteger('randint', 'high', high);
+  if (!(high > low)) {
     throw new Error(`randint: expects integers low < high, got low=${low}, high=${high}`);
   }
   const s = shapeOf('randint', shape);
@@ -264,13 +267,20 @@ export function randint(
   return finish(Tensor.fromArray(out, s, dtype), options);
 }
 
+/** `t`'s shape, and its dtype under `options`, for the `*Like` functions. */
+function like<O extends CreationOptions>(fn: string, t: Tensor, options: O | undefined): [number[], O] {
+  const x = checkTensor(fn, 'input', t);
+  return [[...x.shape], { dtype: x.dtype, ...checkOptions(fn, options) }];
+}
+
 export const zerosLike = (t: Tensor, options: CreationOptions = {}) =>
-  zeros(t.shape, { dtype: t.dtype, ...options });
-export const onesLike = (t: Tensor, options: CreationOptions = {}) =>
-  ones(t.shape, { dtype: t.dtype, ...options });
-export const fullLike = (t: Tensor, value: number | boolean, options: CreationOptions = {}) =>
-  full(t.shape, value, { dtype: t.dtype, ...options });
+  zeros(...like('zerosLike', t, options));
+export const onesLike = (t: Tensor, options: CreationOptions = {}) => ones(...like('onesLike', t, options));
+export const fullLike = (t: Tensor, value: number | boolean, options: CreationOptions = {}) => {
+  const [shape, o] = like('fullLike', t, options);
+  return full(shape, value, o);
+};
 export const randLike = (t: Tensor, options: RandomCreationOptions = {}) =>
-  rand(t.shape, { dtype: t.dtype, ...options });
+  rand(...like('randLike', t, options));
 export const randnLike = (t: Tensor, options: RandomCreationOptions = {}) =>
-  randn(t.shape, { dtype: t.dtype, ...options });
+  randn(...like('randnLike', t, options));

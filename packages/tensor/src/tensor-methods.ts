@@ -1,3 +1,4 @@
+import { checkArray } from './checks.js';
 import type { DType } from './dtype.js';
 import { cast } from './ops/cast.js';
 import { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, lt, ne, where } from './ops/compare.js';
@@ -298,6 +299,7 @@ export abstract class TensorMethods {
   }
   /** The element at a full index, as a number (or boolean). */
   get(this: Tensor, index: readonly number[]): number | boolean {
+    checkArray('get', 'index', index);
     if (index.length !== this.ndim) {
       throw new Error(
         `get: expected ${this.ndim} indices for shape ${formatShape(this.shape)}, got ${index.length}`,

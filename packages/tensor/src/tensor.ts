@@ -89,6 +89,11 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
   size(dim: number): number;
   size(dim?: number): number | number[] {
     if (dim === undefined) return [...this.shape];
+    if (typeof dim !== 'number' || !Number.isInteger(dim)) {
+      throw new Error(
+        `size: argument 'dim' must be an integer, got ${typeof dim === 'number' ? dim : typeof dim}`,
+      );
+    }
     const d = dim < 0 ? dim + this.ndim : dim;
     if (d < 0 || d >= this.ndim)
       throw new Error(`size: dimension ${dim} is out of range for ${formatShape(this.shape)}`);

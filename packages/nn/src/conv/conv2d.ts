@@ -1,4 +1,5 @@
 import {
+  checkOptions,
   checkTensor,
   conv2d,
   formatShape,
@@ -88,6 +89,7 @@ export class Conv2d extends Module {
    * `'same'` padding is asked with a stride.
    */
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, options: Conv2dOptions = {}) {
+    options = checkOptions('Conv2d', options);
     super();
     const where = this.getName();
     const { stride = 1, padding = 0, dilation = 1, groups = 1, bias = true, paddingMode = 'zeros' } = options;

@@ -1,4 +1,4 @@
-import { type Tensor, zeros } from '@fovea/tensor';
+import { checkOptions, type Tensor, zeros } from '@fovea/tensor';
 import { calculateFanInAndFanOut } from '../init/fan.js';
 import { kaimingUniform_, uniform_ } from '../init/initializers.js';
 import type { LoadReport } from '../module/options.js';
@@ -33,6 +33,7 @@ export class LazyConv2d extends Conv2d {
    * `paddingMode`.
    */
   constructor(outChannels: number, kernelSize: Size2, options: Conv2dOptions = {}) {
+    options = checkOptions('LazyConv2d', options);
     super(0, outChannels, kernelSize, options);
     const message = (name: string) =>
       `LazyConv2d.${name} is uninitialized: its shape depends on the input's channels, which are known only after the first forward. Run a forward pass first (layer.forward(x)), then read .${name}`;

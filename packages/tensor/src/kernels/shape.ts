@@ -1,4 +1,4 @@
-import { argumentError } from '../checks.js';
+import { argumentError, checkInteger } from '../checks.js';
 import { formatShape } from '../shape.js';
 
 /** The storage of a floating-point tensor; kernels return the same kind they are given. */
@@ -70,6 +70,8 @@ export function poolOutputSize(
  * pads one more at the end.
  */
 export function samePadding(kernelSize: number, dilation: number): [number, number] {
+  checkInteger('samePadding', 'kernelSize', kernelSize, 1);
+  checkInteger('samePadding', 'dilation', dilation, 1);
   const total = dilation * (kernelSize - 1);
   const before = Math.floor(total / 2);
   return [before, total - before];

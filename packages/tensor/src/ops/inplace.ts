@@ -1,6 +1,6 @@
 import { FunctionNode, gradientEdge, isGradEnabled } from '@fovea/autograd';
 import { needsGrad } from '../autograd.js';
-import { checkInt32, checkScalarValue } from '../checks.js';
+import { checkFinite, checkInt32, checkScalarValue } from '../checks.js';
 import { allocate, castScalar, isFloating, promoteTypes } from '../dtype.js';
 import { scatterStrided } from '../kernels/registered/strided.js';
 import { fillNormal, fillUniform, type Generator } from '../random.js';
@@ -168,6 +168,8 @@ export function uniform_<T extends Tensor>(
   high: number,
   options: RandomOptions = {},
 ): T {
+  checkFinite('uniform_', 'from', low);
+  checkFinite('uniform_', 'to', high);
   if (!(low <= high)) throw new Error(`uniform_: expects low <= high, but found low=${low} > high=${high}`);
   return random_('uniform_', target, (out) => fillUniform(out, low, high, options.generator));
 }
@@ -178,6 +180,8 @@ export function normal_<T extends Tensor>(
   std: number,
   options: RandomOptions = {},
 ): T {
+  checkFinite('normal_', 'mean', mean);
+  checkFinite('normal_', 'std', std);
   if (!(std >= 0)) throw new Error(`normal_: expects std >= 0.0, but found std ${std}`);
   return random_('normal_', target, (out) => fillNormal(out, mean, std, options.generator));
 }

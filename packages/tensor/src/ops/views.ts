@@ -172,6 +172,7 @@ export function unsqueeze(input: Tensor, dim: number): Tensor {
 
 export function expand(input: Tensor, shape: readonly number[]): Tensor {
   const x = requireTensor('expand', input);
+  checkArray('expand', 'size', shape);
   if (shape.length < x.ndim) {
     throw new Error(
       `expand: the requested shape ${formatShape(shape)} has fewer dimensions than the input ${formatShape(x.shape)}`,
