@@ -128,6 +128,12 @@ export function checkCall(
     }
     return;
   }
+  if (result instanceof Promise) {
+    // An async export's rejection is not checked here (the suite is synchronous); it must not
+    // go unhandled either.
+    result.catch(() => undefined);
+    return;
+  }
   if (mayMakeNaN || !(result instanceof Tensor) || result.numel > 1e5 || result.dtype === 'bool') return;
   const inputs = args.flatMap((a) => values(a));
   if (!inputs.every(Number.isFinite)) return;
