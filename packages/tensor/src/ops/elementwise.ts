@@ -1,4 +1,5 @@
 import { record, saving } from '../autograd.js';
+import { checkNumber } from '../checks.js';
 import { allocate, type DType, isFloating } from '../dtype.js';
 import { mapStrided, zipStrided } from '../kernels/registered/strided.js';
 import type { BinaryFn, UnaryFn } from '../kernels/strided.js';
@@ -227,6 +228,12 @@ export function tanh(a: Tensor): Tensor {
 /** Limits values to [min, max]; the gradient passes where the input lies inside. */
 export function clamp(a: Tensor, lo: number | null, hi: number | null): Tensor {
   const x = requireTensor('clamp', a);
+  for (const [arg, v] of [
+    ['min', lo],
+    ['max', hi],
+  ] as const) {
+    if (v !== null && v !== undefined) checkNumber('clamp', arg, v);
+  }
   if (lo === null && hi === null) throw new Error("clamp: at least one of 'min' or 'max' must not be null");
   const low = lo ?? Number.NEGATIVE_INFINITY;
   const high = hi ?? Number.POSITIVE_INFINITY;
