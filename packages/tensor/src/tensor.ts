@@ -272,15 +272,7 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
    * read synchronously: this throws, saying to use `await dataAsync()`.
    */
   dataSync(): TypedArray {
-    return this.valuesOf(hostArray(this, 'dataSync'));
-  }
-
-  /** A contiguous copy of this tensor's values out of `array`, its storage's data on the host. */
-  private valuesOf(array: TypedArray): TypedArray {
-    if (this.isContiguous()) return array.slice(this.offset, this.offset + this.numel);
-    const out = allocate(this.dtype, this.numel);
-    mapStrided((x) => x, array, this.shape, this.strides, this.offset, out);
-    return out;
+    return valuesOf(this, hostArray(this, 'dataSync'));
   }
 
   /**
@@ -304,27 +296,17 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
   async dataAsync(): Promise<TypedArray> {
     const buffer = this.storage.deviceBuffer;
     if (buffer === null) return this.dataSync();
-    return this.valuesOf(await buffer.read());
+    return valuesOf(this, await buffer.read());
   }
 
   /** `toArray()` as a promise, the read that works on every backend (see `dataAsync`). */
   async toArrayAsync(): Promise<NestedArray> {
-    return this.nested(await this.dataAsync());
+    return nestedArray(this, await this.dataAsync());
   }
 
   /** Nested JavaScript arrays of the values (a number for a 0-d tensor). */
   toArray(): NestedArray {
-    return this.nested(this.dataSync());
-  }
-
-  private nested(flat: TypedArray): NestedArray {
-    const isBool = this.dtype === 'bool';
-    const build = (dim: number, start: number): NestedArray => {
-      if (dim === this.ndim) return isBool ? flat[start] !== 0 : flat[start];
-      const step = numel(this.shape.slice(dim + 1));
-      return Array.from({ length: this.shape[dim] }, (_, i) => build(dim + 1, start + i * step));
-    };
-    return build(0, 0);
+    return nestedArray(this, this.dataSync());
   }
 
   /** PyTorch's repr, character for character. */
@@ -376,4 +358,23 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
       },
     };
   }
+}
+
+/** A contiguous copy of `t`'s values out of `array`, its storage's data on the host. */
+function valuesOf(t: Tensor, array: TypedArray): TypedArray {
+  if (t.isContiguous()) return array.slice(t.offset, t.offset + t.numel);
+  const out = allocate(t.dtype, t.numel);
+  mapStrided((x) => x, array, t.shape, t.strides, t.offset, out);
+  return out;
+}
+
+/** Nested JavaScript arrays of `t`'s values from their contiguous copy `flat`. */
+function nestedArray(t: Tensor, flat: TypedArray): NestedArray {
+  const isBool = t.dtype === 'bool';
+  const build = (dim: number, start: number): NestedArray => {
+    if (dim === t.ndim) return isBool ? flat[start] !== 0 : flat[start];
+    const step = numel(t.shape.slice(dim + 1));
+    return Array.from({ length: t.shape[dim] }, (_, i) => build(dim + 1, start + i * step));
+  };
+  return build(0, 0);
 }
