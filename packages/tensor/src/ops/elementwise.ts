@@ -1,6 +1,9 @@
+import { isGradEnabled } from '@fovea/autograd';
 import { record, saving } from '../autograd.js';
 import { allocate, type DType, isFloating } from '../dtype.js';
+import { sigmoidBackward, sigmoidForward } from '../kernels/registered/activation.js';
 import { mapStrided, zipStrided } from '../kernels/registered/strided.js';
+import type { FloatArray } from '../kernels/shape.js';
 import type { BinaryFn, UnaryFn } from '../kernels/strided.js';
 import { broadcastShapes, numel } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
@@ -207,9 +210,29 @@ export function relu(a: Tensor): Tensor {
 }
 
 export function sigmoid(a: Tensor): Tensor {
-  const x = floatOperand('sigmoid', a);
-  const out = unaryKernel((v) => 1 / (1 + Math.exp(-v)), x);
-  return record('SigmoidBackward0', out, [x], (g) => [mul(g, mul(out, sub(1, out)))], [out]);
+  const x = floatOperand('sigmoid', a).contiguous();
+  const out = allocate(x.dtype, x.numel) as FloatArray;
+  sigmoidForward(contiguousData(x), out);
+  const y = Tensor.fromArray(out, x.shape, x.dtype);
+  return record('SigmoidBackward0', y, [x], (g) => [sigmoidGradient(g, y)], [y]);
+}
+
+/** A contiguous float tensor's elements, without a copy. */
+function contiguousData(x: Tensor): FloatArray {
+  const data = x.storage.array as FloatArray;
+  return x.offset === 0 && data.length === x.numel ? data : data.subarray(x.offset, x.offset + x.numel);
+}
+
+/**
+ * PyTorch's sigmoid_backward, g (1 - y) y: one fused kernel pass, or differentiable ops when the
+ * backward itself is recorded (`createGraph`).
+ */
+function sigmoidGradient(g: Tensor, y: Tensor): Tensor {
+  if (isGradEnabled() && (g.requiresGrad || y.requiresGrad)) return mul(mul(g, sub(1, y)), y);
+  const gc = g.to(y.dtype).contiguous();
+  const out = allocate(y.dtype, y.numel) as FloatArray;
+  sigmoidBackward(contiguousData(gc), y.storage.array as FloatArray, out);
+  return Tensor.fromArray(out, y.shape, y.dtype);
 }
 
 export function tanh(a: Tensor): Tensor {
