@@ -49,8 +49,16 @@ function writeInPlace<T extends Tensor>(op: string, target: T, value: Tensor): T
   const tracked = checkAutograd(op, target, result);
   const base = target.base;
   const baseNode = tracked && base !== null ? gradientEdge(base) : null;
-  const values = result.dataSync();
-  scatterStrided(values, target.storage.array, target.shape, target.strides, target.offset);
+  if (target.isContiguous() && result.isContiguous()) {
+    // Row-major on both sides (an optimizer's parameter update): one block copy.
+    const from = result.storage.array;
+    target.storage.array.set(
+      from.length === result.numel ? from : from.subarray(result.offset, result.offset + result.numel),
+      target.offset,
+    );
+  } else {
+    scatterStrided(result.dataSync(), target.storage.array, target.shape, target.strides, target.offset);
+  }
   target.storage.version++;
   if (!tracked) return target;
   const resultEdge = gradientEdge(result);

@@ -81,9 +81,13 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
               .to(a0.dtype)
           : null,
         b0.requiresGrad
-          ? sumTo(matmul(ae.transpose(-1, -2), g2), b.shape)
-              .reshape(b0.shape)
-              .to(b0.dtype)
+          ? B.transposed
+            ? // dB = (G^T A)^T: a transposed view of a row-major product, so the gradient of the
+              // matrix B is a view of (linear's weight.t()) arrives row-major, with no copy.
+              matmul(g2.transpose(-1, -2), ae).transpose(-1, -2).to(b0.dtype)
+            : sumTo(matmul(ae.transpose(-1, -2), g2), b.shape)
+                .reshape(b0.shape)
+                .to(b0.dtype)
           : null,
       ];
     },
