@@ -25,9 +25,13 @@ function pow2(k: v128): v128 {
 
 @inline
 function expV(x: v128): v128 {
-  const t = f32x4.min(f32x4.max(x, f32x4.splat(EXP_MIN)), f32x4.splat(EXP_MAX));
+  // pmax/pmin (one instruction each) keep a NaN x as the reference's comparisons do.
+  const t = f32x4.pmin(f32x4.pmax(x, f32x4.splat(EXP_MIN)), f32x4.splat(EXP_MAX));
   const rounder = f32x4.splat(ROUNDER);
-  const k = f32x4.sub(f32x4.add(f32x4.mul(t, f32x4.splat(LOG2E)), rounder), rounder);
+  const shifted = f32x4.add(f32x4.mul(t, f32x4.splat(LOG2E)), rounder);
+  // The integer k sits in the low mantissa bits of `shifted`: no float-to-int conversion needed.
+  const ki = i32x4.sub(shifted, rounder);
+  const k = f32x4.sub(shifted, rounder);
   const r = f32x4.sub(f32x4.sub(t, f32x4.mul(k, f32x4.splat(LN2_HI))), f32x4.mul(k, f32x4.splat(LN2_LO)));
   const z = f32x4.mul(r, r);
   let p = f32x4.add(f32x4.mul(f32x4.splat(P0), r), f32x4.splat(P1));
@@ -36,8 +40,7 @@ function expV(x: v128): v128 {
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P4));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P5));
   p = f32x4.add(f32x4.add(f32x4.mul(p, z), r), f32x4.splat(1));
-  const ki = i32x4.trunc_sat_f32x4_s(k);
-  const k1 = i32x4.trunc_sat_f32x4_s(f32x4.mul(k, f32x4.splat(0.5)));
+  const k1 = i32x4.shr_s(ki, 1);
   return f32x4.mul(f32x4.mul(p, pow2(k1)), pow2(i32x4.sub(ki, k1)));
 }
 

@@ -27,7 +27,9 @@ export const P5 = f(5.0000001201e-1);
 
 /** exp(t) in float32, as assembly/activation.ts computes it. */
 function expFloat32(x: number): number {
-  const t = Math.min(Math.max(x, EXP_MIN), EXP_MAX);
+  // WebAssembly's pmax then pmin: a NaN x stays NaN.
+  const low = x < EXP_MIN ? EXP_MIN : x;
+  const t = EXP_MAX < low ? EXP_MAX : low;
   const k = f(f(f(t * LOG2E) + ROUNDER) - ROUNDER);
   const r = f(f(t - f(k * LN2_HI)) - f(k * LN2_LO));
   const z = f(r * r);
@@ -37,8 +39,8 @@ function expFloat32(x: number): number {
   p = f(f(p * r) + P4);
   p = f(f(p * r) + P5);
   p = f(f(f(f(p * z) + r)) + 1);
-  const k1 = Math.trunc(k / 2);
-  // NaN stays NaN through p; 2^k of NaN is never reached in the product's value.
+  // 2^k as 2^floor(k/2) 2^(k - floor(k/2)); a NaN stays NaN through p.
+  const k1 = Math.floor(k / 2);
   return f(f(p * 2 ** k1) * 2 ** (k - k1));
 }
 
