@@ -27,9 +27,8 @@ export const P5 = f(5.0000001201e-1);
 
 /** exp(t) in float32, as assembly/activation.ts computes it. */
 function expFloat32(x: number): number {
-  // WebAssembly's pmax then pmin: a NaN x stays NaN.
-  const low = x < EXP_MIN ? EXP_MIN : x;
-  const t = EXP_MAX < low ? EXP_MAX : low;
+  // Equal to WebAssembly's pmax then pmin for these bounds: a NaN x stays NaN, no zeros to tie.
+  const t = Math.min(Math.max(x, EXP_MIN), EXP_MAX);
   const k = f(f(f(t * LOG2E) + ROUNDER) - ROUNDER);
   const r = f(f(t - f(k * LN2_HI)) - f(k * LN2_LO));
   const z = f(r * r);
