@@ -7,6 +7,7 @@ import type { FloatArray } from '../kernels/shape.js';
 import type { BinaryFn, UnaryFn } from '../kernels/strided.js';
 import { broadcastShapes, numel } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
+import { floatData } from './float-data.js';
 import { asTensor, broadcastStrides, requireTensor, resultType } from './operands.js';
 import { sumTo } from './sum-to.js';
 
@@ -210,17 +211,11 @@ export function relu(a: Tensor): Tensor {
 }
 
 export function sigmoid(a: Tensor): Tensor {
-  const x = floatOperand('sigmoid', a).contiguous();
+  const x = floatOperand('sigmoid', a);
   const out = allocate(x.dtype, x.numel) as FloatArray;
-  sigmoidForward(contiguousData(x), out);
+  sigmoidForward(floatData('sigmoid', x), out);
   const y = Tensor.fromArray(out, x.shape, x.dtype);
   return record('SigmoidBackward0', y, [x], (g) => [sigmoidGradient(g, y)], [y]);
-}
-
-/** A contiguous float tensor's elements, without a copy. */
-function contiguousData(x: Tensor): FloatArray {
-  const data = x.storage.array as FloatArray;
-  return x.offset === 0 && data.length === x.numel ? data : data.subarray(x.offset, x.offset + x.numel);
 }
 
 /**
@@ -229,9 +224,8 @@ function contiguousData(x: Tensor): FloatArray {
  */
 function sigmoidGradient(g: Tensor, y: Tensor): Tensor {
   if (isGradEnabled() && (g.requiresGrad || y.requiresGrad)) return mul(mul(g, sub(1, y)), y);
-  const gc = g.to(y.dtype).contiguous();
   const out = allocate(y.dtype, y.numel) as FloatArray;
-  sigmoidBackward(contiguousData(gc), y.storage.array as FloatArray, out);
+  sigmoidBackward(floatData('sigmoid backward', g.to(y.dtype)), floatData('sigmoid backward', y), out);
   return Tensor.fromArray(out, y.shape, y.dtype);
 }
 
