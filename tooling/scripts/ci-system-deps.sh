@@ -2,9 +2,11 @@
 # System packages CI needs beyond Node, installed by .ci/run before `pnpm install`: Debian's
 # chromium for the docs' browser tests (required), the Vulkan loader libvulkan1 for the WebGPU
 # tests in Node (required: the `webgpu` package's Dawn runs on chromium's SwiftShader driver,
-# /usr/lib/chromium/vk_swiftshader_icd.json, through it), and a CJK font so that the screenshots
-# of the Chinese pages are legible (optional). Exits non-zero when chromium or libvulkan1 cannot
-# be installed.
+# /usr/lib/chromium/vk_swiftshader_icd.json, through it), a CJK font so that the screenshots
+# of the Chinese pages are legible (optional), and Debian's dataset-fashion-mnist, the full
+# Fashion-MNIST in /usr/share/datasets/fashion-mnist (optional: without it the tests and the
+# examples use the subset in apps/examples/assets/fashion-mnist, and their output says so).
+# Exits non-zero when chromium or libvulkan1 cannot be installed.
 set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
@@ -15,10 +17,12 @@ apt_get() {
 need_chromium=false
 need_vulkan=false
 need_font=false
+need_fashion=false
 [ -x /usr/bin/chromium ] || need_chromium=true
 ldconfig -p | grep -q 'libvulkan\.so\.1 ' || need_vulkan=true
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need_font=true
-if ! $need_chromium && ! $need_vulkan && ! $need_font; then
+[ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need_fashion=true
+if ! $need_chromium && ! $need_vulkan && ! $need_font && ! $need_fashion; then
   exit 0
 fi
 
@@ -43,4 +47,8 @@ fi
 if $need_font; then
   apt_get install -y -qq fonts-wqy-microhei >/dev/null ||
     echo "ci-system-deps: could not install fonts-wqy-microhei; Chinese screenshots will lack glyphs" >&2
+fi
+if $need_fashion; then
+  apt_get install -y -qq dataset-fashion-mnist >/dev/null ||
+    echo "ci-system-deps: could not install dataset-fashion-mnist; tests use the embedded Fashion-MNIST subset" >&2
 fi

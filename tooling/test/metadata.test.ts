@@ -10,6 +10,7 @@ it('finds the libraries', () => {
   expect(packages.map((pkg) => pkg.name).sort()).toEqual(
     [
       '@fovea/autograd',
+      '@fovea/data',
       '@fovea/nn',
       '@fovea/onnx',
       '@fovea/optim',

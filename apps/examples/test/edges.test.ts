@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
+import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { APP_DIR, chapterRepr, indexOfBlock, runExamples, tempDir } from './helpers/run.js';
 
@@ -108,7 +109,58 @@ describe('edges', () => {
     expect(readGray(expected).png.width).toBe(64);
   });
 
-  it('names the file when it is missing, not a PNG, truncated or a folder', () => {
+  it('reads JPEG and WebP photos as well as PNG: the same feature map, up to JPEG rounding', async () => {
+    const png = join(dir, 'photo.png');
+    const jpeg = join(dir, 'photo.jpg');
+    const webp = join(dir, 'photo.webp');
+    // an RGB "photo" with a colour gradient and a bright square, in the three formats
+    const width = 48;
+    const height = 32;
+    const rgb = Buffer.alloc(width * height * 3);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const inside = x >= 12 && x < 36 && y >= 8 && y < 24;
+        rgb.set(inside ? [240, 230, 220] : [20 + 4 * x, 60, 30 + 3 * y], 3 * (y * width + x));
+      }
+    }
+    const raw = { raw: { width, height, channels: 3 as const } };
+    await sharp(rgb, raw).png().toFile(png);
+    await sharp(rgb, raw).jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toFile(jpeg);
+    await sharp(rgb, raw).webp({ lossless: true }).toFile(webp);
+    const maps: number[][][] = [];
+    for (const file of [png, jpeg, webp]) {
+      const out = join(dir, `${file.split('.').pop()}-edges.png`);
+      const run = runExamples(['edges', file, '--kernel', 'sobel-x', '-o', out]);
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain(`read ${file} (48x32)`);
+      maps.push(readGray(out).rows);
+    }
+    expect(maps[2]).toEqual(maps[0]); // lossless WebP: the same pixels, the same map
+    const diff = maps[1].flat().map((v, i) => Math.abs(v - maps[0].flat()[i]));
+    expect(Math.max(...diff)).toBeLessThanOrEqual(12); // JPEG at quality 100 rounds a little
+  });
+
+  it('names a JPEG or WebP file that is truncated or corrupt', async () => {
+    const jpeg = await sharp(SAMPLE).jpeg().toBuffer();
+    const truncated = join(dir, 'truncated.jpg');
+    writeFileSync(truncated, jpeg.subarray(0, 200));
+    const webp = join(dir, 'corrupt.webp');
+    const webpBytes = await sharp(SAMPLE).webp().toBuffer();
+    writeFileSync(webp, Buffer.concat([webpBytes.subarray(0, 20), Buffer.alloc(40, 7)]));
+    for (const [file, format] of [
+      [truncated, 'JPEG'],
+      [webp, 'WebP'],
+    ]) {
+      const run = runExamples(['edges', file, '-o', join(dir, 'never.png')]);
+      expect(run.status, file).toBe(1);
+      expect(run.stderr).toContain(
+        `error: edges: '${file}' is not a readable ${format} (truncated or corrupt)`,
+      );
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('names the file when it is missing, not an image, truncated or a folder', () => {
     const missing = join(dir, 'missing.png');
     const notPng = join(dir, 'text.png');
     writeFileSync(notPng, 'this is not an image\n');
@@ -118,7 +170,7 @@ describe('edges', () => {
     mkdirSync(folder);
     const cases: [string, string][] = [
       [missing, `edges: cannot read '${missing}': no such file`],
-      [notPng, `edges: '${notPng}' is not a PNG file (it does not start with the PNG signature)`],
+      [notPng, `edges: '${notPng}' is not a PNG, JPEG or WebP file (its first bytes match none of them)`],
       [truncated, `edges: '${truncated}' is not a readable PNG (truncated or corrupt)`],
       [folder, `edges: cannot read '${folder}': it is a directory`],
     ];
@@ -149,6 +201,6 @@ describe('edges', () => {
     }
     const noInput = runExamples(['edges', '--kernel', 'blur']);
     expect(noInput.status).toBe(1);
-    expect(noInput.stderr).toContain("edges: --kernel needs an input PNG (or 'sample')");
+    expect(noInput.stderr).toContain("edges: --kernel needs an input image (or 'sample')");
   });
 });

@@ -6,6 +6,8 @@ import { conv2d, corr2d, getBackend, ones, setNumThreads, tensor } from '@fovea/
 import { measureCeiling } from './ceiling.js';
 import { check } from './check.js';
 import { operands } from './data.js';
+import { measureLenet } from './lenet-fashion.js';
+import { lenetTargets } from './lenet-report.js';
 import { foveaPeer } from './peers/fovea.js';
 import { ortPeer } from './peers/ort.js';
 import type { Peer } from './peers/peer.js';
@@ -32,10 +34,12 @@ import { flops, PASSES, type Pass, WORKLOADS, type Workload } from './workloads.
  * on whatever WebGPU adapter there is, with Fovea's WebAssembly on 2 threads beside them (see
  * `benchWebGpu`).
  *
- * `pnpm bench [--quick] [--only W3,W4,train,memory]`: Fovea against TensorFlow.js (cpu, wasm SIMD) and
- * onnxruntime-node (1 and 2 threads) on PEERS.md's workloads, a LeNet training step against
- * TensorFlow.js cpu, the WebAssembly SIMD ceiling and a memory check. Prints the tables and
- * writes test-output/bench/bench.json and bench.svg.
+ * `pnpm bench [--quick] [--only W3,W4,train,memory,lenet] [--lenet-epochs N]`: Fovea against
+ * TensorFlow.js (cpu, wasm SIMD) and onnxruntime-node (1 and 2 threads) on PEERS.md's workloads,
+ * a LeNet training step against TensorFlow.js cpu, the WebAssembly SIMD ceiling, a memory check,
+ * and d2l's LeNet on Fashion-MNIST against PyTorch CPU (an epoch and the step at every batch, on
+ * 1 and 2 threads, RSS over N epochs; not under --quick). Prints the tables and writes
+ * test-output/bench/bench.json and bench.svg.
  */
 
 const args = process.argv.slice(2);
@@ -48,6 +52,12 @@ const backend = backendArg ? (backendArg.split('=')[1] ?? args[args.indexOf(back
 const settings = quick
   ? { reps: 5, warmupMs: 40, minRepMs: 10, budgetMs: 1500, trainBatch: 16, trainReps: 5, memoryBatch: 8 }
   : { reps: 9, warmupMs: 300, minRepMs: 60, budgetMs: 15000, trainBatch: 64, trainReps: 9, memoryBatch: 64 };
+
+const epochsArg = args.indexOf('--lenet-epochs');
+const lenetEpochs = epochsArg >= 0 ? Number(args[epochsArg + 1]) : 10;
+if (!Number.isInteger(lenetEpochs) || lenetEpochs < 1) {
+  throw new Error(`bench: --lenet-epochs must be a positive integer, got '${args[epochsArg + 1]}'`);
+}
 
 const root = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
 const outDir = path.join(root, 'test-output', 'bench');
@@ -264,6 +274,15 @@ async function main(): Promise<void> {
   const chapterOp = only === null || only.includes('W1') ? await chapterOps() : [];
   let training = null;
   let memory = null;
+  let lenet = null;
+  if (quick)
+    log(
+      "LeNet on Fashion-MNIST against PyTorch: skipped under --quick (it runs for minutes; 'pnpm bench --only lenet')",
+    );
+  else if (only === null || only.includes('lenet')) {
+    log(`LeNet on Fashion-MNIST, Fovea against PyTorch CPU (${lenetEpochs} epochs on 1 thread for RSS) ...`);
+    lenet = measureLenet({ epochs: lenetEpochs, reps: settings.trainReps, log });
+  }
   if (only === null || only.includes('train')) {
     log(`LeNet training step, batch ${settings.trainBatch} ...`);
     training = await measureTraining(settings.trainBatch, settings.trainReps, [1, 2]);
@@ -283,8 +302,12 @@ async function main(): Promise<void> {
     chapterOp,
     training,
     memory,
+    lenet,
   };
-  const report: BenchReport = { ...partial, targets: targets(partial) };
+  const report: BenchReport = {
+    ...partial,
+    targets: [...targets(partial), ...(lenet === null ? [] : lenetTargets(lenet))],
+  };
   printTables(report, log);
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -1,5 +1,6 @@
 import type { Ceiling } from './ceiling.js';
 import type { CheckResult } from './check.js';
+import type { LenetReport } from './lenet-fashion.js';
 import type { MemoryResult, TrainingResult } from './training.js';
 import type { Pass } from './workloads.js';
 
@@ -43,6 +44,7 @@ export interface BenchReport {
   readonly chapterOp: readonly ChapterOp[];
   readonly training: TrainingResult | null;
   readonly memory: MemoryResult | null;
+  readonly lenet: LenetReport | null;
   readonly targets: readonly Target[];
 }
 

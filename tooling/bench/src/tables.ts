@@ -1,3 +1,4 @@
+import { lenetTables } from './lenet-report.js';
 import { type BenchReport, find, formatRate, formatRatio, PEER_ORDER, ratio, table } from './report.js';
 import { PASSES } from './workloads.js';
 
@@ -88,7 +89,8 @@ export function printTables(report: BenchReport, log: (text: string) => void): v
       `\nMemory, ${m.steps} LeNet steps (batch ${m.batch}): RSS every 100 steps (MB): ${m.rss.map((v) => v.toFixed(0)).join(' ')}`,
     );
   }
-  log('\nTargets (issue 8)');
+  if (report.lenet !== null) log(lenetTables(report.lenet));
+  log('\nTargets (issues 8 and 16)');
   log(
     table(
       ['target', 'measured', 'met'],

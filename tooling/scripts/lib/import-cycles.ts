@@ -17,7 +17,7 @@ function isTypeOnly(clause: string): boolean {
   if (/^type\s/.test(clause)) return true;
   const names = clause.match(/^\{([\s\S]*)\}$/);
   if (names === null) return false;
-  const specifiers = names[1]
+  const specifiers = (names[1] ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
@@ -27,7 +27,7 @@ function isTypeOnly(clause: string): boolean {
 /** The value imports of one module's source text, resolved against its path. */
 export function valueImports(file: string, source: string): string[] {
   const out: string[] = [];
-  for (const [, clause, from] of source.matchAll(IMPORT)) {
+  for (const [, clause = '', from = ''] of source.matchAll(IMPORT)) {
     if (!from.startsWith('.') || isTypeOnly(clause.trim())) continue;
     out.push(resolve(dirname(file), from.replace(/\.js$/, '.ts')));
   }

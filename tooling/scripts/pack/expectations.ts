@@ -3,6 +3,7 @@
  * text, or a pattern where the numbers depend on a random initialisation.
  */
 export const expectedOutput: Record<string, string | RegExp> = {
+  '@fovea/data': '10 images, 3 batches: [4, 1, 28, 28] [4, 1, 28, 28] [2, 1, 28, 28]; Ankle boot\n',
   '@fovea/autograd': 'grad enabled: true, in noGrad: false, in enableGrad inside noGrad: true\n',
   // The chapter's output, character for character.
   '@fovea/tensor': 'tensor([[19., 25.],\n        [37., 43.]])\n',

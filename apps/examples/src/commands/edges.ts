@@ -2,9 +2,10 @@ import { basename, extname, join } from 'node:path';
 import { conv2d, corr2d, type Tensor, tensor } from '@fovea/tensor';
 import { edgeImage, edgeKernel } from '../lib/chapter-data.js';
 import { type Command, UsageError, type Values } from '../lib/cli.js';
+import { readGrayscaleImage } from '../lib/image.js';
 import { NAMED_KERNELS, parseKernel } from '../lib/kernels.js';
 import { defaultOutputDir, SAMPLE_IMAGE, userPath } from '../lib/paths.js';
-import { readGrayscalePng, toGrayLevels, valueRange, writeGrayscalePng } from '../lib/png.js';
+import { toGrayLevels, valueRange, writeGrayscalePng } from '../lib/png.js';
 import { code, heading, show } from '../lib/print.js';
 
 /** The chapter's cell: a vertical-edge detector on a 6 x 8 black-and-white image. */
@@ -36,7 +37,7 @@ function outputName(input: string, kernelSpec: string): string {
   return join(defaultOutputDir('edges'), `${stem}-${kernel}.png`);
 }
 
-function detectEdges(input: string, values: Values): void {
+async function detectEdges(input: string, values: Values): Promise<void> {
   const kernelSpec = (values.kernel as string | undefined) ?? 'sobel-x';
   const kernel = parseKernel('edges', kernelSpec);
   const padding = (values.padding as string | undefined) ?? 'same';
@@ -44,7 +45,7 @@ function detectEdges(input: string, values: Values): void {
     throw new UsageError(`edges: --padding must be 'same' or 'valid', got '${padding}'`);
   }
   const path = input === 'sample' ? SAMPLE_IMAGE : userPath(input);
-  const image = readGrayscalePng(path, 'edges');
+  const image = await readGrayscaleImage(path, 'edges');
   const [kh, kw] = kernel.shape;
   if (padding === 'valid' && (kh > image.height || kw > image.width)) {
     throw new UsageError(
@@ -67,14 +68,14 @@ function detectEdges(input: string, values: Values): void {
 
 export const edgesCommand: Command = {
   name: 'edges',
-  summary: 'object edge detection: the chapter 6x8 image, or any PNG (edges <input.png>)',
-  usage: `Usage: pnpm examples edges [<input.png> | sample] [--kernel K] [--padding same|valid] [--abs] [-o out.png]
+  summary: 'object edge detection: the chapter 6x8 image, or any PNG, JPEG or WebP (edges <image>)',
+  usage: `Usage: pnpm examples edges [<image> | sample] [--kernel K] [--padding same|valid] [--abs] [-o out.png]
 
 Without an input, runs the chapter's cell: the vertical-edge kernel K = [[1, -1]] on a 6x8
 black-and-white image, and on its transpose (where it finds nothing).
 
-With an input PNG (or 'sample', the 64x64 image shipped in apps/examples/assets), converts it to
-grayscale in [0, 1], applies the kernel (cross-correlation, as in the chapter) and writes the
+With an input image, PNG, JPEG or WebP (or 'sample', the 64x64 PNG shipped in apps/examples/assets),
+converts it to grayscale in [0, 1] (JPEG and WebP photos turned upright by their EXIF orientation), applies the kernel (cross-correlation, as in the chapter) and writes the
 feature map, mapped linearly to 0..255, as a grayscale PNG.
 
 Options:
@@ -93,13 +94,13 @@ Relative paths are taken from the folder you ran pnpm in.`,
     output: { type: 'string', short: 'o' },
   },
   positionals: { min: 0, max: 1 },
-  run(values, positionals) {
+  async run(values, positionals) {
     if (positionals.length === 0) {
       const used = ['kernel', 'padding', 'abs', 'output'].filter((name) => values[name] !== undefined);
-      if (used.length > 0) throw new UsageError(`edges: --${used[0]} needs an input PNG (or 'sample')`);
+      if (used.length > 0) throw new UsageError(`edges: --${used[0]} needs an input image (or 'sample')`);
       edgeDetectionCell();
       return;
     }
-    detectEdges(positionals[0], values);
+    await detectEdges(positionals[0], values);
   },
 };

@@ -6,6 +6,7 @@ import { exercisesCommand } from './exercises.js';
 import { flipCommand } from './flip.js';
 import { layerCommand } from './layer.js';
 import { learnKernelCommand } from './learn-kernel.js';
+import { lenetCommand } from './lenet.js';
 import { onnxCommand } from './onnx.js';
 import { receptiveFieldCommand } from './receptive-field.js';
 import { trainCommand } from './train.js';
@@ -21,5 +22,6 @@ export const COMMANDS: readonly Command[] = [
   receptiveFieldCommand,
   exercisesCommand,
   trainCommand,
+  lenetCommand,
   onnxCommand,
 ];

@@ -12,7 +12,7 @@ export interface GrayImage {
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
-function readBytes(path: string, where: string): Buffer {
+export function readBytes(path: string, where: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
@@ -29,12 +29,31 @@ function readBytes(path: string, where: string): Buffer {
   }
 }
 
-/** Reads a PNG and converts it to luma, Y = 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601, as PIL's 'L'). */
+export function isPng(bytes: Uint8Array): boolean {
+  return bytes.length >= SIGNATURE.length && SIGNATURE.every((b, i) => bytes[i] === b);
+}
+
+/** Y = 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601, as PIL's 'L'), in [0, 1], from 8-bit pixels of `channels` >= 3. */
+export function luma(data: Uint8Array, width: number, height: number, channels: number): Float32Array {
+  const pixels = new Float32Array(width * height);
+  for (let i = 0; i < pixels.length; i++) {
+    const p = channels * i;
+    pixels[i] = (0.299 * data[p] + 0.587 * data[p + 1] + 0.114 * data[p + 2]) / 255;
+  }
+  return pixels;
+}
+
+/** Reads a PNG and converts it to luma (BT.601). */
 export function readGrayscalePng(path: string, where = 'read PNG'): GrayImage {
   const bytes = readBytes(path, where);
-  if (bytes.length < SIGNATURE.length || SIGNATURE.some((b, i) => bytes[i] !== b)) {
+  if (!isPng(bytes)) {
     throw new CliError(`${where}: '${path}' is not a PNG file (it does not start with the PNG signature)`);
   }
+  return decodePng(bytes, path, where);
+}
+
+/** Decodes PNG bytes to luma (BT.601); `path` and `where` name them in errors. */
+export function decodePng(bytes: Buffer, path: string, where: string): GrayImage {
   let png: PNG;
   try {
     png = PNG.sync.read(bytes);
@@ -44,11 +63,7 @@ export function readGrayscalePng(path: string, where = 'read PNG'): GrayImage {
     );
   }
   const { width, height, data } = png;
-  const pixels = new Float32Array(width * height);
-  for (let i = 0; i < pixels.length; i++) {
-    pixels[i] = (0.299 * data[4 * i] + 0.587 * data[4 * i + 1] + 0.114 * data[4 * i + 2]) / 255;
-  }
-  return { width, height, pixels };
+  return { width, height, pixels: luma(data, width, height, 4) };
 }
 
 /** Writes RGBA bytes as a PNG, grayscale (colour type 0) when `gray`, creating the folder. */

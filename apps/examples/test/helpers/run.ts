@@ -21,7 +21,7 @@ export const ROOT = (() => {
   return dir;
 })();
 
-const PACKAGES = ['autograd', 'tensor', 'nn', 'optim', 'receptive-field', 'onnx'];
+const PACKAGES = ['autograd', 'tensor', 'nn', 'optim', 'receptive-field', 'data', 'onnx'];
 
 /**
  * The app runs on the packages' built entry points, as an outside user would; without them the
@@ -49,7 +49,7 @@ export interface RunResult {
  */
 export function runExamples(
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {},
 ): RunResult {
   requireBuiltPackages();
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
@@ -60,7 +60,7 @@ export function runExamples(
     cwd: options.cwd ?? APP_DIR,
     env,
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: options.timeout ?? 60_000,
   });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -1,0 +1,8 @@
+import { type IdxArray, parseIdx, type ReadIdxOptions } from './idx/read-idx.js';
+
+export { FashionMNIST, MNIST } from './vision/mnist.js';
+
+/** An IDX file's shape and values from raw bytes; gzip bytes go through `await decompress(bytes)` first. */
+export function readIdx(bytes: Uint8Array, options: ReadIdxOptions = {}): IdxArray {
+  return parseIdx(bytes, options.name ?? 'IDX bytes');
+}

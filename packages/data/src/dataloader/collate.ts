@@ -1,0 +1,77 @@
+import { stack, Tensor, tensor } from '@fovea/tensor';
+
+/**
+ * `torch.utils.data.default_collate`: a list of samples to one batched sample. Tensors are
+ * stacked along a new first dimension; integers become an int32 tensor (PyTorch's int64),
+ * other numbers a float64 one and booleans a bool one, as PyTorch does for Python scalars;
+ * arrays and objects are collated position by position, key by key.
+ */
+export function defaultCollate(batch: readonly unknown[]): unknown {
+  if (batch.length === 0) throw new Error('defaultCollate: the batch is empty');
+  const first = batch[0];
+  if (first instanceof Tensor) {
+    batch.forEach((item, i) => {
+      if (!(item instanceof Tensor)) throw mixed(i, 'a Tensor', item);
+      if (item.shape.length !== first.shape.length || item.shape.some((n, d) => n !== first.shape[d])) {
+        throw new Error(
+          `defaultCollate: every tensor in a batch must have the same shape, got [${first.shape.join(', ')}] at 0 and [${item.shape.join(', ')}] at ${i}`,
+        );
+      }
+    });
+    return stack(batch as Tensor[]);
+  }
+  if (typeof first === 'number') {
+    const values = batch.map((item, i) => {
+      if (typeof item !== 'number') throw mixed(i, 'a number', item);
+      return item;
+    });
+    const dtype = values.every(Number.isInteger) ? 'int32' : 'float64';
+    return tensor(values, { dtype });
+  }
+  if (typeof first === 'boolean') {
+    return tensor(
+      batch.map((item, i) => {
+        if (typeof item !== 'boolean') throw mixed(i, 'a boolean', item);
+        return item;
+      }),
+    );
+  }
+  if (Array.isArray(first)) {
+    const size = first.length;
+    batch.forEach((item, i) => {
+      if (!Array.isArray(item) || item.length !== size) {
+        throw new Error(
+          `defaultCollate: each sample in a batch must have the same number of elements (${size} at 0, ${Array.isArray(item) ? item.length : describe(item)} at ${i})`,
+        );
+      }
+    });
+    return first.map((_, k) => defaultCollate(batch.map((item) => (item as unknown[])[k])));
+  }
+  if (typeof first === 'object' && first !== null && Object.getPrototypeOf(first) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(first)) {
+      out[key] = defaultCollate(
+        batch.map((item, i) => {
+          if (typeof item !== 'object' || item === null || !(key in item)) {
+            throw new Error(`defaultCollate: sample ${i} has no key '${key}' that sample 0 has`);
+          }
+          return (item as Record<string, unknown>)[key];
+        }),
+      );
+    }
+    return out;
+  }
+  throw new TypeError(
+    `defaultCollate: a batch must contain tensors, numbers, booleans, arrays or plain objects; found ${describe(first)}`,
+  );
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  return (value as object).constructor?.name ?? 'an object';
+}
+
+function mixed(index: number, expected: string, got: unknown): Error {
+  return new TypeError(`defaultCollate: sample 0 is ${expected} but sample ${index} is ${describe(got)}`);
+}

@@ -1,0 +1,93 @@
+import { defaultGenerator, Generator } from '@fovea/tensor';
+import type { Dataset } from '../dataset/dataset.js';
+import { defaultCollate } from './collate.js';
+import { randomInt64, randperm } from './randperm.js';
+
+export interface DataLoaderOptions<T, B> {
+  /** Samples per batch (default 1). */
+  batchSize?: number;
+  /** A new random order each epoch (default false). */
+  shuffle?: boolean;
+  /** Drops the last batch when it would be smaller than `batchSize` (default false). */
+  dropLast?: boolean;
+  /** The random source of the shuffle: the same seed gives the same batches, and PyTorch's order. */
+  generator?: Generator;
+  /** Turns a list of samples into a batch (default: `defaultCollate`). */
+  collateFn?: (samples: T[]) => B;
+}
+
+/**
+ * `torch.utils.data.DataLoader` in a single process: batches of `batchSize` samples, in order or
+ * shuffled, collated into tensors. Each `for...of` is one epoch. With a seeded `generator` the
+ * shuffled order equals PyTorch's for the same seed: like PyTorch, starting an epoch first draws
+ * a 64-bit base seed from the generator, then a `randperm` of the dataset.
+ */
+export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
+  readonly dataset: Dataset<T>;
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  readonly generator: Generator | undefined;
+  private readonly collateFn: (samples: T[]) => B;
+
+  constructor(dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
+    const { batchSize = 1, shuffle = false, dropLast = false, generator, collateFn } = options;
+    if (dataset === null || typeof dataset !== 'object' || typeof dataset.get !== 'function') {
+      throw new TypeError('DataLoader: expected a dataset with `length` and `get(index)`');
+    }
+    if (!Number.isInteger(dataset.length) || dataset.length < 0) {
+      throw new Error(
+        `DataLoader: the dataset's length must be a non-negative integer, got ${String(dataset.length)}`,
+      );
+    }
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new Error(`DataLoader: batchSize must be a positive integer, got ${String(batchSize)}`);
+    }
+    if (generator !== undefined && !(generator instanceof Generator)) {
+      throw new TypeError('DataLoader: generator must be a Generator from @fovea/tensor');
+    }
+    this.dataset = dataset;
+    this.batchSize = batchSize;
+    this.shuffle = shuffle;
+    this.dropLast = dropLast;
+    this.generator = generator;
+    this.collateFn = collateFn ?? (defaultCollate as (samples: T[]) => B);
+  }
+
+  /** Batches per epoch: ceil(n / batchSize), or floor with `dropLast`. */
+  get length(): number {
+    const n = this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  *[Symbol.iterator](): Iterator<B> {
+    const n = this.dataset.length;
+    randomInt64(this.generator ?? defaultGenerator); // PyTorch's per-iterator base seed, drawn even unshuffled
+    let order: ArrayLike<number>;
+    // PyTorch's RandomSampler draws one more randperm, of which it serves nothing, when its
+    // samples run out (`randperm(n)[:num_samples % n]`): drawn here at the same point, so a
+    // generator shared with other code stays in step with PyTorch's.
+    let drawSpare = () => {};
+    if (this.shuffle && n > 0) {
+      const shuffler = this.generator ?? new Generator(0).manualSeed(randomInt64(defaultGenerator));
+      order = randperm(n, shuffler);
+      drawSpare = () => {
+        randperm(n, shuffler);
+        drawSpare = () => {};
+      };
+    } else {
+      order = Int32Array.from({ length: n }, (_, i) => i);
+    }
+    const batches = this.length;
+    for (let b = 0; b < batches; b++) {
+      const start = b * this.batchSize;
+      const end = Math.min(start + this.batchSize, n);
+      const samples: T[] = [];
+      for (let k = start; k < end; k++) samples.push(this.dataset.get(order[k]));
+      // a short last batch: PyTorch's sampler ran out while filling it, before it was served
+      if (end === n && end - start < this.batchSize) drawSpare();
+      yield this.collateFn(samples);
+    }
+    drawSpare();
+  }
+}

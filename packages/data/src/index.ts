@@ -1,0 +1,2 @@
+export * from './common.js';
+export { FashionMNIST, MNIST, readIdx } from './node/datasets.js';

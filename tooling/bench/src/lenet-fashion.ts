@@ -1,0 +1,251 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DataLoader, FashionMNIST } from '@fovea/data';
+import {
+  AvgPool2d,
+  Conv2d,
+  CrossEntropyLoss,
+  Flatten,
+  init,
+  Linear,
+  type Module,
+  Sequential,
+  Sigmoid,
+} from '@fovea/nn';
+import { SGD } from '@fovea/optim';
+import { Generator, manualSeed, setNumThreads, type Tensor } from '@fovea/tensor';
+import { median } from './timing.js';
+
+/**
+ * d2l's LeNet recipe on Fashion-MNIST (section 7.6: sigmoid, average pooling, Xavier-uniform
+ * init, cross-entropy, SGD lr 0.9, batch 256), Fovea against PyTorch CPU in the same run. An
+ * epoch is timed from the first batch read to the last optimizer step, data loading included
+ * on both sides (@fovea/data's DataLoader; torch.utils.data's, python/lenet_torch.py); a step
+ * is zero_grad, forward, loss, backward, SGD step and reading the loss, on a fixed batch.
+ */
+
+const DEBIAN_DIR = '/usr/share/datasets/fashion-mnist';
+const SUBSET_DIR = fileURLToPath(new URL('../../../apps/examples/assets/fashion-mnist', import.meta.url));
+const TORCH_SCRIPT = fileURLToPath(new URL('../python/lenet_torch.py', import.meta.url));
+const PYTHON = '/usr/bin/python3';
+export const STEP_BATCHES = [1, 16, 64, 256, 1024] as const;
+const BATCH = 256;
+const LR = 0.9;
+
+export interface EpochTiming {
+  seconds: number;
+  images: number;
+  trainLoss: number;
+  rssMB: number;
+}
+
+export interface PeerLenet {
+  threads: number;
+  /** The epochs run: at least two, so that a warm one is compared (see `warmEpoch`). */
+  epochs: EpochTiming[];
+  /** Median ms per step, by batch size. */
+  steps: { batch: number; ms: number }[];
+}
+
+export interface LenetReport {
+  data: string;
+  images: number;
+  fovea: PeerLenet[];
+  torch: PeerLenet[] | null;
+  /** Why the PyTorch rows are missing, when they are. */
+  torchNote: string | null;
+  torchVersion: string | null;
+}
+
+function lenet(): Sequential {
+  const net = new Sequential(
+    new Conv2d(1, 6, 5, { padding: 2 }),
+    new Sigmoid(),
+    new AvgPool2d(2, { stride: 2 }),
+    new Conv2d(6, 16, 5),
+    new Sigmoid(),
+    new AvgPool2d(2, { stride: 2 }),
+    new Flatten(),
+    new Linear(16 * 5 * 5, 120),
+    new Sigmoid(),
+    new Linear(120, 84),
+    new Sigmoid(),
+    new Linear(84, 10),
+  );
+  net.apply((m: Module) => {
+    if (m instanceof Linear || m instanceof Conv2d) init.xavierUniform_(m.weight);
+  });
+  return net;
+}
+
+/** The full set when it is installed or named (FASHION_MNIST_DIR), else the examples' subset. */
+function dataDir(): { dir: string; note: string } {
+  const named = process.env.FASHION_MNIST_DIR;
+  if (named !== undefined && named !== '') return { dir: named, note: `${named} (FASHION_MNIST_DIR)` };
+  if (existsSync(DEBIAN_DIR))
+    return { dir: DEBIAN_DIR, note: `${DEBIAN_DIR} (Debian's dataset-fashion-mnist)` };
+  return {
+    dir: SUBSET_DIR,
+    note: `the examples' embedded subset ${SUBSET_DIR} (install dataset-fashion-mnist for the full set)`,
+  };
+}
+
+function rssMB(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().rss / 2 ** 20;
+}
+
+function foveaEpochs(train: FashionMNIST, count: number, onEpoch: (e: EpochTiming) => void): EpochTiming[] {
+  manualSeed(0);
+  const net = lenet();
+  const optimizer = new SGD(net.parameters(), { lr: LR });
+  const lossFn = new CrossEntropyLoss();
+  const loader = new DataLoader(train, { batchSize: BATCH, shuffle: true, generator: new Generator(0) });
+  const out: EpochTiming[] = [];
+  for (let e = 0; e < count; e++) {
+    net.train();
+    let total = 0;
+    let seen = 0;
+    const start = performance.now();
+    for (const [X, y] of loader as Iterable<[Tensor, Tensor]>) {
+      optimizer.zeroGrad();
+      const loss = lossFn.forward(net.forward(X) as Tensor, y);
+      loss.backward();
+      optimizer.step();
+      total += (loss.item() as number) * y.shape[0];
+      seen += y.shape[0];
+    }
+    const epoch = {
+      seconds: (performance.now() - start) / 1000,
+      images: seen,
+      trainLoss: total / seen,
+      rssMB: rssMB(),
+    };
+    out.push(epoch);
+    onEpoch(epoch);
+  }
+  return out;
+}
+
+function foveaSteps(train: FashionMNIST, reps: number): { batch: number; ms: number }[] {
+  manualSeed(0);
+  const net = lenet();
+  const optimizer = new SGD(net.parameters(), { lr: LR });
+  const lossFn = new CrossEntropyLoss();
+  const out: { batch: number; ms: number }[] = [];
+  for (const batch of STEP_BATCHES) {
+    const n = Math.min(batch, train.length);
+    const loader = new DataLoader(train, { batchSize: n });
+    const [X, y] = loader[Symbol.iterator]().next().value as [Tensor, Tensor];
+    const step = () => {
+      optimizer.zeroGrad();
+      const loss = lossFn.forward(net.forward(X) as Tensor, y);
+      loss.backward();
+      optimizer.step();
+      loss.item();
+    };
+    step();
+    step();
+    const times: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      const start = performance.now();
+      step();
+      times.push(performance.now() - start);
+    }
+    out.push({ batch: n, ms: median(times) });
+  }
+  return out;
+}
+
+/** Why PyTorch cannot run here, or null when `/usr/bin/python3 -c 'import torch'` works. */
+function torchMissing(): string | null {
+  const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  if (probe.error !== undefined || probe.status !== 0) {
+    return `skipped: ${PYTHON} -c 'import torch' fails (run tooling/scripts/torch/install-torch.sh for Debian's python3-torch)`;
+  }
+  return null;
+}
+
+function torchRun(dir: string, threads: number, args: string[]): Record<string, unknown> {
+  const run = spawnSync(PYTHON, [TORCH_SCRIPT, '--data', dir, '--threads', String(threads), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (run.status !== 0)
+    throw new Error(`lenet_torch.py ${args.join(' ')} failed: ${run.stderr || run.error}`);
+  return JSON.parse(run.stdout) as Record<string, unknown>;
+}
+
+/**
+ * Fovea's epochs (`epochs` of them on 1 thread, for the RSS check; one on 2 threads), and PyTorch's
+ * (one per thread count), then the step times at every batch size, `reps` each.
+ */
+export function measureLenet(options: {
+  epochs: number;
+  reps: number;
+  log: (line: string) => void;
+}): LenetReport {
+  const { dir, note } = dataDir();
+  const train = FashionMNIST.fromDirectory(dir, { split: 'train' });
+  const torchNote = torchMissing();
+  const report: LenetReport = {
+    data: note,
+    images: train.length,
+    fovea: [],
+    torch: torchNote === null ? [] : null,
+    torchNote,
+    torchVersion: null,
+  };
+  options.log(`  data: ${note}, ${train.length} training images`);
+  if (torchNote !== null) options.log(`  PyTorch ${torchNote}`);
+  for (const threads of [1, 2]) {
+    setNumThreads(threads);
+    const count = threads === 1 ? Math.max(2, options.epochs) : 2;
+    let done = 0;
+    const epochs = foveaEpochs(train, count, (e) =>
+      options.log(
+        `  fovea-t${threads} epoch ${++done}/${count}: ${e.seconds.toFixed(1)} s, train loss ${e.trainLoss.toFixed(3)}, RSS ${e.rssMB.toFixed(0)} MB`,
+      ),
+    );
+    const steps = foveaSteps(train, options.reps);
+    report.fovea.push({ threads, epochs, steps });
+    options.log(
+      `  fovea-t${threads}: warm epoch ${warmEpoch(epochs).seconds.toFixed(1)} s, steps ${steps.map((s) => `b${s.batch} ${s.ms.toFixed(1)} ms`).join(', ')}`,
+    );
+    if (report.torch !== null) {
+      const epoch = torchRun(dir, threads, ['epoch', '--epochs', '2']);
+      const step = torchRun(dir, threads, [
+        'steps',
+        '--batches',
+        STEP_BATCHES.join(','),
+        '--reps',
+        String(options.reps),
+      ]);
+      report.torchVersion = String(epoch.torch);
+      const torchEpochs = epoch.epochs as EpochTiming[];
+      const torchSteps = step.steps as { batch: number; ms: number }[];
+      report.torch.push({ threads, epochs: torchEpochs, steps: torchSteps });
+      options.log(
+        `  torch-t${threads}: warm epoch ${warmEpoch(torchEpochs).seconds.toFixed(1)} s, steps ${torchSteps.map((s) => `b${s.batch} ${s.ms.toFixed(1)} ms`).join(', ')}`,
+      );
+    }
+  }
+  return report;
+}
+
+/**
+ * The epoch compared between peers: the one of median time among those after the first (the
+ * first pays for compiling, JIT warm-up and first allocations on both sides).
+ */
+export function warmEpoch(epochs: readonly EpochTiming[]): EpochTiming {
+  const warm = epochs.length > 1 ? epochs.slice(1) : [...epochs];
+  return [...warm].sort((a, b) => a.seconds - b.seconds)[(warm.length - 1) >> 1];
+}
+
+/** RSS after the last epoch against after the first, on 1 thread. */
+export function rssGrowth(report: LenetReport): number | null {
+  const epochs = report.fovea.find((p) => p.threads === 1)?.epochs ?? [];
+  if (epochs.length < 2) return null;
+  return epochs[epochs.length - 1].rssMB / epochs[0].rssMB - 1;
+}
