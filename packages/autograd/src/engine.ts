@@ -165,6 +165,17 @@ function runBackward(
   return captured;
 }
 
+/** Every element must be a variable (a Tensor): not undefined, null or a plain value. */
+function requireVariables(op: string, values: readonly unknown[]): void {
+  values.forEach((v, i) => {
+    if (typeof v !== 'object' || v === null || typeof (v as AnyVariable).defaultGradient !== 'function') {
+      throw new Error(
+        `${op}: element ${i} of tensors must be a Tensor, got ${v === null ? 'null' : typeof v}`,
+      );
+    }
+  });
+}
+
 function rootsOf(
   op: string,
   outputs: ReadonlyArray<AnyVariable>,
@@ -181,7 +192,12 @@ function rootsOf(
       throw new Error(`${op}: element ${i} of tensors does not require grad and does not have a grad_fn`);
     }
     roots.push(edge);
-    rootGrads.push(grads?.[i] ?? out.defaultGradient());
+    const given = grads?.[i];
+    rootGrads.push(
+      given === undefined || given === null
+        ? out.defaultGradient()
+        : (out.checkGradient?.(op, given, i) ?? given),
+    );
   });
   return [roots, rootGrads];
 }
@@ -211,6 +227,7 @@ export function backward<G extends Gradient<G>>(
   options: BackwardOptions = {},
 ): void {
   const outputs = (Array.isArray(tensors) ? tensors : [tensors]) as AnyVariable[];
+  requireVariables('backward', outputs);
   const gradList =
     grads === undefined || grads === null
       ? undefined
@@ -248,6 +265,8 @@ export function grad<G extends Gradient<G>>(
 ): (G | null)[] {
   const outs = (Array.isArray(outputs) ? outputs : [outputs]) as AnyVariable[];
   const ins = (Array.isArray(inputs) ? inputs : [inputs]) as AnyVariable[];
+  requireVariables('grad', outs);
+  requireVariables('grad', ins);
   const [roots, rootGrads] = rootsOf('grad', outs, options.gradOutputs as ReadonlyArray<Grad | null>);
   const targets = ins.map((v, i) => {
     const edge = gradientEdge(v);

@@ -15,6 +15,11 @@ export function setGradEnabled(enabled: boolean): void {
 }
 
 function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  if (typeof fn !== 'function') {
+    throw new Error(
+      `${enabled ? 'enableGrad' : 'noGrad'}: argument 'fn' must be a function, got ${fn === null ? 'null' : typeof fn}`,
+    );
+  }
   const previous = gradEnabled;
   gradEnabled = enabled;
   try {

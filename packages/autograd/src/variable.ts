@@ -19,6 +19,11 @@ export interface Variable<G> {
   setGradFn(node: Node<G>): void;
   /** The gradient backward starts from when none is given (one for a scalar, an error otherwise). */
   defaultGradient(): G;
+  /**
+   * Checks a gradient given for this output (its kind, shape and dtype) and returns it as this
+   * output's own kind, naming `op` in the error; optional.
+   */
+  checkGradient?(op: string, grad: unknown, index: number): G;
 }
 
 /** What gradients must support: the engine sums the gradients that reach one node. */

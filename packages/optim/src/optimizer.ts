@@ -1,5 +1,5 @@
 import { enableGrad, noGrad } from '@fovea/autograd';
-import { formatShape, Tensor } from '@fovea/tensor';
+import { describe, formatShape, Tensor } from '@fovea/tensor';
 
 /** The options every optimizer has; a scheduler changes `lr` in each group. */
 export interface OptimizerOptions {
@@ -326,6 +326,14 @@ export abstract class Optimizer<
       savedGroup.params.forEach((id, i) => byId.set(id, group.params[i]));
       const { params: _saved, ...savedOptions } = savedGroup;
       const { params: _current, ...current } = group;
+      // Another optimizer's state dict (SGD's given to Adam) lacks this one's options: an error,
+      // not a merge. Extra keys are fine (a scheduler's initialLr).
+      const missing = Object.keys(this.defaults).filter((key) => !(key in savedOptions));
+      if (missing.length > 0) {
+        throw new Error(
+          `${where}: param_groups[${g}] lacks ${this.name}'s option${missing.length > 1 ? 's' : ''} ${missing.map((k) => `'${k}'`).join(', ')} (a state dict of another optimizer?)`,
+        );
+      }
       const merged = { ...current, ...(copyValue(savedOptions) as Partial<O>) } as O;
       this.checkOptions(merged);
       return merged;
@@ -359,20 +367,28 @@ export abstract class Optimizer<
     }
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(entry)) {
-      if (value instanceof Tensor) {
-        if (key === 'step') {
-          out[key] = Number(value.item());
-          continue;
-        }
-        if (value.shape.length !== param.shape.length || value.shape.some((d, i) => d !== param.shape[i])) {
+      if (key === 'step') {
+        // A count of steps taken: bias corrections divide by 1 - beta ** step.
+        const step = value instanceof Tensor && value.numel === 1 ? Number(value.item()) : value;
+        if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0) {
           throw new Error(
-            `${where}: state '${key}' of parameter ${id} has shape ${formatShape(value.shape)} but the parameter has shape ${formatShape(param.shape)}`,
+            `${where}: state 'step' of parameter ${id} must be a non-negative integer, got ${describe(value)}`,
           );
         }
-        out[key] = noGrad(() => value.detach().to(param.dtype).clone());
-      } else {
-        out[key] = copyValue(value);
+        out[key] = step;
+        continue;
       }
+      if (!(value instanceof Tensor)) {
+        throw new Error(
+          `${where}: state '${key}' of parameter ${id} must be a Tensor, got ${describe(value)}`,
+        );
+      }
+      if (value.shape.length !== param.shape.length || value.shape.some((d, i) => d !== param.shape[i])) {
+        throw new Error(
+          `${where}: state '${key}' of parameter ${id} has shape ${formatShape(value.shape)} but the parameter has shape ${formatShape(param.shape)}`,
+        );
+      }
+      out[key] = noGrad(() => value.detach().to(param.dtype).clone());
     }
     return out as Partial<S>;
   }

@@ -1,3 +1,4 @@
+import { argumentError, checkArray } from '@fovea/tensor';
 import { exactAxisRange } from './exact.js';
 import {
   type AxisField,
@@ -42,6 +43,7 @@ function layerLabel(spec: LayerSpec, index: number): string {
  * ```
  */
 export function analyzeLayers(layers: readonly LayerSpec[], inputSize: Size2): StackReceptiveField {
+  checkArray(WHERE, 'layers', layers);
   const input = toPair(inputSize, 'input size', 1, WHERE);
   const fields: [AxisField, AxisField] = [PIXEL, PIXEL];
   const ops: AxisOp[][] = [[], []];
@@ -50,6 +52,9 @@ export function analyzeLayers(layers: readonly LayerSpec[], inputSize: Size2): S
   let size: Pair = input;
 
   layers.forEach((spec, index) => {
+    if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+      throw argumentError(WHERE, `layers[${index}]`, "a layer {type: 'conv' | 'pool', kernel, ...}", spec);
+    }
     const label = layerLabel(spec, index);
     if (spec.type !== 'conv' && spec.type !== 'pool') {
       throw new TypeError(`${WHERE}: ${label}: unknown type '${spec.type}' (expected 'conv' or 'pool')`);
@@ -68,6 +73,11 @@ export function analyzeLayers(layers: readonly LayerSpec[], inputSize: Size2): S
       lengths[axis].push(next[axis]);
     }
     const [dh, dw] = fields.map(describe);
+    // Beyond 2**53 the recurrences round silently: a clear error instead.
+    const values = [...next, dh.size, dw.size, dh.padding, dw.padding, fields[0].jump, fields[1].jump];
+    if (!values.every(Number.isSafeInteger)) {
+      throw new RangeError(`${WHERE}: ${label}: sizes exceed 2**53 - 1 and cannot be computed exactly`);
+    }
     infos.push({
       name: spec.name ?? String(index),
       type: spec.type,

@@ -1,3 +1,4 @@
+import { argumentError } from '@fovea/tensor';
 import type { AlignmentWarning, LayerInfo, Pair } from './types.js';
 import { formatPair } from './validate.js';
 
@@ -29,6 +30,15 @@ function compact([h, w]: Pair): string {
  * @returns One row per layer: output size, kernel, stride, padding, jump, `r` and centre.
  */
 export function formatTable(result: TableSource): string {
+  const shape = 'an analysis result {layers, inputSize, size, stride, padding}';
+  if (typeof result !== 'object' || result === null || !Array.isArray(result.layers)) {
+    throw argumentError('formatTable', 'result', shape, result);
+  }
+  for (const key of ['inputSize', 'size', 'stride', 'padding'] as const) {
+    if (!Array.isArray(result[key]) || result[key].length !== 2) {
+      throw argumentError('formatTable', `result.${key}`, '[h, w]', result[key]);
+    }
+  }
   const rows: string[][] = [
     ['input', formatPair(result.inputSize), '0', '1', '1'],
     ...result.layers.map((l) => [

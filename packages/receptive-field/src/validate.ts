@@ -15,7 +15,7 @@ const integer = (min: number) => (min === Number.NEGATIVE_INFINITY ? 'an integer
 /** `n` or `[h, w]` as `[h, w]`, each an integer >= min; `where` names the caller in the error. */
 export function toPair(value: Size2 | undefined, what: string, min: number, where: string): Pair {
   const pair: unknown[] = typeof value === 'number' ? [value, value] : Array.isArray(value) ? value : [];
-  const ok = pair.length === 2 && pair.every((v) => Number.isInteger(v) && (v as number) >= min);
+  const ok = pair.length === 2 && pair.every((v) => Number.isSafeInteger(v) && (v as number) >= min);
   if (!ok) {
     throw new RangeError(`${where}: expected ${what} as ${integer(min)} or [h, w], got ${show(value)}`);
   }
@@ -37,7 +37,7 @@ export function toPads(value: Size2 | Sides | undefined, min: number, where: str
   }
   const { top, bottom, left, right } = value;
   const sides = [top, bottom, left, right];
-  if (!sides.every((v) => Number.isInteger(v) && v >= min)) {
+  if (!sides.every((v) => Number.isSafeInteger(v) && v >= min)) {
     throw new RangeError(
       `${where}: expected padding {top, bottom, left, right}, each ${integer(min)}, got ${show(value)}`,
     );

@@ -1,6 +1,18 @@
+import {
+  checkElements,
+  checkFinite,
+  checkInt32,
+  checkInteger,
+  checkOptions,
+  checkScalarValue,
+  checkSizeArgument,
+  checkTensor,
+  describe,
+  MAX_DIMS,
+} from './checks.js';
 import { allocate, castScalar, type DType, isDType, isFloating } from './dtype.js';
 import { defaultGenerator, fillNormal, fillUniform, type Generator } from './random.js';
-import { checkShape, formatShape, numel } from './shape.js';
+import { formatShape, numel } from './shape.js';
 import { type NestedArray, Tensor } from './tensor.js';
 
 export interface CreationOptions {
@@ -13,6 +25,11 @@ export interface RandomCreationOptions extends CreationOptions {
 }
 
 function finish(t: Tensor, options: CreationOptions): Tensor {
+  if (options.requiresGrad !== undefined && typeof options.requiresGrad !== 'boolean') {
+    throw new Error(
+      `tensor: argument 'requiresGrad' must be a boolean, got ${describe(options.requiresGrad)}`,
+    );
+  }
   if (options.requiresGrad) t.requiresGrad_(true);
   return t;
 }
@@ -25,7 +42,12 @@ function dtypeOption(op: string, dtype: DType | undefined, fallback: DType): DTy
 }
 
 function shapeOf(op: string, shape: number | readonly number[]): number[] {
-  return checkShape(op, typeof shape === 'number' ? [shape] : [...shape]);
+  return checkSizeArgument(op, 'size', shape);
+}
+
+/** Stores `value` as `dtype`; an int32 overflow is PyTorch's error, not a wrap. */
+function storeValue(op: string, value: number, dtype: DType): number {
+  return castScalar(dtype === 'int32' ? checkInt32(op, value) : value, dtype);
 }
 
 /** Walks nested arrays, checking they are rectangular, and returns shape and flat values. */
@@ -35,10 +57,17 @@ function flatten(data: NestedArray | readonly NestedArray[]): {
 } {
   const shape: number[] = [];
   let probe: unknown = data;
+  // The depth bound also ends the probe of an array that contains itself.
   while (Array.isArray(probe)) {
+    if (shape.length === MAX_DIMS) {
+      throw new Error(
+        `tensor: nested arrays deeper than ${MAX_DIMS} levels (or an array that contains itself)`,
+      );
+    }
     shape.push(probe.length);
     probe = probe[0];
   }
+  checkElements('tensor', numel(shape), shape);
   const values: (number | boolean)[] = [];
   const walk = (node: unknown, depth: number, path: string) => {
     if (depth === shape.length) {
@@ -71,12 +100,18 @@ export function tensor(
   options: CreationOptions = {},
 ): Tensor {
   if (data instanceof Tensor) throw new Error('tensor: got a Tensor; use clone() or detach() to copy one');
+  options = checkOptions('tensor', options);
   if (ArrayBuffer.isView(data)) {
+    if (!(data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array)) {
+      throw new Error(
+        `tensor: argument 'data' must be nested arrays, a number or a Float32Array, Float64Array or Int32Array, got ${describe(data)}`,
+      );
+    }
     const fallback: DType =
       data instanceof Float64Array ? 'float64' : data instanceof Int32Array ? 'int32' : 'float32';
     const dtype = dtypeOption('tensor', options.dtype, fallback);
     const out = allocate(dtype, data.length);
-    for (let i = 0; i < data.length; i++) out[i] = castScalar(data[i], dtype);
+    for (let i = 0; i < data.length; i++) out[i] = storeValue('tensor', data[i], dtype);
     return finish(Tensor.fromArray(out, [data.length], dtype), options);
   }
   const { shape, values } = flatten(data as NestedArray);
@@ -84,7 +119,7 @@ export function tensor(
   const dtype = dtypeOption('tensor', options.dtype, allBool ? 'bool' : 'float32');
   const out = allocate(dtype, values.length);
   values.forEach((v, i) => {
-    out[i] = castScalar(Number(v), dtype);
+    out[i] = storeValue('tensor', Number(v), dtype);
   });
   return finish(Tensor.fromArray(out, shape, dtype), options);
 }
@@ -97,9 +132,11 @@ function filled(
   options: CreationOptions,
 ): Tensor {
   const s = shapeOf(op, shape);
+  checkScalarValue(op, 'value', value);
+  options = checkOptions(op, options);
   const fallback: DType = typeof value === 'boolean' ? 'bool' : 'float32';
   const dtype = dtypeOption(op, options.dtype, fallback);
-  const out = allocate(dtype, numel(s)).fill(castScalar(Number(value), dtype));
+  const out = allocate(dtype, numel(s)).fill(storeValue(op, Number(value), dtype));
   return finish(Tensor.fromArray(out, s, dtype), options);
 }
 
@@ -122,6 +159,14 @@ export function ones(shape: number | readonly number[], options: CreationOptions
 /** Values from `start` up to (not including) `end` by `step`; int32 when all three are integers. */
 export function arange(start: number, end?: number, step = 1, options: CreationOptions = {}): Tensor {
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
+  for (const [arg, v] of [
+    ['start', start],
+    ['end', end ?? 0],
+    ['step', step],
+  ] as const) {
+    checkFinite('arange', arg, v);
+  }
+  options = checkOptions('arange', options);
   if (step === 0) throw new Error('arange: step must be nonzero');
   if (!Number.isFinite(lo) || !Number.isFinite(hi) || !Number.isFinite(step)) {
     throw new Error(`arange: start, end and step must be finite, got ${lo}, ${hi}, ${step}`);
@@ -133,16 +178,19 @@ export function arange(start: number, end?: number, step = 1, options: CreationO
   }
   const integral = [lo, hi, step].every(Number.isInteger);
   const dtype = dtypeOption('arange', options.dtype, integral ? 'int32' : 'float32');
-  const n = Math.ceil((hi - lo) / step);
+  const n = checkElements('arange', Math.ceil((hi - lo) / step));
   const out = allocate(dtype, n);
-  for (let i = 0; i < n; i++) out[i] = castScalar(lo + i * step, dtype);
+  for (let i = 0; i < n; i++) out[i] = storeValue('arange', lo + i * step, dtype);
   return finish(Tensor.fromArray(out, [n], dtype), options);
 }
 
 /** `steps` evenly spaced values from `start` to `end` inclusive. */
 export function linspace(start: number, end: number, steps: number, options: CreationOptions = {}): Tensor {
-  if (!Number.isInteger(steps) || steps < 0)
-    throw new Error(`linspace: number of steps must be non-negative, got ${steps}`);
+  checkFinite('linspace', 'start', start);
+  checkFinite('linspace', 'end', end);
+  checkInteger('linspace', 'steps', steps, 0);
+  checkElements('linspace', steps);
+  options = checkOptions('linspace', options);
   const dtype = dtypeOption('linspace', options.dtype, 'float32');
   const out = allocate(dtype, steps);
   // One step is the start alone; otherwise PyTorch fills the first half from the start and the
@@ -170,6 +218,7 @@ function randomTensor(
   fill: (out: Float32Array | Float64Array) => void,
 ): Tensor {
   const s = shapeOf(op, shape);
+  options = checkOptions(op, options);
   const dtype = dtypeOption(op, options.dtype, 'float32');
   if (!isFloating(dtype)) throw new Error(`${op}: expected a floating point dtype, got ${dtype}`);
   const out = allocate(dtype, numel(s)) as Float32Array | Float64Array;
@@ -197,10 +246,13 @@ export function randint(
   shape: number | readonly number[],
   options: RandomCreationOptions = {},
 ): Tensor {
-  if (!Number.isInteger(low) || !Number.isInteger(high) || !(high > low)) {
+  checkInteger('randint', 'low', low);
+  checkInteger('randint', 'high', high);
+  if (!(high > low)) {
     throw new Error(`randint: expects integers low < high, got low=${low}, high=${high}`);
   }
   const s = shapeOf('randint', shape);
+  options = checkOptions('randint', options);
   const dtype = dtypeOption('randint', options.dtype, 'int32');
   const out = allocate(dtype, numel(s));
   const generator = options.generator ?? defaultGenerator;
@@ -215,13 +267,20 @@ export function randint(
   return finish(Tensor.fromArray(out, s, dtype), options);
 }
 
+/** `t`'s shape, and its dtype under `options`, for the `*Like` functions. */
+function like<O extends CreationOptions>(fn: string, t: Tensor, options: O | undefined): [number[], O] {
+  const x = checkTensor(fn, 'input', t);
+  return [[...x.shape], { dtype: x.dtype, ...checkOptions(fn, options) }];
+}
+
 export const zerosLike = (t: Tensor, options: CreationOptions = {}) =>
-  zeros(t.shape, { dtype: t.dtype, ...options });
-export const onesLike = (t: Tensor, options: CreationOptions = {}) =>
-  ones(t.shape, { dtype: t.dtype, ...options });
-export const fullLike = (t: Tensor, value: number | boolean, options: CreationOptions = {}) =>
-  full(t.shape, value, { dtype: t.dtype, ...options });
+  zeros(...like('zerosLike', t, options));
+export const onesLike = (t: Tensor, options: CreationOptions = {}) => ones(...like('onesLike', t, options));
+export const fullLike = (t: Tensor, value: number | boolean, options: CreationOptions = {}) => {
+  const [shape, o] = like('fullLike', t, options);
+  return full(shape, value, o);
+};
 export const randLike = (t: Tensor, options: RandomCreationOptions = {}) =>
-  rand(t.shape, { dtype: t.dtype, ...options });
+  rand(...like('randLike', t, options));
 export const randnLike = (t: Tensor, options: RandomCreationOptions = {}) =>
-  randn(t.shape, { dtype: t.dtype, ...options });
+  randn(...like('randnLike', t, options));

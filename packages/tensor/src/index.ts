@@ -4,6 +4,27 @@ import './tensor-methods.js';
 // Grad mode lives in the engine; a user of the tensor package alone reaches it here, as
 // `torch.no_grad` is reached from `torch`.
 export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from '@fovea/autograd';
+export {
+  argumentError,
+  checkArray,
+  checkBoolean,
+  checkBroadcastable,
+  checkDim,
+  checkDTypeName,
+  checkElements,
+  checkFinite,
+  checkInt32,
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  checkScalarValue,
+  checkSizeArgument,
+  checkTensor,
+  describe,
+  MAX_DIMS,
+  MAX_ELEMENTS,
+} from './checks.js';
 export type { CreationOptions, RandomCreationOptions } from './creation.js';
 export {
   arange,
@@ -26,7 +47,14 @@ export type { DType, TypedArray } from './dtype.js';
 export type { PrintOptions } from './format/index.js';
 export { formatTensor } from './format/index.js';
 export type { Backend } from './kernels/backend.js';
-export { getBackend, getNumThreads, setBackend, setNumThreads } from './kernels/backend.js';
+export {
+  getBackend,
+  getNumThreads,
+  maxThreads,
+  setBackend,
+  setNumThreads,
+  THREADS_PER_CORE,
+} from './kernels/backend.js';
 export type { BackendName, KernelRun } from './kernels/registry.js';
 export { kernelBackends, registeredKernels, registerKernel, traceKernels } from './kernels/registry.js';
 export { samePadding } from './kernels/shape.js';

@@ -2,6 +2,8 @@ export type Shape = readonly number[];
 
 /** A shape as errors print it: `[2, 4, 32, 32]` (the one formatter every Fovea package uses). */
 export function formatShape(shape: Shape): string {
+  if (!Array.isArray(shape))
+    throw new Error(`formatShape: argument 'shape' must be an array, got ${typeof shape}`);
   return `[${shape.join(', ')}]`;
 }
 
@@ -45,17 +47,9 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
 /** Resolves a possibly negative dimension index against `ndim`. */
 export function normalizeDim(op: string, dim: number, ndim: number): number {
   const n = Math.max(ndim, 1);
+  if (typeof dim !== 'number') throw new Error(`${op}: argument 'dim' must be an integer, got ${typeof dim}`);
   if (!Number.isInteger(dim) || dim < -n || dim >= n) {
     throw new Error(`${op}: dimension ${dim} is out of range for a tensor with ${ndim} dimensions`);
   }
   return dim < 0 ? dim + n : dim;
-}
-
-export function checkShape(op: string, shape: readonly unknown[]): number[] {
-  for (const d of shape) {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new Error(`${op}: a shape holds non-negative integers, got [${shape.map(String).join(', ')}]`);
-    }
-  }
-  return shape as number[];
 }

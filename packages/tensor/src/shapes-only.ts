@@ -11,6 +11,9 @@ export function isShapesOnly(): boolean {
 
 /** Runs `fn` with every op computing shapes only; values read inside are meaningless. */
 export function withShapesOnly<T>(fn: () => T): T {
+  // checks.ts's wording; this module stays free of imports (dtype.ts reads it).
+  if (typeof fn !== 'function')
+    throw new Error(`withShapesOnly: argument 'fn' must be a function, got ${typeof fn}`);
   const previous = active;
   active = true;
   try {

@@ -1,3 +1,4 @@
+import { checkArray } from './checks.js';
 import type { DType } from './dtype.js';
 import { cast } from './ops/cast.js';
 import { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, lt, ne, where } from './ops/compare.js';
@@ -223,7 +224,7 @@ export abstract class TensorMethods {
   expand(this: Tensor, shape: readonly number[]): Tensor {
     return expand(this, shape);
   }
-  flip(this: Tensor, dims: readonly number[]): Tensor {
+  flip(this: Tensor, dims: number | readonly number[]): Tensor {
     return flip(this, dims);
   }
   /**
@@ -299,6 +300,7 @@ export abstract class TensorMethods {
   }
   /** The element at a full index, as a number (or boolean). */
   get(this: Tensor, index: readonly number[]): number | boolean {
+    checkArray('get', 'index', index);
     if (index.length !== this.ndim) {
       throw new Error(
         `get: expected ${this.ndim} indices for shape ${formatShape(this.shape)}, got ${index.length}`,

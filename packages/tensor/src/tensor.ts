@@ -89,6 +89,11 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
   size(dim: number): number;
   size(dim?: number): number | number[] {
     if (dim === undefined) return [...this.shape];
+    if (typeof dim !== 'number' || !Number.isInteger(dim)) {
+      throw new Error(
+        `size: argument 'dim' must be an integer, got ${typeof dim === 'number' ? dim : typeof dim}`,
+      );
+    }
     const d = dim < 0 ? dim + this.ndim : dim;
     if (d < 0 || d >= this.ndim)
       throw new Error(`size: dimension ${dim} is out of range for ${formatShape(this.shape)}`);
@@ -199,8 +204,29 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
   }
 
   /** Accumulates gradients into the leaves this tensor was computed from. */
-  backward(gradient?: Tensor, options: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
-    backward<Tensor>(this, gradient ?? null, options);
+  backward(
+    gradient?: Tensor | null,
+    options?: { retainGraph?: boolean; createGraph?: boolean } | null,
+  ): void {
+    backward<Tensor>(this, gradient ?? null, options ?? {});
+  }
+
+  /**
+   * A gradient given to backward must be a tensor of this shape; one of another dtype is cast to
+   * this one's (PyTorch's validate_outputs), so a leaf's .grad keeps the leaf's dtype.
+   */
+  checkGradient(op: string, grad: unknown, index: number): Tensor {
+    if (!(grad instanceof Tensor)) {
+      throw new Error(
+        `${op}: grad_tensors[${index}] must be a Tensor, got ${grad === null ? 'null' : typeof grad}`,
+      );
+    }
+    if (grad.shape.length !== this.shape.length || grad.shape.some((d, i) => d !== this.shape[i])) {
+      throw new Error(
+        `${op}: Mismatch in shape: grad_output[${index}] has a shape of ${formatShape(grad.shape)} and output[${index}] has a shape of ${formatShape(this.shape)}`,
+      );
+    }
+    return grad.dtype === this.dtype ? grad : grad.to(this.dtype);
   }
 
   /** A tensor sharing this one's storage, cut off from the graph (in-place writes are seen by both). */

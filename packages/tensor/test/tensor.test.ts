@@ -136,7 +136,9 @@ describe('creation', () => {
     expect(full([2], 2.5, { dtype: 'int32' }).toArray()).toEqual([2, 2]);
     expect(zeros([]).shape).toEqual([]);
     expect(zeros([0, 3]).numel).toBe(0);
-    expect(() => zeros([2, -1])).toThrow('zeros: a shape holds non-negative integers, got [2, -1]');
+    expect(() => zeros([2, -1])).toThrow(
+      "zeros: argument 'size' must be a shape (an integer or an array of non-negative integers), got [2, -1]",
+    );
     expect(() => zeros([2], { dtype: 'int8' as never })).toThrow(/zeros: unknown dtype int8/);
   });
 

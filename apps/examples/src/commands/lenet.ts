@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataLoader, type FashionMNIST } from '@fovea/data';
+import { DataLoader } from '@fovea/data';
 import { save } from '@fovea/nn';
 import { Adam, SGD } from '@fovea/optim';
 import { formatTable } from '@fovea/receptive-field';
@@ -14,7 +14,7 @@ import {
   UsageError,
   type Values,
 } from '../lib/cli.js';
-import { loadFashionMnist } from '../lib/fashion-mnist.js';
+import { firstSamples, loadFashionMnist } from '../lib/fashion-mnist.js';
 import { type Activation, accuracy, lenet, type Pool, trainEpoch, xavierInit } from '../lib/lenet.js';
 import { predictImage } from '../lib/lenet-predict.js';
 import { defaultOutputDir, userPath } from '../lib/paths.js';
@@ -42,12 +42,6 @@ export interface EpochLog {
   trainAccuracy: number;
   testAccuracy: number;
   imagesPerSecond: number;
-}
-
-/** The first `count` samples of a dataset (all of them when count is undefined). */
-function firstSamples(dataset: FashionMNIST, count: number | undefined) {
-  if (count === undefined || count >= dataset.length) return dataset;
-  return { length: count, get: (i: number) => dataset.get(i) };
 }
 
 const fixed = (v: number, digits = 3) => v.toFixed(digits);

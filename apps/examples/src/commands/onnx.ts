@@ -1,21 +1,24 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DataLoader } from '@fovea/data';
 import { goldenPath } from '@fovea/golden';
-import {
-  Conv2d,
-  CrossEntropyLoss,
-  Flatten,
-  Linear,
-  MaxPool2d,
-  type Module,
-  ReLU,
-  Sequential,
-} from '@fovea/nn';
+import { CrossEntropyLoss, type Module } from '@fovea/nn';
 import { exportOnnx, importOnnx } from '@fovea/onnx';
 import { Adam, SGD } from '@fovea/optim';
-import { argmax, manualSeed, rand, randint, randn, type Tensor } from '@fovea/tensor';
+import { Generator, manualSeed, randint, randn, type Tensor } from '@fovea/tensor';
 import * as ort from 'onnxruntime-node';
-import { CliError, type Command, intOption, SEED_OPTION, seedOption, type Values } from '../lib/cli.js';
+import {
+  CliError,
+  type Command,
+  intOption,
+  SEED_OPTION,
+  seedOption,
+  UsageError,
+  type Values,
+} from '../lib/cli.js';
+import { firstSamples, loadFashionMnist } from '../lib/fashion-mnist.js';
+import { correctCount, lenet, trainEpoch, xavierInit } from '../lib/lenet.js';
+import { loadLenetCheckpoint } from '../lib/lenet-checkpoint.js';
 import { defaultOutputDir, userPath } from '../lib/paths.js';
 
 /** The PyTorch-exported CNN the command fine-tunes unless --model names another. */
@@ -23,60 +26,37 @@ const PYTORCH_MODEL = 'onnx/tiny_resnet_bn.onnx';
 /** ONNX Runtime and Fovea compute in float32 in different orders. */
 const TOLERANCE = 1e-4;
 
-/** LeNet-5 in its modern form (ReLU, max pooling), on 28 x 28 images, ten classes. */
-function lenet(): Sequential {
-  return new Sequential(
-    new Conv2d(1, 6, 5, { padding: 2 }),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Conv2d(6, 16, 5),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Flatten(),
-    new Linear(16 * 5 * 5, 120),
-    new ReLU(),
-    new Linear(120, 84),
-    new ReLU(),
-    new Linear(84, 10),
-  );
-}
+/** Test images the exported model is run on, in Fovea and in ONNX Runtime. */
+const TEST_IMAGES = 256;
+const BATCH = 32;
 
 /**
- * A task LeNet learns in moments: noise with a bright 6 x 6 square in one of ten places, the
- * place being the class.
+ * The LeNet to export: the checkpoint `pnpm examples lenet` saved, when named, else d2l's LeNet
+ * in its ReLU and max-pooling form trained here with Adam for `steps` batches of Fashion-MNIST.
  */
-function squares(count: number): { x: Tensor; y: Tensor } {
-  const y = randint(0, 10, [count]);
-  const x = rand([count, 1, 28, 28]).mul(0.5);
-  const labels = Array.from(y.dataSync());
-  labels.forEach((label, i) => {
-    const top = 2 + 11 * Math.floor(label / 5);
-    const left = 1 + 5 * (label % 5);
-    x.slice(i, 0, [top, top + 6], [left, left + 6]).fill_(1);
-  });
-  return { x, y };
-}
-
-function accuracy(logits: Tensor, y: Tensor): number {
-  const predicted = argmax(logits, 1).dataSync();
-  const labels = y.dataSync();
-  return predicted.filter((p, i) => p === labels[i]).length / labels.length;
-}
-
-function train(model: Module, steps: number): void {
-  const lossFn = new CrossEntropyLoss();
-  const optimizer = new Adam(model.parameters(), { lr: 0.003 });
-  model.train();
-  for (let step = 1; step <= steps; step++) {
-    const { x, y } = squares(32);
-    const loss = lossFn.forward(model.forward(x) as Tensor, y);
-    optimizer.zeroGrad();
-    loss.backward();
-    optimizer.step();
-    if (step % Math.max(1, Math.floor(steps / 5)) === 0 || step === steps) {
-      console.log(`  step ${step}, loss ${(loss.item() as number).toFixed(3)}`);
-    }
+function lenetToExport(options: OnnxOptions, train: Parameters<typeof firstSamples>[0]): Module {
+  if (options.checkpoint !== undefined) {
+    const { model, architecture } = loadLenetCheckpoint(options.checkpoint, 'onnx');
+    console.log(
+      `LeNet from ${options.checkpoint} (${architecture.activation}, ${architecture.pool} pooling)`,
+    );
+    return model;
   }
+  const model = lenet({ activation: 'relu', pool: 'max' });
+  xavierInit(model);
+  const images = firstSamples(train, options.steps * BATCH);
+  const loader = new DataLoader(images, {
+    batchSize: BATCH,
+    shuffle: true,
+    generator: new Generator(options.seed),
+  });
+  const optimizer = new Adam(model.parameters(), { lr: 0.003 });
+  const result = trainEpoch(model, loader as Iterable<[Tensor, Tensor]>, optimizer);
+  console.log(
+    `LeNet (ReLU, max pooling) trained for ${loader.length} steps of ${BATCH} images: train loss ${result.trainLoss.toFixed(3)}`,
+  );
+  model.eval();
+  return model;
 }
 
 async function runInOnnxRuntime(bytes: Uint8Array, x: Tensor): Promise<Float32Array> {
@@ -90,21 +70,25 @@ async function runInOnnxRuntime(bytes: Uint8Array, x: Tensor): Promise<Float32Ar
   }
 }
 
-export async function onnxExample({ seed, steps, tuneSteps, out, model }: OnnxOptions): Promise<void> {
+export async function onnxExample(options: OnnxOptions): Promise<void> {
+  const { seed, tuneSteps, out, model } = options;
   manualSeed(seed);
-  console.log(`## Export: a LeNet trained for ${steps} steps, run in ONNX Runtime`);
-  const net = lenet();
-  train(net, steps);
-  net.eval();
-  const test = squares(64);
-  const expected = net.forward(test.x) as Tensor;
-  console.log(`Fovea accuracy on 64 new images: ${(100 * accuracy(expected, test.y)).toFixed(1)}%`);
-  const bytes = exportOnnx(net, test.x, { opset: 17, dynamicBatch: true });
+  console.log('## Export: a trained LeNet, run in ONNX Runtime');
+  const data = loadFashionMnist('onnx', options.data);
+  console.log(`data: ${data.description}`);
+  const net = lenetToExport(options, data.train);
+  const [x, y] = new DataLoader(firstSamples(data.test, TEST_IMAGES), { batchSize: TEST_IMAGES })
+    [Symbol.iterator]()
+    .next().value as [Tensor, Tensor];
+  const expected = net.forward(x) as Tensor;
+  const right = correctCount(expected, y);
+  console.log(`Fovea accuracy on ${y.shape[0]} test images: ${((100 * right) / y.shape[0]).toFixed(1)}%`);
+  const bytes = exportOnnx(net, x, { opset: 17, dynamicBatch: true });
   mkdirSync(out, { recursive: true });
   const file = join(out, 'lenet.onnx');
   writeFileSync(file, bytes);
   console.log(`wrote ${file} (${bytes.length} bytes, opset 17, dynamic batch)`);
-  const fromOrt = await runInOnnxRuntime(bytes, test.x);
+  const fromOrt = await runInOnnxRuntime(bytes, x);
   const ours = expected.dataSync() as Float32Array;
   const worst = Math.max(...ours.map((v, i) => Math.abs(v - fromOrt[i])));
   console.log(`onnxruntime-node vs Fovea: largest |difference| of the logits ${worst.toExponential(2)}`);
@@ -153,6 +137,10 @@ function fineTuneImported(model: ReturnType<typeof importOnnx>, steps: number): 
 export interface OnnxOptions {
   seed: number;
   steps: number;
+  /** A LeNet checkpoint of `pnpm examples lenet` to export instead of training one. */
+  checkpoint?: string;
+  /** The Fashion-MNIST folder (see loadFashionMnist). */
+  data?: string;
   tuneSteps: number;
   out: string;
   model: string;
@@ -162,18 +150,23 @@ export const onnxCommand: Command = {
   name: 'onnx',
   summary:
     'export a trained LeNet to ONNX and run it in onnxruntime-node; import and fine-tune a PyTorch ONNX CNN',
-  usage: `Usage: pnpm examples onnx [--steps N] [--tune-steps N] [--model FILE] [--seed N] [--out DIR]
+  usage: `Usage: pnpm examples onnx [--checkpoint FILE | --steps N] [--data DIR] [--tune-steps N] [--model FILE]
+                         [--seed N] [--out DIR]
 
 Moves models between Fovea and ONNX (@fovea/onnx):
 
-  1. trains a LeNet for N steps on a toy task, exports it with exportOnnx to DIR/lenet.onnx, runs
-     that file in onnxruntime-node and checks its logits against Fovea's;
+  1. exports a trained LeNet with exportOnnx to DIR/lenet.onnx (the checkpoint 'pnpm examples
+     lenet' saved, with --checkpoint, else one trained here for N steps on Fashion-MNIST), runs
+     that file in onnxruntime-node on 256 test images and checks its logits against Fovea's;
   2. imports an ONNX CNN with importOnnx (by default a small ResNet-style network PyTorch's
      torch.onnx.export wrote, tooling/golden/data/${PYTORCH_MODEL}) and fine-tunes it with SGD on
      one batch of 16 x 16 images, printing the loss.
 
 Options:
-  --steps N        LeNet training steps (default 60)
+  --checkpoint FILE  a LeNet checkpoint of 'pnpm examples lenet' (lenet.safetensors) to export
+  --steps N        without --checkpoint: LeNet training steps of 32 images (default 60)
+  --data DIR       the Fashion-MNIST files (default $FASHION_MNIST_DIR, Debian's
+                   /usr/share/datasets/fashion-mnist, else the embedded subset)
   --tune-steps N   fine-tuning steps of the imported model (default 5)
   --model FILE     the ONNX CNN to import (inputs [N, C, 16, 16])
   --seed N         seed of the weights and the data (default 0)
@@ -181,15 +174,22 @@ Options:
   options: {
     ...SEED_OPTION,
     steps: { type: 'string' },
+    checkpoint: { type: 'string' },
+    data: { type: 'string' },
     'tune-steps': { type: 'string' },
     model: { type: 'string' },
     out: { type: 'string' },
   },
   positionals: { min: 0, max: 0 },
   async run(values: Values) {
+    if (values.checkpoint !== undefined && values.steps !== undefined) {
+      throw new UsageError('onnx: --steps trains a LeNet; --checkpoint exports a trained one instead');
+    }
     await onnxExample({
       seed: seedOption('onnx', values),
       steps: intOption('onnx', 'steps', values.steps, 60, 1),
+      checkpoint: values.checkpoint === undefined ? undefined : userPath(values.checkpoint as string),
+      data: values.data as string | undefined,
       tuneSteps: intOption('onnx', 'tune-steps', values['tune-steps'], 5, 1),
       out: values.out === undefined ? defaultOutputDir('onnx') : userPath(values.out as string),
       model: values.model === undefined ? goldenPath(PYTORCH_MODEL) : userPath(values.model as string),

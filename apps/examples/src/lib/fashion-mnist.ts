@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { FashionMNIST } from '@fovea/data';
+import { type Dataset, FashionMNIST } from '@fovea/data';
 import { CliError } from './cli.js';
 import { userPath } from './paths.js';
 
@@ -54,4 +54,10 @@ export function loadFashionMnist(
       ? `the embedded Fashion-MNIST subset in ${dir} (${counts}); install Debian's dataset-fashion-mnist or pass --data DIR for the full set`
       : `Fashion-MNIST from ${dir} (${named.how}; ${counts})`;
   return { train, test, description, subset: named === undefined };
+}
+
+/** The first `count` samples of a dataset (all of them when count is undefined). */
+export function firstSamples<T>(dataset: Dataset<T>, count: number | undefined): Dataset<T> {
+  if (count === undefined || count >= dataset.length) return dataset;
+  return { length: count, get: (i: number) => dataset.get(i) };
 }

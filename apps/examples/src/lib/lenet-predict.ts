@@ -1,36 +1,15 @@
-import { existsSync } from 'node:fs';
 import { FashionMNIST } from '@fovea/data';
-import { functional, load } from '@fovea/nn';
+import { functional } from '@fovea/nn';
 import { tensor } from '@fovea/tensor';
-import { safetensorsMetadata } from './checkpoint-metadata.js';
-import { CliError } from './cli.js';
 import { borderMean, fitSquare, readGrayscaleImage } from './image.js';
-import { type Activation, lenet, type Pool } from './lenet.js';
+import { loadLenetCheckpoint } from './lenet-checkpoint.js';
 
 /** Classifies one image with a LeNet checkpoint, printing the three likeliest classes. */
 export async function predictImage(
   path: string,
   checkpoint: string,
 ): Promise<{ label: number; probabilities: number[] }> {
-  if (!existsSync(checkpoint)) {
-    throw new CliError(
-      `lenet --predict: no checkpoint '${checkpoint}'; train first ('pnpm examples lenet') or name one with --checkpoint`,
-    );
-  }
-  const metadata = safetensorsMetadata(checkpoint);
-  const architecture = {
-    activation: (metadata.activation === 'relu' ? 'relu' : 'sigmoid') as Activation,
-    pool: (metadata.pool === 'max' ? 'max' : 'avg') as Pool,
-  };
-  const model = lenet(architecture);
-  try {
-    model.loadStateDict(load(checkpoint));
-  } catch (error) {
-    throw new CliError(
-      `lenet --predict: '${checkpoint}' is not a LeNet checkpoint: ${(error as Error).message}`,
-    );
-  }
-  model.eval();
+  const { model, architecture } = loadLenetCheckpoint(checkpoint, 'lenet --predict');
   const image = await readGrayscaleImage(path, 'lenet --predict');
   const background = borderMean(image);
   const inverted = background > 0.5;

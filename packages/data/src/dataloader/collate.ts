@@ -1,4 +1,4 @@
-import { stack, Tensor, tensor } from '@fovea/tensor';
+import { checkArray, stack, Tensor, tensor } from '@fovea/tensor';
 
 /**
  * `torch.utils.data.default_collate`: a list of samples to one batched sample. Tensors are
@@ -7,6 +7,7 @@ import { stack, Tensor, tensor } from '@fovea/tensor';
  * arrays and objects are collated position by position, key by key.
  */
 export function defaultCollate(batch: readonly unknown[]): unknown {
+  checkArray('defaultCollate', 'batch', batch);
   if (batch.length === 0) throw new Error('defaultCollate: the batch is empty');
   const first = batch[0];
   if (first instanceof Tensor) {

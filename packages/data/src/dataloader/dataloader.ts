@@ -1,4 +1,4 @@
-import { defaultGenerator, Generator } from '@fovea/tensor';
+import { checkOptions, defaultGenerator, Generator } from '@fovea/tensor';
 import type { Dataset } from '../dataset/dataset.js';
 import { defaultCollate } from './collate.js';
 import { randomInt64, randperm } from './randperm.js';
@@ -31,6 +31,7 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
   private readonly collateFn: (samples: T[]) => B;
 
   constructor(dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
+    options = checkOptions('DataLoader', options);
     const { batchSize = 1, shuffle = false, dropLast = false, generator, collateFn } = options;
     if (dataset === null || typeof dataset !== 'object' || typeof dataset.get !== 'function') {
       throw new TypeError('DataLoader: expected a dataset with `length` and `get(index)`');

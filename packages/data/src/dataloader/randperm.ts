@@ -1,4 +1,4 @@
-import type { Generator } from '@fovea/tensor';
+import { argumentError, checkElements, checkInteger, Generator } from '@fovea/tensor';
 
 /**
  * A random permutation of 0..n-1 drawn as PyTorch's CPU `torch.randperm` draws it (a
@@ -6,6 +6,9 @@ import type { Generator } from '@fovea/tensor';
  * PyTorch's order.
  */
 export function randperm(n: number, generator: Generator): Int32Array {
+  checkElements('randperm', checkInteger('randperm', 'n', n, 0));
+  if (!(generator instanceof Generator))
+    throw argumentError('randperm', 'generator', 'a Generator', generator);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   for (let i = 0; i < n - 1; i++) {

@@ -1,5 +1,7 @@
+import { argumentError } from '@fovea/tensor';
 /** gzip's two magic bytes (RFC 1952, section 2.3.1). */
 export function isGzip(bytes: Uint8Array): boolean {
+  if (!(bytes instanceof Uint8Array)) throw argumentError('isGzip', 'bytes', 'a Uint8Array', bytes);
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 

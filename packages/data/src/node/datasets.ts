@@ -1,3 +1,4 @@
+import { checkOptions } from '@fovea/tensor';
 // The datasets with Node's file system and zlib: `fromDirectory`, and `fromBytes` on gzip files.
 import type { Platform } from '../idx/platform.js';
 import { type IdxArray, parseIdx, type ReadIdxOptions } from '../idx/read-idx.js';
@@ -14,5 +15,6 @@ export class MNIST extends MNISTBase {
 
 /** An IDX file's shape and values from its bytes, gzip-compressed or raw. */
 export function readIdx(bytes: Uint8Array, options: ReadIdxOptions = {}): IdxArray {
+  options = checkOptions('readIdx', options);
   return parseIdx(bytes, options.name ?? 'IDX bytes', nodePlatform.gunzip);
 }

@@ -1,4 +1,4 @@
-import { type Tensor, tensor } from '@fovea/tensor';
+import { argumentError, checkTensor, type Tensor, tensor } from '@fovea/tensor';
 
 /**
  * torchvision's `normalize`: (x - mean[c]) / std[c] for each channel c of an image [C, H, W]
@@ -9,6 +9,15 @@ export function normalize(
   mean: number | readonly number[],
   std: number | readonly number[],
 ): Tensor {
+  checkTensor('normalize', 'image', image);
+  for (const [arg, v] of [
+    ['mean', mean],
+    ['std', std],
+  ] as const) {
+    if (typeof v !== 'number' && !(Array.isArray(v) && v.every((x) => typeof x === 'number'))) {
+      throw argumentError('normalize', arg, 'a number or an array of numbers', v);
+    }
+  }
   const rank = image.shape.length;
   if (rank !== 3 && rank !== 4) {
     throw new Error(

@@ -1,5 +1,6 @@
 // The Node-only half of checkpoints: the file system. Everything else in the package runs in a
 // browser too (`serialize` and `deserialize` work on bytes).
+import { argumentError } from '@fovea/tensor';
 import type { StateDict, StateDictLike } from '../module/state-dict.js';
 import { readSafetensorsFile, writeFileAtomic } from '../serialization/file.js';
 import { serializeRaw } from '../serialization/serialize.js';
@@ -24,7 +25,10 @@ import { fromRawTensors, type SerializeOptions, toRawTensors } from './convert.j
  * ```
  */
 export function save(stateDict: StateDictLike, path: string, options: SerializeOptions = {}): void {
-  writeFileAtomic(path, serializeRaw(toRawTensors('save', stateDict, options), options.metadata));
+  if (typeof path !== 'string' || path === '')
+    throw argumentError('save', 'path', 'a non-empty string', path);
+  const bytes = serializeRaw(toRawTensors('save', stateDict, options), options.metadata);
+  writeFileAtomic(path, bytes, 'save');
 }
 
 export interface LoadOptions {

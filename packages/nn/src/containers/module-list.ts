@@ -1,3 +1,4 @@
+import { argumentError } from '@fovea/tensor';
 import { Module } from '../module/module.js';
 import { addIndent } from '../module/repr.js';
 import { absoluteIndex } from './indexing.js';
@@ -18,6 +19,9 @@ export class ModuleList extends Module implements Iterable<Module> {
    */
   constructor(modules: Iterable<Module> = []) {
     super();
+    if (modules === null || typeof (modules as Partial<Iterable<Module>>)[Symbol.iterator] !== 'function') {
+      throw argumentError('ModuleList', 'modules', 'an iterable of modules', modules);
+    }
     this.extend(modules);
   }
 

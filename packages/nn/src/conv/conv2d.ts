@@ -1,4 +1,14 @@
-import { conv2d, formatShape, type PadMode, pad, samePadding, type Tensor, zeros } from '@fovea/tensor';
+import {
+  checkOptions,
+  checkTensor,
+  conv2d,
+  formatShape,
+  type PadMode,
+  pad,
+  samePadding,
+  type Tensor,
+  zeros,
+} from '@fovea/tensor';
 import { calculateFanInAndFanOut } from '../init/fan.js';
 import { kaimingUniform_, uniform_ } from '../init/initializers.js';
 import { Module } from '../module/module.js';
@@ -79,6 +89,7 @@ export class Conv2d extends Module {
    * `'same'` padding is asked with a stride.
    */
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, options: Conv2dOptions = {}) {
+    options = checkOptions('Conv2d', options);
     super();
     const where = this.getName();
     const { stride = 1, padding = 0, dilation = 1, groups = 1, bias = true, paddingMode = 'zeros' } = options;
@@ -161,6 +172,7 @@ export class Conv2d extends Module {
    * @param input - The tensor `forward` was given.
    */
   protected checkInput(input: Tensor): void {
+    checkTensor(`${this.constructor.name}.forward`, 'input', input);
     if (input.ndim !== 3 && input.ndim !== 4) {
       throw new Error(
         `${this.toString()}: expected 3-D (unbatched) or 4-D (batched) input, got ${formatShape(input.shape)}`,

@@ -1,4 +1,4 @@
-import { type Tensor, zeros } from '@fovea/tensor';
+import { checkOptions, type Tensor, zeros } from '@fovea/tensor';
 import { calculateFanInAndFanOut } from '../init/fan.js';
 import { kaimingUniform_, uniform_ } from '../init/initializers.js';
 import type { LoadReport } from '../module/options.js';
@@ -33,6 +33,7 @@ export class LazyConv2d extends Conv2d {
    * `paddingMode`.
    */
   constructor(outChannels: number, kernelSize: Size2, options: Conv2dOptions = {}) {
+    options = checkOptions('LazyConv2d', options);
     super(0, outChannels, kernelSize, options);
     const message = (name: string) =>
       `LazyConv2d.${name} is uninitialized: its shape depends on the input's channels, which are known only after the first forward. Run a forward pass first (layer.forward(x)), then read .${name}`;
@@ -109,7 +110,17 @@ export class LazyConv2d extends Conv2d {
     report: LoadReport,
   ): void {
     const lazyWeight = this.isUninitialized('weight');
+    const lazyBias = this.isUninitialized('bias');
     super.loadOwnState(entries, prefix, report);
+    if (lazyBias && !this.isUninitialized('bias') && this.bias !== null) {
+      const shape = this.bias.shape;
+      if (shape.length !== 1 || shape[0] !== this.outChannels) {
+        report.errors.push(
+          `size mismatch for ${prefix}bias: copying a param with shape [${shape.join(', ')}] from checkpoint, the shape in current model is [${this.outChannels}].`,
+        );
+        return;
+      }
+    }
     if (this.isUninitialized('weight')) return;
     if (lazyWeight) {
       const shape = this.weight.shape;

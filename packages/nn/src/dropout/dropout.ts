@@ -1,4 +1,4 @@
-import type { Generator, Tensor } from '@fovea/tensor';
+import { checkOptions, type Generator, type Tensor } from '@fovea/tensor';
 import { checkDropoutProbability, dropout } from '../functional/dropout.js';
 import { Module } from '../module/module.js';
 import { pyFloat } from '../module/repr.js';
@@ -26,6 +26,7 @@ export class Dropout extends Module {
    * @throws If `p` is not in [0, 1].
    */
   constructor(p = 0.5, options: DropoutLayerOptions = {}) {
+    options = checkOptions('Dropout', options);
     super();
     checkDropoutProbability(p);
     this.p = p;

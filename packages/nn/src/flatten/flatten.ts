@@ -1,4 +1,4 @@
-import type { Tensor } from '@fovea/tensor';
+import { checkTensor, type Tensor } from '@fovea/tensor';
 import { Module } from '../module/module.js';
 
 /** Flattens dimensions `startDim` to `endDim` into one, like `torch.nn.Flatten` (default: all but the batch). */
@@ -27,6 +27,7 @@ export class Flatten extends Module {
    * @returns E.g. `[N, C, H, W]` -> `[N, C * H * W]` by default.
    */
   override forward(input: Tensor): Tensor {
+    checkTensor('Flatten.forward', 'input', input);
     return input.flatten(this.startDim, this.endDim);
   }
 

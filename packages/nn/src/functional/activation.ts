@@ -1,4 +1,4 @@
-import type { Tensor } from '@fovea/tensor';
+import { checkDim, checkTensor, type Tensor } from '@fovea/tensor';
 
 /**
  * log(softmax(x)) along `dim`, computed stably: with m the maximum along `dim` (held constant,
@@ -9,6 +9,7 @@ import type { Tensor } from '@fovea/tensor';
  * @returns Same shape as `input`.
  */
 export function logSoftmax(input: Tensor, dim: number): Tensor {
+  checkDim('log_softmax', 'dim', dim, checkTensor('log_softmax', 'input', input).ndim);
   const shifted = input.sub(input.max(dim, true).values.detach());
   return shifted.sub(shifted.exp().sum(dim, true).log());
 }
@@ -29,6 +30,7 @@ export function logSoftmax(input: Tensor, dim: number): Tensor {
  * ```
  */
 export function softmax(input: Tensor, dim: number): Tensor {
+  checkDim('softmax', 'dim', dim, checkTensor('softmax', 'input', input).ndim);
   const e = input.sub(input.max(dim, true).values.detach()).exp();
   return e.div(e.sum(dim, true));
 }

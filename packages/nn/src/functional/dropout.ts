@@ -1,4 +1,4 @@
-import { type Generator, rand, type Tensor } from '@fovea/tensor';
+import { checkOptions, checkTensor, describe, type Generator, rand, type Tensor } from '@fovea/tensor';
 
 export interface DropoutOptions {
   /** Apply dropout (default); when false the input is returned as it is. */
@@ -12,9 +12,10 @@ export interface DropoutOptions {
  *
  * @param p - The probability to check.
  */
-export function checkDropoutProbability(p: number): void {
+export function checkDropoutProbability(p: number, op = 'dropout'): void {
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
-    throw new Error(`dropout probability has to be between 0 and 1, but got ${String(p)}`);
+    // PyTorch's words after the caller's name.
+    throw new Error(`${op}: dropout probability has to be between 0 and 1, but got ${describe(p)}`);
   }
 }
 
@@ -29,8 +30,9 @@ export function checkDropoutProbability(p: number): void {
  * @throws If `p` is not in [0, 1].
  */
 export function dropout(input: Tensor, p = 0.5, options: DropoutOptions = {}): Tensor {
+  checkTensor('dropout', 'input', input);
   checkDropoutProbability(p);
-  const { training = true, generator } = options;
+  const { training = true, generator } = checkOptions('dropout', options);
   if (!training || p === 0) return input;
   if (p === 1) return input.mul(0);
   const keep = rand(input.shape, { dtype: input.dtype, generator }).lt(1 - p);

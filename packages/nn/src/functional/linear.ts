@@ -1,4 +1,4 @@
-import type { Tensor } from '@fovea/tensor';
+import { checkTensor, type Tensor } from '@fovea/tensor';
 
 /**
  * `F.linear`: y = x W^T + b, for x of shape [..., in] and W of shape [out, in].
@@ -9,6 +9,9 @@ import type { Tensor } from '@fovea/tensor';
  * @returns `[..., out]`.
  */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  checkTensor('linear', 'input', input);
+  checkTensor('linear', 'weight', weight);
+  if (bias !== null && bias !== undefined) checkTensor('linear', 'bias', bias);
   const y = input.matmul(weight.t());
   return bias === null ? y : y.add(bias);
 }

@@ -1,4 +1,12 @@
-import { formatShape, Tensor, tensor } from '@fovea/tensor';
+import {
+  checkBroadcastable,
+  checkOptions,
+  checkTensor,
+  describe,
+  formatShape,
+  Tensor,
+  tensor,
+} from '@fovea/tensor';
 import { logSoftmax } from './activation.js';
 
 /** How a loss combines its per-element values: their mean, their sum, or none (all of them). */
@@ -9,10 +17,11 @@ export type Reduction = 'mean' | 'sum' | 'none';
  *
  * @param reduction - What the caller passed.
  */
-export function checkReduction(reduction: unknown): Reduction {
+export function checkReduction(reduction: unknown, op = 'reduction'): Reduction {
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
+    // PyTorch's words ("... is not a valid value for reduction"), after the caller's name.
     throw new Error(
-      `${String(reduction)} is not a valid value for reduction (expected 'mean', 'sum' or 'none')`,
+      `${op}: ${typeof reduction === 'string' ? reduction : describe(reduction)} is not a valid value for reduction (expected 'mean', 'sum' or 'none')`,
     );
   }
   return reduction;
@@ -43,7 +52,12 @@ export interface ReductionOptions {
  * ```
  */
 export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
-  const reduction = checkReduction(options.reduction ?? 'mean');
+  const reduction = checkReduction(checkOptions('mse_loss', options).reduction ?? 'mean', 'mse_loss');
+  checkBroadcastable(
+    'mse_loss',
+    checkTensor('mse_loss', 'input', input).shape,
+    checkTensor('mse_loss', 'target', target).shape,
+  );
   return reduce(input.sub(target).square(), reduction);
 }
 
@@ -110,7 +124,10 @@ function classWeights(weight: unknown, input: Tensor, classDim: number): Tensor 
  * ```
  */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
-  const reduction = checkReduction(options.reduction ?? 'mean');
+  checkTensor('cross_entropy', 'input', input);
+  checkTensor('cross_entropy', 'target', target);
+  options = checkOptions('cross_entropy', options);
+  const reduction = checkReduction(options.reduction ?? 'mean', 'cross_entropy');
   const { ignoreIndex = -100, labelSmoothing = 0 } = options;
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
     throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${labelSmoothing}`);

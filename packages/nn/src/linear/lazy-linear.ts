@@ -1,4 +1,4 @@
-import { type Tensor, zeros } from '@fovea/tensor';
+import { checkOptions, checkTensor, type Tensor, zeros } from '@fovea/tensor';
 import { calculateFanInAndFanOut } from '../init/fan.js';
 import { kaimingUniform_, uniform_ } from '../init/initializers.js';
 import type { LoadReport } from '../module/options.js';
@@ -20,6 +20,7 @@ export class LazyLinear extends Linear {
    * @param options - `bias` (true).
    */
   constructor(outFeatures: number, options: LinearOptions = {}) {
+    options = checkOptions('LazyLinear', options);
     super(0, outFeatures, options);
     const message = (name: string) =>
       `LazyLinear.${name} is uninitialized: its shape depends on the input's features, which are known only after the first forward. Run a forward pass first (layer.forward(x)), then read .${name}`;
@@ -41,6 +42,7 @@ export class LazyLinear extends Linear {
    * @returns `[..., outFeatures]`.
    */
   override forward(input: Tensor): Tensor {
+    checkTensor('LazyLinear.forward', 'input', input);
     this.initializeParameters(input);
     return Linear.prototype.forward.call(this, input);
   }

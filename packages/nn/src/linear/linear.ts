@@ -1,4 +1,4 @@
-import { type Tensor, zeros } from '@fovea/tensor';
+import { checkOptions, checkTensor, type Tensor, zeros } from '@fovea/tensor';
 import { integer } from '../conv/options.js';
 import { linear } from '../functional/linear.js';
 import { calculateFanInAndFanOut } from '../init/fan.js';
@@ -42,6 +42,7 @@ export class Linear extends Module {
    * @param options - `bias` (true).
    */
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+    options = checkOptions('Linear', options);
     super();
     const where = this.getName();
     this.inFeatures = integer(where, 'in_features', inFeatures, 0);
@@ -68,6 +69,7 @@ export class Linear extends Module {
    * @returns `[..., outFeatures]`.
    */
   override forward(input: Tensor): Tensor {
+    checkTensor(`${this.constructor.name}.forward`, 'input', input);
     if (input.ndim === 0 || input.shape[input.ndim - 1] !== this.inFeatures) {
       throw new Error(
         `${this.toString()}: expected input with ${this.inFeatures} features in its last dimension, got [${input.shape.join(', ')}]`,

@@ -1,4 +1,4 @@
-import type { Tensor } from '@fovea/tensor';
+import { checkOptions, type Tensor } from '@fovea/tensor';
 import {
   type CrossEntropyOptions,
   checkReduction,
@@ -21,8 +21,9 @@ export class MSELoss extends Module {
    * @param options - `reduction`: `'mean'` (default), `'sum'` or `'none'`.
    */
   constructor(options: ReductionOptions = {}) {
+    options = checkOptions('MSELoss', options);
     super();
-    this.reduction = checkReduction(options.reduction ?? 'mean');
+    this.reduction = checkReduction(checkOptions('MSELoss', options).reduction ?? 'mean', 'MSELoss');
   }
 
   /**
@@ -57,9 +58,13 @@ export class CrossEntropyLoss extends Module {
    * (-100) and `labelSmoothing` (0).
    */
   constructor(options: CrossEntropyOptions = {}) {
+    options = checkOptions('CrossEntropyLoss', options);
     super();
     this.registerBuffer('weight', options.weight ?? null);
-    this.reduction = checkReduction(options.reduction ?? 'mean');
+    this.reduction = checkReduction(
+      checkOptions('CrossEntropyLoss', options).reduction ?? 'mean',
+      'CrossEntropyLoss',
+    );
     this.ignoreIndex = options.ignoreIndex ?? -100;
     this.labelSmoothing = options.labelSmoothing ?? 0;
   }

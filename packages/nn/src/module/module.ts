@@ -72,7 +72,9 @@ export class Module {
    * @returns The module's output.
    */
   forward(..._inputs: unknown[]): unknown {
-    throw new Error(`Module [${this.getName()}] is missing the required "forward" function`);
+    throw new Error(
+      `${this.getName()}.forward: Module [${this.getName()}] is missing the required "forward" function`,
+    );
   }
 
   // ---- registration ----

@@ -1,5 +1,5 @@
 import { noGrad } from '@fovea/autograd';
-import { ones, type Tensor, tensor, zeros } from '@fovea/tensor';
+import { checkOptions, checkTensor, ones, type Tensor, tensor, zeros } from '@fovea/tensor';
 import { integer } from '../conv/options.js';
 import { ones_, zeros_ } from '../init/initializers.js';
 import { Module } from '../module/module.js';
@@ -58,6 +58,7 @@ export class BatchNorm2d extends Module {
    * @param options - `eps` (1e-5), `momentum` (0.1), `affine` (true), `trackRunningStats` (true).
    */
   constructor(numFeatures: number, options: BatchNorm2dOptions = {}) {
+    options = checkOptions('BatchNorm2d', options);
     super();
     const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = options;
     this.numFeatures = integer(this.getName(), 'num_features', numFeatures, 0);
@@ -95,6 +96,7 @@ export class BatchNorm2d extends Module {
    * @returns The normalised input, same shape.
    */
   override forward(input: Tensor): Tensor {
+    checkTensor('BatchNorm2d.forward', 'input', input);
     if (input.ndim !== 4) {
       throw new Error(
         `${this.toString()}: expected 4D input (got ${input.ndim}D input of shape [${input.shape.join(', ')}])`,

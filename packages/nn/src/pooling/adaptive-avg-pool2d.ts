@@ -1,4 +1,4 @@
-import { adaptiveAvgPool2d, type Tensor } from '@fovea/tensor';
+import { adaptiveAvgPool2d, argumentError, checkTensor, type Tensor } from '@fovea/tensor';
 import { Module } from '../module/module.js';
 import { pyValue } from '../module/repr.js';
 
@@ -34,6 +34,15 @@ export class AdaptiveAvgPool2d extends Module {
    */
   constructor(outputSize: AdaptiveSize) {
     super();
+    const pair = Array.isArray(outputSize) && outputSize.length === 2;
+    if (typeof outputSize !== 'number' && !pair) {
+      throw argumentError(
+        'AdaptiveAvgPool2d',
+        'output_size',
+        'an integer or [h, w] (null keeps a side)',
+        outputSize,
+      );
+    }
     this.outputSize = outputSize;
   }
 
@@ -44,6 +53,7 @@ export class AdaptiveAvgPool2d extends Module {
    * @returns `[N, C, H_out, W_out]` (or `[C, H_out, W_out]`).
    */
   override forward(input: Tensor): Tensor {
+    checkTensor('AdaptiveAvgPool2d.forward', 'input', input);
     const size = this.outputSize;
     if (typeof size === 'number') return adaptiveAvgPool2d(input, size);
     const [h, w] = [input.shape[input.ndim - 2], input.shape[input.ndim - 1]];

@@ -1,4 +1,4 @@
-import { avgPool2d, type Tensor } from '@fovea/tensor';
+import { avgPool2d, checkOptions, type Tensor } from '@fovea/tensor';
 import type { Size2 } from '../conv/options.js';
 import { Module } from '../module/module.js';
 import { pyValue } from '../module/repr.js';
@@ -54,6 +54,7 @@ export class AvgPool2d extends Module {
    * `countIncludePad` (true) and `divisorOverride` (none).
    */
   constructor(kernelSize: Size2, options: AvgPool2dOptions = {}) {
+    options = checkOptions('AvgPool2d', options);
     super();
     this.kernelSize = kernelSize;
     this.stride = options.stride ?? kernelSize;

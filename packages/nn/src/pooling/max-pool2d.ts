@@ -1,4 +1,4 @@
-import { maxPool2d, type Tensor } from '@fovea/tensor';
+import { checkOptions, maxPool2d, type Tensor } from '@fovea/tensor';
 import type { Size2 } from '../conv/options.js';
 import { Module } from '../module/module.js';
 import { pyValue } from '../module/repr.js';
@@ -62,6 +62,7 @@ export class MaxPool2d<ReturnIndices extends boolean = false> extends Module {
    * (1), `ceilMode` (false) and `returnIndices` (false).
    */
   constructor(kernelSize: Size2, options: MaxPool2dIndicesOptions<ReturnIndices> = {}) {
+    options = checkOptions('MaxPool2d', options);
     super();
     this.kernelSize = kernelSize;
     this.stride = options.stride ?? kernelSize;

@@ -1,4 +1,4 @@
-import { maxUnpool2d, type Tensor } from '@fovea/tensor';
+import { checkOptions, maxUnpool2d, type Tensor } from '@fovea/tensor';
 import type { Size2 } from '../conv/options.js';
 import { Module } from '../module/module.js';
 import { pyValue } from '../module/repr.js';
@@ -25,6 +25,7 @@ export class MaxUnpool2d extends Module {
   readonly padding: [number, number];
 
   constructor(kernelSize: Size2, options: MaxUnpool2dOptions = {}) {
+    options = checkOptions('MaxUnpool2d', options);
     super();
     this.kernelSize = pair(kernelSize);
     this.stride = pair(options.stride ?? kernelSize);

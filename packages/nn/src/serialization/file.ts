@@ -61,10 +61,19 @@ function syncDirectory(directory: string): void {
  * renamed over `path`. On any failure the temporary file is removed, `path` is left as it was,
  * and the error is rethrown.
  */
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+export function writeFileAtomic(path: string, bytes: Uint8Array, op = 'writeFileAtomic'): void {
   const temporary = temporaryPath(path);
-  // 'wx' fails rather than follow or reuse anything already at the temporary name.
-  let fd: number | undefined = openSync(temporary, 'wx', 0o666);
+  let fd: number | undefined;
+  try {
+    // 'wx' fails rather than follow or reuse anything already at the temporary name.
+    fd = openSync(temporary, 'wx', 0o666);
+  } catch (error) {
+    // The user gave `path`, not the hidden temporary name: say why `path` cannot be written.
+    const code = (error as { code?: string }).code;
+    const why =
+      code === 'ENOENT' ? `the folder ${dirname(path)} does not exist (ENOENT)` : String(code ?? error);
+    throw new Error(`${op}: cannot write ${path}: ${why}`, { cause: error });
+  }
   try {
     let written = 0;
     while (written < bytes.length) {

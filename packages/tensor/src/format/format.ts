@@ -1,6 +1,7 @@
 // PyTorch's repr of a tensor (torch/_tensor_str.py, `_str_intern`), character for character,
 // from flat row-major values, a shape and a dtype. Knows nothing of the Tensor class.
 
+import { argumentError, checkArray } from '../checks.js';
 import { ElementFormatter } from './formatter.js';
 import { layoutTensor, type PrintedTensor, shownValues } from './layout.js';
 import { type PrintDType, type PrintOptions, resolvePrintOptions } from './options.js';
@@ -19,6 +20,10 @@ export function formatTensor(
   suffixes: readonly string[] = [],
   options: PrintOptions = {},
 ): string {
+  checkArray('formatTensor', 'shape', shape);
+  if (!(typeof data === 'object' && data !== null && typeof data.length === 'number')) {
+    throw argumentError('formatTensor', 'data', 'an array of values', data);
+  }
   const resolved = resolvePrintOptions(options);
   const numel = shape.reduce((product, size) => product * size, 1);
   if (data.length < numel) {

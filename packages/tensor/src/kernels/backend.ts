@@ -1,3 +1,4 @@
+import { checkInteger } from '../checks.js';
 import { selectBackend, selectedBackend } from './registry.js';
 import { embeddedBinary } from './wasm/embedded.js';
 import { WasmRuntime } from './wasm/runtime.js';
@@ -70,13 +71,27 @@ export function getBackend(): Backend {
   return instantiate() === null ? 'js' : 'wasm';
 }
 
+/** Oversubscription allowed per core: more threads than this only cost memory and switching. */
+export const THREADS_PER_CORE = 4;
+
+/** The most threads `setNumThreads` accepts: `THREADS_PER_CORE` times the available cores. */
+export function maxThreads(): number {
+  return THREADS_PER_CORE * availableCores();
+}
+
 /**
  * Threads the WebAssembly kernels may use, the calling thread included (PyTorch's
  * `torch.set_num_threads`). Defaults to the available cores; 1 turns the worker pool off.
  * Threads need shared WebAssembly memory: Node, or a cross-origin isolated page.
  */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`setNumThreads: expected a positive integer, got ${n}`);
+  checkInteger('setNumThreads', 'n', n, 1);
+  const limit = maxThreads();
+  if (n > limit) {
+    throw new Error(
+      `setNumThreads: ${n} threads is more than the maximum of ${limit} (${THREADS_PER_CORE} per available core, ${availableCores()} here)`,
+    );
+  }
   threads = n;
   if (pool !== null && pool.workers !== n - 1) {
     pool.terminate();
@@ -102,6 +117,11 @@ export function wasmRuntime(): WasmRuntime | null {
 export function threadPool(rt: WasmRuntime): ThreadPool | null {
   const n = getNumThreads();
   if (n <= 1 || !rt.shared) return null;
+  // A pool whose worker died (reported by the call it died in) is replaced, not reused.
+  if (pool?.dead) {
+    pool.terminate();
+    pool = null;
+  }
   if (pool === null) pool = new ThreadPool(rt, n - 1);
   return pool;
 }

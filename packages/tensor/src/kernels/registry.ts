@@ -174,6 +174,8 @@ function rebindAll(): void {
  * debugging aid: which calls fell back to the reference, and why results differ by backend).
  */
 export function traceKernels<T>(fn: () => T): { result: T; kernels: KernelRun[] } {
+  if (typeof fn !== 'function')
+    throw new Error(`traceKernels: argument 'fn' must be a function, got ${typeof fn}`);
   const outer = trace;
   const runs: KernelRun[] = [];
   trace = runs;

@@ -1,3 +1,4 @@
+import { argumentError, checkInteger } from '../checks.js';
 import { formatShape } from '../shape.js';
 
 /** The storage of a floating-point tensor; kernels return the same kind they are given. */
@@ -19,8 +20,8 @@ export function allocLike<T extends FloatArray>(like: T, size: number): T {
 
 /** `3` -> `[3, 3]`; `[3, 5]` stays. Throws, naming `op` and `what`, unless both are integers. */
 export function expandPair(op: string, what: string, value: Pair): [number, number] {
-  if (typeof value !== 'number' && value.length !== 2) {
-    throw new Error(`${op}: ${what} must be a number or [h, w], got [${value.join(', ')}]`);
+  if (typeof value !== 'number' && (!Array.isArray(value) || value.length !== 2)) {
+    throw argumentError(op, what, 'an integer or [h, w]', value);
   }
   const pair: [number, number] = typeof value === 'number' ? [value, value] : [value[0], value[1]];
   if (!Number.isInteger(pair[0]) || !Number.isInteger(pair[1])) {
@@ -69,6 +70,8 @@ export function poolOutputSize(
  * pads one more at the end.
  */
 export function samePadding(kernelSize: number, dilation: number): [number, number] {
+  checkInteger('samePadding', 'kernelSize', kernelSize, 1);
+  checkInteger('samePadding', 'dilation', dilation, 1);
   const total = dilation * (kernelSize - 1);
   const before = Math.floor(total / 2);
   return [before, total - before];

@@ -1,5 +1,6 @@
 import { isGradEnabled } from '@fovea/autograd';
 import { record, saving } from '../autograd.js';
+import { checkElements, checkOptions } from '../checks.js';
 import { type Conv2dParams, conv2dOutputShape } from '../kernels/conv2d.js';
 import {
   conv2dBackwardBias,
@@ -14,7 +15,7 @@ import {
   requireImage,
   resolveConvPadding,
 } from '../kernels/shape.js';
-import { formatShape } from '../shape.js';
+import { formatShape, numel } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';
 import { checkSameDtype, floatData } from './float-data.js';
@@ -39,9 +40,10 @@ export function conv2d(
   input: Tensor,
   weight: Tensor,
   bias?: Tensor | null,
-  options: Conv2dOptions = {},
+  options?: Conv2dOptions | null,
 ): Tensor {
   const x0 = requireTensor('conv2d', input);
+  options = checkOptions('conv2d', options);
   const w = requireTensor('conv2d', weight, 'weight');
   const b = bias ?? null;
   if (b !== null) requireTensor('conv2d', b, 'bias');
@@ -86,8 +88,10 @@ function convolve(
   params: Conv2dParams,
   attributes: Readonly<Record<string, unknown>> = {},
 ): Tensor {
+  const outShape = conv2dOutputShape(x.shape, w.shape, params);
+  checkElements(String(attributes.op ?? 'conv2d'), numel(outShape), outShape);
   const result = isShapesOnly()
-    ? shapesOnlyResult(x, conv2dOutputShape(x.shape, w.shape, params))
+    ? shapesOnlyResult(x, outShape)
     : (() => {
         const bData = b && floatData('conv2d', b, 'bias');
         const { out, outShape } = conv2dForward(

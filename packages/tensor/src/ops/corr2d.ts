@@ -15,18 +15,9 @@ import { stridedScatter } from './views.js';
  * cross-correlation of X with dY.
  */
 export function corr2d(input: Tensor, kernel: Tensor): Tensor {
-  const X = requireTensor('corr2d', input, 'X');
-  const K = requireTensor('corr2d', kernel, 'K');
-  if (X.ndim !== 2 || K.ndim !== 2) {
-    throw new Error(
-      `corr2d: expected 2-D X and K, got X ${formatShape(X.shape)} and K ${formatShape(K.shape)}`,
-    );
-  }
+  const [X, K] = checkOperands('corr2d', input, kernel);
   const [h, w] = X.shape;
   const [kh, kw] = K.shape;
-  if (kh > h || kw > w || kh === 0 || kw === 0) {
-    throw new Error(`corr2d: kernel ${formatShape(K.shape)} does not fit in input ${formatShape(X.shape)}`);
-  }
   let dtype = promoteTypes(X.dtype, K.dtype);
   if (dtype === 'bool') dtype = 'int32';
   // The operands' own storage when they are contiguous: the chapter's 6 x 8 op is dominated by
@@ -51,6 +42,23 @@ export function corr2d(input: Tensor, kernel: Tensor): Tensor {
   );
 }
 
+/** The rules of corr2d and convolve2d: 2-D X and K, the kernel no larger than the input. */
+function checkOperands(op: string, input: unknown, kernel: unknown): [Tensor, Tensor] {
+  const X = requireTensor(op, input, 'X');
+  const K = requireTensor(op, kernel, 'K');
+  if (X.ndim !== 2 || K.ndim !== 2) {
+    throw new Error(
+      `${op}: expected 2-D X and K, got X ${formatShape(X.shape)} and K ${formatShape(K.shape)}`,
+    );
+  }
+  const [h, w] = X.shape;
+  const [kh, kw] = K.shape;
+  if (kh > h || kw > w || kh === 0 || kw === 0) {
+    throw new Error(`${op}: kernel ${formatShape(K.shape)} does not fit in input ${formatShape(X.shape)}`);
+  }
+  return [X, K];
+}
+
 /** `g` surrounded by `ph` rows and `pw` columns of zeros on every side (differentiable). */
 function zeroPad(g: Tensor, ph: number, pw: number): Tensor {
   const shape = [g.shape[0] + 2 * ph, g.shape[1] + 2 * pw];
@@ -63,5 +71,6 @@ function zeroPad(g: Tensor, ph: number, pw: number): Tensor {
  * (`convolve2d(X, K.flip([0, 1]))` equals `corr2d(X, K)`).
  */
 export function convolve2d(input: Tensor, kernel: Tensor): Tensor {
-  return corr2d(input, requireTensor('convolve2d', kernel, 'K').flip([0, 1]));
+  const [X, K] = checkOperands('convolve2d', input, kernel);
+  return corr2d(X, K.flip([0, 1]));
 }

@@ -1,5 +1,6 @@
 import { isGradEnabled } from '@fovea/autograd';
 import { record, saving } from '../autograd.js';
+import { checkNumber } from '../checks.js';
 import { allocate, type DType, isFloating } from '../dtype.js';
 import { sigmoidBackward, sigmoidForward } from '../kernels/registered/activation.js';
 import { mapStrided, zipStrided } from '../kernels/registered/strided.js';
@@ -238,6 +239,12 @@ export function tanh(a: Tensor): Tensor {
 /** Limits values to [min, max]; the gradient passes where the input lies inside. */
 export function clamp(a: Tensor, lo: number | null, hi: number | null): Tensor {
   const x = requireTensor('clamp', a);
+  for (const [arg, v] of [
+    ['min', lo],
+    ['max', hi],
+  ] as const) {
+    if (v !== null && v !== undefined) checkNumber('clamp', arg, v);
+  }
   if (lo === null && hi === null) throw new Error("clamp: at least one of 'min' or 'max' must not be null");
   const low = lo ?? Number.NEGATIVE_INFINITY;
   const high = hi ?? Number.POSITIVE_INFINITY;

@@ -1,5 +1,6 @@
 import { FunctionNode, gradientEdge, isGradEnabled } from '@fovea/autograd';
 import { needsGrad } from '../autograd.js';
+import { checkFinite, checkInt32, checkScalarValue } from '../checks.js';
 import { allocate, castScalar, isFloating, promoteTypes } from '../dtype.js';
 import { addScaledInPlace } from '../kernels/registered/add-scaled.js';
 import { scatterStrided } from '../kernels/registered/strided.js';
@@ -106,10 +107,11 @@ function broadcastTo(op: string, target: Tensor, source: TensorLike): Tensor {
 
 export function fill_<T extends Tensor>(target: T, value: number | boolean): T {
   requireTensor('fill_', target);
-  if (typeof value !== 'number' && typeof value !== 'boolean') {
-    throw new Error(`fill_: expected a number, got ${typeof value}`);
-  }
-  const v = castScalar(Number(value), target.dtype);
+  checkScalarValue('fill_', 'value', value);
+  const v = castScalar(
+    target.dtype === 'int32' ? checkInt32('fill_', Number(value)) : Number(value),
+    target.dtype,
+  );
   return writeInPlace('fill_', target, broadcastTo('fill_', target, scalarTensor(v, target.dtype)));
 }
 
@@ -119,6 +121,7 @@ export function zero_<T extends Tensor>(target: T): T {
 
 export function copy_<T extends Tensor>(target: T, source: TensorLike): T {
   requireTensor('copy_', target);
+  if (!(source instanceof Tensor)) checkScalarValue('copy_', 'src', source);
   return writeInPlace('copy_', target, broadcastTo('copy_', target, source));
 }
 
@@ -205,6 +208,8 @@ export function uniform_<T extends Tensor>(
   high: number,
   options: RandomOptions = {},
 ): T {
+  checkFinite('uniform_', 'from', low);
+  checkFinite('uniform_', 'to', high);
   if (!(low <= high)) throw new Error(`uniform_: expects low <= high, but found low=${low} > high=${high}`);
   return random_('uniform_', target, (out) => fillUniform(out, low, high, options.generator));
 }
@@ -215,6 +220,8 @@ export function normal_<T extends Tensor>(
   std: number,
   options: RandomOptions = {},
 ): T {
+  checkFinite('normal_', 'mean', mean);
+  checkFinite('normal_', 'std', std);
   if (!(std >= 0)) throw new Error(`normal_: expects std >= 0.0, but found std ${std}`);
   return random_('normal_', target, (out) => fillNormal(out, mean, std, options.generator));
 }
@@ -223,6 +230,7 @@ export function normal_<T extends Tensor>(
 export function setItem<T extends Tensor>(target: T, index: readonly number[], value: TensorLike): T {
   requireTensor('set', target);
   if (!Array.isArray(index)) throw new Error(`set: expected an array of indices, got ${String(index)}`);
+  if (!(value instanceof Tensor)) checkScalarValue('set', 'value', value);
   copy_(target.slice(...index), value);
   return target;
 }

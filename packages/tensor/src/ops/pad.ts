@@ -1,6 +1,8 @@
 import { record } from '../autograd.js';
+import { checkElements, checkInteger, checkNumber } from '../checks.js';
 import { type PadMode, pad2dShape } from '../kernels/pad.js';
 import { pad2d, pad2dBackward } from '../kernels/registered/pad.js';
+import { numel } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';
 import { floatData } from './float-data.js';
@@ -21,9 +23,16 @@ export function pad(input: Tensor, pads: readonly number[], mode: PadMode = 'con
       `pad: expected pads [left, right] or [left, right, top, bottom], got ${JSON.stringify(pads)}`,
     );
   }
+  for (const p of pads) checkInteger('pad', 'pad', p);
+  checkNumber('pad', 'value', value);
   const data = floatData('pad', x);
+  // The size first, from the pads alone: the kernel's plan builds an index map per axis.
+  const grown = x.shape.map((d, i) => d + (i === x.ndim - 1 ? pads[0] + pads[1] : 0));
+  if (pads.length === 4 && x.ndim >= 2) grown[x.ndim - 2] += pads[2] + pads[3];
+  checkElements('pad', numel(grown), grown);
+  const outShape = pad2dShape(x.shape, pads, mode);
   const result = isShapesOnly()
-    ? shapesOnlyResult(x, pad2dShape(x.shape, pads, mode))
+    ? shapesOnlyResult(x, outShape)
     : (() => {
         const { out, outShape } = pad2d(data, x.shape, pads, mode, value);
         return Tensor.fromArray(out, outShape, x.dtype);

@@ -1,4 +1,5 @@
 import { record } from '../autograd.js';
+import { checkElements, checkOptions } from '../checks.js';
 import { type AvgPool2dParams, avgPool2dOutputShape, maxPool2dOutputShape } from '../kernels/pool2d.js';
 import {
   adaptiveAvgPool2dBackward,
@@ -7,7 +8,8 @@ import {
   avgPool2dForward,
   maxPool2dForward,
 } from '../kernels/registered/pool2d.js';
-import { type Pair, requireImage } from '../kernels/shape.js';
+import { expandPair, type Pair, requireImage, requirePositive } from '../kernels/shape.js';
+import { numel } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';
 import { floatData } from './float-data.js';
@@ -56,10 +58,11 @@ export function maxPool2d(
 export function maxPool2d(
   input: Tensor,
   kernelSize: Pair,
-  options: MaxPool2dOptions = {},
+  options?: MaxPool2dOptions | null,
 ): Tensor | [Tensor, Tensor] {
   const x = requireTensor('max_pool2d', input);
   requireImage('max_pool2d', x.shape);
+  options = checkOptions('max_pool2d', options);
   const params = {
     kernel: kernelSize,
     stride: options.stride ?? kernelSize,
@@ -67,8 +70,9 @@ export function maxPool2d(
     dilation: options.dilation ?? 1,
     ceilMode: options.ceilMode ?? false,
   };
+  const outShape = maxPool2dOutputShape(x.shape, params);
+  checkElements('max_pool2d', numel(outShape), outShape);
   if (isShapesOnly()) {
-    const outShape = maxPool2dOutputShape(x.shape, params);
     const traced = record(
       'MaxPool2DWithIndicesBackward0',
       shapesOnlyResult(x, outShape),
@@ -82,7 +86,7 @@ export function maxPool2d(
     );
     return options.returnIndices ? [traced, Tensor.fromArray(new Int32Array(0), outShape, 'int32')] : traced;
   }
-  const { out, outShape, indices } = maxPool2dForward(floatData('max_pool2d', x), x.shape, params);
+  const { out, indices } = maxPool2dForward(floatData('max_pool2d', x), x.shape, params);
   const result = record(
     'MaxPool2DWithIndicesBackward0',
     Tensor.fromArray(out, outShape, x.dtype),
@@ -96,9 +100,10 @@ export function maxPool2d(
 }
 
 /** Mean over each window, padding counted or not (`countIncludePad`), as `F.avg_pool2d`. */
-export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOptions = {}): Tensor {
+export function avgPool2d(input: Tensor, kernelSize: Pair, options?: AvgPool2dOptions | null): Tensor {
   const x = requireTensor('avg_pool2d', input);
   requireImage('avg_pool2d', x.shape);
+  options = checkOptions('avg_pool2d', options);
   const params = {
     kernel: kernelSize,
     stride: options.stride ?? kernelSize,
@@ -107,8 +112,10 @@ export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOpt
     countIncludePad: options.countIncludePad ?? true,
     divisorOverride: options.divisorOverride ?? null,
   };
+  const outShape = avgPool2dOutputShape(x.shape, params);
+  checkElements('avg_pool2d', numel(outShape), outShape);
   const result = isShapesOnly()
-    ? shapesOnlyResult(x, avgPool2dOutputShape(x.shape, params))
+    ? shapesOnlyResult(x, outShape)
     : (() => {
         const { out, outShape } = avgPool2dForward(floatData('avg_pool2d', x), x.shape, params);
         return Tensor.fromArray(out, outShape, x.dtype);
@@ -124,9 +131,12 @@ export function avgPool2d(input: Tensor, kernelSize: Pair, options: AvgPool2dOpt
 export function adaptiveAvgPool2d(input: Tensor, outputSize: Pair): Tensor {
   const x = requireTensor('adaptive_avg_pool2d', input);
   requireImage('adaptive_avg_pool2d', x.shape);
-  const [oh, ow] = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
+  const [oh, ow] = expandPair('adaptive_avg_pool2d', 'output_size', outputSize);
+  requirePositive('adaptive_avg_pool2d', 'output_size', [oh, ow]);
+  const outShape = [...x.shape.slice(0, -2), oh, ow];
+  checkElements('adaptive_avg_pool2d', numel(outShape), outShape);
   const result = isShapesOnly()
-    ? shapesOnlyResult(x, [...x.shape.slice(0, -2), oh, ow])
+    ? shapesOnlyResult(x, outShape)
     : (() => {
         const { out, outShape } = adaptiveAvgPool2dForward(
           floatData('adaptive_avg_pool2d', x),

@@ -1,4 +1,5 @@
 import { record } from '../autograd.js';
+import { checkArray, checkBoolean, checkNumber, checkOptions } from '../checks.js';
 import { allocate, type DType, isFloating } from '../dtype.js';
 import { extremumBlocks, sumBlocks } from '../kernels/registered/reduce.js';
 import { mapStrided } from '../kernels/registered/strided.js';
@@ -25,6 +26,8 @@ interface Plan {
 
 function plan(op: string, x: Tensor, dim: ReduceDims | undefined, keepdim: boolean): Plan {
   const all = dim === undefined || dim === null;
+  if (!all && typeof dim !== 'number') checkArray(op, 'dim', dim);
+  checkBoolean(op, 'keepdim', keepdim);
   const list = all ? x.shape.map((_, i) => i) : typeof dim === 'number' ? [dim] : [...dim];
   const dims = [...new Set(list.map((d) => normalizeDim(op, d, x.ndim)))].sort((a, b) => a - b);
   if (dims.length !== list.length)
@@ -88,7 +91,9 @@ export function variance(
   options: { correction?: number; keepdim?: boolean } = {},
 ): Tensor {
   const x = requireTensor('var', input);
-  const { correction = 1, keepdim = false } = options;
+  const { correction = 1, keepdim = false } = checkOptions('var', options);
+  checkNumber('var', 'correction', correction);
+  checkBoolean('var', 'keepdim', keepdim);
   const centered = sub(x, mean(x, dim, true));
   const count = x.numel / Math.max(mean(x, dim, true).numel, 1);
   return div(sum(mul(centered, centered), dim, keepdim), Math.max(count - correction, 0));

@@ -1,6 +1,8 @@
 import { record } from '../autograd.js';
+import { checkElements, checkOptions } from '../checks.js';
 import { fold, unfold as unfoldKernel } from '../kernels/registered/unfold.js';
-import { convOutputSize, expandPair, type Pair } from '../kernels/shape.js';
+import { convOutputSize, expandPair, type Pair, requireImage } from '../kernels/shape.js';
+import { numel } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';
 import { floatData } from './float-data.js';
@@ -18,15 +20,19 @@ export interface UnfoldOptions {
  * then a matrix product: `weight.reshape([O, -1]).matmul(unfold(x, k))` reshaped to the output.
  * The gradient folds the columns back, summing where patches overlap; it is differentiable again.
  */
-export function unfold(input: Tensor, kernelSize: Pair, options: UnfoldOptions = {}): Tensor {
+export function unfold(input: Tensor, kernelSize: Pair, options?: UnfoldOptions | null): Tensor {
   const x = requireTensor('unfold', input);
+  requireImage('unfold', x.shape);
+  options = checkOptions('unfold', options);
   const params = {
     dilation: options.dilation ?? 1,
     padding: options.padding ?? 0,
     stride: options.stride ?? 1,
   };
+  const outShape = unfoldShape(x.shape, kernelSize, params);
+  checkElements('unfold', numel(outShape), outShape);
   const result = isShapesOnly()
-    ? shapesOnlyResult(x, unfoldShape(x.shape, kernelSize, params))
+    ? shapesOnlyResult(x, outShape)
     : (() => {
         const { out, outShape } = unfoldKernel(floatData('unfold', x), x.shape, kernelSize, params);
         return Tensor.fromArray(out, outShape, x.dtype);

@@ -1,5 +1,6 @@
 import { FunctionNode, gradientEdge, isGradEnabled, type Node } from '@fovea/autograd';
 import { record } from '../autograd.js';
+import { checkArray } from '../checks.js';
 import { allocate } from '../dtype.js';
 import { mapStrided, scatterStrided } from '../kernels/registered/strided.js';
 import { contiguousStrides, formatShape, normalizeDim, numel } from '../shape.js';
@@ -100,6 +101,7 @@ export function flatten(input: Tensor, startDim = 0, endDim = -1): Tensor {
 
 export function permute(input: Tensor, dims: readonly number[]): Tensor {
   const x = requireTensor('permute', input);
+  checkArray('permute', 'dims', dims);
   if (dims.length !== x.ndim) {
     throw new Error(
       `permute: number of dims ${dims.length} does not match the tensor's ${x.ndim} (shape ${formatShape(x.shape)})`,
@@ -170,6 +172,7 @@ export function unsqueeze(input: Tensor, dim: number): Tensor {
 
 export function expand(input: Tensor, shape: readonly number[]): Tensor {
   const x = requireTensor('expand', input);
+  checkArray('expand', 'size', shape);
   if (shape.length < x.ndim) {
     throw new Error(
       `expand: the requested shape ${formatShape(shape)} has fewer dimensions than the input ${formatShape(x.shape)}`,
@@ -197,8 +200,11 @@ export function expand(input: Tensor, shape: readonly number[]): Tensor {
   );
 }
 
-export function flip(input: Tensor, dims: readonly number[]): Tensor {
+export function flip(input: Tensor, dims: number | readonly number[]): Tensor {
   const x = requireTensor('flip', input);
+  // PyTorch's x.flip(0) takes one dimension as well as a list.
+  if (typeof dims === 'number') return flip(x, [dims]);
+  checkArray('flip', 'dims', dims);
   const set = new Set(dims.map((d) => normalizeDim('flip', d, x.ndim)));
   if (set.size !== dims.length) throw new Error(`flip: dims has duplicates: [${dims.join(', ')}]`);
   let offset = x.offset;

@@ -50,7 +50,7 @@ describe('padding', () => {
       'conv2d: padding must be non-negative integers, got [-1, -1]',
     );
     expect(() => expandPair('conv2d', 'stride', [1, 2, 3] as unknown as [number, number])).toThrow(
-      'conv2d: stride must be a number or [h, w], got [1, 2, 3]',
+      "conv2d: argument 'stride' must be an integer or [h, w], got [1, 2, 3]",
     );
     expect(() => expandPair('conv2d', 'stride', 1.5)).toThrow('conv2d: stride must be integers');
   });

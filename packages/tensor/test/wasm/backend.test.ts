@@ -90,8 +90,8 @@ describe('threads', () => {
   });
 
   it('accept positive integers only', () => {
-    expect(() => setNumThreads(0)).toThrow(/positive integer, got 0/);
-    expect(() => setNumThreads(1.5)).toThrow(/positive integer/);
+    expect(() => setNumThreads(0)).toThrow("setNumThreads: argument 'n' must be an integer >= 1, got 0");
+    expect(() => setNumThreads(1.5)).toThrow(/must be an integer >= 1, got 1.5/);
     setNumThreads(3);
     expect(getNumThreads()).toBe(3);
     setNumThreads(1);

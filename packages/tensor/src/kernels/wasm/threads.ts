@@ -10,7 +10,9 @@ import { ITEM_KERNELS, type ItemKernel, type WasmRuntime } from './runtime.js';
  *
  * Control block per worker (int32 words of a SharedArrayBuffer, a cache line apart): the call's
  * sequence number, the last one done, the kernel, its parameters and scratch, the range, a ready
- * flag and a status.
+ * flag, a status and a dead flag. A worker that dies (exits, fails, or stops answering) makes
+ * the call fail with an error that says so; the pool is then `broken` and backend.ts starts a
+ * new one for the next call.
  */
 
 const STRIDE = 16;
@@ -23,6 +25,17 @@ const END = 5;
 const SCRATCH = 6;
 const READY = 7;
 const STATUS = 8;
+/** Set to 1 when the worker is gone (it exited, or failed to start or to run). */
+const DEAD = 9;
+
+/**
+ * How long the calling thread waits for a worker that has neither answered nor been seen to die
+ * before it declares it stopped (a worker killed from outside, as an out-of-memory kill, runs no
+ * code that could say so): at least this many milliseconds, and at least
+ * `STALL_FACTOR` times what the calling thread took for its own, equal share.
+ */
+export const STALL_MS = 10_000;
+const STALL_FACTOR = 50;
 
 /**
  * Milliseconds the calling thread polls for a worker to finish before it sleeps in
@@ -38,9 +51,17 @@ const SPIN_MS = 0.5;
 const WORKER_SOURCE = `
 'use strict';
 const STRIDE = ${STRIDE}, SEQ = ${SEQ}, DONE = ${DONE}, KERNEL = ${KERNEL}, PARAMS = ${PARAMS},
-  START = ${START}, END = ${END}, SCRATCH = ${SCRATCH}, READY = ${READY}, STATUS = ${STATUS};
+  START = ${START}, END = ${END}, SCRATCH = ${SCRATCH}, READY = ${READY}, STATUS = ${STATUS},
+  DEAD = ${DEAD};
 function serve(data) {
   const { module, memory, control, index, kernels } = data;
+  if (typeof process === 'object' && typeof process.on === 'function') {
+    // An exit (process.exit, a fatal error) wakes the caller instead of leaving it waiting.
+    process.on('exit', () => {
+      Atomics.store(control, index * STRIDE + DEAD, 1);
+      Atomics.notify(control, index * STRIDE + DONE);
+    });
+  }
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const run = kernels.map((name) => instance.exports[name]);
   const base = index * STRIDE;
@@ -68,7 +89,7 @@ else self.onmessage = (event) => serve(event.data);
 interface NodeWorker {
   unref(): void;
   terminate(): Promise<number>;
-  on(event: 'error', listener: (error: unknown) => void): void;
+  on(event: 'error' | 'exit', listener: (value: unknown) => void): void;
 }
 
 interface NodeWorkerThreads {
@@ -120,6 +141,10 @@ export class ThreadPool {
   private readonly stop: Array<() => void> = [];
   private readonly seq: number[];
   private readonly block = mayBlock();
+  private readonly kill: Array<() => void> = [];
+  private stallMs = STALL_MS;
+  /** A worker died or stopped answering during a call: this pool must not be used again. */
+  broken = false;
 
   /** Starts `workers` workers; in Node, waits (up to two seconds) until they are ready. */
   constructor(
@@ -151,12 +176,19 @@ export class ThreadPool {
           name: `fovea-${index}`,
         });
         worker.unref();
-        worker.on('error', () => Atomics.store(this.control, index * STRIDE + READY, 0));
+        const gone = () => {
+          Atomics.store(this.control, index * STRIDE + READY, 0);
+          Atomics.store(this.control, index * STRIDE + DEAD, 1);
+        };
+        worker.on('error', gone);
+        worker.on('exit', gone);
         this.stop.push(() => void worker.terminate());
+        this.kill.push(() => void worker.terminate());
       } else if (browser !== null && url !== null) {
         const worker = new browser.Worker!(url);
         worker.postMessage(data);
         this.stop.push(() => worker.terminate());
+        this.kill.push(() => worker.terminate());
       }
     }
     if (node !== null && this.block) {
@@ -168,6 +200,24 @@ export class ThreadPool {
         }
       }
     }
+  }
+
+  /** Whether a worker of this pool has died (between calls or during one). */
+  get dead(): boolean {
+    if (this.broken) return true;
+    for (let index = 0; index < this.workers; index++) {
+      if (Atomics.load(this.control, index * STRIDE + DEAD) === 1) return true;
+    }
+    return false;
+  }
+
+  /**
+   * For tests: stops worker `index` abruptly, as an out-of-memory kill would (no code of the
+   * worker runs), and shortens the wait before a silent worker counts as stopped.
+   */
+  killWorkerForTesting(index: number, stallMs: number): void {
+    this.kill[index]?.();
+    this.stallMs = stallMs;
   }
 
   /** Workers that have started and can take work now. */
@@ -202,11 +252,13 @@ export class ThreadPool {
       Atomics.notify(control, base + SEQ);
     }
     let failure: unknown = null;
+    const started = performance.now();
     try {
       runtime.runItems(kernel, params, 0, bound(1), scratch[0]);
     } catch (error) {
       failure = error;
     }
+    const deadline = performance.now() + Math.max(this.stallMs, STALL_FACTOR * (performance.now() - started));
     for (let t = 1; t < count; t++) {
       const base = (t - 1) * STRIDE;
       const seq = this.seq[t - 1];
@@ -214,7 +266,17 @@ export class ThreadPool {
       for (;;) {
         const done = Atomics.load(control, base + DONE);
         if (done === seq) break;
-        if (this.block && performance.now() > spinUntil) Atomics.wait(control, base + DONE, done, 1000);
+        const dead = Atomics.load(control, base + DEAD) === 1;
+        if (dead || performance.now() > deadline) {
+          // The other workers may still write into the module's memory: stop them all.
+          this.broken = true;
+          this.terminate();
+          const what = dead ? 'died' : `stopped answering (nothing for ${Math.round(deadline - started)} ms)`;
+          throw new Error(
+            `${kernel}: WebAssembly worker thread ${t - 1} ${what} during the call; the thread pool is restarted for the next call`,
+          );
+        }
+        if (this.block && performance.now() > spinUntil) Atomics.wait(control, base + DONE, done, 50);
       }
       if (control[base + STATUS] !== 0 && failure === null) {
         failure = new Error(`fovea wasm: kernel ${kernel} failed in worker ${t - 1}`);
@@ -227,5 +289,6 @@ export class ThreadPool {
   terminate(): void {
     for (const stop of this.stop) stop();
     this.stop.length = 0;
+    this.kill.length = 0;
   }
 }

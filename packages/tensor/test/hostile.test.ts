@@ -1,0 +1,238 @@
+import { describe, expect, it } from 'vitest';
+import {
+  adaptiveAvgPool2d,
+  arange,
+  checkInteger,
+  clamp,
+  conv2d,
+  convolve2d,
+  flip,
+  full,
+  MAX_ELEMENTS,
+  maxPool2d,
+  maxThreads,
+  ones,
+  pad,
+  permute,
+  rand,
+  setNumThreads,
+  type Tensor,
+  tensor,
+  unfold,
+  variance,
+  zeros,
+} from '../src/index.js';
+
+/** Issue 17's cases for @fovea/tensor: each gives a clear error (or PyTorch's result). */
+
+const image = () => rand([1, 1, 4, 4]);
+const weight = () => rand([1, 1, 3, 3]);
+// biome-ignore lint/suspicious/noExplicitAny: hostile callers pass anything
+const any = (v: unknown) => v as any;
+
+function heapGrowth(f: () => void): number {
+  const before = process.memoryUsage().rss;
+  try {
+    f();
+  } catch {
+    // only the growth matters here
+  }
+  return process.memoryUsage().rss - before;
+}
+
+describe('process killed', () => {
+  it('tensor of an array that contains itself', () => {
+    const a: unknown[] = [1];
+    a[0] = a;
+    expect(() => tensor(any(a))).toThrow(/^tensor: nested arrays deeper than 64 levels/);
+  });
+
+  it('tensor of arrays nested 10,000 deep', () => {
+    let a: unknown = [1];
+    for (let i = 0; i < 10_000; i++) a = [a];
+    expect(() => tensor(any(a))).toThrow(/^tensor: nested arrays deeper than 64 levels/);
+  });
+});
+
+describe('gigabytes before an error', () => {
+  it('setNumThreads above the cap', () => {
+    expect(() => setNumThreads(1000)).toThrow(
+      new RegExp(`^setNumThreads: 1000 threads is more than the maximum of ${maxThreads()}`),
+    );
+  });
+
+  it('pad by 1e9 on every side fails before building index maps', () => {
+    const x = image();
+    expect(heapGrowth(() => pad(x, [1e9, 1e9, 1e9, 1e9]))).toBeLessThan(64 * 2 ** 20);
+    expect(() => pad(x, [1e9, 1e9, 1e9, 1e9])).toThrow(
+      `pad: a tensor of 4000000016000000000 elements (shape [1, 1, 2000000004, 2000000004]) is too large (the limit is ${MAX_ELEMENTS})`,
+    );
+  });
+
+  it('zeros([1e6, 1e6])', () => {
+    expect(() => zeros([1e6, 1e6])).toThrow(
+      /^zeros: a tensor of 1000000000000 elements \(shape \[1000000, 1000000\]\) is too large/,
+    );
+  });
+
+  it('arange(0, 1, 1e-10)', () => {
+    expect(() => arange(0, 1, 1e-10)).toThrow(/^arange: a tensor of 10000000000 elements is too large/);
+  });
+
+  it('conv2d with padding 1e5', () => {
+    expect(() => conv2d(image(), weight(), null, { padding: 1e5 })).toThrow(
+      /^conv2d: a tensor of 40000800004 elements \(shape \[1, 1, 200002, 200002\]\) is too large/,
+    );
+  });
+
+  it('adaptiveAvgPool2d(x, 1e5)', () => {
+    expect(() => adaptiveAvgPool2d(image(), 1e5)).toThrow(
+      /^adaptive_avg_pool2d: a tensor of 10000000000 elements/,
+    );
+  });
+});
+
+describe('no silent wrong answer', () => {
+  it("full([2], 'x')", () => {
+    expect(() => full([2], any('x'))).toThrow(
+      "full: argument 'value' must be a number or a boolean, got string 'x'",
+    );
+  });
+
+  it("clamp('a')", () => {
+    expect(() => any(image()).clamp('a')).toThrow("clamp: argument 'min' must be a number, got string 'a'");
+    expect(() => clamp(image(), null, any('a'))).toThrow(
+      "clamp: argument 'max' must be a number, got string 'a'",
+    );
+  });
+
+  it("set([0, 0], 'x')", () => {
+    expect(() => zeros([2, 2]).set([0, 0], any('x'))).toThrow(
+      "set: argument 'value' must be a number or a boolean, got string 'x'",
+    );
+  });
+
+  it("a pad value of 'x'", () => {
+    expect(() => pad(image(), [1, 1], 'constant', any('x'))).toThrow(
+      "pad: argument 'value' must be a number, got string 'x'",
+    );
+  });
+
+  it("variance with correction 'x'", () => {
+    expect(() => variance(image(), undefined, { correction: any('x') })).toThrow(
+      "var: argument 'correction' must be a number, got string 'x'",
+    );
+  });
+
+  it('copy_(undefined)', () => {
+    const t = ones([2]);
+    expect(() => t.copy_(any(undefined))).toThrow(
+      "copy_: argument 'src' must be a number or a boolean, got undefined",
+    );
+    expect(Array.from(t.dataSync())).toEqual([1, 1]);
+  });
+
+  it('an int32 overflow is an error, not a wrap (as torch.tensor([1e10], dtype=torch.int32))', () => {
+    expect(() => tensor([1e10], { dtype: 'int32' })).toThrow(
+      'tensor: value 10000000000 cannot be converted to type int32 without overflow',
+    );
+    expect(() => full([1], 2 ** 31, { dtype: 'int32' })).toThrow(
+      /^full: value 2147483648 cannot be converted/,
+    );
+    expect(Array.from(tensor([2 ** 31 - 1], { dtype: 'int32' }).dataSync())).toEqual([2 ** 31 - 1]);
+  });
+
+  it('a DataView is not a tensor', () => {
+    expect(() => tensor(any(new DataView(new ArrayBuffer(8))))).toThrow(
+      /^tensor: argument 'data' must be .*got a DataView/,
+    );
+  });
+
+  it("a float64 gradient given to a float32 output's backward leaves a float32 .grad", () => {
+    const leaf = rand([2], { requiresGrad: true });
+    leaf.mul(2).backward(ones([2], { dtype: 'float64' }));
+    expect(leaf.grad!.dtype).toBe('float32');
+    expect(Array.from(leaf.grad!.dataSync())).toEqual([2, 2]);
+  });
+});
+
+describe('a message instead of a TypeError from inside', () => {
+  it('zeros(undefined)', () => {
+    expect(() => zeros(any(undefined))).toThrow(
+      "zeros: argument 'size' must be a shape (an integer or an array of non-negative integers), got undefined",
+    );
+  });
+
+  it('permute()', () => {
+    expect(() => any(image()).permute()).toThrow("permute: argument 'dims' must be an array, got undefined");
+    expect(() => permute(image(), any(null))).toThrow(/^permute: argument 'dims'/);
+  });
+
+  it('flip(0) flips dimension 0, as x.flip(0) in PyTorch', () => {
+    const x = tensor([1, 2, 3]);
+    expect(Array.from(any(x).flip(0).dataSync())).toEqual([3, 2, 1]);
+    expect(() => flip(x, any('a'))).toThrow("flip: argument 'dims' must be an array, got string 'a'");
+  });
+
+  it('unfold without a kernel size', () => {
+    expect(() => unfold(image(), any(undefined))).toThrow(
+      "unfold: argument 'kernel_size' must be an integer or [h, w], got undefined",
+    );
+  });
+
+  it("conv2d with null options (the defaults) or stride 'x'", () => {
+    const x = image();
+    const w = weight();
+    expect(conv2d(x, w, null, any(null)).shape).toEqual([1, 1, 2, 2]);
+    expect(() => conv2d(x, w, null, { stride: any('x') })).toThrow(
+      "conv2d: argument 'stride' must be an integer or [h, w], got string 'x'",
+    );
+    expect(() => conv2d(x, w, null, any(5))).toThrow("conv2d: argument 'options' must be an object, got 5");
+  });
+
+  it("maxPool2d(x, 'a')", () => {
+    expect(() => maxPool2d(image(), any('a'))).toThrow(
+      "max_pool2d: argument 'kernel_size' must be an integer or [h, w], got string 'a'",
+    );
+  });
+
+  it('backward(undefined, null)', () => {
+    const y = rand([1], { requiresGrad: true }).mul(2).sum();
+    y.backward(undefined, null);
+    const x: Tensor = rand([1]);
+    expect(() => x.backward(undefined, null)).toThrow(
+      /^backward: element 0 of tensors does not require grad/,
+    );
+    expect(() => y.mul(1).backward(any('g'))).toThrow(
+      'backward: grad_tensors[0] must be a Tensor, got string',
+    );
+  });
+});
+
+describe('the op that failed is the op named', () => {
+  it('convolve2d reports convolve2d', () => {
+    expect(() => convolve2d(rand([2, 2]), rand([3, 3]))).toThrow(
+      'convolve2d: kernel [3, 3] does not fit in input [2, 2]',
+    );
+    expect(() => convolve2d(rand([2]), rand([3, 3]))).toThrow(/^convolve2d: expected 2-D X and K/);
+  });
+
+  it('backward with a wrong-shaped gradient reports backward, in PyTorch words', () => {
+    const y = rand([2], { requiresGrad: true }).mul(2);
+    expect(() => y.backward(ones([3]))).toThrow(
+      'backward: Mismatch in shape: grad_output[0] has a shape of [3] and output[0] has a shape of [2]',
+    );
+  });
+});
+
+describe('the check family', () => {
+  it('words each rule once', () => {
+    expect(() => checkInteger('f', 'n', 1.5, 0)).toThrow("f: argument 'n' must be an integer >= 0, got 1.5");
+    expect(() => checkInteger('f', 'n', 2 ** 55)).toThrow(
+      "f: argument 'n' must be an integer, got 36028797018963970",
+    );
+    expect(() => checkInteger('f', 'n', 9, 1, 8)).toThrow(
+      "f: argument 'n' must be an integer in [1, 8], got 9",
+    );
+  });
+});
