@@ -1,6 +1,6 @@
 import { FunctionNode, gradientEdge, isGradEnabled } from '@fovea/autograd';
 import { needsGrad } from '../autograd.js';
-import { checkFinite, checkInt32, checkScalarValue } from '../checks.js';
+import { checkFinite, checkInt32, checkNumber, checkOptions, checkScalarValue } from '../checks.js';
 import { allocate, castScalar, isFloating, promoteTypes } from '../dtype.js';
 import { addScaledInPlace } from '../kernels/registered/add-scaled.js';
 import { scatterStrided } from '../kernels/registered/strided.js';
@@ -158,9 +158,8 @@ export interface AddOptions {
  * in different storages (an optimizer's update), one pass with no temporary; otherwise
  * `add_(other.mul(alpha))`, which rounds the same way.
  */
-export function add_<T extends Tensor>(target: T, other: TensorLike, options: AddOptions = {}): T {
-  const alpha = options.alpha ?? 1;
-  if (typeof alpha !== 'number') throw new Error(`add_: alpha must be a number, got ${typeof alpha}`);
+export function add_<T extends Tensor>(target: T, other: TensorLike, options?: AddOptions | null): T {
+  const alpha = checkNumber('add_', 'alpha', checkOptions('add_', options).alpha ?? 1);
   if (alpha === 1) return arithmetic_('add_', add, target, other, false);
   if (
     other instanceof Tensor &&

@@ -47,6 +47,12 @@ describe.each(BACKENDS)('add_ with alpha (%s)', (backend) => {
     expect(Array.from(w.dataSync())).toEqual([3, 4, 5]);
   });
 
+  it('names a bad alpha', () => {
+    expect(() => tensor([1]).add_(tensor([1]), { alpha: '2' as unknown as number })).toThrow(
+      "add_: argument 'alpha' must be a number",
+    );
+  });
+
   it('gradients flow through it with autograd (gradcheck)', () => {
     const x = tensor(randomFloats(6, 6), { dtype: 'float64' }).requiresGrad_();
     const y = tensor(randomFloats(7, 6), { dtype: 'float64' }).requiresGrad_();
