@@ -84,6 +84,7 @@ export {
   tanh,
 } from './ops/elementwise.js';
 export type { SliceSpec } from './ops/geometry.js';
+export type { AddOptions } from './ops/inplace.js';
 export { cat, stack } from './ops/join.js';
 export { matmul } from './ops/matmul.js';
 export type { MaxUnpool2dOptions } from './ops/max-unpool2d.js';

@@ -34,32 +34,26 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   // Integer products are computed in float64 (exact below 2^53) and truncated back.
   const computeType = isFloating(dtype) ? dtype : 'float64';
-  const ae = a
-    .expand([...batch, n, k])
-    .to(computeType)
-    .contiguous();
-  const be = b
-    .expand([...batch, k, m])
-    .to(computeType)
-    .contiguous();
   const count = numel(batch);
+  const A = matrixOperand(a.expand([...batch, n, k]).to(computeType), count);
+  const B = matrixOperand(b.expand([...batch, k, m]).to(computeType), count);
+  const ae = A.tensor;
+  const be = B.tensor;
   const product = allocate(computeType, count * n * m) as FloatArray;
-  const A = ae.storage.array as FloatArray;
-  const B = be.storage.array as FloatArray;
   for (let i = 0; i < (isShapesOnly() ? 0 : count); i++) {
     gemm(
-      false,
-      false,
+      A.transposed,
+      B.transposed,
       n,
       m,
       k,
       1,
-      A,
-      ae.offset + i * n * k,
-      k,
-      B,
-      be.offset + i * k * m,
-      m,
+      A.data,
+      A.offset + i * n * k,
+      A.ld,
+      B.data,
+      B.offset + i * k * m,
+      B.ld,
       0,
       product,
       i * n * m,
@@ -87,12 +81,39 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
               .to(a0.dtype)
           : null,
         b0.requiresGrad
-          ? sumTo(matmul(ae.transpose(-1, -2), g2), b.shape)
-              .reshape(b0.shape)
-              .to(b0.dtype)
+          ? B.transposed
+            ? // dB = (G^T A)^T: a transposed view of a row-major product, so the gradient of the
+              // matrix B is a view of (linear's weight.t()) arrives row-major, with no copy.
+              matmul(g2.transpose(-1, -2), ae).transpose(-1, -2).to(b0.dtype)
+            : sumTo(matmul(ae.transpose(-1, -2), g2), b.shape)
+                .reshape(b0.shape)
+                .to(b0.dtype)
           : null,
       ];
     },
     saving(b0.requiresGrad && a0, a0.requiresGrad && b0),
   );
+}
+
+/** A GEMM operand: its array, where it starts, its leading dimension and whether it is stored transposed. */
+interface MatrixOperand {
+  readonly tensor: Tensor;
+  readonly data: FloatArray;
+  readonly offset: number;
+  readonly ld: number;
+  readonly transposed: boolean;
+}
+
+/**
+ * `x` ([..., rows, cols]) as the GEMM reads it: a single matrix stored transposed (a `t()` view,
+ * as linear's weight is) is read in place with the transposed flag, not copied; anything else
+ * is made contiguous (row-major matrices one after another).
+ */
+function matrixOperand(x: Tensor, count: number): MatrixOperand {
+  const [rows, cols] = x.shape.slice(-2);
+  if (count === 1 && x.ndim === 2 && rows > 1 && cols > 1 && x.strides[0] === 1 && x.strides[1] === rows) {
+    return { tensor: x, data: x.storage.array as FloatArray, offset: x.offset, ld: rows, transposed: true };
+  }
+  const c = x.contiguous();
+  return { tensor: c, data: c.storage.array as FloatArray, offset: c.offset, ld: cols, transposed: false };
 }
