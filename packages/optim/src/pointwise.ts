@@ -11,9 +11,9 @@ export function addScaled(self: Tensor, other: Tensor, alpha: number): Tensor {
   return self.add(other.mul(alpha));
 }
 
-/** `self.add_(other, alpha=alpha)`. */
+/** `self.add_(other, alpha=alpha)`: in one pass, rounded as `self.add_(other.mul(alpha))`. */
 export function addScaled_(self: Tensor, other: Tensor, alpha: number): Tensor {
-  return self.add_(other.mul(alpha));
+  return self.add_(other, { alpha });
 }
 
 /** `self.addcmul(t1, t2, value=value)`: self + value * t1 * t2. */

@@ -18,3 +18,4 @@ export {
 } from './direct';
 export { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './pool';
 export { binary, unary } from './elementwise';
+export { sigmoid, sigmoidBackward } from './activation';

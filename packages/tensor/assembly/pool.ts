@@ -118,6 +118,10 @@ export function avgPoolForward(p: usize, start: i32, end: i32, scratch: usize): 
   const x = ptr(p, X);
   const y = ptr(p, Y);
   const plane = height * width;
+  if (isHalving(kh, kw, sh, sw, ph, pw, outH, outW, height, width)) {
+    halvingAverage(x, y, start, end, height, width, outH, outW, halvingDivisor(p));
+    return;
+  }
   for (let item = start; item < end; item++) {
     const xPlane = x + ((<usize>item * <usize>plane) << 2);
     let q = y + ((<usize>item * <usize>(outH * outW)) << 2);
@@ -160,10 +164,15 @@ export function avgPoolBackward(p: usize, start: i32, end: i32, scratch: usize):
   const gy = ptr(p, Y);
   const gx = ptr(p, GX);
   const plane = height * width;
+  const halving = isHalving(kh, kw, sh, sw, ph, pw, outH, outW, height, width);
   for (let item = start; item < end; item++) {
     const gxPlane = gx + ((<usize>item * <usize>plane) << 2);
     fillRow(gxPlane, plane, 0);
     let q = gy + ((<usize>item * <usize>(outH * outW)) << 2);
+    if (halving) {
+      halvingAverageBackward(q, gxPlane, width, outH, outW, halvingDivisor(p));
+      continue;
+    }
     for (let oh = 0; oh < outH; oh++) {
       const hStart = oh * sh - ph;
       const hEnd = min(hStart + kh, height + ph);
@@ -184,6 +193,93 @@ export function avgPoolBackward(p: usize, start: i32, end: i32, scratch: usize):
           }
         }
       }
+    }
+  }
+}
+
+/**
+ * 2 x 2 windows, stride 2, no padding, every window inside the plane (LeNet's and most
+ * networks' pooling): the general loops' arithmetic, operation for operation, two or four
+ * outputs at a time.
+ */
+@inline
+function isHalving(kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, outH: i32, outW: i32, height: i32, width: i32): bool {
+  return kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && 2 * outH <= height && 2 * outW <= width;
+}
+
+/** A whole window's divisor: the override, else its 4 elements (none of them padding). */
+@inline
+function halvingDivisor(p: usize): f64 {
+  const divisor = get(p, DIVISOR);
+  return divisor != 0 ? <f64>divisor : 4;
+}
+
+/** Sums from +0 in double precision (so four -0 give +0, as the general loop's do), then divides. */
+function halvingAverage(x: usize, y: usize, start: i32, end: i32, height: i32, width: i32, outH: i32, outW: i32, d: f64): void {
+  const zero = f64x2.splat(0);
+  const dv = f64x2.splat(d);
+  let q = y + ((<usize>start * <usize>(outH * outW)) << 2);
+  for (let item = start; item < end; item++) {
+    const xPlane = x + ((<usize>item * <usize>(height * width)) << 2);
+    for (let oh = 0; oh < outH; oh++) {
+      const r0 = xPlane + (<usize>(2 * oh * width) << 2);
+      const r1 = r0 + (<usize>width << 2);
+      let ow = 0;
+      for (; ow + 2 <= outW; ow += 2, q += 8) {
+        const o = <usize>ow << 3;
+        const a = v128.load(r0 + o);
+        const b = v128.load(r1 + o);
+        let sum = f64x2.add(zero, f64x2.promote_low_f32x4(v128.shuffle<f32>(a, a, 0, 2, 0, 2)));
+        sum = f64x2.add(sum, f64x2.promote_low_f32x4(v128.shuffle<f32>(a, a, 1, 3, 1, 3)));
+        sum = f64x2.add(sum, f64x2.promote_low_f32x4(v128.shuffle<f32>(b, b, 0, 2, 0, 2)));
+        sum = f64x2.add(sum, f64x2.promote_low_f32x4(v128.shuffle<f32>(b, b, 1, 3, 1, 3)));
+        v128.store64_lane(q, f32x4.demote_f64x2_zero(f64x2.div(sum, dv)), 0);
+      }
+      for (; ow < outW; ow++, q += 4) {
+        const o = <usize>ow << 3;
+        let sum: f64 = 0;
+        sum += <f64>load<f32>(r0 + o);
+        sum += <f64>load<f32>(r0 + o + 4);
+        sum += <f64>load<f32>(r1 + o);
+        sum += <f64>load<f32>(r1 + o + 4);
+        store<f32>(q, <f32>(sum / d));
+      }
+    }
+  }
+}
+
+/**
+ * Each input element gets its window's gradient over the divisor, added to +0 (a -0 share gives
+ * +0, as the general loop's sum does); float32 division of a float32 by an integer divisor rounds
+ * as the general loop's double division then float32 store does. The plane was zeroed (rows and
+ * columns no window covers keep 0).
+ */
+function halvingAverageBackward(q: usize, gxPlane: usize, width: i32, outH: i32, outW: i32, d: f64): void {
+  const zero = f32x4.splat(0);
+  const dv = f32x4.splat(<f32>d);
+  // A divisor float32 cannot hold exactly takes the scalar loop.
+  const vector = abs(d) <= 16777216;
+  for (let oh = 0; oh < outH; oh++) {
+    const r0 = gxPlane + (<usize>(2 * oh * width) << 2);
+    const r1 = r0 + (<usize>width << 2);
+    let ow = 0;
+    for (; vector && ow + 4 <= outW; ow += 4, q += 16) {
+      const share = f32x4.add(f32x4.div(v128.load(q), dv), zero);
+      const lo = v128.shuffle<f32>(share, share, 0, 0, 1, 1);
+      const hi = v128.shuffle<f32>(share, share, 2, 2, 3, 3);
+      const o = <usize>ow << 3;
+      v128.store(r0 + o, lo);
+      v128.store(r0 + o + 16, hi);
+      v128.store(r1 + o, lo);
+      v128.store(r1 + o + 16, hi);
+    }
+    for (; ow < outW; ow++, q += 4) {
+      const share = <f32>(0 + <f64>load<f32>(q) / d);
+      const o = <usize>ow << 3;
+      store<f32>(r0 + o, share);
+      store<f32>(r0 + o + 4, share);
+      store<f32>(r1 + o, share);
+      store<f32>(r1 + o + 4, share);
     }
   }
 }

@@ -1,6 +1,5 @@
 import { isDType } from './dtype.js';
 import { broadcastShapes, formatShape, normalizeDim } from './shape.js';
-import { Tensor } from './tensor.js';
 
 /**
  * The argument checks of every public entry point of every Fovea package, one wording per rule:
@@ -168,12 +167,6 @@ export function checkInt32(fn: string, value: number): number {
   if (Number.isFinite(value) && (value > 2147483647 || value < -2147483648)) {
     throw new Error(`${fn}: value ${value} cannot be converted to type int32 without overflow`);
   }
-  return value;
-}
-
-/** A Tensor. */
-export function checkTensor(fn: string, arg: string, value: unknown): Tensor {
-  if (!(value instanceof Tensor)) throw argumentError(fn, arg, 'a Tensor', value);
   return value;
 }
 

@@ -1,3 +1,4 @@
+import { checkTensor } from './check-tensor.js';
 import {
   checkElements,
   checkFinite,
@@ -6,7 +7,6 @@ import {
   checkOptions,
   checkScalarValue,
   checkSizeArgument,
-  checkTensor,
   describe,
   MAX_DIMS,
 } from './checks.js';

@@ -4,6 +4,7 @@ import './tensor-methods.js';
 // Grad mode lives in the engine; a user of the tensor package alone reaches it here, as
 // `torch.no_grad` is reached from `torch`.
 export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from '@fovea/autograd';
+export { checkTensor } from './check-tensor.js';
 export {
   argumentError,
   checkArray,
@@ -20,7 +21,6 @@ export {
   checkOptions,
   checkScalarValue,
   checkSizeArgument,
-  checkTensor,
   describe,
   MAX_DIMS,
   MAX_ELEMENTS,
@@ -84,6 +84,7 @@ export {
   tanh,
 } from './ops/elementwise.js';
 export type { SliceSpec } from './ops/geometry.js';
+export type { AddOptions } from './ops/inplace.js';
 export { cat, stack } from './ops/join.js';
 export { matmul } from './ops/matmul.js';
 export type { MaxUnpool2dOptions } from './ops/max-unpool2d.js';

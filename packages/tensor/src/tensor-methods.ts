@@ -23,6 +23,7 @@ import {
   tanh,
 } from './ops/elementwise.js';
 import {
+  type AddOptions,
   add_,
   clamp_,
   copy_,
@@ -274,8 +275,8 @@ export abstract class TensorMethods {
   copy_<T extends Tensor>(this: T, source: TensorLike): T {
     return copy_(this, source);
   }
-  add_<T extends Tensor>(this: T, other: TensorLike): T {
-    return add_(this, other);
+  add_<T extends Tensor>(this: T, other: TensorLike, options?: AddOptions): T {
+    return add_(this, other, options);
   }
   sub_<T extends Tensor>(this: T, other: TensorLike): T {
     return sub_(this, other);

@@ -119,6 +119,8 @@ describe('the registry', () => {
       'mapStrided',
       'maxPool2dBackward',
       'maxPool2dForward',
+      'sigmoidBackward',
+      'sigmoidForward',
       'zipStrided',
     ]);
   });

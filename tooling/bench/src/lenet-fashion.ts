@@ -58,7 +58,8 @@ export interface LenetReport {
   torchVersion: string | null;
 }
 
-function lenet(): Sequential {
+/** d2l's LeNet with its Xavier-uniform initialisation (also timed step by step by lenet/lenet-step.ts). */
+export function lenet(): Sequential {
   const net = new Sequential(
     new Conv2d(1, 6, 5, { padding: 2 }),
     new Sigmoid(),

@@ -1,12 +1,16 @@
+import { isGradEnabled } from '@fovea/autograd';
 import { record, saving } from '../autograd.js';
 import { checkNumber } from '../checks.js';
 import { allocate, type DType, isFloating } from '../dtype.js';
+import { sigmoidBackward, sigmoidForward } from '../kernels/registered/activation.js';
 import { mapStrided, zipStrided } from '../kernels/registered/strided.js';
+import type { FloatArray } from '../kernels/shape.js';
 import type { BinaryFn, UnaryFn } from '../kernels/strided.js';
 import { broadcastShapes, numel } from '../shape.js';
 import { hostArray } from '../storage.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { deviceBinary, deviceUnary } from './device.js';
+import { floatData } from './float-data.js';
 import { asTensor, broadcastStrides, requireTensor, resultType } from './operands.js';
 import { sumTo } from './sum-to.js';
 
@@ -215,8 +219,21 @@ export function relu(a: Tensor): Tensor {
 
 export function sigmoid(a: Tensor): Tensor {
   const x = floatOperand('sigmoid', a);
-  const out = unaryKernel((v) => 1 / (1 + Math.exp(-v)), x);
-  return record('SigmoidBackward0', out, [x], (g) => [mul(g, mul(out, sub(1, out)))], [out]);
+  const out = allocate(x.dtype, x.numel) as FloatArray;
+  sigmoidForward(floatData('sigmoid', x), out);
+  const y = Tensor.fromArray(out, x.shape, x.dtype);
+  return record('SigmoidBackward0', y, [x], (g) => [sigmoidGradient(g, y)], [y]);
+}
+
+/**
+ * PyTorch's sigmoid_backward, g (1 - y) y: one fused kernel pass, or differentiable ops when the
+ * backward itself is recorded (`createGraph`).
+ */
+function sigmoidGradient(g: Tensor, y: Tensor): Tensor {
+  if (isGradEnabled() && (g.requiresGrad || y.requiresGrad)) return mul(mul(g, sub(1, y)), y);
+  const out = allocate(y.dtype, y.numel) as FloatArray;
+  sigmoidBackward(floatData('sigmoid backward', g.to(y.dtype)), floatData('sigmoid backward', y), out);
+  return Tensor.fromArray(out, y.shape, y.dtype);
 }
 
 export function tanh(a: Tensor): Tensor {

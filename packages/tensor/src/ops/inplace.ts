@@ -1,7 +1,8 @@
 import { FunctionNode, gradientEdge, isGradEnabled } from '@fovea/autograd';
 import { needsGrad } from '../autograd.js';
-import { checkFinite, checkInt32, checkScalarValue } from '../checks.js';
+import { checkFinite, checkInt32, checkNumber, checkOptions, checkScalarValue } from '../checks.js';
 import { allocate, castScalar, isFloating, promoteTypes } from '../dtype.js';
+import { addScaledInPlace } from '../kernels/registered/add-scaled.js';
 import { scatterStrided } from '../kernels/registered/strided.js';
 import { fillNormal, fillUniform, type Generator } from '../random.js';
 import { broadcastShapes, formatShape, sameShape } from '../shape.js';
@@ -9,6 +10,7 @@ import { hostArray } from '../storage.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { cast } from './cast.js';
 import { add, clamp, div, mul, sub } from './elementwise.js';
+import { floatData } from './float-data.js';
 import type { Geometry } from './geometry.js';
 import { requireTensor, scalarTensor } from './operands.js';
 import { clone, expand, stridedGather, viewHistory } from './views.js';
@@ -51,8 +53,16 @@ function writeInPlace<T extends Tensor>(op: string, target: T, value: Tensor): T
   const tracked = checkAutograd(op, target, result);
   const base = target.base;
   const baseNode = tracked && base !== null ? gradientEdge(base) : null;
-  const values = result.dataSync();
-  scatterStrided(values, hostArray(target, op), target.shape, target.strides, target.offset);
+  if (target.isContiguous() && result.isContiguous()) {
+    // Row-major on both sides (an optimizer's parameter update): one block copy.
+    const from = hostArray(result, op);
+    hostArray(target, op).set(
+      from.length === result.numel ? from : from.subarray(result.offset, result.offset + result.numel),
+      target.offset,
+    );
+  } else {
+    scatterStrided(result.dataSync(), hostArray(target, op), target.shape, target.strides, target.offset);
+  }
   target.storage.version++;
   if (!tracked) return target;
   const resultEdge = gradientEdge(result);
@@ -139,7 +149,36 @@ function arithmetic_<T extends Tensor>(
   return writeInPlace(op, target, result);
 }
 
-export const add_ = <T extends Tensor>(t: T, o: TensorLike): T => arithmetic_('add_', add, t, o, false);
+export interface AddOptions {
+  /** The multiplier of `other` (PyTorch's `alpha`): target + alpha other. */
+  alpha?: number;
+}
+
+/**
+ * `target += alpha other`. Without autograd, on contiguous tensors of one float type and shape
+ * in different storages (an optimizer's update), one pass with no temporary; otherwise
+ * `add_(other.mul(alpha))`, which rounds the same way.
+ */
+export function add_<T extends Tensor>(target: T, other: TensorLike, options?: AddOptions | null): T {
+  const alpha = checkNumber('add_', 'alpha', checkOptions('add_', options).alpha ?? 1);
+  if (alpha === 1) return arithmetic_('add_', add, target, other, false);
+  if (
+    other instanceof Tensor &&
+    !needsGrad(target, other) &&
+    isFloating(target.dtype) &&
+    other.dtype === target.dtype &&
+    sameShape(target.shape, other.shape) &&
+    target.storage !== other.storage &&
+    target.isContiguous() &&
+    other.isContiguous()
+  ) {
+    addScaledInPlace(floatData('add_', target), floatData('add_', other), alpha);
+    target.storage.version++;
+    return target;
+  }
+  return arithmetic_('add_', (t, o) => add(t, mul(o, alpha)), target, other, false);
+}
+
 export const sub_ = <T extends Tensor>(t: T, o: TensorLike): T => arithmetic_('sub_', sub, t, o, false);
 export const mul_ = <T extends Tensor>(t: T, o: TensorLike): T => arithmetic_('mul_', mul, t, o, true);
 export const div_ = <T extends Tensor>(t: T, o: TensorLike): T => arithmetic_('div_', div, t, o, true);

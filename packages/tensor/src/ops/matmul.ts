@@ -36,40 +36,32 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   // Integer products are computed in float64 (exact below 2^53) and truncated back.
   const computeType = isFloating(dtype) ? dtype : 'float64';
-  const ae = a
-    .expand([...batch, n, k])
-    .to(computeType)
-    .contiguous();
-  const be = b
-    .expand([...batch, k, m])
-    .to(computeType)
-    .contiguous();
   const count = numel(batch);
   // Operands on a device multiply there, into a product allocated there (ops/device.ts).
-  const device = ae.storage.deviceBuffer ?? be.storage.deviceBuffer;
-  const A = (device === null ? hostArray(ae, 'matmul') : kernelOperand('matmul', ae)) as FloatArray;
-  const B = (device === null ? hostArray(be, 'matmul') : kernelOperand('matmul', be)) as FloatArray;
+  const device = a.storage.deviceBuffer ?? b.storage.deviceBuffer;
+  const A = matrixOperand(a.expand([...batch, n, k]).to(computeType), count);
+  const B = matrixOperand(b.expand([...batch, k, m]).to(computeType), count);
+  const ae = A.tensor;
+  const be = B.tensor;
   const product = (
     device === null
       ? allocate(computeType, count * n * m)
       : deviceZeros(device.device, count * n * m, 'matmul')
   ) as FloatArray;
-  // kernelOperand hands over a device tensor's whole buffer, copying a view that is part of one.
-  const [aStart, bStart] = device === null ? [ae.offset, be.offset] : [0, 0];
   for (let i = 0; i < (isShapesOnly() ? 0 : count); i++) {
     gemm(
-      false,
-      false,
+      A.transposed,
+      B.transposed,
       n,
       m,
       k,
       1,
-      A,
-      aStart + i * n * k,
-      k,
-      B,
-      bStart + i * k * m,
-      m,
+      A.data,
+      A.offset + i * n * k,
+      A.ld,
+      B.data,
+      B.offset + i * k * m,
+      B.ld,
       0,
       product,
       i * n * m,
@@ -97,12 +89,55 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
               .to(a0.dtype)
           : null,
         b0.requiresGrad
-          ? sumTo(matmul(ae.transpose(-1, -2), g2), b.shape)
-              .reshape(b0.shape)
-              .to(b0.dtype)
+          ? B.transposed
+            ? // dB = (G^T A)^T: a transposed view of a row-major product, so the gradient of the
+              // matrix B is a view of (linear's weight.t()) arrives row-major, with no copy.
+              matmul(g2.transpose(-1, -2), ae).transpose(-1, -2).to(b0.dtype)
+            : sumTo(matmul(ae.transpose(-1, -2), g2), b.shape)
+                .reshape(b0.shape)
+                .to(b0.dtype)
           : null,
       ];
     },
     saving(b0.requiresGrad && a0, a0.requiresGrad && b0),
   );
+}
+
+/** A GEMM operand: its array, where it starts, its leading dimension and whether it is stored transposed. */
+interface MatrixOperand {
+  readonly tensor: Tensor;
+  readonly data: FloatArray;
+  readonly offset: number;
+  readonly ld: number;
+  readonly transposed: boolean;
+}
+
+/**
+ * `x` ([..., rows, cols]) as the GEMM reads it: a single matrix stored transposed (a `t()` view,
+ * as linear's weight is) is read in place with the transposed flag, not copied; anything else
+ * is made contiguous (row-major matrices one after another).
+ */
+function matrixOperand(x: Tensor, count: number): MatrixOperand {
+  const [rows, cols] = x.shape.slice(-2);
+  if (x.storage.deviceBuffer !== null) {
+    // The device's whole buffer, row-major (kernelOperand copies a view there first).
+    return { tensor: x, data: kernelOperand('matmul', x), offset: 0, ld: cols, transposed: false };
+  }
+  if (count === 1 && x.ndim === 2 && rows > 1 && cols > 1 && x.strides[0] === 1 && x.strides[1] === rows) {
+    return {
+      tensor: x,
+      data: hostArray(x, 'matmul') as FloatArray,
+      offset: x.offset,
+      ld: rows,
+      transposed: true,
+    };
+  }
+  const c = x.contiguous();
+  return {
+    tensor: c,
+    data: hostArray(c, 'matmul') as FloatArray,
+    offset: c.offset,
+    ld: cols,
+    transposed: false,
+  };
 }

@@ -129,6 +129,32 @@ describe('WebAssembly pooling against the TypeScript reference', () => {
     );
   });
 
+  it('2 x 2 average pooling with stride 2 (the vectorised path): the reference bit for bit', () => {
+    const special = [0, -0, Number.NaN, Number.POSITIVE_INFINITY, 1e-30, -3.5];
+    fc.assert(
+      fc.property(poolCase, fc.integer({ min: 2, max: 30 }), fc.integer({ min: 2, max: 30 }), (c, h, w) => {
+        const { x, xShape } = input({ ...c, h, w, nans: false });
+        for (let i = c.seed % 5; i < x.length; i += 7) x[i] = special[i % special.length];
+        const params: ref.AvgPool2dParams = {
+          kernel: [2, 2],
+          stride: [2, 2],
+          padding: [0, 0],
+          ceilMode: c.ceilMode,
+          countIncludePad: c.countIncludePad,
+          divisorOverride: c.divisor,
+        };
+        const expected = ref.avgPool2dForward(x, xShape, params);
+        const actual = fast.avgPool2dForward(x, xShape, params);
+        expectSame(actual.out, expected.out, 'y');
+        const gy = randomFloats(c.seed + 1, expected.out.length);
+        for (let i = c.seed % 3; i < gy.length; i += 5) gy[i] = special[i % special.length];
+        const gx = fast.avgPool2dBackward(gy, expected.outShape, xShape, params);
+        expectSame(gx, ref.avgPool2dBackward(gy, expected.outShape, xShape, params), 'gx');
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('reports invalid arguments as the reference does', () => {
     const x = new Float32Array(2 * 8 * 8);
     const params = { kernel: 2, stride: 2, padding: 2, dilation: 1, ceilMode: false };
