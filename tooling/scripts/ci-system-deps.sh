@@ -14,12 +14,16 @@ apt_get() {
   if [ "$(id -u)" -eq 0 ]; then apt-get "$@"; else sudo -n apt-get "$@"; fi
 }
 
+# Not `grep -q`: it stops reading at the first match, ldconfig then dies of SIGPIPE, and under
+# pipefail the loader would look missing even when it is installed.
+has_vulkan() { ldconfig -p | grep 'libvulkan\.so\.1 ' >/dev/null; }
+
 need_chromium=false
 need_vulkan=false
 need_font=false
 need_fashion=false
 [ -x /usr/bin/chromium ] || need_chromium=true
-ldconfig -p | grep -q 'libvulkan\.so\.1 ' || need_vulkan=true
+has_vulkan || need_vulkan=true
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need_font=true
 [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need_fashion=true
 if ! $need_chromium && ! $need_vulkan && ! $need_font && ! $need_fashion; then
@@ -39,7 +43,7 @@ if $need_chromium; then
 fi
 if $need_vulkan; then
   apt_get install -y -qq --no-install-recommends libvulkan1 >/dev/null
-  if ! ldconfig -p | grep -q 'libvulkan\.so\.1 '; then
+  if ! has_vulkan; then
     echo "ci-system-deps: apt-get installed libvulkan1, but libvulkan.so.1 is not found" >&2
     exit 1
   fi
