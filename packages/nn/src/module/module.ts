@@ -2,7 +2,7 @@ import { noGrad } from '@fovea/autograd';
 import { Tensor } from '@fovea/tensor';
 import type { FullBackwardHook } from './backward-hook.js';
 import * as hooks from './hooks.js';
-import { checkName, describe, formatShape, joinName } from './naming.js';
+import { checkName, describe, joinName } from './naming.js';
 import type {
   BufferOptions,
   LoadReport,
@@ -11,9 +11,11 @@ import type {
   StateDictOptions,
 } from './options.js';
 import { Parameter } from './parameter.js';
-import { addIndent } from './repr.js';
+import { addIndent, moduleRepr } from './repr.js';
 import {
   addUnexpectedKeys,
+  checkpointTensor,
+  copyCheckpointTensor,
   emptyStateDict,
   type IncompatibleKeys,
   type StateDict,
@@ -408,44 +410,14 @@ export class Module {
     for (const [name, b, persistent] of own.buffers) if (persistent) local.set(name, b);
     const localNames = new Set([...local.keys(), ...this.#uninitialized]);
     for (const name of [...this.#uninitialized]) {
-      const key = prefix + name;
-      const value = entries.get(key);
-      if (!entries.has(key)) report.missingKeys.push(key);
-      else if (!(value instanceof Tensor)) {
-        report.errors.push(
-          `While copying the parameter named "${key}", expected a Tensor from checkpoint but received ${describe(value)}`,
-        );
-      } else {
-        const floating = value.dtype === 'float64' ? value : value.to('float32');
-        this.materialize(name, new Parameter(floating.detach().clone()));
-      }
+      const value = checkpointTensor(entries, prefix + name, report);
+      if (value === undefined) continue;
+      const floating = value.dtype === 'float64' ? value : value.to('float32');
+      this.materialize(name, new Parameter(floating.detach().clone()));
     }
     for (const [name, target] of local) {
-      const key = prefix + name;
-      if (!entries.has(key)) {
-        report.missingKeys.push(key);
-        continue;
-      }
-      const value = entries.get(key);
-      if (!(value instanceof Tensor)) {
-        report.errors.push(
-          `While copying the parameter named "${key}", expected a Tensor from checkpoint but received ${describe(value)}`,
-        );
-        continue;
-      }
-      if (value.ndim !== target.ndim || value.shape.some((d, i) => d !== target.shape[i])) {
-        report.errors.push(
-          `size mismatch for ${key}: copying a param with shape ${formatShape(value.shape)} from checkpoint, the shape in current model is ${formatShape(target.shape)}.`,
-        );
-        continue;
-      }
-      try {
-        target.copy_(value);
-      } catch (error) {
-        report.errors.push(
-          `While copying the parameter named "${key}", whose dimensions in the model are ${formatShape(target.shape)} and whose dimensions in the checkpoint are ${formatShape(value.shape)}, an exception occurred : ${(error as Error).message}.`,
-        );
-      }
+      const value = checkpointTensor(entries, prefix + name, report);
+      if (value !== undefined) copyCheckpointTensor(prefix + name, value, target, report);
     }
     const childNames = new Set(own.children.map(([name]) => name));
     addUnexpectedKeys(entries, prefix, localNames, childNames, report);
@@ -477,16 +449,7 @@ export class Module {
 
   /** The module tree exactly as PyTorch prints it. */
   toString(): string {
-    const extra = this.extraRepr();
-    const extraLines = extra ? extra.split('\n') : [];
-    const childLines = this.childReprLines();
-    const lines = [...extraLines, ...childLines];
-    let text = `${this.getName()}(`;
-    if (lines.length > 0) {
-      if (extraLines.length === 1 && childLines.length === 0) text += extraLines[0];
-      else text += `\n  ${lines.join('\n  ')}\n`;
-    }
-    return `${text})`;
+    return moduleRepr(this.getName(), this.extraRepr(), this.childReprLines());
   }
 
   /** `(name): child` for each child, as PyTorch's `__repr__` lists them. */

@@ -33,3 +33,15 @@ export function addIndent(text: string, spaces: number): string {
   const pad = ' '.repeat(spaces);
   return [lines[0], ...lines.slice(1).map((line) => pad + line)].join('\n');
 }
+
+/** `nn.Module.__repr__`: `Name(extra)` on one line, else the extra lines and children indented. */
+export function moduleRepr(name: string, extra: string, childLines: string[]): string {
+  const extraLines = extra ? extra.split('\n') : [];
+  const lines = [...extraLines, ...childLines];
+  let text = `${name}(`;
+  if (lines.length > 0) {
+    if (extraLines.length === 1 && childLines.length === 0) text += extraLines[0];
+    else text += `\n  ${lines.join('\n  ')}\n`;
+  }
+  return `${text})`;
+}

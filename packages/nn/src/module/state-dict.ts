@@ -1,4 +1,5 @@
-import type { Tensor } from '@fovea/tensor';
+import { Tensor } from '@fovea/tensor';
+import { describe, formatShape } from './naming.js';
 import type { LoadReport } from './options.js';
 
 /**
@@ -66,5 +67,43 @@ export function throwLoadErrors(report: LoadReport, strict: boolean, moduleName:
   }
   if (errors.length > 0) {
     throw new Error(`Error(s) in loading state_dict for ${moduleName}:\n\t${errors.join('\n\t')}`);
+  }
+}
+
+/**
+ * The checkpoint's tensor under `key`, or undefined after recording, in PyTorch's words, why there
+ * is none: the key is missing, or its value is not a tensor.
+ */
+export function checkpointTensor(
+  entries: ReadonlyMap<string, unknown>,
+  key: string,
+  report: LoadReport,
+): Tensor | undefined {
+  if (!entries.has(key)) {
+    report.missingKeys.push(key);
+    return undefined;
+  }
+  const value = entries.get(key);
+  if (value instanceof Tensor) return value;
+  report.errors.push(
+    `While copying the parameter named "${key}", expected a Tensor from checkpoint but received ${describe(value)}`,
+  );
+  return undefined;
+}
+
+/** Copies a checkpoint tensor into the model's, recording PyTorch's message when it cannot. */
+export function copyCheckpointTensor(key: string, value: Tensor, target: Tensor, report: LoadReport): void {
+  if (value.ndim !== target.ndim || value.shape.some((d, i) => d !== target.shape[i])) {
+    report.errors.push(
+      `size mismatch for ${key}: copying a param with shape ${formatShape(value.shape)} from checkpoint, the shape in current model is ${formatShape(target.shape)}.`,
+    );
+    return;
+  }
+  try {
+    target.copy_(value);
+  } catch (error) {
+    report.errors.push(
+      `While copying the parameter named "${key}", whose dimensions in the model are ${formatShape(target.shape)} and whose dimensions in the checkpoint are ${formatShape(value.shape)}, an exception occurred : ${(error as Error).message}.`,
+    );
   }
 }
