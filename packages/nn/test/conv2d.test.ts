@@ -1,29 +1,8 @@
+import type { Conv2dCase } from '@fovea/golden';
 import { randn, zeros } from '@fovea/tensor';
 import { describe, expect, it } from 'vitest';
 import { Conv2d, type PaddingMode } from '../src/index.js';
-import { expectClose, expectShape, fromGolden, type GoldenTensor, loadGolden } from './helpers/golden.js';
-
-interface Conv2dCase {
-  config: {
-    in_channels: number;
-    out_channels: number;
-    kernel_size: [number, number];
-    stride: [number, number];
-    padding: number | [number, number] | 'same' | 'valid';
-    dilation: [number, number];
-    groups: number;
-    bias: boolean;
-    padding_mode: PaddingMode;
-  };
-  x: GoldenTensor;
-  weight: GoldenTensor;
-  bias: GoldenTensor | null;
-  y: GoldenTensor;
-  gy: GoldenTensor;
-  gx: GoldenTensor;
-  gweight: GoldenTensor;
-  gbias: GoldenTensor | null;
-}
+import { expectClose, expectShape, fromGolden, loadGolden } from './helpers/golden.js';
 
 const { cases } = loadGolden<{ cases: Conv2dCase[] }>('conv2d_visible.json');
 

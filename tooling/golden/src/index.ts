@@ -46,6 +46,46 @@ export function seededUniform<T extends Float32Array | Float64Array = Float32Arr
 
 type Pair = number | [number, number];
 
+/** One case of `conv2d_visible.json`: `torch.nn.Conv2d` forward and backward. */
+export interface Conv2dCase {
+  config: {
+    in_channels: number;
+    out_channels: number;
+    kernel_size: [number, number];
+    stride: [number, number];
+    padding: number | [number, number] | 'same' | 'valid';
+    dilation: [number, number];
+    groups: number;
+    bias: boolean;
+    padding_mode: 'zeros' | 'reflect' | 'replicate' | 'circular';
+  };
+  x: GoldenTensor;
+  weight: GoldenTensor;
+  bias: GoldenTensor | null;
+  y: GoldenTensor;
+  gy: GoldenTensor;
+  gx: GoldenTensor;
+  gweight: GoldenTensor;
+  gbias: GoldenTensor | null;
+}
+
+/** One case of `pool2d_visible.json`: `max_pool2d` or `avg_pool2d` forward and backward. */
+export interface Pool2dCase {
+  config: {
+    kind: 'max' | 'avg';
+    kernel_size: [number, number];
+    stride: [number, number];
+    padding: [number, number];
+    ceil_mode: boolean;
+    dilation?: [number, number];
+    count_include_pad?: boolean;
+  };
+  x: GoldenTensor;
+  y: GoldenTensor;
+  gy: GoldenTensor;
+  gx: GoldenTensor;
+}
+
 /** One case of `max_unpool.json` (made by make/max_unpool.py), read by the tensor and nn tests. */
 export interface MaxUnpoolCase {
   kernelSize: Pair;

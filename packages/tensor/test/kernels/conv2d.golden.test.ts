@@ -1,3 +1,4 @@
+import type { Conv2dCase } from '@fovea/golden';
 import { describe, it } from 'vitest';
 import type { Conv2dParams } from '../../src/kernels/conv2d.js';
 import { type PadMode, pad2d, pad2dBackward } from '../../src/kernels/pad.js';
@@ -7,7 +8,7 @@ import {
   conv2dBackwardWeight,
   conv2dForward,
 } from '../../src/kernels/registered/index.js';
-import { type ConvPaddingSpec, expandPair, type Pair, resolveConvPadding } from '../../src/kernels/shape.js';
+import { expandPair, resolveConvPadding } from '../../src/kernels/shape.js';
 import { BACKENDS, onBackend, useBackend } from '../wasm/setup.js';
 import { expectClose, type GoldenTensor, loadGolden } from './helpers.js';
 
@@ -16,36 +17,14 @@ import { expectClose, type GoldenTensor, loadGolden } from './helpers.js';
  * TypeScript reference, and 'wasm', the WebAssembly kernels forced on every size.
  */
 
-interface ConvCase {
-  config: {
-    in_channels: number;
-    out_channels: number;
-    kernel_size: Pair;
-    stride: Pair;
-    padding: ConvPaddingSpec;
-    dilation: Pair;
-    groups: number;
-    bias: boolean;
-    padding_mode: 'zeros' | 'reflect' | 'replicate' | 'circular';
-  };
-  x: GoldenTensor;
-  weight: GoldenTensor;
-  bias: GoldenTensor | null;
-  y: GoldenTensor;
-  gy: GoldenTensor;
-  gx: GoldenTensor;
-  gweight: GoldenTensor;
-  gbias: GoldenTensor | null;
-}
-
-const { cases } = loadGolden<{ cases: ConvCase[] }>('conv2d_visible.json');
+const { cases } = loadGolden<{ cases: Conv2dCase[] }>('conv2d_visible.json');
 const f32 = (t: GoldenTensor) => Float32Array.from(t.data);
 
 /**
  * Replays torch.nn.Conv2d: with padding_mode 'zeros' the padding goes to the conv; otherwise
  * F.pad(x, _reversed_padding_repeated_twice, mode) runs first and the conv gets no padding.
  */
-function runCase(c: ConvCase, algorithm: Conv2dParams['algorithm']) {
+function runCase(c: Conv2dCase, algorithm: Conv2dParams['algorithm']) {
   const { config } = c;
   const kernel = expandPair('conv2d', 'kernel_size', config.kernel_size);
   const stride = expandPair('conv2d', 'stride', config.stride);

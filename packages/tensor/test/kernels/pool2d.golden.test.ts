@@ -1,3 +1,4 @@
+import type { Pool2dCase } from '@fovea/golden';
 import { describe, it } from 'vitest';
 import {
   avgPool2dBackward,
@@ -5,32 +6,15 @@ import {
   maxPool2dBackward,
   maxPool2dForward,
 } from '../../src/kernels/registered/index.js';
-import type { Pair } from '../../src/kernels/shape.js';
 import { BACKENDS, onBackend, useBackend } from '../wasm/setup.js';
-import { expectClose, type GoldenTensor, loadGolden } from './helpers.js';
+import { expectClose, loadGolden } from './helpers.js';
 
 /**
  * The pooling kernels ops call (kernels/registered/) against PyTorch on both backends: 'js', the
  * TypeScript reference, and 'wasm', the WebAssembly kernels forced on every size.
  */
 
-interface PoolCase {
-  config: {
-    kind: 'max' | 'avg';
-    kernel_size: Pair;
-    stride: Pair;
-    padding: Pair;
-    ceil_mode: boolean;
-    dilation?: Pair;
-    count_include_pad?: boolean;
-  };
-  x: GoldenTensor;
-  y: GoldenTensor;
-  gy: GoldenTensor;
-  gx: GoldenTensor;
-}
-
-const { cases } = loadGolden<{ cases: PoolCase[] }>('pool2d_visible.json');
+const { cases } = loadGolden<{ cases: Pool2dCase[] }>('pool2d_visible.json');
 
 describe.each(BACKENDS)(
   'pool2d kernels on %s against PyTorch (pool2d_visible.json, float32, |a-b| <= 1e-4 + 1e-4|b|)',

@@ -1,3 +1,4 @@
+import type { Conv2dCase, Pool2dCase } from '@fovea/golden';
 import { describe, expect, it } from 'vitest';
 import { avgPool2d, conv2d, maxPool2d, pad, type Tensor, tensor } from '../../src/index.js';
 import { expectClose, type GoldenTensor, loadGolden } from '../kernels/helpers.js';
@@ -8,48 +9,12 @@ import { BACKENDS, useBackend } from '../wasm/setup.js';
 // upstream gradient, on every backend (WebAssembly forced on every size). Tolerance
 // |a - b| <= 1e-4 + 1e-4 |b| (float32 arithmetic).
 
-interface ConvCase {
-  config: {
-    kernel_size: [number, number];
-    stride: [number, number];
-    padding: number | [number, number] | 'same' | 'valid';
-    dilation: [number, number];
-    groups: number;
-    bias: boolean;
-    padding_mode: 'zeros' | 'reflect' | 'replicate' | 'circular';
-  };
-  x: GoldenTensor;
-  weight: GoldenTensor;
-  bias?: GoldenTensor | null;
-  y: GoldenTensor;
-  gy: GoldenTensor;
-  gx: GoldenTensor;
-  gweight: GoldenTensor;
-  gbias?: GoldenTensor | null;
-}
-
-interface PoolCase {
-  config: {
-    kind: 'max' | 'avg';
-    kernel_size: [number, number];
-    stride: [number, number];
-    padding: [number, number];
-    ceil_mode: boolean;
-    dilation?: [number, number];
-    count_include_pad?: boolean;
-  };
-  x: GoldenTensor;
-  y: GoldenTensor;
-  gy: GoldenTensor;
-  gx: GoldenTensor;
-}
-
 const leaf = (g: GoldenTensor): Tensor =>
   tensor(Float32Array.from(g.data)).reshape(g.shape).detach().requiresGrad_();
 const constant = (g: GoldenTensor): Tensor => tensor(Float32Array.from(g.data)).reshape(g.shape);
 
 /** nn.Conv2d's `_reversed_padding_repeated_twice`: [left, right, top, bottom]. */
-function reversedPadding(c: ConvCase['config']): number[] {
+function reversedPadding(c: Conv2dCase['config']): number[] {
   if (c.padding === 'valid') return [0, 0, 0, 0];
   if (c.padding === 'same') {
     const split = (k: number, d: number) => {
@@ -64,7 +29,7 @@ function reversedPadding(c: ConvCase['config']): number[] {
 
 describe.each(BACKENDS)('conv2d op on %s against PyTorch (conv2d_visible.json)', (backend) => {
   useBackend(backend);
-  const { cases } = loadGolden<{ cases: ConvCase[] }>('conv2d_visible.json');
+  const { cases } = loadGolden<{ cases: Conv2dCase[] }>('conv2d_visible.json');
   cases.forEach((k, i) => {
     const c = k.config;
     it(`case ${i}: kernel ${c.kernel_size} stride ${c.stride} padding ${JSON.stringify(c.padding)} dilation ${c.dilation} groups ${c.groups} ${c.padding_mode}`, () => {
@@ -88,7 +53,7 @@ describe.each(BACKENDS)('conv2d op on %s against PyTorch (conv2d_visible.json)',
 
 describe.each(BACKENDS)('pooling ops on %s against PyTorch (pool2d_visible.json)', (backend) => {
   useBackend(backend);
-  const { cases } = loadGolden<{ cases: PoolCase[] }>('pool2d_visible.json');
+  const { cases } = loadGolden<{ cases: Pool2dCase[] }>('pool2d_visible.json');
   cases.forEach((k, i) => {
     const c = k.config;
     it(`case ${i}: ${c.kind} kernel ${c.kernel_size} stride ${c.stride} padding ${c.padding} ceil ${c.ceil_mode}`, () => {

@@ -1,7 +1,8 @@
+import type { Conv2dCase } from '@fovea/golden';
 import { describe, it } from 'vitest';
 import type { Conv2dParams } from '../../src/kernels/conv2d.js';
 import { type PadMode, pad2d, pad2dBackward } from '../../src/kernels/pad.js';
-import { type ConvPaddingSpec, expandPair, type Pair, resolveConvPadding } from '../../src/kernels/shape.js';
+import { expandPair, resolveConvPadding } from '../../src/kernels/shape.js';
 import {
   conv2dBackwardBias,
   conv2dBackwardInput,
@@ -16,30 +17,11 @@ import { testGpu } from './gpu.js';
  * three gradients. Non-zero padding modes pad on the CPU first, as torch.nn.Conv2d does.
  */
 
-interface ConvCase {
-  config: {
-    kernel_size: Pair;
-    stride: Pair;
-    padding: ConvPaddingSpec;
-    dilation: Pair;
-    groups: number;
-    padding_mode: 'zeros' | 'reflect' | 'replicate' | 'circular';
-  };
-  x: GoldenTensor;
-  weight: GoldenTensor;
-  bias: GoldenTensor | null;
-  y: GoldenTensor;
-  gy: GoldenTensor;
-  gx: GoldenTensor;
-  gweight: GoldenTensor;
-  gbias: GoldenTensor | null;
-}
-
-const { cases } = loadGolden<{ cases: ConvCase[] }>('conv2d_visible.json');
+const { cases } = loadGolden<{ cases: Conv2dCase[] }>('conv2d_visible.json');
 const f32 = (t: GoldenTensor) => Float32Array.from(t.data);
 const gpu = await testGpu();
 
-async function runCase(c: ConvCase) {
+async function runCase(c: Conv2dCase) {
   const gpu_ = gpu!;
   const { config } = c;
   const kernel = expandPair('conv2d', 'kernel_size', config.kernel_size);

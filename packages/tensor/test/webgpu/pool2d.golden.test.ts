@@ -1,33 +1,17 @@
+import type { Pool2dCase } from '@fovea/golden';
 import { describe, it } from 'vitest';
-import type { Pair } from '../../src/kernels/shape.js';
 import {
   avgPool2dBackward,
   avgPool2dForward,
   maxPool2dBackward,
   maxPool2dForward,
 } from '../../src/webgpu/index.js';
-import { expectClose, type GoldenTensor, loadGolden } from '../kernels/helpers.js';
+import { expectClose, loadGolden } from '../kernels/helpers.js';
 import { testGpu } from './gpu.js';
 
 /** Every pooling case of PyTorch's pool2d_visible.json through the WGSL kernels, forward and backward. */
 
-interface PoolCase {
-  config: {
-    kind: 'max' | 'avg';
-    kernel_size: Pair;
-    stride: Pair;
-    padding: Pair;
-    ceil_mode: boolean;
-    dilation?: Pair;
-    count_include_pad?: boolean;
-  };
-  x: GoldenTensor;
-  y: GoldenTensor;
-  gy: GoldenTensor;
-  gx: GoldenTensor;
-}
-
-const { cases } = loadGolden<{ cases: PoolCase[] }>('pool2d_visible.json');
+const { cases } = loadGolden<{ cases: Pool2dCase[] }>('pool2d_visible.json');
 const gpu = await testGpu();
 
 describe.skipIf(gpu === null)(
