@@ -46,6 +46,15 @@ export function describe(value: unknown): string {
   return name && name !== 'Object' ? `a ${name}` : 'an object';
 }
 
+/** A value as JSON where it has one (`[9,9]`), else as `describe` shows it. */
+export function showJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? describe(value);
+  } catch {
+    return describe(value);
+  }
+}
+
 /** The one wording of every type and range rule: `fn: argument 'arg' must be <rule>, got <value>`. */
 export function argumentError(fn: string, arg: string, rule: string, value: unknown): Error {
   return new Error(`${fn}: argument '${arg}' must be ${rule}, got ${describe(value)}`);

@@ -1,5 +1,6 @@
 import { checkTensor } from './check-tensor.js';
 import {
+  checkBoolean,
   checkElements,
   checkFinite,
   checkInt32,
@@ -11,7 +12,7 @@ import {
   MAX_DIMS,
 } from './checks.js';
 import { allocate, castScalar, type DType, isDType, isFloating } from './dtype.js';
-import { defaultGenerator, fillNormal, fillUniform, type Generator } from './random.js';
+import { checkGenerator, defaultGenerator, fillNormal, fillUniform, type Generator } from './random.js';
 import { formatShape, numel } from './shape.js';
 import { hostArray } from './storage.js';
 import { type NestedArray, Tensor } from './tensor.js';
@@ -26,19 +27,24 @@ export interface RandomCreationOptions extends CreationOptions {
 }
 
 function finish(t: Tensor, options: CreationOptions): Tensor {
-  if (options.requiresGrad !== undefined && typeof options.requiresGrad !== 'boolean') {
-    throw new Error(
-      `tensor: argument 'requiresGrad' must be a boolean, got ${describe(options.requiresGrad)}`,
-    );
-  }
   if (options.requiresGrad) t.requiresGrad_(true);
   return t;
 }
 
+/** The options of a creation function, each field checked and named after `op`. */
+function creationOptions<O extends RandomCreationOptions>(op: string, options: O | null | undefined): O {
+  const o = checkOptions(op, options);
+  if (o.requiresGrad !== undefined) checkBoolean(op, 'requiresGrad', o.requiresGrad);
+  checkGenerator(op, o.generator);
+  return o;
+}
+
 function dtypeOption(op: string, dtype: DType | undefined, fallback: DType): DType {
   if (dtype === undefined) return fallback;
-  if (!isDType(dtype))
-    throw new Error(`${op}: unknown dtype ${String(dtype)}; expected float32, float64, int32 or bool`);
+  if (!isDType(dtype)) {
+    const shown = typeof dtype === 'string' ? dtype : describe(dtype);
+    throw new Error(`${op}: unknown dtype ${shown}; expected float32, float64, int32 or bool`);
+  }
   return dtype;
 }
 
@@ -101,7 +107,7 @@ export function tensor(
   options: CreationOptions = {},
 ): Tensor {
   if (data instanceof Tensor) throw new Error('tensor: got a Tensor; use clone() or detach() to copy one');
-  options = checkOptions('tensor', options);
+  options = creationOptions('tensor', options);
   if (ArrayBuffer.isView(data)) {
     if (!(data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array)) {
       throw new Error(
@@ -134,7 +140,7 @@ function filled(
 ): Tensor {
   const s = shapeOf(op, shape);
   checkScalarValue(op, 'value', value);
-  options = checkOptions(op, options);
+  options = creationOptions(op, options);
   const fallback: DType = typeof value === 'boolean' ? 'bool' : 'float32';
   const dtype = dtypeOption(op, options.dtype, fallback);
   const out = allocate(dtype, numel(s)).fill(storeValue(op, Number(value), dtype));
@@ -167,7 +173,7 @@ export function arange(start: number, end?: number, step = 1, options: CreationO
   ] as const) {
     checkFinite('arange', arg, v);
   }
-  options = checkOptions('arange', options);
+  options = creationOptions('arange', options);
   if (step === 0) throw new Error('arange: step must be nonzero');
   if (!Number.isFinite(lo) || !Number.isFinite(hi) || !Number.isFinite(step)) {
     throw new Error(`arange: start, end and step must be finite, got ${lo}, ${hi}, ${step}`);
@@ -191,7 +197,7 @@ export function linspace(start: number, end: number, steps: number, options: Cre
   checkFinite('linspace', 'end', end);
   checkInteger('linspace', 'steps', steps, 0);
   checkElements('linspace', steps);
-  options = checkOptions('linspace', options);
+  options = creationOptions('linspace', options);
   const dtype = dtypeOption('linspace', options.dtype, 'float32');
   const out = allocate(dtype, steps);
   // One step is the start alone; otherwise PyTorch fills the first half from the start and the
@@ -206,7 +212,7 @@ export function linspace(start: number, end: number, steps: number, options: Cre
 }
 
 export function eye(n: number, m: number = n, options: CreationOptions = {}): Tensor {
-  const t = zeros(shapeOf('eye', [n, m]), options);
+  const t = zeros(shapeOf('eye', [n, m]), creationOptions('eye', options));
   const array = hostArray(t, 'eye');
   for (let i = 0; i < Math.min(n, m); i++) array[i * m + i] = 1;
   return t;
@@ -216,25 +222,25 @@ function randomTensor(
   op: string,
   shape: number | readonly number[],
   options: RandomCreationOptions,
-  fill: (out: Float32Array | Float64Array) => void,
+  fill: (out: Float32Array | Float64Array, generator: Generator | undefined) => void,
 ): Tensor {
   const s = shapeOf(op, shape);
-  options = checkOptions(op, options);
+  options = creationOptions(op, options);
   const dtype = dtypeOption(op, options.dtype, 'float32');
   if (!isFloating(dtype)) throw new Error(`${op}: expected a floating point dtype, got ${dtype}`);
   const out = allocate(dtype, numel(s)) as Float32Array | Float64Array;
-  fill(out);
+  fill(out, options.generator);
   return finish(Tensor.fromArray(out, s, dtype), options);
 }
 
 /** Uniform values in [0, 1), from the default generator unless one is given. */
 export function rand(shape: number | readonly number[], options: RandomCreationOptions = {}): Tensor {
-  return randomTensor('rand', shape, options, (out) => fillUniform(out, 0, 1, options.generator));
+  return randomTensor('rand', shape, options, (out, generator) => fillUniform(out, 0, 1, generator));
 }
 
 /** Standard normal values, from the default generator unless one is given. */
 export function randn(shape: number | readonly number[], options: RandomCreationOptions = {}): Tensor {
-  return randomTensor('randn', shape, options, (out) => fillNormal(out, 0, 1, options.generator));
+  return randomTensor('randn', shape, options, (out, generator) => fillNormal(out, 0, 1, generator));
 }
 
 /**
@@ -253,7 +259,7 @@ export function randint(
     throw new Error(`randint: expects integers low < high, got low=${low}, high=${high}`);
   }
   const s = shapeOf('randint', shape);
-  options = checkOptions('randint', options);
+  options = creationOptions('randint', options);
   const dtype = dtypeOption('randint', options.dtype, 'int32');
   const out = allocate(dtype, numel(s));
   const generator = options.generator ?? defaultGenerator;
@@ -271,7 +277,9 @@ export function randint(
 /** `t`'s shape, and its dtype under `options`, for the `*Like` functions. */
 function like<O extends CreationOptions>(fn: string, t: Tensor, options: O | undefined): [number[], O] {
   const x = checkTensor(fn, 'input', t);
-  return [[...x.shape], { dtype: x.dtype, ...checkOptions(fn, options) }];
+  const o = creationOptions(fn, options);
+  dtypeOption(fn, o.dtype, x.dtype);
+  return [[...x.shape], { dtype: x.dtype, ...o }];
 }
 
 export const zerosLike = (t: Tensor, options: CreationOptions = {}) =>
@@ -279,9 +287,22 @@ export const zerosLike = (t: Tensor, options: CreationOptions = {}) =>
 export const onesLike = (t: Tensor, options: CreationOptions = {}) => ones(...like('onesLike', t, options));
 export const fullLike = (t: Tensor, value: number | boolean, options: CreationOptions = {}) => {
   const [shape, o] = like('fullLike', t, options);
+  checkScalarValue('fullLike', 'value', value);
   return full(shape, value, o);
 };
 export const randLike = (t: Tensor, options: RandomCreationOptions = {}) =>
-  rand(...like('randLike', t, options));
+  rand(...floatLike('randLike', t, options));
 export const randnLike = (t: Tensor, options: RandomCreationOptions = {}) =>
-  randn(...like('randnLike', t, options));
+  randn(...floatLike('randnLike', t, options));
+
+/** `like`, for the random functions, which draw floating point values only. */
+function floatLike(
+  fn: string,
+  t: Tensor,
+  options: RandomCreationOptions | undefined,
+): [number[], RandomCreationOptions] {
+  const [shape, o] = like(fn, t, options);
+  if (!isFloating(o.dtype as DType))
+    throw new Error(`${fn}: expected a floating point dtype, got ${o.dtype}`);
+  return [shape, o];
+}

@@ -114,7 +114,7 @@ export {
   unsqueeze,
   view,
 } from './ops/views.js';
-export { defaultGenerator, Generator, manualSeed } from './random.js';
+export { checkGenerator, defaultGenerator, Generator, manualSeed } from './random.js';
 export { formatShape } from './shape.js';
 export { isShapesOnly, withShapesOnly } from './shapes-only.js';
 export type { NestedArray, Scalar, TensorLike } from './tensor.js';

@@ -3,19 +3,21 @@
  * uniform floats take PyTorch's bits (24 for float32, 53 for float64), so `manualSeed(0)` then
  * `rand([2])` gives PyTorch's `tensor([0.4963, 0.7682])`.
  */
+import { argumentError, checkInteger } from './checks.js';
+
 export class Generator {
   private readonly mt = new Uint32Array(624);
   private index = 624;
   private cachedNormal: number | null = null;
   private seedValue = 0;
 
-  constructor(seed = 5489) {
-    this.manualSeed(seed);
+  constructor(seed: number | bigint = 5489) {
+    this.manualSeed(checkSeed('Generator', seed));
   }
 
   /** Re-seeds in place and returns the generator, like `torch.Generator.manual_seed`. */
   manualSeed(seed: number | bigint): this {
-    const s = Number(BigInt.asUintN(32, BigInt(seed)));
+    const s = Number(BigInt.asUintN(32, BigInt(checkSeed('Generator.manualSeed', seed))));
     this.seedValue = s;
     const mt = this.mt;
     mt[0] = s;
@@ -84,11 +86,25 @@ export class Generator {
   }
 }
 
+/** A seed is an integer, as a number or a bigint (its low 32 bits are used, as PyTorch's CPU generator does). */
+function checkSeed(fn: string, seed: unknown): number | bigint {
+  if (typeof seed === 'bigint') return seed;
+  return checkInteger(fn, 'seed', seed);
+}
+
+/** An options object's `generator`: a `Generator`, or undefined for the default one. */
+export function checkGenerator(fn: string, generator: unknown): Generator | undefined {
+  if (generator !== undefined && !(generator instanceof Generator)) {
+    throw argumentError(fn, 'generator', 'a Generator', generator);
+  }
+  return generator;
+}
+
 export const defaultGenerator = new Generator(5489);
 
 /** Seeds the default generator, like `torch.manual_seed`. */
 export function manualSeed(seed: number | bigint): Generator {
-  return defaultGenerator.manualSeed(seed);
+  return defaultGenerator.manualSeed(checkSeed('manualSeed', seed));
 }
 
 /** Fills `out` with uniform values in [low, high) computed at the target precision. */

@@ -4,7 +4,16 @@ export type Shape = readonly number[];
 export function formatShape(shape: Shape): string {
   if (!Array.isArray(shape))
     throw new Error(`formatShape: argument 'shape' must be an array, got ${typeof shape}`);
-  return `[${shape.join(', ')}]`;
+  return `[${shape.map(element).join(', ')}]`;
+}
+
+/** One entry of a shape as messages show it; a shape from outside may hold anything. */
+function element(d: unknown): string {
+  if (typeof d === 'number' || typeof d === 'bigint' || typeof d === 'boolean' || d === undefined)
+    return String(d);
+  if (typeof d === 'string') return `'${d}'`;
+  if (d === null) return 'null';
+  return typeof d === 'object' ? 'an object' : `a ${typeof d}`;
 }
 
 export function numel(shape: Shape): number {

@@ -1,6 +1,6 @@
-import { checkArray } from './checks.js';
+import { checkArray, checkInteger } from './checks.js';
 import type { DType } from './dtype.js';
-import { cast, toDevice } from './ops/cast.js';
+import { cast, castAs, toDevice } from './ops/cast.js';
 import { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, lt, ne, where } from './ops/compare.js';
 import {
   abs,
@@ -51,6 +51,7 @@ import {
   type SliceSpec,
   select,
   slice,
+  sliceAs,
   squeeze,
   t,
   transpose,
@@ -249,7 +250,7 @@ export abstract class TensorMethods {
   }
   /** A copy with another dtype, or on another device ('cpu', 'webgpu'; see `toDevice`). */
   to(this: Tensor, target: DType | Device): Tensor {
-    return target === 'cpu' || target === 'webgpu' ? toDevice(this, target) : cast(this, target);
+    return target === 'cpu' || target === 'webgpu' ? toDevice(this, target) : castAs('to', this, target);
   }
   float(this: Tensor): Tensor {
     return cast(this, 'float32');
@@ -308,9 +309,8 @@ export abstract class TensorMethods {
         `get: expected ${this.ndim} indices for shape ${formatShape(this.shape)}, got ${index.length}`,
       );
     }
-    return this.detach()
-      .slice(...index)
-      .item();
+    for (const i of index) checkInteger('get', 'index', i);
+    return sliceAs('get', this.detach(), index).item();
   }
 }
 

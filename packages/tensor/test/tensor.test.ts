@@ -262,7 +262,7 @@ describe('creation', () => {
     expect(randLike(x).dtype).toBe('float64');
     expect(randnLike(x).shape).toEqual([2, 3]);
     expect(onesLike(x, { requiresGrad: true }).requiresGrad).toBe(true);
-    expect(() => randLike(i32([1]))).toThrow('rand: expected a floating point dtype, got int32');
+    expect(() => randLike(i32([1]))).toThrow('randLike: expected a floating point dtype, got int32');
   });
 
   it('tensor() rejects ragged arrays and non-numbers, naming where', () => {

@@ -1,7 +1,16 @@
 // PyTorch's repr of a tensor (torch/_tensor_str.py, `_str_intern`), character for character,
 // from flat row-major values, a shape and a dtype. Knows nothing of the Tensor class.
 
-import { argumentError, checkArray } from '../checks.js';
+import {
+  argumentError,
+  checkArray,
+  checkBoolean,
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  checkSizeArgument,
+} from '../checks.js';
 import { ElementFormatter } from './formatter.js';
 import { layoutTensor, type PrintedTensor, shownValues } from './layout.js';
 import { type PrintDType, type PrintOptions, resolvePrintOptions } from './options.js';
@@ -21,10 +30,20 @@ export function formatTensor(
   options: PrintOptions = {},
 ): string {
   checkArray('formatTensor', 'shape', shape);
+  checkSizeArgument('formatTensor', 'shape', shape);
   if (!(typeof data === 'object' && data !== null && typeof data.length === 'number')) {
     throw argumentError('formatTensor', 'data', 'an array of values', data);
   }
-  const resolved = resolvePrintOptions(options);
+  checkOneOf('formatTensor', 'dtype', dtype, ['float32', 'float64', 'int32', 'bool']);
+  if (!Array.isArray(suffixes) || !suffixes.every((s) => typeof s === 'string')) {
+    throw argumentError('formatTensor', 'suffixes', 'an array of strings', suffixes);
+  }
+  const resolved = resolvePrintOptions(checkOptions('formatTensor', options));
+  checkInteger('formatTensor', 'precision', resolved.precision, 0, 100);
+  checkNumber('formatTensor', 'threshold', resolved.threshold);
+  checkInteger('formatTensor', 'edgeitems', resolved.edgeitems, 0);
+  checkInteger('formatTensor', 'linewidth', resolved.linewidth, 1);
+  if (resolved.sciMode !== null) checkBoolean('formatTensor', 'sciMode', resolved.sciMode);
   const numel = shape.reduce((product, size) => product * size, 1);
   if (data.length < numel) {
     throw new Error(`formatTensor: shape [${shape.join(', ')}] needs ${numel} values, got ${data.length}`);

@@ -1,13 +1,23 @@
 import { record } from '../autograd.js';
+import { describe } from '../checks.js';
 import { castScalar, type DType, isDType, isFloating } from '../dtype.js';
 import { type Device, deviceError, uploadTo } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { unaryKernel } from './elementwise.js';
+import { requireTensor } from './operands.js';
 
 /** A copy converted to `dtype` (the same tensor when it already has it), like `tensor.to(dtype)`. */
-export function cast(x: Tensor, dtype: DType): Tensor {
-  if (!isDType(dtype))
-    throw new Error(`to: unknown dtype ${String(dtype)}; expected float32, float64, int32 or bool`);
+export function cast(input: Tensor, dtype: DType): Tensor {
+  const x = requireTensor('cast', input);
+  return castAs('cast', x, dtype);
+}
+
+/** `cast`, its errors named `op` (`to`, the method that casts through it). */
+export function castAs(op: string, x: Tensor, dtype: DType): Tensor {
+  if (!isDType(dtype)) {
+    const shown = typeof dtype === 'string' ? dtype : describe(dtype);
+    throw new Error(`${op}: unknown dtype ${shown}; expected float32, float64, int32 or bool`);
+  }
   if (x.dtype === dtype) return x;
   const out = unaryKernel((v) => castScalar(v, dtype), x, dtype);
   if (!isFloating(dtype)) return out;

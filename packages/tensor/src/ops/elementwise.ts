@@ -195,7 +195,7 @@ export function sqrt(a: Tensor): Tensor {
 }
 
 export function square(a: Tensor): Tensor {
-  return pow(a, 2);
+  return pow(requireTensor('square', a), 2);
 }
 
 export function abs(a: Tensor): Tensor {
@@ -242,16 +242,19 @@ export function tanh(a: Tensor): Tensor {
   return record('TanhBackward0', out, [x], (g) => [mul(g, sub(1, mul(out, out)))], [out]);
 }
 
+/** The bounds of `clamp` and `clamp_`: numbers or null, not both null. */
+export function checkClampBounds(op: string, lo: unknown, hi: unknown): void {
+  if (lo !== null && lo !== undefined) checkNumber(op, 'min', lo);
+  if (hi !== null && hi !== undefined) checkNumber(op, 'max', hi);
+  if ((lo === null || lo === undefined) && (hi === null || hi === undefined)) {
+    throw new Error(`${op}: at least one of 'min' or 'max' must not be null`);
+  }
+}
+
 /** Limits values to [min, max]; the gradient passes where the input lies inside. */
 export function clamp(a: Tensor, lo: number | null, hi: number | null): Tensor {
   const x = requireTensor('clamp', a);
-  for (const [arg, v] of [
-    ['min', lo],
-    ['max', hi],
-  ] as const) {
-    if (v !== null && v !== undefined) checkNumber('clamp', arg, v);
-  }
-  if (lo === null && hi === null) throw new Error("clamp: at least one of 'min' or 'max' must not be null");
+  checkClampBounds('clamp', lo, hi);
   const low = lo ?? Number.NEGATIVE_INFINITY;
   const high = hi ?? Number.POSITIVE_INFINITY;
   const out = unaryKernel((v) => (Number.isNaN(v) ? v : Math.min(Math.max(v, low), high)), x);

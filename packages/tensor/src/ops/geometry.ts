@@ -1,3 +1,4 @@
+import { describe } from '../checks.js';
 import { formatShape } from '../shape.js';
 
 /** Where a view's elements sit in its storage. */
@@ -45,9 +46,14 @@ function toRange(op: string, spec: SliceSpec): Range | number | 'ellipsis' {
   if (typeof spec === 'string') return parseRange(op, spec);
   if (Array.isArray(spec)) {
     const [start = null, end = null, step = null] = spec as (number | null | undefined)[];
+    for (const bound of [start, end, step]) {
+      if (bound !== null && !Number.isSafeInteger(bound)) {
+        throw new Error(`${op}: a range [start, end, step] holds integers or null, got ${describe(spec)}`);
+      }
+    }
     return { start, end, step };
   }
-  throw new Error(`${op}: cannot use ${JSON.stringify(spec)} as an index`);
+  throw new Error(`${op}: cannot use ${describe(spec)} as an index`);
 }
 
 /** The geometry of `x[specs]` for basic indexing, Python's clamping rules included. */

@@ -1,19 +1,27 @@
 import { FunctionNode, gradientEdge, isGradEnabled } from '@fovea/autograd';
 import { needsGrad } from '../autograd.js';
-import { checkFinite, checkInt32, checkNumber, checkOptions, checkScalarValue } from '../checks.js';
+import {
+  argumentError,
+  checkFinite,
+  checkInt32,
+  checkNumber,
+  checkOptions,
+  checkScalarValue,
+  describe,
+} from '../checks.js';
 import { allocate, castScalar, isFloating, promoteTypes } from '../dtype.js';
 import { addScaledInPlace } from '../kernels/registered/add-scaled.js';
 import { scatterStrided } from '../kernels/registered/strided.js';
-import { fillNormal, fillUniform, type Generator } from '../random.js';
+import { checkGenerator, fillNormal, fillUniform, type Generator } from '../random.js';
 import { broadcastShapes, formatShape, sameShape } from '../shape.js';
 import { hostArray } from '../storage.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { cast } from './cast.js';
-import { add, clamp, div, mul, sub } from './elementwise.js';
+import { add, checkClampBounds, clamp, div, mul, sub } from './elementwise.js';
 import { floatData } from './float-data.js';
 import type { Geometry } from './geometry.js';
 import { requireTensor, scalarTensor } from './operands.js';
-import { clone, expand, stridedGather, viewHistory } from './views.js';
+import { clone, expand, sliceAs, stridedGather, viewHistory } from './views.js';
 
 export interface RandomOptions {
   generator?: Generator;
@@ -121,9 +129,14 @@ export function zero_<T extends Tensor>(target: T): T {
 }
 
 export function copy_<T extends Tensor>(target: T, source: TensorLike): T {
-  requireTensor('copy_', target);
-  if (!(source instanceof Tensor)) checkScalarValue('copy_', 'src', source);
-  return writeInPlace('copy_', target, broadcastTo('copy_', target, source));
+  return copyAs('copy_', target, source, 'src');
+}
+
+/** `copy_`, its errors named `op` (`set` writes through it). */
+function copyAs<T extends Tensor>(op: string, target: T, source: TensorLike, arg: string): T {
+  requireTensor(op, target);
+  if (!(source instanceof Tensor)) checkScalarValue(op, arg, source);
+  return writeInPlace(op, target, broadcastTo(op, target, source));
 }
 
 /**
@@ -139,6 +152,10 @@ function arithmetic_<T extends Tensor>(
   readsSelf: boolean,
 ): T {
   requireTensor(op, target);
+  if (other instanceof Tensor) broadcastShapes(op, target.shape, other.shape);
+  else if (typeof other !== 'number' && typeof other !== 'boolean') {
+    throw argumentError(op, 'other', 'a Tensor or a number', other);
+  }
   const self = readsSelf && other instanceof Tensor && needsGrad(other) ? clone(target) : target;
   const result = fn(self, other);
   if (promoteTypes(result.dtype, target.dtype) !== target.dtype && !isFloating(target.dtype)) {
@@ -186,6 +203,7 @@ export const div_ = <T extends Tensor>(t: T, o: TensorLike): T => arithmetic_('d
 /** Clamps in place; the backward reads the values before clamping, so they are copied first. */
 export function clamp_<T extends Tensor>(target: T, lo: number | null, hi: number | null): T {
   requireTensor('clamp_', target);
+  checkClampBounds('clamp_', lo, hi);
   return writeInPlace('clamp_', target, clamp(needsGrad(target) ? clone(target) : target, lo, hi));
 }
 
@@ -211,7 +229,8 @@ export function uniform_<T extends Tensor>(
   checkFinite('uniform_', 'from', low);
   checkFinite('uniform_', 'to', high);
   if (!(low <= high)) throw new Error(`uniform_: expects low <= high, but found low=${low} > high=${high}`);
-  return random_('uniform_', target, (out) => fillUniform(out, low, high, options.generator));
+  const generator = checkGenerator('uniform_', checkOptions('uniform_', options).generator);
+  return random_('uniform_', target, (out) => fillUniform(out, low, high, generator));
 }
 
 export function normal_<T extends Tensor>(
@@ -223,14 +242,15 @@ export function normal_<T extends Tensor>(
   checkFinite('normal_', 'mean', mean);
   checkFinite('normal_', 'std', std);
   if (!(std >= 0)) throw new Error(`normal_: expects std >= 0.0, but found std ${std}`);
-  return random_('normal_', target, (out) => fillNormal(out, mean, std, options.generator));
+  const generator = checkGenerator('normal_', checkOptions('normal_', options).generator);
+  return random_('normal_', target, (out) => fillNormal(out, mean, std, generator));
 }
 
 /** `x[i, j] = value`: basic indexing with integers, then a broadcast copy. */
 export function setItem<T extends Tensor>(target: T, index: readonly number[], value: TensorLike): T {
   requireTensor('set', target);
-  if (!Array.isArray(index)) throw new Error(`set: expected an array of indices, got ${String(index)}`);
+  if (!Array.isArray(index)) throw new Error(`set: expected an array of indices, got ${describe(index)}`);
   if (!(value instanceof Tensor)) checkScalarValue('set', 'value', value);
-  copy_(target.slice(...index), value);
+  copyAs('set', sliceAs('set', target, index), value, 'value');
   return target;
 }

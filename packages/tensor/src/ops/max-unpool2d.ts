@@ -1,4 +1,5 @@
 import { record } from '../autograd.js';
+import { showJson } from '../checks.js';
 import { scatterPlanes } from '../kernels/registered/plane-index.js';
 import { expandPair, type Pair } from '../kernels/shape.js';
 import { formatShape } from '../shape.js';
@@ -43,7 +44,7 @@ function unpoolOutputSize(
   if (size.length !== 2) {
     throw new Error(
       `max_unpool2d: outputSize should have 2 or 4 elements, but it has ${outputSize.length} ` +
-        `(${JSON.stringify(outputSize)})`,
+        `(${showJson(outputSize)})`,
     );
   }
   for (let d = 0; d < 2; d++) {
@@ -51,7 +52,7 @@ function unpoolOutputSize(
     const max = defaults[d] + stride[d];
     if (!(Number.isInteger(size[d]) && min < size[d] && size[d] < max && size[d] > 0)) {
       throw new Error(
-        `max_unpool2d: invalid outputSize ${JSON.stringify(outputSize)} (dim ${d} must be between ${min} ` +
+        `max_unpool2d: invalid outputSize ${showJson(outputSize)} (dim ${d} must be between ${min} ` +
           `and ${max}, exclusive, for input ${formatShape(inputShape)})`,
       );
     }

@@ -1,5 +1,5 @@
 import { record } from '../autograd.js';
-import { checkElements, checkInteger, checkNumber } from '../checks.js';
+import { checkElements, checkInteger, checkNumber, checkOneOf, showJson } from '../checks.js';
 import { type PadMode, pad2dShape } from '../kernels/pad.js';
 import { pad2d, pad2dBackward } from '../kernels/registered/pad.js';
 import { numel } from '../shape.js';
@@ -19,11 +19,10 @@ export type { PadMode } from '../kernels/pad.js';
 export function pad(input: Tensor, pads: readonly number[], mode: PadMode = 'constant', value = 0): Tensor {
   const x = requireTensor('pad', input);
   if (!Array.isArray(pads) || (pads.length !== 2 && pads.length !== 4)) {
-    throw new Error(
-      `pad: expected pads [left, right] or [left, right, top, bottom], got ${JSON.stringify(pads)}`,
-    );
+    throw new Error(`pad: expected pads [left, right] or [left, right, top, bottom], got ${showJson(pads)}`);
   }
   for (const p of pads) checkInteger('pad', 'pad', p);
+  checkOneOf('pad', 'mode', mode, ['constant', 'reflect', 'replicate', 'circular']);
   checkNumber('pad', 'value', value);
   const data = floatData('pad', x);
   // The size first, from the pads alone: the kernel's plan builds an index map per axis.

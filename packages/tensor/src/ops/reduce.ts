@@ -32,14 +32,20 @@ function hostValues(x: Tensor, op: string, shape: readonly number[], strides: re
   return values;
 }
 
-function plan(op: string, x: Tensor, dim: ReduceDims | undefined, keepdim: boolean): Plan {
+/** The dimensions `dim` names (all of them when it is null or undefined), resolved and sorted. */
+function reduceDims(op: string, dim: ReduceDims | undefined, ndim: number): number[] {
   const all = dim === undefined || dim === null;
   if (!all && typeof dim !== 'number') checkArray(op, 'dim', dim);
-  checkBoolean(op, 'keepdim', keepdim);
-  const list = all ? x.shape.map((_, i) => i) : typeof dim === 'number' ? [dim] : [...dim];
-  const dims = [...new Set(list.map((d) => normalizeDim(op, d, x.ndim)))].sort((a, b) => a - b);
+  const list = all ? Array.from({ length: ndim }, (_, i) => i) : typeof dim === 'number' ? [dim] : [...dim];
+  const dims = [...new Set(list.map((d) => normalizeDim(op, d, ndim)))].sort((a, b) => a - b);
   if (dims.length !== list.length)
     throw new Error(`${op}: dimension appears more than once in [${list.join(', ')}]`);
+  return dims;
+}
+
+function plan(op: string, x: Tensor, dim: ReduceDims | undefined, keepdim: boolean): Plan {
+  checkBoolean(op, 'keepdim', keepdim);
+  const dims = reduceDims(op, dim, x.ndim);
   const kept = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
   const order = [...kept, ...dims];
   const shape = order.map((i) => x.shape[i]);
@@ -108,9 +114,11 @@ export function variance(
   options: { correction?: number; keepdim?: boolean } = {},
 ): Tensor {
   const x = requireTensor('var', input);
+  if (!isFloating(x.dtype)) throw new Error(`var: input dtype must be a floating point type, got ${x.dtype}`);
   const { correction = 1, keepdim = false } = checkOptions('var', options);
   checkNumber('var', 'correction', correction);
   checkBoolean('var', 'keepdim', keepdim);
+  reduceDims('var', dim, x.ndim);
   const centered = sub(x, mean(x, dim, true));
   const count = x.numel / Math.max(mean(x, dim, true).numel, 1);
   return div(sum(mul(centered, centered), dim, keepdim), Math.max(count - correction, 0));

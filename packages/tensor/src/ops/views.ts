@@ -1,6 +1,6 @@
 import { FunctionNode, gradientEdge, isGradEnabled, type Node } from '@fovea/autograd';
 import { record } from '../autograd.js';
-import { checkArray } from '../checks.js';
+import { argumentError, checkArray, checkInteger, describe } from '../checks.js';
 import { allocate } from '../dtype.js';
 import { mapStrided, scatterStrided } from '../kernels/registered/strided.js';
 import { contiguousStrides, formatShape, normalizeDim, numel } from '../shape.js';
@@ -15,13 +15,14 @@ export type { SliceSpec } from './geometry.js';
 
 /** Resolves one `-1` in a requested shape against the element count. */
 function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
-  if (!Array.isArray(shape)) throw new Error(`${op}: expected a shape array, got ${String(shape)}`);
+  if (!Array.isArray(shape)) throw new Error(`${op}: expected a shape array, got ${describe(shape)}`);
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < -1) {
+      throw new Error(`${op}: invalid shape dimension ${describe(d)} in ${describe(shape)}`);
+    }
+  }
   const unknown = shape.filter((d) => d === -1).length;
   if (unknown > 1) throw new Error(`${op}: only one dimension can be inferred (-1) in ${formatShape(shape)}`);
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < -1)
-      throw new Error(`${op}: invalid shape dimension ${d} in ${formatShape(shape)}`);
-  }
   const known = numel(shape.filter((d) => d !== -1));
   const out = [...shape];
   if (unknown === 1) {
@@ -175,6 +176,11 @@ export function unsqueeze(input: Tensor, dim: number): Tensor {
 export function expand(input: Tensor, shape: readonly number[]): Tensor {
   const x = requireTensor('expand', input);
   checkArray('expand', 'size', shape);
+  for (const n of shape) {
+    if (!Number.isSafeInteger(n) || n < -1) {
+      throw argumentError('expand', 'size', 'an array of integers >= -1', shape);
+    }
+  }
   if (shape.length < x.ndim) {
     throw new Error(
       `expand: the requested shape ${formatShape(shape)} has fewer dimensions than the input ${formatShape(x.shape)}`,
@@ -219,14 +225,19 @@ export function flip(input: Tensor, dims: number | readonly number[]): Tensor {
 }
 
 export function slice(input: Tensor, ...specs: SliceSpec[]): Tensor {
-  const x = requireTensor('slice', input);
+  return sliceAs('slice', input, specs);
+}
+
+/** `slice`, its errors named `op` (`set`, `select`: the ops that index through it). */
+export function sliceAs(op: string, input: Tensor, specs: readonly SliceSpec[]): Tensor {
+  const x = requireTensor(op, input);
   const geometry = sliceGeometry(
-    'slice',
+    op,
     { shape: [...x.shape], strides: [...x.strides], offset: x.offset },
     specs,
   );
   const relative = sliceGeometry(
-    'slice',
+    op,
     { shape: [...x.shape], strides: contiguousStrides(x.shape), offset: 0 },
     specs,
   );
@@ -236,7 +247,9 @@ export function slice(input: Tensor, ...specs: SliceSpec[]): Tensor {
 /** The `length` entries of dimension `dim` from `start` on, as a view. */
 export function narrow(input: Tensor, dim: number, start: number, length: number): Tensor {
   const x = requireTensor('narrow', input);
-  const d = normalizeDim('narrow', dim, x.ndim);
+  const d = normalizeDim('narrow', checkInteger('narrow', 'dim', dim), x.ndim);
+  checkInteger('narrow', 'start', start);
+  checkInteger('narrow', 'length', length);
   const n = x.shape[d];
   const s = start < 0 ? start + n : start;
   if (s < 0 || length < 0 || s + length > n) {
@@ -250,9 +263,10 @@ export function narrow(input: Tensor, dim: number, start: number, length: number
 
 export function select(input: Tensor, dim: number, index: number): Tensor {
   const x = requireTensor('select', input);
-  const d = normalizeDim('select', dim, x.ndim);
+  const d = normalizeDim('select', checkInteger('select', 'dim', dim), x.ndim);
+  checkInteger('select', 'index', index);
   const specs: SliceSpec[] = x.shape.map((_, i) => (i === d ? index : ':'));
-  return slice(x, ...specs);
+  return sliceAs('select', x, specs);
 }
 
 /** A contiguous copy of `x`'s values as laid out by `g` (relative to a contiguous `x`). */
