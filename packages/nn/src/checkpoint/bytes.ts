@@ -1,5 +1,7 @@
+import { checkOptions } from '@fovea/tensor';
 import type { StateDict, StateDictLike } from '../module/state-dict.js';
 import { deserializeRaw } from '../serialization/deserialize.js';
+import { namedSafetensorsErrors } from '../serialization/errors.js';
 import { serializeRaw } from '../serialization/serialize.js';
 import { fromRawTensors, type SerializeOptions, toRawTensors } from './convert.js';
 
@@ -12,6 +14,7 @@ import { fromRawTensors, type SerializeOptions, toRawTensors } from './convert.j
  * @returns The file's bytes.
  */
 export function serialize(stateDict: StateDictLike, options: SerializeOptions = {}): Uint8Array {
+  options = checkOptions('serialize', options);
   return serializeRaw(toRawTensors('serialize', stateDict, options), options.metadata);
 }
 
@@ -24,5 +27,5 @@ export function serialize(stateDict: StateDictLike, options: SerializeOptions = 
  * @throws `SafetensorsError` for a malformed file.
  */
 export function deserialize(bytes: Uint8Array): StateDict {
-  return fromRawTensors('deserialize', deserializeRaw(bytes));
+  return namedSafetensorsErrors('deserialize', () => fromRawTensors('deserialize', deserializeRaw(bytes)));
 }

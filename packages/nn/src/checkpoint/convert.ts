@@ -1,4 +1,4 @@
-import { type DType, Tensor, tensor } from '@fovea/tensor';
+import { type DType, describe, Tensor, tensor } from '@fovea/tensor';
 import {
   emptyStateDict,
   type StateDict,
@@ -30,7 +30,9 @@ export function toRawTensors(
 ): Map<string, RawTensor> {
   const integerDtype = options.integerDtype ?? 'I64';
   if (integerDtype !== 'I64' && integerDtype !== 'I32') {
-    throw new SafetensorsError(`${where}: integerDtype must be 'I64' or 'I32', got ${String(integerDtype)}`);
+    throw new SafetensorsError(
+      `${where}: integerDtype must be 'I64' or 'I32', got ${describe(integerDtype)}`,
+    );
   }
   const raw = new Map<string, RawTensor>();
   for (const [name, value] of stateDictEntries(stateDict, where)) {

@@ -1,7 +1,8 @@
 // The Node-only half of checkpoints: the file system. Everything else in the package runs in a
 // browser too (`serialize` and `deserialize` work on bytes).
-import { argumentError } from '@fovea/tensor';
+import { argumentError, checkInteger, checkOptions } from '@fovea/tensor';
 import type { StateDict, StateDictLike } from '../module/state-dict.js';
+import { namedSafetensorsErrors } from '../serialization/errors.js';
 import { readSafetensorsFile, writeFileAtomic } from '../serialization/file.js';
 import { serializeRaw } from '../serialization/serialize.js';
 import { fromRawTensors, type SerializeOptions, toRawTensors } from './convert.js';
@@ -27,6 +28,7 @@ import { fromRawTensors, type SerializeOptions, toRawTensors } from './convert.j
 export function save(stateDict: StateDictLike, path: string, options: SerializeOptions = {}): void {
   if (typeof path !== 'string' || path === '')
     throw argumentError('save', 'path', 'a non-empty string', path);
+  options = checkOptions('save', options);
   const bytes = serializeRaw(toRawTensors('save', stateDict, options), options.metadata);
   writeFileAtomic(path, bytes, 'save');
 }
@@ -45,5 +47,17 @@ export interface LoadOptions {
  * @throws `SafetensorsError` for a malformed file.
  */
 export function load(path: string, options: LoadOptions = {}): StateDict {
-  return fromRawTensors('load', readSafetensorsFile(path, options));
+  if (typeof path !== 'string' || path === '')
+    throw argumentError('load', 'path', 'a non-empty string', path);
+  const { maxBytes } = checkOptions('load', options);
+  if (maxBytes !== undefined) checkInteger('load', 'maxBytes', maxBytes, 0);
+  return namedSafetensorsErrors('load', () => {
+    try {
+      return fromRawTensors('load', readSafetensorsFile(path, { maxBytes }));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (typeof code !== 'string') throw error;
+      throw new Error(`load: cannot read ${path} (${code})`, { cause: error });
+    }
+  });
 }

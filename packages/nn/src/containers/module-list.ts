@@ -22,7 +22,11 @@ export class ModuleList extends Module implements Iterable<Module> {
     if (modules === null || typeof (modules as Partial<Iterable<Module>>)[Symbol.iterator] !== 'function') {
       throw argumentError('ModuleList', 'modules', 'an iterable of modules', modules);
     }
-    this.extend(modules);
+    const items = [...modules];
+    items.forEach((module, i) => {
+      if (!(module instanceof Module)) throw argumentError('ModuleList', `modules[${i}]`, 'a Module', module);
+    });
+    this.extend(items);
   }
 
   #items(): Module[] {

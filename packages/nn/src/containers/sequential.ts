@@ -1,5 +1,6 @@
-import type { Tensor } from '@fovea/tensor';
+import { argumentError, type Tensor } from '@fovea/tensor';
 import { Module } from '../module/module.js';
+import { checkName } from '../module/naming.js';
 import { absoluteIndex } from './indexing.js';
 
 /**
@@ -30,7 +31,12 @@ export class Sequential extends Module implements Iterable<Module> {
     super();
     const [first] = modules;
     if (modules.length === 1 && !(first instanceof Module) && typeof first === 'object' && first !== null) {
-      for (const [name, module] of Object.entries(first)) this.registerModule(name, module);
+      for (const [name, module] of Object.entries(first)) {
+        checkName('Sequential', name);
+        if (!(module instanceof Module))
+          throw argumentError('Sequential', `modules.${name}`, 'a Module', module);
+        this.registerModule(name, module);
+      }
     } else {
       (modules as Module[]).forEach((module, i) => {
         if (!(module instanceof Module)) {

@@ -1,4 +1,4 @@
-import { corr2d, rand, type Tensor, zeros } from '@fovea/tensor';
+import { checkElements, corr2d, rand, type Tensor, zeros } from '@fovea/tensor';
 import { Module } from '../module/module.js';
 import { Parameter } from '../module/parameter.js';
 import { pair, type Size2 } from './options.js';
@@ -30,7 +30,9 @@ export class Conv2D extends Module {
    */
   constructor(kernelSize: Size2) {
     super();
-    this.weight = new Parameter(rand(pair('Conv2D', 'kernel_size', kernelSize, 1)));
+    const kernel = pair('Conv2D', 'kernel_size', kernelSize, 1);
+    checkElements('Conv2D', kernel[0] * kernel[1], kernel);
+    this.weight = new Parameter(rand(kernel));
     this.bias = new Parameter(zeros(1));
   }
 

@@ -2,19 +2,27 @@ import {
   checkOptions,
   checkTensor,
   conv2d,
+  describe,
   formatShape,
   type PadMode,
   pad,
   samePadding,
   type Tensor,
-  zeros,
 } from '@fovea/tensor';
 import { calculateFanInAndFanOut } from '../init/fan.js';
 import { kaimingUniform_, uniform_ } from '../init/initializers.js';
 import { Module } from '../module/module.js';
 import { Parameter } from '../module/parameter.js';
 import { pyValue } from '../module/repr.js';
-import { type Conv2dOptions, integer, PADDING_MODES, type PaddingMode, pair, type Size2 } from './options.js';
+import {
+  type Conv2dOptions,
+  integer,
+  PADDING_MODES,
+  type PaddingMode,
+  pair,
+  parameterZeros,
+  type Size2,
+} from './options.js';
 
 /**
  * PyTorch's `_reversed_padding_repeated_twice`: the padding as `F.pad` takes it ([left, right,
@@ -114,7 +122,7 @@ export class Conv2d extends Module {
     } else paddings = pair(where, 'padding', padding, 0);
     if (!PADDING_MODES.includes(paddingMode)) {
       throw new Error(
-        `${where}: padding_mode must be one of {'zeros', 'reflect', 'replicate', 'circular'}, but got padding_mode='${String(paddingMode)}'`,
+        `${where}: padding_mode must be one of {'zeros', 'reflect', 'replicate', 'circular'}, but got padding_mode=${typeof paddingMode === 'string' ? `'${paddingMode}'` : describe(paddingMode)}`,
       );
     }
     this.inChannels = inChannels;
@@ -125,8 +133,8 @@ export class Conv2d extends Module {
     this.dilation = dilations;
     this.groups = groups;
     this.paddingMode = paddingMode;
-    this.weight = new Parameter(zeros([outChannels, inChannels / groups, ...kernel]));
-    this.bias = bias ? new Parameter(zeros([outChannels])) : null;
+    this.weight = new Parameter(parameterZeros(where, [outChannels, inChannels / groups, ...kernel]));
+    this.bias = bias ? new Parameter(parameterZeros(where, [outChannels])) : null;
     this.#reversedPadding = reversedPadding(paddings, kernel, dilations);
     this.resetParameters();
   }

@@ -1,10 +1,10 @@
-import { checkOptions, type Tensor, zeros } from '@fovea/tensor';
+import { checkOptions, checkTensor, type Tensor } from '@fovea/tensor';
 import { calculateFanInAndFanOut } from '../init/fan.js';
 import { kaimingUniform_, uniform_ } from '../init/initializers.js';
 import type { LoadReport } from '../module/options.js';
 import { Parameter } from '../module/parameter.js';
 import { Conv2d } from './conv2d.js';
-import type { Conv2dOptions, Size2 } from './options.js';
+import { type Conv2dOptions, parameterZeros, type Size2 } from './options.js';
 
 /**
  * A `Conv2d` whose `inChannels` is inferred from the first input, like `torch.nn.LazyConv2d`:
@@ -55,6 +55,7 @@ export class LazyConv2d extends Conv2d {
    * @returns The layer's output, as `Conv2d.forward`.
    */
   override forward(input: Tensor): Tensor {
+    checkTensor(`${this.getName()}.forward`, 'input', input);
     this.initializeParameters(input);
     return Conv2d.prototype.forward.call(this, input);
   }
@@ -71,7 +72,7 @@ export class LazyConv2d extends Conv2d {
     if (lazyWeight || lazyBias) {
       if (input.ndim !== 3 && input.ndim !== 4) {
         throw new Error(
-          `Expected 3D (unbatched) or 4D (batched) input to ${this.getName()}, but got input of size: [${input.shape.join(', ')}]`,
+          `${this.getName()}.forward: Expected 3D (unbatched) or 4D (batched) input to ${this.getName()}, but got input of size: [${input.shape.join(', ')}]`,
         );
       }
       if (lazyWeight) {
@@ -84,12 +85,14 @@ export class LazyConv2d extends Conv2d {
         this.inChannels = inChannels;
         this.materialize(
           'weight',
-          new Parameter(zeros([this.outChannels, inChannels / this.groups, ...this.kernelSize])),
+          new Parameter(
+            parameterZeros(this.getName(), [this.outChannels, inChannels / this.groups, ...this.kernelSize]),
+          ),
         );
         kaimingUniform_(this.weight, { a: Math.sqrt(5) });
       }
       if (lazyBias) {
-        this.materialize('bias', new Parameter(zeros([this.outChannels])));
+        this.materialize('bias', new Parameter(parameterZeros(this.getName(), [this.outChannels])));
         const { fanIn } = calculateFanInAndFanOut(this.weight);
         if (fanIn !== 0) uniform_(this.bias!, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn));
       }

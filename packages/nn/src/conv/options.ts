@@ -1,3 +1,5 @@
+import { checkElements, describe, type Tensor, zeros } from '@fovea/tensor';
+
 /** A size for both spatial axes, or `[h, w]`. */
 export type Size2 = number | readonly [number, number];
 
@@ -24,8 +26,12 @@ export interface Conv2dOptions {
   paddingMode?: PaddingMode;
 }
 
-function describe(value: unknown): string {
-  return Array.isArray(value) ? `[${value.join(', ')}]` : String(value);
+/** Numbers as PyTorch prints them (`3`, `[1, 0]`), anything else as the check family does. */
+function shown(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  return Array.isArray(value) && value.every((v) => typeof v === 'number')
+    ? `[${value.join(', ')}]`
+    : describe(value);
 }
 
 /**
@@ -36,20 +42,30 @@ export function pair(where: string, what: string, value: unknown, min: number): 
   const values =
     typeof value === 'number' ? [value, value] : Array.isArray(value) && value.length === 2 ? value : null;
   if (values === null) {
-    throw new Error(`${where}: ${what} must be a number or [h, w], got ${describe(value)}`);
+    throw new Error(`${where}: ${what} must be a number or [h, w], got ${shown(value)}`);
   }
-  if (!values.every((v) => Number.isInteger(v) && v >= min)) {
+  if (!values.every((v) => Number.isSafeInteger(v) && v >= min)) {
     const kind = min > 0 ? 'positive' : 'non-negative';
-    throw new Error(`${where}: ${what} must be ${kind} integers, got ${describe(value)}`);
+    throw new Error(`${where}: ${what} must be ${kind} integers, got ${shown(value)}`);
   }
   return [values[0], values[1]];
 }
 
 /** Throws unless `value` is an integer of at least `min`. */
 export function integer(where: string, what: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
     const kind = min > 0 ? 'a positive' : 'a non-negative';
-    throw new Error(`${where}: ${what} must be ${kind} integer, got ${describe(value)}`);
+    throw new Error(`${where}: ${what} must be ${kind} integer, got ${shown(value)}`);
   }
   return value;
+}
+
+/** Zeros for a parameter of `shape`, refused before allocating when one tensor cannot hold it. */
+export function parameterZeros(where: string, shape: readonly number[]): Tensor {
+  checkElements(
+    where,
+    shape.reduce((a, b) => a * b, 1),
+    shape,
+  );
+  return zeros(shape);
 }

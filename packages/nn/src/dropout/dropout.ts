@@ -28,7 +28,7 @@ export class Dropout extends Module {
   constructor(p = 0.5, options: DropoutLayerOptions = {}) {
     options = checkOptions('Dropout', options);
     super();
-    checkDropoutProbability(p);
+    checkDropoutProbability(p, 'Dropout');
     this.p = p;
     this.#generator = options.generator;
   }

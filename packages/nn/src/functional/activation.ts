@@ -10,6 +10,8 @@ import { checkDim, checkTensor, type Tensor } from '@fovea/tensor';
  */
 export function logSoftmax(input: Tensor, dim: number): Tensor {
   checkDim('log_softmax', 'dim', dim, checkTensor('log_softmax', 'input', input).ndim);
+  // Nothing to normalise (PyTorch returns the empty tensor); max has no value to shift by.
+  if (input.numel === 0) return input.clone();
   const shifted = input.sub(input.max(dim, true).values.detach());
   return shifted.sub(shifted.exp().sum(dim, true).log());
 }
@@ -31,6 +33,7 @@ export function logSoftmax(input: Tensor, dim: number): Tensor {
  */
 export function softmax(input: Tensor, dim: number): Tensor {
   checkDim('softmax', 'dim', dim, checkTensor('softmax', 'input', input).ndim);
+  if (input.numel === 0) return input.clone();
   const e = input.sub(input.max(dim, true).values.detach()).exp();
   return e.div(e.sum(dim, true));
 }

@@ -1,4 +1,14 @@
-import { checkOptions, checkTensor, describe, type Generator, rand, type Tensor } from '@fovea/tensor';
+import {
+  checkBoolean,
+  checkGenerator,
+  checkOptions,
+  checkTensor,
+  describe,
+  formatShape,
+  type Generator,
+  rand,
+  type Tensor,
+} from '@fovea/tensor';
 
 export interface DropoutOptions {
   /** Apply dropout (default); when false the input is returned as it is. */
@@ -33,7 +43,14 @@ export function dropout(input: Tensor, p = 0.5, options: DropoutOptions = {}): T
   checkTensor('dropout', 'input', input);
   checkDropoutProbability(p);
   const { training = true, generator } = checkOptions('dropout', options);
+  checkBoolean('dropout', 'training', training);
+  checkGenerator('dropout', generator);
   if (!training || p === 0) return input;
+  if (input.dtype !== 'float32' && input.dtype !== 'float64') {
+    throw new Error(
+      `dropout: expected a floating point tensor, got ${input.dtype} ${formatShape(input.shape)}`,
+    );
+  }
   if (p === 1) return input.mul(0);
   const keep = rand(input.shape, { dtype: input.dtype, generator }).lt(1 - p);
   return input.mul(keep.to(input.dtype).mul(1 / (1 - p)));

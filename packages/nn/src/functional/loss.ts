@@ -1,5 +1,6 @@
 import {
   checkBroadcastable,
+  checkInteger,
   checkOptions,
   checkTensor,
   describe,
@@ -129,8 +130,16 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   options = checkOptions('cross_entropy', options);
   const reduction = checkReduction(options.reduction ?? 'mean', 'cross_entropy');
   const { ignoreIndex = -100, labelSmoothing = 0 } = options;
-  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
-    throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${labelSmoothing}`);
+  if (typeof labelSmoothing !== 'number' || !(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+    throw new Error(
+      `cross_entropy: label_smoothing must be between 0.0 and 1.0. Got: ${describe(labelSmoothing)}`,
+    );
+  }
+  checkInteger('cross_entropy', 'ignoreIndex', ignoreIndex);
+  if (input.dtype !== 'float32' && input.dtype !== 'float64') {
+    throw new Error(
+      `cross_entropy: expected floating point logits, got ${input.dtype} ${formatShape(input.shape)}`,
+    );
   }
   if (input.ndim === 0)
     throw new Error('cross_entropy: expected input with a class dimension, got a 0-d tensor');

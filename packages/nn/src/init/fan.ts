@@ -1,4 +1,4 @@
-import type { Tensor } from '@fovea/tensor';
+import { checkTensor, describe, type Tensor } from '@fovea/tensor';
 
 /**
  * PyTorch's `_calculate_fan_in_and_fan_out`: for a weight [out, in, *kernel], fan in is
@@ -9,9 +9,15 @@ import type { Tensor } from '@fovea/tensor';
  * @throws For a tensor of fewer than 2 dimensions.
  */
 export function calculateFanInAndFanOut(tensor: Tensor): { fanIn: number; fanOut: number } {
+  return fanInAndFanOut('calculateFanInAndFanOut', tensor);
+}
+
+/** `calculateFanInAndFanOut`, its errors named `fn` (the initializer that asked). */
+export function fanInAndFanOut(fn: string, tensor: Tensor): { fanIn: number; fanOut: number } {
+  checkTensor(fn, 'tensor', tensor);
   if (tensor.ndim < 2) {
     throw new Error(
-      `calculateFanInAndFanOut: fan in and fan out can not be computed for tensor with fewer than 2 dimensions (shape [${tensor.shape.join(', ')}])`,
+      `${fn}: fan in and fan out can not be computed for tensor with fewer than 2 dimensions (shape [${tensor.shape.join(', ')}])`,
     );
   }
   let receptiveFieldSize = 1;
@@ -24,14 +30,17 @@ export type FanMode = 'fan_in' | 'fan_out';
 /**
  * PyTorch's `_calculate_correct_fan`.
  *
+ * @param fn - The initializer that asked, named in errors.
  * @param tensor - A weight of at least 2 dimensions.
  * @param mode - `'fan_in'` or `'fan_out'`.
  */
-export function calculateCorrectFan(tensor: Tensor, mode: FanMode): number {
+export function correctFan(fn: string, tensor: Tensor, mode: unknown): number {
   const lower = typeof mode === 'string' ? mode.toLowerCase() : mode;
   if (lower !== 'fan_in' && lower !== 'fan_out') {
-    throw new Error(`Mode ${String(mode)} not supported, please use one of fan_in, fan_out`);
+    throw new Error(
+      `${fn}: Mode ${typeof mode === 'string' ? mode : describe(mode)} not supported, please use one of fan_in, fan_out`,
+    );
   }
-  const { fanIn, fanOut } = calculateFanInAndFanOut(tensor);
+  const { fanIn, fanOut } = fanInAndFanOut(fn, tensor);
   return lower === 'fan_in' ? fanIn : fanOut;
 }

@@ -1,3 +1,5 @@
+import { describe } from '@fovea/tensor';
+
 /** The nonlinearities `calculateGain` knows, by PyTorch's names. */
 export type Nonlinearity =
   | 'linear'
@@ -33,7 +35,12 @@ const LINEAR = new Set([
  * @param param - The leaky ReLU's negative slope (0.01).
  */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number | null): number {
-  if (LINEAR.has(nonlinearity)) return 1;
+  return gain('calculateGain', nonlinearity, param);
+}
+
+/** `calculateGain`, its errors named `fn` (the initializer that asked). */
+export function gain(fn: string, nonlinearity: unknown, param?: unknown): number {
+  if (LINEAR.has(nonlinearity as string)) return 1;
   switch (nonlinearity) {
     case 'tanh':
       return 5 / 3;
@@ -41,7 +48,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number | null)
       return Math.sqrt(2);
     case 'leaky_relu': {
       if (param !== undefined && param !== null && (typeof param !== 'number' || Number.isNaN(param))) {
-        throw new Error(`negative_slope ${String(param)} not a valid number`);
+        throw new Error(`${fn}: negative_slope ${describe(param)} not a valid number`);
       }
       const slope = param ?? 0.01;
       return Math.sqrt(2 / (1 + slope ** 2));
@@ -49,6 +56,8 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number | null)
     case 'selu':
       return 3 / 4;
     default:
-      throw new Error(`Unsupported nonlinearity ${String(nonlinearity)}`);
+      throw new Error(
+        `${fn}: Unsupported nonlinearity ${typeof nonlinearity === 'string' ? nonlinearity : describe(nonlinearity)}`,
+      );
   }
 }

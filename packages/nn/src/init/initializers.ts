@@ -1,7 +1,16 @@
 import { noGrad } from '@fovea/autograd';
-import type { Generator, Tensor } from '@fovea/tensor';
-import { calculateCorrectFan, calculateFanInAndFanOut, type FanMode } from './fan.js';
-import { calculateGain, type Nonlinearity } from './gain.js';
+import {
+  checkFinite,
+  checkGenerator,
+  checkNumber,
+  checkOptions,
+  checkScalarValue,
+  checkTensor,
+  type Generator,
+  type Tensor,
+} from '@fovea/tensor';
+import { correctFan, type FanMode, fanInAndFanOut } from './fan.js';
+import { gain as gainOf, type Nonlinearity } from './gain.js';
 
 // torch.nn.init, formula for formula. Every initializer writes in place without recording
 // gradients (so it works on parameters) and returns the tensor.
@@ -26,6 +35,26 @@ function isEmpty(tensor: Tensor): boolean {
   return tensor.shape.includes(0);
 }
 
+/** The generator of an initializer's options, checked under the initializer's name `fn`. */
+function generatorOf(fn: string, options: GeneratorOption | null | undefined): Generator | undefined {
+  return checkGenerator(fn, checkOptions(fn, options).generator);
+}
+
+/** Kaiming's standard deviation, gain / sqrt(fan), with the options checked under `fn`. */
+function kaimingStd(fn: string, tensor: Tensor, options: KaimingOptions | null | undefined): number {
+  const { a = 0, mode = 'fan_in', nonlinearity = 'leaky_relu' } = checkOptions(fn, options);
+  checkNumber(fn, 'a', a);
+  return gainOf(fn, nonlinearity, a) / Math.sqrt(correctFan(fn, tensor, mode));
+}
+
+/** Xavier's standard deviation, gain * sqrt(2 / (fan_in + fan_out)), with the options checked under `fn`. */
+function xavierStd(fn: string, tensor: Tensor, options: XavierOptions | null | undefined): number {
+  const { gain = 1 } = checkOptions(fn, options);
+  checkFinite(fn, 'gain', gain);
+  const { fanIn, fanOut } = fanInAndFanOut(fn, tensor);
+  return gain * Math.sqrt(2 / (fanIn + fanOut));
+}
+
 /**
  * Values from U(a, b).
  *
@@ -36,6 +65,7 @@ function isEmpty(tensor: Tensor): boolean {
  * @returns `tensor`.
  */
 export function uniform_<T extends Tensor>(tensor: T, a = 0, b = 1, options: GeneratorOption = {}): T {
+  checkTensor('uniform_', 'tensor', tensor);
   return noGrad(() => tensor.uniform_(a, b, options));
 }
 
@@ -49,6 +79,7 @@ export function uniform_<T extends Tensor>(tensor: T, a = 0, b = 1, options: Gen
  * @returns `tensor`.
  */
 export function normal_<T extends Tensor>(tensor: T, mean = 0, std = 1, options: GeneratorOption = {}): T {
+  checkTensor('normal_', 'tensor', tensor);
   return noGrad(() => tensor.normal_(mean, std, options));
 }
 
@@ -60,6 +91,12 @@ export function normal_<T extends Tensor>(tensor: T, mean = 0, std = 1, options:
  * @returns `tensor`.
  */
 export function constant_<T extends Tensor>(tensor: T, value: number): T {
+  return fill('constant_', tensor, value);
+}
+
+function fill<T extends Tensor>(fn: string, tensor: T, value: number): T {
+  checkTensor(fn, 'tensor', tensor);
+  checkScalarValue(fn, 'value', value);
   return noGrad(() => tensor.fill_(value));
 }
 
@@ -70,7 +107,7 @@ export function constant_<T extends Tensor>(tensor: T, value: number): T {
  * @returns `tensor`.
  */
 export function ones_<T extends Tensor>(tensor: T): T {
-  return constant_(tensor, 1);
+  return fill('ones_', tensor, 1);
 }
 
 /**
@@ -80,7 +117,7 @@ export function ones_<T extends Tensor>(tensor: T): T {
  * @returns `tensor`.
  */
 export function zeros_<T extends Tensor>(tensor: T): T {
-  return constant_(tensor, 0);
+  return fill('zeros_', tensor, 0);
 }
 
 /**
@@ -101,11 +138,10 @@ export function zeros_<T extends Tensor>(tensor: T): T {
  * ```
  */
 export function kaimingUniform_<T extends Tensor>(tensor: T, options: KaimingOptions = {}): T {
-  const { a = 0, mode = 'fan_in', nonlinearity = 'leaky_relu', generator } = options;
+  checkTensor('kaimingUniform_', 'tensor', tensor);
+  const generator = generatorOf('kaimingUniform_', options);
   if (isEmpty(tensor)) return tensor;
-  const fan = calculateCorrectFan(tensor, mode);
-  const std = calculateGain(nonlinearity, a) / Math.sqrt(fan);
-  const bound = Math.sqrt(3) * std;
+  const bound = Math.sqrt(3) * kaimingStd('kaimingUniform_', tensor, options);
   return uniform_(tensor, -bound, bound, { generator });
 }
 
@@ -117,11 +153,10 @@ export function kaimingUniform_<T extends Tensor>(tensor: T, options: KaimingOpt
  * @returns `tensor`.
  */
 export function kaimingNormal_<T extends Tensor>(tensor: T, options: KaimingOptions = {}): T {
-  const { a = 0, mode = 'fan_in', nonlinearity = 'leaky_relu', generator } = options;
+  checkTensor('kaimingNormal_', 'tensor', tensor);
+  const generator = generatorOf('kaimingNormal_', options);
   if (isEmpty(tensor)) return tensor;
-  const fan = calculateCorrectFan(tensor, mode);
-  const std = calculateGain(nonlinearity, a) / Math.sqrt(fan);
-  return normal_(tensor, 0, std, { generator });
+  return normal_(tensor, 0, kaimingStd('kaimingNormal_', tensor, options), { generator });
 }
 
 /**
@@ -132,9 +167,10 @@ export function kaimingNormal_<T extends Tensor>(tensor: T, options: KaimingOpti
  * @returns `tensor`.
  */
 export function xavierUniform_<T extends Tensor>(tensor: T, options: XavierOptions = {}): T {
-  const { gain = 1, generator } = options;
-  const { fanIn, fanOut } = calculateFanInAndFanOut(tensor);
-  const std = gain * Math.sqrt(2 / (fanIn + fanOut));
+  checkTensor('xavierUniform_', 'tensor', tensor);
+  const generator = generatorOf('xavierUniform_', options);
+  const std = xavierStd('xavierUniform_', tensor, options);
+  if (isEmpty(tensor)) return tensor;
   const a = Math.sqrt(3) * std;
   return uniform_(tensor, -a, a, { generator });
 }
@@ -147,8 +183,9 @@ export function xavierUniform_<T extends Tensor>(tensor: T, options: XavierOptio
  * @returns `tensor`.
  */
 export function xavierNormal_<T extends Tensor>(tensor: T, options: XavierOptions = {}): T {
-  const { gain = 1, generator } = options;
-  const { fanIn, fanOut } = calculateFanInAndFanOut(tensor);
-  const std = gain * Math.sqrt(2 / (fanIn + fanOut));
+  checkTensor('xavierNormal_', 'tensor', tensor);
+  const generator = generatorOf('xavierNormal_', options);
+  const std = xavierStd('xavierNormal_', tensor, options);
+  if (isEmpty(tensor)) return tensor;
   return normal_(tensor, 0, std, { generator });
 }

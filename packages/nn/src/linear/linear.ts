@@ -1,5 +1,5 @@
-import { checkOptions, checkTensor, type Tensor, zeros } from '@fovea/tensor';
-import { integer } from '../conv/options.js';
+import { checkOptions, checkTensor, type Tensor } from '@fovea/tensor';
+import { integer, parameterZeros } from '../conv/options.js';
 import { linear } from '../functional/linear.js';
 import { calculateFanInAndFanOut } from '../init/fan.js';
 import { kaimingUniform_, uniform_ } from '../init/initializers.js';
@@ -47,8 +47,8 @@ export class Linear extends Module {
     const where = this.getName();
     this.inFeatures = integer(where, 'in_features', inFeatures, 0);
     this.outFeatures = integer(where, 'out_features', outFeatures, 0);
-    this.weight = new Parameter(zeros([outFeatures, inFeatures]));
-    this.bias = (options.bias ?? true) ? new Parameter(zeros([outFeatures])) : null;
+    this.weight = new Parameter(parameterZeros(where, [outFeatures, inFeatures]));
+    this.bias = (options.bias ?? true) ? new Parameter(parameterZeros(where, [outFeatures])) : null;
     this.resetParameters();
   }
 

@@ -1,4 +1,4 @@
-import { checkOptions, type Tensor } from '@fovea/tensor';
+import { checkFinite, checkInteger, checkOptions, checkTensor, type Tensor } from '@fovea/tensor';
 import {
   type CrossEntropyOptions,
   checkReduction,
@@ -60,6 +60,10 @@ export class CrossEntropyLoss extends Module {
   constructor(options: CrossEntropyOptions = {}) {
     options = checkOptions('CrossEntropyLoss', options);
     super();
+    if (options.weight !== undefined && options.weight !== null)
+      checkTensor('CrossEntropyLoss', 'weight', options.weight);
+    checkInteger('CrossEntropyLoss', 'ignoreIndex', options.ignoreIndex ?? -100);
+    checkFinite('CrossEntropyLoss', 'labelSmoothing', options.labelSmoothing ?? 0);
     this.registerBuffer('weight', options.weight ?? null);
     this.reduction = checkReduction(
       checkOptions('CrossEntropyLoss', options).reduction ?? 'mean',

@@ -1,4 +1,4 @@
-import { Tensor } from '@fovea/tensor';
+import { checkBoolean, Tensor } from '@fovea/tensor';
 
 /**
  * A module's learnable tensor, like `torch.nn.Parameter`: a leaf that requires grad (unless told
@@ -16,6 +16,12 @@ export class Parameter extends Tensor {
     if (!(data instanceof Tensor)) {
       throw new Error(
         `Parameter: expected a Tensor, got ${data === null ? 'null' : typeof data}; wrap values with tensor(...) first`,
+      );
+    }
+    checkBoolean('Parameter', 'requiresGrad', requiresGrad);
+    if (requiresGrad && data.dtype !== 'float32' && data.dtype !== 'float64') {
+      throw new Error(
+        `Parameter: only tensors of floating point dtype can require gradients, got ${data.dtype}`,
       );
     }
     super(data.storage, data.dtype, data.shape, data.strides, data.offset, null);

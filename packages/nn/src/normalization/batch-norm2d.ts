@@ -1,5 +1,15 @@
 import { noGrad } from '@fovea/autograd';
-import { checkOptions, checkTensor, ones, type Tensor, tensor, zeros } from '@fovea/tensor';
+import {
+  checkBoolean,
+  checkElements,
+  checkNumber,
+  checkOptions,
+  checkTensor,
+  ones,
+  type Tensor,
+  tensor,
+  zeros,
+} from '@fovea/tensor';
 import { integer } from '../conv/options.js';
 import { ones_, zeros_ } from '../init/initializers.js';
 import { Module } from '../module/module.js';
@@ -61,7 +71,13 @@ export class BatchNorm2d extends Module {
     options = checkOptions('BatchNorm2d', options);
     super();
     const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = options;
-    this.numFeatures = integer(this.getName(), 'num_features', numFeatures, 0);
+    const where = this.getName();
+    this.numFeatures = integer(where, 'num_features', numFeatures, 0);
+    checkElements(where, numFeatures, [numFeatures]);
+    checkNumber(where, 'eps', eps);
+    if (momentum !== null) checkNumber(where, 'momentum', momentum);
+    checkBoolean(where, 'affine', affine);
+    checkBoolean(where, 'trackRunningStats', trackRunningStats);
     this.eps = eps;
     this.momentum = momentum;
     this.affine = affine;

@@ -1,5 +1,5 @@
 import { checkOptions, maxUnpool2d, type Tensor } from '@fovea/tensor';
-import type { Size2 } from '../conv/options.js';
+import { pair, type Size2 } from '../conv/options.js';
 import { Module } from '../module/module.js';
 import { pyValue } from '../module/repr.js';
 
@@ -8,8 +8,6 @@ export interface MaxUnpool2dOptions {
   stride?: Size2 | null;
   padding?: Size2;
 }
-
-const pair = (v: Size2): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
 
 /**
  * The partial inverse of `MaxPool2d`, like `torch.nn.MaxUnpool2d`: forward(values, indices,
@@ -27,9 +25,9 @@ export class MaxUnpool2d extends Module {
   constructor(kernelSize: Size2, options: MaxUnpool2dOptions = {}) {
     options = checkOptions('MaxUnpool2d', options);
     super();
-    this.kernelSize = pair(kernelSize);
-    this.stride = pair(options.stride ?? kernelSize);
-    this.padding = pair(options.padding ?? 0);
+    this.kernelSize = pair('MaxUnpool2d', 'kernel_size', kernelSize, 1);
+    this.stride = pair('MaxUnpool2d', 'stride', options.stride ?? kernelSize, 1);
+    this.padding = pair('MaxUnpool2d', 'padding', options.padding ?? 0, 0);
   }
 
   override forward(input: Tensor, indices: Tensor, outputSize?: readonly number[] | null): Tensor {

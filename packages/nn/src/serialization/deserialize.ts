@@ -1,3 +1,4 @@
+import { describe } from '@fovea/tensor';
 import { quote } from './describe.js';
 import { SafetensorsError } from './errors.js';
 import { checkTiling, readHeaderContents } from './header-entries.js';
@@ -17,7 +18,9 @@ const PREFIX = 8;
  */
 export function deserializeRaw(bytes: Uint8Array): SafetensorsContents {
   if (!(bytes instanceof Uint8Array)) {
-    throw new SafetensorsError('deserializeRaw: expected the file contents as a Uint8Array');
+    throw new SafetensorsError(
+      `safetensors: expected the file contents as a Uint8Array, got ${describe(bytes)}`,
+    );
   }
   if (bytes.length < PREFIX) {
     throw new SafetensorsError(

@@ -108,11 +108,9 @@ export function readSafetensorsFile(path: string, options: ReadSafetensorsOption
   const fd = openSync(path, 'r');
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile()) throw new SafetensorsError(`readSafetensorsFile: ${path} is not a regular file`);
+    if (!stats.isFile()) throw new SafetensorsError(`${path} is not a regular file`);
     if (stats.size > maxBytes) {
-      throw new SafetensorsError(
-        `readSafetensorsFile: ${path} has ${stats.size} bytes, more than the ${maxBytes} allowed`,
-      );
+      throw new SafetensorsError(`${path} has ${stats.size} bytes, more than the ${maxBytes} allowed`);
     }
     const bytes = new Uint8Array(stats.size);
     let filled = 0;
@@ -120,7 +118,7 @@ export function readSafetensorsFile(path: string, options: ReadSafetensorsOption
       const count = readSync(fd, bytes, filled, bytes.length - filled, filled);
       if (count === 0) {
         throw new SafetensorsError(
-          `readSafetensorsFile: ${path} ended after ${filled} of ${bytes.length} bytes; it changed while being read`,
+          `${path} ended after ${filled} of ${bytes.length} bytes; it changed while being read`,
         );
       }
       filled += count;
