@@ -65,3 +65,17 @@ export function requireBetas(owner: string, value: unknown): void {
       throw new Error(`${owner}: Invalid beta parameter at index ${i}: ${pythonFloat(b)}`);
   });
 }
+
+/**
+ * Runs `body`, whose errors start with `owner: ` (shared with the constructor), naming the
+ * method the user called instead: `Adam: ...` becomes `Adam.addParamGroup: ...`.
+ */
+export function asMethod<T>(owner: string, method: string, body: () => T): T {
+  try {
+    return body();
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith(`${owner}: `)) throw error;
+    const Kind = error.constructor as ErrorConstructor;
+    throw new Kind(`${owner}.${method}: ${error.message.slice(owner.length + 2)}`, { cause: error });
+  }
+}

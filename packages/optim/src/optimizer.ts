@@ -1,5 +1,6 @@
 import { enableGrad, noGrad } from '@fovea/autograd';
-import { describe, formatShape, Tensor } from '@fovea/tensor';
+import { argumentError, checkBoolean, checkOptions, describe, formatShape, Tensor } from '@fovea/tensor';
+import { asMethod } from './checks.js';
 
 /** The options every optimizer has; a scheduler changes `lr` in each group. */
 export interface OptimizerOptions {
@@ -112,7 +113,7 @@ export abstract class Optimizer<
     const list = Array.from(params as Iterable<unknown>);
     if (list.length === 0) throw new Error(`${name}: optimizer got an empty parameter list`);
     const groups = isGroupInput(list[0]) ? list : [{ params: list }];
-    for (const group of groups) this.addParamGroup(group as ParamGroupInput<O>);
+    for (const group of groups) this.addGroup(group as ParamGroupInput<O>);
   }
 
   /**
@@ -151,6 +152,11 @@ export abstract class Optimizer<
    * @throws If a parameter is already in another group or an option is invalid.
    */
   addParamGroup(group: ParamGroupInput<O>): void {
+    asMethod(this.name, 'addParamGroup', () => this.addGroup(group));
+  }
+
+  /** `addParamGroup`, its errors named after the optimizer (the constructor adds the first groups). */
+  private addGroup(group: ParamGroupInput<O>): void {
     const where = `group ${this.paramGroups.length}`;
     if (!isGroupInput(group)) {
       throw new TypeError(
@@ -239,6 +245,9 @@ export abstract class Optimizer<
    */
   step<T>(closure: () => T): T;
   step<T>(closure?: () => T): T | undefined {
+    if (closure !== undefined && typeof closure !== 'function') {
+      throw argumentError(`${this.name}.step`, 'closure', 'a function', closure);
+    }
     const loss = closure === undefined ? undefined : enableGrad(closure);
     noGrad(() => {
       for (const group of this.paramGroups) {
@@ -260,7 +269,9 @@ export abstract class Optimizer<
    *
    * @param options - `setToNone` (true).
    */
-  zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
+    const where = `${this.name}.zeroGrad`;
+    const setToNone = checkBoolean(where, 'setToNone', checkOptions(where, options).setToNone ?? true);
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         const grad = p.grad;

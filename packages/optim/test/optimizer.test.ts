@@ -97,7 +97,7 @@ describe('parameters', () => {
     );
     const opt = new SGD([p], { lr: 0.1 });
     expect(() => opt.addParamGroup({ params: [param(), p] })).toThrow(
-      'SGD: some parameters appear in more than one parameter group (group 1 and group 0)',
+      'SGD.addParamGroup: some parameters appear in more than one parameter group (group 1 and group 0)',
     );
     expect(opt.paramGroups.length).toBe(1);
   });

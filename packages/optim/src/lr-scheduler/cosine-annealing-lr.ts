@@ -1,3 +1,4 @@
+import { checkOptions } from '@fovea/tensor';
 import type { Optimizer } from '../optimizer.js';
 import { LRScheduler, requireFiniteNumber } from './scheduler.js';
 
@@ -26,10 +27,11 @@ export class CosineAnnealingLR extends LRScheduler {
    * @param optimizer - The optimizer whose groups' `lr` it sets.
    * @param options - `tMax` (epochs of the half cosine), `etaMin` (0) and `lastEpoch` (-1).
    */
-  constructor(optimizer: Optimizer, { tMax, etaMin = 0, lastEpoch = -1 }: CosineAnnealingLROptions) {
+  constructor(optimizer: Optimizer, options: CosineAnnealingLROptions) {
+    const { tMax, etaMin = 0, lastEpoch = -1 } = checkOptions('CosineAnnealingLR', options);
     super('CosineAnnealingLR', optimizer, lastEpoch);
     this.tMax = requireFiniteNumber('CosineAnnealingLR', 'tMax', tMax);
-    if (!(tMax > 0)) throw new Error(`CosineAnnealingLR: expected tMax > 0, got ${tMax}`);
+    if (!(this.tMax > 0)) throw new Error(`CosineAnnealingLR: expected tMax > 0, got ${tMax}`);
     this.etaMin = requireFiniteNumber('CosineAnnealingLR', 'etaMin', etaMin);
     this.initialStep();
   }

@@ -1,3 +1,4 @@
+import { checkOptions } from '@fovea/tensor';
 import type { Optimizer } from '../optimizer.js';
 import { LRScheduler, requireFiniteNumber } from './scheduler.js';
 
@@ -18,7 +19,8 @@ export class ExponentialLR extends LRScheduler {
    * @param optimizer - The optimizer whose groups' `lr` it sets.
    * @param options - `gamma` (the factor per epoch) and `lastEpoch` (-1).
    */
-  constructor(optimizer: Optimizer, { gamma, lastEpoch = -1 }: ExponentialLROptions) {
+  constructor(optimizer: Optimizer, options: ExponentialLROptions) {
+    const { gamma, lastEpoch = -1 } = checkOptions('ExponentialLR', options);
     super('ExponentialLR', optimizer, lastEpoch);
     this.gamma = requireFiniteNumber('ExponentialLR', 'gamma', gamma);
     this.initialStep();

@@ -1,3 +1,4 @@
+import { checkOptions, describe } from '@fovea/tensor';
 import type { Optimizer } from '../optimizer.js';
 import { LRScheduler } from './scheduler.js';
 
@@ -21,7 +22,8 @@ export class LambdaLR extends LRScheduler {
    * @param options - `lrLambda` (a function of the epoch, or one per group, giving the factor of
    * the initial rate) and `lastEpoch` (-1).
    */
-  constructor(optimizer: Optimizer, { lrLambda, lastEpoch = -1 }: LambdaLROptions) {
+  constructor(optimizer: Optimizer, options: LambdaLROptions) {
+    const { lrLambda, lastEpoch = -1 } = checkOptions('LambdaLR', options);
     super('LambdaLR', optimizer, lastEpoch);
     const groups = optimizer.paramGroups.length;
     if (Array.isArray(lrLambda)) {
@@ -39,6 +41,15 @@ export class LambdaLR extends LRScheduler {
   }
 
   protected computeLr(): number[] {
-    return this.baseLrs.map((base, i) => base * this.lrLambdas[i](this.lastEpoch));
+    return this.baseLrs.map((base, i) => {
+      const factor: unknown = this.lrLambdas[i](this.lastEpoch);
+      if (typeof factor !== 'number') {
+        const where = this.isInitial ? 'LambdaLR' : 'LambdaLR.step';
+        throw new Error(
+          `${where}: lrLambda(${this.lastEpoch}) must return a number, got ${describe(factor)}`,
+        );
+      }
+      return base * factor;
+    });
   }
 }

@@ -1,3 +1,4 @@
+import { checkOptions, describe } from '@fovea/tensor';
 import type { Optimizer } from '../optimizer.js';
 import { LRScheduler, requireFiniteNumber } from './scheduler.js';
 
@@ -26,11 +27,12 @@ export class MultiStepLR extends LRScheduler {
    * @param options - `milestones` (the epochs at which the rate decays), `gamma` (0.1) and
    * `lastEpoch` (-1).
    */
-  constructor(optimizer: Optimizer, { milestones, gamma = 0.1, lastEpoch = -1 }: MultiStepLROptions) {
+  constructor(optimizer: Optimizer, options: MultiStepLROptions) {
+    const { milestones, gamma = 0.1, lastEpoch = -1 } = checkOptions('MultiStepLR', options);
     super('MultiStepLR', optimizer, lastEpoch);
     if (!Array.isArray(milestones) || milestones.some((m) => !Number.isInteger(m))) {
       throw new Error(
-        `MultiStepLR: expected milestones to be an array of integers, got ${String(milestones)}`,
+        `MultiStepLR: expected milestones to be an array of integers, got ${describe(milestones)}`,
       );
     }
     this.milestones = [...milestones].sort((a, b) => a - b);

@@ -1,3 +1,4 @@
+import { describe } from '@fovea/tensor';
 import { Optimizer } from '../optimizer.js';
 
 /** Hyperparameters and counters a scheduler saves; its optimizer and functions are left out. */
@@ -10,6 +11,20 @@ function isStateValue(value: unknown): boolean {
   if (typeof value === 'function') return false;
   if (Array.isArray(value)) return value.every(isStateValue);
   return true;
+}
+
+/** Whether a saved field can replace `current`: a number for a number (finite if it is), an array of such for an array. */
+function sameKind(value: unknown, current: unknown): boolean {
+  if (typeof current === 'number') {
+    return typeof value === 'number' && (Number.isFinite(value) || !Number.isFinite(current));
+  }
+  if (Array.isArray(current)) return Array.isArray(value) && value.every((v) => typeof v === 'number');
+  return typeof value === typeof current;
+}
+
+function kindOf(current: unknown): string {
+  if (typeof current === 'number') return Number.isFinite(current) ? 'a finite number' : 'a number';
+  return Array.isArray(current) ? 'an array of numbers' : `of type ${typeof current}`;
 }
 
 function copy(value: unknown): unknown {
@@ -53,7 +68,7 @@ export abstract class LRScheduler {
       );
     }
     if (!Number.isInteger(lastEpoch) || lastEpoch < -1) {
-      throw new Error(`${name}: expected lastEpoch to be an integer >= -1, got ${lastEpoch}`);
+      throw new Error(`${name}: expected lastEpoch to be an integer >= -1, got ${describe(lastEpoch)}`);
     }
     this.name = name;
     this.optimizer = optimizer;
@@ -127,20 +142,27 @@ export abstract class LRScheduler {
         throw new Error(`${name}.loadStateDict: unexpected key '${key}'`);
       }
     }
+    for (const [key, value] of Object.entries(stateDict)) {
+      if (!sameKind(value, own[key])) {
+        throw new Error(
+          `${name}.loadStateDict: '${key}' must be ${kindOf(own[key])}, got ${describe(value)}`,
+        );
+      }
+    }
     for (const [key, value] of Object.entries(stateDict)) own[key] = copy(value);
   }
 }
 
 export function requirePositiveInteger(owner: string, key: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new Error(`${owner}: expected ${key} to be a positive integer, got ${String(value)}`);
+    throw new Error(`${owner}: expected ${key} to be a positive integer, got ${describe(value)}`);
   }
   return value;
 }
 
 export function requireFiniteNumber(owner: string, key: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new Error(`${owner}: expected ${key} to be a finite number, got ${String(value)}`);
+    throw new Error(`${owner}: expected ${key} to be a finite number, got ${describe(value)}`);
   }
   return value;
 }

@@ -1,3 +1,4 @@
+import { checkOptions } from '@fovea/tensor';
 import type { Optimizer } from '../optimizer.js';
 import { LRScheduler, requireFiniteNumber, requirePositiveInteger } from './scheduler.js';
 
@@ -37,7 +38,8 @@ export class StepLR extends LRScheduler {
    * @param optimizer - The optimizer whose groups' `lr` it sets.
    * @param options - `stepSize` (epochs between decays), `gamma` (0.1) and `lastEpoch` (-1).
    */
-  constructor(optimizer: Optimizer, { stepSize, gamma = 0.1, lastEpoch = -1 }: StepLROptions) {
+  constructor(optimizer: Optimizer, options: StepLROptions) {
+    const { stepSize, gamma = 0.1, lastEpoch = -1 } = checkOptions('StepLR', options);
     super('StepLR', optimizer, lastEpoch);
     this.stepSize = requirePositiveInteger('StepLR', 'stepSize', stepSize);
     this.gamma = requireFiniteNumber('StepLR', 'gamma', gamma);
