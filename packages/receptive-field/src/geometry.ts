@@ -1,5 +1,5 @@
 import type { Pair, Sides, Size2 } from './types.js';
-import { formatPair, toPads, toPair } from './validate.js';
+import { formatPair, show, toPads, toPair } from './validate.js';
 
 /** One layer along one axis. A `pad` or elementwise op is kernel 1, stride 1. */
 export interface AxisOp {
@@ -94,7 +94,7 @@ export function resolveOp(kind: WindowKind, spec: WindowSpec, where: string): Re
   if (kind === 'identity') return UNIT;
   if (kind === 'pad') {
     if (spec.kernel !== undefined || spec.stride !== undefined || spec.dilation !== undefined) {
-      throw new TypeError(`${where}: a pad takes only padding, got ${JSON.stringify(spec)}`);
+      throw new TypeError(`${where}: a pad takes only padding, got ${show(spec)}`);
     }
     const pads = toPads(spec.padding, Number.NEGATIVE_INFINITY, where);
     return {
@@ -126,7 +126,7 @@ export function resolveOp(kind: WindowKind, spec: WindowSpec, where: string): Re
     if (axes.some((op, a) => Math.max(op.padBefore, op.padAfter) > half[a])) {
       throw new RangeError(
         `${where}: pooling padding must be at most half the effective kernel ${formatPair(half)}, ` +
-          `got ${JSON.stringify(spec.padding)}`,
+          `got ${show(spec.padding)}`,
       );
     }
   }

@@ -12,7 +12,7 @@ import type {
   RFNode,
   Size2,
 } from './types.js';
-import { checkUnit, formatPair, toPair } from './validate.js';
+import { checkGraph, checkUnit, formatPair, toPair } from './validate.js';
 
 const WHERE = 'analyzeGraph';
 
@@ -65,6 +65,7 @@ const NO_WINDOW: Omit<ResolvedOp, 'axes'> = {
  * `warnings` where paths are not aligned.
  */
 export function analyzeGraph(graph: RFGraph, inputSize: Size2): GraphReceptiveField {
+  checkGraph(graph, WHERE);
   const input = toPair(inputSize, 'input size', 1, WHERE);
   const order = topologicalOrder(graph, WHERE);
   const output = outputNode(graph, WHERE);

@@ -1,13 +1,46 @@
+import { argumentError, describe } from '@fovea/tensor';
 import type { Pair, Sides, Size2 } from './types.js';
 
 export function formatPair(p: readonly number[]): string {
   return `[${p.join(', ')}]`;
 }
 
-function show(value: unknown): string {
-  if (Array.isArray(value)) return formatPair(value);
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
-  return String(value);
+/** A value as errors show it: `[3, 0]`, `{"kernel":3}`, `x`; anything else as the check family does. */
+export function show(value: unknown): string {
+  if (Array.isArray(value) && value.every((v) => typeof v === 'number')) return formatPair(value);
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return describe(value);
+    }
+  }
+  return typeof value === 'object' || typeof value === 'function' ? describe(value) : String(value);
+}
+
+/** Throws unless `graph` is `{ nodes, output? }` with nodes `{ id, name, type, inputs, op: { kind } }`. */
+export function checkGraph(graph: unknown, where: string): void {
+  const rule = 'a graph { nodes: [{ id, name, type, inputs, op }], output? }';
+  if (typeof graph !== 'object' || graph === null) throw argumentError(where, 'graph', rule, graph);
+  const { nodes, output } = graph as { nodes?: unknown; output?: unknown };
+  if (!Array.isArray(nodes)) throw argumentError(where, 'graph.nodes', 'an array of nodes', nodes);
+  if (output !== undefined && typeof output !== 'string') {
+    throw argumentError(where, 'graph.output', 'a node id (a string)', output);
+  }
+  nodes.forEach((node: unknown, i) => {
+    const at = `graph.nodes[${i}]`;
+    if (typeof node !== 'object' || node === null) throw argumentError(where, at, 'a node object', node);
+    const { id, name, inputs, op } = node as Record<string, unknown>;
+    if (typeof id !== 'string') throw argumentError(where, `${at}.id`, 'a string', id);
+    if (name !== undefined && typeof name !== 'string')
+      throw argumentError(where, `${at}.name`, 'a string', name);
+    if (!Array.isArray(inputs) || !inputs.every((input) => typeof input === 'string')) {
+      throw argumentError(where, `${at}.inputs`, 'an array of node ids', inputs);
+    }
+    if (typeof op !== 'object' || op === null || typeof (op as { kind?: unknown }).kind !== 'string') {
+      throw argumentError(where, `${at}.op`, "an op { kind: 'conv' | 'pool' | ... }", op);
+    }
+  });
 }
 
 const integer = (min: number) => (min === Number.NEGATIVE_INFINITY ? 'an integer' : `an integer >= ${min}`);

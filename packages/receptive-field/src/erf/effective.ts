@@ -1,6 +1,17 @@
 import { enableGrad, grad, gradientEdge, noGrad, type Variable } from '@fovea/autograd';
 import { Conv2D, Conv2d, init, type Module } from '@fovea/nn';
-import { type DType, Generator, randn, Tensor, tensor } from '@fovea/tensor';
+import {
+  checkArray,
+  checkBoolean,
+  checkGenerator,
+  checkOptions,
+  type DType,
+  describe,
+  Generator,
+  randn,
+  Tensor,
+  tensor,
+} from '@fovea/tensor';
 import { type ModuleCall, modelDtype, withModuleCalls } from '../trace/module-calls.js';
 import { type AnalysedMap, traceReceptiveField, verticesOfRun } from '../trace/receptive-field.js';
 import type { GraphNode } from '../trace/walk.js';
@@ -124,6 +135,7 @@ export function effectiveReceptiveField(
   inputShape: readonly number[],
   options: EffectiveReceptiveFieldOptions = {},
 ): EffectiveReceptiveField {
+  options = checkOptions(WHERE, options);
   const { field, analysed, modules } = traceReceptiveField(
     model,
     inputShape,
@@ -132,13 +144,15 @@ export function effectiveReceptiveField(
   );
   const samples = options.samples ?? 1;
   if (!Number.isInteger(samples) || samples < 1) {
-    throw new RangeError(`${WHERE}: expected samples as an integer >= 1, got ${samples}`);
+    throw new RangeError(`${WHERE}: expected samples as an integer >= 1, got ${describe(samples)}`);
   }
   const [oh, ow] = field.outputSize;
+  if (options.output !== undefined) checkArray(WHERE, 'output', options.output);
   const unit: Pair =
     options.output === undefined ? [Math.floor(oh / 2), Math.floor(ow / 2)] : [...options.output];
   checkUnit(unit, field.outputSize, WHERE);
-  const generator = options.generator ?? new Generator(0);
+  const generator = checkGenerator(WHERE, options.generator) ?? new Generator(0);
+  if (options.reinitialize !== undefined) checkBoolean(WHERE, 'reinitialize', options.reinitialize);
   const [h, w] = field.inputSize;
   const dtype = modelDtype(model);
   const heat = new Float64Array(h * w);

@@ -1,3 +1,4 @@
+import { argumentError, describe } from '@fovea/tensor';
 import type { RGBAImage } from './render.js';
 
 let crcTable: Uint32Array | null = null;
@@ -26,9 +27,18 @@ function crc32(bytes: Uint8Array, from: number, to: number): number {
  * @returns The bytes of a PNG file.
  */
 export function encodePNG(image: RGBAImage): Uint8Array {
-  const { width, height, data } = image;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-    throw new RangeError(`encodePNG: expected a positive integer width and height, got ${width} x ${height}`);
+  if (typeof image !== 'object' || image === null) {
+    throw argumentError('encodePNG', 'image', 'an RGBA image { width, height, data }', image);
+  }
+  const { width, height } = image;
+  const data: unknown = image.data;
+  if (!Number.isSafeInteger(width) || !Number.isSafeInteger(height) || width < 1 || height < 1) {
+    throw new RangeError(
+      `encodePNG: expected a positive integer width and height, got ${describe(width)} x ${describe(height)}`,
+    );
+  }
+  if (!(data instanceof Uint8ClampedArray || data instanceof Uint8Array)) {
+    throw argumentError('encodePNG', 'image.data', 'a Uint8ClampedArray of RGBA bytes', data);
   }
   if (data.length !== width * height * 4) {
     throw new RangeError(

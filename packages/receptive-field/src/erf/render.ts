@@ -1,4 +1,4 @@
-import { Tensor } from '@fovea/tensor';
+import { argumentError, checkBoolean, checkFinite, checkOptions, Tensor } from '@fovea/tensor';
 import type { Region } from '../types.js';
 import { viridis } from './colormap.js';
 import { base64, encodePNG } from './png.js';
@@ -38,8 +38,10 @@ function colours(values: ArrayLike<number>, max: number | undefined): [number, n
  */
 export function heatmapToRGBA(heatmap: Tensor, options: { max?: number } = {}): RGBAImage {
   const { h, w, values } = mapValues(heatmap, 'heatmapToRGBA');
+  const { max } = checkOptions('heatmapToRGBA', options);
+  if (max !== undefined) checkFinite('heatmapToRGBA', 'max', max);
   const data = new Uint8ClampedArray(h * w * 4);
-  colours(values, options.max).forEach(([r, g, b], i) => {
+  colours(values, max).forEach(([r, g, b], i) => {
     data.set([r, g, b, 255], i * 4);
   });
   return { width: w, height: h, data };
@@ -60,6 +62,26 @@ export interface HeatmapSVGOptions {
   stroke?: string;
 }
 
+/** The options of `renderHeatmapSVG`, each checked. */
+function checkSVGOptions(options: HeatmapSVGOptions | undefined): HeatmapSVGOptions {
+  const where = 'renderHeatmapSVG';
+  const o = checkOptions(where, options);
+  if (o.scale !== undefined) checkFinite(where, 'scale', o.scale);
+  if (o.raster !== undefined) checkBoolean(where, 'raster', o.raster);
+  for (const key of ['title', 'stroke'] as const) {
+    if (o[key] !== undefined && typeof o[key] !== 'string')
+      throw argumentError(where, key, 'a string', o[key]);
+  }
+  if (o.region !== undefined) {
+    const { rows, cols } = (o.region ?? {}) as Partial<Region>;
+    const pair = (v: unknown) => Array.isArray(v) && v.length === 2 && v.every(Number.isFinite);
+    if (!pair(rows) || !pair(cols)) {
+      throw argumentError(where, 'region', 'a region { rows: [first, last], cols: [first, last] }', o.region);
+    }
+  }
+  return o;
+}
+
 const hex = ([r, g, b]: [number, number, number]) =>
   `#${((1 << 24) | (r << 16) | (g << 8) | b).toString(16).slice(1)}`;
 
@@ -76,6 +98,7 @@ const escapeXML = (text: string) =>
  */
 export function renderHeatmapSVG(heatmap: Tensor, options: HeatmapSVGOptions = {}): string {
   const { h, w, values } = mapValues(heatmap, 'renderHeatmapSVG');
+  options = checkSVGOptions(options);
   const scale = options.scale ?? Math.max(1, Math.floor(400 / Math.max(h, w)));
   if (!(scale > 0)) throw new RangeError(`renderHeatmapSVG: expected a positive scale, got ${options.scale}`);
   const raster = options.raster ?? h * w > 128 * 128;
@@ -104,7 +127,7 @@ export function renderHeatmapSVG(heatmap: Tensor, options: HeatmapSVGOptions = {
     const { rows, cols } = options.region;
     lines.push(
       `<rect x="${cols[0]}" y="${rows[0]}" width="${cols[1] - cols[0] + 1}" height="${rows[1] - rows[0] + 1}" ` +
-        `fill="none" stroke="${options.stroke ?? '#ff3b30'}" stroke-width="2" vector-effect="non-scaling-stroke"/>`,
+        `fill="none" stroke="${escapeXML(options.stroke ?? '#ff3b30')}" stroke-width="2" vector-effect="non-scaling-stroke"/>`,
     );
   }
   lines.push('</svg>');

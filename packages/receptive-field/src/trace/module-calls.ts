@@ -1,6 +1,6 @@
 import { gradientEdge, type Node } from '@fovea/autograd';
 import type { Module } from '@fovea/nn';
-import { type DType, formatShape, Tensor } from '@fovea/tensor';
+import { argumentError, type DType, formatShape, Tensor } from '@fovea/tensor';
 
 /** One call of a module's `forward` during a traced run, recorded when it returned. */
 export interface ModuleCall {
@@ -40,6 +40,7 @@ export class ModuleCallError extends Error {
     readonly inputShapes: number[][],
     options: { cause: unknown },
   ) {
+    if (typeof message !== 'string') throw argumentError('ModuleCallError', 'message', 'a string', message);
     super(message, options);
   }
 }

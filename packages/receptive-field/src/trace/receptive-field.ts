@@ -1,9 +1,9 @@
 import { enableGrad, gradientEdge } from '@fovea/autograd';
 import type { Module } from '@fovea/nn';
-import { Tensor, withShapesOnly, zeros } from '@fovea/tensor';
+import { describe, Tensor, withShapesOnly, zeros } from '@fovea/tensor';
 import { analyzeGraph } from '../graph.js';
 import type { Pair, ReceptiveFieldOptions, RFGraph, TracedReceptiveField } from '../types.js';
-import { formatPair } from '../validate.js';
+import { formatPair, show } from '../validate.js';
 import { convertGraph, isMap, type NotedTrace, type Status, type Vertex } from './convert.js';
 import { type ModuleCall, modelDtype, withModuleCalls } from './module-calls.js';
 import { opLabel } from './ops.js';
@@ -62,7 +62,7 @@ export function checkInputShape(inputShape: readonly number[], where: string): n
     inputShape.every((d) => Number.isInteger(d) && d >= 1);
   if (!ok) {
     throw new RangeError(
-      `${where}: expected an input shape [N, C, H, W], [C, H, W] or [H, W] of positive integers, got ${JSON.stringify(inputShape)}`,
+      `${where}: expected an input shape [N, C, H, W], [C, H, W] or [H, W] of positive integers, got ${show(inputShape)}`,
     );
   }
   return [...inputShape];
@@ -70,7 +70,7 @@ export function checkInputShape(inputShape: readonly number[], where: string): n
 
 function checkModel(model: Module, where: string): void {
   if (typeof model !== 'object' || model === null || typeof model.namedModules !== 'function') {
-    throw new TypeError(`${where}: expected a @fovea/nn Module, got ${String(model)}`);
+    throw new TypeError(`${where}: expected a @fovea/nn Module, got ${describe(model)}`);
   }
   if (model.hasUninitializedParameters()) {
     throw new Error(
