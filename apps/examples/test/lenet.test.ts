@@ -272,7 +272,7 @@ describe('lenet', () => {
     const cases: [string[], string, NodeJS.ProcessEnv?][] = [
       [
         ['--data', missing],
-        `lenet: cannot read Fashion-MNIST from ${missing} (from --data): FashionMNIST: no folder '${missing}'`,
+        `lenet: cannot read Fashion-MNIST from ${missing} (from --data): FashionMNIST.fromDirectory: no folder '${missing}'`,
       ],
       [
         ['--data', base],
@@ -280,7 +280,7 @@ describe('lenet', () => {
       ],
       [
         [],
-        `lenet: cannot read Fashion-MNIST from ${missing} (from FASHION_MNIST_DIR): FashionMNIST: no folder`,
+        `lenet: cannot read Fashion-MNIST from ${missing} (from FASHION_MNIST_DIR): FashionMNIST.fromDirectory: no folder`,
         { FASHION_MNIST_DIR: missing },
       ],
       [['--activation', 'tanh'], "lenet: --activation must be one of sigmoid, relu, got 'tanh'"],

@@ -107,32 +107,41 @@ describe('FashionMNIST', () => {
       'train-labels-idx1-ubyte': idxBytes(8, [4], Uint8Array.from([0, 1, 12, 3])),
     });
     const cases: [string, string][] = [
-      [missing, `FashionMNIST: no folder '${missing}' (Debian: apt-get install dataset-fashion-mnist`],
+      [
+        missing,
+        `FashionMNIST.fromDirectory: no folder '${missing}' (Debian: apt-get install dataset-fashion-mnist`,
+      ],
       [
         noLabels,
-        `FashionMNIST: '${noLabels}' has neither train-labels-idx1-ubyte.gz nor train-labels-idx1-ubyte`,
+        `FashionMNIST.fromDirectory: '${noLabels}' has neither train-labels-idx1-ubyte.gz nor train-labels-idx1-ubyte`,
       ],
       [
         truncated,
-        `readIdx: '${join(truncated, 'train-images-idx3-ubyte.gz')}' is truncated: dims [4, 28, 28] of ubyte need 3152 bytes, the file has 1000`,
+        `FashionMNIST.fromDirectory: '${join(truncated, 'train-images-idx3-ubyte.gz')}' is truncated: dims [4, 28, 28] of ubyte need 3152 bytes, the file has 1000`,
       ],
       [
         wrongMagic,
-        `readIdx: '${join(wrongMagic, 'train-images-idx3-ubyte')}' is not an IDX file: bad magic number 0x00 0x07`,
+        `FashionMNIST.fromDirectory: '${join(wrongMagic, 'train-images-idx3-ubyte')}' is not an IDX file: bad magic number 0x00 0x07`,
       ],
-      [corruptGzip, `readIdx: '${join(corruptGzip, 'train-images-idx3-ubyte.gz')}' is a corrupt gzip file`],
+      [
+        corruptGzip,
+        `FashionMNIST.fromDirectory: '${join(corruptGzip, 'train-images-idx3-ubyte.gz')}' is a corrupt gzip file`,
+      ],
       [
         counts,
-        `FashionMNIST: '${join(counts, 'train-images-idx3-ubyte')}' has 4 images but '${join(counts, 'train-labels-idx1-ubyte')}' has 3 labels`,
+        `FashionMNIST.fromDirectory: '${join(counts, 'train-images-idx3-ubyte')}' has 4 images but '${join(counts, 'train-labels-idx1-ubyte')}' has 3 labels`,
       ],
       [
         dims,
-        `FashionMNIST: '${join(dims, 'train-images-idx3-ubyte')}' is not an image file: expected unsigned bytes of shape [N, 28, 28], got Uint8Array [4, 28, 27]`,
+        `FashionMNIST.fromDirectory: '${join(dims, 'train-images-idx3-ubyte')}' is not an image file: expected unsigned bytes of shape [N, 28, 28], got Uint8Array [4, 28, 27]`,
       ],
-      [swapped, `FashionMNIST: '${join(swapped, 'train-images-idx3-ubyte')}' is not an image file`],
+      [
+        swapped,
+        `FashionMNIST.fromDirectory: '${join(swapped, 'train-images-idx3-ubyte')}' is not an image file`,
+      ],
       [
         badLabel,
-        `FashionMNIST: '${join(badLabel, 'train-labels-idx1-ubyte')}' has label 12 at index 2; labels must be in 0..9`,
+        `FashionMNIST.fromDirectory: '${join(badLabel, 'train-labels-idx1-ubyte')}' has label 12 at index 2; labels must be in 0..9`,
       ],
     ];
     for (const [dir, message] of cases) {

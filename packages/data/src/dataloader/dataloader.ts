@@ -1,4 +1,11 @@
-import { checkOptions, defaultGenerator, Generator } from '@fovea/tensor';
+import {
+  argumentError,
+  checkBoolean,
+  checkOptions,
+  defaultGenerator,
+  describe,
+  Generator,
+} from '@fovea/tensor';
 import type { Dataset } from '../dataset/dataset.js';
 import { defaultCollate } from './collate.js';
 import { randomInt64, randperm } from './randperm.js';
@@ -38,14 +45,19 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
     }
     if (!Number.isInteger(dataset.length) || dataset.length < 0) {
       throw new Error(
-        `DataLoader: the dataset's length must be a non-negative integer, got ${String(dataset.length)}`,
+        `DataLoader: the dataset's length must be a non-negative integer, got ${describe(dataset.length)}`,
       );
     }
     if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new Error(`DataLoader: batchSize must be a positive integer, got ${String(batchSize)}`);
+      throw new Error(`DataLoader: batchSize must be a positive integer, got ${describe(batchSize)}`);
     }
     if (generator !== undefined && !(generator instanceof Generator)) {
       throw new TypeError('DataLoader: generator must be a Generator from @fovea/tensor');
+    }
+    checkBoolean('DataLoader', 'shuffle', shuffle);
+    checkBoolean('DataLoader', 'dropLast', dropLast);
+    if (collateFn !== undefined && typeof collateFn !== 'function') {
+      throw argumentError('DataLoader', 'collateFn', 'a function', collateFn);
     }
     this.dataset = dataset;
     this.batchSize = batchSize;

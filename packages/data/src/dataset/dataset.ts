@@ -1,4 +1,4 @@
-import type { Tensor } from '@fovea/tensor';
+import { describe, type Tensor } from '@fovea/tensor';
 
 /**
  * A map-style dataset, as `torch.utils.data.Dataset`: `length` samples, `get(i)` the i-th.
@@ -17,7 +17,7 @@ export type Sample = Tensor | number | boolean | readonly Sample[] | { readonly 
 export function checkIndex(where: string, index: number, length: number): number {
   if (!Number.isInteger(index) || index < -length || index >= length) {
     throw new RangeError(
-      `${where}: index ${String(index)} is out of range for a dataset of ${length} samples`,
+      `${where}: index ${typeof index === 'number' ? index : describe(index)} is out of range for a dataset of ${length} samples`,
     );
   }
   return index < 0 ? index + length : index;

@@ -11,6 +11,7 @@ export function isGzip(bytes: Uint8Array): boolean {
  * `.gz` files where `readIdx` cannot decompress synchronously.
  */
 export async function decompress(bytes: Uint8Array): Promise<Uint8Array> {
+  if (!(bytes instanceof Uint8Array)) throw argumentError('decompress', 'bytes', 'a Uint8Array', bytes);
   if (!isGzip(bytes)) return bytes;
   if (typeof DecompressionStream === 'undefined') {
     throw new Error('decompress: this platform has no DecompressionStream to gunzip with');

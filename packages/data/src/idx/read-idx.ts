@@ -40,15 +40,15 @@ const TYPES: readonly IdxType[] = [
 
 const hex = (n: number) => `0x${n.toString(16).padStart(2, '0')}`;
 
-/** Reads raw (uncompressed) IDX bytes; `gunzip` handles gzip-compressed ones where given. */
-export function parseIdx(bytes: Uint8Array, name: string, gunzip?: GunzipSync): IdxArray {
+/** Reads raw (uncompressed) IDX bytes; `gunzip` handles gzip-compressed ones where given; `fn` names the caller in errors. */
+export function parseIdx(bytes: Uint8Array, name: string, gunzip?: GunzipSync, fn = 'readIdx'): IdxArray {
   if (!(bytes instanceof Uint8Array)) {
-    throw new TypeError(`readIdx: expected the bytes of '${name}' as a Uint8Array, got ${describe(bytes)}`);
+    throw new TypeError(`${fn}: expected the bytes of '${name}' as a Uint8Array, got ${describe(bytes)}`);
   }
   if (isGzip(bytes)) {
     if (gunzip === undefined) {
       throw new Error(
-        `readIdx: '${name}' is gzip-compressed and this platform has no synchronous gunzip; ` +
+        `${fn}: '${name}' is gzip-compressed and this platform has no synchronous gunzip; ` +
           'decompress it first with `await decompress(bytes)`',
       );
     }
@@ -56,32 +56,32 @@ export function parseIdx(bytes: Uint8Array, name: string, gunzip?: GunzipSync): 
     try {
       raw = gunzip(bytes);
     } catch (error) {
-      throw new Error(`readIdx: '${name}' is a corrupt gzip file (${(error as Error).message})`);
+      throw new Error(`${fn}: '${name}' is a corrupt gzip file (${(error as Error).message})`);
     }
-    return parseIdx(raw, name);
+    return parseIdx(raw, name, undefined, fn);
   }
   if (bytes.length < 4) {
     throw new Error(
-      `readIdx: '${name}' is too short for an IDX file (${bytes.length} bytes, the header alone is 4)`,
+      `${fn}: '${name}' is too short for an IDX file (${bytes.length} bytes, the header alone is 4)`,
     );
   }
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     const magic = Array.from(bytes.subarray(0, 4), hex).join(' ');
     throw new Error(
-      `readIdx: '${name}' is not an IDX file: bad magic number ${magic} (expected 0x00 0x00 <type> <dims>)`,
+      `${fn}: '${name}' is not an IDX file: bad magic number ${magic} (expected 0x00 0x00 <type> <dims>)`,
     );
   }
   const type = TYPES.find((t) => t.code === bytes[2]);
   if (type === undefined) {
     throw new Error(
-      `readIdx: '${name}' has an unknown IDX type code ${hex(bytes[2])} (expected one of ${TYPES.map((t) => `${hex(t.code)} ${t.name}`).join(', ')})`,
+      `${fn}: '${name}' has an unknown IDX type code ${hex(bytes[2])} (expected one of ${TYPES.map((t) => `${hex(t.code)} ${t.name}`).join(', ')})`,
     );
   }
   const ndim = bytes[3];
   const headerSize = 4 + 4 * ndim;
   if (bytes.length < headerSize) {
     throw new Error(
-      `readIdx: '${name}' is truncated: its header declares ${ndim} dimensions (${headerSize} bytes) but the file has ${bytes.length} bytes`,
+      `${fn}: '${name}' is truncated: its header declares ${ndim} dimensions (${headerSize} bytes) but the file has ${bytes.length} bytes`,
     );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -91,7 +91,7 @@ export function parseIdx(bytes: Uint8Array, name: string, gunzip?: GunzipSync): 
   if (bytes.length !== expected) {
     const what = bytes.length < expected ? 'truncated' : 'too long';
     throw new Error(
-      `readIdx: '${name}' is ${what}: dims [${shape.join(', ')}] of ${type.name} need ${expected} bytes, the file has ${bytes.length}`,
+      `${fn}: '${name}' is ${what}: dims [${shape.join(', ')}] of ${type.name} need ${expected} bytes, the file has ${bytes.length}`,
     );
   }
   const data = type.make(count);

@@ -1,4 +1,4 @@
-import { type Tensor, tensor } from '@fovea/tensor';
+import { argumentError, checkOptions, describe, type Tensor, tensor } from '@fovea/tensor';
 import { checkIndex, type Dataset } from '../dataset/dataset.js';
 import type { Platform } from '../idx/platform.js';
 import { type IdxArray, parseIdx } from '../idx/read-idx.js';
@@ -63,16 +63,26 @@ export class IdxImageDataset implements Dataset<[Tensor, number]> {
     classes: readonly string[],
     options: ImageDatasetOptions = {},
   ) {
+    const title = (new.target as typeof IdxImageDataset).title;
+    if (!(images instanceof Uint8Array))
+      throw argumentError(title, 'images', 'a Uint8Array of pixels', images);
+    if (!(labels instanceof Uint8Array))
+      throw argumentError(title, 'labels', 'a Uint8Array of labels', labels);
+    if (!Array.isArray(classes) || !classes.every((c) => typeof c === 'string')) {
+      throw argumentError(title, 'classes', 'an array of class names', classes);
+    }
+    const { transform, targetTransform } = checkOptions(title, options);
+    checkTransforms(title, transform, targetTransform);
     if (images.length !== labels.length * 784) {
       throw new Error(
-        `IdxImageDataset: ${images.length} bytes of pixels do not make ${labels.length} images of 28 x 28`,
+        `${title}: ${images.length} bytes of pixels do not make ${labels.length} images of 28 x 28`,
       );
     }
     this.images = images;
     this.labels = labels;
     this.classes = classes;
-    this.transform = options.transform;
-    this.targetTransform = options.targetTransform;
+    this.transform = transform;
+    this.targetTransform = targetTransform;
   }
 
   /**
@@ -84,17 +94,7 @@ export class IdxImageDataset implements Dataset<[Tensor, number]> {
     files: { images: Uint8Array; labels: Uint8Array },
     options: FromBytesOptions = {},
   ): D {
-    const names = options.names ?? idxFileNames(options.split ?? 'train');
-    const images = parseIdx(files.images, names.images, this.platform.gunzip);
-    const labels = parseIdx(files.labels, names.labels, this.platform.gunzip);
-    checkImages(this.title, names.images, images);
-    checkLabels(this.title, names.labels, labels, this.classes.length);
-    if (images.shape[0] !== labels.shape[0]) {
-      throw new Error(
-        `${this.title}: '${names.images}' has ${images.shape[0]} images but '${names.labels}' has ${labels.shape[0]} labels`,
-      );
-    }
-    return new this(images.data as Uint8Array, labels.data as Uint8Array, this.classes, options);
+    return fromFiles(this, `${this.title}.fromBytes`, files, options);
   }
 
   /**
@@ -106,31 +106,41 @@ export class IdxImageDataset implements Dataset<[Tensor, number]> {
     directory: string,
     options: ImageDatasetOptions & { split?: Split } = {},
   ): D {
+    const where = `${this.title}.fromDirectory`;
     const { readFile, join } = this.platform;
+    options = checkOptions(where, options);
     const split = options.split ?? 'train';
     if (split !== 'train' && split !== 'test') {
-      throw new Error(`${this.title}.fromDirectory: split must be 'train' or 'test', got '${String(split)}'`);
+      throw new Error(`${where}: split must be 'train' or 'test', got ${shown(split)}`);
+    }
+    if (typeof directory !== 'string' || directory === '') {
+      throw argumentError(where, 'directory', 'a non-empty string', directory);
     }
     if (readFile === undefined || join === undefined) {
       throw new Error(
-        `${this.title}.fromDirectory: reading '${directory}' needs Node.js; elsewhere fetch the files and call ${this.title}.fromBytes`,
+        `${where}: reading '${directory}' needs Node.js; elsewhere fetch the files and call ${this.title}.fromBytes`,
       );
     }
     const hint = this.hint === '' ? '' : ` (${this.hint})`;
     const read = (file: string): { bytes: Uint8Array; name: string } => {
       for (const name of [`${file}.gz`, file]) {
-        const bytes = readFile(join(directory, name));
-        if (bytes === 'missing-directory') {
-          throw new Error(`${this.title}: no folder '${directory}'${hint}`);
+        let bytes: ReturnType<typeof readFile>;
+        try {
+          bytes = readFile(join(directory, name));
+        } catch (error) {
+          throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
         }
+        if (bytes === 'missing-directory') throw new Error(`${where}: no folder '${directory}'${hint}`);
         if (bytes !== 'missing-file') return { bytes, name: join(directory, name) };
       }
-      throw new Error(`${this.title}: '${directory}' has neither ${file}.gz nor ${file}${hint}`);
+      throw new Error(`${where}: '${directory}' has neither ${file}.gz nor ${file}${hint}`);
     };
     const files = idxFileNames(split);
     const images = read(files.images);
     const labels = read(files.labels);
-    return this.fromBytes(
+    return fromFiles(
+      this,
+      where,
       { images: images.bytes, labels: labels.bytes },
       { ...options, names: { images: images.name, labels: labels.name } },
     );
@@ -150,6 +160,61 @@ export class IdxImageDataset implements Dataset<[Tensor, number]> {
     const label = this.labels[i];
     return [image, this.targetTransform === undefined ? label : this.targetTransform(label)];
   }
+}
+
+function checkTransforms(where: string, transform: unknown, targetTransform: unknown): void {
+  if (transform !== undefined && typeof transform !== 'function') {
+    throw argumentError(where, 'transform', 'a function', transform);
+  }
+  if (targetTransform !== undefined && typeof targetTransform !== 'function') {
+    throw argumentError(where, 'targetTransform', 'a function', targetTransform);
+  }
+}
+
+/** `split` as errors show it: `'val'`, or what the check family says of a non-string. */
+function shown(split: unknown): string {
+  return typeof split === 'string' ? `'${split}'` : describe(split);
+}
+
+/** The dataset `Class` from the bytes of its two IDX files; `where` names the caller in errors. */
+function fromFiles<D extends IdxImageDataset>(
+  Class: DatasetClass<D>,
+  where: string,
+  files: { images: Uint8Array; labels: Uint8Array },
+  options: FromBytesOptions | undefined,
+): D {
+  if (typeof files !== 'object' || files === null) {
+    throw argumentError(where, 'files', 'an object { images, labels } of IDX bytes', files);
+  }
+  options = checkOptions(where, options);
+  const split = options.split ?? 'train';
+  if (split !== 'train' && split !== 'test') {
+    throw new Error(`${where}: split must be 'train' or 'test', got ${shown(split)}`);
+  }
+  const names = options.names ?? idxFileNames(split);
+  if (
+    typeof names !== 'object' ||
+    names === null ||
+    typeof names.images !== 'string' ||
+    typeof names.labels !== 'string'
+  ) {
+    throw argumentError(where, 'names', 'an object { images, labels } of file names', names);
+  }
+  const images = parseIdx(files.images, names.images, Class.platform.gunzip, where);
+  const labels = parseIdx(files.labels, names.labels, Class.platform.gunzip, where);
+  checkImages(where, names.images, images);
+  checkLabels(where, names.labels, labels, Class.classes.length);
+  if (images.shape[0] !== labels.shape[0]) {
+    throw new Error(
+      `${where}: '${names.images}' has ${images.shape[0]} images but '${names.labels}' has ${labels.shape[0]} labels`,
+    );
+  }
+  const { transform, targetTransform } = options;
+  checkTransforms(where, transform, targetTransform);
+  return new Class(images.data as Uint8Array, labels.data as Uint8Array, Class.classes, {
+    transform,
+    targetTransform,
+  });
 }
 
 function checkImages(title: string, name: string, idx: IdxArray): void {
