@@ -104,7 +104,7 @@ describe('importOnnx refuses bad files with clear errors', () => {
       node: [node('Conv', ['x', 'w'], ['y'], 'conv')],
     });
     expect(() => importOnnx(ok).forward(randn([1, 3, 4, 4]))).toThrow(
-      /importOnnx: Conv 'conv' failed on inputs \[1, 3, 4, 4\], constant: .*3 channels/,
+      /^OnnxModel\.forward: Conv 'conv' failed on inputs \[1, 3, 4, 4\], constant: .*3 channels/,
     );
   });
 
@@ -200,7 +200,7 @@ describe('hostile sizes at run time', () => {
       node: [node('Pad', ['x', 'p'], ['y'], 'pad')],
     });
     expect(() => importOnnx(bytes).forward(randn([1, 1, 2, 2]))).toThrow(
-      "importOnnx: Pad 'pad': pads [0, 0, 40000, 40000, 0, 0, 40000, 40000] would make [1, 1, 80002, 80002]",
+      "OnnxModel.forward: Pad 'pad': pads [0, 0, 40000, 40000, 0, 0, 40000, 40000] would make [1, 1, 80002, 80002]",
     );
   });
 });

@@ -1,6 +1,6 @@
 import { gradientEdge } from '@fovea/autograd';
-import type { Module } from '@fovea/nn';
-import { Tensor } from '@fovea/tensor';
+import { Module } from '@fovea/nn';
+import { argumentError, checkBoolean, checkOptions, describe, Tensor } from '@fovea/tensor';
 import { encodeModel, type NodeProto } from '../schema/proto.js';
 import { GraphBuilder, valueInfo } from './graph-builder.js';
 import { emitLayer } from './layers.js';
@@ -18,6 +18,7 @@ export interface ExportOnnxOptions {
   outputNames?: string[];
 }
 
+const WHERE = 'exportOnnx';
 const OPSETS = [13, 14, 15, 16, 17];
 
 /**
@@ -27,9 +28,21 @@ const OPSETS = [13, 14, 15, 16, 17];
  * their state-dict keys. Ops without an ONNX counterpart are all listed in one error.
  */
 export function exportOnnx(model: Module, exampleInput: Tensor, options: ExportOnnxOptions = {}): Uint8Array {
-  const { opset = 17, dynamicBatch = true, inputNames = ['input'], outputNames = ['output'] } = options;
+  if (!(model instanceof Module)) throw argumentError(WHERE, 'model', 'a Module', model);
+  const checked = checkOptions(WHERE, options);
+  const { opset = 17, dynamicBatch = true, inputNames = ['input'], outputNames = ['output'] } = checked;
   if (!OPSETS.includes(opset)) {
-    throw new Error(`exportOnnx: opset ${opset} is not supported; choose one of ${OPSETS.join(', ')}`);
+    const shown = typeof opset === 'number' ? opset : describe(opset);
+    throw new Error(`exportOnnx: opset ${shown} is not supported; choose one of ${OPSETS.join(', ')}`);
+  }
+  checkBoolean(WHERE, 'dynamicBatch', dynamicBatch);
+  for (const [arg, names] of [
+    ['inputNames', inputNames],
+    ['outputNames', outputNames],
+  ] as const) {
+    if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) {
+      throw argumentError(WHERE, arg, 'an array of strings', names);
+    }
   }
   if (inputNames.length !== 1 || outputNames.length !== 1) {
     throw new Error(
@@ -47,7 +60,19 @@ export function exportOnnx(model: Module, exampleInput: Tensor, options: ExportO
     );
   }
   const shape = [...exampleInput.shape];
-  const trace = traceModel(model, shape);
+  let trace: ReturnType<typeof traceModel>;
+  try {
+    trace = traceModel(model, shape);
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith(`${WHERE}: `)) throw error;
+    const message = error instanceof Error ? error.message : describe(error);
+    throw new Error(
+      `${WHERE}: the model failed on an example input of shape [${shape.join(', ')}]: ${message}`,
+      {
+        cause: error,
+      },
+    );
+  }
   const graph = new GraphBuilder();
   const inputName = graph.unique(inputNames[0]);
   const names = new Map<GraphNode, string>([[trace.input, inputName]]);

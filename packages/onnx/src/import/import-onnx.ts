@@ -1,5 +1,5 @@
 import { Module } from '@fovea/nn';
-import { Tensor } from '@fovea/tensor';
+import { argumentError, checkTensor, describe, Tensor } from '@fovea/tensor';
 import { foldConstants } from './fold-constants.js';
 import { buildLayer } from './layers.js';
 import { LayerNames } from './naming.js';
@@ -8,6 +8,10 @@ import { type Operand, RUNNERS } from './run-ops.js';
 import type { ConstantValue } from './tensors.js';
 
 const WHERE = 'importOnnx';
+/** What errors of a model's run start with: the call the user made. */
+const RUN = 'OnnxModel.forward';
+/** The graphs `importOnnx` read: the only ones an `OnnxModel` is built from. */
+const READ_GRAPHS = new WeakSet<OnnxGraph>();
 
 /** A Constant node's value: its `value` tensor, or one of the scalar and list forms. */
 function constantValue(node: OnnxNode): ConstantValue {
@@ -46,7 +50,11 @@ export class OnnxModel extends Module {
   readonly #layers = new Map<OnnxNode, Module>();
   readonly #constants = new Map<string, ConstantValue>();
 
+  /** @param graph - A graph `importOnnx` read (construct the model with `importOnnx(bytes)`). */
   constructor(graph: OnnxGraph) {
+    if (!READ_GRAPHS.has(graph)) {
+      throw argumentError('OnnxModel', 'graph', 'a graph importOnnx read (call importOnnx(bytes))', graph);
+    }
     super();
     for (const [name, value] of graph.constants) this.#constants.set(name, value);
     for (const node of graph.nodes) {
@@ -104,9 +112,10 @@ export class OnnxModel extends Module {
     const graph = this.#graph;
     if (inputs.length !== graph.inputs.length) {
       throw new Error(
-        `OnnxModel: expected ${graph.inputs.length} input(s) (${graph.inputs.join(', ')}), got ${inputs.length}`,
+        `${RUN}: expected ${graph.inputs.length} input(s) (${graph.inputs.join(', ')}), got ${inputs.length}`,
       );
     }
+    inputs.forEach((x, i) => checkTensor(RUN, `inputs[${i}]`, x));
     const values = new Map<string, Tensor | ConstantValue>(this.#constants);
     graph.inputs.forEach((name, i) => {
       values.set(name, inputs[i]);
@@ -119,11 +128,13 @@ export class OnnxModel extends Module {
       try {
         result = RUNNERS[node.opType](node, operands, this.#layers.get(node) ?? null);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        if (message.startsWith(WHERE)) throw error;
+        const message = error instanceof Error ? error.message : describe(error);
+        if (message.startsWith(`${WHERE}: `)) {
+          throw new Error(`${RUN}: ${message.slice(WHERE.length + 2)}`, { cause: error });
+        }
         const shapes = operands.map((o) => (o instanceof Tensor ? `[${o.shape.join(', ')}]` : 'constant'));
         throw new Error(
-          `${WHERE}: ${node.opType} '${node.name}' failed on inputs ${shapes.join(', ')}: ${message}`,
+          `${RUN}: ${node.opType} '${node.name}' failed on inputs ${shapes.join(', ')}: ${message}`,
           {
             cause: error,
           },
@@ -135,7 +146,7 @@ export class OnnxModel extends Module {
       const v = values.get(name);
       if (v instanceof Tensor) return v;
       if (v !== undefined && v.kind === 'float') return v.tensor;
-      throw new Error(`${WHERE}: graph output '${name}' is not a float tensor`);
+      throw new Error(`${RUN}: graph output '${name}' is not a float tensor`);
     });
     return outputs.length === 1 ? outputs[0] : outputs;
   }
@@ -148,5 +159,7 @@ export class OnnxModel extends Module {
  * once) are errors.
  */
 export function importOnnx(bytes: Uint8Array): OnnxModel {
-  return new OnnxModel(readGraph(bytes));
+  const graph = readGraph(bytes);
+  READ_GRAPHS.add(graph);
+  return new OnnxModel(graph);
 }

@@ -93,10 +93,14 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
   }
 }
 
-/** Encodes a model; field names as in onnx.proto. */
+/**
+ * Encodes a model; field names as in onnx.proto. The bytes are a plain `Uint8Array` of their own:
+ * in Node, protobufjs hands back a `Buffer` viewing a pool shared with other encodes, whose
+ * `slice()` would not copy.
+ */
 export function encodeModel(model: ModelProto): Uint8Array {
   const type = modelProto();
-  return type.encode(type.fromObject(model as Record<string, unknown>)).finish();
+  return Uint8Array.from(type.encode(type.fromObject(model as Record<string, unknown>)).finish());
 }
 
 /** An int64 field as a number; values beyond 2^53 are an error (no ONNX dim or attribute here is that large). */
