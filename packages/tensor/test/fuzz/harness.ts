@@ -1,89 +1,62 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { rand, randn, setGradEnabled, Tensor, tensor } from '../../src/index.js';
+import { setGradEnabled, Tensor } from '../../src/index.js';
+import { argumentList, numbersIn, show } from './values.js';
 
 /**
  * The fuzz harness of issue 17, shared by every package's `fuzz.test.ts`: arbitrary JavaScript
- * values for each argument of each exported function, and what must hold of every call:
+ * values for each argument of each exported function (see values.ts), and what must hold of
+ * every call:
  *
- * - it returns, or throws an `Error` whose message starts with a function's name and a colon
- *   (`zeros: ...`, `Adam.loadStateDict: ...`), never an error from inside (`Cannot read
- *   properties of undefined`, `Invalid typed array length`);
- * - a tensor it returns from NaN-free, finite input holds no NaN (except the functions listed in
- *   `mayMakeNaN`, where PyTorch gives NaN too: log of a negative number, 0 / 0, ...);
- * - it grows the heap and array buffers by less than 256 MB, and takes less than a second.
+ * - it returns (an async function: resolves), or throws (rejects with) an `Error` whose message
+ *   starts with the called function's own name and a colon (see `acceptedNames`), never an
+ *   error from inside (`Cannot read properties of undefined`, `Invalid typed array length`) nor
+ *   one naming another function;
+ * - a tensor it returns from NaN-free input holds no NaN (except where the caller says PyTorch
+ *   gives NaN too: log of a negative number, 0 / 0, ...);
+ * - it grows the heap and array buffers by less than 256 MB, and settles within a second.
  *
  * Seeded, so a failure names the seed and the path that reproduce it.
  */
 
-export const SEED = 17;
+/** The seed, 17 unless `FUZZ_SEED` says otherwise (to explore beyond what CI runs). */
+export const SEED = Number(process.env.FUZZ_SEED ?? 17);
+/** Multiplies every run count (`FUZZ_SCALE=10` for a longer search than CI's). */
+export const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
 const MAX_GROWTH = 256 * 2 ** 20;
 const MAX_MS = 1000;
 
-/** Tensors of the shapes and dtypes ops meet: images, matrices, scalars, empty, int and bool. */
-const tensors: fc.Arbitrary<Tensor> = fc
-  .constantFrom(
-    () => rand([1, 1, 4, 4]),
-    () => randn([2, 3]),
-    () => rand([3]),
-    () => rand([]),
-    () => rand([0, 2]),
-    () => randn([2, 3, 5, 5], { dtype: 'float64' }),
-    () => tensor([1, 2, 3], { dtype: 'int32' }),
-    () => tensor([true, false]),
-    () => rand([2, 2], { requiresGrad: true }),
-  )
-  .map((make) => make());
+/** PyTorch's name of a camelCase function: `maxPool2d` is `max_pool2d`, `MSELoss` is `mse_loss`. */
+export function snakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
+}
 
-/** Arbitrary JavaScript values, biased to what breaks argument handling. */
-export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.integer({ min: -3, max: 6 }),
-  fc.constantFrom(
-    0,
-    -1,
-    1.5,
-    Number.NaN,
-    Number.POSITIVE_INFINITY,
-    Number.NEGATIVE_INFINITY,
-    1e10,
-    2 ** 31,
-    2 ** 55,
-    -0,
-    1e5,
-  ),
-  fc.constantFrom('x', '', 'float32', 'int32', 'same', 'mean', 'constant', 'conv'),
-  fc.constantFrom(null, undefined, true, false),
-  fc.array(fc.integer({ min: -2, max: 4 }), { maxLength: 4 }),
-  fc.constantFrom([[1, 2]], [[1], [2, 3]], [null], ['a'], [1.5, 2]),
-  fc.constantFrom(
-    {},
-    { stride: 'x' },
-    { padding: 1e5 },
-    { dtype: 'x' },
-    { reduction: 'x' },
-    { kernel: 3, type: 'conv' },
-  ),
-  fc.constantFrom(
-    () => 1,
-    Symbol('s'),
-    10n,
-    new DataView(new ArrayBuffer(4)),
-    new Float32Array([1, 2]),
-    new Map(),
-  ),
-  tensors,
-);
+/**
+ * What an error of a call may start with, before `: `. A function `maxPool2d` (or `x.maxPool2d`,
+ * a Tensor method): its name or PyTorch's, `max_pool2d`. `new Conv2d`: `new Conv2d` or `Conv2d`.
+ * A method `Adam.step`: `Adam.step`, or the instance's repr `Conv2d(1, 2, kernel_size=(3, 3))`
+ * (STYLE.md's form). `aliases` adds the names a package says a call reports under, each with its
+ * reason (a module's forward reports its functional op, as PyTorch's does).
+ */
+export function acceptedNames(call: string, aliases: readonly string[] = []): string[] {
+  const constructed = /^new ([A-Z]\w*)$/.exec(call);
+  if (constructed) return [call, constructed[1], ...aliases];
+  const method = /^([A-Z]\w*)\.(\w+)$/.exec(call);
+  if (method) return [call, `${method[1]}(`, ...aliases];
+  const name = call.replace(/^x\./, '');
+  return [...new Set([name, snakeCase(name), ...aliases])];
+}
 
-export const hostileArgs = fc.array(hostileValue, { maxLength: 4 });
-
-function values(x: unknown, depth = 0): number[] {
-  if (typeof x === 'number') return [x];
-  if (x instanceof Tensor) return x.numel <= 1e5 && x.dtype !== 'bool' ? Array.from(x.dataSync()) : [];
-  if (Array.isArray(x) && depth < 3) return x.flatMap((v) => values(v, depth + 1));
-  if (typeof x === 'object' && x !== null && depth < 2 && !ArrayBuffer.isView(x)) {
-    return Object.values(x).flatMap((v) => values(v, depth + 1));
-  }
-  return [];
+/** Whether `message` starts with one of `accepted`; a name ending in `(` stands for a repr, `Conv2d(...): `. */
+function named(message: string, accepted: readonly string[]): boolean {
+  return accepted.some((name) =>
+    name.endsWith('(')
+      ? new RegExp(`^${name.slice(0, -1)}\\(.*?\\): `).test(message)
+      : message.startsWith(`${name}: `),
+  );
 }
 
 function memory(): number {
@@ -91,127 +64,174 @@ function memory(): number {
   return m.heapUsed + m.arrayBuffers;
 }
 
-/** An error message that starts with a name and a colon: `max_pool2d: ...`, `Adam.step: ...`. */
-const NAMED = /^[A-Za-z_$][\w$.]*(\(\))?(\[\d+\])?: /;
+/** Resolves with the outcome of `promise`, or with a timeout after `ms`. */
+async function settle(
+  promise: PromiseLike<unknown>,
+  ms: number,
+): Promise<{ value?: unknown; error?: unknown }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<{ error: unknown }>((resolve) => {
+    timer = setTimeout(() => resolve({ error: new Error(`did not settle within ${ms} ms`) }), ms);
+  });
+  try {
+    return await Promise.race([
+      Promise.resolve(promise).then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error: error ?? new Error('rejected with nothing') }),
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
-/**
- * Calls `call(args)` and checks the four rules; `name` labels a failure, `mayMakeNaN` says the
- * result may hold NaN where PyTorch's does.
- */
-export function checkCall(
-  name: string,
+export interface CallRule {
+  /** How the call is labelled: `zeros`, `x.add`, `new Conv2d`, `Conv2d.forward`. */
+  readonly call: string;
+  /** Names besides the call's own that its errors may start with (see `acceptedNames`). */
+  readonly aliases?: readonly string[];
+  /** The result may hold NaN from NaN-free input, as PyTorch's does. */
+  readonly mayMakeNaN?: boolean;
+}
+
+/** Calls `call()` (awaiting a promise it returns) and checks the four rules; returns its result. */
+export async function checkCall(
+  rule: CallRule,
   args: readonly unknown[],
   call: () => unknown,
-  mayMakeNaN = false,
-): void {
+): Promise<unknown> {
+  const label = `${rule.call}(${args.map(show).join(', ')})`;
   const before = memory();
   const started = performance.now();
-  let result: unknown;
-  let thrown: unknown = null;
+  let outcome: { value?: unknown; error?: unknown };
   try {
-    result = call();
+    outcome = { value: call() };
   } catch (error) {
-    thrown = error;
+    outcome = { error };
   } finally {
     setGradEnabled(true);
   }
+  const value = outcome.value as { then?: unknown } | undefined;
+  if (outcome.error === undefined && typeof value?.then === 'function') {
+    outcome = await settle(value as PromiseLike<unknown>, MAX_MS);
+  }
   const ms = performance.now() - started;
-  const label = `${name}(${args.map(show).join(', ')})`;
   expect(ms, `${label} took ${ms.toFixed(0)} ms`).toBeLessThan(MAX_MS);
   expect(memory() - before, `${label} grew memory`).toBeLessThan(MAX_GROWTH);
-  if (thrown !== null) {
-    if (!(thrown instanceof Error)) expect.fail(`${label} threw a non-Error: ${String(thrown)}`);
-    if (!NAMED.test(thrown.message)) {
+  if (outcome.error !== undefined) {
+    const error = outcome.error;
+    if (!(error instanceof Error)) expect.fail(`${label} threw a non-Error: ${show(error)}`);
+    const accepted = acceptedNames(rule.call, rule.aliases);
+    if (!named(error.message, accepted)) {
       expect.fail(
-        `${label} threw an error that names no function: ${thrown.constructor.name}: ${thrown.message}`,
+        `${label} threw an error that does not start with ${accepted.map((n) => `'${n}: '`).join(' or ')}: ` +
+          `${error.constructor.name}: ${error.message}`,
       );
     }
-    return;
+    return undefined;
   }
-  if (result instanceof Promise) {
-    // An async export's rejection is not checked here (the suite is synchronous); it must not
-    // go unhandled either.
-    result.catch(() => undefined);
-    return;
+  const result = outcome.value;
+  if (rule.mayMakeNaN || !(result instanceof Tensor) || result.numel > 1e5 || result.dtype === 'bool') {
+    return result;
   }
-  if (mayMakeNaN || !(result instanceof Tensor) || result.numel > 1e5 || result.dtype === 'bool') return;
-  const inputs = args.flatMap((a) => values(a));
-  if (!inputs.every(Number.isFinite)) return;
-  const out = Array.from(result.dataSync());
-  if (out.some(Number.isNaN)) expect.fail(`${label} gave NaN from NaN-free input`);
+  if (result.device !== 'cpu') return result;
+  if (!numbersIn(args).every(Number.isFinite)) return result;
+  if (Array.from(result.dataSync()).some(Number.isNaN)) expect.fail(`${label} gave NaN from NaN-free input`);
+  return result;
 }
 
-export function show(value: unknown): string {
-  if (value instanceof Tensor) return `Tensor(${value.dtype} [${value.shape.join(', ')}])`;
-  if (typeof value === 'function') return 'function';
-  if (typeof value === 'symbol' || typeof value === 'bigint') return String(value);
-  if (ArrayBuffer.isView(value)) return value.constructor.name;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
+export interface FuzzOptions {
+  /** Runs per export (per constructor, then per method of what it built). */
+  readonly runs: number;
+  /** Valid values of the package mixed into the arguments, so calls get past the first check. */
+  readonly valid?: readonly fc.Arbitrary<unknown>[];
+  /** Methods called on each instance a constructor returns (`forward`, `step`). */
+  readonly methods?: readonly string[];
+  /** Static methods fuzzed like functions, each class's that has them (`MNIST.fromBytes`). */
+  readonly statics?: readonly string[];
+  /** Exports left out, each for a reason the caller gives. */
+  readonly skip?: ReadonlySet<string>;
+  /** Calls whose result may hold NaN where PyTorch's does. */
+  readonly mayMakeNaN?: ReadonlySet<string>;
+  /** Per call, names besides its own its errors may start with (see `acceptedNames`). */
+  readonly aliases?: Readonly<Record<string, readonly string[]>>;
+  /** Makes an instance to call methods on when the fuzzed constructor arguments fail. */
+  readonly instances?: Readonly<Record<string, () => unknown>>;
+  /**
+   * Names a method's errors may start with because of what its instance holds: a container's
+   * forward reports the error of the child that failed (`Sequential.forward` as `Conv2d.forward`).
+   */
+  readonly heldNames?: (instance: unknown) => readonly string[];
 }
 
-/** Runs `runs` hostile calls of `fn`, seeded. */
-export function fuzzFunction(
-  name: string,
+function rule(call: string, options: FuzzOptions, instance?: unknown): CallRule {
+  const held = instance === undefined ? [] : (options.heldNames?.(instance) ?? []);
+  const aliases = [...(options.aliases?.[call] ?? []), ...held];
+  return { call, aliases, mayMakeNaN: options.mayMakeNaN?.has(call) };
+}
+
+/** Runs `runs` calls of `fn` with arbitrary arguments, seeded. */
+export async function fuzzFunction(
+  call: string,
   fn: (...args: unknown[]) => unknown,
-  runs: number,
-  mayMakeNaN = false,
-): void {
-  fc.assert(
-    fc.property(hostileArgs, (args) => {
-      checkCall(name, args, () => fn(...args), mayMakeNaN);
+  options: FuzzOptions,
+): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(argumentList(options.valid), async (args) => {
+      await checkCall(rule(call, options), args, () => fn(...args));
     }),
-    { seed: SEED, numRuns: runs },
+    { seed: SEED, numRuns: options.runs * SCALE, includeErrorInReport: true },
   );
 }
 
 /**
- * Fuzzes every export of a package module: functions are called with hostile arguments; classes
- * are constructed with them and, when that works, `method` (forward, step) is called with
- * hostile arguments too. `skip` names exports left out, each for a reason the caller gives.
+ * Fuzzes every export of a package module: functions are called with arbitrary arguments;
+ * classes are constructed with them and each of `methods` is called, with arbitrary arguments
+ * too, on what that built (or, when it threw, on `instances[name]()`, a valid instance).
  */
 export function fuzzModule(
   exports: Record<string, unknown>,
-  options: { runs: number; method?: string; skip?: ReadonlySet<string>; mayMakeNaN?: ReadonlySet<string> },
-): [string, () => void][] {
-  const cases: [string, () => void][] = [];
+  options: FuzzOptions,
+): [string, () => Promise<void>][] {
+  const cases: [string, () => Promise<void>][] = [];
   for (const [name, value] of Object.entries(exports)) {
     if (typeof value !== 'function' || options.skip?.has(name)) continue;
-    const nan = options.mayMakeNaN?.has(name) ?? false;
-    if (/^[A-Z]/.test(name)) {
-      const Class = value as new (...args: unknown[]) => Record<string, unknown>;
-      cases.push([
-        `new ${name}`,
-        () =>
-          fc.assert(
-            fc.property(hostileArgs, hostileArgs, (args, callArgs) => {
-              let made: Record<string, unknown> | undefined;
-              checkCall(`new ${name}`, args, () => {
-                made = new Class(...args);
-              });
-              const method = options.method;
-              if (made !== undefined && method !== undefined && typeof made[method] === 'function') {
-                const target = made;
-                checkCall(
-                  `${name}.${method}`,
-                  callArgs,
-                  () => (target[method] as (...a: unknown[]) => unknown)(...callArgs),
-                  nan,
+    if (!/^[A-Z]/.test(name)) {
+      cases.push([name, () => fuzzFunction(name, value as (...args: unknown[]) => unknown, options)]);
+      continue;
+    }
+    const Class = value as new (...args: unknown[]) => Record<string, unknown>;
+    for (const method of options.statics ?? []) {
+      const fn = (Class as unknown as Record<string, unknown>)[method];
+      if (typeof fn !== 'function') continue;
+      const call = `${name}.${method}`;
+      cases.push([call, () => fuzzFunction(call, (...args) => fn.apply(Class, args), options)]);
+    }
+    const list = argumentList(options.valid);
+    cases.push([
+      `new ${name}`,
+      () =>
+        fc.assert(
+          fc.asyncProperty(list, fc.array(list, { minLength: 1, maxLength: 2 }), async (args, calls) => {
+            let made = (await checkCall(rule(`new ${name}`, options), args, () => new Class(...args))) as
+              | Record<string, unknown>
+              | undefined;
+            made ??= options.instances?.[name]?.() as Record<string, unknown> | undefined;
+            if (made === undefined) return;
+            const target = made;
+            for (const method of options.methods ?? []) {
+              if (typeof target[method] !== 'function') continue;
+              for (const callArgs of calls) {
+                await checkCall(rule(`${name}.${method}`, options, target), callArgs, () =>
+                  (target[method] as (...a: unknown[]) => unknown)(...callArgs),
                 );
               }
-            }),
-            { seed: SEED, numRuns: options.runs },
-          ),
-      ]);
-    } else {
-      cases.push([
-        name,
-        () => fuzzFunction(name, value as (...args: unknown[]) => unknown, options.runs, nan),
-      ]);
-    }
+            }
+          }),
+          { seed: SEED, numRuns: options.runs * SCALE, includeErrorInReport: true },
+        ),
+    ]);
   }
   return cases;
 }
