@@ -256,7 +256,7 @@ describe('state dicts', () => {
     }
     expect(message).toBe(
       [
-        'Error(s) in loading state_dict for Net:',
+        'Net.loadStateDict: Error(s) in loading state_dict for Net:',
         '\tMissing key(s) in state_dict: "step", "head.bias". ',
         '\tUnexpected key(s) in state_dict: "features.3.weight". ',
         '\tsize mismatch for head.weight: copying a param with shape [3, 4] from checkpoint, the shape in current model is [2, 4].',

@@ -6,6 +6,9 @@ import { Parameter } from '../module/parameter.js';
 import { Conv2d } from './conv2d.js';
 import { type Conv2dOptions, parameterZeros, type Size2 } from './options.js';
 
+const lazyMessage = (name: string) =>
+  `LazyConv2d.${name} is uninitialized: its shape depends on the input's channels, which are known only after the first forward. Run a forward pass first (layer.forward(x)), then read .${name}`;
+
 /**
  * A `Conv2d` whose `inChannels` is inferred from the first input, like `torch.nn.LazyConv2d`:
  * weight and bias have no shape until the first `forward` (reading them earlier throws), which
@@ -35,10 +38,8 @@ export class LazyConv2d extends Conv2d {
   constructor(outChannels: number, kernelSize: Size2, options: Conv2dOptions = {}) {
     options = checkOptions('LazyConv2d', options);
     super(0, outChannels, kernelSize, options);
-    const message = (name: string) =>
-      `LazyConv2d.${name} is uninitialized: its shape depends on the input's channels, which are known only after the first forward. Run a forward pass first (layer.forward(x)), then read .${name}`;
-    this.declareUninitialized('weight', message('weight'));
-    if (options.bias ?? true) this.declareUninitialized('bias', message('bias'));
+    this.declareUninitialized('weight', lazyMessage('weight'));
+    if (options.bias ?? true) this.declareUninitialized('bias', lazyMessage('bias'));
   }
 
   /** Draws new initial values once the parameters have their shapes; before that, nothing to do. */
@@ -121,6 +122,9 @@ export class LazyConv2d extends Conv2d {
         report.errors.push(
           `size mismatch for ${prefix}bias: copying a param with shape [${shape.join(', ')}] from checkpoint, the shape in current model is [${this.outChannels}].`,
         );
+        // It stays lazy: no half-loaded layer.
+        this.declareUninitialized('bias', lazyMessage('bias'));
+        if (lazyWeight) this.declareUninitialized('weight', lazyMessage('weight'));
         return;
       }
     }
@@ -132,6 +136,8 @@ export class LazyConv2d extends Conv2d {
         report.errors.push(
           `size mismatch for ${prefix}weight: copying a param with shape [${shape.join(', ')}] from checkpoint, the shape in current model is [${this.outChannels}, (in_channels / groups), ${this.kernelSize.join(', ')}].`,
         );
+        this.declareUninitialized('weight', lazyMessage('weight'));
+        if (lazyBias) this.declareUninitialized('bias', lazyMessage('bias'));
         return;
       }
       this.inChannels = shape[1] * this.groups;

@@ -6,6 +6,9 @@ import type { LoadReport } from '../module/options.js';
 import { Parameter } from '../module/parameter.js';
 import { Linear, type LinearOptions } from './linear.js';
 
+const lazyMessage = (name: string) =>
+  `LazyLinear.${name} is uninitialized: its shape depends on the input's features, which are known only after the first forward. Run a forward pass first (layer.forward(x)), then read .${name}`;
+
 /**
  * A `Linear` whose `inFeatures` is the last dimension of its first input, like
  * `torch.nn.LazyLinear`: reading weight or bias before the first forward throws; the first
@@ -23,10 +26,8 @@ export class LazyLinear extends Linear {
   constructor(outFeatures: number, options: LinearOptions = {}) {
     options = checkOptions('LazyLinear', options);
     super(0, outFeatures, options);
-    const message = (name: string) =>
-      `LazyLinear.${name} is uninitialized: its shape depends on the input's features, which are known only after the first forward. Run a forward pass first (layer.forward(x)), then read .${name}`;
-    this.declareUninitialized('weight', message('weight'));
-    if (options.bias ?? true) this.declareUninitialized('bias', message('bias'));
+    this.declareUninitialized('weight', lazyMessage('weight'));
+    if (options.bias ?? true) this.declareUninitialized('bias', lazyMessage('bias'));
   }
 
   /** Draws new initial values once the parameters have their shapes; before that, nothing to do. */
@@ -56,7 +57,9 @@ export class LazyLinear extends Linear {
   initializeParameters(input: Tensor): void {
     if (this.isUninitialized('weight')) {
       if (input.ndim === 0)
-        throw new Error(`${this.getName()}: expected input with at least 1 dimension, got a 0-d tensor`);
+        throw new Error(
+          `${this.getName()}.forward: expected input with at least 1 dimension, got a 0-d tensor`,
+        );
       this.inFeatures = input.shape[input.ndim - 1];
       this.materialize(
         'weight',
@@ -85,7 +88,23 @@ export class LazyLinear extends Linear {
     prefix: string,
     report: LoadReport,
   ): void {
+    const lazy = ['weight', 'bias'].filter((name) => this.isUninitialized(name));
     super.loadOwnState(entries, prefix, report);
+    // A checkpoint's shapes must fit the layer, else it stays lazy (no half-loaded layer).
+    const fits = (name: string, shape: readonly number[]) =>
+      name === 'weight'
+        ? shape.length === 2 && shape[0] === this.outFeatures
+        : shape.length === 1 && shape[0] === this.outFeatures;
+    for (const name of lazy) {
+      if (this.isUninitialized(name)) continue;
+      const value = (this as unknown as Record<string, Parameter | null>)[name];
+      if (value === null || fits(name, value.shape)) continue;
+      const wanted = name === 'weight' ? `[${this.outFeatures}, in_features]` : `[${this.outFeatures}]`;
+      report.errors.push(
+        `size mismatch for ${prefix}${name}: copying a param with shape [${value.shape.join(', ')}] from checkpoint, the shape in current model is ${wanted}.`,
+      );
+      this.declareUninitialized(name, lazyMessage(name));
+    }
     if (this.isUninitialized('weight')) return;
     this.inFeatures = this.weight.shape[1];
     if (!this.isUninitialized('bias')) Object.setPrototypeOf(this, Linear.prototype);

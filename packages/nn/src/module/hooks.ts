@@ -1,5 +1,5 @@
 import { isGradEnabled } from '@fovea/autograd';
-import { isShapesOnly } from '@fovea/tensor';
+import { checkBoolean, checkOptions, isShapesOnly } from '@fovea/tensor';
 import { BackwardHook, type FullBackwardHook } from './backward-hook.js';
 import type { Module } from './module.js';
 
@@ -141,6 +141,10 @@ export function registerHook<K extends HookKind>(
 ): RemovableHandle {
   if (typeof hook !== 'function') {
     throw new TypeError(`${op}: hook should be a function, got ${hook === null ? 'null' : typeof hook}`);
+  }
+  options = checkOptions(op, options);
+  for (const flag of ['prepend', 'alwaysCall'] as const) {
+    if (options[flag] !== undefined) checkBoolean(op, flag, options[flag]);
   }
   const hooks = hooksOf(module);
   const entry = { id: nextId++, hook, alwaysCall: options.alwaysCall ?? false };

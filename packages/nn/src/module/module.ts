@@ -1,8 +1,8 @@
 import { noGrad } from '@fovea/autograd';
-import { Tensor } from '@fovea/tensor';
+import { argumentError, checkBoolean, checkOptions, Tensor } from '@fovea/tensor';
 import type { FullBackwardHook } from './backward-hook.js';
 import * as hooks from './hooks.js';
-import { checkName, describe, joinName } from './naming.js';
+import { checkName, checkPrefix, describe, inherited, joinName, listingOptions } from './naming.js';
 import type {
   BufferOptions,
   LoadReport,
@@ -90,17 +90,23 @@ export class Module {
    * @param options - `persistent` (true): whether `stateDict()` includes it.
    */
   registerBuffer(name: string, tensor: Tensor | null, options: BufferOptions = {}): void {
-    checkName('registerBuffer', name);
+    const where = `${this.getName()}.registerBuffer`;
+    checkName(where, name);
+    const { persistent = true } = checkOptions(where, options);
+    checkBoolean(where, 'persistent', persistent);
     if (tensor !== null && !(tensor instanceof Tensor)) {
       throw new TypeError(
-        `registerBuffer: cannot assign ${describe(tensor)} as buffer "${name}" (a Tensor or null is required)`,
+        `${where}: cannot assign ${describe(tensor)} as buffer "${name}" (a Tensor or null is required)`,
       );
     }
     const current = Object.getOwnPropertyDescriptor(this, name);
-    if (current !== undefined && current.value !== undefined && !this.#buffers.has(name)) {
-      throw new Error(`registerBuffer: attribute "${name}" already exists`);
+    if (
+      (current !== undefined && current.value !== undefined && !this.#buffers.has(name)) ||
+      inherited(this, name)
+    ) {
+      throw new Error(`${where}: attribute "${name}" already exists`);
     }
-    this.#buffers.set(name, options.persistent ?? true);
+    this.#buffers.set(name, persistent);
     (this as Record<string, unknown>)[name] = tensor;
   }
 
@@ -111,10 +117,12 @@ export class Module {
    * @param parameter - The parameter, or null.
    */
   registerParameter(name: string, parameter: Parameter | null): void {
-    checkName('registerParameter', name);
+    const where = `${this.getName()}.registerParameter`;
+    checkName(where, name);
+    if (inherited(this, name)) throw new Error(`${where}: attribute "${name}" already exists`);
     if (parameter !== null && !(parameter instanceof Parameter)) {
       throw new TypeError(
-        `registerParameter: cannot assign ${describe(parameter)} as parameter "${name}" (a Parameter or null is required)`,
+        `${where}: cannot assign ${describe(parameter)} as parameter "${name}" (a Parameter or null is required)`,
       );
     }
     (this as Record<string, unknown>)[name] = parameter;
@@ -127,9 +135,11 @@ export class Module {
    * @param module - The submodule, or null.
    */
   registerModule(name: string, module: Module | null): void {
-    checkName('registerModule', name);
+    const where = `${this.getName()}.registerModule`;
+    checkName(where, name);
+    if (inherited(this, name)) throw new Error(`${where}: attribute "${name}" already exists`);
     if (module !== null && !(module instanceof Module)) {
-      throw new TypeError(`registerModule: ${describe(module)} is not a Module subclass`);
+      throw new TypeError(`${where}: ${describe(module)} is not a Module subclass`);
     }
     (this as Record<string, unknown>)[name] = module;
   }
@@ -219,6 +229,7 @@ export class Module {
    * @param prefix - Put before every name (`''`).
    */
   namedModules(prefix = ''): [string, Module][] {
+    checkPrefix(`${this.getName()}.namedModules`, prefix);
     const out: [string, Module][] = [];
     const seen = new Set<Module>();
     const visit = (module: Module, name: string) => {
@@ -243,7 +254,7 @@ export class Module {
    * own parameters only.
    */
   namedParameters(options: NamedOptions = {}): [string, Parameter][] {
-    const { prefix = '', recurse = true } = options;
+    const { prefix, recurse } = listingOptions(`${this.getName()}.namedParameters`, options);
     const modules: [string, Module][] = recurse ? this.namedModules(prefix) : [[prefix, this]];
     const seen = new Set<Parameter>();
     const out: [string, Parameter][] = [];
@@ -272,7 +283,7 @@ export class Module {
    * @param options - `prefix` for the names and `recurse` (true).
    */
   namedBuffers(options: NamedOptions = {}): [string, Tensor][] {
-    const { prefix = '', recurse = true } = options;
+    const { prefix, recurse } = listingOptions(`${this.getName()}.namedBuffers`, options);
     const modules: [string, Module][] = recurse ? this.namedModules(prefix) : [[prefix, this]];
     const seen = new Set<Tensor>();
     const out: [string, Tensor][] = [];
@@ -309,7 +320,7 @@ export class Module {
    */
   train(mode = true): this {
     if (typeof mode !== 'boolean')
-      throw new TypeError(`train: mode is expected to be boolean, got ${typeof mode}`);
+      throw new TypeError(`${this.getName()}.train: mode is expected to be boolean, got ${typeof mode}`);
     this.#training = mode;
     for (const child of this.children()) child.train(mode);
     return this;
@@ -342,6 +353,7 @@ export class Module {
    * ```
    */
   apply(fn: (module: Module) => void): this {
+    if (typeof fn !== 'function') throw argumentError(`${this.getName()}.apply`, 'fn', 'a function', fn);
     for (const child of this.children()) child.apply(fn);
     fn(this);
     return this;
@@ -358,7 +370,7 @@ export class Module {
    * themselves instead of detached views.
    */
   stateDict(options: StateDictOptions = {}): StateDict {
-    const { prefix = '', keepVars = false } = options;
+    const { prefix, keepVars } = listingOptions(`${this.getName()}.stateDict`, options);
     const out = emptyStateDict();
     const visit = (module: Module, at: string) => {
       const own = module.#own();
@@ -384,15 +396,19 @@ export class Module {
    * @throws If `strict` and a key is missing or unexpected, or if a shape differs.
    */
   loadStateDict(stateDict: StateDictLike, options: LoadStateDictOptions = {}): IncompatibleKeys {
-    const { strict = true } = options;
-    const entries = stateDictEntries(stateDict, `loadStateDict for ${this.getName()}`);
+    // A lazy module may become another class while it loads; errors name the one called.
+    const name = this.getName();
+    const where = `${name}.loadStateDict`;
+    const { strict = true } = checkOptions(where, options);
+    checkBoolean(where, 'strict', strict);
+    const entries = stateDictEntries(stateDict, where);
     const report: LoadReport = { missingKeys: [], unexpectedKeys: [], errors: [] };
     const visit = (module: Module, prefix: string) => {
       module.loadOwnState(entries, prefix, report);
       for (const [name, child] of module.#own().children) visit(child, `${prefix}${name}.`);
     };
     noGrad(() => visit(this, ''));
-    throwLoadErrors(report, strict, this.getName());
+    throwLoadErrors(report, strict, name);
     return { missingKeys: report.missingKeys, unexpectedKeys: report.unexpectedKeys };
   }
 
@@ -427,17 +443,17 @@ export class Module {
 
   /** `hook(module, inputs)` before each forward; a returned value replaces the inputs. */
   registerForwardPreHook(hook: hooks.ForwardPreHook, options?: hooks.HookOptions): hooks.RemovableHandle {
-    return hooks.registerHook(this, 'registerForwardPreHook', 'forwardPre', hook, options);
+    return hooks.registerHook(this, `${this.getName()}.registerForwardPreHook`, 'forwardPre', hook, options);
   }
 
   /** `hook(module, inputs, output)` after each forward; a returned value replaces the output. */
   registerForwardHook(hook: hooks.ForwardHook, options?: hooks.ForwardHookOptions): hooks.RemovableHandle {
-    return hooks.registerHook(this, 'registerForwardHook', 'forward', hook, options);
+    return hooks.registerHook(this, `${this.getName()}.registerForwardHook`, 'forward', hook, options);
   }
 
   /** `hook(module, gradInputs, gradOutputs)` once per backward; a returned array replaces gradInputs. */
   registerFullBackwardHook(hook: FullBackwardHook, options?: hooks.HookOptions): hooks.RemovableHandle {
-    return hooks.registerHook(this, 'registerFullBackwardHook', 'backward', hook, options);
+    return hooks.registerHook(this, `${this.getName()}.registerFullBackwardHook`, 'backward', hook, options);
   }
 
   // ---- printing ----

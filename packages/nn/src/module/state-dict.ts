@@ -1,4 +1,4 @@
-import { Tensor } from '@fovea/tensor';
+import { describe as describeValue, Tensor } from '@fovea/tensor';
 import { describe, formatShape } from './naming.js';
 import type { LoadReport } from './options.js';
 
@@ -23,7 +23,13 @@ export function emptyStateDict(): StateDict {
 
 /** The entries of a state dict as a Map, own enumerable keys only (never inherited ones). */
 export function stateDictEntries(stateDict: StateDictLike, where: string): Map<string, unknown> {
-  if (stateDict instanceof Map) return new Map(stateDict);
+  if (stateDict instanceof Map) {
+    for (const key of stateDict.keys()) {
+      if (typeof key !== 'string')
+        throw new Error(`${where}: state dict keys must be strings, got ${describeValue(key)}`);
+    }
+    return new Map(stateDict);
+  }
   if (typeof stateDict !== 'object' || stateDict === null || Array.isArray(stateDict)) {
     throw new Error(
       `${where}: expected a state dict (an object or Map of tensors), got ${stateDict === null ? 'null' : Array.isArray(stateDict) ? 'an array' : typeof stateDict}`,
@@ -66,7 +72,9 @@ export function throwLoadErrors(report: LoadReport, strict: boolean, moduleName:
       errors.unshift(`Missing key(s) in state_dict: ${quoted(report.missingKeys)}. `);
   }
   if (errors.length > 0) {
-    throw new Error(`Error(s) in loading state_dict for ${moduleName}:\n\t${errors.join('\n\t')}`);
+    throw new Error(
+      `${moduleName}.loadStateDict: Error(s) in loading state_dict for ${moduleName}:\n\t${errors.join('\n\t')}`,
+    );
   }
 }
 
