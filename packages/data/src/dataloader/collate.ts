@@ -27,6 +27,11 @@ export function defaultCollate(batch: readonly unknown[]): unknown {
       return item;
     });
     const dtype = values.every(Number.isInteger) ? 'int32' : 'float64';
+    const wide = values.find((v) => dtype === 'int32' && (v > 2147483647 || v < -2147483648));
+    if (wide !== undefined) {
+      // Fovea's int32 plays PyTorch's int64 here; a wider integer would wrap.
+      throw new Error(`defaultCollate: integer ${wide} cannot be converted to type int32 without overflow`);
+    }
     return tensor(values, { dtype });
   }
   if (typeof first === 'boolean') {
