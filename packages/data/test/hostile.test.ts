@@ -1,6 +1,19 @@
-import { Generator } from '@fovea/tensor';
+import { Generator, rand, type Tensor } from '@fovea/tensor';
 import { describe, expect, it } from 'vitest';
-import { DataLoader, defaultCollate, randperm } from '../src/index.js';
+import {
+  DataLoader,
+  decompress,
+  defaultCollate,
+  FashionMNIST,
+  IdxImageDataset,
+  MNIST,
+  randperm,
+  TensorDataset,
+} from '../src/index.js';
+import { fakeDataset } from './helpers/idx.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: hostile callers pass anything
+const any = (v: unknown) => v as any;
 
 /** Cases the issue-17 fuzz suite found in @fovea/data. */
 
@@ -21,5 +34,61 @@ describe('@fovea/data under hostile input', () => {
     expect(() => defaultCollate(undefined as never)).toThrow(
       "defaultCollate: argument 'batch' must be an array, got undefined",
     );
+  });
+});
+
+/** Found by the fuzz suite (fuzz.test.ts) under issue 17's strict rules: each names its function. */
+describe('@fovea/data: faults the fuzz suite found', () => {
+  it('the dataset constructors check their arguments instead of reading fields of undefined', () => {
+    expect(() => new MNIST(any(undefined), any(undefined), [])).toThrow(
+      "MNIST: argument 'images' must be a Uint8Array of pixels, got undefined",
+    );
+    expect(() => new FashionMNIST(new Uint8Array(784), Uint8Array.from([0]), any('x'))).toThrow(
+      "FashionMNIST: argument 'classes' must be an array of class names",
+    );
+    expect(
+      () => new IdxImageDataset(new Uint8Array(784), Uint8Array.from([0]), [], any({ transform: 1 })),
+    ).toThrow("IdxImageDataset: argument 'transform' must be a function, got 1");
+  });
+
+  it('fromBytes and fromDirectory name themselves, and get describes any index', () => {
+    expect(() => MNIST.fromBytes(any(undefined))).toThrow(
+      /^MNIST\.fromBytes: argument 'files' must be an object/,
+    );
+    expect(() => FashionMNIST.fromBytes({ images: new Uint8Array(2), labels: new Uint8Array(2) })).toThrow(
+      "FashionMNIST.fromBytes: 'train-images-idx3-ubyte' is too short for an IDX file",
+    );
+    expect(() => FashionMNIST.fromDirectory(any(undefined))).toThrow(
+      /^FashionMNIST\.fromDirectory: argument 'directory' must be a non-empty string/,
+    );
+    const dataset = MNIST.fromBytes(fakeDataset(2));
+    expect(() => dataset.get(any(Object.create(null)))).toThrow(
+      'MNIST.get: index an object is out of range for a dataset of 2 samples',
+    );
+  });
+
+  it('decompress rejects what is not bytes, under its own name', async () => {
+    await expect(decompress(any(undefined))).rejects.toThrow(
+      "decompress: argument 'bytes' must be a Uint8Array, got undefined",
+    );
+  });
+
+  it('DataLoader checks its flags and collateFn', () => {
+    const dataset = new TensorDataset(rand([4, 2]));
+    expect(() => new DataLoader(dataset, any({ shuffle: 'yes' }))).toThrow(
+      "DataLoader: argument 'shuffle' must be a boolean, got string 'yes'",
+    );
+    expect(() => new DataLoader(dataset, any({ collateFn: 1 }))).toThrow(
+      "DataLoader: argument 'collateFn' must be a function, got 1",
+    );
+  });
+});
+
+describe('@fovea/data: defaultCollate of integers wider than int32', () => {
+  it('is an error naming defaultCollate, not a wrap and not tensor', () => {
+    expect(() => defaultCollate([1, -2728864497853097])).toThrow(
+      'defaultCollate: integer -2728864497853097 cannot be converted to type int32 without overflow',
+    );
+    expect(Array.from((defaultCollate([1, 2]) as Tensor).dataSync())).toEqual([1, 2]);
   });
 });

@@ -3,7 +3,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ones, rand, tensor } from '@fovea/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Conv2d, functional as F, LazyConv2d, MSELoss, save } from '../src/index.js';
+import {
+  BatchNorm2d,
+  Conv2D,
+  Conv2d,
+  CrossEntropyLoss,
+  Dropout,
+  deserialize,
+  functional as F,
+  init,
+  LazyConv2d,
+  LazyLinear,
+  Linear,
+  MaxUnpool2d,
+  ModuleList,
+  MSELoss,
+  Parameter,
+  SafetensorsError,
+  Sequential,
+  save,
+  serialize,
+} from '../src/index.js';
 
 /** Issue 17's cases for @fovea/nn: each gives a clear error naming the function that failed. */
 
@@ -55,5 +75,134 @@ describe('@fovea/nn under hostile input', () => {
       "save: argument 'path' must be a non-empty string, got undefined",
     );
     expect(readdirSync(directory)).toEqual([]);
+  });
+});
+
+/** Found by the fuzz suite (fuzz.test.ts) under issue 17's strict rules: each names its function. */
+describe('@fovea/nn: faults the fuzz suite found', () => {
+  it('serialize and deserialize of what is no state dict or no file', () => {
+    expect(() => serialize(any(0), any(null))).toThrow(/^serialize: /);
+    expect(() => deserialize(any(undefined))).toThrow(
+      'deserialize: safetensors: expected the file contents as a Uint8Array, got undefined',
+    );
+    expect(() => deserialize(new Uint8Array(3))).toThrow(/^deserialize: safetensors: file has 3 bytes/);
+    expect(() => new SafetensorsError(any(Object.create(null)))).toThrow(
+      "SafetensorsError: argument 'message' must be a string, got an object",
+    );
+  });
+
+  it('layers check their arguments before allocating, under their own name', () => {
+    expect(() => new MaxUnpool2d(any(undefined))).toThrow(
+      /^MaxUnpool2d: kernel_size must be a number or \[h, w\]/,
+    );
+    expect(() => new Conv2d(any(Object.create(null)), 1, 1)).toThrow(
+      'Conv2d: in_channels must be a non-negative integer, got an object',
+    );
+    expect(() => new Conv2D(1e10)).toThrow(/^Conv2D: a tensor of 100000000000000000000 elements/);
+    expect(() => new LazyLinear(1e10)).toThrow(/^LazyLinear: a tensor of 10000000000 elements/);
+    expect(() => new LazyLinear(2 ** 55)).toThrow(/^LazyLinear: out_features must be a non-negative integer/);
+    expect(() => new BatchNorm2d(1e10)).toThrow(/^BatchNorm2d: a tensor of 10000000000 elements/);
+    expect(() => new BatchNorm2d(2, any({ eps: 'x' }))).toThrow(
+      "BatchNorm2d: argument 'eps' must be a number",
+    );
+    expect(() => new Dropout(any(rand([2])))).toThrow(
+      /^Dropout: dropout probability has to be between 0 and 1/,
+    );
+    expect(() => new Parameter(tensor([true]))).toThrow(
+      'Parameter: only tensors of floating point dtype can require gradients, got bool',
+    );
+    expect(() => new CrossEntropyLoss(any({ weight: new Uint8Array(2) }))).toThrow(
+      "CrossEntropyLoss: argument 'weight' must be a Tensor",
+    );
+    expect(() => new Sequential(any(new Uint8Array(2)))).toThrow(
+      "Sequential: argument 'modules.0' must be a Module, got 0",
+    );
+    expect(() => new ModuleList(any([1]))).toThrow(
+      "ModuleList: argument 'modules[0]' must be a Module, got 1",
+    );
+    expect(() => new LazyConv2d(2, 3).forward(any(undefined))).toThrow(
+      "LazyConv2d.forward: argument 'input' must be a Tensor",
+    );
+  });
+
+  it('init functions check their tensor and options', () => {
+    for (const name of [
+      'uniform_',
+      'normal_',
+      'ones_',
+      'zeros_',
+      'kaimingUniform_',
+      'xavierNormal_',
+    ] as const) {
+      expect(() => (init[name] as (t: unknown) => unknown)(undefined)).toThrow(
+        `${name}: argument 'tensor' must be a Tensor, got undefined`,
+      );
+    }
+    expect(() => init.constant_(rand([2]), any('x'))).toThrow("constant_: argument 'value' must be a number");
+    expect(() => init.kaimingNormal_(rand([2, 2]), any({ generator: 1 }))).toThrow(
+      "kaimingNormal_: argument 'generator' must be a Generator, got 1",
+    );
+    expect(() => init.kaimingUniform_(rand([2, 2]), any({ mode: 'fan_avg' }))).toThrow(
+      'kaimingUniform_: Mode fan_avg not supported, please use one of fan_in, fan_out',
+    );
+    expect(() => init.calculateGain(any('swish'))).toThrow('calculateGain: Unsupported nonlinearity swish');
+    expect(() => init.calculateFanInAndFanOut(any(undefined))).toThrow(
+      /^calculateFanInAndFanOut: argument 'tensor'/,
+    );
+  });
+
+  it('functional ops check dtypes and shapes before an inner op does', () => {
+    expect(() => F.dropout(tensor([true, false]))).toThrow(
+      'dropout: expected a floating point tensor, got bool [2]',
+    );
+    expect(() => F.linear(rand([1, 1, 6, 6]), rand([1, 1, 6, 6]))).toThrow(
+      /^linear: input \[1, 1, 6, 6\] and weight/,
+    );
+    expect(() => F.crossEntropy(tensor([true, false]), rand([2]))).toThrow(
+      'cross_entropy: expected floating point logits, got bool [2]',
+    );
+    // PyTorch's result: softmax over nothing is empty.
+    expect(F.softmax(rand([0, 2]), 0).shape).toEqual([0, 2]);
+    expect(F.logSoftmax(rand([0, 2]), 0).shape).toEqual([0, 2]);
+  });
+});
+
+describe("@fovea/nn: Module's methods under hostile arguments (found by the fuzz suite)", () => {
+  it('each names the module and the method', () => {
+    const conv = new Conv2d(1, 1, 1);
+    expect(() => conv.apply(any(1))).toThrow("Conv2d.apply: argument 'fn' must be a function, got 1");
+    expect(() => conv.loadStateDict(any(undefined))).toThrow(/^Conv2d\.loadStateDict: expected a state dict/);
+    expect(() => conv.loadStateDict(new Map([[any({}), rand([1])]]))).toThrow(
+      'Conv2d.loadStateDict: state dict keys must be strings, got an object',
+    );
+    expect(() => conv.namedModules(any(Symbol('s')))).toThrow(/^Conv2d\.namedModules: argument 'prefix'/);
+    expect(() => conv.stateDict(any({ keepVars: 1 }))).toThrow(
+      "Conv2d.stateDict: argument 'keepVars' must be a boolean",
+    );
+    expect(() => conv.registerForwardHook(() => undefined, any({ prepend: 'x' }))).toThrow(
+      "Conv2d.registerForwardHook: argument 'prepend' must be a boolean",
+    );
+  });
+
+  it('a registration cannot shadow a method', () => {
+    const conv = new Conv2d(1, 1, 1);
+    expect(() => conv.registerBuffer('forward', rand([1]))).toThrow(
+      'Conv2d.registerBuffer: attribute "forward" already exists',
+    );
+    expect(() => conv.registerModule('apply', new Conv2d(1, 1, 1))).toThrow(
+      'Conv2d.registerModule: attribute "apply" already exists',
+    );
+    expect(conv.forward(rand([1, 1, 2, 2])).shape).toEqual([1, 1, 2, 2]);
+  });
+
+  it('a lazy layer whose checkpoint does not fit stays lazy instead of half-loaded', () => {
+    const lazy = new LazyLinear(2);
+    expect(() => lazy.loadStateDict({ weight: rand([3]), bias: rand([2]) })).toThrow(
+      'size mismatch for weight: copying a param with shape [3] from checkpoint, the shape in current model is [2, in_features].',
+    );
+    expect(lazy.forward(rand([1, 4])).shape).toEqual([1, 2]);
+    const conv = new LazyConv2d(2, 3);
+    expect(() => conv.loadStateDict(new Linear(3, 2).stateDict())).toThrow(/size mismatch for weight/);
+    expect(conv.forward(rand([1, 1, 4, 4])).shape).toEqual([1, 2, 2, 2]);
   });
 });

@@ -1,7 +1,7 @@
-import { Conv2d, LazyConv2d, Linear, Module, Sequential } from '@fovea/nn';
+import { Conv2d, Flatten, LazyConv2d, Linear, Module, Sequential } from '@fovea/nn';
 import { randn, type Tensor } from '@fovea/tensor';
 import { describe, expect, it } from 'vitest';
-import { exportOnnx, importOnnx } from '../src/index.js';
+import { exportOnnx, importOnnx, OnnxModel } from '../src/index.js';
 import {
   DataType,
   encodeModel,
@@ -213,5 +213,42 @@ describe('exportOnnx checks what it is given', () => {
     expect(() => exportOnnx(new Sequential(new Linear(2, 2)), [1, 2] as unknown as Tensor)).toThrow(
       'exportOnnx: exampleInput must be a Tensor (its shape is traced), got object',
     );
+  });
+});
+
+/** Found by the fuzz suite (fuzz.test.ts) under issue 17's strict rules: each names its function. */
+describe('@fovea/onnx: faults the fuzz suite found', () => {
+  const small = () => new Sequential(new Conv2d(1, 2, 3), new Flatten(), new Linear(8, 3));
+
+  it("exportOnnx's bytes own their memory: copying them with slice() and exporting again leaves them importable", () => {
+    const bytes = exportOnnx(small(), randn([1, 1, 4, 4]));
+    expect(bytes.constructor).toBe(Uint8Array);
+    const copy = bytes.slice();
+    copy.fill(0);
+    exportOnnx(small(), randn([1, 1, 4, 4]));
+    expect(() => importOnnx(bytes)).not.toThrow();
+  });
+
+  it('exportOnnx checks its model and options, and names itself when the model fails on the example', () => {
+    expect(() => exportOnnx(randn([2]) as unknown as Module, randn([2]))).toThrow(
+      /^exportOnnx: argument 'model' must be a Module, got a Tensor/,
+    );
+    expect(() =>
+      exportOnnx(small(), randn([1, 1, 4, 4]), { inputNames: [1] as unknown as string[] }),
+    ).toThrow("exportOnnx: argument 'inputNames' must be an array of strings, got [1]");
+    expect(() => exportOnnx(small(), randn([1, 1, 28, 28]))).toThrow(
+      /^exportOnnx: the model failed on an example input of shape \[1, 1, 28, 28\]: Linear\(in_features=8/,
+    );
+  });
+
+  it('OnnxModel is built by importOnnx only, and its run names OnnxModel.forward', () => {
+    expect(() => new OnnxModel({} as never)).toThrow(
+      "OnnxModel: argument 'graph' must be a graph importOnnx read (call importOnnx(bytes)), got an object",
+    );
+    const model = importOnnx(exportOnnx(small(), randn([1, 1, 4, 4])));
+    expect(() => model.forward('x' as unknown as Tensor)).toThrow(
+      "OnnxModel.forward: argument 'inputs[0]' must be a Tensor, got string 'x'",
+    );
+    expect(() => model.forward()).toThrow(/^OnnxModel\.forward: expected 1 input\(s\)/);
   });
 });

@@ -2,12 +2,18 @@ import { describe, expect, it } from 'vitest';
 import {
   adaptiveAvgPool2d,
   arange,
+  cast,
   checkInteger,
   clamp,
   conv2d,
   convolve2d,
+  eye,
   flip,
+  formatShape,
+  formatTensor,
   full,
+  fullLike,
+  Generator,
   MAX_ELEMENTS,
   maxPool2d,
   maxThreads,
@@ -15,7 +21,9 @@ import {
   pad,
   permute,
   rand,
+  randLike,
   setNumThreads,
+  square,
   type Tensor,
   tensor,
   unfold,
@@ -234,5 +242,91 @@ describe('the check family', () => {
     expect(() => checkInteger('f', 'n', 9, 1, 8)).toThrow(
       "f: argument 'n' must be an integer in [1, 8], got 9",
     );
+  });
+});
+
+/** Found by the fuzz suite (fuzz.test.ts) under issue 17's strict rules: each names its function. */
+describe('@fovea/tensor: faults the fuzz suite found', () => {
+  const nullPrototype = () => Object.create(null);
+
+  it('a null-prototype object in an argument is described, not a TypeError from building the message', () => {
+    const x = rand([2, 3]);
+    expect(() => x.reshape(any(nullPrototype()))).toThrow('reshape: expected a shape array, got an object');
+    expect(() => x.view(any([nullPrototype()]))).toThrow(/^view: invalid shape dimension an object in/);
+    expect(() => x.to(any(nullPrototype()))).toThrow(/^to: unknown dtype an object; expected float32/);
+    expect(() => x.set(any(nullPrototype()), 1)).toThrow('set: expected an array of indices, got an object');
+    expect(() => x.expand(any([nullPrototype()]))).toThrow(
+      /^expand: argument 'size' must be an array of integers/,
+    );
+    expect(() => x.narrow(0, any(nullPrototype()), 1)).toThrow("narrow: argument 'start' must be an integer");
+    expect(() => x.slice(any([nullPrototype()]))).toThrow(
+      /^slice: a range \[start, end, step\] holds integers/,
+    );
+    expect(formatShape(any([nullPrototype(), 2]))).toBe('[an object, 2]');
+    expect(() => pad(image(), any([1, 2, 10n]))).toThrow(
+      'pad: expected pads [left, right] or [left, right, top, bottom], got an array of length 3',
+    );
+  });
+
+  it('functions built on others report under their own name', () => {
+    const x = rand([2, 3]);
+    expect(() => fullLike(x, any(undefined))).toThrow(
+      "fullLike: argument 'value' must be a number or a boolean",
+    );
+    expect(() => cast(any(undefined), 'float32')).toThrow(/^cast: /);
+    expect(() => square(any(undefined))).toThrow(/^square: /);
+    expect(() => x.var(2)).toThrow('var: dimension 2 is out of range for a tensor with 2 dimensions');
+    expect(() => variance(tensor([true, false]), undefined)).toThrow(
+      /^var: input dtype must be a floating point/,
+    );
+    expect(() => x.select(0, any(undefined))).toThrow(
+      "select: argument 'index' must be an integer, got undefined",
+    );
+    expect(() => x.get([2, 1])).toThrow('get: index 2 is out of bounds for dimension 0 with size 2');
+    expect(() => x.get([1.5, 2])).toThrow("get: argument 'index' must be an integer, got 1.5");
+    expect(() => x.set([5, 0], 1)).toThrow(/^set: index 5 is out of bounds/);
+    expect(() => randLike(tensor([true]))).toThrow('randLike: expected a floating point dtype, got bool');
+    expect(() => eye(1, undefined, any([]))).toThrow("eye: argument 'options' must be an object, got []");
+  });
+
+  it('in-place methods report under their own name', () => {
+    const x = rand([2, 3]);
+    for (const op of ['add_', 'sub_', 'mul_', 'div_'] as const) {
+      expect(() => x[op](any(undefined))).toThrow(
+        `${op}: argument 'other' must be a Tensor or a number, got undefined`,
+      );
+      expect(() => x[op](rand([4]))).toThrow(`${op}: cannot broadcast [2, 3] with [4]`);
+    }
+    expect(() => x.clamp_(any([[1, 2]]))).toThrow(
+      "clamp_: argument 'min' must be a number, got an array of length 1",
+    );
+    expect(() => x.clamp_(any(undefined))).toThrow("clamp_: at least one of 'min' or 'max' must not be null");
+  });
+
+  it('options are checked under the function called: requiresGrad, generator, print options', () => {
+    expect(() => zeros([2], any({ requiresGrad: 'x' }))).toThrow(
+      "zeros: argument 'requiresGrad' must be a boolean, got string 'x'",
+    );
+    expect(() => rand([2], any({ generator: 'x' }))).toThrow(
+      "rand: argument 'generator' must be a Generator, got string 'x'",
+    );
+    expect(() => rand([2]).uniform_(0, 1, any({ generator: 1 }))).toThrow(/^uniform_: argument 'generator'/);
+    expect(() => formatTensor(new Float32Array(2), any([new String('!')]), 'float32')).toThrow(
+      /^formatTensor: argument 'shape' must be a shape/,
+    );
+    expect(() => formatTensor([1], [1], 'float32', [], any({ precision: -1 }))).toThrow(
+      "formatTensor: argument 'precision' must be an integer in [0, 100], got -1",
+    );
+    expect(() => pad(image(), [1, 1], any('x'))).toThrow(/^pad: argument 'mode' must be one of 'constant'/);
+  });
+
+  it('Generator and manualSeed take integer seeds (or bigints) only', () => {
+    expect(() => new Generator(any('x'))).toThrow(
+      "Generator: argument 'seed' must be an integer, got string 'x'",
+    );
+    expect(() => new Generator().manualSeed(any(undefined))).toThrow(
+      "Generator.manualSeed: argument 'seed' must be an integer, got undefined",
+    );
+    expect(new Generator(2n ** 40n + 7n).initialSeed()).toBe(7);
   });
 });

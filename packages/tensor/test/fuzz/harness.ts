@@ -54,7 +54,7 @@ export function acceptedNames(call: string, aliases: readonly string[] = []): st
 function named(message: string, accepted: readonly string[]): boolean {
   return accepted.some((name) =>
     name.endsWith('(')
-      ? new RegExp(`^${name.slice(0, -1)}\\(.*?\\): `).test(message)
+      ? new RegExp(`^${name.slice(0, -1)}\\([\\s\\S]*?\\): `).test(message)
       : message.startsWith(`${name}: `),
   );
 }
@@ -223,7 +223,10 @@ export function fuzzModule(
             for (const method of options.methods ?? []) {
               if (typeof target[method] !== 'function') continue;
               for (const callArgs of calls) {
-                await checkCall(rule(`${name}.${method}`, options, target), callArgs, () =>
+                // Named by the instance's class now: a lazy module becomes another class (LazyConv2d
+                // a Conv2d) once it has its shapes, as PyTorch's does.
+                const current = (target.constructor as { name?: string } | undefined)?.name ?? name;
+                await checkCall(rule(`${current}.${method}`, options, target), callArgs, () =>
                   (target[method] as (...a: unknown[]) => unknown)(...callArgs),
                 );
               }
