@@ -33,6 +33,7 @@ export interface KernelExports {
   directForwardScratch(params: number): number;
   directBackwardInputScratch(params: number): number;
   directBackwardWeightScratch(params: number): number;
+  winogradForwardScratch(params: number): number;
 }
 
 /**
@@ -47,6 +48,7 @@ export const ITEM_KERNELS = [
   'directForward',
   'directBackwardInput',
   'directBackwardWeight',
+  'winogradForward',
   'maxPoolForward',
   'maxPoolBackward',
   'avgPoolForward',
