@@ -60,6 +60,8 @@ export const INDICES: i32 = 27;
 export const TILE_BLOCK: i32 = 28;
 /** Winograd: 1 when the call is an input gradient, reading output channel c's taps from input channel o as w[o, c, 2 - i, 2 - j]. */
 export const FLIP: i32 = 29;
+/** Winograd: the transformed kernels, packed for the GEMM (winogradWeights writes them). */
+export const WINOGRAD_U: i32 = 30;
 /** Rows of C. */
 export const GEMM_M: i32 = 0;
 /** Columns of C. */

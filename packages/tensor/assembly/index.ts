@@ -20,3 +20,4 @@ export { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from
 export { binary, unary } from './elementwise';
 export { sigmoid, sigmoidBackward } from './activation';
 export { winogradForward, winogradForwardScratch } from './winograd';
+export { winogradWeightBytes, winogradWeights } from './winograd-weights';

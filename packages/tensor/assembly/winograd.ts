@@ -7,8 +7,9 @@
  *
  *   M[ξ] (O x tiles) = U[ξ] (O x C) · V[ξ] (C x tiles),  U = G g G^T,  V = B^T d B
  *
- * U is computed once per call and thread, straight into the GEMM's packed layout; V a block of
- * TILE_BLOCK tiles at a time, from a zero-padded copy of the input rows the block reads. The
+ * U is computed once per call (`winogradWeights`, its items split between threads), straight
+ * into the GEMM's packed layout; V a block of TILE_BLOCK tiles at a time, from a zero-padded
+ * copy of the input rows the block reads. The
  * float32 operations and their order are fixed and written at each transform; the reference,
  * src/kernels/conv2d-winograd.ts, performs the same ones, so both backends give the same bits.
  *
@@ -19,138 +20,14 @@
 
 import { gemmBlock } from './gemm';
 import { KC, MR, packedABytes, roundUp, TILE_BYTES } from './pack';
-import {
-  BIAS,
-  C,
-  FLIP,
-  GROUPS,
-  get,
-  H,
-  O,
-  OUT_H,
-  OUT_W,
-  PAD_LEFT,
-  PAD_TOP,
-  ptr,
-  TILE_BLOCK,
-  W,
-  WEIGHT,
-  X,
-  Y,
-} from './params';
+import { BIAS, C, GROUPS, get, H, O, OUT_H, OUT_W, PAD_LEFT, PAD_TOP, ptr, TILE_BLOCK, W, WINOGRAD_U, X, Y } from './params';
 import { copyRow, fillRow } from './rows';
-
-@inline
-function tilesAlong(out: i32): i32 {
-  return (out + 1) >> 1;
-}
-
-/** Floats per row of the padded input copy: 2 per tile, 2 more, and the last vector load's slack. */
-@inline
-function paddedWidth(p: usize): i32 {
-  return roundUp(2 * tilesAlong(get(p, OUT_W)) + 4, 4);
-}
-
-/** Rows of the padded input copy of one block: 2 per tile row it can span, and 2. */
-@inline
-function paddedRows(p: usize): i32 {
-  const spans = min(tilesAlong(get(p, OUT_H)), (get(p, TILE_BLOCK) - 1) / tilesAlong(get(p, OUT_W)) + 2);
-  return 2 * spans + 2;
-}
-
-@inline
-function weightBytes(p: usize): i32 {
-  const groups = get(p, GROUPS);
-  return 16 * groups * packedABytes(get(p, O) / groups, get(p, C) / groups);
-}
-
-/**
- * Bytes from V[ξ] (or M[ξ]) to V[ξ + 1]: `channels` rows of TILE_BLOCK columns and a cache
- * line, so that the 16 matrices a transform reads or writes at once do not fall into the same
- * L1 sets (their size is often a multiple of 4 KB).
- */
-@inline
-function xiBytes(p: usize, channels: i32): usize {
-  return <usize>((channels * get(p, TILE_BLOCK)) << 2) + 64;
-}
-
-/** Bytes of V (or M): 16 matrices. */
-@inline
-function transformedBytes(p: usize, channels: i32): i32 {
-  return 16 * <i32>xiBytes(p, channels);
-}
-
-/** 16 vectors of 4 tiles' values, and 4 of outputs. */
-const STAGING_BYTES: i32 = 20 * 16;
+import { paddedRows, paddedWidth, STAGING_BYTES, tilesAlong, transformedBytes, xiBytes } from './winograd-layout';
 
 /** Scratch bytes one thread needs for `winogradForward`. */
 export function winogradForwardScratch(p: usize): i32 {
   const padded = (get(p, C) * paddedRows(p) * paddedWidth(p)) << 2;
-  return weightBytes(p) + transformedBytes(p, get(p, C)) + transformedBytes(p, get(p, O)) + padded + TILE_BYTES + STAGING_BYTES;
-}
-
-/**
- * U = G g G^T of every (output, input) channel pair of every group, as the GEMM's packed A
- * (gemm.ts's `packA` layout) of each (ξ, group). With G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1],
- * first down each column j of g: a0 = g0, s = g0 + g2, a1 = (s + g1) .5, a2 = (s - g1) .5,
- * a3 = g2; then the same along each row of a.
- */
-function transformWeight(p: usize, dst: usize): void {
-  const groups = get(p, GROUPS);
-  const Og = get(p, O) / groups;
-  const Cg = get(p, C) / groups;
-  const flip = get(p, FLIP) != 0;
-  const w = ptr(p, WEIGHT);
-  const matrixBytes = <usize>packedABytes(Og, Cg);
-  const Mp = roundUp(Og, MR);
-  fillRow(dst, weightBytes(p) >> 2, 0);
-  const half: f32 = 0.5;
-  for (let g = 0; g < groups; g++) {
-    for (let q = 0; q < Og; q++) {
-      for (let r = 0; r < Cg; r++) {
-        // Taps (i, j) of the kernel from input channel r to output channel q.
-        const base = w + (<usize>(flip ? ((g * Cg + r) * Og + q) * 9 : ((g * Og + q) * Cg + r) * 9) << 2);
-        const pc = (r / KC) * KC;
-        const kc = min(KC, Cg - pc);
-        const at = dst + <usize>g * matrixBytes + ((<usize>(Mp * pc + (q / MR) * MR * kc + (r - pc) * MR + (q % MR))) << 2);
-        // a = G g (4 x 3), column by column.
-        const x00 = tap(base, flip, 0, 0);
-        const x10 = tap(base, flip, 1, 0);
-        const x20 = tap(base, flip, 2, 0);
-        const s0 = x00 + x20;
-        const x01 = tap(base, flip, 0, 1);
-        const x11 = tap(base, flip, 1, 1);
-        const x21 = tap(base, flip, 2, 1);
-        const s1 = x01 + x21;
-        const x02 = tap(base, flip, 0, 2);
-        const x12 = tap(base, flip, 1, 2);
-        const x22 = tap(base, flip, 2, 2);
-        const s2 = x02 + x22;
-        const xi = <usize>groups * matrixBytes;
-        weightRow(at, xi, x00, x01, x02);
-        weightRow(at + 4 * xi, xi, (s0 + x10) * half, (s1 + x11) * half, (s2 + x12) * half);
-        weightRow(at + 8 * xi, xi, (s0 - x10) * half, (s1 - x11) * half, (s2 - x12) * half);
-        weightRow(at + 12 * xi, xi, x20, x21, x22);
-      }
-    }
-  }
-}
-
-/** Tap (i, j) of the kernel at `base`, turned by 180 degrees with `flip`. */
-@inline
-function tap(base: usize, flip: bool, i: i32, j: i32): f32 {
-  return load<f32>(base + (<usize>(flip ? 8 - 3 * i - j : 3 * i + j) << 2));
-}
-
-/** Row i of U = a G^T from row i of a, its four values xi bytes apart. */
-@inline
-function weightRow(at: usize, xi: usize, a0: f32, a1: f32, a2: f32): void {
-  const half: f32 = 0.5;
-  const s = a0 + a2;
-  store<f32>(at, a0);
-  store<f32>(at + xi, (s + a1) * half);
-  store<f32>(at + 2 * xi, (s - a1) * half);
-  store<f32>(at + 3 * xi, a2);
+  return transformedBytes(p, get(p, C)) + transformedBytes(p, get(p, O)) + padded + TILE_BYTES + STAGING_BYTES;
 }
 
 /** Copies the input rows a block reads into `buf` ([C][rows][paddedWidth]) with its zero padding. */
@@ -179,25 +56,26 @@ function copyPadded(p: usize, xImage: usize, firstRow: i32, rows: i32, buf: usiz
 }
 
 /**
- * V = B^T d B of four tiles, lane k for tile k, from `cols` (16 vectors, [i][j]: row i, column j
- * of the tiles' d), with B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]: first along each row i,
- * r0 = d0 - d2, r1 = d1 + d2, r2 = d2 - d1, r3 = d1 - d3, then the same down each column of r.
- * Writes V[ξ] at dst + ξ xiStride.
+ * V = B^T d B of four tiles, lane k for tile k, with B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0;
+ * 0 1 0 -1]: first along each row i, r0 = d0 - d2, r1 = d1 + d2, r2 = d2 - d1, r3 = d1 - d3,
+ * then the same down each column of r. Row i of d is read at src + i rowStride (see `column`);
+ * V[ξ] is written at dst + ξ xiStride.
  */
 @inline
-function inputTile(cols: usize, dst: usize, xiStride: usize): void {
-  let d0 = v128.load(cols);
-  let d1 = v128.load(cols, 16);
-  let d2 = v128.load(cols, 32);
-  let d3 = v128.load(cols, 48);
+function inputTile(src: usize, rowStride: usize, inRow: bool, dst: usize, xiStride: usize): void {
+  let d0 = column(src, 0, inRow);
+  let d1 = column(src, 1, inRow);
+  let d2 = column(src, 2, inRow);
+  let d3 = column(src, 3, inRow);
   const r00 = f32x4.sub(d0, d2);
   const r01 = f32x4.add(d1, d2);
   const r02 = f32x4.sub(d2, d1);
   const r03 = f32x4.sub(d1, d3);
-  d0 = v128.load(cols, 128);
-  d1 = v128.load(cols, 144);
-  d2 = v128.load(cols, 160);
-  d3 = v128.load(cols, 176);
+  const row2 = src + 2 * rowStride;
+  d0 = column(row2, 0, inRow);
+  d1 = column(row2, 1, inRow);
+  d2 = column(row2, 2, inRow);
+  d3 = column(row2, 3, inRow);
   const r20 = f32x4.sub(d0, d2);
   const r21 = f32x4.add(d1, d2);
   const r22 = f32x4.sub(d2, d1);
@@ -206,10 +84,11 @@ function inputTile(cols: usize, dst: usize, xiStride: usize): void {
   v128.store(dst + xiStride, f32x4.sub(r01, r21));
   v128.store(dst + 2 * xiStride, f32x4.sub(r02, r22));
   v128.store(dst + 3 * xiStride, f32x4.sub(r03, r23));
-  d0 = v128.load(cols, 64);
-  d1 = v128.load(cols, 80);
-  d2 = v128.load(cols, 96);
-  d3 = v128.load(cols, 112);
+  const row1 = src + rowStride;
+  d0 = column(row1, 0, inRow);
+  d1 = column(row1, 1, inRow);
+  d2 = column(row1, 2, inRow);
+  d3 = column(row1, 3, inRow);
   const r10 = f32x4.sub(d0, d2);
   const r11 = f32x4.add(d1, d2);
   const r12 = f32x4.sub(d2, d1);
@@ -222,14 +101,28 @@ function inputTile(cols: usize, dst: usize, xiStride: usize): void {
   v128.store(dst + 9 * xiStride, f32x4.sub(r21, r11));
   v128.store(dst + 10 * xiStride, f32x4.sub(r22, r12));
   v128.store(dst + 11 * xiStride, f32x4.sub(r23, r13));
-  d0 = v128.load(cols, 192);
-  d1 = v128.load(cols, 208);
-  d2 = v128.load(cols, 224);
-  d3 = v128.load(cols, 240);
+  const row3 = src + 3 * rowStride;
+  d0 = column(row3, 0, inRow);
+  d1 = column(row3, 1, inRow);
+  d2 = column(row3, 2, inRow);
+  d3 = column(row3, 3, inRow);
   v128.store(dst + 12 * xiStride, f32x4.sub(r10, f32x4.sub(d0, d2)));
   v128.store(dst + 13 * xiStride, f32x4.sub(r11, f32x4.add(d1, d2)));
   v128.store(dst + 14 * xiStride, f32x4.sub(r12, f32x4.sub(d2, d1)));
   v128.store(dst + 15 * xiStride, f32x4.sub(r13, f32x4.sub(d1, d3)));
+}
+
+/**
+ * Column j of one row of four tiles' d: with `inRow`, the tiles are neighbours in a row of the
+ * padded copy starting at `row`, so column j is every other value from j on; else four
+ * vectors staged at `row`, one per column.
+ */
+@inline
+function column(row: usize, j: i32, inRow: bool): v128 {
+  if (!inRow) return v128.load(row + (<usize>j << 4));
+  const lo = v128.load(row + (j >= 2 ? 8 : 0));
+  const hi = v128.load(row + (j >= 2 ? 24 : 16));
+  return (j & 1) == 0 ? f32x4.shuffle(lo, hi, 0, 2, 4, 6) : f32x4.shuffle(lo, hi, 1, 3, 5, 7);
 }
 
 /** V of tiles [t0, t1) (all channels) from the padded copy, into V's GEMM layout (panels of 8 tiles). */
@@ -247,33 +140,21 @@ function transformInput(p: usize, buf: usize, rows: i32, ty0: i32, t0: i32, t1: 
       const ty = t / tilesW;
       const tx = t - ty * tilesW;
       if (t + 3 < t1 && tx + 3 < tilesW) {
-        // Four tiles of one tile row: their columns are the even and odd lanes of the row.
-        let src = plane + <usize>(2 * (ty - ty0)) * rowBytes + (<usize>(2 * tx) << 2);
-        for (let i = 0; i < 4; i++, src += rowBytes) {
-          const a = v128.load(src);
-          const b = v128.load(src, 16);
-          const c = v128.load(src, 8);
-          const d = v128.load(src, 24);
-          const row = cols + (<usize>i << 6);
-          v128.store(row, f32x4.shuffle(a, b, 0, 2, 4, 6));
-          v128.store(row, f32x4.shuffle(a, b, 1, 3, 5, 7), 16);
-          v128.store(row, f32x4.shuffle(c, d, 0, 2, 4, 6), 32);
-          v128.store(row, f32x4.shuffle(c, d, 1, 3, 5, 7), 48);
-        }
-      } else {
-        for (let k = 0; k < 4; k++) {
-          const tk = t + k;
-          const tyk = tk / tilesW;
-          const src = plane + <usize>(2 * (tyk - ty0)) * rowBytes + (<usize>(2 * (tk - tyk * tilesW)) << 2);
-          for (let i = 0; i < 4; i++) {
-            for (let j = 0; j < 4; j++) {
-              const value: f32 = tk < t1 ? load<f32>(src + <usize>i * rowBytes + (<usize>j << 2)) : 0;
-              store<f32>(cols + (<usize>(i * 16 + j * 4 + k) << 2), value);
-            }
+        inputTile(plane + <usize>(2 * (ty - ty0)) * rowBytes + (<usize>(2 * tx) << 2), rowBytes, true, dst, xi);
+        continue;
+      }
+      for (let k = 0; k < 4; k++) {
+        const tk = t + k;
+        const tyk = tk / tilesW;
+        const src = plane + <usize>(2 * (tyk - ty0)) * rowBytes + (<usize>(2 * (tk - tyk * tilesW)) << 2);
+        for (let i = 0; i < 4; i++) {
+          for (let j = 0; j < 4; j++) {
+            const value: f32 = tk < t1 ? load<f32>(src + <usize>i * rowBytes + (<usize>j << 2)) : 0;
+            store<f32>(cols + (<usize>(i * 16 + j * 4 + k) << 2), value);
           }
         }
       }
-      inputTile(cols, dst, xi);
+      inputTile(cols, 64, false, dst, xi);
     }
   }
 }
@@ -372,8 +253,8 @@ export function winogradForward(p: usize, start: i32, end: i32, scratch: usize):
   const blocks = (tiles + block - 1) / block;
   const image = <usize>channels * <usize>get(p, H) * <usize>get(p, W);
   const yImageBytes = (<usize>outChannels * <usize>outH * <usize>outW) << 2;
-  const u = scratch;
-  const v = u + <usize>weightBytes(p);
+  const u = ptr(p, WINOGRAD_U);
+  const v = scratch;
   const m = v + <usize>transformedBytes(p, channels);
   const buf = m + <usize>transformedBytes(p, outChannels);
   const tile = buf + <usize>((channels * paddedRows(p) * paddedWidth(p)) << 2);
@@ -382,7 +263,6 @@ export function winogradForward(p: usize, start: i32, end: i32, scratch: usize):
   const mXi = xiBytes(p, outChannels);
   const matrixBytes = <usize>packedABytes(Og, Cg);
   const Mp = roundUp(Og, MR);
-  transformWeight(p, u);
   for (let item = start; item < end; item++) {
     const n = item / blocks;
     const t0 = (item - n * blocks) * block;

@@ -45,6 +45,7 @@ export const CONV_SLOTS = [
     'FLIP',
     "Winograd: 1 when the call is an input gradient, reading output channel c's taps from input channel o as w[o, c, 2 - i, 2 - j]",
   ],
+  ['WINOGRAD_U', 'Winograd: the transformed kernels, packed for the GEMM (winogradWeights writes them)'],
 ];
 
 /** The slots of a GEMM call (gemmItems): sizes, operands with their row and column strides. */

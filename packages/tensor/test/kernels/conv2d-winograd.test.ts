@@ -90,7 +90,7 @@ function sameBits(c: Case): void {
     );
     expect(bits(g), `gx on ${threads} threads`).toEqual(bits(gx));
   }
-  expect(wasmCalls()).toBe(calls + 4);
+  expect(wasmCalls(), 'WebAssembly kernel calls').toBeGreaterThanOrEqual(calls + 4);
 }
 
 describe('Winograd F(2 x 2, 3 x 3) conv2d', () => {

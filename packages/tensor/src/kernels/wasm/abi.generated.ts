@@ -32,6 +32,7 @@ export const Slot = {
   INDICES: 27,
   TILE_BLOCK: 28,
   FLIP: 29,
+  WINOGRAD_U: 30,
 } as const;
 
 /** Slots of a GEMM call. */

@@ -43,12 +43,15 @@ export function wasmWinograd(
     s[Slot.BIAS] = bias === null ? 0 : rt.write(bias);
     const yPtr = rt.alloc(y.length * 4);
     s[Slot.Y] = yPtr;
+    // The transformed kernels, shared by the items of the forward: one item per output channel.
+    s[Slot.WINOGRAD_U] = rt.alloc(rt.exports.winogradWeightBytes(rt.params(s)));
     const p = rt.params(s);
     const tiles = ((call.outH + 1) >> 1) * ((call.outW + 1) >> 1);
     const items = call.batch * Math.ceil(tiles / block);
     // Direct flops, as the other algorithms count them: the same work decides threads.
     const flops = (2 * y.length * call.inChannels * 9) / call.groups;
     const threads = threadsFor(rt, flops, y.length);
+    runItems(rt, 'winogradWeights', p, call.outChannels, 0, threads);
     runItems(rt, 'winogradForward', p, items, rt.exports.winogradForwardScratch(p), threads);
     rt.read(yPtr, y);
   } finally {

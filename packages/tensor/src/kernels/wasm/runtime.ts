@@ -34,6 +34,7 @@ export interface KernelExports {
   directBackwardInputScratch(params: number): number;
   directBackwardWeightScratch(params: number): number;
   winogradForwardScratch(params: number): number;
+  winogradWeightBytes(params: number): number;
 }
 
 /**
@@ -48,6 +49,7 @@ export const ITEM_KERNELS = [
   'directForward',
   'directBackwardInput',
   'directBackwardWeight',
+  'winogradWeights',
   'winogradForward',
   'maxPoolForward',
   'maxPoolBackward',
