@@ -1,4 +1,5 @@
 import type { Conv2dGeometry } from './conv2d.js';
+import { winogradTileBlock } from './conv2d-tuning.js';
 import { gemm } from './matmul.js';
 import { allocLike, type FloatArray } from './shape.js';
 
@@ -79,49 +80,55 @@ export function winogradConv(
   const tilesW = (outW + 1) >> 1;
   const tiles = ((outH + 1) >> 1) * tilesW;
   const u = transformWeight(w, call, allocLike(x, 16 * O * Cg), round);
-  const v = allocLike(x, 16 * C * tiles);
-  const m = allocLike(x, 16 * O * tiles);
+  // A block of tiles at a time, as the WebAssembly kernel does, so memory stays bounded; the
+  // products of a tile do not depend on the block it is in.
+  const block = winogradTileBlock(call);
+  const v = allocLike(x, 16 * C * block);
+  const m = allocLike(x, 16 * O * block);
   const d = new Float64Array(16);
   const r = new Float64Array(16);
   for (let n = 0; n < batch; n++) {
-    for (let ch = 0; ch < C; ch++) {
-      const plane = (n * C + ch) * H * W;
-      for (let t = 0; t < tiles; t++) {
-        const ty = (t / tilesW) | 0;
-        const tx = t - ty * tilesW;
-        for (let i = 0; i < 4; i++) {
-          const iy = 2 * ty + i - call.padTop;
+    for (let t0 = 0; t0 < tiles; t0 += block) {
+      const nb = Math.min(block, tiles - t0);
+      for (let ch = 0; ch < C; ch++) {
+        const plane = (n * C + ch) * H * W;
+        for (let t = t0; t < t0 + nb; t++) {
+          const ty = (t / tilesW) | 0;
+          const tx = t - ty * tilesW;
+          for (let i = 0; i < 4; i++) {
+            const iy = 2 * ty + i - call.padTop;
+            for (let j = 0; j < 4; j++) {
+              const ix = 2 * tx + j - call.padLeft;
+              d[4 * i + j] = iy >= 0 && iy < H && ix >= 0 && ix < W ? x[plane + iy * W + ix] : 0;
+            }
+          }
+          // r = d B along each row, then V = B^T r down each column (assembly/winograd.ts inputTile).
+          for (let i = 0; i < 16; i += 4) {
+            r[i] = round(d[i] - d[i + 2]);
+            r[i + 1] = round(d[i + 1] + d[i + 2]);
+            r[i + 2] = round(d[i + 2] - d[i + 1]);
+            r[i + 3] = round(d[i + 1] - d[i + 3]);
+          }
+          const at = ch * nb + t - t0;
+          const xi = C * nb;
           for (let j = 0; j < 4; j++) {
-            const ix = 2 * tx + j - call.padLeft;
-            d[4 * i + j] = iy >= 0 && iy < H && ix >= 0 && ix < W ? x[plane + iy * W + ix] : 0;
+            v[at + j * xi] = round(r[j] - r[8 + j]);
+            v[at + (4 + j) * xi] = round(r[4 + j] + r[8 + j]);
+            v[at + (8 + j) * xi] = round(r[8 + j] - r[4 + j]);
+            v[at + (12 + j) * xi] = round(r[4 + j] - r[12 + j]);
           }
         }
-        // r = d B along each row, then V = B^T r down each column (assembly/winograd.ts inputTile).
-        for (let i = 0; i < 16; i += 4) {
-          r[i] = round(d[i] - d[i + 2]);
-          r[i + 1] = round(d[i + 1] + d[i + 2]);
-          r[i + 2] = round(d[i + 2] - d[i + 1]);
-          r[i + 3] = round(d[i + 1] - d[i + 3]);
-        }
-        const at = ch * tiles + t;
-        const xi = C * tiles;
-        for (let j = 0; j < 4; j++) {
-          v[at + j * xi] = round(r[j] - r[8 + j]);
-          v[at + (4 + j) * xi] = round(r[4 + j] + r[8 + j]);
-          v[at + (8 + j) * xi] = round(r[8 + j] - r[4 + j]);
-          v[at + (12 + j) * xi] = round(r[4 + j] - r[12 + j]);
+      }
+      for (let xi = 0; xi < 16; xi++) {
+        for (let g = 0; g < groups; g++) {
+          const uAt = (xi * O + g * Og) * Cg;
+          const vAt = (xi * C + g * Cg) * nb;
+          const mAt = (xi * O + g * Og) * nb;
+          gemm(false, false, Og, nb, Cg, 1, u, uAt, Cg, v, vAt, nb, 0, m, mAt, nb);
         }
       }
+      outputTiles(m, bias, call, n, t0, nb, round, y);
     }
-    for (let xi = 0; xi < 16; xi++) {
-      for (let g = 0; g < groups; g++) {
-        const uAt = (xi * O + g * Og) * Cg;
-        const vAt = (xi * C + g * Cg) * tiles;
-        const mAt = (xi * O + g * Og) * tiles;
-        gemm(false, false, Og, tiles, Cg, 1, u, uAt, Cg, v, vAt, tiles, 0, m, mAt, tiles);
-      }
-    }
-    outputTiles(m, bias, call, n, round, y);
   }
 }
 
@@ -167,7 +174,7 @@ function transformWeight(
 }
 
 /**
- * Y = A^T m A (+ bias) of every tile of image n: down each column j, f0 = (m0 + m1) + m2,
+ * Y = A^T m A (+ bias) of tiles [t0, t0 + nb) of image n: down each column j, f0 = (m0 + m1) + m2,
  * f1 = (m1 - m2) - m3; then the same along each row of f; the bias added last. Clipped to
  * outH x outW.
  */
@@ -176,18 +183,19 @@ function outputTiles(
   bias: FloatArray | null,
   call: WinogradCall,
   n: number,
+  t0: number,
+  nb: number,
   round: (v: number) => number,
   y: FloatArray,
 ): void {
   const { outChannels: O, outH, outW } = call;
   const tilesW = (outW + 1) >> 1;
-  const tiles = ((outH + 1) >> 1) * tilesW;
-  const xi = O * tiles;
+  const xi = O * nb;
   const f = new Float64Array(8);
   for (let o = 0; o < O; o++) {
     const plane = (n * O + o) * outH * outW;
-    for (let t = 0; t < tiles; t++) {
-      const at = o * tiles + t;
+    for (let t = t0; t < t0 + nb; t++) {
+      const at = o * nb + t - t0;
       for (let j = 0; j < 4; j++) {
         const m0 = m[at + j * xi];
         const m1 = m[at + (4 + j) * xi];
