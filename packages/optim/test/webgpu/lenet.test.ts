@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { setBackend, traceKernels } from '@fovea/tensor';
+import { afterAll, describe, expect, it } from 'vitest';
+import { STEPS, train, VARIANTS } from './lenet.js';
+
+/**
+ * LeNet through @fovea/nn and @fovea/optim with `setBackend('webgpu')` and `model.to('webgpu')`,
+ * on SwiftShader here: every kernel of every step runs on the GPU (none falls back), parameters
+ * and gradients stay there, and the losses of the first steps agree with the CPU backend's to
+ * float32 tolerance, |gpu - cpu| <= 1e-5 + 1e-4 |cpu|. CI (which installs libvulkan1 and
+ * chromium's SwiftShader driver) fails without an adapter; elsewhere the suite is skipped.
+ */
+
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+async function openGpu(): Promise<boolean> {
+  if (process.env.VK_ICD_FILENAMES === undefined && existsSync(SWIFTSHADER_ICD)) {
+    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  }
+  try {
+    await setBackend('webgpu');
+    setBackend('wasm');
+    return true;
+  } catch (error) {
+    if (process.env.CI) throw new Error(`WebGPU tests need a GPU adapter in CI: ${(error as Error).message}`);
+    console.warn(`Skipping the WebGPU LeNet test: ${(error as Error).message}`);
+    return false;
+  }
+}
+
+const hasGpu = await openGpu();
+
+const SHARED_KERNELS = [
+  'conv2dForward',
+  'conv2dBackwardInput',
+  'conv2dBackwardWeight',
+  'conv2dBackwardBias',
+  'gemm',
+  'zipStrided',
+  'mapStrided',
+  'sumBlocks',
+  'extremumBlocks',
+];
+const VARIANT_KERNELS = {
+  'sigmoid-avg-sgd': [
+    'sigmoidForward',
+    'sigmoidBackward',
+    'avgPool2dForward',
+    'avgPool2dBackward',
+    'addScaledInPlace',
+  ],
+  'relu-max-adam': ['maxPool2dForward', 'maxPool2dBackward', 'whereStrided', 'scatterStrided'],
+};
+
+describe.skipIf(!hasGpu)("LeNet on the 'webgpu' backend", () => {
+  afterAll(() => {
+    setBackend('wasm');
+  });
+
+  for (const variant of VARIANTS) {
+    it(`${variant}: the CPU's losses over ${STEPS} steps, every kernel on the GPU`, async () => {
+      setBackend('wasm');
+      const cpu = await train(variant, 'cpu');
+      await setBackend('webgpu');
+      // traceKernels takes a synchronous function: the steps run inside it, the reads after.
+      let pending: ReturnType<typeof train> | null = null;
+      const { kernels } = traceKernels(() => {
+        pending = train(variant, 'webgpu');
+      });
+      const gpu = await pending!;
+      console.info(
+        `${variant} losses (GPU, CPU): ${gpu.losses.map((l, i) => `${l.toFixed(6)} ${cpu.losses[i].toFixed(6)}`).join('; ')}`,
+      );
+      // The first step's kernels (the trace ends at the first await): all on the GPU.
+      expect(kernels.filter((k) => k.backend !== 'webgpu')).toEqual([]);
+      for (const name of [...SHARED_KERNELS, ...VARIANT_KERNELS[variant]]) {
+        expect(kernels.map((k) => k.kernel)).toContain(name);
+      }
+      expect(new Set(gpu.devices)).toEqual(new Set(['webgpu']));
+      gpu.losses.forEach((loss, step) => {
+        expect(Math.abs(loss - cpu.losses[step])).toBeLessThanOrEqual(
+          1e-5 + 1e-4 * Math.abs(cpu.losses[step]),
+        );
+      });
+      expect(cpu.losses[STEPS - 1]).toBeLessThan(cpu.losses[0]);
+    });
+  }
+});
