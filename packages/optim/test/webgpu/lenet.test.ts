@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { setBackend, traceKernels } from '@fovea/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
+import { webGpuAvailable } from '../helpers/webgpu.js';
 import { STEPS, train, VARIANTS } from './lenet.js';
 
 /**
@@ -11,24 +11,7 @@ import { STEPS, train, VARIANTS } from './lenet.js';
  * chromium's SwiftShader driver) fails without an adapter; elsewhere the suite is skipped.
  */
 
-const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-
-async function openGpu(): Promise<boolean> {
-  if (process.env.VK_ICD_FILENAMES === undefined && existsSync(SWIFTSHADER_ICD)) {
-    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-  }
-  try {
-    await setBackend('webgpu');
-    setBackend('wasm');
-    return true;
-  } catch (error) {
-    if (process.env.CI) throw new Error(`WebGPU tests need a GPU adapter in CI: ${(error as Error).message}`);
-    console.warn(`Skipping the WebGPU LeNet test: ${(error as Error).message}`);
-    return false;
-  }
-}
-
-const hasGpu = await openGpu();
+const hasGpu = await webGpuAvailable('the LeNet training test');
 
 const SHARED_KERNELS = [
   'conv2dForward',

@@ -1,20 +1,24 @@
 import type { TypedArray } from '../dtype.js';
 import type * as activationReference from '../kernels/activation.js';
+import type * as adaptiveReference from '../kernels/adaptive-pool2d.js';
 import type * as addScaledReference from '../kernels/add-scaled.js';
+import type * as padReference from '../kernels/pad.js';
 import type * as poolReference from '../kernels/pool2d.js';
 import type * as reduceReference from '../kernels/reduce.js';
 import { DECLINED, registerKernel } from '../kernels/registry.js';
 import type * as stridedReference from '../kernels/strided.js';
 import type * as whereReference from '../kernels/where.js';
+import * as adaptive from './adaptive-pool2d.js';
 import { GpuStorage, onDevice } from './device-storage.js';
 import { activationBackward, unary } from './elementwise.js';
+import * as pad from './pad.js';
 import * as pool from './pool2d.js';
 import { extremumBlocks, where } from './select.js';
 import { addScaledInPlace, scatterStrided } from './write.js';
 
 /**
  * The webgpu kernels of the training path beyond conv2d, matmul and elementwise maps
- * (backend.ts): pooling, max/min along a dimension, `where`, sigmoid, and the in-place writes
+ * (backend.ts): pooling, padding, max/min along a dimension, `where`, sigmoid, and the in-place writes
  * optimizers make. As there, a kernel takes a call only when its operands are storages of the
  * device and the op passed no host `out` (it allocates the result and returns its storage);
  * anything else it declines, and the registry runs the reference on host operands or refuses
@@ -62,6 +66,40 @@ function webGpuAvgPool2dBackward(
   const gys = onDevice(gy);
   if (gys === null || hasOut(out)) return DECLINED;
   return new GpuStorage(pool.avgPool2dBackward(gys, gyShape, xShape, params));
+}
+
+function webGpuAdaptiveAvgPool2dForward(
+  ...[x, xShape, outputSize, out]: Parameters<typeof adaptiveReference.adaptiveAvgPool2dForward>
+): DeviceResult {
+  const xs = onDevice(x);
+  if (xs === null || hasOut(out)) return DECLINED;
+  const result = adaptive.adaptiveAvgPool2dForward(xs, xShape, outputSize);
+  return { out: new GpuStorage(result.out), outShape: result.outShape };
+}
+
+function webGpuAdaptiveAvgPool2dBackward(
+  ...[gy, gyShape, xShape, out]: Parameters<typeof adaptiveReference.adaptiveAvgPool2dBackward>
+): DeviceResult {
+  const gys = onDevice(gy);
+  if (gys === null || hasOut(out)) return DECLINED;
+  return new GpuStorage(adaptive.adaptiveAvgPool2dBackward(gys, gyShape, xShape));
+}
+
+function webGpuPad2d(
+  ...[x, xShape, pads, mode, value, out]: Parameters<typeof padReference.pad2d>
+): DeviceResult {
+  const xs = onDevice(x);
+  if (xs === null || hasOut(out)) return DECLINED;
+  const result = pad.pad2d(xs, xShape, pads, mode, value);
+  return { out: new GpuStorage(result.out), outShape: result.outShape };
+}
+
+function webGpuPad2dBackward(
+  ...[gy, gyShape, xShape, pads, mode, out]: Parameters<typeof padReference.pad2dBackward>
+): DeviceResult {
+  const gys = onDevice(gy);
+  if (gys === null || hasOut(out)) return DECLINED;
+  return new GpuStorage(pad.pad2dBackward(gys, gyShape, xShape, pads, mode));
 }
 
 /** Values and positions as device storages; ops pass null for both (ops/reduce.ts). */
@@ -126,6 +164,10 @@ export function registerTrainingKernels(): void {
     ['maxPool2dBackward', webGpuMaxPool2dBackward],
     ['avgPool2dForward', webGpuAvgPool2dForward],
     ['avgPool2dBackward', webGpuAvgPool2dBackward],
+    ['adaptiveAvgPool2dForward', webGpuAdaptiveAvgPool2dForward],
+    ['adaptiveAvgPool2dBackward', webGpuAdaptiveAvgPool2dBackward],
+    ['pad2d', webGpuPad2d],
+    ['pad2dBackward', webGpuPad2dBackward],
     ['extremumBlocks', webGpuExtremumBlocks],
     ['whereStrided', webGpuWhere],
     ['sigmoidForward', webGpuSigmoidForward],
