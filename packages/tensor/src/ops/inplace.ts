@@ -6,14 +6,14 @@ import { addScaledInPlace } from '../kernels/registered/add-scaled.js';
 import { scatterStrided } from '../kernels/registered/strided.js';
 import { fillNormal, fillUniform, type Generator } from '../random.js';
 import { broadcastShapes, formatShape, sameShape } from '../shape.js';
-import { hostArray } from '../storage.js';
+import { hostArray, uploadTo } from '../storage.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { cast, toDevice } from './cast.js';
+import { cast } from './cast.js';
 import { kernelOperand, kernelOperandOf } from './device.js';
 import { add, clamp, div, mul, sub } from './elementwise.js';
 import type { Geometry } from './geometry.js';
 import { requireTensor, scalarTensor } from './operands.js';
-import { clone, contiguous, expand, stridedGather, viewHistory } from './views.js';
+import { clone, expand, stridedGather, viewHistory } from './views.js';
 
 export interface RandomOptions {
   generator?: Generator;
@@ -109,7 +109,18 @@ function writeInPlace<T extends Tensor>(op: string, target: T, value: Tensor): T
  */
 function writeOnDevice(op: string, target: Tensor, result: Tensor): void {
   const device = target.storage.deviceBuffer!.device;
-  const value = result.storage.deviceBuffer === null ? toDevice(contiguous(result), device) : result;
+  // A host value's storage is copied as it is (one element for a filled scalar), then read
+  // through the value's strides on the device.
+  const value =
+    result.storage.host === null
+      ? result
+      : new Tensor(
+          uploadTo(device, result.storage.host, result.dtype, op),
+          result.dtype,
+          result.shape,
+          result.strides,
+          result.offset,
+        );
   scatterStrided(
     kernelOperand(op, value, 'value'),
     kernelOperandOf(target, op),
