@@ -16,7 +16,7 @@ export const BINARY_OPS = {
   div: 'a / b',
   maximum: 'select(max(a, b), a + b, a != a || b != b)',
   minimum: 'select(min(a, b), a + b, a != a || b != b)',
-  pow: 'pow(a, b)',
+  pow: 'powf(a, b)',
   // Comparisons and logical ops give bool results, held on the device as f32 0 and 1.
   eq: 'select(0.0, 1.0, a == b)',
   ne: 'select(0.0, 1.0, a != b)',
@@ -73,6 +73,19 @@ fn operandOffset(k: i32, operand: i32, offset: i32) -> i32 {
   return at;
 }`;
 
+// WGSL's pow is exp2(b log2(a)), undefined for a < 0 and for 0^0: JavaScript's ** (and
+// PyTorch's) gives a negative base an integer power with its sign, 0^0 = 1, and NaN otherwise.
+const POW_HELPER = `
+fn powf(a: f32, b: f32) -> f32 {
+  if (b == 0.0) { return 1.0; }
+  let p = pow(abs(a), b);
+  if (a >= 0.0 || a != a) { return p; }
+  // A var, not a constant: WGSL refuses a NaN constant expression.
+  var nan = 0x7fc00000u;
+  if (b != floor(b)) { return bitcast<f32>(nan); }
+  return select(p, -p, fract(b * 0.5) != 0.0);
+}`;
+
 const kernels = new Map<string, KernelSource>();
 
 function cached(name: string, make: () => KernelSource): KernelSource {
@@ -98,7 +111,7 @@ function binaryKernel(op: BinaryOp): KernelSource {
       { name: 'B', type: 'f32', access: 'read' },
       { name: 'out', type: 'f32', access: 'read_write' },
     ],
-    helpers: INDEX_HELPERS,
+    helpers: op === 'pow' ? INDEX_HELPERS + POW_HELPER : INDEX_HELPERS,
     body: `
   let a = A[operandOffset(i, 0, P.aOffset)];
   let b = B[operandOffset(i, 1, P.bOffset)];

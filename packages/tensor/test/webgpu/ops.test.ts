@@ -11,6 +11,10 @@ import {
   zeros,
   zerosLike,
 } from '../../src/index.js';
+
+/** nn's `F.mse_loss` with 'mean', written out: @fovea/tensor cannot import @fovea/nn. */
+const mseLoss = (input: Tensor, target: Tensor) => input.sub(target).square().mean();
+
 import { testGpu } from './gpu.js';
 
 /**
@@ -77,6 +81,12 @@ describe.skipIf(gpu === null)("the training path's other ops on webgpu", () => {
         return leaf.grad!;
       });
     }
+  });
+
+  it('pow with negative bases and integer exponents, 0^0, and the MSE loss', async () => {
+    await same([x], (a) => a.pow(2).add(a.pow(3)).add(a.pow(0)).add(a.mul(0).pow(0)));
+    await same([positive], (a) => a.pow(0.5));
+    await same([x, y], (a, b) => mseLoss(a, b));
   });
 
   it('mean, max and min, over all or one dimension, with indices and gradients', async () => {
