@@ -225,6 +225,11 @@ function argExtremum(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined
   requireTensor(op, x);
   if (x.numel === 0) throw new Error(`${op}: expected a non-empty tensor, got shape ${formatShape(x.shape)}`);
   const sign = op === 'argmax' ? 1 : -1;
+  if (x.storage.deviceBuffer !== null && !isShapesOnly()) {
+    const p = plan(op, x, dim ?? null, keepdim && dim !== undefined);
+    const { indices } = extremumResults(x, p, dim === undefined ? 1 : p.outer, sign);
+    return dim === undefined && keepdim ? indices.reshape(x.shape.map(() => 1)) : indices;
+  }
   if (dim === undefined) {
     const p = plan(op, x, null, false);
     const idx = allocate('int32', 1) as Int32Array;

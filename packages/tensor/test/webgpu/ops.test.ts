@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   adaptiveAvgPool2d,
+  argmax,
   manualSeed,
   randn,
   setBackend,
@@ -95,6 +96,9 @@ describe.skipIf(gpu === null)("the training path's other ops on webgpu", () => {
     await same([x], (a) => a.max(1).values);
     await same([x], (a) => a.min(0).values);
     await same([x], (a) => a.max(1).indices, true);
+    await same([x], (a) => a.argmax(1), true);
+    await same([x], (a) => a.argmin(), true);
+    await same([x], (a) => argmax(a, undefined, true), true);
     await same([x], (a) => {
       const leaf = a.detach().requiresGrad_();
       leaf.max().add(leaf.min()).backward();
