@@ -1,4 +1,5 @@
-import { setBackend, traceKernels } from '@fovea/tensor';
+import { BatchNorm2d, Linear, Sequential } from '@fovea/nn';
+import { ones, setBackend, traceKernels } from '@fovea/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
 import { webGpuAvailable } from '../helpers/webgpu.js';
 import { STEPS, train, VARIANTS } from './lenet.js';
@@ -37,6 +38,27 @@ const VARIANT_KERNELS = {
 
 describe.skipIf(!hasGpu)("LeNet on the 'webgpu' backend", () => {
   afterAll(() => {
+    setBackend('wasm');
+  });
+
+  it('Module.to moves parameters, their gradients and buffers, keeping shared parameters shared', async () => {
+    await setBackend('webgpu');
+    const shared = new Linear(3, 2);
+    const tied = new Linear(3, 2);
+    tied.weight = shared.weight;
+    const model = new Sequential(shared, new BatchNorm2d(2), tied);
+    shared.weight.grad = ones([2, 3]);
+    const before = await shared.weight.dataAsync();
+    expect(model.to('webgpu')).toBe(model);
+    const first = shared;
+    expect(tied.weight).toBe(first.weight);
+    expect(first.weight.device).toBe('webgpu');
+    expect(first.weight.requiresGrad).toBe(true);
+    expect(first.weight.grad?.device).toBe('webgpu');
+    expect(Array.from(await first.weight.dataAsync())).toEqual(Array.from(before));
+    expect(new Set(model.buffers().map((b) => b.device))).toEqual(new Set(['webgpu']));
+    expect(model.parameters().length).toBe(5);
+    expect(() => model.to('cuda' as never)).toThrow("Module.to: expected 'cpu' or 'webgpu', got \"cuda\"");
     setBackend('wasm');
   });
 
