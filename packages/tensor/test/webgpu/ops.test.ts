@@ -106,6 +106,24 @@ describe.skipIf(gpu === null)("the training path's other ops on webgpu", () => {
     });
   });
 
+  it('broadcast matmul and its backward (batched against a matrix, both ways)', async () => {
+    const batched = randn([2, 5, 3]);
+    const matrix = randn([3, 4]);
+    for (const [p, q] of [
+      [batched, matrix],
+      [randn([4, 5]), batched],
+    ]) {
+      await same([p, q], (a, b) => a.matmul(b));
+      for (const which of [0, 1]) {
+        await same([p, q], (a, b) => {
+          const leaves = [a, b].map((t) => t.detach().requiresGrad_());
+          leaves[0].matmul(leaves[1]).sum().backward();
+          return leaves[which].grad!;
+        });
+      }
+    }
+  });
+
   it('adaptive average pooling and its gradient', async () => {
     const image = randn([2, 3, 7, 5]);
     await same([image], (a) => adaptiveAvgPool2d(a, [3, 2]));
