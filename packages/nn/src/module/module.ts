@@ -321,12 +321,7 @@ export class Module {
     return this.train(false);
   }
 
-  /**
-   * Moves every parameter and buffer to `device` ('webgpu' after `await setBackend('webgpu')`);
-   * returns this. Moved parameters are new objects: build the optimizer afterwards (device.ts).
-   *
-   * @param device - 'cpu' or 'webgpu'.
-   */
+  /** Moves parameters and buffers to `device` (device.ts: build the optimizer afterwards); returns this. */
   to(device: Device): this {
     moveToDevice(this, device);
     return this;
