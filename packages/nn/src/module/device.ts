@@ -8,7 +8,7 @@ import { Parameter } from './parameter.js';
  * `Module.to('cuda')`. A parameter not already there is replaced by a new `Parameter` holding
  * a copy on the device (with its gradient, if any, moved too), and a parameter shared by
  * several modules stays shared; so an optimizer must be built after the move, as PyTorch's
- * documentation advises. Moving back to 'cpu' reads GPU buffers, which only `await` can do:
+ * documentation advises. Integer buffers (a step count) stay on the host. Moving back to 'cpu' reads GPU buffers, which only `await` can do:
  * copy values back with `await p.cpu()` (or `dataAsync`) instead.
  */
 export function moveToDevice(root: Module, device: Device): void {
@@ -37,8 +37,9 @@ export function moveToDevice(root: Module, device: Device): void {
       }
       properties[name] = parameter;
     }
+    // Integer buffers (batch norm's step count) stay on the host, where they are read.
     for (const [name, b] of module.namedBuffers({ recurse: false })) {
-      if (b.device !== device) properties[name] = move(b);
+      if (b.device !== device && (b.dtype === 'float32' || b.dtype === 'float64')) properties[name] = move(b);
     }
   }
 }

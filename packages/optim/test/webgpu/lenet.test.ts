@@ -1,15 +1,17 @@
-import { BatchNorm2d, Linear, Sequential } from '@fovea/nn';
-import { ones, setBackend, traceKernels } from '@fovea/tensor';
+import { BatchNorm2d, Conv2d, Dropout, Flatten, LazyLinear, Linear, ReLU, Sequential } from '@fovea/nn';
+import { manualSeed, ones, randn, setBackend, type Tensor, traceKernels } from '@fovea/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SGD } from '../../src/index.js';
 import { webGpuAvailable } from '../helpers/webgpu.js';
 import { STEPS, train, VARIANTS } from './lenet.js';
 
 /**
  * LeNet through @fovea/nn and @fovea/optim with `setBackend('webgpu')` and `model.to('webgpu')`,
- * on SwiftShader here: every kernel of every step runs on the GPU (none falls back), parameters
+ * on SwiftShader here: every kernel of the first step runs on the GPU (none falls back), parameters
  * and gradients stay there, and the losses of the first steps agree with the CPU backend's to
  * float32 tolerance, |gpu - cpu| <= 1e-5 + 1e-4 |cpu|. CI (which installs libvulkan1 and
  * chromium's SwiftShader driver) fails without an adapter; elsewhere the suite is skipped.
+ * Beside it: `Module.to`, and layers beyond LeNet (batch norm, dropout, a lazy layer).
  */
 
 const hasGpu = await webGpuAvailable('the LeNet training test');
@@ -36,7 +38,7 @@ const VARIANT_KERNELS = {
   'relu-max-adam': ['maxPool2dForward', 'maxPool2dBackward', 'whereStrided', 'scatterStrided'],
 };
 
-describe.skipIf(!hasGpu)("LeNet on the 'webgpu' backend", () => {
+describe.skipIf(!hasGpu)("@fovea/nn and @fovea/optim on the 'webgpu' backend", () => {
   afterAll(() => {
     setBackend('wasm');
   });
@@ -56,9 +58,45 @@ describe.skipIf(!hasGpu)("LeNet on the 'webgpu' backend", () => {
     expect(first.weight.requiresGrad).toBe(true);
     expect(first.weight.grad?.device).toBe('webgpu');
     expect(Array.from(await first.weight.dataAsync())).toEqual(Array.from(before));
-    expect(new Set(model.buffers().map((b) => b.device))).toEqual(new Set(['webgpu']));
+    // The running statistics move; the int32 step count stays on the host, where it is read.
+    expect(model.buffers().map((b) => `${b.dtype}@${b.device}`)).toEqual([
+      'float32@webgpu',
+      'float32@webgpu',
+      'int32@cpu',
+    ]);
     expect(model.parameters().length).toBe(5);
     expect(() => model.to('cuda' as never)).toThrow("Module.to: expected 'cpu' or 'webgpu', got \"cuda\"");
+    setBackend('wasm');
+  });
+
+  it("BatchNorm2d's running statistics, seeded Dropout and LazyLinear give the CPU's values", async () => {
+    async function run(device: 'cpu' | 'webgpu') {
+      manualSeed(5);
+      const net = new Sequential(
+        new Conv2d(1, 3, 3),
+        new BatchNorm2d(3),
+        new ReLU(),
+        new Flatten(),
+        new Dropout(0.3),
+        new LazyLinear(4),
+      ).to(device);
+      const x = randn([2, 1, 5, 5]).to(device);
+      const first = net.forward(x) as Tensor;
+      const opt = new SGD(net.parameters(), { lr: 0.1 });
+      first.square().sum().backward();
+      opt.step();
+      const second = net.forward(x) as Tensor;
+      return Promise.all([second, ...net.buffers()].map(async (t) => Array.from(await t.dataAsync())));
+    }
+    setBackend('wasm');
+    const cpu = await run('cpu');
+    await setBackend('webgpu');
+    const gpu = await run('webgpu');
+    gpu.forEach((values, k) =>
+      values.forEach((v, i) =>
+        expect(Math.abs(v - cpu[k][i])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(cpu[k][i]))),
+      ),
+    );
     setBackend('wasm');
   });
 
