@@ -53,6 +53,9 @@ const option = (name: string): string | undefined => {
 const roots = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
 if (roots.length !== 2) throw new Error('trees: give two repository roots, OLD_ROOT NEW_ROOT');
 const rounds = Number(option('--rounds') ?? 9);
+if (!Number.isInteger(rounds) || rounds < 1) {
+  throw new Error(`trees: --rounds must be a positive integer, got '${option('--rounds')}'`);
+}
 const only = option('--only')?.split(',') ?? null;
 /** Pairs of samples per workload per round, and the length a sample aims for. */
 const PAIRS = 6;
