@@ -155,11 +155,7 @@ export class Module {
     Object.defineProperty(this, name, { configurable: true, enumerable: true, writable: true, value });
   }
 
-  /**
-   * Whether the lazy parameter `name` still waits for its value.
-   *
-   * @param name - The property of a parameter declared with `declareUninitialized`.
-   */
+  /** Whether the lazy parameter `name` (see `declareUninitialized`) still waits for its value. */
   protected isUninitialized(name: string): boolean {
     return this.#uninitialized.has(name);
   }
