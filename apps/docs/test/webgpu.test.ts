@@ -53,7 +53,7 @@ describe.skipIf(chromiumSkipReason !== null)(
         if (!(await selectWebGpu(tab))) return;
         const outputs = await runAll(tab);
         expect(await tab.locator('.runnable-output.failed').allTextContents()).toEqual([]);
-        const cell = tab.getByTestId('runnable').filter({ hasText: "to('webgpu')" }).last();
+        const cell = tab.getByTestId('runnable').filter({ hasText: 'randn([1, 1, 6, 8])' });
         expect(await cell.getByTestId('output').textContent()).toBe('webgpu webgpu [ 1, 2, 6, 8 ]\n[]');
         expect(await cell.getByTestId('kernels').textContent()).toMatch(/On the GPU: conv2dForward/);
         expect(outputs.length).toBeGreaterThan(1);
