@@ -1,6 +1,7 @@
 import { noGrad } from '@fovea/autograd';
-import { Tensor } from '@fovea/tensor';
+import { type Device, Tensor } from '@fovea/tensor';
 import type { FullBackwardHook } from './backward-hook.js';
+import { moveToDevice } from './device.js';
 import * as hooks from './hooks.js';
 import { checkName, describe, joinName } from './naming.js';
 import type {
@@ -318,6 +319,12 @@ export class Module {
   /** Evaluation mode (`train(false)`): dropout passes inputs through, batch norm uses running statistics. */
   eval(): this {
     return this.train(false);
+  }
+
+  /** Moves parameters and buffers to `device` (device.ts: build the optimizer afterwards); returns this. */
+  to(device: Device): this {
+    moveToDevice(this, device);
+    return this;
   }
 
   /** Resets every parameter's gradient to null (PyTorch's default `set_to_none=True`). */
