@@ -1,7 +1,8 @@
 // The backend switch in chromium with a software GPU (SwiftShader, test/site.ts's WEBGPU_FLAGS):
 // it is on every cell and on the LeNet page; with WebGPU selected, the chapter's cells print what
 // they print on the CPU and say which kernels ran where, a cell that moves its tensors runs them
-// on the GPU, and LeNet either trains on the GPU or says why not and trains on the CPU.
+// on the GPU, and LeNet either trains on the GPU with the CPU's losses or says why not and trains
+// on the CPU.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CHAPTER } from './chapter';
@@ -60,33 +61,50 @@ describe.skipIf(chromiumSkipReason !== null)(
       });
     });
 
-    it('the LeNet page trains on WebGPU, or says why not and trains on the CPU', async () => {
+    it("the LeNet page trains on WebGPU with the CPU's losses, or says why not and trains on the CPU", async () => {
       await visit('/zh/playground/lenet', 'zh-webgpu-playground-lenet', async (tab) => {
         const gpu = await selectWebGpu(tab);
-        await tab.getByTestId('architecture').selectOption('relu');
-        await tab.getByTestId('start').click();
         const status = tab.getByTestId('lenet-status');
-        await poll(
-          async () => Number(await status.getAttribute('data-step')),
-          120_000,
-        ).toBeGreaterThanOrEqual(20);
-        const backend = await status.getAttribute('data-backend');
+        /** Trains from scratch for `steps` steps, stops, and returns the plot's losses and the backend. */
+        const train = async (steps: number) => {
+          await tab.getByTestId('start').click();
+          await poll(
+            async () => Number(await status.getAttribute('data-step')),
+            120_000,
+          ).toBeGreaterThanOrEqual(steps);
+          await tab.getByTestId('stop').click();
+          await poll(() => status.getAttribute('data-state'), 60_000).toBe('stopped');
+          expect(await tab.getByTestId('lenet-error').count()).toBe(0);
+          const losses: number[] = JSON.parse((await status.getAttribute('data-losses')) ?? '[]');
+          return { losses: losses.slice(0, steps / 10), backend: await status.getAttribute('data-backend') };
+        };
+        await tab.getByTestId('architecture').selectOption('relu');
+        // SwiftShader runs about one step a second here: ten steps, one point of the plot.
+        const first = await train(10);
         const note = tab.getByTestId('backend-note');
-        if (gpu && backend === 'webgpu') {
-          expect(await note.count()).toBe(0);
-        } else {
-          expect(backend).toBe('wasm');
+        if (!gpu || first.backend !== 'webgpu') {
+          expect(first.backend).toBe('wasm');
           // What failed, in the package's words (an op without a WebGPU kernel names itself).
           if (gpu) {
             expect((await note.textContent())?.trim()).toMatch(
               /^WebGPU 还不能训练这个模型：.*“\w+: .+”。改在 CPU（WebAssembly）上从头训练。$/,
             );
           }
+          return;
         }
-        expect(await tab.getByTestId('lenet-error').count()).toBe(0);
-        await tab.getByTestId('stop').click();
-        await poll(() => status.getAttribute('data-state'), 30_000).toBe('stopped');
+        expect(await note.count()).toBe(0);
+        // The same seeded run on the CPU: the mean loss of steps 1-10 agrees to float32 rounding,
+        // grown over 10 Adam steps.
+        await tab.getByTestId('backend').selectOption('cpu');
+        const cpu = await train(10);
+        expect(cpu.backend).toBe('wasm');
+        expect(first.losses).toHaveLength(1);
+        first.losses.forEach((loss, k) => {
+          expect(Math.abs(loss - cpu.losses[k]), `points ${first.losses} against ${cpu.losses}`).toBeLessThan(
+            1e-3 * cpu.losses[k],
+          );
+        });
       });
-    }, 180_000);
+    }, 240_000);
   },
 );

@@ -4,7 +4,7 @@
 // every POINT_EVERY steps (lenet-protocol.ts).
 import { DataLoader, decompress, FashionMNIST } from '@fovea/data';
 import { correctCount, lenet, xavierInit } from '@fovea/examples/lenet';
-import { CrossEntropyLoss, type Module, Parameter } from '@fovea/nn';
+import { CrossEntropyLoss, type Module } from '@fovea/nn';
 import { Adam, SGD } from '@fovea/optim';
 import { Generator, getBackend, manualSeed, noGrad, setBackend, type Tensor } from '@fovea/tensor';
 import {
@@ -62,15 +62,6 @@ async function load(url: string): Promise<{ train: Dataset; test: Dataset }> {
   return data;
 }
 
-/** Moves every parameter of `model` to `device` (a module keeps its parameters as properties). */
-function moveModel(model: Module, device: Device): void {
-  for (const module of model.modules()) {
-    for (const [name, parameter] of module.namedParameters({ recurse: false })) {
-      module.registerParameter(name, new Parameter(parameter.to(device)));
-    }
-  }
-}
-
 function epochBatches(train: Dataset, settings: TrainSettings, epoch: number): Iterator<[Tensor, Tensor]> {
   const loader = new DataLoader(train, {
     batchSize: settings.batchSize,
@@ -88,7 +79,8 @@ function newTraining(settings: TrainSettings, device: Device, train: Dataset): T
     pool: settings.architecture === 'relu' ? 'max' : 'avg',
   });
   xavierInit(model);
-  moveModel(model, device);
+  // The optimizer is built after the move, on the parameters where they now live.
+  model.to(device);
   const optimizer =
     settings.optimizer === 'sgd'
       ? new SGD(model.parameters(), { lr: 0.9 })
