@@ -13,6 +13,7 @@ import { foveaPeer } from './peers/fovea.js';
 import { ortPeer } from './peers/ort.js';
 import type { Peer } from './peers/peer.js';
 import { tfjsChapterOp, tfjsPeer } from './peers/tfjs.js';
+import { torchAvailable, torchPeer } from './peers/torch.js';
 import { webgpuPeer } from './peers/webgpu.js';
 import {
   type BenchReport,
@@ -35,8 +36,9 @@ import { flops, PASSES, type Pass, WORKLOADS, type Workload } from './workloads.
  * kernels on whatever WebGPU adapter there is, with Fovea's WebAssembly on 2 threads beside them,
  * and d2l's LeNet epoch with setBackend('webgpu') against PyTorch CPU (see `benchWebGpu`).
  *
- * `pnpm bench [--quick] [--only W3,W4,train,memory,lenet] [--lenet-epochs N]`: Fovea against
- * TensorFlow.js (cpu, wasm SIMD) and onnxruntime-node (1 and 2 threads) on PEERS.md's workloads,
+ * `pnpm bench [--quick] [--only W3,W4,train,memory,lenet] [--peers fovea,pytorch] [--lenet-epochs N]`:
+ * Fovea against TensorFlow.js (cpu, wasm SIMD), onnxruntime-node and PyTorch CPU (1 and 2
+ * threads; PyTorch not under --quick) on PEERS.md's workloads,
  * a LeNet training step against TensorFlow.js cpu, the WebAssembly SIMD ceiling, a memory check,
  * and d2l's LeNet on Fashion-MNIST against PyTorch CPU (an epoch and the step at every batch, on
  * 1 and 2 threads, RSS over N epochs; not under --quick). Prints the tables and writes
@@ -47,6 +49,10 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const onlyArg = args.find((a) => a.startsWith('--only'));
 const only = onlyArg ? (onlyArg.split('=')[1] ?? args[args.indexOf(onlyArg) + 1] ?? '').split(',') : null;
+const peersArg = args.find((a) => a.startsWith('--peers'));
+const peerFilter = peersArg
+  ? (peersArg.split('=')[1] ?? args[args.indexOf(peersArg) + 1] ?? '').split(',')
+  : null;
 const backendArg = args.find((a) => a.startsWith('--backend'));
 const backend = backendArg ? (backendArg.split('=')[1] ?? args[args.indexOf(backendArg) + 1]) : null;
 
@@ -138,10 +144,14 @@ async function measure(
       log(`  ${peer.name} ${w.name} ${pass}: CHECK FAILED: ${result.message}`);
       return { ...base, batch, ms: null, rate: null, reps: 0, inner: 0, check: result, note: 'check failed' };
     }
-    const timing =
+    const options =
       reps === 1
-        ? await time(() => runner.run(), { reps: 1, warmupMs: 0, minRepMs: 0 })
-        : await time(() => runner.run(), { reps, warmupMs: settings.warmupMs, minRepMs: settings.minRepMs });
+        ? { reps: 1, warmupMs: 0, minRepMs: 0 }
+        : { reps, warmupMs: settings.warmupMs, minRepMs: settings.minRepMs };
+    const timing =
+      runner.time === undefined
+        ? await time(() => runner.run(), options)
+        : { ...(await runner.time(options)), reps: options.reps };
     const rate = w.callsPerSecond ? 1000 / timing.ms : flops(w, batch) / timing.ms / 1e6;
     if (peer.mayReduceBatch && !w.callsPerSecond) knownRates.set(key, rate);
     return {
@@ -256,7 +266,7 @@ async function main(): Promise<void> {
       `micro-kernel ${ceiling.microKernel.toFixed(1)})` +
       (ceiling.twoThreads === null ? '' : `, ${ceiling.twoThreads.toFixed(1)} on 2 threads`),
   );
-  const peers: Peer[] = [
+  const allPeers: Peer[] = [
     foveaPeer(1),
     foveaPeer(2),
     tfjsPeer('cpu'),
@@ -264,6 +274,15 @@ async function main(): Promise<void> {
     ortPeer(1),
     ortPeer(2),
   ];
+  if (quick) log('PyTorch on the conv workloads: skipped under --quick');
+  else if (!torchAvailable()) {
+    log(
+      "PyTorch on the conv workloads: skipped, /usr/bin/python3 -c 'import torch' failed (tooling/scripts/torch/install-torch.sh)",
+    );
+  } else allPeers.push(torchPeer(1), torchPeer(2));
+  const peers = allPeers.filter(
+    (p) => peerFilter === null || peerFilter.some((name) => p.name.startsWith(name)),
+  );
   const results: Measurement[] = [];
   const workloads = WORKLOADS.filter((w) => only === null || only.includes(w.name));
   for (const w of workloads) {

@@ -43,32 +43,37 @@ function reversedPadding(c: Conv2dCase['config']): number[] {
   return [pw, pw, ph, ph];
 }
 
-describe.each(BACKENDS)('conv2d op on %s against PyTorch (conv2d_visible.json)', (backend) => {
-  useBackend(backend);
-  const { cases } = loadGolden<{ cases: Conv2dCase[] }>('conv2d_visible.json');
-  cases.forEach((k, i) => {
-    const c = k.config;
-    it(`case ${i}: kernel ${c.kernel_size} stride ${c.stride} padding ${JSON.stringify(c.padding)} dilation ${c.dilation} groups ${c.groups} ${c.padding_mode}`, async () => {
-      const x = leaf(k.x, backend);
-      const w = leaf(k.weight, backend);
-      const b = c.bias && k.bias ? leaf(k.bias, backend) : null;
-      const options = { stride: c.stride, dilation: c.dilation, groups: c.groups };
-      const y = onDevice(backend, () => {
-        const out =
-          c.padding_mode === 'zeros'
-            ? conv2d(x, w, b, { ...options, padding: c.padding })
-            : conv2d(pad(x, reversedPadding(c), c.padding_mode), w, b, { ...options, padding: 0 });
-        out.backward(constant(k.gy, backend));
-        return out;
+describe.each(BACKENDS)(
+  'conv2d op on %s against PyTorch (conv2d_visible.json, conv2d_winograd.json)',
+  (backend) => {
+    useBackend(backend);
+    const cases = ['conv2d_visible.json', 'conv2d_winograd.json'].flatMap((file) =>
+      loadGolden<{ cases: Conv2dCase[] }>(file).cases.map((k, index) => ({ ...k, file, index })),
+    );
+    cases.forEach((k) => {
+      const c = k.config;
+      it(`${k.file} case ${k.index}: kernel ${c.kernel_size} stride ${c.stride} padding ${JSON.stringify(c.padding)} dilation ${c.dilation} groups ${c.groups} ${c.padding_mode}`, async () => {
+        const x = leaf(k.x, backend);
+        const w = leaf(k.weight, backend);
+        const b = c.bias && k.bias ? leaf(k.bias, backend) : null;
+        const options = { stride: c.stride, dilation: c.dilation, groups: c.groups };
+        const y = onDevice(backend, () => {
+          const out =
+            c.padding_mode === 'zeros'
+              ? conv2d(x, w, b, { ...options, padding: c.padding })
+              : conv2d(pad(x, reversedPadding(c), c.padding_mode), w, b, { ...options, padding: 0 });
+          out.backward(constant(k.gy, backend));
+          return out;
+        });
+        expect(y.shape).toEqual(k.y.shape);
+        expectClose(await y.dataAsync(), k.y.data, 'y');
+        expectClose(await x.grad!.dataAsync(), k.gx.data, 'gx');
+        expectClose(await w.grad!.dataAsync(), k.gweight.data, 'gweight');
+        if (b) expectClose(await b.grad!.dataAsync(), k.gbias!.data, 'gbias');
       });
-      expect(y.shape).toEqual(k.y.shape);
-      expectClose(await y.dataAsync(), k.y.data, 'y');
-      expectClose(await x.grad!.dataAsync(), k.gx.data, 'gx');
-      expectClose(await w.grad!.dataAsync(), k.gweight.data, 'gweight');
-      if (b) expectClose(await b.grad!.dataAsync(), k.gbias!.data, 'gbias');
     });
-  });
-});
+  },
+);
 
 describe.each(BACKENDS)('pooling ops on %s against PyTorch (pool2d_visible.json)', (backend) => {
   useBackend(backend);
