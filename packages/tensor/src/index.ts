@@ -63,6 +63,8 @@ export { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, lt, ne, where } from
 export type { Conv2dOptions } from './ops/conv2d.js';
 export { conv2d } from './ops/conv2d.js';
 export { convolve2d, corr2d } from './ops/corr2d.js';
+export type { SparseSoftmaxCrossEntropyOptions } from './ops/cross-entropy.js';
+export { sparseSoftmaxCrossEntropy } from './ops/cross-entropy.js';
 export {
   abs,
   add,
