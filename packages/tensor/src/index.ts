@@ -88,6 +88,7 @@ export {
 export type { SliceSpec } from './ops/geometry.js';
 export type { AddOptions } from './ops/inplace.js';
 export { cat, stack } from './ops/join.js';
+export { linear } from './ops/linear.js';
 export { matmul } from './ops/matmul.js';
 export type { MaxUnpool2dOptions } from './ops/max-unpool2d.js';
 export { maxUnpool2d } from './ops/max-unpool2d.js';
