@@ -1,4 +1,5 @@
-"""PyTorch's twin of lenet-step.ts: d2l's LeNet, one SGD step (lr 0.9) on one thread.
+"""PyTorch's twin of lenet-step.ts: d2l's LeNet, one SGD step (lr 0.9), on the number of threads
+given as the second argument (1 by default).
 
 Prints the median ms per step for the batch given as the first argument, timed as
 tooling/bench/src/timing.ts does (warm up, then the median of 7 repetitions of >= 200 ms).
@@ -9,7 +10,7 @@ import time
 import torch
 from torch import nn
 
-torch.set_num_threads(1)
+torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else 1)
 torch.manual_seed(0)
 batch = int(sys.argv[1])
 net = nn.Sequential(

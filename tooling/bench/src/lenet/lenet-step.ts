@@ -9,11 +9,11 @@ import { time } from '../timing.js';
 
 /**
  * d2l's LeNet (sigmoid, average pooling) trained one step at a time on 28 x 28 inputs: Fovea
- * against PyTorch (lenet-step.py, run with Debian's /usr/bin/python3), one thread, interleaved
- * A/B/A/B so that the machine's load drifts over both. Prints the median ms per step and the
- * ratio Fovea / PyTorch for each batch.
+ * against PyTorch (lenet-step.py, run with Debian's /usr/bin/python3) on the same number of
+ * threads (1 unless `--threads n`), interleaved A/B/A/B so that the machine's load drifts over
+ * both. Prints the median ms per step and the ratio Fovea / PyTorch for each batch.
  *
- *   tsx --conditions=@fovea/source --expose-gc src/lenet/lenet-step.ts [batch ...] [--rounds n]
+ *   tsx --conditions=@fovea/source --expose-gc src/lenet/lenet-step.ts [batch ...] [--rounds n] [--threads n]
  *   tsx --conditions=@fovea/source src/lenet/lenet-step.ts --profile 256 (steps only, for --cpu-prof)
  */
 
@@ -49,16 +49,18 @@ async function foveaMs(batch: number): Promise<number> {
   ).ms;
 }
 
-function pytorchMs(batch: number): number {
+function pytorchMs(batch: number, threads: number): number {
   const script = fileURLToPath(new URL('./lenet-step.py', import.meta.url));
-  const run = spawnSync('/usr/bin/python3', [script, String(batch)], { encoding: 'utf8' });
+  const run = spawnSync('/usr/bin/python3', [script, String(batch), String(threads)], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`lenet-step.py failed: ${run.stderr}`);
   return Number(run.stdout.trim());
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  setNumThreads(1);
+  const threadsAt = args.indexOf('--threads');
+  const threads = threadsAt >= 0 ? Number(args.splice(threadsAt, 2)[1]) : 1;
+  setNumThreads(threads);
   if (args[0] === '--profile') {
     const step = lenetStep(Number(args[1] ?? 256));
     const end = performance.now() + Number(args[2] ?? 8000);
@@ -68,14 +70,14 @@ async function main(): Promise<void> {
   const roundsAt = args.indexOf('--rounds');
   const rounds = roundsAt >= 0 ? Number(args.splice(roundsAt, 2)[1]) : 2;
   const batches = args.length > 0 ? args.map(Number) : [1, 16, 64, 256];
-  console.log('batch | Fovea ms | PyTorch ms | Fovea / PyTorch (per round)');
+  console.log(`${threads} thread(s): batch | Fovea ms | PyTorch ms | Fovea / PyTorch (per round)`);
   for (const batch of batches) {
     const ratios: string[] = [];
     const f: number[] = [];
     const p: number[] = [];
     for (let r = 0; r < rounds; r++) {
       f.push(await foveaMs(batch));
-      p.push(pytorchMs(batch));
+      p.push(pytorchMs(batch, threads));
       ratios.push((f[r] / p[r]).toFixed(2));
     }
     const best = (v: number[]) => Math.min(...v).toFixed(2);

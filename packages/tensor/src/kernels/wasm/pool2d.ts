@@ -101,8 +101,8 @@ function planesPerBlock(c: PoolCall, threadCount: number): number {
   return Math.max(1, Math.min(c.planes, Math.floor(BLOCK_FLOATS / floats)));
 }
 
-/** About 64 KB of input and output per block. */
-const BLOCK_FLOATS = 16384;
+/** About 256 KB of input and output per block (this machine's second-level cache). */
+const BLOCK_FLOATS = 65536;
 
 /**
  * Runs an average-pooling kernel over the planes in blocks: `from` (planes of `fromSize` floats)
@@ -123,11 +123,12 @@ function avgPoolBlocks(
     const fromPtr = rt.alloc(block * slotsOf.fromSize * 4);
     const toPtr = rt.alloc(block * slotsOf.toSize * 4);
     const memory = rt.floats;
+    const s = avgSlots(c, params);
+    s[slotsOf.from] = fromPtr;
+    s[slotsOf.to] = toPtr;
     for (let p0 = 0; p0 < c.planes; p0 += block) {
       const planes = Math.min(block, c.planes - p0);
-      const s = avgSlots({ ...c, planes }, params);
-      s[slotsOf.from] = fromPtr;
-      s[slotsOf.to] = toPtr;
+      s[Slot.N] = planes;
       const fromStart = p0 * slotsOf.fromSize;
       memory.set(from.subarray(fromStart, fromStart + planes * slotsOf.fromSize), fromPtr >> 2);
       runItems(rt, kernel, rt.params(s), planes, 0, threadCount);
