@@ -11,26 +11,37 @@ import {
   MAX_DIMS,
 } from './checks.js';
 import { allocate, castScalar, type DType, isDType, isFloating } from './dtype.js';
+import { toDevice } from './ops/cast.js';
 import { defaultGenerator, fillNormal, fillUniform, type Generator } from './random.js';
 import { formatShape, numel } from './shape.js';
-import { hostArray } from './storage.js';
+import { type Device, hostArray } from './storage.js';
 import { type NestedArray, Tensor } from './tensor.js';
 
 export interface CreationOptions {
   dtype?: DType;
   requiresGrad?: boolean;
+  /**
+   * Where the data lives: 'cpu' (the default, whatever the backend, as in PyTorch) or 'webgpu'
+   * (after `await setBackend('webgpu')`); the values are made on the host and copied there.
+   */
+  device?: Device;
 }
 
 export interface RandomCreationOptions extends CreationOptions {
   generator?: Generator;
 }
 
-function finish(t: Tensor, options: CreationOptions): Tensor {
+function finish(created: Tensor, options: CreationOptions): Tensor {
   if (options.requiresGrad !== undefined && typeof options.requiresGrad !== 'boolean') {
     throw new Error(
       `tensor: argument 'requiresGrad' must be a boolean, got ${describe(options.requiresGrad)}`,
     );
   }
+  const { device = 'cpu' } = options;
+  if (device !== 'cpu' && device !== 'webgpu') {
+    throw new Error(`tensor: argument 'device' must be 'cpu' or 'webgpu', got ${describe(device)}`);
+  }
+  const t = toDevice(created, device);
   if (options.requiresGrad) t.requiresGrad_(true);
   return t;
 }
@@ -271,7 +282,8 @@ export function randint(
 /** `t`'s shape, and its dtype under `options`, for the `*Like` functions. */
 function like<O extends CreationOptions>(fn: string, t: Tensor, options: O | undefined): [number[], O] {
   const x = checkTensor(fn, 'input', t);
-  return [[...x.shape], { dtype: x.dtype, ...checkOptions(fn, options) }];
+  // A `*Like` tensor lives on its model's device, as PyTorch's `zeros_like`.
+  return [[...x.shape], { dtype: x.dtype, device: x.device, ...checkOptions(fn, options) }];
 }
 
 export const zerosLike = (t: Tensor, options: CreationOptions = {}) =>

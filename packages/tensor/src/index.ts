@@ -120,5 +120,6 @@ export {
 export { defaultGenerator, Generator, manualSeed } from './random.js';
 export { formatShape } from './shape.js';
 export { isShapesOnly, withShapesOnly } from './shapes-only.js';
+export type { Device } from './storage.js';
 export type { NestedArray, Scalar, TensorLike } from './tensor.js';
 export { Tensor } from './tensor.js';
