@@ -59,7 +59,8 @@ export function sparseSoftmaxCrossEntropy(
   const result = Tensor.fromArray(reduce(losses, reduction, count, x.dtype), outShape, x.dtype);
   const saved = Tensor.fromArray(logp, x.shape, x.dtype);
   const targets: Rows = { labels, ignoreIndex, reduction, count };
-  return record('CrossEntropyLossBackward0', result, [x], (g) => [gradient(x, saved, targets, g)]);
+  // PyTorch's cross_entropy output shows nll_loss's node; the log-softmax is folded into it here.
+  return record('NllLossBackward0', result, [x], (g) => [gradient(x, saved, targets, g)]);
 }
 
 /** What the backward needs of the targets. */

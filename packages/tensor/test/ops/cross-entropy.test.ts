@@ -48,6 +48,7 @@ describe('sparseSoftmaxCrossEntropy against PyTorch', () => {
         ignoreIndex: c.ignore_index,
       });
       expect([...loss.shape]).toEqual(c.loss.shape);
+      expect(loss.gradFn?.name).toBe('NllLossBackward0');
       expectClose(loss.dataSync(), c.loss.data, `${c.name}: loss`, atol, rtol);
       loss.backward(of(c.gy, c.dtype));
       expectClose(x.grad!.dataSync(), c.gx.data, `${c.name}: gx`, atol, rtol);
