@@ -12,21 +12,28 @@ import {
   MAX_DIMS,
 } from './checks.js';
 import { allocate, castScalar, type DType, isDType, isFloating } from './dtype.js';
+import { toDevice } from './ops/cast.js';
 import { checkGenerator, defaultGenerator, fillNormal, fillUniform, type Generator } from './random.js';
 import { formatShape, numel } from './shape.js';
-import { hostArray } from './storage.js';
+import { type Device, hostArray } from './storage.js';
 import { type NestedArray, Tensor } from './tensor.js';
 
 export interface CreationOptions {
   dtype?: DType;
   requiresGrad?: boolean;
+  /**
+   * Where the data lives: 'cpu' (the default, whatever the backend, as in PyTorch) or 'webgpu'
+   * (after `await setBackend('webgpu')`); the values are made on the host and copied there.
+   */
+  device?: Device;
 }
 
 export interface RandomCreationOptions extends CreationOptions {
   generator?: Generator;
 }
 
-function finish(t: Tensor, options: CreationOptions): Tensor {
+function finish(created: Tensor, options: CreationOptions): Tensor {
+  const t = toDevice(created, options.device ?? 'cpu');
   if (options.requiresGrad) t.requiresGrad_(true);
   return t;
 }
@@ -35,6 +42,9 @@ function finish(t: Tensor, options: CreationOptions): Tensor {
 function creationOptions<O extends RandomCreationOptions>(op: string, options: O | null | undefined): O {
   const o = checkOptions(op, options);
   if (o.requiresGrad !== undefined) checkBoolean(op, 'requiresGrad', o.requiresGrad);
+  if (o.device !== undefined && o.device !== 'cpu' && o.device !== 'webgpu') {
+    throw new Error(`${op}: argument 'device' must be 'cpu' or 'webgpu', got ${describe(o.device)}`);
+  }
   checkGenerator(op, o.generator);
   return o;
 }
@@ -279,7 +289,8 @@ function like<O extends CreationOptions>(fn: string, t: Tensor, options: O | und
   const x = checkTensor(fn, 'input', t);
   const o = creationOptions(fn, options);
   dtypeOption(fn, o.dtype, x.dtype);
-  return [[...x.shape], { dtype: x.dtype, ...o }];
+  // A `*Like` tensor lives on its model's device, as PyTorch's `zeros_like`.
+  return [[...x.shape], { dtype: x.dtype, device: x.device, ...o }];
 }
 
 export const zerosLike = (t: Tensor, options: CreationOptions = {}) =>

@@ -296,7 +296,12 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
   async dataAsync(): Promise<TypedArray> {
     const buffer = this.storage.deviceBuffer;
     if (buffer === null) return this.dataSync();
-    return valuesOf(this, await buffer.read());
+    const values = await buffer.read();
+    // A device may hold bools wider than a byte (WebGPU: f32 0 and 1); the host reads bytes.
+    return valuesOf(
+      this,
+      this.dtype === 'bool' && !(values instanceof Uint8Array) ? Uint8Array.from(values) : values,
+    );
   }
 
   /** `toArray()` as a promise, the read that works on every backend (see `dataAsync`). */

@@ -87,13 +87,18 @@ export class LazyConv2d extends Conv2d {
         this.materialize(
           'weight',
           new Parameter(
-            parameterZeros(this.getName(), [this.outChannels, inChannels / this.groups, ...this.kernelSize]),
+            parameterZeros(this.getName(), [this.outChannels, inChannels / this.groups, ...this.kernelSize], {
+              device: input.device,
+            }),
           ),
         );
         kaimingUniform_(this.weight, { a: Math.sqrt(5) });
       }
       if (lazyBias) {
-        this.materialize('bias', new Parameter(parameterZeros(this.getName(), [this.outChannels])));
+        this.materialize(
+          'bias',
+          new Parameter(parameterZeros(this.getName(), [this.outChannels], { device: input.device })),
+        );
         const { fanIn } = calculateFanInAndFanOut(this.weight);
         if (fanIn !== 0) uniform_(this.bias!, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn));
       }

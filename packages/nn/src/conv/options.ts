@@ -61,11 +61,15 @@ export function integer(where: string, what: string, value: unknown, min: number
 }
 
 /** Zeros for a parameter of `shape`, refused before allocating when one tensor cannot hold it. */
-export function parameterZeros(where: string, shape: readonly number[]): Tensor {
+export function parameterZeros(
+  where: string,
+  shape: readonly number[],
+  options?: Parameters<typeof zeros>[1],
+): Tensor {
   checkElements(
     where,
     shape.reduce((a, b) => a * b, 1),
     shape,
   );
-  return zeros(shape);
+  return zeros(shape, options);
 }

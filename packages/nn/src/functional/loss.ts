@@ -5,6 +5,7 @@ import {
   checkTensor,
   describe,
   formatShape,
+  sparseSoftmaxCrossEntropy,
   Tensor,
   tensor,
 } from '@fovea/tensor';
@@ -145,6 +146,18 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
     throw new Error('cross_entropy: expected input with a class dimension, got a 0-d tensor');
   const classDim = input.ndim === 1 ? 0 : 1;
   const classes = input.shape[classDim];
+  if (
+    target.dtype === 'int32' &&
+    input.ndim === 2 &&
+    target.ndim === 1 &&
+    target.shape[0] === input.shape[0] &&
+    input.device === 'cpu' &&
+    options.weight == null &&
+    labelSmoothing === 0
+  ) {
+    // The common case in one op each way (log-softmax and nll fused), as PyTorch's kernel.
+    return sparseSoftmaxCrossEntropy(input, target, { reduction, ignoreIndex });
+  }
   const weight = classWeights(options.weight, input, classDim);
   const logp = logSoftmax(input, classDim);
   const weighted = (t: Tensor) => (weight === null ? t : t.mul(weight));
@@ -193,13 +206,16 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   }
   const dtype = input.dtype === 'float64' ? 'float64' : 'float32';
   // The weight of each target's class where it counts, zero elsewhere.
-  const picked = weighted(tensor(oneHot, { dtype }).reshape(input.shape));
+  const picked = weighted(tensor(oneHot, { dtype, device: input.device }).reshape(input.shape));
   const nll = logp.mul(picked).sum(classDim).neg();
   const denominator = weight === null ? count : picked.sum();
   const reduceValid = (values: Tensor) =>
     reduction === 'none' ? values : reduction === 'sum' ? values.sum() : values.sum().div(denominator);
   const loss = reduceValid(nll);
   if (labelSmoothing === 0) return loss;
-  const smooth = weighted(logp).sum(classDim).neg().mul(tensor(valid, { dtype }).reshape(target.shape));
+  const smooth = weighted(logp)
+    .sum(classDim)
+    .neg()
+    .mul(tensor(valid, { dtype, device: input.device }).reshape(target.shape));
   return loss.mul(1 - labelSmoothing).add(reduceValid(smooth).mul(labelSmoothing / classes));
 }

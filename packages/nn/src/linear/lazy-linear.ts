@@ -63,12 +63,17 @@ export class LazyLinear extends Linear {
       this.inFeatures = input.shape[input.ndim - 1];
       this.materialize(
         'weight',
-        new Parameter(parameterZeros(this.getName(), [this.outFeatures, this.inFeatures])),
+        new Parameter(
+          parameterZeros(this.getName(), [this.outFeatures, this.inFeatures], { device: input.device }),
+        ),
       );
       kaimingUniform_(this.weight, { a: Math.sqrt(5) });
     }
     if (this.isUninitialized('bias')) {
-      this.materialize('bias', new Parameter(parameterZeros(this.getName(), [this.outFeatures])));
+      this.materialize(
+        'bias',
+        new Parameter(parameterZeros(this.getName(), [this.outFeatures], { device: input.device })),
+      );
       const { fanIn } = calculateFanInAndFanOut(this.weight);
       const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
       uniform_(this.bias!, -bound, bound);

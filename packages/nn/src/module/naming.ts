@@ -21,6 +21,29 @@ export function checkName(op: string, name: unknown): asserts name is string {
   if (name.includes('.')) throw new Error(`${op}: name can't contain ".", got "${name}"`);
 }
 
+/**
+ * The checks of `registerBuffer` and `registerParameter`: a valid name, and a value of the
+ * registered kind or null.
+ */
+export function checkMember(
+  op: string,
+  name: unknown,
+  value: unknown,
+  kind: abstract new (...args: never[]) => unknown,
+  what: string,
+  required: string,
+  owner?: object,
+): asserts name is string {
+  checkName(op, name);
+  if (owner !== undefined && inherited(owner, name))
+    throw new Error(`${op}: attribute "${name}" already exists`);
+  if (value !== null && !(value instanceof kind)) {
+    throw new TypeError(
+      `${op}: cannot assign ${describe(value)} as ${what} "${name}" (${required} or null is required)`,
+    );
+  }
+}
+
 /** Whether `name` is a method or accessor of a module's class: a registration must not shadow it. */
 export function inherited(module: object, name: string): boolean {
   return !Object.hasOwn(module, name) && name in module;

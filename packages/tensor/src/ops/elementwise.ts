@@ -9,8 +9,7 @@ import type { BinaryFn, UnaryFn } from '../kernels/strided.js';
 import { broadcastShapes, numel } from '../shape.js';
 import { hostArray } from '../storage.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { deviceBinary, deviceUnary } from './device.js';
-import { floatData } from './float-data.js';
+import { deviceBinary, deviceUnary, kernelOperand, kernelResult } from './device.js';
 import { asTensor, broadcastStrides, requireTensor, resultType } from './operands.js';
 import { sumTo } from './sum-to.js';
 
@@ -178,13 +177,13 @@ export function neg(a: Tensor): Tensor {
 
 export function exp(a: Tensor): Tensor {
   const x = floatOperand('exp', a);
-  const out = unaryKernel(Math.exp, x);
+  const out = unaryKernel(Math.exp, x, x.dtype, 'exp');
   return record('ExpBackward0', out, [x], (g) => [mul(g, out)], [out]);
 }
 
 export function log(a: Tensor): Tensor {
   const x = floatOperand('log', a);
-  const out = unaryKernel(Math.log, x);
+  const out = unaryKernel(Math.log, x, x.dtype, 'log');
   return record('LogBackward0', out, [x], (g) => [div(g, x)], [x]);
 }
 
@@ -206,7 +205,7 @@ export function abs(a: Tensor): Tensor {
 
 export function sign(a: Tensor): Tensor {
   const x = requireTensor('sign', a);
-  const out = unaryKernel((v) => (v > 0 ? 1 : v < 0 ? -1 : v), x);
+  const out = unaryKernel((v) => (v > 0 ? 1 : v < 0 ? -1 : v), x, x.dtype, 'sign');
   return record('SignBackward0', out, [x], (g) => [mul(g, 0)]);
 }
 
@@ -219,9 +218,10 @@ export function relu(a: Tensor): Tensor {
 
 export function sigmoid(a: Tensor): Tensor {
   const x = floatOperand('sigmoid', a);
-  const out = allocate(x.dtype, x.numel) as FloatArray;
-  sigmoidForward(floatData('sigmoid', x), out);
-  const y = Tensor.fromArray(out, x.shape, x.dtype);
+  // A device kernel takes a null `out` and returns the result's storage (ops/device.ts).
+  const out = x.storage.deviceBuffer === null ? (allocate(x.dtype, x.numel) as FloatArray) : null;
+  const written = sigmoidForward(kernelOperand('sigmoid', x), out as FloatArray) as FloatArray | undefined;
+  const y = kernelResult(written ?? (out as FloatArray), x.shape, x.dtype);
   return record('SigmoidBackward0', y, [x], (g) => [sigmoidGradient(g, y)], [y]);
 }
 
@@ -231,14 +231,18 @@ export function sigmoid(a: Tensor): Tensor {
  */
 function sigmoidGradient(g: Tensor, y: Tensor): Tensor {
   if (isGradEnabled() && (g.requiresGrad || y.requiresGrad)) return mul(mul(g, sub(1, y)), y);
-  const out = allocate(y.dtype, y.numel) as FloatArray;
-  sigmoidBackward(floatData('sigmoid backward', g.to(y.dtype)), floatData('sigmoid backward', y), out);
-  return Tensor.fromArray(out, y.shape, y.dtype);
+  const out = y.storage.deviceBuffer === null ? (allocate(y.dtype, y.numel) as FloatArray) : null;
+  const written = sigmoidBackward(
+    kernelOperand('sigmoid backward', g.to(y.dtype)),
+    kernelOperand('sigmoid backward', y),
+    out as FloatArray,
+  ) as FloatArray | undefined;
+  return kernelResult(written ?? (out as FloatArray), y.shape, y.dtype);
 }
 
 export function tanh(a: Tensor): Tensor {
   const x = floatOperand('tanh', a);
-  const out = unaryKernel(Math.tanh, x);
+  const out = unaryKernel(Math.tanh, x, x.dtype, 'tanh');
   return record('TanhBackward0', out, [x], (g) => [mul(g, sub(1, mul(out, out)))], [out]);
 }
 
