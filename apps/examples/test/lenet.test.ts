@@ -276,7 +276,7 @@ describe('lenet', () => {
       ],
       [
         ['--data', base],
-        `lenet: cannot read Fashion-MNIST from ${base} (from --data): readIdx: '${join(base, 'train-images-idx3-ubyte.gz')}' is a corrupt gzip file`,
+        `lenet: cannot read Fashion-MNIST from ${base} (from --data): FashionMNIST.fromDirectory: '${join(base, 'train-images-idx3-ubyte.gz')}' is a corrupt gzip file`,
       ],
       [
         [],
