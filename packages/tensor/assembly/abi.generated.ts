@@ -56,7 +56,7 @@ export const COUNT_INCLUDE_PAD: i32 = 25;
 export const DIVISOR: i32 = 26;
 /** Max pooling: int32 indices of the maxima. */
 export const INDICES: i32 = 27;
-/** Winograd: 2 x 2 output tiles per work item, a multiple of 8. */
+/** Winograd: output tiles (2 x 2 or 4 x 4) per work item, a multiple of 8. */
 export const TILE_BLOCK: i32 = 28;
 /** Winograd: 1 when the call is an input gradient, reading output channel c's taps from input channel o as w[o, c, 2 - i, 2 - j]. */
 export const FLIP: i32 = 29;
