@@ -5,7 +5,7 @@
  */
 
 import { packedABytes, roundUp } from './pack';
-import { C, GROUPS, get, O, OUT_H, OUT_W, TILE_BLOCK } from './params';
+import { ConvParams } from './params';
 
 @inline
 export function tilesAlong(out: i32, m: i32): i32 {
@@ -24,21 +24,24 @@ export function pointsOf(m: i32): i32 {
  */
 @inline
 export function paddedWidth(p: usize, m: i32): i32 {
-  return roundUp(m * tilesAlong(get(p, OUT_W), m) + 4, 4);
+  const params = changetype<ConvParams>(p);
+  return roundUp(m * tilesAlong(params.outW, m) + 4, 4);
 }
 
 /** Rows of the padded input copy of one block: m per tile row it can span, and 2. */
 @inline
 export function paddedRows(p: usize, m: i32): i32 {
-  const tilesW = tilesAlong(get(p, OUT_W), m);
-  const spans = min(tilesAlong(get(p, OUT_H), m), (get(p, TILE_BLOCK) - 1) / tilesW + 2);
+  const params = changetype<ConvParams>(p);
+  const tilesW = tilesAlong(params.outW, m);
+  const spans = min(tilesAlong(params.outH, m), (params.tileBlock - 1) / tilesW + 2);
   return m * spans + 2;
 }
 
 @inline
 export function weightBytes(p: usize, m: i32): i32 {
-  const groups = get(p, GROUPS);
-  return pointsOf(m) * groups * packedABytes(get(p, O) / groups, get(p, C) / groups);
+  const params = changetype<ConvParams>(p);
+  const groups = params.groups;
+  return pointsOf(m) * groups * packedABytes(params.o / groups, params.c / groups);
 }
 
 /**
@@ -48,7 +51,8 @@ export function weightBytes(p: usize, m: i32): i32 {
  */
 @inline
 export function xiBytes(p: usize, channels: i32): usize {
-  return <usize>((channels * get(p, TILE_BLOCK)) << 2) + 64;
+  const params = changetype<ConvParams>(p);
+  return <usize>((channels * params.tileBlock) << 2) + 64;
 }
 
 /** Bytes of V (or M): one matrix per point. */

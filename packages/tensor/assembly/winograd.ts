@@ -20,15 +20,16 @@
 
 import { gemmBlock } from './gemm';
 import { KC, MR, packedABytes, roundUp, TILE_BYTES } from './pack';
-import { BIAS, C, GROUPS, get, H, O, OUT_H, OUT_W, PAD_LEFT, PAD_TOP, ptr, TILE_BLOCK, W, WINOGRAD_U, X, Y } from './params';
+import { ConvParams } from './params';
 import { copyRow, fillRow } from './rows';
 import { outputTiles4, transformInput4 } from './winograd4';
 import { paddedRows, paddedWidth, pointsOf, STAGING_BYTES, tilesAlong, transformedBytes, xiBytes } from './winograd-layout';
 
 /** Scratch bytes one thread needs for `winogradForward` (m = 2) or `winograd4Forward` (m = 4). */
 export function forwardScratch(p: usize, m: i32): i32 {
-  const padded = (get(p, C) * paddedRows(p, m) * paddedWidth(p, m)) << 2;
-  return transformedBytes(p, get(p, C), m) + transformedBytes(p, get(p, O), m) + padded + TILE_BYTES + STAGING_BYTES;
+  const params = changetype<ConvParams>(p);
+  const padded = (params.c * paddedRows(p, m) * paddedWidth(p, m)) << 2;
+  return transformedBytes(p, params.c, m) + transformedBytes(p, params.o, m) + padded + TILE_BYTES + STAGING_BYTES;
 }
 
 export function winogradForwardScratch(p: usize): i32 {
@@ -37,11 +38,12 @@ export function winogradForwardScratch(p: usize): i32 {
 
 /** Copies the input rows a block reads into `buf` ([C][rows][paddedWidth]) with its zero padding. */
 export function copyPadded(p: usize, m: i32, xImage: usize, firstRow: i32, rows: i32, buf: usize): void {
-  const channels = get(p, C);
-  const height = get(p, H);
-  const width = get(p, W);
+  const params = changetype<ConvParams>(p);
+  const channels = params.c;
+  const height = params.h;
+  const width = params.w;
   const Wp = paddedWidth(p, m);
-  const padLeft = get(p, PAD_LEFT);
+  const padLeft = params.padLeft;
   const lo = min(Wp, max(0, padLeft));
   const hi = max(lo, min(Wp, padLeft + width));
   let dst = buf;
@@ -132,8 +134,9 @@ function column(row: usize, j: i32, inRow: bool): v128 {
 
 /** V of tiles [t0, t1) (all channels) from the padded copy, into V's GEMM layout (panels of 8 tiles). */
 function transformInput(p: usize, buf: usize, rows: i32, ty0: i32, t0: i32, t1: i32, v: usize, cols: usize): void {
-  const channels = get(p, C);
-  const tilesW = tilesAlong(get(p, OUT_W), 2);
+  const params = changetype<ConvParams>(p);
+  const channels = params.c;
+  const tilesW = tilesAlong(params.outW, 2);
   const rowBytes = <usize>paddedWidth(p, 2) << 2;
   const xi = xiBytes(p, channels);
   for (let ch = 0; ch < channels; ch++) {
@@ -189,13 +192,14 @@ export function transposeStore(a: v128, b: v128, c: v128, e: v128, dst: usize, s
  * then the bias added; written to the image `yPlane`, clipped to its OUT_H x OUT_W.
  */
 function outputTiles(p: usize, m: usize, t0: i32, t1: i32, yImage: usize, staging: usize): void {
-  const outChannels = get(p, O);
-  const outH = get(p, OUT_H);
-  const outW = get(p, OUT_W);
+  const params = changetype<ConvParams>(p);
+  const outChannels = params.o;
+  const outH = params.outH;
+  const outW = params.outW;
   const tilesW = tilesAlong(outW, 2);
-  const block = get(p, TILE_BLOCK);
+  const block = params.tileBlock;
   const xi = xiBytes(p, outChannels);
-  const bias = ptr(p, BIAS);
+  const bias = params.bias;
   const rowBytes = <usize>outW << 2;
   for (let o = 0; o < outChannels; o++) {
     const b = bias == 0 ? f32x4.splat(0) : f32x4.splat(load<f32>(bias + (<usize>o << 2)));
@@ -269,15 +273,16 @@ export function winogradForward(p: usize, start: i32, end: i32, scratch: usize):
 
 /** The items of `winogradForward` (m = 2) or `winograd4Forward` (m = 4, winograd4.ts's transforms). */
 export function forwardItems(p: usize, m: i32, start: i32, end: i32, scratch: usize): void {
-  const channels = get(p, C);
-  const outChannels = get(p, O);
-  const outH = get(p, OUT_H);
-  const outW = get(p, OUT_W);
+  const params = changetype<ConvParams>(p);
+  const channels = params.c;
+  const outChannels = params.o;
+  const outH = params.outH;
+  const outW = params.outW;
   const tilesW = tilesAlong(outW, m);
   const tiles = tilesAlong(outH, m) * tilesW;
-  const block = get(p, TILE_BLOCK);
+  const block = params.tileBlock;
   const blocks = (tiles + block - 1) / block;
-  const image = <usize>channels * <usize>get(p, H) * <usize>get(p, W);
+  const image = <usize>channels * <usize>params.h * <usize>params.w;
   const yImageBytes = (<usize>outChannels * <usize>outH * <usize>outW) << 2;
   const v = scratch;
   const products = v + <usize>transformedBytes(p, channels, m);
@@ -290,8 +295,8 @@ export function forwardItems(p: usize, m: i32, start: i32, end: i32, scratch: us
     const t1 = min(tiles, t0 + block);
     const ty0 = t0 / tilesW;
     const rows = m * ((t1 - 1) / tilesW - ty0) + m + 2;
-    const yImage = ptr(p, Y) + <usize>n * yImageBytes;
-    copyPadded(p, m, ptr(p, X) + ((<usize>n * image) << 2), m * ty0 - get(p, PAD_TOP), rows, buf);
+    const yImage = params.y + <usize>n * yImageBytes;
+    copyPadded(p, m, params.x + ((<usize>n * image) << 2), m * ty0 - params.padTop, rows, buf);
     if (m == 4) transformInput4(p, buf, rows, ty0, t0, t1, v, staging);
     else transformInput(p, buf, rows, ty0, t0, t1, v, staging);
     transformedProducts(p, pointsOf(m), v, products, t1 - t0, tile);
@@ -302,13 +307,14 @@ export function forwardItems(p: usize, m: i32, start: i32, end: i32, scratch: us
 
 /** M[ξ] = U[ξ] · V[ξ] for each of the `points` ξ and each group, over nb tiles. */
 export function transformedProducts(p: usize, points: i32, v: usize, m: usize, nb: i32, tile: usize): void {
-  const channels = get(p, C);
-  const outChannels = get(p, O);
-  const groups = get(p, GROUPS);
+  const params = changetype<ConvParams>(p);
+  const channels = params.c;
+  const outChannels = params.o;
+  const groups = params.groups;
   const Og = outChannels / groups;
   const Cg = channels / groups;
-  const block = get(p, TILE_BLOCK);
-  const u = ptr(p, WINOGRAD_U);
+  const block = params.tileBlock;
+  const u = params.winogradU;
   const vXi = xiBytes(p, channels);
   const mXi = xiBytes(p, outChannels);
   const matrixBytes = <usize>packedABytes(Og, Cg);

@@ -14,7 +14,7 @@
  * src/kernels/conv2d-winograd4.ts, performs the same ones, so both backends give the same bits.
  */
 
-import { BIAS, C, get, O, OUT_H, OUT_W, ptr, TILE_BLOCK } from './params';
+import { ConvParams } from './params';
 import { forwardItems, forwardScratch, tileAt, transposeStore } from './winograd';
 import { paddedWidth, tilesAlong, xiBytes } from './winograd-layout';
 
@@ -75,8 +75,9 @@ function inputTiles(s0: usize, s1: usize, s2: usize, s3: usize, rowBytes: usize,
 
 /** V of tiles [t0, t1) (all channels) from the padded copy, into V's GEMM layout (panels of 8 tiles). */
 export function transformInput4(p: usize, buf: usize, rows: i32, ty0: i32, t0: i32, t1: i32, v: usize, staging: usize): void {
-  const channels = get(p, C);
-  const tilesW = tilesAlong(get(p, OUT_W), 4);
+  const params = changetype<ConvParams>(p);
+  const channels = params.c;
+  const tilesW = tilesAlong(params.outW, 4);
   const rowBytes = <usize>paddedWidth(p, 4) << 2;
   const xi = xiBytes(p, channels);
   for (let ch = 0; ch < channels; ch++) {
@@ -117,13 +118,14 @@ function outputPoints(m0: v128, m1: v128, m2: v128, m3: v128, m4: v128, m5: v128
  * tile's row of 4 outputs written to the image `yImage`, clipped to its OUT_H x OUT_W.
  */
 export function outputTiles4(p: usize, m: usize, t0: i32, t1: i32, yImage: usize, staging: usize): void {
-  const outChannels = get(p, O);
-  const outH = get(p, OUT_H);
-  const outW = get(p, OUT_W);
+  const params = changetype<ConvParams>(p);
+  const outChannels = params.o;
+  const outH = params.outH;
+  const outW = params.outW;
   const tilesW = tilesAlong(outW, 4);
-  const block = get(p, TILE_BLOCK);
+  const block = params.tileBlock;
   const xi = xiBytes(p, outChannels);
-  const bias = ptr(p, BIAS);
+  const bias = params.bias;
   const rowBytes = <usize>outW << 2;
   const f = staging;
   const out = staging + 384;
