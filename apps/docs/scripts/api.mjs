@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Application, Converter, ReflectionKind } from 'typedoc';
+import { convertPackages } from './typedoc.mjs';
 
 const docs = dirname(dirname(fileURLToPath(import.meta.url)));
 const packagesDir = join(docs, '../../packages');
@@ -28,48 +28,10 @@ async function publishedPackages() {
 }
 const PACKAGES = await publishedPackages();
 
-const app = await Application.bootstrapWithPlugins({
-  entryPoints: PACKAGES.map((name) => join(packagesDir, name, 'src/index.ts')),
-  tsconfig: join(docs, 'scripts/tsconfig.api.json'),
-  plugin: ['typedoc-plugin-markdown'],
-  out: scratch,
-  readme: 'none',
-  // A page per package (its functions, interfaces and types, each a heading the outline lists)
-  // and a page per class, so the Tensor class and each layer have a page of their own.
-  outputFileStrategy: 'members',
-  membersWithOwnFile: ['Class'],
-  entryFileName: 'index',
-  parametersFormat: 'table',
-  // What a reader looks for first: the functions, then the classes; option types last.
-  groupOrder: ['Namespaces', 'Functions', 'Classes', 'Variables', 'Interfaces', 'Type Aliases', '*'],
-  useCodeBlocks: true,
-  interfacePropertiesFormat: 'table',
-  typeAliasPropertiesFormat: 'table',
-  hidePageHeader: true,
-  hideBreadcrumbs: true,
-  disableSources: true,
-  excludeInternal: true,
-  sanitizeComments: true,
-  // Packages are written concurrently; a type error in one must not take the docs down.
-  skipErrorChecking: true,
-});
-// Entry points are named after their path (`tensor/src`); name them after their package.
-app.converter.on(Converter.EVENT_RESOLVE_BEGIN, (context) => {
-  for (const module of context.project.children ?? []) module.name = module.name.replace(/\/src$/, '');
-});
-
-// Members a class inherits are documented once, on the class that declares them (Module's
-// methods on Module, not again on each of the layers).
-app.converter.on(Converter.EVENT_RESOLVE_END, (context) => {
-  for (const reflection of Object.values(context.project.reflections)) {
-    if (reflection.inheritedFrom && !reflection.kindOf(ReflectionKind.Constructor)) {
-      context.project.removeReflection(reflection);
-    }
-  }
-});
-
-const project = await app.convert();
-if (!project) throw new Error('api: TypeDoc could not convert the packages (see the messages above)');
+const { app, project } = await convertPackages(
+  PACKAGES.map((name) => join(packagesDir, name, 'src/index.ts')),
+  { plugin: ['typedoc-plugin-markdown'], out: scratch },
+);
 await rm(apiDir, { recursive: true, force: true });
 await app.generateOutputs(project);
 
