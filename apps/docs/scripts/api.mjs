@@ -60,6 +60,14 @@ function relink(markdown, from) {
 const LABELS =
   /^#{2,6} (Parameters|Returns|Type Parameters|Example|Examples|Throws|Call Signature|Overrides|Implementation of|Remarks|See|Default Value|Type Declaration|Index Signature|Accessors|Extends|Extended by|Implements|Deprecated)$/gm;
 
+/**
+ * TeX in doc comments (`$...$`, `$$...$$`, typeset by MathJax as in the guide) back as written:
+ * sanitizeComments escapes its braces and `<` for Vue, which `::: v-pre` already keeps away.
+ */
+function unescapeMath(markdown) {
+  return markdown.replace(/\$\$[\s\S]+?\$\$|\$[^$\n]+\$/g, (math) => math.replace(/\\([{}<>])/g, '$1'));
+}
+
 // The member kinds inside an interface's section, likewise.
 const MEMBER_KINDS = /^#{4,6} (Properties|Methods|Constructors|Accessors)$/gm;
 
@@ -85,7 +93,7 @@ for (const path of generated.map((p) => p.split('\\').join('/'))) {
   const name = target.replace(/\.md$/, '');
   const isClass = path.includes('/classes/');
   const { title, description } = await header(name, isClass);
-  const body = relink(await readFile(join(scratch, path), 'utf8'), path)
+  const body = unescapeMath(relink(await readFile(join(scratch, path), 'utf8'), path))
     .replace(/^# .*\n/, '')
     .replace(LABELS, '**$1**')
     .replace(MEMBER_KINDS, '**$1**');
