@@ -58,6 +58,7 @@ export {
 export type { BackendName, KernelRun } from './kernels/registry.js';
 export { kernelBackends, registeredKernels, registerKernel, traceKernels } from './kernels/registry.js';
 export { samePadding } from './kernels/shape.js';
+export { relu, sigmoid, tanh } from './ops/activation.js';
 export { cast } from './ops/cast.js';
 export { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, lt, ne, where } from './ops/compare.js';
 export type { Conv2dOptions } from './ops/conv2d.js';
@@ -75,13 +76,10 @@ export {
   mul,
   neg,
   pow,
-  relu,
-  sigmoid,
   sign,
   sqrt,
   square,
   sub,
-  tanh,
 } from './ops/elementwise.js';
 export type { SliceSpec } from './ops/geometry.js';
 export type { AddOptions } from './ops/inplace.js';

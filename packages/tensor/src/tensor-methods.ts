@@ -1,5 +1,6 @@
 import { checkArray } from './checks.js';
 import type { DType } from './dtype.js';
+import { relu, sigmoid, tanh } from './ops/activation.js';
 import { cast, toDevice } from './ops/cast.js';
 import { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, lt, ne, where } from './ops/compare.js';
 import {
@@ -14,13 +15,10 @@ import {
   mul,
   neg,
   pow,
-  relu,
-  sigmoid,
   sign,
   sqrt,
   square,
   sub,
-  tanh,
 } from './ops/elementwise.js';
 import {
   type AddOptions,
