@@ -1,6 +1,7 @@
 import { Tensor } from './tensor.js';
 import { ArithmeticMethods } from './tensor-methods/arithmetic.js';
 import { InPlaceMethods } from './tensor-methods/in-place.js';
+import { ReadingMethods } from './tensor-methods/reading.js';
 import { ReductionMethods } from './tensor-methods/reductions.js';
 import { ViewMethods } from './tensor-methods/views.js';
 
@@ -13,9 +14,14 @@ import { ViewMethods } from './tensor-methods/views.js';
  * bundle: add one only where PyTorch has it. One class per family, in tensor-methods/, each
  * method documented there.
  */
-export interface TensorMethods extends ArithmeticMethods, ReductionMethods, ViewMethods, InPlaceMethods {}
+export interface TensorMethods
+  extends ArithmeticMethods,
+    ReductionMethods,
+    ViewMethods,
+    InPlaceMethods,
+    ReadingMethods {}
 
-for (const family of [ArithmeticMethods, ReductionMethods, ViewMethods, InPlaceMethods]) {
+for (const family of [ArithmeticMethods, ReductionMethods, ViewMethods, InPlaceMethods, ReadingMethods]) {
   for (const name of Object.getOwnPropertyNames(family.prototype)) {
     if (name === 'constructor') continue;
     Object.defineProperty(
