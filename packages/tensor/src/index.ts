@@ -25,7 +25,7 @@ export {
   MAX_DIMS,
   MAX_ELEMENTS,
 } from './checks.js';
-export type { CreationOptions, RandomCreationOptions } from './creation.js';
+export type { CreationOptions } from './creation.js';
 export {
   arange,
   eye,
@@ -34,11 +34,6 @@ export {
   linspace,
   ones,
   onesLike,
-  rand,
-  randint,
-  randLike,
-  randn,
-  randnLike,
   tensor,
   zeros,
   zerosLike,
@@ -113,6 +108,8 @@ export {
   view,
 } from './ops/views.js';
 export { defaultGenerator, Generator, manualSeed } from './random.js';
+export type { RandomCreationOptions } from './random-creation.js';
+export { rand, randint, randLike, randn, randnLike } from './random-creation.js';
 export { formatShape } from './shape.js';
 export { isShapesOnly, withShapesOnly } from './shapes-only.js';
 export type { NestedArray, Scalar, TensorLike } from './tensor.js';
