@@ -41,14 +41,20 @@ export async function convertPackages(entryPoints, extra = {}) {
   // Members a class inherits are documented once, on the class that declares them (Module's
   // methods on Module, not again on each of the layers). Members inherited from a declaration the
   // package does not export (Tensor's op methods, from TensorMethods) have no other page: they stay.
+  // Such members read as the class's own: no "Inherited from TensorMethods.add" under each. A
+  // method's `this` parameter (a typing device) is not shown either, as PyTorch shows no `self`.
   app.converter.on(Converter.EVENT_RESOLVE_END, (context) => {
     for (const reflection of Object.values(context.project.reflections)) {
-      if (
-        reflection.inheritedFrom?.reflection !== undefined &&
-        !reflection.kindOf(ReflectionKind.Constructor)
-      ) {
-        context.project.removeReflection(reflection);
-      }
+      if (reflection.inheritedFrom === undefined || reflection.kindOf(ReflectionKind.Constructor)) continue;
+      if (reflection.inheritedFrom.reflection !== undefined) context.project.removeReflection(reflection);
+      else reflection.inheritedFrom = undefined;
+    }
+    for (const reflection of Object.values(context.project.reflections)) {
+      if (!reflection.kindOf(ReflectionKind.SomeSignature) || !reflection.parameters) continue;
+      const self = reflection.parameters.find((parameter) => parameter.name === 'this');
+      if (self === undefined) continue;
+      reflection.parameters = reflection.parameters.filter((parameter) => parameter !== self);
+      context.project.removeReflection(self);
     }
   });
   const project = await app.convert();
