@@ -28,8 +28,13 @@ async function publishedPackages() {
 }
 const PACKAGES = await publishedPackages();
 
+/** Entry points a package publishes besides its main one (`@fovea/tensor/webgpu`), each a page. */
+const SUBPATHS = { tensor: ['webgpu'] };
 const { app, project } = await convertPackages(
-  PACKAGES.map((name) => join(packagesDir, name, 'src/index.ts')),
+  PACKAGES.flatMap((name) => [
+    join(packagesDir, name, 'src/index.ts'),
+    ...(SUBPATHS[name] ?? []).map((subpath) => join(packagesDir, name, 'src', subpath, 'index.ts')),
+  ]),
   { plugin: ['typedoc-plugin-markdown'], out: scratch },
 );
 await rm(apiDir, { recursive: true, force: true });
@@ -76,11 +81,25 @@ async function packageHeader(name) {
   return { title: manifest.name, description: manifest.description };
 }
 
-/** Title and one-line description of a page: a package, a namespace (`nn/init`) or a class (`nn/Conv2d`). */
+/**
+ * Title and one-line description of a page: a package, an entry point (`tensor/webgpu`), a
+ * namespace (`nn/init`) or a class (`nn/Conv2d`, `tensor/webgpu/GpuArray`).
+ */
 async function header(name, isClass) {
   if (PACKAGES.includes(name)) return packageHeader(name);
-  const [pkg, member] = name.split('/');
-  if (isClass) return { title: member, description: `Class of [@fovea/${pkg}](../${pkg}.md).` };
+  const parts = name.split('/');
+  const [pkg, member] = parts;
+  const up = '../'.repeat(parts.length - 1);
+  if (isClass) {
+    const owner = parts.slice(0, -1).join('/');
+    return { title: parts.at(-1), description: `Class of [@fovea/${owner}](${up}${owner}.md).` };
+  }
+  if (SUBPATHS[pkg]?.includes(member)) {
+    return {
+      title: `@fovea/${name}`,
+      description: `The entry point \`@fovea/${name}\` of [@fovea/${pkg}](${up}${pkg}.md), imported on its own.`,
+    };
+  }
   return { title: `@fovea/${pkg}.${member}`, description: `Namespace of [@fovea/${pkg}](../${pkg}.md).` };
 }
 
@@ -128,7 +147,7 @@ const sidebar = PACKAGES.map((pkg) => {
     link: `/api/${pkg}`,
     collapsed: true,
     items: [...namespaces, ...classes].map((page) => ({
-      text: page.title.replace(`@fovea/${pkg}.`, `${pkg}.`),
+      text: page.title.replace(`@fovea/${pkg}.`, `${pkg}.`).replace(/^@fovea\//, ''),
       link: `/api/${page.name}`,
     })),
   };

@@ -34,9 +34,11 @@ export async function convertPackages(entryPoints, extra = {}) {
     skipErrorChecking: true,
     ...extra,
   });
-  // Entry points are named after their path (`tensor/src`); name them after their package.
+  // Entry points are named after their path (`tensor/src`, `tensor/src/webgpu`); name them after
+  // what a program imports (`tensor`, `tensor/webgpu`).
   app.converter.on(Converter.EVENT_RESOLVE_BEGIN, (context) => {
-    for (const module of context.project.children ?? []) module.name = module.name.replace(/\/src$/, '');
+    for (const module of context.project.children ?? [])
+      module.name = module.name.replace(/\/src(\/|$)/, '$1');
   });
   // Members a class inherits are documented once, on the class that declares them (Module's
   // methods on Module, not again on each of the layers). Members inherited from a declaration the

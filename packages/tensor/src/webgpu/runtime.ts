@@ -92,7 +92,9 @@ export class WebGpu {
   private readonly placeholder: GPUBuffer;
 
   private constructor(
+    /** The WebGPU device kernels run on. */
     readonly device: GPUDevice,
+    /** What the adapter says it is (a software adapter's timings mean nothing). */
     readonly adapter: GpuAdapterDescription,
   ) {
     this.placeholder = device.createBuffer({ size: 4, usage: GPUBufferUsage.STORAGE });
