@@ -60,6 +60,21 @@ function relink(markdown, from) {
   });
 }
 
+/**
+ * Anchors as VitePress makes them from headings: TypeDoc links `MAX_ELEMENTS` to
+ * `#max_elements`, but VitePress's heading slug turns each run of `_` into `-` and trims it at
+ * the ends (`#max-elements`; `add_` is `#add`).
+ */
+function vitepressAnchors(markdown) {
+  return markdown.replace(/\]\(([^)\s#]*)#([^)\s]+)\)/g, (_, target, anchor) => {
+    const slug = anchor
+      .replace(/_+/g, '-')
+      .replace(/-{2,}/g, '-')
+      .replace(/^-+|-+$/g, '');
+    return `](${target}#${slug})`;
+  });
+}
+
 // Sub-headings TypeDoc gives every member. As headings they fill the outline and the search
 // results with hundreds of "Parameters" and "Returns"; as bold labels they still read the same.
 const LABELS =
@@ -112,7 +127,7 @@ for (const path of generated.map((p) => p.split('\\').join('/'))) {
   const name = target.replace(/\.md$/, '');
   const isClass = path.includes('/classes/');
   const { title, description } = await header(name, isClass);
-  const body = unescapeMath(relink(await readFile(join(scratch, path), 'utf8'), path))
+  const body = unescapeMath(vitepressAnchors(relink(await readFile(join(scratch, path), 'utf8'), path)))
     .replace(/^# .*\n/, '')
     .replace(LABELS, '**$1**')
     .replace(MEMBER_KINDS, '**$1**');

@@ -67,6 +67,28 @@ async function visit(
 /** `expect.poll` with room for a slow CI machine. */
 const poll = <T>(value: () => T | Promise<T>) => expect.poll(value, { timeout: 10_000 });
 
+/**
+ * The @fovea/tensor page: the shape formulas typeset by MathJax (no TeX source left in the text),
+ * conv2d's example shown, and an outline entry that scrolls to its function.
+ */
+async function tensorPage(tab: Page): Promise<void> {
+  expect(await tab.locator('.vp-doc h3#corr2d').count()).toBe(1);
+  expect(await tab.locator('.vp-doc h3#conv2d').count()).toBe(1);
+  const text = (await tab.locator('.vp-doc').textContent()) ?? '';
+  expect(text, 'a formula left as TeX source').not.toContain('\\lfloor');
+  expect(await tab.locator('.vp-doc mjx-container').count()).toBeGreaterThan(5);
+  expect(text).toContain("padding: 'same'");
+  expect(await tab.locator('.VPDocAsideOutline a').count()).toBeGreaterThan(80);
+  await tab.locator('.VPDocAsideOutline a[href="#maxpool2d"]').click();
+  await tab.waitForURL(/#maxpool2d$/);
+  await poll(() =>
+    tab.locator('.vp-doc h3#maxpool2d').evaluate((heading) => {
+      const { top } = heading.getBoundingClientRect();
+      return top >= 0 && top < window.innerHeight;
+    }),
+  ).toBe(true);
+}
+
 /** Runs every block of a guide page again and returns what each printed. */
 async function runAll(page: Page): Promise<string[]> {
   const blocks = page.getByTestId('runnable');
@@ -275,10 +297,31 @@ describe.skipIf(chromiumSkipReason !== null)(
         const check = async (tab: Page) => {
           expect(await tab.locator('.vp-doc h1').textContent()).toContain(`@fovea/${name}`);
           expect(await overflowing(tab), 'code cut off at 1280 px').toEqual([]);
-          if (name === 'tensor') expect(await tab.locator('.vp-doc h3#corr2d').count()).toBe(1);
+          if (name === 'tensor') await tensorPage(tab);
         };
         await visit(`/api/${name}`, `api-${name}`, check, false);
       }
+      // Tensor's own page: its op methods, each described, and an outline that reaches them.
+      await visit(
+        '/api/tensor/Tensor',
+        'api-tensor-Tensor',
+        async (tab) => {
+          expect(await tab.locator('.vp-doc h3#add').textContent()).toContain('add()');
+          expect(await tab.locator('.vp-doc').textContent()).toContain('elementwise with broadcasting');
+          expect(await tab.locator('.VPDocAsideOutline a').count()).toBeGreaterThan(80);
+          expect(await overflowing(tab), 'code cut off at 1280 px').toEqual([]);
+        },
+        false,
+      );
+      await visit(
+        '/api/tensor/webgpu',
+        'api-tensor-webgpu',
+        async (tab) => {
+          expect(await tab.locator('.vp-doc h1').textContent()).toContain('@fovea/tensor/webgpu');
+          expect(await tab.locator('.vp-doc h3#conv2dforward').count()).toBe(1);
+        },
+        false,
+      );
       await visit('/zh/api/', 'zh-api-index', async (tab) => {
         expect(await tab.locator('.vp-doc li a').count()).toBeGreaterThanOrEqual(5);
       });
