@@ -77,6 +77,14 @@ async function tensorPage(tab: Page): Promise<void> {
   const text = (await tab.locator('.vp-doc').textContent()) ?? '';
   expect(text, 'a formula left as TeX source').not.toContain('\\lfloor');
   expect(await tab.locator('.vp-doc mjx-container').count()).toBeGreaterThan(5);
+  const wideFormulas = await tab.evaluate(() =>
+    Array.from(document.querySelectorAll('.vp-doc mjx-container[display="true"]'))
+      .filter(
+        (math) => (math.querySelector('svg')?.getBoundingClientRect().width ?? 0) > math.clientWidth + 1,
+      )
+      .map((math) => math.closest('h3 ~ *')?.textContent?.slice(0, 60) ?? ''),
+  );
+  expect(wideFormulas, 'a formula wider than the page at 1280 px').toEqual([]);
   expect(text).toContain("padding: 'same'");
   expect(await tab.locator('.VPDocAsideOutline a').count()).toBeGreaterThan(80);
   await tab.locator('.VPDocAsideOutline a[href="#maxpool2d"]').click();

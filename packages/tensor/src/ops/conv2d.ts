@@ -52,8 +52,10 @@ export interface Conv2dOptions {
  * $(N, C_{out}, H_{out}, W_{out})$ with
  *
  * $$
- * H_{out} = \left\lfloor \frac{H_{in} + 2 p_H - d_H (k_H - 1) - 1}{s_H} \right\rfloor + 1,
- * \qquad
+ * H_{out} = \left\lfloor \frac{H_{in} + 2 p_H - d_H (k_H - 1) - 1}{s_H} \right\rfloor + 1
+ * $$
+ *
+ * $$
  * W_{out} = \left\lfloor \frac{W_{in} + 2 p_W - d_W (k_W - 1) - 1}{s_W} \right\rfloor + 1
  * $$
  *

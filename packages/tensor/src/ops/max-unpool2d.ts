@@ -70,7 +70,11 @@ function unpoolOutputSize(
  * $(N, C, H_{out}, W_{out})$ with, unless `outputSize` says otherwise,
  *
  * $$
- * H_{out} = (H_{in} - 1) s_H - 2 p_H + k_H, \qquad W_{out} = (W_{in} - 1) s_W - 2 p_W + k_W
+ * H_{out} = (H_{in} - 1) s_H - 2 p_H + k_H
+ * $$
+ *
+ * $$
+ * W_{out} = (W_{in} - 1) s_W - 2 p_W + k_W
  * $$
  *
  * A given `outputSize` must lie strictly within one stride of that, since max pooling maps every

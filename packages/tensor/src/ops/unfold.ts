@@ -24,12 +24,14 @@ export interface UnfoldOptions {
  * Cross-correlation is then a matrix product:
  * `weight.reshape([O, -1]).matmul(unfold(x, k))` reshaped to the output.
  *
- * Shapes: input $(N, C, H, W)$ or $(C, H, W)$, output $(N, C \, k_H k_W, L)$ with $L$ the number
- * of positions,
+ * Shapes: input $(N, C, H, W)$ or $(C, H, W)$, output $(N, C \, k_H k_W, L)$ with $L = L_H L_W$
+ * the number of positions, as many as conv2d's output has:
  *
  * $$
- * L = \prod_{a \in \{H, W\}} \left( \left\lfloor \frac{a + 2 p_a - d_a (k_a - 1) - 1}{s_a} \right\rfloor + 1 \right)
+ * L_H = \left\lfloor \frac{H + 2 p_H - d_H (k_H - 1) - 1}{s_H} \right\rfloor + 1
  * $$
+ *
+ * and the same for $L_W$.
  *
  * Takes float32 or float64 and keeps the dtype. The gradient folds the columns back, summing
  * where patches overlap; it is differentiable again.
