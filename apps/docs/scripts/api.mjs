@@ -142,6 +142,28 @@ for (const path of generated.map((p) => p.split('\\').join('/'))) {
 await rm(scratch, { recursive: true, force: true });
 
 const byTitle = (a, b) => a.title.localeCompare(b.title);
+
+// A package page sorted into categories (tensor's) has no "Classes" section: its classes and
+// entry points are linked under its description instead.
+for (const pkg of PACKAGES) {
+  const path = join(apiDir, `${pkg}.md`);
+  const page = await readFile(path, 'utf8');
+  if (/^## Classes$/m.test(page)) continue;
+  const own = pages.get(pkg).filter((entry) => entry.name.split('/').length === 2);
+  const link = (entry) => `[${entry.title}](./${entry.name}.md)`;
+  const classes = own
+    .filter((entry) => entry.kind === 'class')
+    .sort(byTitle)
+    .reverse();
+  const entries = own.filter((entry) => entry.kind !== 'class');
+  const lines = [
+    classes.length > 0 ? `Classes: ${classes.map(link).join(', ')}.` : '',
+    entries.length > 0 ? `Also: ${entries.map(link).join(', ')}.` : '',
+  ].filter((line) => line !== '');
+  if (lines.length === 0) continue;
+  await writeFile(path, page.replace('\n\n::: v-pre\n', `\n\n${lines.join(' ')}\n\n::: v-pre\n`));
+}
+
 const packagePages = PACKAGES.map((pkg) => pages.get(pkg).find((page) => page.name === pkg));
 const entries = packagePages.map((page) => `- [${page.title}](./${page.name}.md): ${page.description}`);
 await writeFile(

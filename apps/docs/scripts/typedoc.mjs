@@ -1,6 +1,6 @@
 // TypeDoc as the API pages use it, shared by scripts/api.mjs (which writes the pages) and
 // test/api-descriptions.test.ts (which checks that every export the pages list is described).
-import { Application, Converter, ReflectionKind } from 'typedoc';
+import { Application, Comment, CommentTag, Converter, ReflectionKind } from 'typedoc';
 
 const tsconfig = new URL('./tsconfig.api.json', import.meta.url).pathname;
 
@@ -22,6 +22,48 @@ export async function convertPackages(entryPoints, extra = {}) {
     parametersFormat: 'table',
     // What a reader looks for first: the functions, then the classes; option types last.
     groupOrder: ['Namespaces', 'Functions', 'Classes', 'Variables', 'Interfaces', 'Type Aliases', '*'],
+    categoryOrder: [
+      'Tensor, dtypes and reading values',
+      'Creation and random numbers',
+      'Elementwise',
+      'Reductions and matrix product',
+      'Views, copies and joins',
+      'In place',
+      'Convolution and pooling',
+      'Autograd',
+      'Backends and kernels',
+      'Printing',
+      'Argument checks',
+      '*',
+    ],
+    // Within a category, the functions first and their option types after.
+    sort: ['kind', 'alphabetical'],
+    kindSortOrder: [
+      'Document',
+      'Project',
+      'Module',
+      'Namespace',
+      'Enum',
+      'EnumMember',
+      'Constructor',
+      'Function',
+      'Class',
+      'Variable',
+      'Property',
+      'Accessor',
+      'Method',
+      'Interface',
+      'TypeAlias',
+      'Reference',
+      'Parameter',
+      'TypeParameter',
+      'TypeLiteral',
+      'CallSignature',
+      'ConstructorSignature',
+      'IndexSignature',
+      'GetSignature',
+      'SetSignature',
+    ],
     useCodeBlocks: true,
     interfacePropertiesFormat: 'table',
     typeAliasPropertiesFormat: 'table',
@@ -59,7 +101,52 @@ export async function convertPackages(entryPoints, extra = {}) {
       context.project.removeReflection(self);
     }
   });
+  // @fovea/tensor's page and Tensor's are long: their outlines list the members by kind of
+  // operation (TypeDoc categories, each an h2) rather than as one alphabetical run, each member
+  // filed by the module that declares it.
+  app.converter.on(Converter.EVENT_RESOLVE_END, (context) => {
+    for (const reflection of Object.values(context.project.reflections)) {
+      const owner = reflection.parent;
+      const inTensor = owner?.name === 'tensor' && owner.kindOf(ReflectionKind.Module);
+      const inTensorClass = owner?.name === 'Tensor' && owner.parent?.name === 'tensor';
+      if (!inTensor && !inTensorClass) continue;
+      const id = context.project.getSymbolIdFromReflection(reflection);
+      const category =
+        id?.packageName === '@fovea/autograd' ? 'Autograd' : tensorCategory(id?.packagePath ?? '');
+      if (category === null) continue;
+      reflection.comment ??= new Comment();
+      reflection.comment.blockTags.push(new CommentTag('@category', [{ kind: 'text', text: category }]));
+    }
+    // Tensor's op methods come from an internal class; its name says nothing to a reader.
+    for (const reflection of context.project.getReflectionsByKind(ReflectionKind.Class)) {
+      reflection.extendedTypes = reflection.extendedTypes?.filter(
+        (type) =>
+          type.type !== 'reference' || type.reflection !== undefined || !type.name.endsWith('Methods'),
+      );
+      if (reflection.extendedTypes?.length === 0) reflection.extendedTypes = undefined;
+    }
+  });
   const project = await app.convert();
   if (!project) throw new Error('api: TypeDoc could not convert the packages (see the messages above)');
   return { app, project };
+}
+
+/** The category of a @fovea/tensor export or Tensor member, by the file that declares it. */
+const TENSOR_CATEGORIES = [
+  [/src\/(creation|random-creation|random)\.ts$/, 'Creation and random numbers'],
+  [/src\/(tensor|dtype)\.ts$|tensor-methods\/reading\.ts$/, 'Tensor, dtypes and reading values'],
+  [/ops\/(elementwise|activation|compare|cast)\.ts$|tensor-methods\/arithmetic\.ts$/, 'Elementwise'],
+  [/ops\/(reduce|matmul)\.ts$|tensor-methods\/reductions\.ts$/, 'Reductions and matrix product'],
+  [/ops\/(views|join|geometry)\.ts$|tensor-methods\/views\.ts$/, 'Views, copies and joins'],
+  [/ops\/inplace\.ts$|tensor-methods\/in-place\.ts$/, 'In place'],
+  [
+    /ops\/(conv2d|corr2d|pool2d|max-unpool2d|unfold|pad)\.ts$|kernels\/(shape|pad)\.ts$/,
+    'Convolution and pooling',
+  ],
+  [/kernels\/(backend|registry)\.ts$|shapes-only\.ts$/, 'Backends and kernels'],
+  [/src\/(checks|check-tensor|shape)\.ts$/, 'Argument checks'],
+  [/format\//, 'Printing'],
+];
+function tensorCategory(path) {
+  return TENSOR_CATEGORIES.find(([pattern]) => pattern.test(path))?.[1] ?? null;
 }

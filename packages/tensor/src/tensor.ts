@@ -19,6 +19,10 @@ export type TensorLike = Tensor | Scalar;
 /** Nested arrays of numbers or booleans, as `toArray()` returns them. */
 export type NestedArray = number | boolean | NestedArray[];
 
+// The op methods (`x.add(y)`, `x.reshape(...)`) live in tensor-methods.ts, which installs them;
+// this declaration gives the class their types.
+export interface Tensor extends TensorMethods {}
+
 /**
  * An n-dimensional array over a shared storage, with the view, in-place and differentiable op
  * API of PyTorch's `torch.Tensor`. Made by the creation functions (`tensor`, `zeros`, `randn`,
@@ -50,10 +54,6 @@ export type NestedArray = number | boolean | NestedArray[];
  * x.t().isContiguous(); // false
  * ```
  */
-// The op methods (`x.add(y)`, `x.reshape(...)`) live in tensor-methods.ts, which installs them;
-// this declaration gives the class their types.
-export interface Tensor extends TensorMethods {}
-
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above.
 export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
   /** The size of each dimension, PyTorch's `x.shape` (`[]` for a 0-d tensor). */
