@@ -151,10 +151,7 @@ for (const pkg of PACKAGES) {
   if (/^## Classes$/m.test(page)) continue;
   const own = pages.get(pkg).filter((entry) => entry.name.split('/').length === 2);
   const link = (entry) => `[${entry.title}](./${entry.name}.md)`;
-  const classes = own
-    .filter((entry) => entry.kind === 'class')
-    .sort(byTitle)
-    .reverse();
+  const classes = own.filter((entry) => entry.kind === 'class').sort(byTitle);
   const entries = own.filter((entry) => entry.kind !== 'class');
   const lines = [
     classes.length > 0 ? `Classes: ${classes.map(link).join(', ')}.` : '',
