@@ -75,6 +75,43 @@ function vitepressAnchors(markdown) {
   });
 }
 
+/** VitePress's heading slug (@mdit-vue/shared's slugify), before it numbers repeats `-1`, `-2`. */
+function headingSlug(text) {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036F]/g, '')
+    .replace(/[\s~`!@#$%^&*()\-_+=[\]{}|\\;:"'“”‘’<>,.?/]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .replace(/^(\d)/, '_$1')
+    .toLowerCase();
+}
+
+/**
+ * Links within a page to the heading they name. TypeDoc numbers the anchors of names that differ
+ * only in case (`receptiveField()` and `ReceptiveField`) in its own order, VitePress in the
+ * page's: a link whose anchor is no heading of that name goes to the one heading that is.
+ * `markdown` is the page's body, below its `title`.
+ */
+function headingAnchors(markdown, title) {
+  const headings = [];
+  // The page's title is its first heading, and takes its slug first.
+  const seen = new Map([[headingSlug(title), 1]]);
+  for (const match of markdown.matchAll(/^#{2,6} (.+)$/gm)) {
+    const text = match[1].replace(/\\(.)/g, '$1');
+    const base = headingSlug(text);
+    const count = seen.get(base) ?? 0;
+    seen.set(base, count + 1);
+    headings.push({ name: text.replace(/\(\)$/, ''), slug: count === 0 ? base : `${base}-${count}` });
+  }
+  return markdown.replace(/\[`?([^\]`]+)`?\]\(#([^)\s]+)\)/g, (link, label, anchor) => {
+    if (markdown.includes(`id="${anchor}"`)) return link;
+    if (headings.some((heading) => heading.slug === anchor && heading.name === label)) return link;
+    const named = headings.filter((heading) => heading.name === label);
+    return named.length === 1 ? link.replace(`(#${anchor})`, `(#${named[0].slug})`) : link;
+  });
+}
+
 // Sub-headings TypeDoc gives every member. As headings they fill the outline and the search
 // results with hundreds of "Parameters" and "Returns"; as bold labels they still read the same.
 const LABELS =
@@ -127,10 +164,12 @@ for (const path of generated.map((p) => p.split('\\').join('/'))) {
   const name = target.replace(/\.md$/, '');
   const isClass = path.includes('/classes/');
   const { title, description } = await header(name, isClass);
-  const body = unescapeMath(vitepressAnchors(relink(await readFile(join(scratch, path), 'utf8'), path)))
+  const markdown = relink(await readFile(join(scratch, path), 'utf8'), path);
+  const labelled = unescapeMath(vitepressAnchors(markdown))
     .replace(/^# .*\n/, '')
     .replace(LABELS, '**$1**')
     .replace(MEMBER_KINDS, '**$1**');
+  const body = headingAnchors(labelled, title);
   // `::: v-pre` stops Vue from reading `{{ }}` in doc comments as template syntax. The outline
   // lists each member (level 3) under its kind (level 2); `api-page` wraps long signatures
   // (style.css) instead of cutting them off.
