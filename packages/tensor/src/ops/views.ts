@@ -39,8 +39,9 @@ export function viewHistory(view: Tensor, base: Tensor): Node<Tensor> | null {
 }
 
 /**
- * The same elements with another shape, like `torch.Tensor.view`. A view: it shares the input's storage, so in-place writes to either show in both. Only for a contiguous
- * input (else use {@link reshape}); one size may be -1, inferred from the element count.
+ * The same elements with another shape, as a view sharing the input's storage, like
+ * `torch.Tensor.view`: only for a contiguous input (else use {@link reshape}). One size may be
+ * -1, inferred from the element count.
  *
  * @param input - A contiguous tensor.
  * @param shape - The new shape, with as many elements.
@@ -111,7 +112,7 @@ export function flatten(input: Tensor, startDim = 0, endDim = -1): Tensor {
 
 /**
  * The dimensions reordered, like `torch.permute`: dimension `i` of the result is `dims[i]` of
- * the input. A view: it shares the input's storage, so in-place writes to either show in both.
+ * the input. A view, sharing the input's storage.
  *
  * @param input - The tensor.
  * @param dims - A permutation of the input's dimensions (negative counts from the end).
@@ -140,7 +141,7 @@ export function permute(input: Tensor, dims: readonly number[]): Tensor {
 }
 
 /**
- * Two dimensions swapped, like `torch.transpose`. A view: it shares the input's storage, so in-place writes to either show in both.
+ * Two dimensions swapped, like `torch.transpose`: a view, sharing the input's storage.
  *
  * @param input - The tensor.
  * @param dim0 - One dimension (negative counts from the end).
@@ -162,8 +163,7 @@ export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
 }
 
 /**
- * The transpose of a matrix, like `torch.t`: a 2-D input's dimensions swapped (a view); 0-D and
- * 1-D inputs are returned as they are.
+ * The transpose of a matrix, like `torch.t` (0-D and 1-D inputs are returned as they are).
  *
  * @param input - A tensor of at most 2 dimensions.
  * @returns The transposed view.
@@ -178,8 +178,7 @@ export function t(input: Tensor): Tensor {
 }
 
 /**
- * Removes dimensions of size 1, like `torch.squeeze`: all of them, or only `dim` (a no-op when
- * its size is not 1). A view.
+ * Removes dimensions of size 1 (all, or only `dim`, if its size is 1) as a view, like `torch.squeeze`.
  *
  * @param input - The tensor.
  * @param dim - The one dimension to remove; all of size 1 by default.
@@ -202,7 +201,7 @@ export function squeeze(input: Tensor, dim?: number): Tensor {
 }
 
 /**
- * Inserts a dimension of size 1 at `dim`, like `torch.unsqueeze`. A view.
+ * Inserts a dimension of size 1 at `dim`, as a view, like `torch.unsqueeze`.
  *
  * @param input - The tensor.
  * @param dim - Where the new dimension goes, from `-ndim - 1` to `ndim`.
@@ -258,8 +257,7 @@ export function expand(input: Tensor, shape: readonly number[]): Tensor {
 }
 
 /**
- * The order of the elements reversed along `dims`, like `torch.flip` (whose result is a copy;
- * here a view with negative strides).
+ * The elements reversed along `dims`, like `torch.flip` (here a view, with negative strides).
  *
  * @param input - The tensor.
  * @param dims - One dimension or several.
@@ -283,7 +281,8 @@ export function flip(input: Tensor, dims: number | readonly number[]): Tensor {
 
 /**
  * Basic indexing, PyTorch's `x[1, :, ::2]`: one spec per leading dimension (see
- * {@link SliceSpec}); a number drops its dimension. A view: it shares the input's storage, so in-place writes to either show in both.
+ * {@link SliceSpec}); a number drops its dimension. A view: in-place writes to it show in the
+ * input, and the other way round.
  *
  * @param input - The tensor.
  * @param specs - One index, range or `'...'` per dimension, from the first; the rest are kept whole.
@@ -318,7 +317,7 @@ export function slice(input: Tensor, ...specs: SliceSpec[]): Tensor {
 }
 
 /**
- * The `length` entries of dimension `dim` from `start` on, like `torch.narrow`. A view.
+ * The `length` entries of dimension `dim` from `start` on, as a view, like `torch.narrow`.
  *
  * @param input - The tensor.
  * @param dim - The dimension to narrow.
@@ -382,8 +381,7 @@ export function stridedScatter(values: Tensor, shape: readonly number[], g: Geom
 }
 
 /**
- * A contiguous copy with its own storage, like `torch.clone`; gradients flow back through it. A
- * tensor on the GPU is copied there.
+ * A contiguous copy with its own storage, like `torch.clone` (on the GPU for a GPU tensor).
  *
  * @param input - The tensor to copy.
  * @returns The copy, of the same dtype, shape and device.
@@ -399,8 +397,7 @@ export function clone(input: Tensor): Tensor {
 }
 
 /**
- * `input` itself when already laid out row-major, else a row-major copy, like
- * `torch.Tensor.contiguous`.
+ * `input` itself when already row-major, else a row-major copy, like `Tensor.contiguous`.
  *
  * @param input - The tensor.
  * @returns A contiguous tensor with the same values.
