@@ -134,7 +134,7 @@ export async function convertPackages(entryPoints, extra = {}) {
 /** The category of a @fovea/tensor export or Tensor member, by the file that declares it. */
 const TENSOR_CATEGORIES = [
   [/src\/(creation|random-creation|random)\.ts$/, 'Creation and random numbers'],
-  [/src\/(tensor|dtype)\.ts$|tensor-methods\/reading\.ts$/, 'Tensor, dtypes and reading values'],
+  [/src\/(tensor|dtype|storage)\.ts$|tensor-methods\/reading\.ts$/, 'Tensor, dtypes and reading values'],
   [/ops\/(elementwise|activation|compare|cast)\.ts$|tensor-methods\/arithmetic\.ts$/, 'Elementwise'],
   [/ops\/(reduce|matmul)\.ts$|tensor-methods\/reductions\.ts$/, 'Reductions and matrix product'],
   [/ops\/(views|join|geometry)\.ts$|tensor-methods\/views\.ts$/, 'Views, copies and joins'],

@@ -1,6 +1,7 @@
-import { tensor } from '@fovea/tensor';
-import { describe, expect, it } from 'vitest';
+import { setBackend, tensor, traceKernels } from '@fovea/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeTrace, loadOptimTraces, makeOptimizer } from './helpers/golden.js';
+import { webGpuAvailable } from './helpers/webgpu.js';
 
 /*
  * torch.optim (PyTorch 2.11, float64, the single-tensor path) was fed a fixed gradient at each
@@ -37,6 +38,45 @@ describe('optimizer traces match torch.optim in float64', () => {
       expect(p.dtype).toBe('float64');
       expect(p.isLeaf).toBe(true);
       expect(p.gradFn).toBeNull();
+    });
+  }
+});
+
+/*
+ * The same traces on the 'webgpu' backend, in float32 (WebGPU has no f64): the parameter and
+ * each step's gradient live on the GPU, every kernel of a step runs there, and the parameters
+ * read back agree with PyTorch's to |a - b| <= 1e-5 + 1e-5 |b| (float32 rounding over the steps).
+ */
+const hasGpu = await webGpuAvailable('the optimizer traces');
+
+describe.skipIf(!hasGpu)('optimizer traces match torch.optim on webgpu in float32', () => {
+  beforeAll(async () => {
+    await setBackend('webgpu');
+  });
+  afterAll(() => {
+    setBackend('wasm');
+  });
+
+  for (const [n, trace] of traces.entries()) {
+    it(`#${n} ${describeTrace(trace)}`, async () => {
+      const p = tensor(trace.p0, { device: 'webgpu', requiresGrad: true });
+      const opt = makeOptimizer(trace.optimizer, [p], trace.options);
+      for (const [step, g] of trace.grads.entries()) {
+        p.grad = tensor(g, { device: 'webgpu' });
+        const { kernels } = traceKernels(() => opt.step());
+        expect(kernels.filter((k) => k.backend !== 'webgpu')).toEqual([]);
+        const got = await p.dataAsync();
+        const want = trace.params_after_each_step[step];
+        for (let i = 0; i < want.length; i++) {
+          const err = Math.abs(got[i] - want[i]);
+          if (!(err <= 1e-5 + 1e-5 * Math.abs(want[i]))) {
+            expect.fail(
+              `after step ${step + 1}, [${i}]: got ${got[i]}, PyTorch has ${want[i]} (error ${err})`,
+            );
+          }
+        }
+      }
+      expect(p.device).toBe('webgpu');
     });
   }
 });

@@ -19,3 +19,5 @@ export {
 export { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './pool';
 export { binary, unary } from './elementwise';
 export { sigmoid, sigmoidBackward } from './activation';
+export { winogradForward, winogradForwardScratch } from './winograd';
+export { winogradWeightBytes, winogradWeights } from './winograd-weights';

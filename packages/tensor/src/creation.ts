@@ -11,25 +11,39 @@ import {
   MAX_DIMS,
 } from './checks.js';
 import { allocate, castScalar, type DType, isDType } from './dtype.js';
+import { toDevice } from './ops/cast.js';
 import { formatShape, numel } from './shape.js';
-import { hostArray } from './storage.js';
+import { type Device, hostArray } from './storage.js';
 import { type NestedArray, Tensor } from './tensor.js';
 
-/** The optional arguments of the creation functions, PyTorch's `dtype=` and `requires_grad=`. */
+/** The optional arguments of the creation functions, PyTorch's `dtype=`, `requires_grad=` and `device=`. */
 export interface CreationOptions {
   /** The element type; each function says its default (float32 for numbers, as in the chapter). */
   dtype?: DType;
   /** Make the tensor a leaf that autograd tracks (floating dtypes only); false by default. */
   requiresGrad?: boolean;
+  /**
+   * Where the data lives: 'cpu' (the default, whatever the backend, as in PyTorch) or 'webgpu'
+   * (after `await setBackend('webgpu')`); the values are made on the host and copied there.
+   */
+  device?: Device;
 }
 
-/** `t` marked as a leaf that requires grad when `options` ask for it (checked here). */
-export function finish(t: Tensor, options: CreationOptions): Tensor {
+/**
+ * `created` on the `device` `options` ask for (copied there from the host), and a leaf that
+ * requires grad when they ask for it (both checked here).
+ */
+export function finish(created: Tensor, options: CreationOptions): Tensor {
   if (options.requiresGrad !== undefined && typeof options.requiresGrad !== 'boolean') {
     throw new Error(
       `tensor: argument 'requiresGrad' must be a boolean, got ${describe(options.requiresGrad)}`,
     );
   }
+  const { device = 'cpu' } = options;
+  if (device !== 'cpu' && device !== 'webgpu') {
+    throw new Error(`tensor: argument 'device' must be 'cpu' or 'webgpu', got ${describe(device)}`);
+  }
+  const t = toDevice(created, device);
   if (options.requiresGrad) t.requiresGrad_(true);
   return t;
 }
@@ -100,7 +114,7 @@ function flatten(data: NestedArray | readonly NestedArray[]): {
  *
  * @param data - Rectangular nested arrays of numbers or booleans, a number (a 0-d tensor), or a
  * Float32Array, Float64Array or Int32Array (a 1-D tensor).
- * @param options - `dtype` and `requiresGrad`.
+ * @param options - `dtype`, `requiresGrad` and `device`.
  * @returns A new tensor of the arrays' shape.
  *
  * @example
@@ -167,7 +181,7 @@ function filled(
  *
  * @param shape - The shape, an array of sizes or one number for a 1-D tensor.
  * @param value - The value of every element.
- * @param options - `dtype` and `requiresGrad`.
+ * @param options - `dtype`, `requiresGrad` and `device`.
  * @returns A new tensor: `full([2], 7)` is `[7, 7]`.
  */
 export function full(
@@ -182,7 +196,7 @@ export function full(
  * A tensor of zeros, like `torch.zeros`; float32 unless `dtype` says otherwise.
  *
  * @param shape - The shape, an array of sizes or one number for a 1-D tensor.
- * @param options - `dtype` and `requiresGrad`.
+ * @param options - `dtype`, `requiresGrad` and `device`.
  * @returns A new tensor.
  *
  * @example
@@ -202,7 +216,7 @@ export function zeros(shape: number | readonly number[], options: CreationOption
  * A tensor of ones, like `torch.ones`; float32 unless `dtype` says otherwise.
  *
  * @param shape - The shape, an array of sizes or one number for a 1-D tensor.
- * @param options - `dtype` and `requiresGrad`.
+ * @param options - `dtype`, `requiresGrad` and `device`.
  * @returns A new tensor.
  */
 export function ones(shape: number | readonly number[], options: CreationOptions = {}): Tensor {
@@ -217,7 +231,7 @@ export function ones(shape: number | readonly number[], options: CreationOptions
  * @param start - The first value; with `end` omitted, the end (and the start is 0).
  * @param end - The bound the values stop before.
  * @param step - The difference between neighbours, nonzero; 1 by default.
- * @param options - `dtype` and `requiresGrad`.
+ * @param options - `dtype`, `requiresGrad` and `device`.
  * @returns A new 1-D tensor.
  *
  * @example
@@ -263,7 +277,7 @@ export function arange(start: number, end?: number, step = 1, options: CreationO
  * @param start - The first value.
  * @param end - The last value.
  * @param steps - How many values, 0 or more.
- * @param options - `dtype` and `requiresGrad`.
+ * @param options - `dtype`, `requiresGrad` and `device`.
  * @returns A new 1-D tensor: `linspace(0, 1, 5)` is `[0, 0.25, 0.5, 0.75, 1]`.
  */
 export function linspace(start: number, end: number, steps: number, options: CreationOptions = {}): Tensor {
@@ -291,7 +305,7 @@ export function linspace(start: number, end: number, steps: number, options: Cre
  *
  * @param n - The number of rows.
  * @param m - The number of columns; `n` by default.
- * @param options - `dtype` and `requiresGrad`.
+ * @param options - `dtype`, `requiresGrad` and `device`.
  * @returns A new `[n, m]` tensor: `eye(2, 3)` is `[[1, 0, 0], [0, 1, 0]]`.
  */
 export function eye(n: number, m: number = n, options: CreationOptions = {}): Tensor {
@@ -308,14 +322,15 @@ export function like<O extends CreationOptions>(
   options: O | undefined,
 ): [number[], O] {
   const x = checkTensor(fn, 'input', t);
-  return [[...x.shape], { dtype: x.dtype, ...checkOptions(fn, options) }];
+  // A `*Like` tensor lives on its model's device, as PyTorch's `zeros_like`.
+  return [[...x.shape], { dtype: x.dtype, device: x.device, ...checkOptions(fn, options) }];
 }
 
 /**
  * Zeros of `t`'s shape and dtype, like `torch.zeros_like`.
  *
  * @param t - The tensor whose shape (and dtype, unless `options` gives one) is taken.
- * @param options - `dtype` and `requiresGrad`.
+ * @param options - `dtype`, `requiresGrad` and `device`.
  * @returns A new tensor.
  */
 export const zerosLike = (t: Tensor, options: CreationOptions = {}) =>
@@ -324,7 +339,7 @@ export const zerosLike = (t: Tensor, options: CreationOptions = {}) =>
  * Ones of `t`'s shape and dtype, like `torch.ones_like`.
  *
  * @param t - The tensor whose shape (and dtype, unless `options` gives one) is taken.
- * @param options - `dtype` and `requiresGrad`.
+ * @param options - `dtype`, `requiresGrad` and `device`.
  * @returns A new tensor.
  */
 export const onesLike = (t: Tensor, options: CreationOptions = {}) => ones(...like('onesLike', t, options));
@@ -333,7 +348,7 @@ export const onesLike = (t: Tensor, options: CreationOptions = {}) => ones(...li
  *
  * @param t - The tensor whose shape (and dtype, unless `options` gives one) is taken.
  * @param value - The value of every element.
- * @param options - `dtype` and `requiresGrad`.
+ * @param options - `dtype`, `requiresGrad` and `device`.
  * @returns A new tensor.
  */
 export const fullLike = (t: Tensor, value: number | boolean, options: CreationOptions = {}) => {

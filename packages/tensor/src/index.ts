@@ -112,5 +112,6 @@ export type { RandomCreationOptions } from './random-creation.js';
 export { rand, randint, randLike, randn, randnLike } from './random-creation.js';
 export { formatShape } from './shape.js';
 export { isShapesOnly, withShapesOnly } from './shapes-only.js';
+export type { Device } from './storage.js';
 export type { NestedArray, Scalar, TensorLike } from './tensor.js';
 export { Tensor } from './tensor.js';

@@ -33,7 +33,7 @@ function randomTensor(
  * from the default generator unless one is given; float32 or float64.
  *
  * @param shape - The shape, an array of sizes or one number for a 1-D tensor.
- * @param options - `dtype`, `requiresGrad` and `generator`.
+ * @param options - `dtype`, `requiresGrad`, `device` and `generator`.
  * @returns A new tensor.
  */
 export function rand(shape: number | readonly number[], options: RandomCreationOptions = {}): Tensor {
@@ -45,7 +45,7 @@ export function rand(shape: number | readonly number[], options: RandomCreationO
  * the same seed), from the default generator unless one is given; float32 or float64.
  *
  * @param shape - The shape, an array of sizes or one number for a 1-D tensor.
- * @param options - `dtype`, `requiresGrad` and `generator`.
+ * @param options - `dtype`, `requiresGrad`, `device` and `generator`.
  * @returns A new tensor.
  *
  * @example
@@ -69,7 +69,7 @@ export function randn(shape: number | readonly number[], options: RandomCreation
  * @param low - The smallest value.
  * @param high - The bound the values stay below, greater than `low`.
  * @param shape - The shape, an array of sizes or one number for a 1-D tensor.
- * @param options - `dtype`, `requiresGrad` and `generator`.
+ * @param options - `dtype`, `requiresGrad`, `device` and `generator`.
  * @returns A new tensor.
  */
 export function randint(
@@ -103,7 +103,7 @@ export function randint(
  * {@link rand} in `t`'s shape and dtype, like `torch.rand_like`.
  *
  * @param t - A floating tensor whose shape (and dtype, unless `options` gives one) is taken.
- * @param options - `dtype`, `requiresGrad` and `generator`.
+ * @param options - `dtype`, `requiresGrad`, `device` and `generator`.
  * @returns A new tensor.
  */
 export const randLike = (t: Tensor, options: RandomCreationOptions = {}) =>
@@ -112,7 +112,7 @@ export const randLike = (t: Tensor, options: RandomCreationOptions = {}) =>
  * {@link randn} in `t`'s shape and dtype, like `torch.randn_like`.
  *
  * @param t - A floating tensor whose shape (and dtype, unless `options` gives one) is taken.
- * @param options - `dtype`, `requiresGrad` and `generator`.
+ * @param options - `dtype`, `requiresGrad`, `device` and `generator`.
  * @returns A new tensor.
  */
 export const randnLike = (t: Tensor, options: RandomCreationOptions = {}) =>

@@ -35,9 +35,11 @@ export interface Tensor extends TensorMethods {}
  * - **Autograd:** a floating tensor made with `requiresGrad: true` is a leaf; ops on it record
  *   their backward, `backward()` fills the leaves' `grad` (see `@fovea/autograd`).
  * - **Devices:** `'cpu'` (host memory: the `'js'` and `'wasm'` backends) or `'webgpu'` (a GPU
- *   buffer). Data moves between them only when asked: `t.to('webgpu')` uploads, `await t.cpu()`,
- *   `await t.dataAsync()` and `await t.toArrayAsync()` read back. No op moves a tensor on its own,
- *   except that a one-element host tensor may join a GPU tensor in an elementwise op. An op on a
+ *   buffer). Data moves between them only when asked: `t.to('webgpu')` (or a creation function's
+ *   `device: 'webgpu'`) uploads; `await t.cpu()`, `await t.dataAsync()` and
+ *   `await t.toArrayAsync()` read back. No op moves a tensor on its own, with two exceptions
+ *   as in PyTorch: a one-element host tensor may join a GPU tensor in an elementwise op, and a
+ *   host value written in place into a GPU tensor (`copy_`, `fill_`) is copied there. An op on a
  *   GPU tensor runs there when the 'webgpu' backend has its kernel and throws otherwise; the
  *   synchronous reads (`dataSync`, `toArray`, `item`) throw on a GPU tensor.
  *

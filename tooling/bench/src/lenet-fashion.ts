@@ -30,8 +30,8 @@ const SUBSET_DIR = fileURLToPath(new URL('../../../apps/examples/assets/fashion-
 const TORCH_SCRIPT = fileURLToPath(new URL('../python/lenet_torch.py', import.meta.url));
 const PYTHON = '/usr/bin/python3';
 export const STEP_BATCHES = [1, 16, 64, 256, 1024] as const;
-const BATCH = 256;
-const LR = 0.9;
+export const BATCH = 256;
+export const LR = 0.9;
 
 export interface EpochTiming {
   seconds: number;
@@ -81,7 +81,7 @@ export function lenet(): Sequential {
 }
 
 /** The full set when it is installed or named (FASHION_MNIST_DIR), else the examples' subset. */
-function dataDir(): { dir: string; note: string } {
+export function dataDir(): { dir: string; note: string } {
   const named = process.env.FASHION_MNIST_DIR;
   if (named !== undefined && named !== '') return { dir: named, note: `${named} (FASHION_MNIST_DIR)` };
   if (existsSync(DEBIAN_DIR))
@@ -160,7 +160,7 @@ function foveaSteps(train: FashionMNIST, reps: number): { batch: number; ms: num
 }
 
 /** Why PyTorch cannot run here, or null when `/usr/bin/python3 -c 'import torch'` works. */
-function torchMissing(): string | null {
+export function torchMissing(): string | null {
   const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
   if (probe.error !== undefined || probe.status !== 0) {
     return `skipped: ${PYTHON} -c 'import torch' fails (run tooling/scripts/torch/install-torch.sh for Debian's python3-torch)`;
@@ -168,7 +168,7 @@ function torchMissing(): string | null {
   return null;
 }
 
-function torchRun(dir: string, threads: number, args: string[]): Record<string, unknown> {
+export function torchRun(dir: string, threads: number, args: string[]): Record<string, unknown> {
   const run = spawnSync(PYTHON, [TORCH_SCRIPT, '--data', dir, '--threads', String(threads), ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,

@@ -48,7 +48,16 @@ export interface BenchReport {
   readonly targets: readonly Target[];
 }
 
-export const PEER_ORDER = ['fovea-t1', 'fovea-t2', 'tfjs-cpu', 'tfjs-wasm-simd', 'ort-t1', 'ort-t2'];
+export const PEER_ORDER = [
+  'fovea-t1',
+  'fovea-t2',
+  'tfjs-cpu',
+  'tfjs-wasm-simd',
+  'ort-t1',
+  'ort-t2',
+  'pytorch-t1',
+  'pytorch-t2',
+];
 
 export function formatRate(m: Measurement | undefined): string {
   if (m === undefined) return '';

@@ -28,6 +28,8 @@ export function printTables(report: BenchReport, log: (text: string) => void): v
     ['fovea-t1', 'tfjs-wasm-simd'],
     ['fovea-t1', 'ort-t1'],
     ['fovea-t2', 'ort-t2'],
+    ['fovea-t1', 'pytorch-t1'],
+    ['fovea-t2', 'pytorch-t2'],
     ['fovea-t2', 'fovea-t1'],
   ];
   for (const pass of PASSES) {

@@ -84,12 +84,14 @@ export class LazyConv2d extends Conv2d {
         this.inChannels = inChannels;
         this.materialize(
           'weight',
-          new Parameter(zeros([this.outChannels, inChannels / this.groups, ...this.kernelSize])),
+          new Parameter(
+            zeros([this.outChannels, inChannels / this.groups, ...this.kernelSize], { device: input.device }),
+          ),
         );
         kaimingUniform_(this.weight, { a: Math.sqrt(5) });
       }
       if (lazyBias) {
-        this.materialize('bias', new Parameter(zeros([this.outChannels])));
+        this.materialize('bias', new Parameter(zeros([this.outChannels], { device: input.device })));
         const { fanIn } = calculateFanInAndFanOut(this.weight);
         if (fanIn !== 0) uniform_(this.bias!, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn));
       }

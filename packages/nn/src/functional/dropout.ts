@@ -36,6 +36,6 @@ export function dropout(input: Tensor, p = 0.5, options: DropoutOptions = {}): T
   const { training = true, generator } = checkOptions('dropout', options);
   if (!training || p === 0) return input;
   if (p === 1) return input.mul(0);
-  const keep = rand(input.shape, { dtype: input.dtype, generator }).lt(1 - p);
+  const keep = rand(input.shape, { dtype: input.dtype, generator, device: input.device }).lt(1 - p);
   return input.mul(keep.to(input.dtype).mul(1 / (1 - p)));
 }

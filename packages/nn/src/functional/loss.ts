@@ -187,13 +187,16 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   }
   const dtype = input.dtype === 'float64' ? 'float64' : 'float32';
   // The weight of each target's class where it counts, zero elsewhere.
-  const picked = weighted(tensor(oneHot, { dtype }).reshape(input.shape));
+  const picked = weighted(tensor(oneHot, { dtype, device: input.device }).reshape(input.shape));
   const nll = logp.mul(picked).sum(classDim).neg();
   const denominator = weight === null ? count : picked.sum();
   const reduceValid = (values: Tensor) =>
     reduction === 'none' ? values : reduction === 'sum' ? values.sum() : values.sum().div(denominator);
   const loss = reduceValid(nll);
   if (labelSmoothing === 0) return loss;
-  const smooth = weighted(logp).sum(classDim).neg().mul(tensor(valid, { dtype }).reshape(target.shape));
+  const smooth = weighted(logp)
+    .sum(classDim)
+    .neg()
+    .mul(tensor(valid, { dtype, device: input.device }).reshape(target.shape));
   return loss.mul(1 - labelSmoothing).add(reduceValid(smooth).mul(labelSmoothing / classes));
 }

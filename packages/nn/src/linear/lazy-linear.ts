@@ -57,11 +57,14 @@ export class LazyLinear extends Linear {
       if (input.ndim === 0)
         throw new Error(`${this.getName()}: expected input with at least 1 dimension, got a 0-d tensor`);
       this.inFeatures = input.shape[input.ndim - 1];
-      this.materialize('weight', new Parameter(zeros([this.outFeatures, this.inFeatures])));
+      this.materialize(
+        'weight',
+        new Parameter(zeros([this.outFeatures, this.inFeatures], { device: input.device })),
+      );
       kaimingUniform_(this.weight, { a: Math.sqrt(5) });
     }
     if (this.isUninitialized('bias')) {
-      this.materialize('bias', new Parameter(zeros([this.outFeatures])));
+      this.materialize('bias', new Parameter(zeros([this.outFeatures], { device: input.device })));
       const { fanIn } = calculateFanInAndFanOut(this.weight);
       const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
       uniform_(this.bias!, -bound, bound);

@@ -168,7 +168,7 @@ export class BackwardHook {
     // needs no gradient (an input that requires grad then accumulates those zeros).
     const materialized = indices.map((index, slot) => {
       const input = this.#inputs[index] as Tensor;
-      return grads[slot] ?? zeros(input.shape, { dtype: input.dtype });
+      return grads[slot] ?? zeros(input.shape, { dtype: input.dtype, device: input.device });
     });
     let gradInputs = packWithNone(indices, materialized, this.#inputs.length);
     for (const hook of this.hooks) {

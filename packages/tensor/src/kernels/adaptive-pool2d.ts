@@ -6,7 +6,12 @@ import { allocLike, checkSize, expandPair, type FloatArray, type Pair } from './
  * rows [floor(i H / oh), ceil((i + 1) H / oh)) and the like for columns, so windows may overlap.
  */
 
-function adaptiveShape(op: string, xShape: readonly number[], outputSize: Pair): [number, number, number] {
+/** [planes, outH, outW] for an input and output size, with the checks (webgpu/adaptive-pool2d.ts too). */
+export function adaptiveShape(
+  op: string,
+  xShape: readonly number[],
+  outputSize: Pair,
+): [number, number, number] {
   if (xShape.length < 2) throw new Error(`${op}: expected an input [..., H, W], got ${formatShape(xShape)}`);
   const [oh, ow] = expandPair(op, 'output_size', outputSize);
   if (oh < 0 || ow < 0) throw new Error(`${op}: output_size must be non-negative, got [${oh}, ${ow}]`);
@@ -17,6 +22,19 @@ function adaptiveShape(op: string, xShape: readonly number[], outputSize: Pair):
   let planes = 1;
   for (let d = 0; d < rank - 2; d++) planes *= xShape[d];
   return [planes, oh, ow];
+}
+
+/** `adaptiveShape` for the backward, whose output size is `gyShape`'s, which must match the input's planes. */
+export function adaptiveBackwardShape(
+  op: string,
+  gyShape: readonly number[],
+  xShape: readonly number[],
+): [number, number, number] {
+  const rank = xShape.length;
+  if (gyShape.length !== rank || xShape.slice(0, rank - 2).some((d, i) => d !== gyShape[i])) {
+    throw new Error(`${op}: grad_output ${formatShape(gyShape)} does not match input ${formatShape(xShape)}`);
+  }
+  return adaptiveShape(op, xShape, [gyShape[rank - 2], gyShape[rank - 1]]);
 }
 
 /**
@@ -68,10 +86,7 @@ export function adaptiveAvgPool2dBackward<T extends FloatArray>(
 ): T {
   const op = 'adaptive_avg_pool2d backward';
   const rank = xShape.length;
-  if (gyShape.length !== rank || xShape.slice(0, rank - 2).some((d, i) => d !== gyShape[i])) {
-    throw new Error(`${op}: grad_output ${formatShape(gyShape)} does not match input ${formatShape(xShape)}`);
-  }
-  const [planes, outH, outW] = adaptiveShape(op, xShape, [gyShape[rank - 2], gyShape[rank - 1]]);
+  const [planes, outH, outW] = adaptiveBackwardShape(op, gyShape, xShape);
   checkSize(op, 'grad_output', gy, gyShape);
   const H = xShape[rank - 2];
   const W = xShape[rank - 1];

@@ -1,4 +1,5 @@
 import type { Conv2dGeometry, Conv2dParams } from './conv2d.js';
+import type { WinogradCall } from './conv2d-winograd.js';
 import type { Padding4 } from './shape.js';
 
 /**
@@ -21,16 +22,82 @@ export const DIRECT_BELOW = 4;
  */
 export const BAND_ELEMENTS = 1 << 16;
 
-export type ConvAlgorithm = 'im2col' | 'direct';
+/**
+ * From this many input and output channels per group, 'auto' computes a 3 x 3 stride-1 conv2d
+ * and its input gradient by Winograd F(2 x 2, 3 x 3) (conv2d-winograd.ts), which needs 16
+ * multiplications per 2 x 2 outputs and channel pair instead of 36. Its speed over im2col,
+ * measured in WebAssembly on one thread (3 x 3, padding 1, forward / input gradient):
+ * 8 -> 8 channels at 28 x 28 0.97x / 1.18x, 12 1.12x / 1.31x, 16 1.26x / 1.41x; 16 at 56 x 56
+ * 1.59x / 2.99x, 32 at 28 x 28 1.60x / 2.93x.
+ */
+export const WINOGRAD_FROM_CHANNELS = 16;
 
-/** The algorithm a call runs: `params.algorithm`, or for 'auto' the direct loops on few channels. */
+/**
+ * 'auto' takes Winograd only when a call has at least this many 2 x 2 output tiles (over the
+ * batch) per channel of the wider side: the kernels are transformed on every call, which costs
+ * about as much as four tiles of products per channel pair, and every tile is computed whole.
+ * Measured as above, batch x channels at 7 x 7 (16 tiles per image): 8 x 64 1.24x (2 tiles per
+ * channel), 2 x 64 0.69x (0.5), 4 x 256 0.69x (0.25), 2 x 512 0.43x (0.06); 2 x 128 at 14 x 14
+ * 1.08x (0.77), 4 x 256 1.25x / 0.94x (0.77).
+ */
+export const WINOGRAD_TILES_PER_CHANNEL = 1;
+
+/**
+ * Elements of the transformed input of one Winograd work item (16 x channels x tiles): 32 K
+ * floats (128 KB), so that it and the products stay in L2. On W4 and W5 (1 thread, forward,
+ * interleaved, best of 12) 8 K to 128 K came within the noise of each other.
+ */
+export const WINOGRAD_BLOCK_ELEMENTS = 1 << 15;
+
+export type ConvAlgorithm = 'im2col' | 'direct' | 'winograd';
+
+/** Whether Winograd F(2 x 2, 3 x 3) computes this conv: a 3 x 3 kernel, unit stride and dilation. */
+export function winogradApplies(g: Conv2dGeometry): boolean {
+  return (
+    g.kernelH === 3 &&
+    g.kernelW === 3 &&
+    g.strideH === 1 &&
+    g.strideW === 1 &&
+    g.dilationH === 1 &&
+    g.dilationW === 1
+  );
+}
+
+/**
+ * The algorithm a call runs: `params.algorithm`, or for 'auto' the direct loops on few output
+ * channels, Winograd on 3 x 3 stride-1 kernels with enough channels and tiles, else im2col. The weight
+ * gradient takes im2col where this says 'winograd'.
+ */
 export function convAlgorithm(g: Conv2dGeometry, params: Conv2dParams): ConvAlgorithm {
   const algorithm = params.algorithm ?? 'auto';
-  if (algorithm === 'auto') return g.outChannels / g.groups < DIRECT_BELOW ? 'direct' : 'im2col';
-  if (algorithm !== 'im2col' && algorithm !== 'direct') {
-    throw new Error(`conv2d: unknown algorithm '${algorithm}', expected 'auto', 'im2col' or 'direct'`);
+  const Og = g.outChannels / g.groups;
+  const Cg = g.inChannels / g.groups;
+  if (algorithm === 'auto') {
+    if (Og < DIRECT_BELOW) return 'direct';
+    if (!winogradApplies(g) || Og < WINOGRAD_FROM_CHANNELS || Cg < WINOGRAD_FROM_CHANNELS) return 'im2col';
+    const tiles = g.batch * ((g.outH + 1) >> 1) * ((g.outW + 1) >> 1);
+    return tiles >= WINOGRAD_TILES_PER_CHANNEL * Math.max(Og, Cg) ? 'winograd' : 'im2col';
+  }
+  if (algorithm === 'winograd' && !winogradApplies(g)) {
+    throw new Error(
+      `conv2d: algorithm 'winograd' needs a 3 x 3 kernel with stride 1 and dilation 1, got kernel ` +
+        `[${g.kernelH}, ${g.kernelW}], stride [${g.strideH}, ${g.strideW}], dilation [${g.dilationH}, ${g.dilationW}]`,
+    );
+  }
+  if (algorithm !== 'im2col' && algorithm !== 'direct' && algorithm !== 'winograd') {
+    throw new Error(
+      `conv2d: unknown algorithm '${algorithm}', expected 'auto', 'im2col', 'direct' or 'winograd'`,
+    );
   }
   return algorithm;
+}
+
+/** 2 x 2 output tiles per Winograd work item: WINOGRAD_BLOCK_ELEMENTS, in whole GEMM panels of 8. */
+export function winogradTileBlock(call: WinogradCall): number {
+  const tiles = ((call.outH + 1) >> 1) * ((call.outW + 1) >> 1);
+  const block =
+    Math.floor(WINOGRAD_BLOCK_ELEMENTS / (16 * Math.max(call.inChannels, call.outChannels)) / 8) * 8;
+  return Math.max(8, Math.min(Math.ceil(tiles / 8) * 8, block));
 }
 
 /** Output rows per band so that a band of the patch matrix holds about BAND_ELEMENTS values. */

@@ -5,6 +5,7 @@ import {
   conv2dDirectForward,
 } from './conv2d-direct.js';
 import { bandRows, convAlgorithm, isPointwise } from './conv2d-tuning.js';
+import { winogradConv, winogradForwardCall, winogradInputGradientCall } from './conv2d-winograd.js';
 import { col2imImage, im2colImage, type PatchGeometry, patchGeometry } from './im2col.js';
 import { gemm } from './matmul.js';
 import {
@@ -26,7 +27,7 @@ import {
  *
  * The patch matrix is built a band of output rows at a time, so its memory stays bounded.
  * Groups with fewer than DIRECT_BELOW (conv2d-tuning.ts) output channels (depthwise convolutions) use the direct
- * loops of conv2d-direct.ts instead.
+ * loops of conv2d-direct.ts instead, and wide 3 x 3 stride-1 layers Winograd (conv2d-winograd.ts).
  */
 
 export interface Conv2dParams {
@@ -36,10 +37,11 @@ export interface Conv2dParams {
   readonly dilation: readonly [number, number];
   readonly groups: number;
   /**
-   * 'im2col' (patch matrix + GEMM) or 'direct' loops; 'auto' (the default) takes the direct
-   * loops below DIRECT_BELOW output channels per group (conv2d-tuning.ts). Both give the same numbers up to rounding.
+   * 'im2col' (patch matrix + GEMM), 'direct' loops or 'winograd' (3 x 3 kernels, stride and
+   * dilation 1; forward and input gradient); 'auto' (the default) chooses as conv2d-tuning.ts
+   * says. All give the same numbers up to rounding.
    */
-  readonly algorithm?: 'auto' | 'im2col' | 'direct';
+  readonly algorithm?: 'auto' | 'im2col' | 'direct' | 'winograd';
 }
 
 /** Sizes of one conv2d call, checked. */
@@ -156,7 +158,9 @@ export function conv2dForward<T extends FloatArray>(
   const outShape = [g.batch, g.outChannels, g.outH, g.outW];
   const y = out ?? allocLike(x, numel(outShape));
   checkSize(op, 'out', y, outShape);
-  if (convAlgorithm(g, params) === 'direct') conv2dDirectForward(x, w, bias, g, y);
+  const algorithm = convAlgorithm(g, params);
+  if (algorithm === 'direct') conv2dDirectForward(x, w, bias, g, y);
+  else if (algorithm === 'winograd') winogradConv(x, w, bias, winogradForwardCall(g), y);
   else gemmForward(x, w, bias, g, isPointwise(g, params.padding), y);
   return { out: y, outShape };
 }
@@ -215,7 +219,9 @@ export function conv2dBackwardInput<T extends FloatArray>(
   checkSize(op, 'weight', w, wShape);
   const gx = out ?? allocLike(gy, numel(xShape));
   checkSize(op, 'out', gx, xShape);
-  if (convAlgorithm(g, params) === 'direct') conv2dDirectBackwardInput(gy, w, g, gx);
+  const algorithm = convAlgorithm(g, params);
+  if (algorithm === 'direct') conv2dDirectBackwardInput(gy, w, g, gx);
+  else if (algorithm === 'winograd') winogradConv(gy, w, null, winogradInputGradientCall(g), gx);
   else gemmBackwardInput(gy, w, g, isPointwise(g, params.padding), gx);
   return gx;
 }

@@ -58,7 +58,8 @@ function axisMap(
   return map;
 }
 
-interface PadPlan {
+/** Where each padded row and column reads from (-1: the fill), and the shapes (webgpu/pad.ts reads it too). */
+export interface PadPlan {
   readonly planes: number;
   readonly inH: number;
   readonly inW: number;
@@ -67,7 +68,7 @@ interface PadPlan {
   readonly outShape: number[];
 }
 
-function planPad(xShape: readonly number[], pads: readonly number[], mode: PadMode): PadPlan {
+export function planPad(xShape: readonly number[], pads: readonly number[], mode: PadMode): PadPlan {
   const fail = (why: string): never => {
     throw new Error(`pad: ${why} (mode '${mode}', pads [${pads.join(', ')}], input ${formatShape(xShape)})`);
   };

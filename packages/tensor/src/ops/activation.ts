@@ -5,9 +5,9 @@ import { record } from '../autograd.js';
 import { allocate } from '../dtype.js';
 import { sigmoidBackward, sigmoidForward } from '../kernels/registered/activation.js';
 import type { FloatArray } from '../kernels/shape.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
+import { kernelOperand, kernelResult } from './device.js';
 import { floatOperand, mul, sub, unaryKernel } from './elementwise.js';
-import { floatData } from './float-data.js';
 import { requireTensor } from './operands.js';
 
 /**
@@ -40,9 +40,10 @@ export function relu(a: Tensor): Tensor {
  */
 export function sigmoid(a: Tensor): Tensor {
   const x = floatOperand('sigmoid', a);
-  const out = allocate(x.dtype, x.numel) as FloatArray;
-  sigmoidForward(floatData('sigmoid', x), out);
-  const y = Tensor.fromArray(out, x.shape, x.dtype);
+  // A device kernel takes a null `out` and returns the result's storage (ops/device.ts).
+  const out = x.storage.deviceBuffer === null ? (allocate(x.dtype, x.numel) as FloatArray) : null;
+  const written = sigmoidForward(kernelOperand('sigmoid', x), out as FloatArray) as FloatArray | undefined;
+  const y = kernelResult(written ?? (out as FloatArray), x.shape, x.dtype);
   return record('SigmoidBackward0', y, [x], (g) => [sigmoidGradient(g, y)], [y]);
 }
 
@@ -52,9 +53,13 @@ export function sigmoid(a: Tensor): Tensor {
  */
 function sigmoidGradient(g: Tensor, y: Tensor): Tensor {
   if (isGradEnabled() && (g.requiresGrad || y.requiresGrad)) return mul(mul(g, sub(1, y)), y);
-  const out = allocate(y.dtype, y.numel) as FloatArray;
-  sigmoidBackward(floatData('sigmoid backward', g.to(y.dtype)), floatData('sigmoid backward', y), out);
-  return Tensor.fromArray(out, y.shape, y.dtype);
+  const out = y.storage.deviceBuffer === null ? (allocate(y.dtype, y.numel) as FloatArray) : null;
+  const written = sigmoidBackward(
+    kernelOperand('sigmoid backward', g.to(y.dtype)),
+    kernelOperand('sigmoid backward', y),
+    out as FloatArray,
+  ) as FloatArray | undefined;
+  return kernelResult(written ?? (out as FloatArray), y.shape, y.dtype);
 }
 
 /**
@@ -65,6 +70,6 @@ function sigmoidGradient(g: Tensor, y: Tensor): Tensor {
  */
 export function tanh(a: Tensor): Tensor {
   const x = floatOperand('tanh', a);
-  const out = unaryKernel(Math.tanh, x);
+  const out = unaryKernel(Math.tanh, x, x.dtype, 'tanh');
   return record('TanhBackward0', out, [x], (g) => [mul(g, sub(1, mul(out, out)))], [out]);
 }

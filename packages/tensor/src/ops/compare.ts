@@ -1,10 +1,12 @@
 import { record } from '../autograd.js';
-import { allocate } from '../dtype.js';
+import { allocate, type TypedArray } from '../dtype.js';
+import { whereStrided } from '../kernels/registered/where.js';
 import type { BinaryFn } from '../kernels/strided.js';
-import { broadcastShapes } from '../shape.js';
-import { Tensor, type TensorLike } from '../tensor.js';
+import { broadcastShapes, numel } from '../shape.js';
+import type { Tensor, TensorLike } from '../tensor.js';
+import { kernelOperandOf, kernelResult, sameDevice } from './device.js';
 import { binaryKernel, unaryKernel } from './elementwise.js';
-import { asTensor, gatherBroadcast, requireTensor, resultType } from './operands.js';
+import { asTensor, broadcastStrides, requireTensor, resultType } from './operands.js';
 import { sumTo } from './sum-to.js';
 
 function comparison(op: string, f: BinaryFn, a: TensorLike, b: TensorLike): Tensor {
@@ -103,7 +105,7 @@ export const logicalOr = (a: TensorLike, b: TensorLike) =>
  * @returns A bool tensor of the same shape.
  */
 export const logicalNot = (a: Tensor) =>
-  unaryKernel((x) => (x === 0 ? 1 : 0), requireTensor('logicalNot', a), 'bool');
+  unaryKernel((x) => (x === 0 ? 1 : 0), requireTensor('logicalNot', a), 'bool', 'logicalNot');
 
 /**
  * Picks `a` where `condition` holds and `b` elsewhere, like `torch.where`, broadcasting all three
@@ -131,12 +133,24 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const x = asTensor('where', a, dtype);
   const y = asTensor('where', b, dtype);
   const shape = broadcastShapes('where', cond.shape, x.shape, y.shape);
-  const c = gatherBroadcast(cond, shape, 'where');
-  const xs = gatherBroadcast(x, shape, 'where');
-  const ys = gatherBroadcast(y, shape, 'where');
-  const out = allocate(dtype, xs.length);
-  for (let i = 0; i < out.length; i++) out[i] = c[i] !== 0 ? xs[i] : ys[i];
-  const result = Tensor.fromArray(out, shape, dtype);
+  const onDevice = [cond, x, y].some((t) => t.storage.deviceBuffer !== null);
+  // Scalars and one-element host operands join a device tensor there (onDeviceOf).
+  const [c, p, q] = onDevice ? sameDevice('where', [cond, x, y]) : [cond, x, y];
+  const out = onDevice ? null : allocate(dtype, numel(shape));
+  const written = whereStrided(
+    kernelOperandOf(c, 'where'),
+    broadcastStrides(c, shape),
+    c.offset,
+    kernelOperandOf(p, 'where'),
+    broadcastStrides(p, shape),
+    p.offset,
+    kernelOperandOf(q, 'where'),
+    broadcastStrides(q, shape),
+    q.offset,
+    shape,
+    out as TypedArray,
+  ) as TypedArray | undefined;
+  const result = kernelResult(written ?? (out as TypedArray), shape, dtype);
   return record(
     'WhereBackward0',
     result,

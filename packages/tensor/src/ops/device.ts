@@ -4,7 +4,7 @@ import { selectedBackend } from '../kernels/registry.js';
 import type { FloatArray } from '../kernels/shape.js';
 import type { BinaryFn, UnaryFn } from '../kernels/strided.js';
 import { formatShape } from '../shape.js';
-import { type DeviceBuffer, deviceError, isDeviceBuffer, Storage, uploadTo } from '../storage.js';
+import { type DeviceBuffer, deviceError, hostArray, isDeviceBuffer, Storage, uploadTo } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { floatData } from './float-data.js';
 import { broadcastStrides } from './operands.js';
@@ -35,10 +35,24 @@ function operand(t: Tensor, op: string): TypedArray {
   return (t.storage.deviceBuffer ?? t.storage.host) as TypedArray;
 }
 
+/** Ops whose device kernels give bool results (f32 0 and 1 on the device) and read bools as such. */
+const LOGICAL = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'logicalAnd', 'logicalOr', 'logicalNot']);
+
+/**
+ * A device kernel computes in its operands' float32: a comparison gives a bool, anything else
+ * keeps the dtype; other results, and arithmetic on bools (whose `add` is `or`), have no kernel.
+ */
 function checkResult(op: string, t: Tensor, outType: DType): void {
-  if (outType !== t.dtype) {
+  const logical = LOGICAL.has(op);
+  const fits =
+    op === 'copy'
+      ? outType === t.dtype
+      : logical
+        ? outType === 'bool'
+        : outType === t.dtype && t.dtype === 'float32';
+  if (!fits) {
     throw new Error(
-      `${op}: a ${outType} result of a tensor on ${t.device} has no kernel there; move the tensor to host memory with \`await t.cpu()\` first`,
+      `${op}: a ${outType} result of a ${t.dtype} tensor on ${t.device} has no kernel there; move the tensor to host memory with \`await t.cpu()\` first`,
     );
   }
 }
@@ -63,6 +77,17 @@ function onDeviceOf(op: string, t: Tensor, other: Tensor): Tensor {
     t.strides.map(() => 0),
     0,
   );
+}
+
+/** `tensors` with each one-element host operand copied to the device the others live on. */
+export function sameDevice(op: string, tensors: readonly Tensor[]): Tensor[] {
+  const onDevice = tensors.find((t) => t.storage.deviceBuffer !== null);
+  return onDevice === undefined ? [...tensors] : tensors.map((t) => onDeviceOf(op, t, onDevice));
+}
+
+/** A strided kernel's storage argument: the host array, or the device's buffer (kernels tell them apart). */
+export function kernelOperandOf(t: Tensor, op: string): TypedArray {
+  return t.storage.deviceBuffer === null ? hostArray(t, op) : operand(t, op);
 }
 
 export function deviceBinary(
@@ -93,7 +118,7 @@ export function deviceBinary(
 
 export function deviceUnary(f: UnaryFn, x: Tensor, outType: DType, op?: string): Tensor {
   // Unnamed maps (casts, exp, clamp, ...) have no device kernel: only named ones run there.
-  const name = op ?? (f.name || 'this op');
+  const name = op ?? (f.name || 'an unnamed elementwise map');
   if (op === undefined) throw deviceError(name, x.device, x.shape);
   checkResult(name, x, outType);
   const result = mapStrided(

@@ -287,7 +287,7 @@ export function neg(a: Tensor): Tensor {
  */
 export function exp(a: Tensor): Tensor {
   const x = floatOperand('exp', a);
-  const out = unaryKernel(Math.exp, x);
+  const out = unaryKernel(Math.exp, x, x.dtype, 'exp');
   return record('ExpBackward0', out, [x], (g) => [mul(g, out)], [out]);
 }
 
@@ -300,7 +300,7 @@ export function exp(a: Tensor): Tensor {
  */
 export function log(a: Tensor): Tensor {
   const x = floatOperand('log', a);
-  const out = unaryKernel(Math.log, x);
+  const out = unaryKernel(Math.log, x, x.dtype, 'log');
   return record('LogBackward0', out, [x], (g) => [div(g, x)], [x]);
 }
 
@@ -347,7 +347,7 @@ export function abs(a: Tensor): Tensor {
  */
 export function sign(a: Tensor): Tensor {
   const x = requireTensor('sign', a);
-  const out = unaryKernel((v) => (v > 0 ? 1 : v < 0 ? -1 : v), x);
+  const out = unaryKernel((v) => (v > 0 ? 1 : v < 0 ? -1 : v), x, x.dtype, 'sign');
   return record('SignBackward0', out, [x], (g) => [mul(g, 0)]);
 }
 

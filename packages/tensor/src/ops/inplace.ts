@@ -6,11 +6,11 @@ import { addScaledInPlace } from '../kernels/registered/add-scaled.js';
 import { scatterStrided } from '../kernels/registered/strided.js';
 import { fillNormal, fillUniform, type Generator } from '../random.js';
 import { broadcastShapes, formatShape, sameShape } from '../shape.js';
-import { hostArray } from '../storage.js';
+import { hostArray, uploadTo } from '../storage.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { cast } from './cast.js';
+import { kernelOperand, kernelOperandOf } from './device.js';
 import { add, clamp, div, mul, sub } from './elementwise.js';
-import { floatData } from './float-data.js';
 import type { Geometry } from './geometry.js';
 import { requireTensor, scalarTensor } from './operands.js';
 import { clone, expand, stridedGather, viewHistory } from './views.js';
@@ -55,7 +55,9 @@ function writeInPlace<T extends Tensor>(op: string, target: T, value: Tensor): T
   const tracked = checkAutograd(op, target, result);
   const base = target.base;
   const baseNode = tracked && base !== null ? gradientEdge(base) : null;
-  if (target.isContiguous() && result.isContiguous()) {
+  if (target.storage.deviceBuffer !== null) {
+    writeOnDevice(op, target, result);
+  } else if (target.isContiguous() && result.isContiguous()) {
     // Row-major on both sides (an optimizer's parameter update): one block copy.
     const from = hostArray(result, op);
     hostArray(target, op).set(
@@ -100,6 +102,34 @@ function writeInPlace<T extends Tensor>(op: string, target: T, value: Tensor): T
   target.setGradFn(viewHistory(target, base));
   target.trackViewHistory(viewHistory);
   return target;
+}
+
+/**
+ * The write into a device tensor, on its device: a host value is copied there first (as
+ * PyTorch's `copy_` moves data across devices); a device value into a host tensor would need a
+ * synchronous read, which a GPU does not offer, so it fails (writeInPlace reads it as host data).
+ */
+function writeOnDevice(op: string, target: Tensor, result: Tensor): void {
+  const device = target.storage.deviceBuffer!.device;
+  // A host value's storage is copied as it is (one element for a filled scalar), then read
+  // through the value's strides on the device.
+  const value =
+    result.storage.host === null
+      ? result
+      : new Tensor(
+          uploadTo(device, result.storage.host, result.dtype, op),
+          result.dtype,
+          result.shape,
+          result.strides,
+          result.offset,
+        );
+  scatterStrided(
+    kernelOperand(op, value, 'value'),
+    kernelOperandOf(target, op),
+    target.shape,
+    target.strides,
+    target.offset,
+  );
 }
 
 function broadcastTo(op: string, target: Tensor, source: TensorLike): Tensor {
@@ -173,13 +203,21 @@ export function add_<T extends Tensor>(target: T, other: TensorLike, options?: A
     sameShape(target.shape, other.shape) &&
     target.storage !== other.storage &&
     target.isContiguous() &&
-    other.isContiguous()
+    other.isContiguous() &&
+    wholeOrHost(target) &&
+    target.device === other.device
   ) {
-    addScaledInPlace(floatData('add_', target), floatData('add_', other), alpha);
+    addScaledInPlace(kernelOperand('add_', target), kernelOperand('add_', other), alpha);
     target.storage.version++;
     return target;
   }
   return arithmetic_('add_', (t, o) => add(t, mul(o, alpha)), target, other, false);
+}
+
+/** A device tensor is written in place only through its whole buffer (kernelOperand copies a part). */
+function wholeOrHost(t: Tensor): boolean {
+  const buffer = t.storage.deviceBuffer;
+  return buffer === null || (t.offset === 0 && buffer.length === t.numel);
 }
 
 export const sub_ = <T extends Tensor>(t: T, o: TensorLike): T => arithmetic_('sub_', sub, t, o, false);

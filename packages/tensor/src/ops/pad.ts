@@ -4,8 +4,8 @@ import { type PadMode, pad2dShape } from '../kernels/pad.js';
 import { pad2d, pad2dBackward } from '../kernels/registered/pad.js';
 import { numel } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';
-import { Tensor } from '../tensor.js';
-import { floatData } from './float-data.js';
+import type { Tensor } from '../tensor.js';
+import { kernelOperand, kernelResult } from './device.js';
 import { requireTensor, shapesOnlyResult } from './operands.js';
 
 export type { PadMode } from '../kernels/pad.js';
@@ -47,7 +47,7 @@ export function pad(input: Tensor, pads: readonly number[], mode: PadMode = 'con
   }
   for (const p of pads) checkInteger('pad', 'pad', p);
   checkNumber('pad', 'value', value);
-  const data = floatData('pad', x);
+  const data = kernelOperand('pad', x);
   // The size first, from the pads alone: the kernel's plan builds an index map per axis.
   const grown = x.shape.map((d, i) => d + (i === x.ndim - 1 ? pads[0] + pads[1] : 0));
   if (pads.length === 4 && x.ndim >= 2) grown[x.ndim - 2] += pads[2] + pads[3];
@@ -57,7 +57,7 @@ export function pad(input: Tensor, pads: readonly number[], mode: PadMode = 'con
     ? shapesOnlyResult(x, outShape)
     : (() => {
         const { out, outShape } = pad2d(data, x.shape, pads, mode, value);
-        return Tensor.fromArray(out, outShape, x.dtype);
+        return kernelResult(out, outShape, x.dtype);
       })();
   const name = `${mode === 'constant' ? 'Constant' : mode[0].toUpperCase() + mode.slice(1)}PadNdBackward0`;
   return record(name, result, [x], (g) => [padGradInput(name, g, x.shape, pads, mode)], [], {
@@ -79,8 +79,8 @@ function padGradInput(
   pads: readonly number[],
   mode: PadMode,
 ): Tensor {
-  const gx = pad2dBackward(floatData('pad backward', g), g.shape, xShape, pads, mode);
-  return record(`${name.slice(0, -1)}Backward0`, Tensor.fromArray(gx, [...xShape], g.dtype), [g], (v) => [
+  const gx = pad2dBackward(kernelOperand('pad backward', g), g.shape, xShape, pads, mode);
+  return record(`${name.slice(0, -1)}Backward0`, kernelResult(gx, [...xShape], g.dtype), [g], (v) => [
     pad(v, pads, mode, 0),
   ]);
 }

@@ -1,8 +1,8 @@
 import { record } from '../autograd.js';
 import { gatherPlanes } from '../kernels/registered/plane-index.js';
 import { maxPool2dBackward } from '../kernels/registered/pool2d.js';
-import { Tensor } from '../tensor.js';
-import { floatData } from './float-data.js';
+import type { Tensor } from '../tensor.js';
+import { kernelOperand, kernelResult } from './device.js';
 
 /**
  * The two linear maps behind max pooling's gradients, each the other's adjoint: scattering a
@@ -18,8 +18,8 @@ export function scatterAddByIndices(
   indices: Int32Array,
   outShape: readonly number[],
 ): Tensor {
-  const out = maxPool2dBackward(floatData(name, g), g.shape, indices, outShape);
-  const result = Tensor.fromArray(out, [...outShape], g.dtype);
+  const out = maxPool2dBackward(kernelOperand(name, g), g.shape, indices, outShape);
+  const result = kernelResult(out, [...outShape], g.dtype);
   return record(name, result, [g], (v) => [gatherByIndices(name, v, indices, g.shape)]);
 }
 
@@ -30,7 +30,7 @@ export function gatherByIndices(
   indices: Int32Array,
   outShape: readonly number[],
 ): Tensor {
-  const out = gatherPlanes(floatData(name, src), src.shape, indices, outShape);
-  const result = Tensor.fromArray(out, [...outShape], src.dtype);
+  const out = gatherPlanes(kernelOperand(name, src), src.shape, indices, outShape);
+  const result = kernelResult(out, [...outShape], src.dtype);
   return record(name, result, [src], (v) => [scatterAddByIndices(name, v, indices, src.shape)]);
 }

@@ -11,8 +11,9 @@ import {
 import { expandPair, type Pair, requireImage, requirePositive } from '../kernels/shape.js';
 import { numel } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';
+import { isDeviceBuffer } from '../storage.js';
 import { Tensor } from '../tensor.js';
-import { floatData } from './float-data.js';
+import { kernelOperand, kernelResult } from './device.js';
 import { requireTensor, shapesOnlyResult } from './operands.js';
 import { scatterAddByIndices } from './plane-index.js';
 
@@ -143,17 +144,20 @@ export function maxPool2d(
     );
     return options.returnIndices ? [traced, Tensor.fromArray(new Int32Array(0), outShape, 'int32')] : traced;
   }
-  const { out, indices } = maxPool2dForward(floatData('max_pool2d', x), x.shape, params);
+  const { out, indices } = maxPool2dForward(kernelOperand('max_pool2d', x), x.shape, params);
   const result = record(
     'MaxPool2DWithIndicesBackward0',
-    Tensor.fromArray(out, outShape, x.dtype),
+    kernelResult(out, outShape, x.dtype),
     [x],
     (g) => [scatterAddByIndices('MaxPool2DWithIndicesBackwardBackward0', g, indices, x.shape)],
     [],
     { op: 'max_pool2d', ...params },
   );
+  if (!options.returnIndices) return result;
   // A copy: the backward keeps reading its own indices whatever is written to the returned ones.
-  return options.returnIndices ? [result, Tensor.fromArray(indices.slice(), outShape, 'int32')] : result;
+  // On a device the returned tensor shares them: no device kernel writes int32 in place.
+  const returned = isDeviceBuffer(indices) ? indices : indices.slice();
+  return [result, kernelResult(returned, outShape, 'int32')];
 }
 
 /**
@@ -201,8 +205,8 @@ export function avgPool2d(input: Tensor, kernelSize: Pair, options?: AvgPool2dOp
   const result = isShapesOnly()
     ? shapesOnlyResult(x, outShape)
     : (() => {
-        const { out, outShape } = avgPool2dForward(floatData('avg_pool2d', x), x.shape, params);
-        return Tensor.fromArray(out, outShape, x.dtype);
+        const { out, outShape } = avgPool2dForward(kernelOperand('avg_pool2d', x), x.shape, params);
+        return kernelResult(out, outShape, x.dtype);
       })();
   return record('AvgPool2DBackward0', result, [x], (g) => [avgPoolGradInput(g, x.shape, params)], [], {
     op: 'avg_pool2d',
@@ -247,11 +251,11 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: Pair): Tensor {
     ? shapesOnlyResult(x, outShape)
     : (() => {
         const { out, outShape } = adaptiveAvgPool2dForward(
-          floatData('adaptive_avg_pool2d', x),
+          kernelOperand('adaptive_avg_pool2d', x),
           x.shape,
           outputSize,
         );
-        return Tensor.fromArray(out, outShape, x.dtype);
+        return kernelResult(out, outShape, x.dtype);
       })();
   return record(
     'AdaptiveAvgPool2DBackward0',
@@ -268,8 +272,8 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: Pair): Tensor {
  * windows and divisors), which makes it differentiable.
  */
 function avgPoolGradInput(g: Tensor, xShape: readonly number[], params: AvgPool2dParams): Tensor {
-  const gx = avgPool2dBackward(floatData('avg_pool2d backward', g), g.shape, xShape, params);
-  return record('AvgPool2DBackwardBackward0', Tensor.fromArray(gx, [...xShape], g.dtype), [g], (v) => [
+  const gx = avgPool2dBackward(kernelOperand('avg_pool2d backward', g), g.shape, xShape, params);
+  return record('AvgPool2DBackwardBackward0', kernelResult(gx, [...xShape], g.dtype), [g], (v) => [
     avgPool2d(v, params.kernel, params),
   ]);
 }
@@ -280,11 +284,8 @@ function adaptiveAvgPoolGradInput(
   xShape: readonly number[],
   outputSize: [number, number],
 ): Tensor {
-  const gx = adaptiveAvgPool2dBackward(floatData('adaptive_avg_pool2d backward', g), g.shape, xShape);
-  return record(
-    'AdaptiveAvgPool2DBackwardBackward0',
-    Tensor.fromArray(gx, [...xShape], g.dtype),
-    [g],
-    (v) => [adaptiveAvgPool2d(v, outputSize)],
-  );
+  const gx = adaptiveAvgPool2dBackward(kernelOperand('adaptive_avg_pool2d backward', g), g.shape, xShape);
+  return record('AdaptiveAvgPool2DBackwardBackward0', kernelResult(gx, [...xShape], g.dtype), [g], (v) => [
+    adaptiveAvgPool2d(v, outputSize),
+  ]);
 }

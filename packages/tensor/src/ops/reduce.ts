@@ -5,7 +5,7 @@ import { extremumBlocks, sumBlocks } from '../kernels/registered/reduce.js';
 import { mapStrided } from '../kernels/registered/strided.js';
 import { formatShape, normalizeDim, numel } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';
-import { deviceError, hostArray } from '../storage.js';
+import { hostArray } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { where } from './compare.js';
 import { kernelOperand, kernelResult } from './device.js';
@@ -97,6 +97,12 @@ function expandBack(g: Tensor, p: Plan, shape: readonly number[]): Tensor {
  */
 export function sum(input: Tensor, dim?: ReduceDims, keepdim = false): Tensor {
   const x = requireTensor('sum', input);
+  // A device keeps float32 only (bools as f32): an int32 sum there would need an i32 kernel.
+  if (x.storage.deviceBuffer !== null && x.dtype !== 'float32') {
+    throw new Error(
+      `sum: a ${x.dtype} tensor on ${x.device} has no sum kernel there; sum a float32 copy (\`t.float()\`) or move it with \`await t.cpu()\``,
+    );
+  }
   const p = plan('sum', x, dim, keepdim);
   const dtype = sumType(x.dtype);
   // A device kernel takes no `out`: it allocates the result on the device and returns it.
@@ -134,13 +140,18 @@ export function mean(input: Tensor, dim?: ReduceDims, keepdim = false): Tensor {
   if (!isFloating(x.dtype)) {
     throw new Error(`mean: input dtype must be a floating point dtype, got ${x.dtype}`);
   }
-  // The division below runs on the host: a device tensor has no mean kernel yet.
-  if (x.storage.deviceBuffer !== null) throw deviceError('mean', x.device, x.shape);
   const p = plan('mean', x, dim, keepdim);
-  const out = allocate(x.dtype, p.outer);
-  if (!isShapesOnly()) sumBlocks(p.values as Float64Array, p.outer, p.inner, out);
-  for (let i = 0; i < out.length; i++) out[i] /= p.inner;
-  const result = Tensor.fromArray(out, p.outShape, x.dtype);
+  let result: Tensor;
+  if (x.storage.deviceBuffer !== null && !isShapesOnly()) {
+    // The sum on the device, then one division there, rounded once as below.
+    const total = sumBlocks(p.values as Float64Array, p.outer, p.inner, null as unknown as TypedArray);
+    result = div(kernelResult(total as unknown as TypedArray, p.outShape, x.dtype), p.inner);
+  } else {
+    const out = allocate(x.dtype, p.outer);
+    if (!isShapesOnly()) sumBlocks(p.values as Float64Array, p.outer, p.inner, out);
+    for (let i = 0; i < out.length; i++) out[i] /= p.inner;
+    result = Tensor.fromArray(out, p.outShape, x.dtype);
+  }
   return record(`MeanBackward${dim === undefined || dim === null ? 0 : 1}`, result, [x], (g) => [
     div(expandBack(g, p, x.shape), p.inner),
   ]);
@@ -180,12 +191,37 @@ export function variance(
   return div(sum(mul(centered, centered), dim, keepdim), Math.max(count - correction, 0));
 }
 
+/**
+ * The maximum (`sign` 1) or minimum of each block of `p.values`, and its position: on the device
+ * when `x` lives there (its kernel returns both as device storages).
+ */
+function extremumResults(
+  x: Tensor,
+  p: Plan,
+  outer: number,
+  sign: 1 | -1,
+): { values: Tensor; indices: Tensor } {
+  const shape = p.outShape;
+  if (x.storage.deviceBuffer !== null && !isShapesOnly()) {
+    const found = extremumBlocks(p.values as Float64Array, outer, p.inner, sign, null, null) as unknown as {
+      values: TypedArray;
+      indices: TypedArray;
+    };
+    return {
+      values: kernelResult(found.values, shape, x.dtype),
+      indices: kernelResult(found.indices, shape, 'int32'),
+    };
+  }
+  const out = allocate(x.dtype, outer);
+  const idx = allocate('int32', outer) as Int32Array;
+  if (!isShapesOnly()) extremumBlocks(p.values as Float64Array, outer, p.inner, sign, out, idx);
+  return { values: Tensor.fromArray(out, shape, x.dtype), indices: Tensor.fromArray(idx, shape, 'int32') };
+}
+
 function extremumAll(op: 'max' | 'min', x: Tensor): Tensor {
   if (x.numel === 0) throw new Error(`${op}: expected a non-empty tensor, got shape ${formatShape(x.shape)}`);
   const p = plan(op, x, null, false);
-  const out = allocate(x.dtype, 1);
-  if (!isShapesOnly()) extremumBlocks(p.values as Float64Array, 1, p.inner, op === 'max' ? 1 : -1, out, null);
-  const result = Tensor.fromArray(out, [], x.dtype);
+  const result = extremumResults(x, p, 1, op === 'max' ? 1 : -1).values;
   return record(
     op === 'max' ? 'MaxBackward1' : 'MinBackward1',
     result,
@@ -193,7 +229,7 @@ function extremumAll(op: 'max' | 'min', x: Tensor): Tensor {
     (g) => {
       // Ties share the gradient evenly (PyTorch's evenly_distribute_backward).
       const hits = x.eq(result.detach());
-      return [div(where(hits, g, 0), hits.sum())];
+      return [div(where(hits, g, 0), hits.float().sum())];
     },
     [x, result],
   );
@@ -208,18 +244,18 @@ function extremumDim(
   const p = plan(op, x, dim, keepdim);
   if (p.inner === 0)
     throw new Error(`${op}: cannot reduce over an empty dimension of ${formatShape(x.shape)}`);
-  const out = allocate(x.dtype, p.outer);
-  const idx = allocate('int32', p.outer) as Int32Array;
-  if (!isShapesOnly())
-    extremumBlocks(p.values as Float64Array, p.outer, p.inner, op === 'max' ? 1 : -1, out, idx);
-  const values = Tensor.fromArray(out, p.outShape, x.dtype);
-  const indices = Tensor.fromArray(idx, p.outShape, 'int32');
+  const { values, indices } = extremumResults(x, p, p.outer, op === 'max' ? 1 : -1);
   const d = p.dims[0];
   record(
     op === 'max' ? 'MaxBackward0' : 'MinBackward0',
     values,
     [x],
     (g) => {
+      if (indices.storage.deviceBuffer !== null) {
+        throw new Error(
+          `${op} backward: the positions of the ${op} along dim ${d} live on ${indices.device}, which has no int32 comparison kernel; detach the values or compute on the cpu`,
+        );
+      }
       const positionShape = x.shape.map((n, i) => (i === d ? n : 1));
       const positions = Tensor.fromArray(
         Int32Array.from({ length: x.shape[d] }, (_, i) => i),
@@ -293,6 +329,11 @@ function argExtremum(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined
   requireTensor(op, x);
   if (x.numel === 0) throw new Error(`${op}: expected a non-empty tensor, got shape ${formatShape(x.shape)}`);
   const sign = op === 'argmax' ? 1 : -1;
+  if (x.storage.deviceBuffer !== null && !isShapesOnly()) {
+    const p = plan(op, x, dim ?? null, keepdim && dim !== undefined);
+    const { indices } = extremumResults(x, p, dim === undefined ? 1 : p.outer, sign);
+    return dim === undefined && keepdim ? indices.reshape(x.shape.map(() => 1)) : indices;
+  }
   if (dim === undefined) {
     const p = plan(op, x, null, false);
     const idx = allocate('int32', 1) as Int32Array;

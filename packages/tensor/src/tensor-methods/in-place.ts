@@ -43,7 +43,7 @@ export abstract class InPlaceMethods {
   }
   /**
    * Copies `source`'s values in, broadcast to this shape and cast to this dtype, like
-   * `torch.Tensor.copy_`.
+   * `torch.Tensor.copy_`; into a GPU tensor, a host source is uploaded.
    *
    * @param source - A tensor broadcastable to this one's shape, or a number.
    * @returns This tensor.

@@ -58,7 +58,12 @@ export abstract class ReadingMethods {
   async dataAsync(this: Tensor): Promise<TypedArray> {
     const buffer = this.storage.deviceBuffer;
     if (buffer === null) return this.dataSync();
-    return valuesOf(this, await buffer.read());
+    const values = await buffer.read();
+    // A device may hold bools wider than a byte (WebGPU: f32 0 and 1); the host reads bytes.
+    return valuesOf(
+      this,
+      this.dtype === 'bool' && !(values instanceof Uint8Array) ? Uint8Array.from(values) : values,
+    );
   }
 
   /**

@@ -4,36 +4,24 @@ import type * as matmulReference from '../kernels/matmul.js';
 import type * as reduceReference from '../kernels/reduce.js';
 import { DECLINED, registerKernel } from '../kernels/registry.js';
 import type { MapStridedKernel, ZipStridedKernel } from '../kernels/strided.js';
-import { type DeviceBuffer, registerDeviceUploader } from '../storage.js';
+import { registerDeviceUploader } from '../storage.js';
 import * as conv2d from './conv2d.js';
+import { GpuStorage, onDevice, setCurrentDevice } from './device-storage.js';
 import { BINARY_OPS, type BinaryOp, binary, UNARY_OPS, type UnaryOp, unary } from './elementwise.js';
 import { gemm } from './matmul.js';
 import { sumBlocks } from './reduce.js';
-import { type GpuArray, WebGpu } from './runtime.js';
+import { registerTrainingKernels } from './register-training.js';
+import { WebGpu } from './runtime.js';
 
 /**
  * The 'webgpu' backend behind `await setBackend('webgpu')`: one device per process, opened on
  * first selection (kernels/backend.ts imports this module only then, so a program that never
  * asks for a GPU does not carry it), and the WGSL launchers registered under the kernel names
  * they implement. A registered kernel takes a call only when its operands live on this device
- * (`GpuStorage`) and returns the result's storage instead of filling an `out` array; any other
+ * (`GpuStorage`, device-storage.ts) and returns the result's storage instead of filling an `out` array; any other
  * call it declines, and the registry runs the reference on host operands or refuses device
  * operands with an error that says how to move them (registry.ts).
  */
-
-/** A float32 tensor's storage in a GPU buffer of this backend's device. */
-export class GpuStorage implements DeviceBuffer {
-  readonly device = 'webgpu';
-  constructor(readonly array: GpuArray) {}
-
-  get length(): number {
-    return this.array.length;
-  }
-
-  read(): Promise<TypedArray> {
-    return this.array.read();
-  }
-}
 
 let gpu: WebGpu | null = null;
 
@@ -41,8 +29,10 @@ let gpu: WebGpu | null = null;
 export async function openWebGpu(): Promise<WebGpu> {
   if (gpu === null) {
     gpu = await WebGpu.create();
+    setCurrentDevice(gpu);
     registerDeviceUploader('webgpu', uploadStorage);
     registerWebGpuKernels();
+    registerTrainingKernels();
   }
   return gpu;
 }
@@ -52,18 +42,18 @@ export function webGpuDevice(): WebGpu | null {
   return gpu;
 }
 
-/** A GPU storage holding a copy of `values`: float32 only (WebGPU has no f64; bool and ints stay on the host). */
+/**
+ * A GPU storage holding a copy of `values`: float32 and int32 as they are, bool as f32 0 and 1
+ * (device-storage.ts); float64 has no WebGPU type.
+ */
 function uploadStorage(values: TypedArray, dtype: string, op: string): GpuStorage {
-  if (!(values instanceof Float32Array)) {
-    throw new Error(
-      `${op}: only float32 tensors can live on webgpu, got ${dtype}; convert with .to('float32') first`,
-    );
+  if (values instanceof Float32Array || values instanceof Int32Array) {
+    return new GpuStorage(gpu!.upload(values));
   }
-  return new GpuStorage(gpu!.upload(values));
-}
-
-function onDevice(array: unknown): GpuArray | null {
-  return array instanceof GpuStorage && array.array.gpu === gpu ? array.array : null;
+  if (dtype === 'bool') return new GpuStorage(gpu!.upload(Float32Array.from(values)));
+  throw new Error(
+    `${op}: only float32, int32 and bool tensors can live on webgpu, got ${dtype}; convert with .to('float32') first`,
+  );
 }
 
 /**

@@ -16,7 +16,16 @@ export const BINARY_OPS = {
   div: 'a / b',
   maximum: 'select(max(a, b), a + b, a != a || b != b)',
   minimum: 'select(min(a, b), a + b, a != a || b != b)',
-  pow: 'pow(a, b)',
+  pow: 'powf(a, b)',
+  // Comparisons and logical ops give bool results, held on the device as f32 0 and 1.
+  eq: 'select(0.0, 1.0, a == b)',
+  ne: 'select(0.0, 1.0, a != b)',
+  gt: 'select(0.0, 1.0, a > b)',
+  ge: 'select(0.0, 1.0, a >= b)',
+  lt: 'select(0.0, 1.0, a < b)',
+  le: 'select(0.0, 1.0, a <= b)',
+  logicalAnd: 'select(0.0, 1.0, a != 0.0 && b != 0.0)',
+  logicalOr: 'select(0.0, 1.0, a != 0.0 || b != 0.0)',
 } as const;
 /** The binary ops {@link binary} runs: `add`, `sub`, `mul`, `div`, `maximum`, `minimum`, `pow`. */
 export type BinaryOp = keyof typeof BINARY_OPS;
@@ -33,6 +42,8 @@ export const UNARY_OPS = {
   neg: '-a',
   abs: 'abs(a)',
   sqrt: 'sqrt(a)',
+  sign: 'select(sign(a), a, a != a)',
+  logicalNot: 'select(0.0, 1.0, a == 0.0)',
 } as const;
 /** The unary ops {@link unary} runs (a copy, relu, sigmoid, tanh, exp, log, neg, abs, sqrt). */
 export type UnaryOp = keyof typeof UNARY_OPS;
@@ -53,7 +64,7 @@ export type ActivationBackward = keyof typeof ACTIVATION_BACKWARD;
 
 // The row-major index of thread i is taken apart from the last axis; `dims` holds the shape,
 // then each operand's strides.
-const INDEX_HELPERS = `
+export const INDEX_HELPERS = `
 fn operandOffset(k: i32, operand: i32, offset: i32) -> i32 {
   var rest = k;
   var at = offset;
@@ -63,6 +74,19 @@ fn operandOffset(k: i32, operand: i32, offset: i32) -> i32 {
     rest = rest / size;
   }
   return at;
+}`;
+
+// WGSL's pow is exp2(b log2(a)), undefined for a < 0 and for 0^0: JavaScript's ** (and
+// PyTorch's) gives a negative base an integer power with its sign, 0^0 = 1, and NaN otherwise.
+const POW_HELPER = `
+fn powf(a: f32, b: f32) -> f32 {
+  if (b == 0.0) { return 1.0; }
+  let p = pow(abs(a), b);
+  if (a >= 0.0 || a != a) { return p; }
+  // A var, not a constant: WGSL refuses a NaN constant expression.
+  var nan = 0x7fc00000u;
+  if (b != floor(b)) { return bitcast<f32>(nan); }
+  return select(p, -p, fract(b * 0.5) != 0.0);
 }`;
 
 const kernels = new Map<string, KernelSource>();
@@ -90,7 +114,7 @@ function binaryKernel(op: BinaryOp): KernelSource {
       { name: 'B', type: 'f32', access: 'read' },
       { name: 'out', type: 'f32', access: 'read_write' },
     ],
-    helpers: INDEX_HELPERS,
+    helpers: op === 'pow' ? INDEX_HELPERS + POW_HELPER : INDEX_HELPERS,
     body: `
   let a = A[operandOffset(i, 0, P.aOffset)];
   let b = B[operandOffset(i, 1, P.bOffset)];
@@ -133,14 +157,19 @@ function backwardKernel(op: ActivationBackward): KernelSource {
   }));
 }
 
-function checkStrides(op: string, what: string, strides: readonly number[], shape: readonly number[]): void {
+export function checkStrides(
+  op: string,
+  what: string,
+  strides: readonly number[],
+  shape: readonly number[],
+): void {
   if (strides.length !== shape.length || strides.some((s) => !Number.isInteger(s))) {
     throw new Error(`${op}: ${what} strides [${strides.join(', ')}] do not fit shape ${formatShape(shape)}`);
   }
 }
 
 /** Largest and smallest element an operand reaches, to check it against its array. */
-function checkReach(
+export function checkReach(
   op: string,
   what: string,
   array: GpuArray,

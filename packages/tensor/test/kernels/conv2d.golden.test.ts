@@ -17,7 +17,7 @@ import { expectClose, type GoldenTensor, loadGolden } from './helpers.js';
  * TypeScript reference, and 'wasm', the WebAssembly kernels forced on every size.
  */
 
-const { cases } = loadGolden<{ cases: Conv2dCase[] }>('conv2d_visible.json');
+const FILES = ['conv2d_visible.json', 'conv2d_winograd.json'];
 const f32 = (t: GoldenTensor) => Float32Array.from(t.data);
 
 /**
@@ -54,27 +54,39 @@ function runCase(c: Conv2dCase, algorithm: Conv2dParams['algorithm']) {
   return { y, outShape, gx, gw, gb };
 }
 
+/** The algorithms a case runs with: all three, and Winograd where it applies (3 x 3, stride and dilation 1). */
+function algorithms(c: Conv2dCase): Array<NonNullable<Conv2dParams['algorithm']>> {
+  const { kernel_size: k, stride, dilation } = c.config;
+  const winograd = [k, stride, dilation].every(
+    (pair, i) => pair[0] === [3, 1, 1][i] && pair[1] === [3, 1, 1][i],
+  );
+  return winograd ? ['auto', 'im2col', 'direct', 'winograd'] : ['auto', 'im2col', 'direct'];
+}
+
 describe.each(BACKENDS)(
-  'conv2d kernels on %s against PyTorch (conv2d_visible.json, float32, |a-b| <= 1e-4 + 1e-4|b|)',
+  'conv2d kernels on %s against PyTorch (float32, |a-b| <= 1e-4 + 1e-4|b|)',
   (backend) => {
     useBackend(backend);
-    cases.forEach((c, i) => {
-      const { config } = c;
-      const name =
-        `#${i} ${c.x.shape.join('x')} k=${JSON.stringify(config.kernel_size)} s=${JSON.stringify(config.stride)} ` +
-        `p=${JSON.stringify(config.padding)} d=${JSON.stringify(config.dilation)} g=${config.groups} ` +
-        `${config.padding_mode}`;
-      for (const algorithm of ['auto', 'im2col', 'direct'] as const) {
-        it(`${name} (${algorithm})`, () =>
-          onBackend(backend, () => {
-            const r = runCase(c, algorithm);
-            expectClose(r.outShape, c.y.shape, `${name} y shape`, 0, 0);
-            expectClose(r.y, c.y.data, `${name} y`);
-            expectClose(r.gx, c.gx.data, `${name} gx`);
-            expectClose(r.gw, c.gweight.data, `${name} gweight`);
-            if (c.gbias) expectClose(r.gb, c.gbias.data, `${name} gbias`);
-          }));
-      }
-    });
+    for (const file of FILES) {
+      const { cases } = loadGolden<{ cases: Conv2dCase[] }>(file);
+      cases.forEach((c, i) => {
+        const { config } = c;
+        const name =
+          `${file} #${i} ${c.x.shape.join('x')} k=${JSON.stringify(config.kernel_size)} s=${JSON.stringify(config.stride)} ` +
+          `p=${JSON.stringify(config.padding)} d=${JSON.stringify(config.dilation)} g=${config.groups} ` +
+          `${config.padding_mode}`;
+        for (const algorithm of algorithms(c)) {
+          it(`${name} (${algorithm})`, () =>
+            onBackend(backend, () => {
+              const r = runCase(c, algorithm);
+              expectClose(r.outShape, c.y.shape, `${name} y shape`, 0, 0);
+              expectClose(r.y, c.y.data, `${name} y`);
+              expectClose(r.gx, c.gx.data, `${name} gx`);
+              expectClose(r.gw, c.gweight.data, `${name} gweight`);
+              if (c.gbias) expectClose(r.gb, c.gbias.data, `${name} gbias`);
+            }));
+        }
+      });
+    }
   },
 );

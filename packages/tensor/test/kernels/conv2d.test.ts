@@ -271,7 +271,7 @@ describe('both algorithms', () => {
         null,
         params as never,
       ),
-    ).toThrow("conv2d: unknown algorithm 'fft', expected 'auto', 'im2col' or 'direct'");
+    ).toThrow("conv2d: unknown algorithm 'fft', expected 'auto', 'im2col', 'direct' or 'winograd'");
   });
 });
 

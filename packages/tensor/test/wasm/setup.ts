@@ -41,7 +41,8 @@ export function forceWasm(threads = 1): void {
 
 /**
  * Runs the enclosing suite on `backend`: 'js' selects the TypeScript reference kernels, 'wasm'
- * the WebAssembly ones forced on every size (`forceWasm`); the backend in effect before the
+ * the WebAssembly ones forced on every size (`forceWasm`), 'webgpu' the GPU's (the suite's
+ * tensors must be made there, `{ device: 'webgpu' }`); the backend in effect before the
  * suite is selected again after it.
  */
 export function useBackend(backend: Backend): void {
@@ -50,9 +51,9 @@ export function useBackend(backend: Backend): void {
     return;
   }
   let before: Backend = 'wasm';
-  beforeAll(() => {
+  beforeAll(async () => {
     before = getBackend();
-    expect(setBackend('js')).toBe('js');
+    expect(await setBackend(backend)).toBe(backend);
   });
   afterAll(() => {
     setBackend(before);

@@ -52,7 +52,7 @@ describe.skipIf(gpu === null)("the 'webgpu' backend", () => {
     expect(await g.toArrayAsync()).toEqual(x.toArray());
     expect((await g.cpu()).device).toBe('cpu');
     expect(() => x.double().to('webgpu')).toThrow(
-      "to('webgpu'): only float32 tensors can live on webgpu, got float64",
+      "to('webgpu'): only float32, int32 and bool tensors can live on webgpu, got float64",
     );
   });
 
@@ -158,13 +158,16 @@ describe.skipIf(gpu === null)("the 'webgpu' backend", () => {
   it('refuses, never silently, an op with no GPU kernel, a larger host operand, and another backend', async () => {
     const { x, y } = operands();
     const g = x.to('webgpu');
-    expect(() => g.exp()).toThrow('exp: the tensor [3, 4] lives on webgpu');
-    expect(() => g.gt(0)).toThrow('gt: a bool result of a tensor on webgpu has no kernel there');
+    expect(() => g.clamp(0, 1)).toThrow('an unnamed elementwise map: the tensor [3, 4] lives on webgpu');
+    expect(() => g.int()).toThrow('an unnamed elementwise map: the tensor [3, 4] lives on webgpu');
     expect(() => g.add(y)).toThrow(
       "add: expected all tensors on the same device, but found one on webgpu and one on cpu ([4]); move it with `t.to('webgpu')`",
     );
-    expect(() => g.mean()).toThrow('mean: the tensor [3, 4] lives on webgpu');
-    expect(() => g.max()).toThrow('extremumBlocks: no webgpu kernel takes this call');
+    expect(() => g.gt(0).sum()).toThrow('sum: a bool tensor on webgpu has no sum kernel there');
+    const xg = g.clone().requiresGrad_();
+    expect(() => xg.max(1).values.sum().backward()).toThrow(
+      'max backward: the positions of the max along dim 1 live on webgpu, which has no int32 comparison kernel',
+    );
     setBackend('wasm');
     try {
       expect(() => g.add(g)).toThrow(

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
+import { type Backend, getBackend, setBackend } from '../../src/kernels/backend.js';
 import { WebGpu } from '../../src/webgpu/index.js';
 
 /**
@@ -12,18 +13,45 @@ import { WebGpu } from '../../src/webgpu/index.js';
  */
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
-export async function testGpu(): Promise<WebGpu | null> {
+function findSwiftShader(): void {
   if (process.env.VK_ICD_FILENAMES === undefined && existsSync(SWIFTSHADER_ICD)) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   }
+}
+
+/** Without an adapter: fails under CI, else warns that `what` is skipped. */
+function noAdapter(what: string, error: unknown): void {
+  const reason = (error as Error).message;
+  if (process.env.CI) throw new Error(`WebGPU tests need a GPU adapter in CI: ${reason}`);
+  console.warn(`Skipping ${what} on webgpu: ${reason}`);
+}
+
+/**
+ * The backends a spec runs on: 'js', 'wasm', and 'webgpu' where `setBackend('webgpu')` finds an
+ * adapter (under CI it must). The backend in effect is left as it was.
+ */
+export async function specBackends(what: string): Promise<Backend[]> {
+  findSwiftShader();
+  const before = getBackend();
+  try {
+    await setBackend('webgpu');
+    return ['js', 'wasm', 'webgpu'];
+  } catch (error) {
+    noAdapter(what, error);
+    return ['js', 'wasm'];
+  } finally {
+    if (before !== 'webgpu') setBackend(before);
+  }
+}
+
+export async function testGpu(): Promise<WebGpu | null> {
+  findSwiftShader();
   try {
     const gpu = await WebGpu.create();
     afterAll(() => gpu.destroy());
     return gpu;
   } catch (error) {
-    const reason = (error as Error).message;
-    if (process.env.CI) throw new Error(`WebGPU tests need a GPU adapter in CI: ${reason}`);
-    console.warn(`Skipping the WebGPU tests: ${reason}`);
+    noAdapter('the WebGPU tests', error);
     return null;
   }
 }

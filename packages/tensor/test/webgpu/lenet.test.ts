@@ -27,8 +27,9 @@ import { testGpu } from './gpu.js';
  * A small LeNet (conv 5x5 -> ReLU -> max-pool -> conv 3x3 -> ReLU -> max-pool -> linear ->
  * cross-entropy) trained for four SGD steps with momentum, once with the WGSL kernels chained by
  * hand (forward, backward, update all on the GPU) and once with @fovea/tensor's ops and autograd
- * on the CPU: the losses agree at every step, |a - b| <= 1e-5 + 1e-4 |b|. Until 'webgpu' is a
- * backend, this is how the kernels are checked to compose into training.
+ * on the CPU: the losses agree at every step, |a - b| <= 1e-5 + 1e-4 |b|: the kernels compose
+ * into training by themselves. The same through @fovea/nn and @fovea/optim with
+ * `setBackend('webgpu')` is packages/optim/test/webgpu/lenet.test.ts.
  */
 
 const gpu = await testGpu();

@@ -3,10 +3,10 @@ import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from '../fov
 import { geometry, type Pass, type Workload } from '../workloads.js';
 import type { Peer, Runner } from './peer.js';
 
-/** Fovea's conv2d kernels (WebAssembly SIMD) at a thread count. */
-export function foveaPeer(threads: number): Peer {
+/** Fovea's conv2d kernels (WebAssembly SIMD) at a thread count, with the algorithm 'auto' picks or a given one. */
+export function foveaPeer(threads: number, algorithm?: 'im2col' | 'direct' | 'winograd'): Peer {
   return {
-    name: `fovea-t${threads}`,
+    name: algorithm === undefined ? `fovea-t${threads}` : `fovea-t${threads}-${algorithm}`,
     threads,
     mayReduceBatch: false,
     supports: () => true,
@@ -24,6 +24,7 @@ export function foveaPeer(threads: number): Peer {
         padding: [p, p, p, p] as const,
         dilation: [1, 1] as const,
         groups: w.groups,
+        algorithm,
       };
       let last: Float32Array = new Float32Array(0);
       const run =

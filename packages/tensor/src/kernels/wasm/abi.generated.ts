@@ -30,6 +30,9 @@ export const Slot = {
   COUNT_INCLUDE_PAD: 25,
   DIVISOR: 26,
   INDICES: 27,
+  TILE_BLOCK: 28,
+  FLIP: 29,
+  WINOGRAD_U: 30,
 } as const;
 
 /** Slots of a GEMM call. */

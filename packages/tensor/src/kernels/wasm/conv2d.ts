@@ -1,7 +1,9 @@
 import type { Conv2dGeometry } from '../conv2d.js';
 import { bandRows, type ConvAlgorithm, isPointwise } from '../conv2d-tuning.js';
+import { winogradForwardCall, winogradInputGradientCall } from '../conv2d-winograd.js';
 import type { Padding4 } from '../shape.js';
 import { SLOT_COUNT, Slot } from './abi.generated.js';
+import { wasmWinograd } from './conv2d-winograd.js';
 import { runItems, threadsFor } from './run.js';
 import type { WasmRuntime } from './runtime.js';
 
@@ -59,6 +61,10 @@ export function wasmConvForward(
   y: Float32Array,
 ): void {
   const { g, algorithm } = call;
+  if (algorithm === 'winograd') {
+    wasmWinograd(rt, winogradForwardCall(g), x, w, bias, y);
+    return;
+  }
   try {
     const s = slots(g, isPointwise(g, call.padding));
     s[Slot.X] = rt.write(x);
@@ -89,6 +95,10 @@ export function wasmConvBackwardInput(
   gx: Float32Array,
 ): void {
   const { g, algorithm } = call;
+  if (algorithm === 'winograd') {
+    wasmWinograd(rt, winogradInputGradientCall(g), gy, w, null, gx);
+    return;
+  }
   try {
     const s = slots(g, isPointwise(g, call.padding));
     s[Slot.Y] = rt.write(gy);

@@ -33,6 +33,8 @@ export interface KernelExports {
   directForwardScratch(params: number): number;
   directBackwardInputScratch(params: number): number;
   directBackwardWeightScratch(params: number): number;
+  winogradForwardScratch(params: number): number;
+  winogradWeightBytes(params: number): number;
 }
 
 /**
@@ -47,6 +49,8 @@ export const ITEM_KERNELS = [
   'directForward',
   'directBackwardInput',
   'directBackwardWeight',
+  'winogradWeights',
+  'winogradForward',
   'maxPoolForward',
   'maxPoolBackward',
   'avgPoolForward',

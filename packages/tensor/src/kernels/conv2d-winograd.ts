@@ -1,0 +1,224 @@
+import type { Conv2dGeometry } from './conv2d.js';
+import { winogradTileBlock } from './conv2d-tuning.js';
+import { gemm } from './matmul.js';
+import { allocLike, type FloatArray } from './shape.js';
+
+/**
+ * conv2d of 3 x 3 kernels with unit stride and dilation by Winograd's minimal filtering
+ * F(2 x 2, 3 x 3) (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2016):
+ * each 2 x 2 output tile is A^T [(G g G^T) ⊙ (B^T d B)] A over its 4 x 4 input tile d, with
+ *
+ *   G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1]   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]
+ *   A^T = [1 1 1 0; 0 1 -1 -1]
+ *
+ * so a tile costs 16 multiplications per channel pair instead of 36, done as 16 GEMMs
+ * M[ξ] (O x tiles) = U[ξ] (O x C) · V[ξ] (C x tiles) with U = G g G^T and V = B^T d B.
+ *
+ * This is the reference of assembly/winograd.ts. On float32 it performs the same float32
+ * operations in the same order (written at each transform; the products through gemm-float32.ts,
+ * which follows the WebAssembly GEMM), so both backends give the same bits. The input gradient
+ * of a 3 x 3 stride-1 conv2d is such a conv of gy with each kernel turned by 180 degrees and the
+ * channels swapped (`winogradInputGradientCall`).
+ */
+
+/** A Winograd conv: the forward of a conv2d, or its input gradient written as one. */
+export interface WinogradCall {
+  readonly batch: number;
+  readonly inChannels: number;
+  readonly height: number;
+  readonly width: number;
+  readonly outChannels: number;
+  readonly groups: number;
+  readonly outH: number;
+  readonly outW: number;
+  /** Input row (column) of the first output's window: minus the top (left) padding. */
+  readonly padTop: number;
+  readonly padLeft: number;
+  /** Output channel c takes input channel o's taps from the weight [o, c, 2 - i, 2 - j]. */
+  readonly flip: boolean;
+}
+
+export function winogradForwardCall(g: Conv2dGeometry): WinogradCall {
+  const { batch, inChannels, height, width, outChannels, groups, outH, outW, padTop, padLeft } = g;
+  return { batch, inChannels, height, width, outChannels, groups, outH, outW, padTop, padLeft, flip: false };
+}
+
+/**
+ * gx[c, r, s] = sum over o, i, j of gy[o, r + padTop - i, s + padLeft - j] w[o, c, i, j]: with
+ * i' = 2 - i, a conv of gy padded by 2 - padTop (2 - padLeft), output H x W, kernels turned.
+ */
+export function winogradInputGradientCall(g: Conv2dGeometry): WinogradCall {
+  return {
+    batch: g.batch,
+    inChannels: g.outChannels,
+    height: g.outH,
+    width: g.outW,
+    outChannels: g.inChannels,
+    groups: g.groups,
+    outH: g.height,
+    outW: g.width,
+    padTop: 2 - g.padTop,
+    padLeft: 2 - g.padLeft,
+    flip: true,
+  };
+}
+
+const identity = (v: number) => v;
+
+/** y (overwritten) = the conv of x with w (and bias, or null) that `call` describes. */
+export function winogradConv(
+  x: FloatArray,
+  w: FloatArray,
+  bias: FloatArray | null,
+  call: WinogradCall,
+  y: FloatArray,
+): void {
+  const { batch, inChannels: C, height: H, width: W, outChannels: O, groups, outH, outW } = call;
+  const round = x instanceof Float32Array ? Math.fround : identity;
+  const Og = O / groups;
+  const Cg = C / groups;
+  const tilesW = (outW + 1) >> 1;
+  const tiles = ((outH + 1) >> 1) * tilesW;
+  const u = transformWeight(w, call, allocLike(x, 16 * O * Cg), round);
+  // A block of tiles at a time, as the WebAssembly kernel does, so memory stays bounded; the
+  // products of a tile do not depend on the block it is in.
+  const block = winogradTileBlock(call);
+  const v = allocLike(x, 16 * C * block);
+  const m = allocLike(x, 16 * O * block);
+  const d = new Float64Array(16);
+  const r = new Float64Array(16);
+  for (let n = 0; n < batch; n++) {
+    for (let t0 = 0; t0 < tiles; t0 += block) {
+      const nb = Math.min(block, tiles - t0);
+      for (let ch = 0; ch < C; ch++) {
+        const plane = (n * C + ch) * H * W;
+        for (let t = t0; t < t0 + nb; t++) {
+          const ty = (t / tilesW) | 0;
+          const tx = t - ty * tilesW;
+          for (let i = 0; i < 4; i++) {
+            const iy = 2 * ty + i - call.padTop;
+            for (let j = 0; j < 4; j++) {
+              const ix = 2 * tx + j - call.padLeft;
+              d[4 * i + j] = iy >= 0 && iy < H && ix >= 0 && ix < W ? x[plane + iy * W + ix] : 0;
+            }
+          }
+          // r = d B along each row, then V = B^T r down each column (assembly/winograd.ts inputTile).
+          for (let i = 0; i < 16; i += 4) {
+            r[i] = round(d[i] - d[i + 2]);
+            r[i + 1] = round(d[i + 1] + d[i + 2]);
+            r[i + 2] = round(d[i + 2] - d[i + 1]);
+            r[i + 3] = round(d[i + 1] - d[i + 3]);
+          }
+          const at = ch * nb + t - t0;
+          const xi = C * nb;
+          for (let j = 0; j < 4; j++) {
+            v[at + j * xi] = round(r[j] - r[8 + j]);
+            v[at + (4 + j) * xi] = round(r[4 + j] + r[8 + j]);
+            v[at + (8 + j) * xi] = round(r[8 + j] - r[4 + j]);
+            v[at + (12 + j) * xi] = round(r[4 + j] - r[12 + j]);
+          }
+        }
+      }
+      for (let xi = 0; xi < 16; xi++) {
+        for (let g = 0; g < groups; g++) {
+          const uAt = (xi * O + g * Og) * Cg;
+          const vAt = (xi * C + g * Cg) * nb;
+          const mAt = (xi * O + g * Og) * nb;
+          gemm(false, false, Og, nb, Cg, 1, u, uAt, Cg, v, vAt, nb, 0, m, mAt, nb);
+        }
+      }
+      outputTiles(m, bias, call, n, t0, nb, round, y);
+    }
+  }
+}
+
+/**
+ * U = G g G^T for every (output, input) channel pair, [ξ][O][C / groups]: down each column j
+ * of g, s = g0 + g2, a = (g0, (s + g1) .5, (s - g1) .5, g2); then the same along each row of a.
+ */
+function transformWeight(
+  w: FloatArray,
+  call: WinogradCall,
+  u: FloatArray,
+  round: (v: number) => number,
+): FloatArray {
+  const { groups, outChannels: O, flip } = call;
+  const Og = O / groups;
+  const Cg = call.inChannels / groups;
+  const a = new Float64Array(12);
+  for (let g = 0; g < groups; g++) {
+    for (let q = 0; q < Og; q++) {
+      for (let r = 0; r < Cg; r++) {
+        const base = flip ? ((g * Cg + r) * Og + q) * 9 : ((g * Og + q) * Cg + r) * 9;
+        const tap = (i: number, j: number) => w[base + (flip ? 8 - 3 * i - j : 3 * i + j)];
+        for (let j = 0; j < 3; j++) {
+          const s = round(tap(0, j) + tap(2, j));
+          a[j] = tap(0, j);
+          a[3 + j] = round(round(s + tap(1, j)) * 0.5);
+          a[6 + j] = round(round(s - tap(1, j)) * 0.5);
+          a[9 + j] = tap(2, j);
+        }
+        const at = (g * Og + q) * Cg + r;
+        const xi = O * Cg;
+        for (let i = 0; i < 4; i++) {
+          const s = round(a[3 * i] + a[3 * i + 2]);
+          u[at + 4 * i * xi] = a[3 * i];
+          u[at + (4 * i + 1) * xi] = round(round(s + a[3 * i + 1]) * 0.5);
+          u[at + (4 * i + 2) * xi] = round(round(s - a[3 * i + 1]) * 0.5);
+          u[at + (4 * i + 3) * xi] = a[3 * i + 2];
+        }
+      }
+    }
+  }
+  return u;
+}
+
+/**
+ * Y = A^T m A (+ bias) of tiles [t0, t0 + nb) of image n: down each column j, f0 = (m0 + m1) + m2,
+ * f1 = (m1 - m2) - m3; then the same along each row of f; the bias added last. Clipped to
+ * outH x outW.
+ */
+function outputTiles(
+  m: FloatArray,
+  bias: FloatArray | null,
+  call: WinogradCall,
+  n: number,
+  t0: number,
+  nb: number,
+  round: (v: number) => number,
+  y: FloatArray,
+): void {
+  const { outChannels: O, outH, outW } = call;
+  const tilesW = (outW + 1) >> 1;
+  const xi = O * nb;
+  const f = new Float64Array(8);
+  for (let o = 0; o < O; o++) {
+    const plane = (n * O + o) * outH * outW;
+    for (let t = t0; t < t0 + nb; t++) {
+      const at = o * nb + t - t0;
+      for (let j = 0; j < 4; j++) {
+        const m0 = m[at + j * xi];
+        const m1 = m[at + (4 + j) * xi];
+        const m2 = m[at + (8 + j) * xi];
+        const m3 = m[at + (12 + j) * xi];
+        f[j] = round(round(m0 + m1) + m2);
+        f[4 + j] = round(round(m1 - m2) - m3);
+      }
+      const ty = (t / tilesW) | 0;
+      const tx = t - ty * tilesW;
+      for (let a = 0; a < 2; a++) {
+        const row = 2 * ty + a;
+        if (row >= outH) continue;
+        const fa = 4 * a;
+        let y0 = round(round(f[fa] + f[fa + 1]) + f[fa + 2]);
+        let y1 = round(round(f[fa + 1] - f[fa + 2]) - f[fa + 3]);
+        if (bias !== null) {
+          y0 = round(y0 + bias[o]);
+          y1 = round(y1 + bias[o]);
+        }
+        y[plane + row * outW + 2 * tx] = y0;
+        if (2 * tx + 1 < outW) y[plane + row * outW + 2 * tx + 1] = y1;
+      }
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import { winogradTileBlock } from '../conv2d-tuning.js';
+import type { WinogradCall } from '../conv2d-winograd.js';
+import { SLOT_COUNT, Slot } from './abi.generated.js';
+import { runItems, threadsFor } from './run.js';
+import type { WasmRuntime } from './runtime.js';
+
+/**
+ * A Winograd conv (kernels/conv2d-winograd.ts: a conv2d's forward, or its input gradient) on
+ * the WebAssembly kernel assembly/winograd.ts: copy the operands in, run (image, block of
+ * tiles) items on the pool, copy y out, release the memory. Everything here is float32.
+ */
+export function wasmWinograd(
+  rt: WasmRuntime,
+  call: WinogradCall,
+  x: Float32Array,
+  w: Float32Array,
+  bias: Float32Array | null,
+  y: Float32Array,
+): void {
+  try {
+    const s = new Array<number>(SLOT_COUNT).fill(0);
+    s[Slot.N] = call.batch;
+    s[Slot.C] = call.inChannels;
+    s[Slot.H] = call.height;
+    s[Slot.W] = call.width;
+    s[Slot.O] = call.outChannels;
+    s[Slot.GROUPS] = call.groups;
+    s[Slot.KH] = 3;
+    s[Slot.KW] = 3;
+    s[Slot.SH] = 1;
+    s[Slot.SW] = 1;
+    s[Slot.DH] = 1;
+    s[Slot.DW] = 1;
+    s[Slot.PAD_TOP] = call.padTop;
+    s[Slot.PAD_LEFT] = call.padLeft;
+    s[Slot.OUT_H] = call.outH;
+    s[Slot.OUT_W] = call.outW;
+    s[Slot.FLIP] = call.flip ? 1 : 0;
+    const block = winogradTileBlock(call);
+    s[Slot.TILE_BLOCK] = block;
+    s[Slot.X] = rt.write(x);
+    s[Slot.WEIGHT] = rt.write(w);
+    s[Slot.BIAS] = bias === null ? 0 : rt.write(bias);
+    const yPtr = rt.alloc(y.length * 4);
+    s[Slot.Y] = yPtr;
+    // The transformed kernels, shared by the items of the forward: one item per output channel.
+    s[Slot.WINOGRAD_U] = rt.alloc(rt.exports.winogradWeightBytes(rt.params(s)));
+    const p = rt.params(s);
+    const tiles = ((call.outH + 1) >> 1) * ((call.outW + 1) >> 1);
+    const items = call.batch * Math.ceil(tiles / block);
+    // Direct flops, as the other algorithms count them: the same work decides threads.
+    const flops = (2 * y.length * call.inChannels * 9) / call.groups;
+    const threads = threadsFor(rt, flops, y.length);
+    runItems(rt, 'winogradWeights', p, call.outChannels, 0, threads);
+    runItems(rt, 'winogradForward', p, items, rt.exports.winogradForwardScratch(p), threads);
+    rt.read(yPtr, y);
+  } finally {
+    rt.reset();
+  }
+}

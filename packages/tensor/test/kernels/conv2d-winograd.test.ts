@@ -1,0 +1,196 @@
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { setNumThreads } from '../../src/kernels/backend.js';
+import * as ref from '../../src/kernels/conv2d.js';
+import { convAlgorithm } from '../../src/kernels/conv2d-tuning.js';
+import * as fast from '../../src/kernels/registered/index.js';
+import { abs, expectNear, forceWasm, randomFloats, wasmCalls } from '../wasm/setup.js';
+
+/**
+ * Winograd F(2 x 2, 3 x 3) (kernels/conv2d-winograd.ts, assembly/winograd.ts), forward and input
+ * gradient: the WebAssembly kernel gives the reference's bits on any shape and thread count, both
+ * are within float32 rounding of the float64 definition (3e-5 times the sum of the absolute
+ * values of each element's terms), and 'auto' and explicit choices of the algorithm behave as
+ * conv2d-tuning.ts says. The numbers against PyTorch: conv2d.golden.test.ts (conv2d_winograd.json).
+ */
+
+forceWasm(2);
+afterAll(() => setNumThreads(1));
+
+interface Case {
+  n: number;
+  groups: number;
+  cg: number;
+  og: number;
+  h: number;
+  w: number;
+  pads: [number, number, number, number];
+  bias: boolean;
+  seed: number;
+}
+
+const caseArb: fc.Arbitrary<Case> = fc.record({
+  n: fc.integer({ min: 1, max: 2 }),
+  groups: fc.integer({ min: 1, max: 2 }),
+  cg: fc.integer({ min: 1, max: 6 }),
+  og: fc.integer({ min: 1, max: 9 }),
+  h: fc.integer({ min: 1, max: 11 }),
+  w: fc.integer({ min: 1, max: 11 }),
+  pads: fc.tuple(
+    fc.integer({ min: 0, max: 3 }),
+    fc.integer({ min: 0, max: 3 }),
+    fc.integer({ min: 0, max: 3 }),
+    fc.integer({ min: 0, max: 3 }),
+  ),
+  bias: fc.boolean(),
+  seed: fc.nat(),
+});
+
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
+
+function setup(c: Case) {
+  const xShape = [c.n, c.groups * c.cg, c.h, c.w];
+  const wShape = [c.groups * c.og, c.cg, 3, 3];
+  const params: ref.Conv2dParams = {
+    stride: [1, 1],
+    padding: c.pads,
+    dilation: [1, 1],
+    groups: c.groups,
+    algorithm: 'winograd',
+  };
+  const fits = c.h + c.pads[0] + c.pads[1] >= 3 && c.w + c.pads[2] + c.pads[3] >= 3;
+  const x = randomFloats(c.seed, size(xShape));
+  const w = randomFloats(c.seed + 1, size(wShape));
+  const bias = c.bias ? randomFloats(c.seed + 2, wShape[0]) : null;
+  return { xShape, wShape, params, fits, x, w, bias };
+}
+
+function withThreads<T>(threads: number, f: () => T): T {
+  setNumThreads(threads);
+  try {
+    return f();
+  } finally {
+    setNumThreads(2);
+  }
+}
+
+/** Forward and input gradient on the reference and on WebAssembly at 1 and 2 threads: the same bits. */
+function sameBits(c: Case): void {
+  const { xShape, wShape, params, x, w, bias } = setup(c);
+  const expected = ref.conv2dForward(x, xShape, w, wShape, bias, params);
+  const gy = randomFloats(c.seed + 3, expected.out.length);
+  const gx = ref.conv2dBackwardInput(gy, expected.outShape, w, wShape, xShape, params);
+  const calls = wasmCalls();
+  for (const threads of [1, 2]) {
+    const y = withThreads(threads, () => fast.conv2dForward(x, xShape, w, wShape, bias, params));
+    expect(bits(y.out), `y on ${threads} threads`).toEqual(bits(expected.out));
+    const g = withThreads(threads, () =>
+      fast.conv2dBackwardInput(gy, expected.outShape, w, wShape, xShape, params),
+    );
+    expect(bits(g), `gx on ${threads} threads`).toEqual(bits(gx));
+  }
+  expect(wasmCalls(), 'WebAssembly kernel calls').toBeGreaterThanOrEqual(calls + 4);
+}
+
+describe('Winograd F(2 x 2, 3 x 3) conv2d', () => {
+  it('gives the same bits on the reference and in WebAssembly, on 1 and 2 threads', () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        fc.pre(setup(c).fits);
+        sameBits(c);
+      }),
+      { numRuns: 60, seed: 16 },
+    );
+  });
+
+  it('gives the same bits past one block of tiles, past 256 channels and with padding beyond 2', () => {
+    const base = { n: 1, groups: 1, bias: true, seed: 5 };
+    // 17 x 17 tiles of 9 channels: more than one work item per image.
+    sameBits({ ...base, cg: 9, og: 9, h: 33, w: 34, pads: [1, 1, 1, 1] });
+    // 257 input channels: the GEMM's sums run in two blocks of terms.
+    sameBits({ ...base, cg: 257, og: 5, h: 5, w: 6, pads: [1, 1, 1, 1] });
+    // Padding 3: the input gradient starts inside gy.
+    sameBits({ ...base, groups: 2, cg: 3, og: 4, h: 4, w: 3, pads: [3, 0, 3, 2] });
+  });
+
+  it('is within float32 rounding of the float64 definition', () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const { xShape, wShape, params, fits, x, w, bias } = setup(c);
+        fc.pre(fits);
+        const f64 = (a: Float32Array) => Float64Array.from(a);
+        const im2col = { ...params, algorithm: 'im2col' as const };
+        const exact = ref.conv2dForward(f64(x), xShape, f64(w), wShape, bias && f64(bias), im2col);
+        const scale = ref.conv2dForward(
+          abs(f64(x)),
+          xShape,
+          abs(f64(w)),
+          wShape,
+          bias && abs(f64(bias)),
+          im2col,
+        );
+        expectNear(fast.conv2dForward(x, xShape, w, wShape, bias, params).out, exact.out, scale.out, 'y');
+        const gy = randomFloats(c.seed + 3, exact.out.length);
+        const gxExact = ref.conv2dBackwardInput(f64(gy), exact.outShape, f64(w), wShape, xShape, im2col);
+        const gxScale = ref.conv2dBackwardInput(
+          abs(f64(gy)),
+          exact.outShape,
+          abs(f64(w)),
+          wShape,
+          xShape,
+          im2col,
+        );
+        const gx = fast.conv2dBackwardInput(gy, exact.outShape, w, wShape, xShape, params);
+        expectNear(gx, gxExact, gxScale, 'gx');
+      }),
+      { numRuns: 40, seed: 17 },
+    );
+  });
+
+  it("is what 'auto' takes for 3 x 3 stride-1 layers with 16 channels per group and a tile per channel", () => {
+    const auto = (
+      c: number,
+      o: number,
+      groups: number,
+      k: number,
+      stride: number,
+      dilation: number,
+      n = 4,
+      h = 8,
+    ) => {
+      const params = {
+        stride: [stride, stride],
+        padding: [1, 1, 1, 1],
+        dilation: [dilation, dilation],
+        groups,
+      } as const;
+      return convAlgorithm(ref.conv2dGeometry([n, c, h, h], [o, c / groups, k, k], params), params);
+    };
+    expect(auto(16, 16, 1, 3, 1, 1)).toBe('winograd');
+    expect(auto(64, 32, 2, 3, 1, 1)).toBe('winograd');
+    expect(auto(8, 16, 1, 3, 1, 1)).toBe('im2col');
+    expect(auto(16, 16, 1, 3, 2, 1)).toBe('im2col');
+    expect(auto(16, 16, 1, 3, 1, 2)).toBe('im2col');
+    expect(auto(16, 16, 1, 5, 1, 1)).toBe('im2col');
+    expect(auto(16, 16, 16, 3, 1, 1)).toBe('direct');
+    // 2 x 16 tiles for 64 channels: transforming the kernels would cost more than it saves.
+    expect(auto(64, 64, 1, 3, 1, 1, 2, 7)).toBe('im2col');
+    expect(auto(64, 64, 1, 3, 1, 1, 4, 7)).toBe('winograd');
+  });
+
+  it("refuses 'winograd' for a kernel it does not compute, naming what it got", () => {
+    const params = {
+      stride: [2, 1],
+      padding: [0, 0, 0, 0],
+      dilation: [1, 1],
+      groups: 1,
+      algorithm: 'winograd',
+    } as const;
+    expect(() =>
+      ref.conv2dForward(new Float32Array(64), [1, 1, 8, 8], new Float32Array(9), [1, 1, 3, 3], null, params),
+    ).toThrow(
+      "conv2d: algorithm 'winograd' needs a 3 x 3 kernel with stride 1 and dilation 1, got kernel [3, 3], stride [2, 1], dilation [1, 1]",
+    );
+  });
+});
