@@ -1,4 +1,4 @@
-// Checks of the API pages in chromium, for docs.test.ts.
+// Checks of the API pages in chromium, for pages.test.ts.
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 
