@@ -30,6 +30,7 @@ export async function convertPackages(entryPoints, extra = {}) {
       'Views, copies and joins',
       'In place',
       'Convolution and pooling',
+      'Layers and losses',
       'Autograd',
       'Backends and kernels',
       'Printing',
@@ -137,6 +138,7 @@ const TENSOR_CATEGORIES = [
   [/src\/(tensor|dtype|storage)\.ts$|tensor-methods\/reading\.ts$/, 'Tensor, dtypes and reading values'],
   [/ops\/(elementwise|activation|compare|cast)\.ts$|tensor-methods\/arithmetic\.ts$/, 'Elementwise'],
   [/ops\/(reduce|matmul)\.ts$|tensor-methods\/reductions\.ts$/, 'Reductions and matrix product'],
+  [/ops\/(linear|cross-entropy)\.ts$/, 'Layers and losses'],
   [/ops\/(views|join|geometry)\.ts$|tensor-methods\/views\.ts$/, 'Views, copies and joins'],
   [/ops\/inplace\.ts$|tensor-methods\/in-place\.ts$/, 'In place'],
   [
