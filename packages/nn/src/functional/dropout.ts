@@ -10,6 +10,7 @@ import {
   type Tensor,
 } from '@fovea/tensor';
 
+/** The optional arguments of `functional.dropout`. */
 export interface DropoutOptions {
   /** Apply dropout (default); when false the input is returned as it is. */
   training?: boolean;

@@ -25,6 +25,7 @@ export function fanInAndFanOut(fn: string, tensor: Tensor): { fanIn: number; fan
   return { fanIn: tensor.shape[1] * receptiveFieldSize, fanOut: tensor.shape[0] * receptiveFieldSize };
 }
 
+/** Which fan a Kaiming initializer keeps the variance for: inputs (forward) or outputs (backward). */
 export type FanMode = 'fan_in' | 'fan_out';
 
 /**

@@ -5,6 +5,7 @@ import { argumentError } from '@fovea/tensor';
  * what came, and where (which tensor, which field).
  */
 export class SafetensorsError extends Error {
+  /** `'SafetensorsError'`. */
   override name = 'SafetensorsError';
 
   constructor(message?: string, options?: ErrorOptions) {

@@ -2,6 +2,7 @@ import { checkOptions } from '@fovea/tensor';
 import type { Optimizer } from '../optimizer.js';
 import { LRScheduler, requireFiniteNumber } from './scheduler.js';
 
+/** The arguments of {@link ExponentialLR}, as `torch.optim.lr_scheduler.ExponentialLR` takes them. */
 export interface ExponentialLROptions {
   /** Factor applied every epoch. */
   gamma: number;
@@ -11,6 +12,7 @@ export interface ExponentialLROptions {
 
 /** Multiplies the rate by `gamma` every epoch: lr = initialLr · γ^epoch. */
 export class ExponentialLR extends LRScheduler {
+  /** The factor applied every epoch. */
   gamma: number;
 
   /**

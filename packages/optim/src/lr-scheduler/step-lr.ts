@@ -2,6 +2,7 @@ import { checkOptions } from '@fovea/tensor';
 import type { Optimizer } from '../optimizer.js';
 import { LRScheduler, requireFiniteNumber, requirePositiveInteger } from './scheduler.js';
 
+/** The arguments of {@link StepLR}, as `torch.optim.lr_scheduler.StepLR` takes them. */
 export interface StepLROptions {
   /** Epochs between two decays. */
   stepSize: number;
@@ -29,7 +30,9 @@ export interface StepLROptions {
  * ```
  */
 export class StepLR extends LRScheduler {
+  /** Epochs between two decays. */
   stepSize: number;
+  /** The factor of each decay. */
   gamma: number;
 
   /**

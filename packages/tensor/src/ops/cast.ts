@@ -6,13 +6,20 @@ import { Tensor } from '../tensor.js';
 import { unaryKernel } from './elementwise.js';
 import { requireTensor } from './operands.js';
 
-/** A copy converted to `dtype` (the same tensor when it already has it), like `tensor.to(dtype)`. */
-export function cast(input: Tensor, dtype: DType): Tensor {
-  const x = requireTensor('cast', input);
-  return castAs('cast', x, dtype);
+/**
+ * A copy converted to `dtype` (the same tensor when it already has it), like `tensor.to(dtype)`:
+ * floats to int32 truncate toward zero, nonzero becomes true for bool. Gradients flow back
+ * through casts between floating dtypes.
+ *
+ * @param x - The tensor to convert.
+ * @param dtype - `'float32'`, `'float64'`, `'int32'` or `'bool'`.
+ * @returns The converted tensor: `cast(tensor([1.7, -1.7]), 'int32')` is `[1, -1]`.
+ */
+export function cast(x: Tensor, dtype: DType): Tensor {
+  return castAs('cast', requireTensor('cast', x), dtype);
 }
 
-/** `cast`, its errors named `op` (`to`, the method that casts through it). */
+/** {@link cast}, its errors named `op` (`to`, the method that casts through it). */
 export function castAs(op: string, x: Tensor, dtype: DType): Tensor {
   if (!isDType(dtype)) {
     const shown = typeof dtype === 'string' ? dtype : describe(dtype);

@@ -12,6 +12,7 @@ import {
  * workgroup size, and launches one thread per output element.
  */
 
+/** The element types a {@link GpuArray} holds. */
 export type GpuDType = 'float32' | 'int32';
 type WgslType = 'f32' | 'i32';
 
@@ -19,8 +20,11 @@ const WGSL_TYPE: Record<GpuDType, WgslType> = { float32: 'f32', int32: 'i32' };
 
 /** A storage binding of a kernel: its name in the WGSL body, element type and access. */
 export interface KernelBuffer {
+  /** Its name in the WGSL body. */
   readonly name: string;
+  /** `'f32'` or `'i32'`. */
   readonly type: WgslType;
+  /** Read-only, or written. */
   readonly access: 'read' | 'read_write';
 }
 
@@ -29,10 +33,13 @@ export interface KernelBuffer {
  * past the count return first), reading uniform fields as `P.<name>` and the buffers by name.
  */
 export interface KernelSource {
+  /** The kernel's name, in errors and as its pipeline's key. */
   readonly name: string;
+  /** Its storage bindings, in binding order. */
   readonly buffers: readonly KernelBuffer[];
   /** Uniform fields in order, each an i32 or an f32. */
   readonly params: readonly (readonly [string, WgslType])[];
+  /** The WGSL of `main`'s body. */
   readonly body: string;
   /** WGSL functions the body calls. */
   readonly helpers?: string;
@@ -45,6 +52,14 @@ const MAX_GROUPS_PER_DIM = 65535;
 
 /** A float32 or int32 array in a GPU storage buffer. */
 export class GpuArray {
+  /**
+   * Wraps a buffer; arrays are made by {@link WebGpu.upload} and {@link WebGpu.zeros}.
+   *
+   * @param gpu - The device the buffer belongs to.
+   * @param buffer - The storage buffer.
+   * @param length - Its length in elements.
+   * @param dtype - Its element type.
+   */
   constructor(
     readonly gpu: WebGpu,
     readonly buffer: GPUBuffer,
@@ -52,7 +67,11 @@ export class GpuArray {
     readonly dtype: GpuDType,
   ) {}
 
-  /** Copies the array back to the CPU (float32 -> Float32Array, int32 -> Int32Array). */
+  /**
+   * Copies the array back to the CPU (float32 -> Float32Array, int32 -> Int32Array).
+   *
+   * @returns A promise of the values.
+   */
   read(): Promise<Float32Array | Int32Array> {
     return this.gpu.read(this);
   }
@@ -73,7 +92,9 @@ export class WebGpu {
   private readonly placeholder: GPUBuffer;
 
   private constructor(
+    /** The WebGPU device kernels run on. */
     readonly device: GPUDevice,
+    /** What the adapter says it is (a software adapter's timings mean nothing). */
     readonly adapter: GpuAdapterDescription,
   ) {
     this.placeholder = device.createBuffer({ size: 4, usage: GPUBufferUsage.STORAGE });
@@ -85,6 +106,9 @@ export class WebGpu {
   /**
    * Finds an adapter (`navigator.gpu`, else the `webgpu` package in Node) and opens a device.
    * Throws an error naming everything it tried when there is none.
+   *
+   * @param options - `powerPreference`.
+   * @returns A promise of the device.
    */
   static async create(options: RequestGpuOptions = {}): Promise<WebGpu> {
     const { adapter, description } = await requestAdapter(options);
@@ -130,7 +154,12 @@ export class WebGpu {
     });
   }
 
-  /** A new GPU array holding a copy of `data`. */
+  /**
+   * A new GPU array holding a copy of `data`.
+   *
+   * @param data - The values.
+   * @returns The array.
+   */
   upload(data: Float32Array | Int32Array): GpuArray {
     const dtype: GpuDType = data instanceof Int32Array ? 'int32' : 'float32';
     if (!(data instanceof Float32Array) && dtype !== 'int32') {
@@ -141,12 +170,23 @@ export class WebGpu {
     return new GpuArray(this, buffer, data.length, dtype);
   }
 
-  /** A new GPU array of `length` zeros (WebGPU zero-fills new buffers). */
+  /**
+   * A new GPU array of `length` zeros (WebGPU zero-fills new buffers).
+   *
+   * @param length - Its length in elements.
+   * @param dtype - `'float32'` (the default) or `'int32'`.
+   * @returns The array.
+   */
   zeros(length: number, dtype: GpuDType = 'float32'): GpuArray {
     return new GpuArray(this, this.storage('WebGpu.zeros', length), length, dtype);
   }
 
-  /** Copies `array` back to the CPU; rejects (never hangs) if the device is lost meanwhile. */
+  /**
+   * Copies `array` back to the CPU; rejects (never hangs) if the device is lost meanwhile.
+   *
+   * @param array - An array of this device.
+   * @returns A promise of the values.
+   */
   async read(array: GpuArray): Promise<Float32Array | Int32Array> {
     this.checkAlive('WebGpu.read');
     const size = Math.max(4, array.length * 4);
@@ -186,7 +226,11 @@ export class WebGpu {
     return out.subarray(0, array.length);
   }
 
-  /** Waits until every kernel submitted so far has finished (for timing). */
+  /**
+   * Waits until every kernel submitted so far has finished (for timing).
+   *
+   * @returns A promise that resolves then.
+   */
   async finish(): Promise<void> {
     this.checkAlive('WebGpu.finish');
     await this.device.queue.onSubmittedWorkDone();
@@ -217,6 +261,11 @@ export class WebGpu {
   /**
    * Runs `kernel` over `threads` threads with `buffers` bound in the kernel's order (null binds a
    * placeholder for an absent optional input) and `params` its uniform fields in order.
+   *
+   * @param kernel - The kernel.
+   * @param threads - How many threads: one per output element, as a rule.
+   * @param buffers - Its storage bindings.
+   * @param params - Its uniform fields' values.
    */
   run(
     kernel: KernelSource,
