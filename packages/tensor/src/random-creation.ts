@@ -125,6 +125,7 @@ function floatLike(
   options: RandomCreationOptions | undefined,
 ): [number[], RandomCreationOptions] {
   const [shape, o] = like(fn, t, options);
-  if (!isFloating(o.dtype as DType)) throw new Error(`${fn}: expected a floating point dtype, got ${o.dtype}`);
+  if (!isFloating(o.dtype as DType))
+    throw new Error(`${fn}: expected a floating point dtype, got ${o.dtype}`);
   return [shape, o];
 }

@@ -313,7 +313,11 @@ export function slice(input: Tensor, ...specs: SliceSpec[]): Tensor {
 /** {@link slice}, its errors named `op` (`set`, `select`, `get`: the ops that index through it). */
 export function sliceAs(op: string, input: Tensor, specs: readonly SliceSpec[]): Tensor {
   const x = requireTensor(op, input);
-  const geometry = sliceGeometry(op, { shape: [...x.shape], strides: [...x.strides], offset: x.offset }, specs);
+  const geometry = sliceGeometry(
+    op,
+    { shape: [...x.shape], strides: [...x.strides], offset: x.offset },
+    specs,
+  );
   const relative = sliceGeometry(
     op,
     { shape: [...x.shape], strides: contiguousStrides(x.shape), offset: 0 },

@@ -1,5 +1,4 @@
 import { checkArray, checkInteger } from '../checks.js';
-import { sliceAs } from '../ops/views.js';
 import {
   type AddOptions,
   add_,
@@ -15,6 +14,7 @@ import {
   uniform_,
   zero_,
 } from '../ops/inplace.js';
+import { sliceAs } from '../ops/views.js';
 import { formatShape } from '../shape.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 
