@@ -2,6 +2,7 @@ import type { TypedArray } from '../dtype.js';
 import type * as activationReference from '../kernels/activation.js';
 import type * as adaptiveReference from '../kernels/adaptive-pool2d.js';
 import type * as addScaledReference from '../kernels/add-scaled.js';
+import type * as corr2dReference from '../kernels/corr2d.js';
 import type * as padReference from '../kernels/pad.js';
 import type * as poolReference from '../kernels/pool2d.js';
 import type * as reduceReference from '../kernels/reduce.js';
@@ -9,6 +10,7 @@ import { DECLINED, registerKernel } from '../kernels/registry.js';
 import type * as stridedReference from '../kernels/strided.js';
 import type * as whereReference from '../kernels/where.js';
 import * as adaptive from './adaptive-pool2d.js';
+import { corr2d } from './corr2d.js';
 import { GpuStorage, onDevice } from './device-storage.js';
 import { activationBackward, unary } from './elementwise.js';
 import * as pad from './pad.js';
@@ -157,9 +159,17 @@ function webGpuAddScaledInPlace(
   return undefined;
 }
 
+/** The chapter's corr2d; the op passes a null `out` for device operands (ops/corr2d.ts). */
+function webGpuCorr2d(...[x, h, w, k, kh, kw, out]: Parameters<typeof corr2dReference.corr2d>): DeviceResult {
+  const [xs, ks] = [onDevice(x), onDevice(k)];
+  if (xs === null || ks === null || hasOut(out)) return DECLINED;
+  return new GpuStorage(corr2d(xs, h, w, ks, kh, kw));
+}
+
 /** Registers the kernels above under the names ops call (kernels/registered/). */
 export function registerTrainingKernels(): void {
   const kernels: [string, (...args: never[]) => unknown][] = [
+    ['corr2d', webGpuCorr2d],
     ['maxPool2dForward', webGpuMaxPool2dForward],
     ['maxPool2dBackward', webGpuMaxPool2dBackward],
     ['avgPool2dForward', webGpuAvgPool2dForward],
