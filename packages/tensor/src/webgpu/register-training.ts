@@ -9,12 +9,16 @@ import type * as reduceReference from '../kernels/reduce.js';
 import { DECLINED, registerKernel } from '../kernels/registry.js';
 import type * as stridedReference from '../kernels/strided.js';
 import type * as whereReference from '../kernels/where.js';
+import { registerFusedSteps } from '../ops/fused-steps.js';
+import type { DeviceBuffer } from '../storage.js';
 import * as adaptive from './adaptive-pool2d.js';
 import { corr2d } from './corr2d.js';
 import { GpuStorage, onDevice } from './device-storage.js';
 import { activationBackward, unary } from './elementwise.js';
+import { adamStep, sgdStep } from './optim.js';
 import * as pad from './pad.js';
 import * as pool from './pool2d.js';
+import type { GpuArray } from './runtime.js';
 import { extremumBlocks, where } from './select.js';
 import { addScaledInPlace, scatterStrided } from './write.js';
 
@@ -166,6 +170,31 @@ function webGpuCorr2d(...[x, h, w, k, kh, kw, out]: Parameters<typeof corr2dRefe
   return new GpuStorage(corr2d(xs, h, w, ks, kh, kw));
 }
 
+/** The GPU array behind a storage the fused steps were given (ops/fused-steps.ts checked it). */
+function arrayOf(buffer: DeviceBuffer): GpuArray {
+  const array = onDevice(buffer);
+  if (array === null) throw new Error('fused step: an operand is not a float32 array of the current device');
+  return array;
+}
+
+/** The optimizers' steps as one kernel per parameter (webgpu/optim.ts), for @fovea/optim. */
+function registerOptimizerSteps(): void {
+  registerFusedSteps('webgpu', {
+    sgdStep: (param, grad, buffer, options, firstStep) =>
+      sgdStep(arrayOf(param), arrayOf(grad), buffer === null ? null : arrayOf(buffer), options, firstStep),
+    adamStep: (param, grad, expAvg, expAvgSq, maxExpAvgSq, options, step) =>
+      adamStep(
+        arrayOf(param),
+        arrayOf(grad),
+        arrayOf(expAvg),
+        arrayOf(expAvgSq),
+        maxExpAvgSq === null ? null : arrayOf(maxExpAvgSq),
+        options,
+        step,
+      ),
+  });
+}
+
 /** Registers the kernels above under the names ops call (kernels/registered/). */
 export function registerTrainingKernels(): void {
   const kernels: [string, (...args: never[]) => unknown][] = [
@@ -187,4 +216,5 @@ export function registerTrainingKernels(): void {
   ];
   for (const [name, kernel] of kernels)
     registerKernel(name, 'webgpu', kernel as (...args: unknown[]) => TypedArray);
+  registerOptimizerSteps();
 }

@@ -1,0 +1,126 @@
+import { needsGrad } from '../autograd.js';
+import { noteKernelRun, selectedBackend } from '../kernels/registry.js';
+import type { Device, DeviceBuffer } from '../storage.js';
+import type { Tensor } from '../tensor.js';
+import { kernelOperand } from './device.js';
+
+/**
+ * Optimizer steps as one kernel per parameter, as PyTorch's `torch._fused_sgd_` and
+ * `torch._fused_adam_`: for @fovea/optim, which takes them where a device offers them (the
+ * 'webgpu' backend registers its WGSL steps, webgpu/optim.ts) and otherwise composes the step
+ * from tensor ops. Each returns whether it took the step; it takes it only when the parameter and
+ * its state are whole float32 buffers of the selected backend's device and nothing records
+ * gradients through them. `traceKernels` lists them as `sgdStep` and `adamStep`.
+ */
+
+export interface FusedSgdOptions {
+  readonly lr: number;
+  readonly momentum: number;
+  readonly dampening: number;
+  readonly weightDecay: number;
+  readonly nesterov: boolean;
+  readonly maximize: boolean;
+}
+
+export interface FusedAdamOptions {
+  readonly lr: number;
+  readonly betas: readonly [number, number];
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly amsgrad: boolean;
+  readonly maximize: boolean;
+  readonly decoupledWeightDecay: boolean;
+}
+
+/** A device's fused steps over its buffers, written in place (`param` and the state). */
+export interface FusedStepKernels {
+  sgdStep(
+    param: DeviceBuffer,
+    grad: DeviceBuffer,
+    momentumBuffer: DeviceBuffer | null,
+    options: FusedSgdOptions,
+    firstStep: boolean,
+  ): void;
+  adamStep(
+    param: DeviceBuffer,
+    grad: DeviceBuffer,
+    expAvg: DeviceBuffer,
+    expAvgSq: DeviceBuffer,
+    maxExpAvgSq: DeviceBuffer | null,
+    options: FusedAdamOptions,
+    step: number,
+  ): void;
+}
+
+const devices: Partial<Record<Device, FusedStepKernels>> = {};
+
+/** @internal Called by a device backend when it opens (webgpu/backend.ts). */
+export function registerFusedSteps(device: Exclude<Device, 'cpu'>, kernels: FusedStepKernels): void {
+  devices[device] = kernels;
+}
+
+/** The device's kernels when every tensor is a whole float32 buffer there and none records a gradient. */
+function fusedKernels(written: readonly (Tensor | null)[]): FusedStepKernels | null {
+  const present = written.filter((t): t is Tensor => t !== null);
+  const device = present[0].device;
+  const kernels = devices[device];
+  if (kernels === undefined || device !== selectedBackend() || needsGrad(...present)) return null;
+  const whole = (t: Tensor) =>
+    t.device === device &&
+    t.dtype === 'float32' &&
+    t.isContiguous() &&
+    t.offset === 0 &&
+    t.numel === present[0].numel &&
+    t.storage.deviceBuffer!.length === t.numel;
+  return present.every(whole) ? kernels : null;
+}
+
+/** The gradient's buffer, copied on the device first when it is a view. */
+function gradBuffer(grad: Tensor): DeviceBuffer {
+  return kernelOperand('fused step', grad, 'grad') as unknown as DeviceBuffer;
+}
+
+function bumpVersions(written: readonly (Tensor | null)[]): void {
+  for (const t of written) if (t !== null) t.storage.version++;
+}
+
+/**
+ * One SGD step on `param` in place, `momentumBuffer` (required under momentum) set to the
+ * gradient on the first step as torch.optim.SGD does; false when no fused kernel applies.
+ */
+export function fusedSgdStep_(
+  param: Tensor,
+  grad: Tensor,
+  momentumBuffer: Tensor | null,
+  options: FusedSgdOptions,
+  firstStep: boolean,
+): boolean {
+  const written = [param, momentumBuffer];
+  const kernels = fusedKernels(written);
+  if (kernels === null || grad.device !== param.device || grad.dtype !== 'float32') return false;
+  const buffer = momentumBuffer?.storage.deviceBuffer ?? null;
+  kernels.sgdStep(param.storage.deviceBuffer!, gradBuffer(grad), buffer, options, firstStep);
+  bumpVersions(written);
+  noteKernelRun('sgdStep', selectedBackend());
+  return true;
+}
+
+/** One Adam or AdamW step on `param` in place; `step` counts from 1. False when no fused kernel applies. */
+export function fusedAdamStep_(
+  param: Tensor,
+  grad: Tensor,
+  expAvg: Tensor,
+  expAvgSq: Tensor,
+  maxExpAvgSq: Tensor | null,
+  options: FusedAdamOptions,
+  step: number,
+): boolean {
+  const written = [param, expAvg, expAvgSq, maxExpAvgSq];
+  const kernels = fusedKernels(written);
+  if (kernels === null || grad.device !== param.device || grad.dtype !== 'float32') return false;
+  const [p, m, v] = [param, expAvg, expAvgSq].map((t) => t.storage.deviceBuffer!);
+  kernels.adamStep(p, gradBuffer(grad), m, v, maxExpAvgSq?.storage.deviceBuffer ?? null, options, step);
+  bumpVersions(written);
+  noteKernelRun('adamStep', selectedBackend());
+  return true;
+}
