@@ -25,7 +25,11 @@ const SHARED_KERNELS = [
   'zipStrided',
   'mapStrided',
   'sumBlocks',
-  'extremumBlocks',
+  // Cross-entropy: log-softmax and NLL kernels (fusedCrossEntropy in @fovea/tensor).
+  'logSoftmax',
+  'nllLoss',
+  'nllLossBackward',
+  'logSoftmaxBackward',
 ];
 const VARIANT_KERNELS = {
   'sigmoid-avg-sgd': [

@@ -9,12 +9,14 @@ import type * as reduceReference from '../kernels/reduce.js';
 import { DECLINED, registerKernel } from '../kernels/registry.js';
 import type * as stridedReference from '../kernels/strided.js';
 import type * as whereReference from '../kernels/where.js';
+import { registerFusedCrossEntropy } from '../ops/fused-loss.js';
 import { registerFusedSteps } from '../ops/fused-steps.js';
 import type { DeviceBuffer } from '../storage.js';
 import * as adaptive from './adaptive-pool2d.js';
 import { corr2d } from './corr2d.js';
 import { GpuStorage, onDevice } from './device-storage.js';
 import { activationBackward, unary } from './elementwise.js';
+import * as loss from './loss.js';
 import { adamStep, sgdStep } from './optim.js';
 import * as pad from './pad.js';
 import * as pool from './pool2d.js';
@@ -195,6 +197,38 @@ function registerOptimizerSteps(): void {
   });
 }
 
+/** Cross-entropy as log-softmax along dim 1 and NLL (webgpu/loss.ts), for @fovea/nn. */
+function registerCrossEntropy(): void {
+  const int32 = (buffer: DeviceBuffer) => {
+    const array = onDevice(buffer, 'int32');
+    if (array === null)
+      throw new Error('cross_entropy: the labels are not an int32 array of the current device');
+    return array;
+  };
+  const nllOptions = (targets: {
+    weight: DeviceBuffer | null;
+    ignoreIndex: number;
+    reduction: loss.Reduction;
+  }) => ({
+    weight: targets.weight === null ? null : arrayOf(targets.weight),
+    ignoreIndex: targets.ignoreIndex,
+    reduction: targets.reduction,
+  });
+  registerFusedCrossEntropy('webgpu', {
+    forward: (x, shape, targets) => {
+      const logp = loss.logSoftmax(arrayOf(x), shape, 1);
+      const out = loss.nllLoss(logp, shape, int32(targets.labels), nllOptions(targets));
+      return { logp: new GpuStorage(logp), loss: new GpuStorage(out) };
+    },
+    backward: (gloss, logp, shape, targets) => {
+      const glogp = loss.nllLossBackward(arrayOf(gloss), shape, int32(targets.labels), nllOptions(targets));
+      const gx = loss.logSoftmaxBackward(glogp, arrayOf(logp), shape, 1);
+      glogp.destroy();
+      return new GpuStorage(gx);
+    },
+  });
+}
+
 /** Registers the kernels above under the names ops call (kernels/registered/). */
 export function registerTrainingKernels(): void {
   const kernels: [string, (...args: never[]) => unknown][] = [
@@ -217,4 +251,5 @@ export function registerTrainingKernels(): void {
   for (const [name, kernel] of kernels)
     registerKernel(name, 'webgpu', kernel as (...args: unknown[]) => TypedArray);
   registerOptimizerSteps();
+  registerCrossEntropy();
 }
