@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitepress';
 import { cjkLineBreaks } from './cjk-line-breaks';
+import { fashionMnist } from './fashion-mnist';
 import { en, zh } from './locales';
 import { noNodeBuiltins } from './no-node-builtins';
 import { runnableFences } from './runnable-fences';
+import { sourceEntries } from './source-entries';
 
 // Workspace packages resolve to their TypeScript sources, so the site never needs their dist/.
 const conditions = ['@fovea/source'];
@@ -59,7 +61,9 @@ export default defineConfig({
   vite: {
     resolve: { conditions },
     ssr: { noExternal: [/^@fovea\//], resolve: { conditions } },
-    plugins: [noNodeBuiltins()],
+    plugins: [noNodeBuiltins(), sourceEntries(), fashionMnist()],
+    // The LeNet page's worker loads the 'webgpu' backend lazily, in a chunk of its own.
+    worker: { format: 'es', plugins: () => [noNodeBuiltins(), sourceEntries()] },
     // The local search index of the API pages is the one big chunk, loaded only on search.
     build: { chunkSizeWarningLimit: 1024 },
   },

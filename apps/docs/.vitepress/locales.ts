@@ -33,7 +33,7 @@ const API = apiSidebar();
 const BEYOND = [{ text: 'Moving models in and out', link: '/guide/moving-models' }];
 
 function sidebar(prefix: string, titles: Record<(typeof GUIDE)[number], string>, labels: string[]) {
-  const [guide, playgrounds, kernel, field, api, beyond, index] = labels;
+  const [guide, playgrounds, kernel, field, api, beyond, index, lenet] = labels;
   return [
     { text: guide, items: GUIDE.map((page) => ({ text: titles[page], link: `${prefix}/guide/${page}` })) },
     { text: beyond, items: BEYOND },
@@ -42,6 +42,7 @@ function sidebar(prefix: string, titles: Record<(typeof GUIDE)[number], string>,
       items: [
         { text: kernel, link: `${prefix}/playground/kernel` },
         { text: field, link: `${prefix}/playground/receptive-field` },
+        { text: lenet, link: `${prefix}/playground/lenet` },
       ],
     },
     { text: api, collapsed: true, items: [{ text: index, link: `${prefix}/api/` }, ...API] },
@@ -55,6 +56,7 @@ export const en: Locale = {
       { text: 'Getting started', link: '/guide/getting-started' },
       { text: 'Guide', link: '/guide/cross-correlation' },
       { text: 'Playgrounds', link: '/playground/kernel' },
+      { text: 'Train LeNet', link: '/playground/lenet' },
       { text: 'API', link: '/api/' },
     ],
     sidebar: sidebar(
@@ -77,6 +79,7 @@ export const en: Locale = {
         'API',
         'Beyond the chapter',
         'Overview',
+        'Train LeNet in your browser',
       ],
     ),
   },
@@ -89,6 +92,7 @@ export const zh: Locale = {
       { text: '快速上手', link: '/zh/guide/getting-started' },
       { text: '指南', link: '/zh/guide/cross-correlation' },
       { text: '交互演示', link: '/zh/playground/kernel' },
+      { text: '训练 LeNet', link: '/zh/playground/lenet' },
       { text: 'API', link: '/zh/api/' },
     ],
     sidebar: sidebar(
@@ -103,7 +107,16 @@ export const zh: Locale = {
         'receptive-fields': '特征映射和感受野',
         summary: '小结和练习',
       },
-      ['图像卷积', '交互演示', '卷积核演示', '感受野浏览器', 'API（英文）', '本章之外（英文）', '概览'],
+      [
+        '图像卷积',
+        '交互演示',
+        '卷积核演示',
+        '感受野浏览器',
+        'API（英文）',
+        '本章之外（英文）',
+        '概览',
+        '在浏览器中训练 LeNet',
+      ],
     ),
     outline: { label: '本页目录' },
     docFooter: { prev: '上一页', next: '下一页' },

@@ -74,15 +74,31 @@ export async function serveStatic(root: string): Promise<{ url: string; close: (
   };
 }
 
-/** Debian's chromium, headless, with a fresh profile that `close()` removes. */
-export async function launchBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+/**
+ * Chromium's flags for WebGPU on SwiftShader, the CPU Vulkan chromium ships (TOOLCHAIN.md): it
+ * gives `navigator.gpu` an adapter whose architecture is "swiftshader". Without --disable-gpu.
+ */
+const WEBGPU_FLAGS = [
+  '--headless=new',
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+];
+
+/**
+ * Debian's chromium, headless, with a fresh profile that `close()` removes; with `webgpu`, a
+ * software GPU for WebGPU, else none.
+ */
+export async function launchBrowser(
+  options: { webgpu?: boolean } = {},
+): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), 'fovea-docs-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     args: [
-      '--headless',
+      ...(options.webgpu ? WEBGPU_FLAGS : ['--headless', '--disable-gpu']),
       '--no-sandbox',
-      '--disable-gpu',
       '--disable-quic',
       '--no-first-run',
       '--disable-background-networking',

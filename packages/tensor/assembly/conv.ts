@@ -15,63 +15,34 @@
 
 import { gemmBlock, gemmPacked } from './gemm';
 import { KC, MR, NR, packA, packedABytes, packedBBytes, roundUp, TILE_BYTES } from './pack';
-import {
-  BAND,
-  BIAS,
-  C,
-  DH,
-  DW,
-  endInside,
-  firstInside,
-  GROUPS,
-  GW,
-  GX,
-  get,
-  H,
-  K_CHUNK,
-  KH,
-  KW,
-  N,
-  O,
-  OUT_H,
-  OUT_W,
-  PAD_LEFT,
-  PAD_TOP,
-  POINTWISE,
-  ptr,
-  SH,
-  SW,
-  W,
-  WEIGHT,
-  X,
-  Y,
-} from './params';
+import { ConvParams, endInside, firstInside } from './params';
 import { col2imRows, im2colRows } from './patches';
 import { addRow, copyRow, fillRow } from './rows';
 
 @inline
-function groupK(p: usize): i32 {
-  return (get(p, C) / get(p, GROUPS)) * get(p, KH) * get(p, KW);
+function groupK(params: ConvParams): i32 {
+  return (params.c / params.groups) * params.kh * params.kw;
 }
 
 @inline
-function bandElements(p: usize, rows: i32): i32 {
-  return rows * get(p, BAND) * get(p, OUT_W);
+function bandElements(params: ConvParams, rows: i32): i32 {
+  return rows * params.band * params.outW;
 }
 
 /** Bytes of `convForward`'s patch matrix of a band (none for 1 x 1 kernels). */
 @inline
-function forwardColsBytes(p: usize): i32 {
+function forwardColsBytes(params: ConvParams): i32 {
   // The GEMM may read the patch matrix in place, its last panel up to NR - 1 floats past the end.
-  return get(p, POINTWISE) ? 0 : (bandElements(p, get(p, GROUPS) * groupK(p)) + NR) << 2;
+  return params.pointwise ? 0 : (bandElements(params, params.groups * groupK(params)) + NR) << 2;
 }
 
 /** Scratch bytes one thread needs for `convForward`. */
 export function convForwardScratch(p: usize): i32 {
-  const Og = get(p, O) / get(p, GROUPS);
-  const Kg = groupK(p);
-  const bandL = get(p, BAND) * get(p, OUT_W);
-  return get(p, GROUPS) * packedABytes(Og, Kg) + forwardColsBytes(p) + packedBBytes(bandL, Kg) + TILE_BYTES;
+  const params = changetype<ConvParams>(p);
+  const Og = params.o / params.groups;
+  const Kg = groupK(params);
+  const bandL = params.band * params.outW;
+  return params.groups * packedABytes(Og, Kg) + forwardColsBytes(params) + packedBBytes(bandL, Kg) + TILE_BYTES;
 }
 
 /**
@@ -87,27 +58,28 @@ function readInPlace(kc: i32, rowBytes: usize): bool {
 
 /** Forward items [start, end): item = image * bands + band. */
 export function convForward(p: usize, start: i32, end: i32, scratch: usize): void {
-  const groups = get(p, GROUPS);
-  const channels = get(p, C);
-  const outChannels = get(p, O);
+  const params = changetype<ConvParams>(p);
+  const groups = params.groups;
+  const channels = params.c;
+  const outChannels = params.o;
   const Og = outChannels / groups;
   const Cg = channels / groups;
-  const Kg = groupK(p);
-  const outH = get(p, OUT_H);
-  const outW = get(p, OUT_W);
+  const Kg = groupK(params);
+  const outH = params.outH;
+  const outW = params.outW;
   const L = outH * outW;
-  const image = <usize>channels * <usize>get(p, H) * <usize>get(p, W);
-  const band = get(p, BAND);
+  const image = <usize>channels * <usize>params.h * <usize>params.w;
+  const band = params.band;
   const bands = (outH + band - 1) / band;
-  const pointwise = get(p, POINTWISE) != 0;
-  const x = ptr(p, X);
-  const w = ptr(p, WEIGHT);
-  const bias = ptr(p, BIAS);
-  const y = ptr(p, Y);
+  const pointwise = params.pointwise != 0;
+  const x = params.x;
+  const w = params.weight;
+  const bias = params.bias;
+  const y = params.y;
   const packedWBytes = <usize>packedABytes(Og, Kg);
   const packedW = scratch;
   const cols = packedW + <usize>groups * packedWBytes;
-  const bp = cols + <usize>forwardColsBytes(p);
+  const bp = cols + <usize>forwardColsBytes(params);
   const tile = bp + <usize>packedBBytes(band * outW, Kg);
   const Mp = roundUp(Og, MR);
   for (let g = 0; g < groups; g++) {
@@ -119,7 +91,7 @@ export function convForward(p: usize, start: i32, end: i32, scratch: usize): voi
     const oh1 = min(outH, oh0 + band);
     const bandL = (oh1 - oh0) * outW;
     const xImage = x + ((<usize>n * image) << 2);
-    if (!pointwise) im2colRows(p, xImage, oh0, oh1, 0, groups * Kg, cols);
+    if (!pointwise) im2colRows(params, xImage, oh0, oh1, 0, groups * Kg, cols);
     for (let g = 0; g < groups; g++) {
       const yBand = y + ((<usize>(n * outChannels + g * Og) * <usize>L + <usize>(oh0 * outW)) << 2);
       if (bias != 0) {
@@ -151,34 +123,36 @@ export function convForward(p: usize, start: i32, end: i32, scratch: usize): voi
 
 /** Scratch bytes one thread needs for `convBackwardInput`. */
 export function convBackwardInputScratch(p: usize): i32 {
-  const Og = get(p, O) / get(p, GROUPS);
-  const Kg = groupK(p);
-  const bandL = get(p, BAND) * get(p, OUT_W);
-  const cols = get(p, POINTWISE) ? 0 : bandElements(p, Kg) << 2;
-  return get(p, GROUPS) * packedABytes(Kg, Og) + cols + packedBBytes(bandL, Og) + TILE_BYTES;
+  const params = changetype<ConvParams>(p);
+  const Og = params.o / params.groups;
+  const Kg = groupK(params);
+  const bandL = params.band * params.outW;
+  const cols = params.pointwise ? 0 : bandElements(params, Kg) << 2;
+  return params.groups * packedABytes(Kg, Og) + cols + packedBBytes(bandL, Og) + TILE_BYTES;
 }
 
 /** Input-gradient items [start, end): item = image * groups + group. */
 export function convBackwardInput(p: usize, start: i32, end: i32, scratch: usize): void {
-  const groups = get(p, GROUPS);
-  const channels = get(p, C);
-  const outChannels = get(p, O);
+  const params = changetype<ConvParams>(p);
+  const groups = params.groups;
+  const channels = params.c;
+  const outChannels = params.o;
   const Og = outChannels / groups;
   const Cg = channels / groups;
-  const Kg = groupK(p);
-  const outH = get(p, OUT_H);
-  const outW = get(p, OUT_W);
+  const Kg = groupK(params);
+  const outH = params.outH;
+  const outW = params.outW;
   const L = outH * outW;
-  const plane = get(p, H) * get(p, W);
-  const band = get(p, BAND);
-  const pointwise = get(p, POINTWISE) != 0;
-  const w = ptr(p, WEIGHT);
-  const gy = ptr(p, Y);
-  const gx = ptr(p, GX);
+  const plane = params.h * params.w;
+  const band = params.band;
+  const pointwise = params.pointwise != 0;
+  const w = params.weight;
+  const gy = params.y;
+  const gx = params.gx;
   const packedBytes = <usize>packedABytes(Kg, Og);
   const packedWT = scratch;
   const cols = packedWT + <usize>groups * packedBytes;
-  const bp = cols + (pointwise ? 0 : <usize>bandElements(p, Kg) << 2);
+  const bp = cols + (pointwise ? 0 : <usize>bandElements(params, Kg) << 2);
   const tile = bp + <usize>packedBBytes(band * outW, Og);
   for (let g = 0; g < groups; g++) {
     packA(w + ((<usize>g * <usize>Og * <usize>Kg) << 2), 1, Kg, Kg, Og, packedWT + <usize>g * packedBytes);
@@ -198,7 +172,7 @@ export function convBackwardInput(p: usize, start: i32, end: i32, scratch: usize
       const oh1 = min(outH, oh0 + band);
       const bandL = (oh1 - oh0) * outW;
       gemmPacked(Kg, bandL, Og, 1, a, gyGroup + (<usize>(oh0 * outW) << 2), L, 1, cols, bandL, false, bp, tile);
-      col2imRows(p, gxGroup, oh0, oh1, 0, Kg, cols);
+      col2imRows(params, gxGroup, oh0, oh1, 0, Kg, cols);
     }
   }
 }
@@ -210,61 +184,63 @@ export function convBackwardInput(p: usize, start: i32, end: i32, scratch: usize
  * sum in the same order either way, so results do not depend on the choice.
  */
 @inline
-function transposedWeightProduct(p: usize): bool {
-  const Og = get(p, O) / get(p, GROUPS);
-  const chunk = get(p, K_CHUNK);
+function transposedWeightProduct(params: ConvParams): bool {
+  const Og = params.o / params.groups;
+  const chunk = params.kChunk;
   return roundUp(chunk, MR) * roundUp(Og, NR) < roundUp(Og, MR) * roundUp(chunk, NR);
 }
 
 /** Bytes of the weight gradient's packed A for a band (gy, or the patch rows when transposed). */
 @inline
-function weightPackedABytes(p: usize): i32 {
-  const Og = get(p, O) / get(p, GROUPS);
-  const bandL = get(p, BAND) * get(p, OUT_W);
-  return packedABytes(transposedWeightProduct(p) ? get(p, K_CHUNK) : Og, bandL);
+function weightPackedABytes(params: ConvParams): i32 {
+  const Og = params.o / params.groups;
+  const bandL = params.band * params.outW;
+  return packedABytes(transposedWeightProduct(params) ? params.kChunk : Og, bandL);
 }
 
 /** Bytes of the weight gradient's packed B block for a band (the other operand). */
 @inline
-function weightPackedBBytes(p: usize): i32 {
-  const Og = get(p, O) / get(p, GROUPS);
-  const bandL = get(p, BAND) * get(p, OUT_W);
-  return packedBBytes(transposedWeightProduct(p) ? Og : get(p, K_CHUNK), bandL);
+function weightPackedBBytes(params: ConvParams): i32 {
+  const Og = params.o / params.groups;
+  const bandL = params.band * params.outW;
+  return packedBBytes(transposedWeightProduct(params) ? Og : params.kChunk, bandL);
 }
 
 /** Scratch bytes one thread needs for `convBackwardWeight`. */
 export function convBackwardWeightScratch(p: usize): i32 {
-  const Og = get(p, O) / get(p, GROUPS);
-  const chunk = get(p, K_CHUNK);
-  const cols = get(p, POINTWISE) ? 0 : bandElements(p, chunk) << 2;
-  return weightPackedABytes(p) + cols + weightPackedBBytes(p) + TILE_BYTES + ((Og * chunk) << 2);
+  const params = changetype<ConvParams>(p);
+  const Og = params.o / params.groups;
+  const chunk = params.kChunk;
+  const cols = params.pointwise ? 0 : bandElements(params, chunk) << 2;
+  return weightPackedABytes(params) + cols + weightPackedBBytes(params) + TILE_BYTES + ((Og * chunk) << 2);
 }
 
 /** Weight-gradient items [start, end): item = group * chunks + chunk of K_CHUNK patch rows. */
 export function convBackwardWeight(p: usize, start: i32, end: i32, scratch: usize): void {
-  const batch = get(p, N);
-  const groups = get(p, GROUPS);
-  const channels = get(p, C);
-  const outChannels = get(p, O);
+  const params = changetype<ConvParams>(p);
+  const batch = params.n;
+  const groups = params.groups;
+  const channels = params.c;
+  const outChannels = params.o;
   const Og = outChannels / groups;
   const Cg = channels / groups;
-  const Kg = groupK(p);
-  const outH = get(p, OUT_H);
-  const outW = get(p, OUT_W);
+  const Kg = groupK(params);
+  const outH = params.outH;
+  const outW = params.outW;
   const L = outH * outW;
-  const plane = get(p, H) * get(p, W);
-  const band = get(p, BAND);
-  const chunk = get(p, K_CHUNK);
+  const plane = params.h * params.w;
+  const band = params.band;
+  const chunk = params.kChunk;
   const chunks = (Kg + chunk - 1) / chunk;
-  const pointwise = get(p, POINTWISE) != 0;
-  const x = ptr(p, X);
-  const gy = ptr(p, Y);
-  const gw = ptr(p, GW);
-  const transposed = transposedWeightProduct(p);
+  const pointwise = params.pointwise != 0;
+  const x = params.x;
+  const gy = params.y;
+  const gw = params.gw;
+  const transposed = transposedWeightProduct(params);
   const packed = scratch;
-  const cols = packed + <usize>weightPackedABytes(p);
-  const bp = cols + (pointwise ? 0 : <usize>bandElements(p, chunk) << 2);
-  const tile = bp + <usize>weightPackedBBytes(p);
+  const cols = packed + <usize>weightPackedABytes(params);
+  const bp = cols + (pointwise ? 0 : <usize>bandElements(params, chunk) << 2);
+  const tile = bp + <usize>weightPackedBBytes(params);
   // Each item sums into its own Og x chunk block (chunk x Og when transposed), copied into gW at
   // the end: threads writing neighbouring columns of gW's rows directly would share (and fight
   // over) cache lines.
@@ -288,7 +264,7 @@ export function convBackwardWeight(p: usize, start: i32, end: i32, scratch: usiz
           b = xGroup + ((<usize>k0 * <usize>L + <usize>(oh0 * outW)) << 2);
           bcs = L;
         } else {
-          im2colRows(p, xGroup, oh0, oh1, k0, k1, cols);
+          im2colRows(params, xGroup, oh0, oh1, k0, k1, cols);
           b = cols;
           bcs = bandL;
         }

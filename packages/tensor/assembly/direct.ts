@@ -8,78 +8,53 @@
  * weight gradient (output channel); none depends on how items are split between threads.
  */
 
-import {
-  BIAS,
-  C,
-  DH,
-  DW,
-  endInside,
-  firstInside,
-  GROUPS,
-  GW,
-  GX,
-  get,
-  H,
-  KH,
-  KW,
-  N,
-  O,
-  OUT_H,
-  OUT_W,
-  PAD_LEFT,
-  PAD_TOP,
-  ptr,
-  SH,
-  SW,
-  W,
-  WEIGHT,
-  X,
-  Y,
-} from './params';
+import { ConvParams, endInside, firstInside } from './params';
 import { copyRow, fillRow } from './rows';
 import { backwardInput3x3, forward3x3, padPlane, weightDots3x3 } from './direct3x3';
 
 /** Rows and columns of the padded input plane the unit-stride forward reads. */
 @inline
-function paddedRows(p: usize): i32 {
-  return (get(p, OUT_H) - 1) * get(p, SH) + (get(p, KH) - 1) * get(p, DH) + 1;
+function paddedRows(params: ConvParams): i32 {
+  return (params.outH - 1) * params.sh + (params.kh - 1) * params.dh + 1;
 }
 
 @inline
-function paddedCols(p: usize): i32 {
-  return get(p, OUT_W) - 1 + (get(p, KW) - 1) * get(p, DW) + 1;
+function paddedCols(params: ConvParams): i32 {
+  return params.outW - 1 + (params.kw - 1) * params.dw + 1;
 }
 
 export function directForwardScratch(p: usize): i32 {
-  return get(p, SW) == 1 ? (paddedRows(p) * paddedCols(p)) << 2 : 0;
+  const params = changetype<ConvParams>(p);
+  return params.sw == 1 ? (paddedRows(params) * paddedCols(params)) << 2 : 0;
 }
 
 /** y[n, o] = bias[o] + sum over the group's channels and taps. Items: n * O + o. */
 export function directForward(p: usize, start: i32, end: i32, scratch: usize): void {
-  const channels = get(p, C);
-  const height = get(p, H);
-  const width = get(p, W);
-  const outChannels = get(p, O);
-  const groups = get(p, GROUPS);
+  const params = changetype<ConvParams>(p);
+  const channels = params.c;
+  const height = params.h;
+  const width = params.w;
+  const outChannels = params.o;
+  const groups = params.groups;
   const Cg = channels / groups;
   const Og = outChannels / groups;
-  const kh = get(p, KH);
-  const kw = get(p, KW);
-  const sh = get(p, SH);
-  const sw = get(p, SW);
-  const dh = get(p, DH);
-  const dw = get(p, DW);
-  const padTop = get(p, PAD_TOP);
-  const padLeft = get(p, PAD_LEFT);
-  const outH = get(p, OUT_H);
-  const outW = get(p, OUT_W);
+  const kh = params.kh;
+  const kw = params.kw;
+  const sh = params.sh;
+  const sw = params.sw;
+  const dh = params.dh;
+  const dw = params.dw;
+  const padTop = params.padTop;
+  const padLeft = params.padLeft;
+  const outH = params.outH;
+  const outW = params.outW;
   const L = outH * outW;
-  const x = ptr(p, X);
-  const w = ptr(p, WEIGHT);
-  const bias = ptr(p, BIAS);
-  const y = ptr(p, Y);
-  const rows = paddedRows(p);
-  const cols = paddedCols(p);
+  const x = params.x;
+  const w = params.weight;
+  const bias = params.bias;
+  const y = params.y;
+  const rows = paddedRows(params);
+  const cols = paddedCols(params);
   const xp = scratch;
   const threeByThree = sw == 1 && kh == 3 && kw == 3;
   for (let item = start; item < end; item++) {
@@ -156,22 +131,23 @@ export function directForward(p: usize, start: i32, end: i32, scratch: usize): v
 
 /** The padded output-gradient plane of the unit-stride input gradient. */
 @inline
-function gradRows(p: usize): i32 {
-  return get(p, OUT_H) + 2 * (get(p, KH) - 1) * get(p, DH);
+function gradRows(params: ConvParams): i32 {
+  return params.outH + 2 * (params.kh - 1) * params.dh;
 }
 
 @inline
-function gradCols(p: usize): i32 {
-  return get(p, OUT_W) + 2 * (get(p, KW) - 1) * get(p, DW);
+function gradCols(params: ConvParams): i32 {
+  return params.outW + 2 * (params.kw - 1) * params.dw;
 }
 
 @inline
-function unitStride(p: usize): bool {
-  return get(p, SH) == 1 && get(p, SW) == 1;
+function unitStride(params: ConvParams): bool {
+  return params.sh == 1 && params.sw == 1;
 }
 
 export function directBackwardInputScratch(p: usize): i32 {
-  return unitStride(p) ? (gradRows(p) * gradCols(p)) << 2 : 0;
+  const params = changetype<ConvParams>(p);
+  return unitStride(params) ? (gradRows(params) * gradCols(params)) << 2 : 0;
 }
 
 /**
@@ -180,30 +156,31 @@ export function directBackwardInputScratch(p: usize): i32 {
  * read from gy padded by (k - 1) d on every side. Items: n * C + c.
  */
 export function directBackwardInput(p: usize, start: i32, end: i32, scratch: usize): void {
-  const channels = get(p, C);
-  const height = get(p, H);
-  const width = get(p, W);
-  const outChannels = get(p, O);
-  const groups = get(p, GROUPS);
+  const params = changetype<ConvParams>(p);
+  const channels = params.c;
+  const height = params.h;
+  const width = params.w;
+  const outChannels = params.o;
+  const groups = params.groups;
   const Cg = channels / groups;
   const Og = outChannels / groups;
-  const kh = get(p, KH);
-  const kw = get(p, KW);
-  const sh = get(p, SH);
-  const sw = get(p, SW);
-  const dh = get(p, DH);
-  const dw = get(p, DW);
-  const padTop = get(p, PAD_TOP);
-  const padLeft = get(p, PAD_LEFT);
-  const outH = get(p, OUT_H);
-  const outW = get(p, OUT_W);
+  const kh = params.kh;
+  const kw = params.kw;
+  const sh = params.sh;
+  const sw = params.sw;
+  const dh = params.dh;
+  const dw = params.dw;
+  const padTop = params.padTop;
+  const padLeft = params.padLeft;
+  const outH = params.outH;
+  const outW = params.outW;
   const L = outH * outW;
-  const w = ptr(p, WEIGHT);
-  const gy = ptr(p, Y);
-  const gx = ptr(p, GX);
-  const unit = unitStride(p);
-  const rows = gradRows(p);
-  const cols = gradCols(p);
+  const w = params.weight;
+  const gy = params.y;
+  const gx = params.gx;
+  const unit = unitStride(params);
+  const rows = gradRows(params);
+  const cols = gradCols(params);
   const ph = (kh - 1) * dh;
   const pw = (kw - 1) * dw;
   const gp = scratch;
@@ -283,7 +260,8 @@ export function directBackwardInput(p: usize, start: i32, end: i32, scratch: usi
 const DOTS_BYTES: i32 = 9 * 16;
 
 export function directBackwardWeightScratch(p: usize): i32 {
-  return DOTS_BYTES + (get(p, SW) == 1 ? (paddedRows(p) * paddedCols(p)) << 2 : 0);
+  const params = changetype<ConvParams>(p);
+  return DOTS_BYTES + (params.sw == 1 ? (paddedRows(params) * paddedCols(params)) << 2 : 0);
 }
 
 /** Horizontal sum of a vector, lanes in order. */
@@ -294,30 +272,31 @@ function lanes(v: v128): f32 {
 
 /** gw[o, cl, ki, kj] = sum over images and positions of gy[n, o] times the tap's input. Items: o. */
 export function directBackwardWeight(p: usize, start: i32, end: i32, scratch: usize): void {
-  const batch = get(p, N);
-  const channels = get(p, C);
-  const height = get(p, H);
-  const width = get(p, W);
-  const outChannels = get(p, O);
-  const groups = get(p, GROUPS);
+  const params = changetype<ConvParams>(p);
+  const batch = params.n;
+  const channels = params.c;
+  const height = params.h;
+  const width = params.w;
+  const outChannels = params.o;
+  const groups = params.groups;
   const Cg = channels / groups;
   const Og = outChannels / groups;
-  const kh = get(p, KH);
-  const kw = get(p, KW);
-  const sh = get(p, SH);
-  const sw = get(p, SW);
-  const dh = get(p, DH);
-  const dw = get(p, DW);
-  const padTop = get(p, PAD_TOP);
-  const padLeft = get(p, PAD_LEFT);
-  const outH = get(p, OUT_H);
-  const outW = get(p, OUT_W);
+  const kh = params.kh;
+  const kw = params.kw;
+  const sh = params.sh;
+  const sw = params.sw;
+  const dh = params.dh;
+  const dw = params.dw;
+  const padTop = params.padTop;
+  const padLeft = params.padLeft;
+  const outH = params.outH;
+  const outW = params.outW;
   const L = outH * outW;
-  const x = ptr(p, X);
-  const gy = ptr(p, Y);
-  const gw = ptr(p, GW);
-  const rows = paddedRows(p);
-  const cols = paddedCols(p);
+  const x = params.x;
+  const gy = params.y;
+  const gw = params.gw;
+  const rows = paddedRows(params);
+  const cols = paddedCols(params);
   const dots = scratch;
   const xp = scratch + <usize>DOTS_BYTES;
   const taps = kh * kw;

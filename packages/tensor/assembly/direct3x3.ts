@@ -3,34 +3,6 @@
  * unit-stride loops that compute four outputs at once from it.
  */
 
-import {
-  BIAS,
-  C,
-  DH,
-  DW,
-  endInside,
-  firstInside,
-  GROUPS,
-  GW,
-  GX,
-  get,
-  H,
-  KH,
-  KW,
-  N,
-  O,
-  OUT_H,
-  OUT_W,
-  PAD_LEFT,
-  PAD_TOP,
-  ptr,
-  SH,
-  SW,
-  W,
-  WEIGHT,
-  X,
-  Y,
-} from './params';
 import { copyRow, fillRow } from './rows';
 
 /**

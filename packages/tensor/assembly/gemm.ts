@@ -11,25 +11,7 @@
  * threads along M or N gives bit-identical results.
  */
 
-import {
-  GEMM_A,
-  GEMM_A_COL,
-  GEMM_A_ROW,
-  GEMM_ALPHA,
-  GEMM_B,
-  GEMM_B_COL,
-  GEMM_B_ROW,
-  GEMM_BETA,
-  GEMM_BLOCK,
-  GEMM_BY_ROWS,
-  GEMM_C,
-  GEMM_K,
-  GEMM_LDC,
-  GEMM_M,
-  GEMM_N,
-  get,
-  ptr,
-} from './params';
+import { GemmParams } from './params';
 import { KC, MC, MR, NC, NR, packA, packB, packedABytes, packedBBytes, roundUp, TILE_BYTES } from './pack';
 
 /** C[4 x 8] (row stride ldc bytes) = or += alpha * Apanel · Bpanel over kc (B's rows bRow bytes apart). */
@@ -249,27 +231,28 @@ export function gemm(
 }
 
 /**
- * Blocks of one gemm call as work items, for threads: the parameter block holds the GEMM_*
- * slots (scripts/wasm-abi.mjs); item j computes rows (or columns) [j block, (j + 1) block) with
+ * Blocks of one gemm call as work items, for threads: the parameter block holds a GemmParams
+ * (scripts/wasm-abi.mjs); item j computes rows (or columns) [j block, (j + 1) block) with
  * its own scratch. Rows are preferred: threads writing neighbouring columns of the same rows of
  * C would share cache lines.
  */
 export function gemmItems(p: usize, start: i32, end: i32, scratch: usize): void {
-  const M = get(p, GEMM_M);
-  const N = get(p, GEMM_N);
-  const K = get(p, GEMM_K);
-  const alpha = load<f32>(p + (<usize>GEMM_ALPHA << 2));
-  const a = ptr(p, GEMM_A);
-  const ars = get(p, GEMM_A_ROW);
-  const acs = get(p, GEMM_A_COL);
-  const b = ptr(p, GEMM_B);
-  const brs = get(p, GEMM_B_ROW);
-  const bcs = get(p, GEMM_B_COL);
-  const beta = load<f32>(p + (<usize>GEMM_BETA << 2));
-  const c = ptr(p, GEMM_C);
-  const ldc = get(p, GEMM_LDC);
-  const block = get(p, GEMM_BLOCK);
-  const rows = get(p, GEMM_BY_ROWS) != 0;
+  const params = changetype<GemmParams>(p);
+  const M = params.m;
+  const N = params.n;
+  const K = params.k;
+  const alpha = params.alpha;
+  const a = params.a;
+  const ars = params.aRow;
+  const acs = params.aCol;
+  const b = params.b;
+  const brs = params.bRow;
+  const bcs = params.bCol;
+  const beta = params.beta;
+  const c = params.c;
+  const ldc = params.ldc;
+  const block = params.block;
+  const rows = params.byRows != 0;
   for (let item = start; item < end; item++) {
     const j0 = item * block;
     if (rows) {

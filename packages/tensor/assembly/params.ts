@@ -1,25 +1,11 @@
 /**
- * The parameter block of a call: i32 slots at a pointer the caller fills, laid out by
+ * The parameter block of a call: 4-byte slots at a pointer the caller fills, laid out by
  * scripts/wasm-abi.mjs (abi.generated.ts here, src/kernels/wasm/abi.generated.ts for the
- * caller). Tensors are byte addresses in this module's memory; all data is float32, NCHW.
+ * caller). A kernel reads it as a generated class over the block, `changetype<ConvParams>(p)`,
+ * never by slot. Tensors are byte addresses in this module's memory; all data is float32, NCHW.
  */
 
-export * from './abi.generated';
-import { PAD_LEFT, PAD_TOP } from './abi.generated';
-
-/** Pooling: padding (symmetric) along H and W. */
-export const POOL_PAD_H: i32 = PAD_TOP;
-export const POOL_PAD_W: i32 = PAD_LEFT;
-
-@inline
-export function get(p: usize, slot: i32): i32 {
-  return load<i32>(p + (<usize>slot << 2));
-}
-
-@inline
-export function ptr(p: usize, slot: i32): usize {
-  return <usize>load<i32>(p + (<usize>slot << 2));
-}
+export { ConvParams, GEMM_KC, GemmParams } from './abi.generated';
 
 /** a / b rounded up, for a >= 0, b > 0. */
 @inline

@@ -3,37 +3,7 @@
  * conv.ts's GEMM algorithm reads and writes them.
  */
 
-import {
-  BAND,
-  BIAS,
-  C,
-  DH,
-  DW,
-  endInside,
-  firstInside,
-  GROUPS,
-  GW,
-  GX,
-  get,
-  H,
-  K_CHUNK,
-  KH,
-  KW,
-  N,
-  O,
-  OUT_H,
-  OUT_W,
-  PAD_LEFT,
-  PAD_TOP,
-  POINTWISE,
-  ptr,
-  SH,
-  SW,
-  W,
-  WEIGHT,
-  X,
-  Y,
-} from './params';
+import { ConvParams, endInside, firstInside } from './params';
 import { addRow, copyRow, fillRow } from './rows';
 
 /**
@@ -68,13 +38,13 @@ function nextRow(kw: i32, kh: i32): void {
  * patch-matrix row is a plain copy of input rows, with no zeros and no bounds to check.
  */
 @inline
-function windowsInside(p: usize): bool {
+function windowsInside(params: ConvParams): bool {
   return (
-    get(p, SW) == 1 &&
-    get(p, PAD_TOP) == 0 &&
-    get(p, PAD_LEFT) == 0 &&
-    get(p, OUT_W) + (get(p, KW) - 1) * get(p, DW) <= get(p, W) &&
-    (get(p, OUT_H) - 1) * get(p, SH) + (get(p, KH) - 1) * get(p, DH) < get(p, H)
+    params.sw == 1 &&
+    params.padTop == 0 &&
+    params.padLeft == 0 &&
+    params.outW + (params.kw - 1) * params.dw <= params.w &&
+    (params.outH - 1) * params.sh + (params.kh - 1) * params.dh < params.h
   );
 }
 
@@ -82,23 +52,23 @@ function windowsInside(p: usize): bool {
  * Rows [k0, k1) of the patch matrix of one image (x at its first channel) for output rows
  * [oh0, oh1), written densely at dst. Row r is (channel, ki, kj) = (r / (kH kW), ...).
  */
-export function im2colRows(p: usize, x: usize, oh0: i32, oh1: i32, k0: i32, k1: i32, dst: usize): void {
-  const height = get(p, H);
-  const width = get(p, W);
-  const kh = get(p, KH);
-  const kw = get(p, KW);
-  const sh = get(p, SH);
-  const sw = get(p, SW);
-  const padTop = get(p, PAD_TOP);
-  const padLeft = get(p, PAD_LEFT);
-  const dh = get(p, DH);
-  const dw = get(p, DW);
-  const outH = get(p, OUT_H);
-  const outW = get(p, OUT_W);
+export function im2colRows(params: ConvParams, x: usize, oh0: i32, oh1: i32, k0: i32, k1: i32, dst: usize): void {
+  const height = params.h;
+  const width = params.w;
+  const kh = params.kh;
+  const kw = params.kw;
+  const sh = params.sh;
+  const sw = params.sw;
+  const padTop = params.padTop;
+  const padLeft = params.padLeft;
+  const dh = params.dh;
+  const dw = params.dw;
+  const outH = params.outH;
+  const outW = params.outW;
   const taps = kh * kw;
   const rowBytes = <usize>outW << 2;
-  if (outW >= 4 && outW <= 12 && windowsInside(p)) {
-    patchRowsInside(p, x, oh0, oh1, k0, k1, dst, false);
+  if (outW >= 4 && outW <= 12 && windowsInside(params)) {
+    patchRowsInside(params, x, oh0, oh1, k0, k1, dst, false);
     return;
   }
   let q = dst;
@@ -146,21 +116,21 @@ export function im2colRows(p: usize, x: usize, oh0: i32, oh1: i32, k0: i32, k1: 
  * check. Copies of output rows of 4 to 12 floats take two or three vectors, the last
  * overlapping; adds go four lanes at a time, then two, then one.
  */
-function patchRowsInside(p: usize, x: usize, oh0: i32, oh1: i32, k0: i32, k1: i32, cols: usize, fold: bool): void {
-  const height = get(p, H);
-  const width = get(p, W);
-  const kh = get(p, KH);
-  const kw = get(p, KW);
-  const dh = get(p, DH);
-  const dw = get(p, DW);
-  const outW = get(p, OUT_W);
+function patchRowsInside(params: ConvParams, x: usize, oh0: i32, oh1: i32, k0: i32, k1: i32, cols: usize, fold: bool): void {
+  const height = params.h;
+  const width = params.w;
+  const kh = params.kh;
+  const kw = params.kw;
+  const dh = params.dh;
+  const dw = params.dw;
+  const outW = params.outW;
   const taps = kh * kw;
   const rowBytes = <usize>outW << 2;
   const last = <usize>(outW - 4) << 2;
   const vectorBytes = <usize>(outW & ~3) << 2;
   const pairAt = vectorBytes;
   const singleAt = vectorBytes + (outW & 2 ? 8 : 0);
-  const inputStep = <usize>(get(p, SH) * width) << 2;
+  const inputStep = <usize>(params.sh * width) << 2;
   const rows = oh1 - oh0;
   let q = cols;
   firstRow(k0, kw, taps);
@@ -168,7 +138,7 @@ function patchRowsInside(p: usize, x: usize, oh0: i32, oh1: i32, k0: i32, k1: i3
     const c = rowC;
     const ki = rowKi;
     const kj = rowKj;
-    let s = x + ((<usize>((c * height + oh0 * get(p, SH) + ki * dh) * width) + <usize>(kj * dw)) << 2);
+    let s = x + ((<usize>((c * height + oh0 * params.sh + ki * dh) * width) + <usize>(kj * dw)) << 2);
     if (fold) {
       for (let i = 0; i < rows; i++, s += inputStep, q += rowBytes) {
         for (let o: usize = 0; o < vectorBytes; o += 16) {
@@ -196,22 +166,22 @@ function patchRowsInside(p: usize, x: usize, oh0: i32, oh1: i32, k0: i32, k1: i3
 }
 
 /** The adjoint of `im2colRows`: adds rows [k0, k1) of a band's patch matrix onto the image x. */
-export function col2imRows(p: usize, x: usize, oh0: i32, oh1: i32, k0: i32, k1: i32, src: usize): void {
-  const height = get(p, H);
-  const width = get(p, W);
-  const kh = get(p, KH);
-  const kw = get(p, KW);
-  const sh = get(p, SH);
-  const sw = get(p, SW);
-  const padTop = get(p, PAD_TOP);
-  const padLeft = get(p, PAD_LEFT);
-  const dh = get(p, DH);
-  const dw = get(p, DW);
-  const outW = get(p, OUT_W);
+export function col2imRows(params: ConvParams, x: usize, oh0: i32, oh1: i32, k0: i32, k1: i32, src: usize): void {
+  const height = params.h;
+  const width = params.w;
+  const kh = params.kh;
+  const kw = params.kw;
+  const sh = params.sh;
+  const sw = params.sw;
+  const padTop = params.padTop;
+  const padLeft = params.padLeft;
+  const dh = params.dh;
+  const dw = params.dw;
+  const outW = params.outW;
   const taps = kh * kw;
   const rowBytes = <usize>outW << 2;
-  if (windowsInside(p)) {
-    patchRowsInside(p, x, oh0, oh1, k0, k1, src, true);
+  if (windowsInside(params)) {
+    patchRowsInside(params, x, oh0, oh1, k0, k1, src, true);
     return;
   }
   let q = src;

@@ -5,46 +5,26 @@
  * a NaN wins; averages are summed in double precision.
  */
 
-import {
-  COUNT_INCLUDE_PAD,
-  DH,
-  DIVISOR,
-  DW,
-  GX,
-  get,
-  H,
-  INDICES,
-  KH,
-  KW,
-  OUT_H,
-  OUT_W,
-  POOL_PAD_H,
-  POOL_PAD_W,
-  ptr,
-  SH,
-  SW,
-  W,
-  X,
-  Y,
-} from './params';
+import { ConvParams } from './params';
 import { fillRow } from './rows';
 
 export function maxPoolForward(p: usize, start: i32, end: i32, scratch: usize): void {
-  const height = get(p, H);
-  const width = get(p, W);
-  const kh = get(p, KH);
-  const kw = get(p, KW);
-  const sh = get(p, SH);
-  const sw = get(p, SW);
-  const ph = get(p, POOL_PAD_H);
-  const pw = get(p, POOL_PAD_W);
-  const dh = get(p, DH);
-  const dw = get(p, DW);
-  const outH = get(p, OUT_H);
-  const outW = get(p, OUT_W);
-  const x = ptr(p, X);
-  const y = ptr(p, Y);
-  const indices = ptr(p, INDICES);
+  const params = changetype<ConvParams>(p);
+  const height = params.h;
+  const width = params.w;
+  const kh = params.kh;
+  const kw = params.kw;
+  const sh = params.sh;
+  const sw = params.sw;
+  const ph = params.padTop;
+  const pw = params.padLeft;
+  const dh = params.dh;
+  const dw = params.dw;
+  const outH = params.outH;
+  const outW = params.outW;
+  const x = params.x;
+  const y = params.y;
+  const indices = params.indices;
   const plane = height * width;
   for (let item = start; item < end; item++) {
     const xPlane = x + ((<usize>item * <usize>plane) << 2);
@@ -77,11 +57,12 @@ export function maxPoolForward(p: usize, start: i32, end: i32, scratch: usize): 
 }
 
 export function maxPoolBackward(p: usize, start: i32, end: i32, scratch: usize): void {
-  const plane = get(p, H) * get(p, W);
-  const outPlane = get(p, OUT_H) * get(p, OUT_W);
-  const gy = ptr(p, Y);
-  const gx = ptr(p, GX);
-  const indices = ptr(p, INDICES);
+  const params = changetype<ConvParams>(p);
+  const plane = params.h * params.w;
+  const outPlane = params.outH * params.outW;
+  const gy = params.y;
+  const gx = params.gx;
+  const indices = params.indices;
   for (let item = start; item < end; item++) {
     const gxPlane = gx + ((<usize>item * <usize>plane) << 2);
     fillRow(gxPlane, plane, 0);
@@ -98,28 +79,29 @@ export function maxPoolBackward(p: usize, start: i32, end: i32, scratch: usize):
 
 /** The divisor of one window (see the reference). */
 @inline
-function windowSize(hStart: i32, hEnd: i32, wStart: i32, wEnd: i32, h0: i32, h1: i32, w0: i32, w1: i32, p: usize): f64 {
-  const divisor = get(p, DIVISOR);
+function windowSize(hStart: i32, hEnd: i32, wStart: i32, wEnd: i32, h0: i32, h1: i32, w0: i32, w1: i32, params: ConvParams): f64 {
+  const divisor = params.divisor;
   if (divisor != 0) return <f64>divisor;
-  return get(p, COUNT_INCLUDE_PAD) != 0 ? <f64>((hEnd - hStart) * (wEnd - wStart)) : <f64>((h1 - h0) * (w1 - w0));
+  return params.countIncludePad != 0 ? <f64>((hEnd - hStart) * (wEnd - wStart)) : <f64>((h1 - h0) * (w1 - w0));
 }
 
 export function avgPoolForward(p: usize, start: i32, end: i32, scratch: usize): void {
-  const height = get(p, H);
-  const width = get(p, W);
-  const kh = get(p, KH);
-  const kw = get(p, KW);
-  const sh = get(p, SH);
-  const sw = get(p, SW);
-  const ph = get(p, POOL_PAD_H);
-  const pw = get(p, POOL_PAD_W);
-  const outH = get(p, OUT_H);
-  const outW = get(p, OUT_W);
-  const x = ptr(p, X);
-  const y = ptr(p, Y);
+  const params = changetype<ConvParams>(p);
+  const height = params.h;
+  const width = params.w;
+  const kh = params.kh;
+  const kw = params.kw;
+  const sh = params.sh;
+  const sw = params.sw;
+  const ph = params.padTop;
+  const pw = params.padLeft;
+  const outH = params.outH;
+  const outW = params.outW;
+  const x = params.x;
+  const y = params.y;
   const plane = height * width;
   if (isHalving(kh, kw, sh, sw, ph, pw, outH, outW, height, width)) {
-    halvingAverage(x, y, start, end, height, width, outH, outW, halvingDivisor(p));
+    halvingAverage(x, y, start, end, height, width, outH, outW, halvingDivisor(params));
     return;
   }
   for (let item = start; item < end; item++) {
@@ -144,25 +126,26 @@ export function avgPoolForward(p: usize, start: i32, end: i32, scratch: usize): 
           const row = xPlane + (<usize>(h * width) << 2);
           for (let w = w0; w < w1; w++) sum += <f64>load<f32>(row + (<usize>w << 2));
         }
-        store<f32>(q, <f32>(sum / windowSize(hStart, hEnd, wStart, wEnd, h0, h1, w0, w1, p)));
+        store<f32>(q, <f32>(sum / windowSize(hStart, hEnd, wStart, wEnd, h0, h1, w0, w1, params)));
       }
     }
   }
 }
 
 export function avgPoolBackward(p: usize, start: i32, end: i32, scratch: usize): void {
-  const height = get(p, H);
-  const width = get(p, W);
-  const kh = get(p, KH);
-  const kw = get(p, KW);
-  const sh = get(p, SH);
-  const sw = get(p, SW);
-  const ph = get(p, POOL_PAD_H);
-  const pw = get(p, POOL_PAD_W);
-  const outH = get(p, OUT_H);
-  const outW = get(p, OUT_W);
-  const gy = ptr(p, Y);
-  const gx = ptr(p, GX);
+  const params = changetype<ConvParams>(p);
+  const height = params.h;
+  const width = params.w;
+  const kh = params.kh;
+  const kw = params.kw;
+  const sh = params.sh;
+  const sw = params.sw;
+  const ph = params.padTop;
+  const pw = params.padLeft;
+  const outH = params.outH;
+  const outW = params.outW;
+  const gy = params.y;
+  const gx = params.gx;
   const plane = height * width;
   const halving = isHalving(kh, kw, sh, sw, ph, pw, outH, outW, height, width);
   for (let item = start; item < end; item++) {
@@ -170,7 +153,7 @@ export function avgPoolBackward(p: usize, start: i32, end: i32, scratch: usize):
     fillRow(gxPlane, plane, 0);
     let q = gy + ((<usize>item * <usize>(outH * outW)) << 2);
     if (halving) {
-      halvingAverageBackward(q, gxPlane, width, outH, outW, halvingDivisor(p));
+      halvingAverageBackward(q, gxPlane, width, outH, outW, halvingDivisor(params));
       continue;
     }
     for (let oh = 0; oh < outH; oh++) {
@@ -184,7 +167,7 @@ export function avgPoolBackward(p: usize, start: i32, end: i32, scratch: usize):
         const w0 = max(wStart, 0);
         const w1 = min(wEnd, width);
         if (h0 >= h1 || w0 >= w1) continue;
-        const share = <f64>load<f32>(q) / windowSize(hStart, hEnd, wStart, wEnd, h0, h1, w0, w1, p);
+        const share = <f64>load<f32>(q) / windowSize(hStart, hEnd, wStart, wEnd, h0, h1, w0, w1, params);
         for (let h = h0; h < h1; h++) {
           const row = gxPlane + (<usize>(h * width) << 2);
           for (let w = w0; w < w1; w++) {
@@ -209,8 +192,8 @@ function isHalving(kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, outH: i
 
 /** A whole window's divisor: the override, else its 4 elements (none of them padding). */
 @inline
-function halvingDivisor(p: usize): f64 {
-  const divisor = get(p, DIVISOR);
+function halvingDivisor(params: ConvParams): f64 {
+  const divisor = params.divisor;
   return divisor != 0 ? <f64>divisor : 4;
 }
 

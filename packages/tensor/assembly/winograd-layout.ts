@@ -1,7 +1,7 @@
 /** Sizes and strides of the Winograd kernels' buffers (winograd.ts, winograd-weights.ts). */
 
 import { packedABytes, roundUp } from './pack';
-import { C, GROUPS, get, O, OUT_H, OUT_W, TILE_BLOCK } from './params';
+import { ConvParams } from './params';
 
 @inline
 export function tilesAlong(out: i32): i32 {
@@ -11,20 +11,23 @@ export function tilesAlong(out: i32): i32 {
 /** Floats per row of the padded input copy: 2 per tile, 2 more, and the last vector load's slack. */
 @inline
 export function paddedWidth(p: usize): i32 {
-  return roundUp(2 * tilesAlong(get(p, OUT_W)) + 4, 4);
+  const params = changetype<ConvParams>(p);
+  return roundUp(2 * tilesAlong(params.outW) + 4, 4);
 }
 
 /** Rows of the padded input copy of one block: 2 per tile row it can span, and 2. */
 @inline
 export function paddedRows(p: usize): i32 {
-  const spans = min(tilesAlong(get(p, OUT_H)), (get(p, TILE_BLOCK) - 1) / tilesAlong(get(p, OUT_W)) + 2);
+  const params = changetype<ConvParams>(p);
+  const spans = min(tilesAlong(params.outH), (params.tileBlock - 1) / tilesAlong(params.outW) + 2);
   return 2 * spans + 2;
 }
 
 @inline
 export function weightBytes(p: usize): i32 {
-  const groups = get(p, GROUPS);
-  return 16 * groups * packedABytes(get(p, O) / groups, get(p, C) / groups);
+  const params = changetype<ConvParams>(p);
+  const groups = params.groups;
+  return 16 * groups * packedABytes(params.o / groups, params.c / groups);
 }
 
 /**
@@ -34,7 +37,8 @@ export function weightBytes(p: usize): i32 {
  */
 @inline
 export function xiBytes(p: usize, channels: i32): usize {
-  return <usize>((channels * get(p, TILE_BLOCK)) << 2) + 64;
+  const params = changetype<ConvParams>(p);
+  return <usize>((channels * params.tileBlock) << 2) + 64;
 }
 
 /** Bytes of V (or M): 16 matrices. */

@@ -4,7 +4,7 @@
  */
 
 import { KC, MR, packedABytes, roundUp } from './pack';
-import { C, FLIP, GROUPS, get, O, ptr, WEIGHT, WINOGRAD_U } from './params';
+import { ConvParams } from './params';
 import { weightBytes } from './winograd-layout';
 
 /** Bytes of the transformed kernels `winogradWeights` writes at WINOGRAD_U. */
@@ -20,12 +20,13 @@ export function winogradWeightBytes(p: usize): i32 {
  * The rows that pad a group's last panel to MR are zeros.
  */
 export function winogradWeights(p: usize, start: i32, end: i32, scratch: usize): void {
-  const groups = get(p, GROUPS);
-  const Og = get(p, O) / groups;
-  const Cg = get(p, C) / groups;
-  const flip = get(p, FLIP) != 0;
-  const w = ptr(p, WEIGHT);
-  const dst = ptr(p, WINOGRAD_U);
+  const params = changetype<ConvParams>(p);
+  const groups = params.groups;
+  const Og = params.o / groups;
+  const Cg = params.c / groups;
+  const flip = params.flip != 0;
+  const w = params.weight;
+  const dst = params.winogradU;
   const matrixBytes = <usize>packedABytes(Og, Cg);
   const xi = <usize>groups * matrixBytes;
   const Mp = roundUp(Og, MR);

@@ -20,23 +20,25 @@
 
 import { gemmBlock } from './gemm';
 import { KC, MR, packedABytes, roundUp, TILE_BYTES } from './pack';
-import { BIAS, C, GROUPS, get, H, O, OUT_H, OUT_W, PAD_LEFT, PAD_TOP, ptr, TILE_BLOCK, W, WINOGRAD_U, X, Y } from './params';
+import { ConvParams } from './params';
 import { copyRow, fillRow } from './rows';
 import { paddedRows, paddedWidth, STAGING_BYTES, tilesAlong, transformedBytes, xiBytes } from './winograd-layout';
 
 /** Scratch bytes one thread needs for `winogradForward`. */
 export function winogradForwardScratch(p: usize): i32 {
-  const padded = (get(p, C) * paddedRows(p) * paddedWidth(p)) << 2;
-  return transformedBytes(p, get(p, C)) + transformedBytes(p, get(p, O)) + padded + TILE_BYTES + STAGING_BYTES;
+  const params = changetype<ConvParams>(p);
+  const padded = (params.c * paddedRows(p) * paddedWidth(p)) << 2;
+  return transformedBytes(p, params.c) + transformedBytes(p, params.o) + padded + TILE_BYTES + STAGING_BYTES;
 }
 
 /** Copies the input rows a block reads into `buf` ([C][rows][paddedWidth]) with its zero padding. */
 function copyPadded(p: usize, xImage: usize, firstRow: i32, rows: i32, buf: usize): void {
-  const channels = get(p, C);
-  const height = get(p, H);
-  const width = get(p, W);
+  const params = changetype<ConvParams>(p);
+  const channels = params.c;
+  const height = params.h;
+  const width = params.w;
   const Wp = paddedWidth(p);
-  const padLeft = get(p, PAD_LEFT);
+  const padLeft = params.padLeft;
   const lo = min(Wp, max(0, padLeft));
   const hi = max(lo, min(Wp, padLeft + width));
   let dst = buf;
@@ -127,8 +129,9 @@ function column(row: usize, j: i32, inRow: bool): v128 {
 
 /** V of tiles [t0, t1) (all channels) from the padded copy, into V's GEMM layout (panels of 8 tiles). */
 function transformInput(p: usize, buf: usize, rows: i32, ty0: i32, t0: i32, t1: i32, v: usize, cols: usize): void {
-  const channels = get(p, C);
-  const tilesW = tilesAlong(get(p, OUT_W));
+  const params = changetype<ConvParams>(p);
+  const channels = params.c;
+  const tilesW = tilesAlong(params.outW);
   const Wp = paddedWidth(p);
   const rowBytes = <usize>Wp << 2;
   const xi = xiBytes(p, channels);
@@ -165,13 +168,14 @@ function transformInput(p: usize, buf: usize, rows: i32, ty0: i32, t0: i32, t1: 
  * then the bias added; written to the image `yPlane`, clipped to its OUT_H x OUT_W.
  */
 function outputTiles(p: usize, m: usize, t0: i32, t1: i32, yImage: usize, staging: usize): void {
-  const outChannels = get(p, O);
-  const outH = get(p, OUT_H);
-  const outW = get(p, OUT_W);
+  const params = changetype<ConvParams>(p);
+  const outChannels = params.o;
+  const outH = params.outH;
+  const outW = params.outW;
   const tilesW = tilesAlong(outW);
-  const block = get(p, TILE_BLOCK);
+  const block = params.tileBlock;
   const xi = xiBytes(p, outChannels);
-  const bias = ptr(p, BIAS);
+  const bias = params.bias;
   const rowBytes = <usize>outW << 2;
   for (let o = 0; o < outChannels; o++) {
     const b = bias == 0 ? f32x4.splat(0) : f32x4.splat(load<f32>(bias + (<usize>o << 2)));
@@ -240,20 +244,21 @@ function colTerm(src: usize, xiStride: usize, i: i32, j: i32): v128 {
 
 /** Items [start, end): item = image * blocks + block of TILE_BLOCK tiles (row-major over the image's tiles). */
 export function winogradForward(p: usize, start: i32, end: i32, scratch: usize): void {
-  const channels = get(p, C);
-  const outChannels = get(p, O);
-  const groups = get(p, GROUPS);
+  const params = changetype<ConvParams>(p);
+  const channels = params.c;
+  const outChannels = params.o;
+  const groups = params.groups;
   const Og = outChannels / groups;
   const Cg = channels / groups;
-  const outH = get(p, OUT_H);
-  const outW = get(p, OUT_W);
+  const outH = params.outH;
+  const outW = params.outW;
   const tilesW = tilesAlong(outW);
   const tiles = tilesAlong(outH) * tilesW;
-  const block = get(p, TILE_BLOCK);
+  const block = params.tileBlock;
   const blocks = (tiles + block - 1) / block;
-  const image = <usize>channels * <usize>get(p, H) * <usize>get(p, W);
+  const image = <usize>channels * <usize>params.h * <usize>params.w;
   const yImageBytes = (<usize>outChannels * <usize>outH * <usize>outW) << 2;
-  const u = ptr(p, WINOGRAD_U);
+  const u = params.winogradU;
   const v = scratch;
   const m = v + <usize>transformedBytes(p, channels);
   const buf = m + <usize>transformedBytes(p, outChannels);
@@ -269,7 +274,7 @@ export function winogradForward(p: usize, start: i32, end: i32, scratch: usize):
     const t1 = min(tiles, t0 + block);
     const ty0 = t0 / tilesW;
     const rows = 2 * ((t1 - 1) / tilesW - ty0) + 4;
-    copyPadded(p, ptr(p, X) + ((<usize>n * image) << 2), 2 * ty0 - get(p, PAD_TOP), rows, buf);
+    copyPadded(p, params.x + ((<usize>n * image) << 2), 2 * ty0 - params.padTop, rows, buf);
     transformInput(p, buf, rows, ty0, t0, t1, v, staging);
     for (let xi = 0; xi < 16; xi++) {
       for (let g = 0; g < groups; g++) {
@@ -283,6 +288,6 @@ export function winogradForward(p: usize, start: i32, end: i32, scratch: usize):
         }
       }
     }
-    outputTiles(p, m, t0, t1, ptr(p, Y) + <usize>n * yImageBytes, staging);
+    outputTiles(p, m, t0, t1, params.y + <usize>n * yImageBytes, staging);
   }
 }

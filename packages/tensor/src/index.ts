@@ -63,6 +63,8 @@ export { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, lt, ne, where } from
 export type { Conv2dOptions } from './ops/conv2d.js';
 export { conv2d } from './ops/conv2d.js';
 export { convolve2d, corr2d } from './ops/corr2d.js';
+export type { SparseSoftmaxCrossEntropyOptions } from './ops/cross-entropy.js';
+export { sparseSoftmaxCrossEntropy } from './ops/cross-entropy.js';
 export {
   abs,
   add,
@@ -90,6 +92,7 @@ export { fusedAdamStep_, fusedSgdStep_ } from './ops/fused-steps.js';
 export type { SliceSpec } from './ops/geometry.js';
 export type { AddOptions } from './ops/inplace.js';
 export { cat, stack } from './ops/join.js';
+export { linear } from './ops/linear.js';
 export { matmul } from './ops/matmul.js';
 export type { MaxUnpool2dOptions } from './ops/max-unpool2d.js';
 export { maxUnpool2d } from './ops/max-unpool2d.js';

@@ -3,6 +3,7 @@ import DefaultTheme from 'vitepress/theme';
 import CrossCorrelationFigure from './components/CrossCorrelationFigure.vue';
 import EdgeDetectionFigure from './components/EdgeDetectionFigure.vue';
 import KernelPlayground from './components/KernelPlayground.vue';
+import LenetTrainer from './components/LenetTrainer.vue';
 import ReceptiveFieldExplorer from './components/ReceptiveFieldExplorer.vue';
 import ReceptiveFieldFigure from './components/ReceptiveFieldFigure.vue';
 import RunnableCode from './components/RunnableCode.vue';
@@ -13,6 +14,7 @@ export default {
   enhanceApp({ app }) {
     app.component('RunnableCode', RunnableCode);
     app.component('KernelPlayground', KernelPlayground);
+    app.component('LenetTrainer', LenetTrainer);
     app.component('ReceptiveFieldExplorer', ReceptiveFieldExplorer);
     app.component('ReceptiveFieldFigure', ReceptiveFieldFigure);
     app.component('CrossCorrelationFigure', CrossCorrelationFigure);

@@ -1,7 +1,8 @@
-import { checkTensor, type Tensor } from '@fovea/tensor';
+import { linear as addmmLinear, checkTensor, type Tensor } from '@fovea/tensor';
 
 /**
- * `F.linear`: y = x W^T + b, for x of shape [..., in] and W of shape [out, in].
+ * `F.linear`: y = x W^T + b, for x of shape [..., in] and W of shape [out, in] (one GEMM with
+ * its bias for a 2-D x, as PyTorch's addmm).
  *
  * @param input - `[..., in]`.
  * @param weight - `[out, in]`.
@@ -12,6 +13,5 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
   checkTensor('linear', 'input', input);
   checkTensor('linear', 'weight', weight);
   if (bias !== null && bias !== undefined) checkTensor('linear', 'bias', bias);
-  const y = input.matmul(weight.t());
-  return bias === null ? y : y.add(bias);
+  return addmmLinear(input, weight, bias);
 }

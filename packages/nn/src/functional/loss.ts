@@ -5,6 +5,7 @@ import {
   describe,
   formatShape,
   fusedCrossEntropy,
+  sparseSoftmaxCrossEntropy,
   Tensor,
   tensor,
 } from '@fovea/tensor';
@@ -137,6 +138,18 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
     throw new Error('cross_entropy: expected input with a class dimension, got a 0-d tensor');
   const classDim = input.ndim === 1 ? 0 : 1;
   const classes = input.shape[classDim];
+  if (
+    target.dtype === 'int32' &&
+    input.ndim === 2 &&
+    target.ndim === 1 &&
+    target.shape[0] === input.shape[0] &&
+    input.device === 'cpu' &&
+    options.weight == null &&
+    labelSmoothing === 0
+  ) {
+    // The common case in one op each way (log-softmax and nll fused), as PyTorch's kernel.
+    return sparseSoftmaxCrossEntropy(input, target, { reduction, ignoreIndex });
+  }
   const weight = classWeights(options.weight, input, classDim);
   // On a device, class indices without smoothing take its log-softmax and NLL kernels.
   if (target.dtype === 'int32' && labelSmoothing === 0 && input.device !== 'cpu') {

@@ -3,7 +3,9 @@ import { type Device, Tensor } from '@fovea/tensor';
 import type { FullBackwardHook } from './backward-hook.js';
 import { moveToDevice } from './device.js';
 import * as hooks from './hooks.js';
-import { checkName, describe, joinName } from './naming.js';
+import type { OwnMembers } from './members.js';
+import { uniqueNamed, walkModules } from './members.js';
+import { checkMember, checkName, describe } from './naming.js';
 import type {
   BufferOptions,
   LoadReport,
@@ -14,11 +16,9 @@ import type {
 import { Parameter } from './parameter.js';
 import { addIndent, moduleRepr } from './repr.js';
 import {
-  addUnexpectedKeys,
-  checkpointTensor,
-  copyCheckpointTensor,
-  emptyStateDict,
+  collectStateDict,
   type IncompatibleKeys,
+  loadOwnEntries,
   type StateDict,
   type StateDictLike,
   stateDictEntries,
@@ -91,12 +91,7 @@ export class Module {
    * @param options - `persistent` (true): whether `stateDict()` includes it.
    */
   registerBuffer(name: string, tensor: Tensor | null, options: BufferOptions = {}): void {
-    checkName('registerBuffer', name);
-    if (tensor !== null && !(tensor instanceof Tensor)) {
-      throw new TypeError(
-        `registerBuffer: cannot assign ${describe(tensor)} as buffer "${name}" (a Tensor or null is required)`,
-      );
-    }
+    checkMember('registerBuffer', name, tensor, Tensor, 'buffer', 'a Tensor');
     const current = Object.getOwnPropertyDescriptor(this, name);
     if (current !== undefined && current.value !== undefined && !this.#buffers.has(name)) {
       throw new Error(`registerBuffer: attribute "${name}" already exists`);
@@ -112,12 +107,7 @@ export class Module {
    * @param parameter - The parameter, or null.
    */
   registerParameter(name: string, parameter: Parameter | null): void {
-    checkName('registerParameter', name);
-    if (parameter !== null && !(parameter instanceof Parameter)) {
-      throw new TypeError(
-        `registerParameter: cannot assign ${describe(parameter)} as parameter "${name}" (a Parameter or null is required)`,
-      );
-    }
+    checkMember('registerParameter', name, parameter, Parameter, 'parameter', 'a Parameter');
     (this as Record<string, unknown>)[name] = parameter;
   }
 
@@ -165,11 +155,7 @@ export class Module {
     Object.defineProperty(this, name, { configurable: true, enumerable: true, writable: true, value });
   }
 
-  /**
-   * Whether the lazy parameter `name` still waits for its value.
-   *
-   * @param name - The property of a parameter declared with `declareUninitialized`.
-   */
+  /** Whether the lazy parameter `name` (see `declareUninitialized`) still waits for its value. */
   protected isUninitialized(name: string): boolean {
     return this.#uninitialized.has(name);
   }
@@ -182,11 +168,7 @@ export class Module {
   // ---- discovery ----
 
   /** This module's own parameters, buffers and children, in property order. */
-  #own(): {
-    parameters: [string, Parameter][];
-    buffers: [string, Tensor, boolean][];
-    children: [string, Module][];
-  } {
+  #own(): OwnMembers {
     const parameters: [string, Parameter][] = [];
     const buffers: [string, Tensor, boolean][] = [];
     const children: [string, Module][] = [];
@@ -200,7 +182,7 @@ export class Module {
       } else if (value instanceof Parameter) parameters.push([name, value]);
       else if (value instanceof Module) children.push([name, value]);
     }
-    return { parameters, buffers, children };
+    return { parameters, buffers, children, uninitialized: this.#uninitialized };
   }
 
   /** Direct submodules with their property names (each module once). */
@@ -220,21 +202,17 @@ export class Module {
    * @param prefix - Put before every name (`''`).
    */
   namedModules(prefix = ''): [string, Module][] {
-    const out: [string, Module][] = [];
-    const seen = new Set<Module>();
-    const visit = (module: Module, name: string) => {
-      if (seen.has(module)) return;
-      seen.add(module);
-      out.push([name, module]);
-      for (const [childName, child] of module.#own().children) visit(child, joinName(name, childName));
-    };
-    visit(this, prefix);
-    return out;
+    return walkModules(this, prefix, (module) => module.#own());
   }
 
   /** This module and every submodule, depth first, each once. */
   modules(): Module[] {
     return this.namedModules().map(([, m]) => m);
+  }
+
+  /** The modules `namedParameters` and `namedBuffers` look in: all of them, or only this one. */
+  #scope({ prefix = '', recurse = true }: NamedOptions): [string, Module][] {
+    return recurse ? this.namedModules(prefix) : [[prefix, this]];
   }
 
   /**
@@ -244,18 +222,7 @@ export class Module {
    * own parameters only.
    */
   namedParameters(options: NamedOptions = {}): [string, Parameter][] {
-    const { prefix = '', recurse = true } = options;
-    const modules: [string, Module][] = recurse ? this.namedModules(prefix) : [[prefix, this]];
-    const seen = new Set<Parameter>();
-    const out: [string, Parameter][] = [];
-    for (const [moduleName, module] of modules) {
-      for (const [name, p] of module.#own().parameters) {
-        if (seen.has(p)) continue;
-        seen.add(p);
-        out.push([joinName(moduleName, name), p]);
-      }
-    }
-    return out;
+    return uniqueNamed(this.#scope(options), (module) => module.#own().parameters);
   }
 
   /**
@@ -273,18 +240,7 @@ export class Module {
    * @param options - `prefix` for the names and `recurse` (true).
    */
   namedBuffers(options: NamedOptions = {}): [string, Tensor][] {
-    const { prefix = '', recurse = true } = options;
-    const modules: [string, Module][] = recurse ? this.namedModules(prefix) : [[prefix, this]];
-    const seen = new Set<Tensor>();
-    const out: [string, Tensor][] = [];
-    for (const [moduleName, module] of modules) {
-      for (const [name, b] of module.#own().buffers) {
-        if (seen.has(b)) continue;
-        seen.add(b);
-        out.push([joinName(moduleName, name), b]);
-      }
-    }
-    return out;
+    return uniqueNamed(this.#scope(options), (module) => module.#own().buffers);
   }
 
   /**
@@ -365,18 +321,7 @@ export class Module {
    * themselves instead of detached views.
    */
   stateDict(options: StateDictOptions = {}): StateDict {
-    const { prefix = '', keepVars = false } = options;
-    const out = emptyStateDict();
-    const visit = (module: Module, at: string) => {
-      const own = module.#own();
-      for (const [name, p] of own.parameters) out[at + name] = keepVars ? p : p.detach();
-      for (const [name, b, persistent] of own.buffers) {
-        if (persistent) out[at + name] = keepVars ? b : b.detach();
-      }
-      for (const [name, child] of own.children) visit(child, `${at}${name}.`);
-    };
-    visit(this, prefix === '' ? '' : `${prefix}.`);
-    return out;
+    return collectStateDict(this, options, (module) => module.#own());
   }
 
   /**
@@ -412,22 +357,7 @@ export class Module {
    * @param report - Where missing and unexpected keys and errors are recorded.
    */
   protected loadOwnState(entries: ReadonlyMap<string, unknown>, prefix: string, report: LoadReport): void {
-    const own = this.#own();
-    const local = new Map<string, Tensor>(own.parameters);
-    for (const [name, b, persistent] of own.buffers) if (persistent) local.set(name, b);
-    const localNames = new Set([...local.keys(), ...this.#uninitialized]);
-    for (const name of [...this.#uninitialized]) {
-      const value = checkpointTensor(entries, prefix + name, report);
-      if (value === undefined) continue;
-      const floating = value.dtype === 'float64' ? value : value.to('float32');
-      this.materialize(name, new Parameter(floating.detach().clone()));
-    }
-    for (const [name, target] of local) {
-      const value = checkpointTensor(entries, prefix + name, report);
-      if (value !== undefined) copyCheckpointTensor(prefix + name, value, target, report);
-    }
-    const childNames = new Set(own.children.map(([name]) => name));
-    addUnexpectedKeys(entries, prefix, localNames, childNames, report);
+    loadOwnEntries(this.#own(), entries, prefix, report, (name, value) => this.materialize(name, value));
   }
 
   // ---- hooks (module/hooks.ts: they run whenever forward is called) ----

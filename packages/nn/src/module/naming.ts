@@ -18,3 +18,23 @@ export function checkName(op: string, name: unknown): asserts name is string {
   if (name === '') throw new Error(`${op}: name can't be empty string ""`);
   if (name.includes('.')) throw new Error(`${op}: name can't contain ".", got "${name}"`);
 }
+
+/**
+ * The checks of `registerBuffer` and `registerParameter`: a valid name, and a value of the
+ * registered kind or null.
+ */
+export function checkMember(
+  op: string,
+  name: unknown,
+  value: unknown,
+  kind: abstract new (...args: never[]) => unknown,
+  what: string,
+  required: string,
+): asserts name is string {
+  checkName(op, name);
+  if (value !== null && !(value instanceof kind)) {
+    throw new TypeError(
+      `${op}: cannot assign ${describe(value)} as ${what} "${name}" (${required} or null is required)`,
+    );
+  }
+}

@@ -1,6 +1,9 @@
 import { Tensor } from '@fovea/tensor';
+import type { MembersOf, OwnMembers } from './members.js';
+import type { Module } from './module.js';
 import { describe, formatShape } from './naming.js';
-import type { LoadReport } from './options.js';
+import type { LoadReport, StateDictOptions } from './options.js';
+import { Parameter } from './parameter.js';
 
 /**
  * Named tensors in PyTorch's order and with PyTorch's keys (`features.0.weight`,
@@ -106,4 +109,52 @@ export function copyCheckpointTensor(key: string, value: Tensor, target: Tensor,
       `While copying the parameter named "${key}", whose dimensions in the model are ${formatShape(target.shape)} and whose dimensions in the checkpoint are ${formatShape(value.shape)}, an exception occurred : ${(error as Error).message}.`,
     );
   }
+}
+
+/**
+ * `root.stateDict(options)`: own parameters, own persistent buffers, then each child's entries,
+ * depth first (PyTorch's order), detached unless `keepVars`.
+ */
+export function collectStateDict(root: Module, options: StateDictOptions, membersOf: MembersOf): StateDict {
+  const { prefix = '', keepVars = false } = options;
+  const out = emptyStateDict();
+  const visit = (module: Module, at: string) => {
+    const own = membersOf(module);
+    for (const [name, p] of own.parameters) out[at + name] = keepVars ? p : p.detach();
+    for (const [name, b, persistent] of own.buffers) {
+      if (persistent) out[at + name] = keepVars ? b : b.detach();
+    }
+    for (const [name, child] of own.children) visit(child, `${at}${name}.`);
+  };
+  visit(root, prefix === '' ? '' : `${prefix}.`);
+  return out;
+}
+
+/**
+ * Module's `loadOwnState`: copies a module's own entries (keys `prefix + name`) from the
+ * checkpoint and records what did not fit. A lazy parameter takes the checkpoint's shape, given
+ * to `materialize`.
+ */
+export function loadOwnEntries(
+  own: OwnMembers,
+  entries: ReadonlyMap<string, unknown>,
+  prefix: string,
+  report: LoadReport,
+  materialize: (name: string, value: Parameter) => void,
+): void {
+  const local = new Map<string, Tensor>(own.parameters);
+  for (const [name, b, persistent] of own.buffers) if (persistent) local.set(name, b);
+  const localNames = new Set([...local.keys(), ...own.uninitialized]);
+  for (const name of [...own.uninitialized]) {
+    const value = checkpointTensor(entries, prefix + name, report);
+    if (value === undefined) continue;
+    const floating = value.dtype === 'float64' ? value : value.to('float32');
+    materialize(name, new Parameter(floating.detach().clone()));
+  }
+  for (const [name, target] of local) {
+    const value = checkpointTensor(entries, prefix + name, report);
+    if (value !== undefined) copyCheckpointTensor(prefix + name, value, target, report);
+  }
+  const childNames = new Set(own.children.map(([name]) => name));
+  addUnexpectedKeys(entries, prefix, localNames, childNames, report);
 }

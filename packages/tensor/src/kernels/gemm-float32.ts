@@ -14,29 +14,30 @@
  * float32 rounding is reproduced exactly by storing into a Float32Array and by Math.fround.
  */
 
+import type { GemmArguments } from './matmul.js';
 import { GEMM_KC } from './wasm/abi.generated.js';
 
 let panel = new Float32Array(GEMM_KC * 64);
 let row = new Float32Array(64);
 
-export function gemmFloat32(
-  transA: boolean,
-  transB: boolean,
-  M: number,
-  N: number,
-  K: number,
-  alpha: number,
-  A: Float32Array,
-  aOffset: number,
-  lda: number,
-  B: Float32Array,
-  bOffset: number,
-  ldb: number,
-  beta: number,
-  C: Float32Array,
-  cOffset: number,
-  ldc: number,
-): void {
+export const gemmFloat32: (...args: GemmArguments<Float32Array>) => void = (
+  transA,
+  transB,
+  M,
+  N,
+  K,
+  alpha,
+  A,
+  aOffset,
+  lda,
+  B,
+  bOffset,
+  ldb,
+  beta,
+  C,
+  cOffset,
+  ldc,
+) => {
   if (M <= 0 || N <= 0) return;
   const a32 = Math.fround(alpha);
   const b32 = Math.fround(beta);
@@ -69,7 +70,7 @@ export function gemmFloat32(
       else for (let j = 0; j < N; j++) C[c + j] += Math.fround(acc[j] * a32);
     }
   }
-}
+};
 
 /** Copies kc rows of op(B) (element (k, j) at offset + k bRow + j bCol) into a kc x N panel. */
 function packRows(

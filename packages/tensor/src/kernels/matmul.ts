@@ -36,27 +36,50 @@ let packedA = new Float64Array(MC * KC);
 let packedB = new Float64Array(KC * NC);
 const edgeTile = new Float64Array(MR * NR);
 
-/** The signature every backend's GEMM kernel shares. */
-export type Gemm = typeof gemm;
-
-export function gemm(
+/**
+ * BLAS's GEMM arguments (above), written once: every backend's GEMM takes them, the float32 ones
+ * with `T` = Float32Array.
+ */
+export type GemmArguments<T extends FloatArray = FloatArray> = [
   transA: boolean,
   transB: boolean,
   M: number,
   N: number,
   K: number,
   alpha: number,
-  A: FloatArray,
+  A: T,
   aOffset: number,
   lda: number,
-  B: FloatArray,
+  B: T,
   bOffset: number,
   ldb: number,
   beta: number,
-  C: FloatArray,
+  C: T,
   cOffset: number,
   ldc: number,
-): void {
+];
+
+/** The signature every backend's GEMM kernel shares. */
+export type Gemm = (...args: GemmArguments) => void;
+
+export const gemm: Gemm = (
+  transA,
+  transB,
+  M,
+  N,
+  K,
+  alpha,
+  A,
+  aOffset,
+  lda,
+  B,
+  bOffset,
+  ldb,
+  beta,
+  C,
+  cOffset,
+  ldc,
+) => {
   if (A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array) {
     gemmFloat32(transA, transB, M, N, K, alpha, A, aOffset, lda, B, bOffset, ldb, beta, C, cOffset, ldc);
     return;
@@ -85,7 +108,7 @@ export function gemm(
       }
     }
   }
-}
+};
 
 function scaleMatrix(C: FloatArray, cOffset: number, ldc: number, M: number, N: number, beta: number): void {
   for (let i = 0; i < M; i++) {

@@ -104,7 +104,7 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
 }
 
 /** A GEMM operand: its array, where it starts, its leading dimension and whether it is stored transposed. */
-interface MatrixOperand {
+export interface MatrixOperand {
   readonly tensor: Tensor;
   readonly data: FloatArray;
   readonly offset: number;
@@ -117,7 +117,7 @@ interface MatrixOperand {
  * as linear's weight is) is read in place with the transposed flag, not copied; anything else
  * is made contiguous (row-major matrices one after another).
  */
-function matrixOperand(x: Tensor, count: number): MatrixOperand {
+export function matrixOperand(x: Tensor, count: number): MatrixOperand {
   const [rows, cols] = x.shape.slice(-2);
   if (x.storage.deviceBuffer !== null) {
     // The device's whole buffer, row-major (kernelOperand copies a view there first).

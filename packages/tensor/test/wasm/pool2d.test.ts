@@ -155,6 +155,35 @@ describe('WebAssembly pooling against the TypeScript reference', () => {
     );
   });
 
+  it('average pooling over many planes, taken through WebAssembly memory in blocks: the reference bit for bit', () => {
+    for (const [lead, h, w, k] of [
+      [[7, 6], 28, 28, 2],
+      [[5, 16], 10, 10, 2],
+      [[3, 11], 17, 9, 3],
+    ] as const) {
+      const xShape = [...lead, h, w];
+      const x = randomFloats(
+        h * w,
+        xShape.reduce((a, b) => a * b, 1),
+      );
+      const params: ref.AvgPool2dParams = {
+        kernel: [k, k],
+        stride: [k, k],
+        padding: [0, 0],
+        ceilMode: false,
+        countIncludePad: true,
+        divisorOverride: null,
+      };
+      const expected = ref.avgPool2dForward(x, xShape, params);
+      const calls = wasmCalls();
+      expectSame(fast.avgPool2dForward(x, xShape, params).out, expected.out, `y of ${xShape}`);
+      expect(wasmCalls()).toBeGreaterThan(calls);
+      const gy = randomFloats(w, expected.out.length);
+      const gx = fast.avgPool2dBackward(gy, expected.outShape, xShape, params);
+      expectSame(gx, ref.avgPool2dBackward(gy, expected.outShape, xShape, params), `gx of ${xShape}`);
+    }
+  });
+
   it('reports invalid arguments as the reference does', () => {
     const x = new Float32Array(2 * 8 * 8);
     const params = { kernel: 2, stride: 2, padding: 2, dilation: 1, ceilMode: false };

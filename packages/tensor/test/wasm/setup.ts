@@ -29,6 +29,7 @@ export function forceWasm(threads = 1): void {
     limits.minFlops = 0;
     limits.minPoolElements = 0;
     limits.minElementwise = 0;
+    limits.minActivation = 0;
     limits.parallelFlops = threads > 1 ? 0 : Number.POSITIVE_INFINITY;
     limits.parallelFlopsPerOutput = threads > 1 ? 0 : Number.POSITIVE_INFINITY;
     limits.parallelPoolElements = threads > 1 ? 0 : Number.POSITIVE_INFINITY;

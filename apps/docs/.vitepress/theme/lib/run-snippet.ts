@@ -2,6 +2,7 @@ import * as autograd from '@fovea/autograd';
 import * as nn from '@fovea/nn';
 import * as optim from '@fovea/optim';
 import * as receptiveField from '@fovea/receptive-field';
+import type { KernelRun } from '@fovea/tensor';
 import * as tensor from '@fovea/tensor';
 import { transform } from 'sucrase';
 import { inspect } from './inspect';
@@ -25,7 +26,15 @@ export interface SnippetResult {
   error: string | null;
   /** The cell's line the error points at, when it is known. */
   errorLine: number | null;
+  /** The kernels the cell ran before its first `await`, with the backend of each. */
+  kernels: KernelRun[];
 }
+
+// Cells may `await` (a GPU tensor is read with `await t.dataAsync()`), so they run as an async
+// function's body.
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
+  ...args: string[]
+) => (...args: unknown[]) => Promise<void>;
 
 function requireModule(name: string): object {
   const module = MODULES[name];
@@ -60,7 +69,10 @@ function cellLine(error: unknown): number | null {
 }
 
 let headerLines: number | null = null;
-/** How many lines `new Function` puts before the body (2 in V8), measured once. */
+/**
+ * How many lines `new Function` puts before the body (2 in V8), measured once; an async
+ * function's header (`async function anonymous(...`) has as many.
+ */
 function functionHeaderLines(): number {
   if (headerLines === null) {
     try {
@@ -78,8 +90,8 @@ function describe(error: unknown, line: number | null): string {
   return line === null ? text : `${text} (line ${line})`;
 }
 
-/** Compiles a cell's TypeScript and runs it, with `console` captured. */
-export function runSnippet(source: string): SnippetResult {
+/** Compiles a cell's TypeScript and runs it, with `console` captured and its kernels traced. */
+export async function runSnippet(source: string): Promise<SnippetResult> {
   const lines: string[] = [];
   const log = (...args: unknown[]) => {
     lines.push(args.map((arg) => inspect(arg)).join(' '));
@@ -93,17 +105,17 @@ export function runSnippet(source: string): SnippetResult {
     const message =
       error instanceof Error ? error.message.replace(/^Error transforming cell\.ts: /, '') : error;
     const line = (error as { loc?: { line?: number } }).loc?.line ?? null;
-    return { lines, error: `SyntaxError: ${message}`, errorLine: line };
+    return { lines, error: `SyntaxError: ${message}`, errorLine: line, kernels: [] };
   }
+  let kernels: KernelRun[] = [];
   try {
-    new Function('require', 'console', 'exports', `${code}\n//# sourceURL=${CELL}`)(
-      requireModule,
-      console,
-      {},
-    );
-    return { lines, error: null, errorLine: null };
+    const body = new AsyncFunction('require', 'console', 'exports', `${code}\n//# sourceURL=${CELL}`);
+    const traced = tensor.traceKernels(() => body(requireModule, console, {}));
+    kernels = traced.kernels;
+    await traced.result;
+    return { lines, error: null, errorLine: null, kernels };
   } catch (error) {
     const line = cellLine(error);
-    return { lines, error: describe(error, line), errorLine: line };
+    return { lines, error: describe(error, line), errorLine: line, kernels };
   }
 }

@@ -1,5 +1,5 @@
 import { wasmRuntime } from '../backend.js';
-import type { Gemm } from '../matmul.js';
+import type { Gemm, GemmArguments } from '../matmul.js';
 import { type BackendKernel, DECLINED } from '../registry.js';
 import { GemmSlot, SLOT_COUNT } from './abi.generated.js';
 import { limits } from './limits.js';
@@ -15,25 +15,25 @@ const NR = 8;
  * spans copied in and C's rows copied back; arguments as kernels/matmul.ts's `gemm`, all float32,
  * M, N, K > 0. Threads take blocks of rows of C (of columns when C has few rows).
  */
-export function wasmGemm(
-  rt: WasmRuntime,
-  transA: boolean,
-  transB: boolean,
-  M: number,
-  N: number,
-  K: number,
-  alpha: number,
-  A: Float32Array,
-  aOffset: number,
-  lda: number,
-  B: Float32Array,
-  bOffset: number,
-  ldb: number,
-  beta: number,
-  C: Float32Array,
-  cOffset: number,
-  ldc: number,
-): void {
+export const wasmGemm: (rt: WasmRuntime, ...args: GemmArguments<Float32Array>) => void = (
+  rt,
+  transA,
+  transB,
+  M,
+  N,
+  K,
+  alpha,
+  A,
+  aOffset,
+  lda,
+  B,
+  bOffset,
+  ldb,
+  beta,
+  C,
+  cOffset,
+  ldc,
+) => {
   try {
     const a = rt.write(A, aOffset, transA ? (K - 1) * lda + M : (M - 1) * lda + K);
     const b = rt.write(B, bOffset, transB ? (N - 1) * ldb + K : (K - 1) * ldb + N);
@@ -72,7 +72,7 @@ export function wasmGemm(
   } finally {
     rt.reset();
   }
-}
+};
 
 /**
  * The 'wasm' kernel `gemm` (registered/gemm.ts), with the signature of kernels/matmul.ts's:

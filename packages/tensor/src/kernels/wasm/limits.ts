@@ -11,6 +11,12 @@ export const limits = {
   minFlops: 16_384,
   /** Elementwise ops below this many elements stay in JavaScript. */
   minElementwise: 4096,
+  /**
+   * Activations below this many elements stay in JavaScript: the reference's float32 exp, one
+   * `Math.fround` per operation, costs about 40 ns an element, the call into WebAssembly about
+   * a microsecond.
+   */
+  minActivation: 64,
   /** Pooling below this many input elements stays in JavaScript. */
   minPoolElements: 4096,
   /** Below this many flops a call stays on one thread: waking a worker costs 25-60 us here. */
