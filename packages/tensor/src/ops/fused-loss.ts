@@ -1,8 +1,10 @@
 import { record } from '../autograd.js';
+import { checkOptions } from '../checks.js';
 import { noteKernelRun, selectedBackend } from '../kernels/registry.js';
 import { type Device, type DeviceBuffer, Storage, uploadTo } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { kernelOperand } from './device.js';
+import { requireTensor } from './operands.js';
 
 /**
  * Cross-entropy on class indices as log-softmax then NLL kernels of a device (the 'webgpu'
@@ -60,8 +62,15 @@ export function fusedCrossEntropy(
   target: Tensor,
   options: FusedCrossEntropyOptions,
 ): Tensor | null {
+  requireTensor('fusedCrossEntropy', input, 'input');
+  requireTensor('fusedCrossEntropy', target, 'target');
+  const {
+    weight = null,
+    ignoreIndex = -100,
+    reduction = 'mean',
+  } = checkOptions('fusedCrossEntropy', options);
+  if (weight !== null) requireTensor('fusedCrossEntropy', weight, 'weight');
   const kernels = devices[input.device];
-  const { weight, ignoreIndex, reduction } = options;
   const usable =
     kernels !== undefined &&
     input.device === selectedBackend() &&

@@ -1,8 +1,10 @@
 import { needsGrad } from '../autograd.js';
+import { checkOptions } from '../checks.js';
 import { noteKernelRun, selectedBackend } from '../kernels/registry.js';
 import type { Device, DeviceBuffer } from '../storage.js';
 import type { Tensor } from '../tensor.js';
 import { kernelOperand } from './device.js';
+import { requireTensor } from './operands.js';
 
 /**
  * Optimizer steps as one kernel per parameter, as PyTorch's `torch._fused_sgd_` and
@@ -59,6 +61,19 @@ export function registerFusedSteps(device: Exclude<Device, 'cpu'>, kernels: Fuse
   devices[device] = kernels;
 }
 
+/** The arguments' types, checked before anything reads them (a wrong call names the function). */
+function checkArguments(
+  op: string,
+  tensors: Record<string, unknown>,
+  nullable: readonly string[],
+  options: unknown,
+): void {
+  for (const [name, t] of Object.entries(tensors)) {
+    if (!(t === null && nullable.includes(name))) requireTensor(op, t, name);
+  }
+  checkOptions(op, options as object);
+}
+
 /** The device's kernels when every tensor is a whole float32 buffer there and none records a gradient. */
 function fusedKernels(written: readonly (Tensor | null)[]): FusedStepKernels | null {
   const present = written.filter((t): t is Tensor => t !== null);
@@ -95,6 +110,7 @@ export function fusedSgdStep_(
   options: FusedSgdOptions,
   firstStep: boolean,
 ): boolean {
+  checkArguments('fusedSgdStep_', { param, grad, momentumBuffer }, ['momentumBuffer'], options);
   const written = [param, momentumBuffer];
   const kernels = fusedKernels(written);
   if (kernels === null || grad.device !== param.device || grad.dtype !== 'float32') return false;
@@ -115,6 +131,7 @@ export function fusedAdamStep_(
   options: FusedAdamOptions,
   step: number,
 ): boolean {
+  checkArguments('fusedAdamStep_', { param, grad, expAvg, expAvgSq, maxExpAvgSq }, ['maxExpAvgSq'], options);
   const written = [param, expAvg, expAvgSq, maxExpAvgSq];
   const kernels = fusedKernels(written);
   if (kernels === null || grad.device !== param.device || grad.dtype !== 'float32') return false;
