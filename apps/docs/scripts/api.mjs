@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Application, Converter, ReflectionKind } from 'typedoc';
+import { convertPackages } from './typedoc.mjs';
 
 const docs = dirname(dirname(fileURLToPath(import.meta.url)));
 const packagesDir = join(docs, '../../packages');
@@ -28,48 +28,15 @@ async function publishedPackages() {
 }
 const PACKAGES = await publishedPackages();
 
-const app = await Application.bootstrapWithPlugins({
-  entryPoints: PACKAGES.map((name) => join(packagesDir, name, 'src/index.ts')),
-  tsconfig: join(docs, 'scripts/tsconfig.api.json'),
-  plugin: ['typedoc-plugin-markdown'],
-  out: scratch,
-  readme: 'none',
-  // A page per package (its functions, interfaces and types, each a heading the outline lists)
-  // and a page per class, so the Tensor class and each layer have a page of their own.
-  outputFileStrategy: 'members',
-  membersWithOwnFile: ['Class'],
-  entryFileName: 'index',
-  parametersFormat: 'table',
-  // What a reader looks for first: the functions, then the classes; option types last.
-  groupOrder: ['Namespaces', 'Functions', 'Classes', 'Variables', 'Interfaces', 'Type Aliases', '*'],
-  useCodeBlocks: true,
-  interfacePropertiesFormat: 'table',
-  typeAliasPropertiesFormat: 'table',
-  hidePageHeader: true,
-  hideBreadcrumbs: true,
-  disableSources: true,
-  excludeInternal: true,
-  sanitizeComments: true,
-  // Packages are written concurrently; a type error in one must not take the docs down.
-  skipErrorChecking: true,
-});
-// Entry points are named after their path (`tensor/src`); name them after their package.
-app.converter.on(Converter.EVENT_RESOLVE_BEGIN, (context) => {
-  for (const module of context.project.children ?? []) module.name = module.name.replace(/\/src$/, '');
-});
-
-// Members a class inherits are documented once, on the class that declares them (Module's
-// methods on Module, not again on each of the layers).
-app.converter.on(Converter.EVENT_RESOLVE_END, (context) => {
-  for (const reflection of Object.values(context.project.reflections)) {
-    if (reflection.inheritedFrom && !reflection.kindOf(ReflectionKind.Constructor)) {
-      context.project.removeReflection(reflection);
-    }
-  }
-});
-
-const project = await app.convert();
-if (!project) throw new Error('api: TypeDoc could not convert the packages (see the messages above)');
+/** Entry points a package publishes besides its main one (`@fovea/tensor/webgpu`), each a page. */
+const SUBPATHS = { tensor: ['webgpu'] };
+const { app, project } = await convertPackages(
+  PACKAGES.flatMap((name) => [
+    join(packagesDir, name, 'src/index.ts'),
+    ...(SUBPATHS[name] ?? []).map((subpath) => join(packagesDir, name, 'src', subpath, 'index.ts')),
+  ]),
+  { plugin: ['typedoc-plugin-markdown'], out: scratch },
+);
 await rm(apiDir, { recursive: true, force: true });
 await app.generateOutputs(project);
 
@@ -93,10 +60,70 @@ function relink(markdown, from) {
   });
 }
 
+/**
+ * Anchors as VitePress makes them from headings: TypeDoc links `MAX_ELEMENTS` to
+ * `#max_elements`, but VitePress's heading slug turns each run of `_` into `-` and trims it at
+ * the ends (`#max-elements`; `add_` is `#add`).
+ */
+function vitepressAnchors(markdown) {
+  return markdown.replace(/\]\(([^)\s#]*)#([^)\s]+)\)/g, (_, target, anchor) => {
+    const slug = anchor
+      .replace(/_+/g, '-')
+      .replace(/-{2,}/g, '-')
+      .replace(/^-+|-+$/g, '');
+    return `](${target}#${slug})`;
+  });
+}
+
+/** VitePress's heading slug (@mdit-vue/shared's slugify), before it numbers repeats `-1`, `-2`. */
+function headingSlug(text) {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036F]/g, '')
+    .replace(/[\s~`!@#$%^&*()\-_+=[\]{}|\\;:"'“”‘’<>,.?/]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .replace(/^(\d)/, '_$1')
+    .toLowerCase();
+}
+
+/**
+ * Links within a page to the heading they name. TypeDoc numbers the anchors of names that differ
+ * only in case (`receptiveField()` and `ReceptiveField`) in its own order, VitePress in the
+ * page's: a link whose anchor is no heading of that name goes to the one heading that is.
+ * `markdown` is the page's body, below its `title`.
+ */
+function headingAnchors(markdown, title) {
+  const headings = [];
+  // The page's title is its first heading, and takes its slug first.
+  const seen = new Map([[headingSlug(title), 1]]);
+  for (const match of markdown.matchAll(/^#{2,6} (.+)$/gm)) {
+    const text = match[1].replace(/\\(.)/g, '$1');
+    const base = headingSlug(text);
+    const count = seen.get(base) ?? 0;
+    seen.set(base, count + 1);
+    headings.push({ name: text.replace(/\(\)$/, ''), slug: count === 0 ? base : `${base}-${count}` });
+  }
+  return markdown.replace(/\[`?([^\]`]+)`?\]\(#([^)\s]+)\)/g, (link, label, anchor) => {
+    if (markdown.includes(`id="${anchor}"`)) return link;
+    if (headings.some((heading) => heading.slug === anchor && heading.name === label)) return link;
+    const named = headings.filter((heading) => heading.name === label);
+    return named.length === 1 ? link.replace(`(#${anchor})`, `(#${named[0].slug})`) : link;
+  });
+}
+
 // Sub-headings TypeDoc gives every member. As headings they fill the outline and the search
 // results with hundreds of "Parameters" and "Returns"; as bold labels they still read the same.
 const LABELS =
   /^#{2,6} (Parameters|Returns|Type Parameters|Example|Examples|Throws|Call Signature|Overrides|Implementation of|Remarks|See|Default Value|Type Declaration|Index Signature|Accessors|Extends|Extended by|Implements|Deprecated)$/gm;
+
+/**
+ * TeX in doc comments (`$...$`, `$$...$$`, typeset by MathJax as in the guide) back as written:
+ * sanitizeComments escapes its braces and `<` for Vue, which `::: v-pre` already keeps away.
+ */
+function unescapeMath(markdown) {
+  return markdown.replace(/\$\$[\s\S]+?\$\$|\$[^$\n]+\$/g, (math) => math.replace(/\\([{}<>])/g, '$1'));
+}
 
 // The member kinds inside an interface's section, likewise.
 const MEMBER_KINDS = /^#{4,6} (Properties|Methods|Constructors|Accessors)$/gm;
@@ -106,11 +133,25 @@ async function packageHeader(name) {
   return { title: manifest.name, description: manifest.description };
 }
 
-/** Title and one-line description of a page: a package, a namespace (`nn/init`) or a class (`nn/Conv2d`). */
+/**
+ * Title and one-line description of a page: a package, an entry point (`tensor/webgpu`), a
+ * namespace (`nn/init`) or a class (`nn/Conv2d`, `tensor/webgpu/GpuArray`).
+ */
 async function header(name, isClass) {
   if (PACKAGES.includes(name)) return packageHeader(name);
-  const [pkg, member] = name.split('/');
-  if (isClass) return { title: member, description: `Class of [@fovea/${pkg}](../${pkg}.md).` };
+  const parts = name.split('/');
+  const [pkg, member] = parts;
+  const up = '../'.repeat(parts.length - 1);
+  if (isClass) {
+    const owner = parts.slice(0, -1).join('/');
+    return { title: parts.at(-1), description: `Class of [@fovea/${owner}](${up}${owner}.md).` };
+  }
+  if (SUBPATHS[pkg]?.includes(member)) {
+    return {
+      title: `@fovea/${name}`,
+      description: `The entry point \`@fovea/${name}\` of [@fovea/${pkg}](${up}${pkg}.md), imported on its own.`,
+    };
+  }
   return { title: `@fovea/${pkg}.${member}`, description: `Namespace of [@fovea/${pkg}](../${pkg}.md).` };
 }
 
@@ -123,10 +164,12 @@ for (const path of generated.map((p) => p.split('\\').join('/'))) {
   const name = target.replace(/\.md$/, '');
   const isClass = path.includes('/classes/');
   const { title, description } = await header(name, isClass);
-  const body = relink(await readFile(join(scratch, path), 'utf8'), path)
+  const markdown = relink(await readFile(join(scratch, path), 'utf8'), path);
+  const labelled = unescapeMath(vitepressAnchors(markdown))
     .replace(/^# .*\n/, '')
     .replace(LABELS, '**$1**')
     .replace(MEMBER_KINDS, '**$1**');
+  const body = headingAnchors(labelled, title);
   // `::: v-pre` stops Vue from reading `{{ }}` in doc comments as template syntax. The outline
   // lists each member (level 3) under its kind (level 2); `api-page` wraps long signatures
   // (style.css) instead of cutting them off.
@@ -138,6 +181,25 @@ for (const path of generated.map((p) => p.split('\\').join('/'))) {
 await rm(scratch, { recursive: true, force: true });
 
 const byTitle = (a, b) => a.title.localeCompare(b.title);
+
+// A package page sorted into categories (tensor's) has no "Classes" section: its classes and
+// entry points are linked under its description instead.
+for (const pkg of PACKAGES) {
+  const path = join(apiDir, `${pkg}.md`);
+  const page = await readFile(path, 'utf8');
+  if (/^## Classes$/m.test(page)) continue;
+  const own = pages.get(pkg).filter((entry) => entry.name.split('/').length === 2);
+  const link = (entry) => `[${entry.title}](./${entry.name}.md)`;
+  const classes = own.filter((entry) => entry.kind === 'class').sort(byTitle);
+  const entries = own.filter((entry) => entry.kind !== 'class');
+  const lines = [
+    classes.length > 0 ? `Classes: ${classes.map(link).join(', ')}.` : '',
+    entries.length > 0 ? `Also: ${entries.map(link).join(', ')}.` : '',
+  ].filter((line) => line !== '');
+  if (lines.length === 0) continue;
+  await writeFile(path, page.replace('\n\n::: v-pre\n', `\n\n${lines.join(' ')}\n\n::: v-pre\n`));
+}
+
 const packagePages = PACKAGES.map((pkg) => pages.get(pkg).find((page) => page.name === pkg));
 const entries = packagePages.map((page) => `- [${page.title}](./${page.name}.md): ${page.description}`);
 await writeFile(
@@ -158,7 +220,7 @@ const sidebar = PACKAGES.map((pkg) => {
     link: `/api/${pkg}`,
     collapsed: true,
     items: [...namespaces, ...classes].map((page) => ({
-      text: page.title.replace(`@fovea/${pkg}.`, `${pkg}.`),
+      text: page.title.replace(`@fovea/${pkg}.`, `${pkg}.`).replace(/^@fovea\//, ''),
       link: `/api/${page.name}`,
     })),
   };

@@ -21,7 +21,7 @@ const MODULES: Record<string, object> = {
   '@fovea/receptive-field': receptiveField,
   '@fovea/tensor': tensor,
 };
-const PACKAGES = ['autograd', 'nn', 'optim', 'receptive-field'];
+const PACKAGES = ['tensor', 'autograd', 'nn', 'optim', 'receptive-field'];
 
 interface Example {
   where: string;
@@ -49,7 +49,25 @@ function examples(pkg: string): Example[] {
   return found;
 }
 
-const CLAIM = /^(\s*)([^/].*?);\s*\/\/\s*('[^']*'|\[[^\]]*\]|\{[^}]*\}|true|false|-?\d[\d.e+-]*)(?=[;\s]|$)/;
+const CLAIM = /^(\s*)([^/].*?);\s*\/\/\s*(.*)$/;
+
+/**
+ * The value a comment states at its start: `'text'`, `true`/`false`, a number, or an array or
+ * object, which may nest (`[[1, 2], [3, 4]]`) and runs to its matching bracket. Null when the
+ * comment states none (words, or a value followed by more than a `;` or a space).
+ */
+function statedValue(comment: string): string | null {
+  let end = 0;
+  if (comment.startsWith("'")) end = comment.indexOf("'", 1) + 1;
+  else if (/^[[{]/.test(comment)) {
+    let depth = 0;
+    for (let i = 0; i < comment.length && end === 0; i++) {
+      if ('[{'.includes(comment[i])) depth++;
+      else if (']}'.includes(comment[i]) && --depth === 0) end = i + 1;
+    }
+  } else end = /^(true|false|-?\d[\d.e+-]*)/.exec(comment)?.[0].length ?? 0;
+  return end > 0 && /^([;\s]|$)/.test(comment.slice(end)) ? comment.slice(0, end) : null;
+}
 
 /** `expr; // 'text'` -> `check(expr, "'text'")`: the stated result becomes an assertion. */
 function withChecks(code: string): string {
@@ -57,8 +75,9 @@ function withChecks(code: string): string {
     .split('\n')
     .map((line) => {
       const match = CLAIM.exec(line);
-      if (!match || /^(const|let|import)\b/.test(match[2])) return line;
-      return `${match[1]}check(${match[2]}, ${JSON.stringify(match[3])});`;
+      const claim = match && statedValue(match[3]);
+      if (!match || claim === null || /^(const|let|import)\b/.test(match[2])) return line;
+      return `${match[1]}check(${match[2]}, ${JSON.stringify(claim)});`;
     })
     .join('\n');
 }

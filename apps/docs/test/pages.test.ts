@@ -2,6 +2,7 @@
 // Chinese line breaks, and the API reference (test/harness.ts).
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { tensorPage } from './api-pages';
 import { LANGUAGES, overflowing, poll, SITE, useSite } from './harness';
 import { brokenLinks, cjkLineBreaks } from './links';
 import { chromiumSkipReason } from './site';
@@ -41,10 +42,31 @@ describe.skipIf(chromiumSkipReason !== null)(
         const check = async (tab: Page) => {
           expect(await tab.locator('.vp-doc h1').textContent()).toContain(`@fovea/${name}`);
           expect(await overflowing(tab), 'code cut off at 1280 px').toEqual([]);
-          if (name === 'tensor') expect(await tab.locator('.vp-doc h3#corr2d').count()).toBe(1);
+          if (name === 'tensor') await tensorPage(tab);
         };
         await visit(`/api/${name}`, `api-${name}`, check, false);
       }
+      // Tensor's own page: its op methods, each described, and an outline that reaches them.
+      await visit(
+        '/api/tensor/Tensor',
+        'api-tensor-Tensor',
+        async (tab) => {
+          expect(await tab.locator('.vp-doc h3#add').textContent()).toContain('add()');
+          expect(await tab.locator('.vp-doc').textContent()).toContain('elementwise with broadcasting');
+          expect(await tab.locator('.VPDocAsideOutline a').count()).toBeGreaterThan(80);
+          expect(await overflowing(tab), 'code cut off at 1280 px').toEqual([]);
+        },
+        false,
+      );
+      await visit(
+        '/api/tensor/webgpu',
+        'api-tensor-webgpu',
+        async (tab) => {
+          expect(await tab.locator('.vp-doc h1').textContent()).toContain('@fovea/tensor/webgpu');
+          expect(await tab.locator('.vp-doc h3#conv2dforward').count()).toBe(1);
+        },
+        false,
+      );
       await visit('/zh/api/', 'zh-api-index', async (tab) => {
         expect(await tab.locator('.vp-doc li a').count()).toBeGreaterThanOrEqual(5);
       });

@@ -48,6 +48,7 @@ export function gradientEdge<G extends Gradient<G>>(v: Variable<G>): Node<G> | n
   return acc;
 }
 
+/** The optional arguments of `backward`, PyTorch's `retain_graph` and `create_graph`. */
 export interface BackwardOptions {
   /** Keep what was saved for backward, so the graph can be walked again. */
   retainGraph?: boolean;
@@ -55,6 +56,7 @@ export interface BackwardOptions {
   createGraph?: boolean;
 }
 
+/** The optional arguments of `grad`, `torch.autograd.grad`'s keywords camelCased. */
 export interface GradOptions<G> extends BackwardOptions {
   /** The gradient of each output (the vector in the vector-Jacobian product). */
   gradOutputs?: ReadonlyArray<G | null>;

@@ -8,7 +8,12 @@ import type { Gradient, Variable } from './variable.js';
  */
 export const numericAccess: unique symbol = Symbol.for('@fovea/autograd.numericAccess');
 
+/**
+ * How gradcheck reads and perturbs a value's elements, which a value type (`Tensor`) provides
+ * through its `[numericAccess]()` method.
+ */
 export interface NumericAccess<G> {
+  /** The number of elements. */
   readonly numel: number;
   /** Whether values are float64, which finite differences need to be meaningful. */
   readonly isDouble: boolean;
@@ -38,11 +43,13 @@ export interface NumericAccess<G> {
   leafOf?(values: ArrayLike<number>): G;
 }
 
+/** A value whose elements gradcheck can read and perturb (see {@link NumericAccess}). */
 export interface Numeric<G> {
   /** The element access of this value. */
   [numericAccess](): NumericAccess<G>;
 }
 
+/** The optional arguments of {@link gradcheck}, `torch.autograd.gradcheck`'s keywords camelCased. */
 export interface GradcheckOptions {
   /** Finite-difference step (PyTorch: 1e-6). */
   eps?: number;
@@ -59,6 +66,7 @@ export interface GradcheckOptions {
  * Jacobians.
  */
 export class GradcheckError extends Error {
+  /** `'GradcheckError'`. */
   override name = 'GradcheckError';
 }
 
@@ -82,8 +90,7 @@ function format(values: Float64Array[]): string {
 /**
  * Compares the gradients computed by backward with float64 central differences, entry by entry
  * of the Jacobian, like `torch.autograd.gradcheck`: |analytical - numerical| <= atol + rtol * |numerical|.
- */
-/**
+ *
  * @param fn - The function to check, of the inputs.
  * @param inputs - The inputs; those that require grad are checked, and should be float64.
  * @param options - `eps` (1e-6), `atol` (1e-5), `rtol` (1e-3), `raiseException` (true).

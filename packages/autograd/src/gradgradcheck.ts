@@ -3,6 +3,7 @@ import { enableGrad } from './grad-mode.js';
 import { accessOf, type Checked, type GradcheckOptions, gradcheck, outputsOf } from './gradcheck.js';
 import type { Gradient } from './variable.js';
 
+/** The optional arguments of `gradgradcheck`: those of {@link GradcheckOptions}, and the output gradients. */
 export interface GradgradcheckOptions<V> extends GradcheckOptions {
   /**
    * The vector of the vector-Jacobian product whose derivatives are checked: one per output

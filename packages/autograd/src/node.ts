@@ -37,8 +37,10 @@ export abstract class Node<G = unknown> {
   }
 }
 
+/** A node's backward: the gradient of each input (null where none) from the output's gradient. */
 export type BackwardFn<G> = (gradOutput: G) => ReadonlyArray<G | null>;
 
+/** PyTorch's error for a second backward through a graph whose saved values were freed. */
 export const FREED_GRAPH_MESSAGE =
   'Trying to backward through the graph a second time (or directly access saved tensors after they ' +
   'have already been freed). Saved intermediate values of the graph are freed when you call ' +

@@ -18,6 +18,7 @@ export interface AdagradOptions extends OptimizerOptions {
   maximize: boolean;
 }
 
+/** What Adagrad keeps per parameter, as PyTorch's `state[p]`: the step and the sum of squared gradients. */
 export type AdagradState = {
   step: number;
   sum: Tensor;

@@ -18,6 +18,7 @@ export interface AdamCommonOptions extends OptimizerOptions {
   maximize: boolean;
 }
 
+/** What Adam and AdamW keep per parameter, as PyTorch's `state[p]`: the step and the moment estimates. */
 export type AdamState = {
   step: number;
   expAvg: Tensor;

@@ -5,6 +5,7 @@ import { Optimizer, type ParamGroup, type Params } from './optimizer.js';
 
 export type { AdamState } from './adam-update.js';
 
+/** The hyperparameters of {@link Adam}, as `torch.optim.Adam` takes them. */
 export interface AdamOptions extends AdamCommonOptions {
   /** Apply weight decay to the parameter, as AdamW does, instead of adding it to the gradient. */
   decoupledWeightDecay: boolean;

@@ -2,6 +2,7 @@ import type { Tensor } from '@fovea/tensor';
 import { type AdamCommonOptions, type AdamState, adamUpdate, checkAdamOptions } from './adam-update.js';
 import { Optimizer, type ParamGroup, type Params } from './optimizer.js';
 
+/** The hyperparameters of {@link AdamW}, as `torch.optim.AdamW` takes them. */
 export type AdamWOptions = AdamCommonOptions;
 
 const defaults: AdamWOptions = {

@@ -20,6 +20,7 @@ export interface RMSpropOptions extends OptimizerOptions {
   maximize: boolean;
 }
 
+/** What RMSprop keeps per parameter, as PyTorch's `state[p]`: the step and its running averages. */
 export type RMSpropState = {
   step: number;
   squareAvg: Tensor;

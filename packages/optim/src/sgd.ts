@@ -18,6 +18,7 @@ export interface SGDOptions extends OptimizerOptions {
   maximize: boolean;
 }
 
+/** What SGD keeps per parameter, as PyTorch's `state[p]`: the momentum buffer. */
 export type SGDState = {
   momentumBuffer: Tensor;
 };

@@ -95,6 +95,7 @@ export interface StackReceptiveField extends ReceptiveField {
 /** Operations a receptive-field graph is made of; anything elementwise is `identity`. */
 export type OpKind = 'input' | 'conv' | 'pool' | 'pad' | 'identity' | 'add' | 'concat';
 
+/** What a graph node does, as far as receptive fields care: its kind and window. */
 export interface RFOp {
   kind: OpKind;
   kernel?: Size2;
@@ -118,6 +119,7 @@ export interface RFNode {
   op: RFOp;
 }
 
+/** A network as a graph of nodes, for `graphReceptiveField` (branches, skip connections, concatenation). */
 export interface RFGraph {
   /** In any order; exactly one has `op.kind === 'input'` (the image). */
   nodes: RFNode[];
@@ -195,6 +197,7 @@ export interface TraceNote {
   message: string;
 }
 
+/** The optional arguments of `receptiveField` and the tracing analyses. */
 export interface ReceptiveFieldOptions {
   /**
    * Analyse the output of this module (`'layer3'`) or graph node (`'layer1.0.relu_1'`) instead of

@@ -21,3 +21,5 @@ export { binary, unary } from './elementwise';
 export { sigmoid, sigmoidBackward } from './activation';
 export { winogradForward, winogradForwardScratch } from './winograd';
 export { winogradWeightBytes, winogradWeights } from './winograd-weights';
+export { winograd4Forward, winograd4ForwardScratch } from './winograd4';
+export { winograd4WeightBytes, winograd4Weights } from './winograd4-weights';

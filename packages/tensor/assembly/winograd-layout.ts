@@ -1,38 +1,52 @@
-/** Sizes and strides of the Winograd kernels' buffers (winograd.ts, winograd-weights.ts). */
+/**
+ * Sizes and strides of the Winograd kernels' buffers (winograd.ts and winograd4.ts, their
+ * weights). `m` is the output tile's side: 2 for F(2 x 2, 3 x 3), 4 for F(4 x 4, 3 x 3); the
+ * input tile's side is m + 2 and a tile has (m + 2)^2 points ξ.
+ */
 
 import { packedABytes, roundUp } from './pack';
 import { ConvParams } from './params';
 
 @inline
-export function tilesAlong(out: i32): i32 {
-  return (out + 1) >> 1;
+export function tilesAlong(out: i32, m: i32): i32 {
+  return (out + m - 1) / m;
 }
 
-/** Floats per row of the padded input copy: 2 per tile, 2 more, and the last vector load's slack. */
+/** (m + 2)^2: the transformed matrices of a tile size. */
 @inline
-export function paddedWidth(p: usize): i32 {
+export function pointsOf(m: i32): i32 {
+  return (m + 2) * (m + 2);
+}
+
+/**
+ * Floats per row of the padded input copy: m per tile, 2 more, and the slack of the last
+ * group's vector loads (F(2): 10 floats from 2 tx; F(4): 4 floats past a tile's start).
+ */
+@inline
+export function paddedWidth(p: usize, m: i32): i32 {
   const params = changetype<ConvParams>(p);
-  return roundUp(2 * tilesAlong(params.outW) + 4, 4);
+  return roundUp(m * tilesAlong(params.outW, m) + 4, 4);
 }
 
-/** Rows of the padded input copy of one block: 2 per tile row it can span, and 2. */
+/** Rows of the padded input copy of one block: m per tile row it can span, and 2. */
 @inline
-export function paddedRows(p: usize): i32 {
+export function paddedRows(p: usize, m: i32): i32 {
   const params = changetype<ConvParams>(p);
-  const spans = min(tilesAlong(params.outH), (params.tileBlock - 1) / tilesAlong(params.outW) + 2);
-  return 2 * spans + 2;
+  const tilesW = tilesAlong(params.outW, m);
+  const spans = min(tilesAlong(params.outH, m), (params.tileBlock - 1) / tilesW + 2);
+  return m * spans + 2;
 }
 
 @inline
-export function weightBytes(p: usize): i32 {
+export function weightBytes(p: usize, m: i32): i32 {
   const params = changetype<ConvParams>(p);
   const groups = params.groups;
-  return 16 * groups * packedABytes(params.o / groups, params.c / groups);
+  return pointsOf(m) * groups * packedABytes(params.o / groups, params.c / groups);
 }
 
 /**
  * Bytes from V[ξ] (or M[ξ]) to V[ξ + 1]: `channels` rows of TILE_BLOCK columns and a cache
- * line, so that the 16 matrices a transform reads or writes at once do not fall into the same
+ * line, so that the matrices a transform reads or writes at once do not fall into the same
  * L1 sets (their size is often a multiple of 4 KB).
  */
 @inline
@@ -41,11 +55,11 @@ export function xiBytes(p: usize, channels: i32): usize {
   return <usize>((channels * params.tileBlock) << 2) + 64;
 }
 
-/** Bytes of V (or M): 16 matrices. */
+/** Bytes of V (or M): one matrix per point. */
 @inline
-export function transformedBytes(p: usize, channels: i32): i32 {
-  return 16 * <i32>xiBytes(p, channels);
+export function transformedBytes(p: usize, channels: i32, m: i32): i32 {
+  return pointsOf(m) * <i32>xiBytes(p, channels);
 }
 
-/** 16 vectors of 4 tiles' values, and 4 of outputs. */
-export const STAGING_BYTES: i32 = 20 * 16;
+/** Vectors of four tiles' values between two passes of a transform: F(4 x 4)'s 36 and 4. */
+export const STAGING_BYTES: i32 = 40 * 16;

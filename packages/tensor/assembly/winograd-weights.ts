@@ -9,7 +9,7 @@ import { weightBytes } from './winograd-layout';
 
 /** Bytes of the transformed kernels `winogradWeights` writes at WINOGRAD_U. */
 export function winogradWeightBytes(p: usize): i32 {
-  return weightBytes(p);
+  return weightBytes(p, 2);
 }
 
 /**
@@ -67,7 +67,7 @@ export function winogradWeights(p: usize, start: i32, end: i32, scratch: usize):
 
 /** Byte offset of element (row q, column r) in a matrix packed by `packA` (Mp rows, Cg columns). */
 @inline
-function packedOffset(Mp: i32, Cg: i32, q: i32, r: i32): usize {
+export function packedOffset(Mp: i32, Cg: i32, q: i32, r: i32): usize {
   const pc = (r / KC) * KC;
   const kc = min(KC, Cg - pc);
   return <usize>(Mp * pc + (q / MR) * MR * kc + (r - pc) * MR + (q % MR)) << 2;
@@ -75,7 +75,7 @@ function packedOffset(Mp: i32, Cg: i32, q: i32, r: i32): usize {
 
 /** Tap (i, j) of the kernel at `base`, turned by 180 degrees with `flip`. */
 @inline
-function tap(base: usize, flip: bool, i: i32, j: i32): f32 {
+export function tap(base: usize, flip: bool, i: i32, j: i32): f32 {
   return load<f32>(base + (<usize>(flip ? 8 - 3 * i - j : 3 * i + j) << 2));
 }
 

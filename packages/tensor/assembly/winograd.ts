@@ -22,22 +22,27 @@ import { gemmBlock } from './gemm';
 import { KC, MR, packedABytes, roundUp, TILE_BYTES } from './pack';
 import { ConvParams } from './params';
 import { copyRow, fillRow } from './rows';
-import { paddedRows, paddedWidth, STAGING_BYTES, tilesAlong, transformedBytes, xiBytes } from './winograd-layout';
+import { outputTiles4, transformInput4 } from './winograd4';
+import { paddedRows, paddedWidth, pointsOf, STAGING_BYTES, tilesAlong, transformedBytes, xiBytes } from './winograd-layout';
 
-/** Scratch bytes one thread needs for `winogradForward`. */
-export function winogradForwardScratch(p: usize): i32 {
+/** Scratch bytes one thread needs for `winogradForward` (m = 2) or `winograd4Forward` (m = 4). */
+export function forwardScratch(p: usize, m: i32): i32 {
   const params = changetype<ConvParams>(p);
-  const padded = (params.c * paddedRows(p) * paddedWidth(p)) << 2;
-  return transformedBytes(p, params.c) + transformedBytes(p, params.o) + padded + TILE_BYTES + STAGING_BYTES;
+  const padded = (params.c * paddedRows(p, m) * paddedWidth(p, m)) << 2;
+  return transformedBytes(p, params.c, m) + transformedBytes(p, params.o, m) + padded + TILE_BYTES + STAGING_BYTES;
+}
+
+export function winogradForwardScratch(p: usize): i32 {
+  return forwardScratch(p, 2);
 }
 
 /** Copies the input rows a block reads into `buf` ([C][rows][paddedWidth]) with its zero padding. */
-function copyPadded(p: usize, xImage: usize, firstRow: i32, rows: i32, buf: usize): void {
+export function copyPadded(p: usize, m: i32, xImage: usize, firstRow: i32, rows: i32, buf: usize): void {
   const params = changetype<ConvParams>(p);
   const channels = params.c;
   const height = params.h;
   const width = params.w;
-  const Wp = paddedWidth(p);
+  const Wp = paddedWidth(p, m);
   const padLeft = params.padLeft;
   const lo = min(Wp, max(0, padLeft));
   const hi = max(lo, min(Wp, padLeft + width));
@@ -131,9 +136,8 @@ function column(row: usize, j: i32, inRow: bool): v128 {
 function transformInput(p: usize, buf: usize, rows: i32, ty0: i32, t0: i32, t1: i32, v: usize, cols: usize): void {
   const params = changetype<ConvParams>(p);
   const channels = params.c;
-  const tilesW = tilesAlong(params.outW);
-  const Wp = paddedWidth(p);
-  const rowBytes = <usize>Wp << 2;
+  const tilesW = tilesAlong(params.outW, 2);
+  const rowBytes = <usize>paddedWidth(p, 2) << 2;
   const xi = xiBytes(p, channels);
   for (let ch = 0; ch < channels; ch++) {
     const plane = buf + <usize>ch * <usize>rows * rowBytes;
@@ -146,20 +150,40 @@ function transformInput(p: usize, buf: usize, rows: i32, ty0: i32, t0: i32, t1: 
         inputTile(plane + <usize>(2 * (ty - ty0)) * rowBytes + (<usize>(2 * tx) << 2), rowBytes, true, dst, xi);
         continue;
       }
-      for (let k = 0; k < 4; k++) {
-        const tk = t + k;
-        const tyk = tk / tilesW;
-        const src = plane + <usize>(2 * (tyk - ty0)) * rowBytes + (<usize>(2 * (tk - tyk * tilesW)) << 2);
-        for (let i = 0; i < 4; i++) {
-          for (let j = 0; j < 4; j++) {
-            const value: f32 = tk < t1 ? load<f32>(src + <usize>i * rowBytes + (<usize>j << 2)) : 0;
-            store<f32>(cols + (<usize>(i * 16 + j * 4 + k) << 2), value);
-          }
-        }
+      // Four tiles across a tile row (or past t1: the last tile again, a column no output reads):
+      // each tile's rows loaded whole and turned into columns.
+      const s0 = tileAt(plane, rowBytes, tilesW, ty0, t, t1);
+      const s1 = tileAt(plane, rowBytes, tilesW, ty0, t + 1, t1);
+      const s2 = tileAt(plane, rowBytes, tilesW, ty0, t + 2, t1);
+      const s3 = tileAt(plane, rowBytes, tilesW, ty0, t + 3, t1);
+      for (let i: usize = 0; i < 4; i++) {
+        const at = i * rowBytes;
+        transposeStore(v128.load(s0 + at), v128.load(s1 + at), v128.load(s2 + at), v128.load(s3 + at), cols + (i << 6), 16);
       }
       inputTile(cols, 64, false, dst, xi);
     }
   }
+}
+
+/** Where tile min(t, t1 - 1)'s input starts in a channel's padded copy, its side m + 2. */
+@inline
+export function tileAt(plane: usize, rowBytes: usize, tilesW: i32, ty0: i32, t: i32, t1: i32, m: i32 = 2): usize {
+  const tk = min(t, t1 - 1);
+  const ty = tk / tilesW;
+  return plane + <usize>(m * (ty - ty0)) * rowBytes + (<usize>(m * (tk - ty * tilesW)) << 2);
+}
+
+/** Stores the 4 x 4 transpose of rows a, b, c, e: its row j (lane k from row k) at dst + j stride. */
+@inline
+export function transposeStore(a: v128, b: v128, c: v128, e: v128, dst: usize, stride: usize): void {
+  const ab01 = f32x4.shuffle(a, b, 0, 4, 1, 5);
+  const ce01 = f32x4.shuffle(c, e, 0, 4, 1, 5);
+  const ab23 = f32x4.shuffle(a, b, 2, 6, 3, 7);
+  const ce23 = f32x4.shuffle(c, e, 2, 6, 3, 7);
+  v128.store(dst, f32x4.shuffle(ab01, ce01, 0, 1, 4, 5));
+  v128.store(dst + stride, f32x4.shuffle(ab01, ce01, 2, 3, 6, 7));
+  v128.store(dst + 2 * stride, f32x4.shuffle(ab23, ce23, 0, 1, 4, 5));
+  v128.store(dst + 3 * stride, f32x4.shuffle(ab23, ce23, 2, 3, 6, 7));
 }
 
 /**
@@ -172,7 +196,7 @@ function outputTiles(p: usize, m: usize, t0: i32, t1: i32, yImage: usize, stagin
   const outChannels = params.o;
   const outH = params.outH;
   const outW = params.outW;
-  const tilesW = tilesAlong(outW);
+  const tilesW = tilesAlong(outW, 2);
   const block = params.tileBlock;
   const xi = xiBytes(p, outChannels);
   const bias = params.bias;
@@ -244,50 +268,67 @@ function colTerm(src: usize, xiStride: usize, i: i32, j: i32): v128 {
 
 /** Items [start, end): item = image * blocks + block of TILE_BLOCK tiles (row-major over the image's tiles). */
 export function winogradForward(p: usize, start: i32, end: i32, scratch: usize): void {
+  forwardItems(p, 2, start, end, scratch);
+}
+
+/** The items of `winogradForward` (m = 2) or `winograd4Forward` (m = 4, winograd4.ts's transforms). */
+export function forwardItems(p: usize, m: i32, start: i32, end: i32, scratch: usize): void {
+  const params = changetype<ConvParams>(p);
+  const channels = params.c;
+  const outChannels = params.o;
+  const outH = params.outH;
+  const outW = params.outW;
+  const tilesW = tilesAlong(outW, m);
+  const tiles = tilesAlong(outH, m) * tilesW;
+  const block = params.tileBlock;
+  const blocks = (tiles + block - 1) / block;
+  const image = <usize>channels * <usize>params.h * <usize>params.w;
+  const yImageBytes = (<usize>outChannels * <usize>outH * <usize>outW) << 2;
+  const v = scratch;
+  const products = v + <usize>transformedBytes(p, channels, m);
+  const buf = products + <usize>transformedBytes(p, outChannels, m);
+  const tile = buf + <usize>((channels * paddedRows(p, m) * paddedWidth(p, m)) << 2);
+  const staging = tile + <usize>TILE_BYTES;
+  for (let item = start; item < end; item++) {
+    const n = item / blocks;
+    const t0 = (item - n * blocks) * block;
+    const t1 = min(tiles, t0 + block);
+    const ty0 = t0 / tilesW;
+    const rows = m * ((t1 - 1) / tilesW - ty0) + m + 2;
+    const yImage = params.y + <usize>n * yImageBytes;
+    copyPadded(p, m, params.x + ((<usize>n * image) << 2), m * ty0 - params.padTop, rows, buf);
+    if (m == 4) transformInput4(p, buf, rows, ty0, t0, t1, v, staging);
+    else transformInput(p, buf, rows, ty0, t0, t1, v, staging);
+    transformedProducts(p, pointsOf(m), v, products, t1 - t0, tile);
+    if (m == 4) outputTiles4(p, products, t0, t1, yImage, staging);
+    else outputTiles(p, products, t0, t1, yImage, staging);
+  }
+}
+
+/** M[ξ] = U[ξ] · V[ξ] for each of the `points` ξ and each group, over nb tiles. */
+export function transformedProducts(p: usize, points: i32, v: usize, m: usize, nb: i32, tile: usize): void {
   const params = changetype<ConvParams>(p);
   const channels = params.c;
   const outChannels = params.o;
   const groups = params.groups;
   const Og = outChannels / groups;
   const Cg = channels / groups;
-  const outH = params.outH;
-  const outW = params.outW;
-  const tilesW = tilesAlong(outW);
-  const tiles = tilesAlong(outH) * tilesW;
   const block = params.tileBlock;
-  const blocks = (tiles + block - 1) / block;
-  const image = <usize>channels * <usize>params.h * <usize>params.w;
-  const yImageBytes = (<usize>outChannels * <usize>outH * <usize>outW) << 2;
   const u = params.winogradU;
-  const v = scratch;
-  const m = v + <usize>transformedBytes(p, channels);
-  const buf = m + <usize>transformedBytes(p, outChannels);
-  const tile = buf + <usize>((channels * paddedRows(p) * paddedWidth(p)) << 2);
-  const staging = tile + <usize>TILE_BYTES;
   const vXi = xiBytes(p, channels);
   const mXi = xiBytes(p, outChannels);
   const matrixBytes = <usize>packedABytes(Og, Cg);
   const Mp = roundUp(Og, MR);
-  for (let item = start; item < end; item++) {
-    const n = item / blocks;
-    const t0 = (item - n * blocks) * block;
-    const t1 = min(tiles, t0 + block);
-    const ty0 = t0 / tilesW;
-    const rows = 2 * ((t1 - 1) / tilesW - ty0) + 4;
-    copyPadded(p, params.x + ((<usize>n * image) << 2), 2 * ty0 - params.padTop, rows, buf);
-    transformInput(p, buf, rows, ty0, t0, t1, v, staging);
-    for (let xi = 0; xi < 16; xi++) {
-      for (let g = 0; g < groups; g++) {
-        const a = u + <usize>(xi * groups + g) * matrixBytes;
-        const b = v + <usize>xi * vXi + (<usize>(g * Cg) << 5);
-        const c = m + <usize>xi * mXi + ((<usize>(g * Og) * <usize>block) << 2);
-        for (let pc = 0; pc < Cg; pc += KC) {
-          const kc = min(KC, Cg - pc);
-          const aBlock = a + ((<usize>Mp * <usize>pc) << 2);
-          gemmBlock(Og, t1 - t0, kc, 1, aBlock, b + (<usize>pc << 5), <usize>channels << 5, 32, c, block, pc > 0, tile);
-        }
+  for (let xi = 0; xi < points; xi++) {
+    for (let g = 0; g < groups; g++) {
+      const a = u + <usize>(xi * groups + g) * matrixBytes;
+      const b = v + <usize>xi * vXi + (<usize>(g * Cg) << 5);
+      const c = m + <usize>xi * mXi + ((<usize>(g * Og) * <usize>block) << 2);
+      for (let pc = 0; pc < Cg; pc += KC) {
+        const kc = min(KC, Cg - pc);
+        const aBlock = a + ((<usize>Mp * <usize>pc) << 2);
+        gemmBlock(Og, nb, kc, 1, aBlock, b + (<usize>pc << 5), <usize>channels << 5, 32, c, block, pc > 0, tile);
       }
     }
-    outputTiles(p, m, t0, t1, params.y + <usize>n * yImageBytes, staging);
   }
 }

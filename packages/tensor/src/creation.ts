@@ -10,15 +10,17 @@ import {
   describe,
   MAX_DIMS,
 } from './checks.js';
-import { allocate, castScalar, type DType, isDType, isFloating } from './dtype.js';
+import { allocate, castScalar, type DType, isDType } from './dtype.js';
 import { toDevice } from './ops/cast.js';
-import { defaultGenerator, fillNormal, fillUniform, type Generator } from './random.js';
 import { formatShape, numel } from './shape.js';
 import { type Device, hostArray } from './storage.js';
 import { type NestedArray, Tensor } from './tensor.js';
 
+/** The optional arguments of the creation functions, PyTorch's `dtype=`, `requires_grad=` and `device=`. */
 export interface CreationOptions {
+  /** The element type; each function says its default (float32 for numbers, as in the chapter). */
   dtype?: DType;
+  /** Make the tensor a leaf that autograd tracks (floating dtypes only); false by default. */
   requiresGrad?: boolean;
   /**
    * Where the data lives: 'cpu' (the default, whatever the backend, as in PyTorch) or 'webgpu'
@@ -27,11 +29,11 @@ export interface CreationOptions {
   device?: Device;
 }
 
-export interface RandomCreationOptions extends CreationOptions {
-  generator?: Generator;
-}
-
-function finish(created: Tensor, options: CreationOptions): Tensor {
+/**
+ * `created` on the `device` `options` ask for (copied there from the host), and a leaf that
+ * requires grad when they ask for it (both checked here).
+ */
+export function finish(created: Tensor, options: CreationOptions): Tensor {
   if (options.requiresGrad !== undefined && typeof options.requiresGrad !== 'boolean') {
     throw new Error(
       `tensor: argument 'requiresGrad' must be a boolean, got ${describe(options.requiresGrad)}`,
@@ -46,14 +48,16 @@ function finish(created: Tensor, options: CreationOptions): Tensor {
   return t;
 }
 
-function dtypeOption(op: string, dtype: DType | undefined, fallback: DType): DType {
+/** The `dtype` option checked, or `fallback` when it is absent. */
+export function dtypeOption(op: string, dtype: DType | undefined, fallback: DType): DType {
   if (dtype === undefined) return fallback;
   if (!isDType(dtype))
     throw new Error(`${op}: unknown dtype ${String(dtype)}; expected float32, float64, int32 or bool`);
   return dtype;
 }
 
-function shapeOf(op: string, shape: number | readonly number[]): number[] {
+/** The `size` argument of a creation function, checked, as an array. */
+export function shapeOf(op: string, shape: number | readonly number[]): number[] {
   return checkSizeArgument(op, 'size', shape);
 }
 
@@ -103,9 +107,28 @@ function flatten(data: NestedArray | readonly NestedArray[]): {
 }
 
 /**
- * A tensor from nested arrays (or a typed array, or a number): float32 for numbers with or
- * without fractions, as in the chapter (`tensor([[0, 1], [2, 3]])` prints `0.` and `1.`), bool
- * for booleans, unless `dtype` says otherwise.
+ * A tensor from nested arrays (or a typed array, or a number), like `torch.tensor`: float32 for
+ * numbers with or without fractions, as in the chapter (`tensor([[0, 1], [2, 3]])` prints `0.`
+ * and `1.`; PyTorch would make int64), bool for booleans, a typed array's own type, unless
+ * `dtype` says otherwise. The values are copied.
+ *
+ * @param data - Rectangular nested arrays of numbers or booleans, a number (a 0-d tensor), or a
+ * Float32Array, Float64Array or Int32Array (a 1-D tensor).
+ * @param options - `dtype`, `requiresGrad` and `device`.
+ * @returns A new tensor of the arrays' shape.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@fovea/tensor';
+ *
+ * const x = tensor([[0, 1], [2, 3]]);
+ * x.shape; // [2, 2]
+ * x.dtype; // 'float32'
+ * tensor([[true, false]]).dtype; // 'bool'
+ * tensor([1, 2], { dtype: 'int32' }).toArray(); // [1, 2]
+ * tensor(new Float64Array([1, 2])).dtype; // 'float64'
+ * tensor(1.5).shape; // []
+ * ```
  */
 export function tensor(
   data: NestedArray | readonly NestedArray[] | Float32Array | Float64Array | Int32Array,
@@ -152,6 +175,15 @@ function filled(
   return finish(Tensor.fromArray(out, s, dtype), options);
 }
 
+/**
+ * A tensor of `shape` holding `value` everywhere, like `torch.full`: float32 for a number, bool
+ * for a boolean, unless `dtype` says otherwise.
+ *
+ * @param shape - The shape, an array of sizes or one number for a 1-D tensor.
+ * @param value - The value of every element.
+ * @param options - `dtype`, `requiresGrad` and `device`.
+ * @returns A new tensor: `full([2], 7)` is `[7, 7]`.
+ */
 export function full(
   shape: number | readonly number[],
   value: number | boolean,
@@ -160,15 +192,57 @@ export function full(
   return filled('full', shape, value, options);
 }
 
+/**
+ * A tensor of zeros, like `torch.zeros`; float32 unless `dtype` says otherwise.
+ *
+ * @param shape - The shape, an array of sizes or one number for a 1-D tensor.
+ * @param options - `dtype`, `requiresGrad` and `device`.
+ * @returns A new tensor.
+ *
+ * @example
+ * ```ts
+ * import { ones, zeros } from '@fovea/tensor';
+ *
+ * zeros(3).toArray(); // [0, 0, 0]
+ * ones([2], { dtype: 'int32' }).toArray(); // [1, 1]
+ * zeros([2, 3], { requiresGrad: true }).isLeaf; // true
+ * ```
+ */
 export function zeros(shape: number | readonly number[], options: CreationOptions = {}): Tensor {
   return filled('zeros', shape, 0, options);
 }
 
+/**
+ * A tensor of ones, like `torch.ones`; float32 unless `dtype` says otherwise.
+ *
+ * @param shape - The shape, an array of sizes or one number for a 1-D tensor.
+ * @param options - `dtype`, `requiresGrad` and `device`.
+ * @returns A new tensor.
+ */
 export function ones(shape: number | readonly number[], options: CreationOptions = {}): Tensor {
   return filled('ones', shape, 1, options);
 }
 
-/** Values from `start` up to (not including) `end` by `step`; int32 when all three are integers. */
+/**
+ * Values from `start` up to (not including) `end` by `step`, like `torch.arange`; `arange(n)` is
+ * `0, 1, ..., n - 1`. int32 when all three are integers (PyTorch's int64), else float32, unless
+ * `dtype` says otherwise. The length is $\lceil (\text{end} - \text{start}) / \text{step} \rceil$.
+ *
+ * @param start - The first value; with `end` omitted, the end (and the start is 0).
+ * @param end - The bound the values stop before.
+ * @param step - The difference between neighbours, nonzero; 1 by default.
+ * @param options - `dtype`, `requiresGrad` and `device`.
+ * @returns A new 1-D tensor.
+ *
+ * @example
+ * ```ts
+ * import { arange } from '@fovea/tensor';
+ *
+ * arange(3).toArray(); // [0, 1, 2]
+ * arange(0, 1, 0.25).toArray(); // [0, 0.25, 0.5, 0.75]
+ * arange(4, undefined, 1, { dtype: 'float32' }).dtype; // 'float32'
+ * ```
+ */
 export function arange(start: number, end?: number, step = 1, options: CreationOptions = {}): Tensor {
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
   for (const [arg, v] of [
@@ -196,7 +270,16 @@ export function arange(start: number, end?: number, step = 1, options: CreationO
   return finish(Tensor.fromArray(out, [n], dtype), options);
 }
 
-/** `steps` evenly spaced values from `start` to `end` inclusive. */
+/**
+ * `steps` evenly spaced values from `start` to `end` inclusive, like `torch.linspace`; float32
+ * unless `dtype` says otherwise.
+ *
+ * @param start - The first value.
+ * @param end - The last value.
+ * @param steps - How many values, 0 or more.
+ * @param options - `dtype`, `requiresGrad` and `device`.
+ * @returns A new 1-D tensor: `linspace(0, 1, 5)` is `[0, 0.25, 0.5, 0.75, 1]`.
+ */
 export function linspace(start: number, end: number, steps: number, options: CreationOptions = {}): Tensor {
   checkFinite('linspace', 'start', start);
   checkFinite('linspace', 'end', end);
@@ -216,6 +299,15 @@ export function linspace(start: number, end: number, steps: number, options: Cre
   return finish(Tensor.fromArray(out, [steps], dtype), options);
 }
 
+/**
+ * The identity matrix (ones on the diagonal), like `torch.eye`; float32 unless `dtype` says
+ * otherwise.
+ *
+ * @param n - The number of rows.
+ * @param m - The number of columns; `n` by default.
+ * @param options - `dtype`, `requiresGrad` and `device`.
+ * @returns A new `[n, m]` tensor: `eye(2, 3)` is `[[1, 0, 0], [0, 1, 0]]`.
+ */
 export function eye(n: number, m: number = n, options: CreationOptions = {}): Tensor {
   const t = zeros(shapeOf('eye', [n, m]), options);
   const array = hostArray(t, 'eye');
@@ -223,77 +315,43 @@ export function eye(n: number, m: number = n, options: CreationOptions = {}): Te
   return t;
 }
 
-function randomTensor(
-  op: string,
-  shape: number | readonly number[],
-  options: RandomCreationOptions,
-  fill: (out: Float32Array | Float64Array) => void,
-): Tensor {
-  const s = shapeOf(op, shape);
-  options = checkOptions(op, options);
-  const dtype = dtypeOption(op, options.dtype, 'float32');
-  if (!isFloating(dtype)) throw new Error(`${op}: expected a floating point dtype, got ${dtype}`);
-  const out = allocate(dtype, numel(s)) as Float32Array | Float64Array;
-  fill(out);
-  return finish(Tensor.fromArray(out, s, dtype), options);
-}
-
-/** Uniform values in [0, 1), from the default generator unless one is given. */
-export function rand(shape: number | readonly number[], options: RandomCreationOptions = {}): Tensor {
-  return randomTensor('rand', shape, options, (out) => fillUniform(out, 0, 1, options.generator));
-}
-
-/** Standard normal values, from the default generator unless one is given. */
-export function randn(shape: number | readonly number[], options: RandomCreationOptions = {}): Tensor {
-  return randomTensor('randn', shape, options, (out) => fillNormal(out, 0, 1, options.generator));
-}
-
-/**
- * Random integers in [low, high), drawn as PyTorch draws them (`random() % range + low`, from
- * 64 random bits when the range needs more than 32), so seeded draws match `torch.randint`.
- */
-export function randint(
-  low: number,
-  high: number,
-  shape: number | readonly number[],
-  options: RandomCreationOptions = {},
-): Tensor {
-  checkInteger('randint', 'low', low);
-  checkInteger('randint', 'high', high);
-  if (!(high > low)) {
-    throw new Error(`randint: expects integers low < high, got low=${low}, high=${high}`);
-  }
-  const s = shapeOf('randint', shape);
-  options = checkOptions('randint', options);
-  const dtype = dtypeOption('randint', options.dtype, 'int32');
-  const out = allocate(dtype, numel(s));
-  const generator = options.generator ?? defaultGenerator;
-  const range = high - low;
-  for (let i = 0; i < out.length; i++) {
-    if (range < 2 ** 32) out[i] = (generator.nextUint32() % range) + low;
-    else {
-      const bits = (BigInt(generator.nextUint32()) << 32n) | BigInt(generator.nextUint32());
-      out[i] = Number(bits % BigInt(range)) + low;
-    }
-  }
-  return finish(Tensor.fromArray(out, s, dtype), options);
-}
-
 /** `t`'s shape, and its dtype under `options`, for the `*Like` functions. */
-function like<O extends CreationOptions>(fn: string, t: Tensor, options: O | undefined): [number[], O] {
+export function like<O extends CreationOptions>(
+  fn: string,
+  t: Tensor,
+  options: O | undefined,
+): [number[], O] {
   const x = checkTensor(fn, 'input', t);
   // A `*Like` tensor lives on its model's device, as PyTorch's `zeros_like`.
   return [[...x.shape], { dtype: x.dtype, device: x.device, ...checkOptions(fn, options) }];
 }
 
+/**
+ * Zeros of `t`'s shape and dtype, like `torch.zeros_like`.
+ *
+ * @param t - The tensor whose shape (and dtype, unless `options` gives one) is taken.
+ * @param options - `dtype`, `requiresGrad` and `device`.
+ * @returns A new tensor.
+ */
 export const zerosLike = (t: Tensor, options: CreationOptions = {}) =>
   zeros(...like('zerosLike', t, options));
+/**
+ * Ones of `t`'s shape and dtype, like `torch.ones_like`.
+ *
+ * @param t - The tensor whose shape (and dtype, unless `options` gives one) is taken.
+ * @param options - `dtype`, `requiresGrad` and `device`.
+ * @returns A new tensor.
+ */
 export const onesLike = (t: Tensor, options: CreationOptions = {}) => ones(...like('onesLike', t, options));
+/**
+ * `value` everywhere, in `t`'s shape and dtype, like `torch.full_like`.
+ *
+ * @param t - The tensor whose shape (and dtype, unless `options` gives one) is taken.
+ * @param value - The value of every element.
+ * @param options - `dtype`, `requiresGrad` and `device`.
+ * @returns A new tensor.
+ */
 export const fullLike = (t: Tensor, value: number | boolean, options: CreationOptions = {}) => {
   const [shape, o] = like('fullLike', t, options);
   return full(shape, value, o);
 };
-export const randLike = (t: Tensor, options: RandomCreationOptions = {}) =>
-  rand(...like('randLike', t, options));
-export const randnLike = (t: Tensor, options: RandomCreationOptions = {}) =>
-  randn(...like('randnLike', t, options));

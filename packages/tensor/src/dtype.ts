@@ -1,6 +1,11 @@
 import { isShapesOnly } from './shapes-only.js';
 
+/**
+ * A tensor's element type: PyTorch's `torch.float32` (the default), `torch.float64`,
+ * `torch.int32` (where PyTorch would use int64: indices, `arange` of integers) and `torch.bool`.
+ */
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
+/** The array behind each dtype: float32, float64, int32, and one byte (0 or 1) per bool. */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];

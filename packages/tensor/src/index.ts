@@ -25,7 +25,7 @@ export {
   MAX_DIMS,
   MAX_ELEMENTS,
 } from './checks.js';
-export type { CreationOptions, RandomCreationOptions } from './creation.js';
+export type { CreationOptions } from './creation.js';
 export {
   arange,
   eye,
@@ -34,11 +34,6 @@ export {
   linspace,
   ones,
   onesLike,
-  rand,
-  randint,
-  randLike,
-  randn,
-  randnLike,
   tensor,
   zeros,
   zerosLike,
@@ -58,6 +53,7 @@ export {
 export type { BackendName, KernelRun } from './kernels/registry.js';
 export { kernelBackends, registeredKernels, registerKernel, traceKernels } from './kernels/registry.js';
 export { samePadding } from './kernels/shape.js';
+export { relu, sigmoid, tanh } from './ops/activation.js';
 export { cast } from './ops/cast.js';
 export { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, lt, ne, where } from './ops/compare.js';
 export type { Conv2dOptions } from './ops/conv2d.js';
@@ -77,13 +73,10 @@ export {
   mul,
   neg,
   pow,
-  relu,
-  sigmoid,
   sign,
   sqrt,
   square,
   sub,
-  tanh,
 } from './ops/elementwise.js';
 export type { FusedCrossEntropyOptions, FusedReduction } from './ops/fused-loss.js';
 export { fusedCrossEntropy } from './ops/fused-loss.js';
@@ -122,6 +115,8 @@ export {
   view,
 } from './ops/views.js';
 export { defaultGenerator, Generator, manualSeed } from './random.js';
+export type { RandomCreationOptions } from './random-creation.js';
+export { rand, randint, randLike, randn, randnLike } from './random-creation.js';
 export { formatShape } from './shape.js';
 export { isShapesOnly, withShapesOnly } from './shapes-only.js';
 export type { Device } from './storage.js';

@@ -1,7 +1,17 @@
 /**
- * Seeded random numbers. The engine is MT19937 seeded as `torch.manual_seed` seeds it, and
- * uniform floats take PyTorch's bits (24 for float32, 53 for float64), so `manualSeed(0)` then
- * `rand([2])` gives PyTorch's `tensor([0.4963, 0.7682])`.
+ * A source of seeded random numbers, like `torch.Generator`. The engine is MT19937 seeded as
+ * `torch.manual_seed` seeds it, and uniform floats take PyTorch's bits (24 for float32, 53 for
+ * float64), so `manualSeed(0)` then `rand([2])` gives PyTorch's `tensor([0.4963, 0.7682])`. Pass
+ * one as `generator` to the random functions (`rand`, `randn`, `randint`, `uniform_`, a
+ * `DataLoader`'s shuffle) to keep their draws apart from the default generator's.
+ *
+ * @example
+ * ```ts
+ * import { Generator, rand } from '@fovea/tensor';
+ *
+ * const generator = new Generator().manualSeed(0);
+ * rand([2], { generator }).toArray(); // [0.49625658988952637, 0.7682217955589294]
+ * ```
  */
 export class Generator {
   private readonly mt = new Uint32Array(624);
@@ -9,11 +19,21 @@ export class Generator {
   private cachedNormal: number | null = null;
   private seedValue = 0;
 
+  /**
+   * A generator seeded with `seed`.
+   *
+   * @param seed - The seed; 5489, MT19937's and PyTorch's default, unless given.
+   */
   constructor(seed = 5489) {
     this.manualSeed(seed);
   }
 
-  /** Re-seeds in place and returns the generator, like `torch.Generator.manual_seed`. */
+  /**
+   * Re-seeds in place and returns the generator, like `torch.Generator.manual_seed`.
+   *
+   * @param seed - A non-negative integer (a bigint for seeds beyond 2^53), used as PyTorch uses it.
+   * @returns This generator.
+   */
   manualSeed(seed: number | bigint): this {
     const s = Number(BigInt.asUintN(32, BigInt(seed)));
     this.seedValue = s;
@@ -29,6 +49,11 @@ export class Generator {
     return this;
   }
 
+  /**
+   * The seed this generator was last seeded with, like `torch.Generator.initial_seed`.
+   *
+   * @returns The seed.
+   */
   initialSeed(): number {
     return this.seedValue;
   }
@@ -44,7 +69,11 @@ export class Generator {
     this.index = 0;
   }
 
-  /** The next 32 random bits. */
+  /**
+   * The next 32 random bits, MT19937's output.
+   *
+   * @returns An integer in [0, 2^32).
+   */
   nextUint32(): number {
     if (this.index >= 624) this.twist();
     let y = this.mt[this.index++];
@@ -55,12 +84,20 @@ export class Generator {
     return y >>> 0;
   }
 
-  /** Uniform in [0, 1) with float32 resolution (24 random bits). */
+  /**
+   * Uniform in [0, 1) with float32 resolution (24 random bits), as PyTorch draws a float32.
+   *
+   * @returns The sample.
+   */
   uniform24(): number {
     return (this.nextUint32() & 0xffffff) / 16777216;
   }
 
-  /** Uniform in [0, 1) with float64 resolution (53 bits of a 64-bit draw, high word first). */
+  /**
+   * Uniform in [0, 1) with float64 resolution (53 bits of a 64-bit draw, high word first).
+   *
+   * @returns The sample.
+   */
   uniform53(): number {
     const hi = this.nextUint32();
     const lo = this.nextUint32();
@@ -68,7 +105,11 @@ export class Generator {
     return ((hi & 0x1fffff) * 4294967296 + lo) / 9007199254740992;
   }
 
-  /** A standard normal sample by Box-Muller on float64 uniforms, caching the second value. */
+  /**
+   * A standard normal sample by Box-Muller on float64 uniforms, caching the second value.
+   *
+   * @returns The sample.
+   */
   normal(): number {
     if (this.cachedNormal !== null) {
       const v = this.cachedNormal;
@@ -84,9 +125,28 @@ export class Generator {
   }
 }
 
+/**
+ * The generator the random functions draw from when given none, PyTorch's default generator;
+ * seed it with {@link manualSeed}.
+ */
 export const defaultGenerator = new Generator(5489);
 
-/** Seeds the default generator, like `torch.manual_seed`. */
+/**
+ * Seeds the default generator, like `torch.manual_seed`: the draws that follow repeat PyTorch's
+ * for the same seed.
+ *
+ * @param seed - A non-negative integer (or a bigint).
+ * @returns The default generator.
+ *
+ * @example
+ * ```ts
+ * import { manualSeed, randint, randn } from '@fovea/tensor';
+ *
+ * manualSeed(0);
+ * randn([3]).toArray(); // [1.5409960746765137, -0.293428897857666, -2.1787893772125244]
+ * randint(0, 10, [5]).toArray(); // [7, 3, 1, 6, 6]
+ * ```
+ */
 export function manualSeed(seed: number | bigint): Generator {
   return defaultGenerator.manualSeed(seed);
 }

@@ -1,6 +1,11 @@
 export type Shape = readonly number[];
 
-/** A shape as errors print it: `[2, 4, 32, 32]` (the one formatter every Fovea package uses). */
+/**
+ * A shape as errors print it: `[2, 4, 32, 32]` (the one formatter every Fovea package uses).
+ *
+ * @param shape - The sizes.
+ * @returns The text: `formatShape([2, 3])` is `'[2, 3]'`.
+ */
 export function formatShape(shape: Shape): string {
   if (!Array.isArray(shape))
     throw new Error(`formatShape: argument 'shape' must be an array, got ${typeof shape}`);

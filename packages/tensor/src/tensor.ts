@@ -8,29 +8,63 @@ import {
 } from '@fovea/autograd';
 import { allocate, type DType, isFloating, type TypedArray } from './dtype.js';
 import { formatTensor } from './format/format.js';
-import { mapStrided } from './kernels/registered/strided.js';
 import { contiguousStrides, formatShape, numel } from './shape.js';
 import { type Device, hostArray, Storage, uploadTo } from './storage.js';
 import type { TensorMethods } from './tensor-methods.js';
 
+/** A JavaScript value an op takes in place of a 0-d tensor: a number or a boolean. */
 export type Scalar = number | boolean;
+/** An operand of the elementwise ops: a tensor, or a number or boolean (see {@link add}). */
 export type TensorLike = Tensor | Scalar;
 /** Nested arrays of numbers or booleans, as `toArray()` returns them. */
 export type NestedArray = number | boolean | NestedArray[];
 
-/**
- * An n-dimensional array over a shared storage, with the view, in-place and differentiable op
- * API of PyTorch. Views (`reshape`, `t()`, `slice`, ...) share storage with their base.
- */
 // The op methods (`x.add(y)`, `x.reshape(...)`) live in tensor-methods.ts, which installs them;
 // this declaration gives the class their types.
 export interface Tensor extends TensorMethods {}
 
+/**
+ * An n-dimensional array over a shared storage, with the view, in-place and differentiable op
+ * API of PyTorch's `torch.Tensor`. Made by the creation functions (`tensor`, `zeros`, `randn`,
+ * ...); every op is a function (`add(x, y)`) and a method (`x.add(y)`).
+ *
+ * - **dtypes:** `'float32'` (the default), `'float64'`, `'int32'` and `'bool'`; mixed operands
+ *   promote as in PyTorch (see {@link add}).
+ * - **Views** (`reshape`, `t()`, `slice`, ...) share storage with their base: an in-place write
+ *   (`fill_`, `add_`, `set`, ...) shows in both, and autograd follows it.
+ * - **Autograd:** a floating tensor made with `requiresGrad: true` is a leaf; ops on it record
+ *   their backward, `backward()` fills the leaves' `grad` (see `@fovea/autograd`).
+ * - **Devices:** `'cpu'` (host memory: the `'js'` and `'wasm'` backends) or `'webgpu'` (a GPU
+ *   buffer). Data moves between them only when asked: `t.to('webgpu')` (or a creation function's
+ *   `device: 'webgpu'`) uploads; `await t.cpu()`, `await t.dataAsync()` and
+ *   `await t.toArrayAsync()` read back. No op moves a tensor on its own, with two exceptions
+ *   as in PyTorch: a one-element host tensor may join a GPU tensor in an elementwise op, and a
+ *   host value written in place into a GPU tensor (`copy_`, `fill_`) is copied there. An op on a
+ *   GPU tensor runs there when the 'webgpu' backend has its kernel and throws otherwise; the
+ *   synchronous reads (`dataSync`, `toArray`, `item`) throw on a GPU tensor.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@fovea/tensor';
+ *
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const y = x.mul(x).sum();
+ * String(y); // 'tensor(30., grad_fn=<SumBackward0>)'
+ * y.backward();
+ * x.grad?.toArray(); // [[2, 4], [6, 8]]
+ * x.shape; // [2, 2]
+ * x.t().isContiguous(); // false
+ * ```
+ */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above.
 export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
+  /** The size of each dimension, PyTorch's `x.shape` (`[]` for a 0-d tensor). */
   readonly shape: readonly number[];
+  /** How many storage elements one step along each dimension moves, PyTorch's `x.stride()`. */
   readonly strides: readonly number[];
+  /** Where the first element sits in the storage, PyTorch's `x.storage_offset()`. */
   readonly offset: number;
+  /** The element type: `'float32'`, `'float64'`, `'int32'` or `'bool'`. */
   readonly dtype: DType;
   /** @internal The memory shared with every view of the same base. */
   readonly storage: Storage;
@@ -76,16 +110,28 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
 
   // ---- geometry ----
 
+  /** The number of dimensions, PyTorch's `x.ndim`. */
   get ndim(): number {
     return this.shape.length;
   }
 
+  /** The number of elements, PyTorch's `x.numel()` (here a property). */
   get numel(): number {
     return numel(this.shape);
   }
 
-  /** The size of one dimension, or the whole shape. */
+  /**
+   * The shape as a new array, PyTorch's `x.size()`.
+   *
+   * @returns A copy of `shape`.
+   */
   size(): number[];
+  /**
+   * The size of one dimension, PyTorch's `x.size(dim)`.
+   *
+   * @param dim - The dimension (negative counts from the end).
+   * @returns Its size.
+   */
   size(dim: number): number;
   size(dim?: number): number | number[] {
     if (dim === undefined) return [...this.shape];
@@ -100,10 +146,20 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
     return this.shape[d];
   }
 
+  /**
+   * The number of dimensions, PyTorch's `x.dim()`.
+   *
+   * @returns `ndim`.
+   */
   dim(): number {
     return this.ndim;
   }
 
+  /**
+   * Whether the elements lie in row-major order without gaps, PyTorch's `x.is_contiguous()`.
+   *
+   * @returns True for a tensor fresh from an op; false for a transposed view, for one.
+   */
   isContiguous(): boolean {
     let expected = 1;
     for (let i = this.ndim - 1; i >= 0; i--) {
@@ -115,6 +171,10 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
 
   // ---- autograd ----
 
+  /**
+   * Whether autograd tracks this tensor, PyTorch's `requires_grad`: a leaf marked so, or the
+   * result of an op on one. Setting it is `requiresGrad_(value)`.
+   */
   get requiresGrad(): boolean {
     return this.currentHistory() !== null || this.leafRequiresGrad;
   }
@@ -123,14 +183,20 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
     this.requiresGrad_(value);
   }
 
+  /** The graph node that made this tensor (its backward), PyTorch's `grad_fn`; null for a leaf. */
   get gradFn(): Node<Tensor> | null {
     return this.currentHistory();
   }
 
+  /** True when no recorded op made this tensor, PyTorch's `is_leaf`; only leaves get `grad`. */
   get isLeaf(): boolean {
     return this.currentHistory() === null;
   }
 
+  /**
+   * The gradient `backward()` accumulated into this leaf, PyTorch's `.grad`; null before. Assign
+   * a tensor of this shape, or null to clear it.
+   */
   get grad(): Tensor | null {
     return this.gradValue;
   }
@@ -175,7 +241,13 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
     return this.history;
   }
 
-  /** Marks a leaf as wanting (or not) a gradient; in place, returns this. */
+  /**
+   * Marks a leaf as wanting (or not) a gradient, PyTorch's `requires_grad_`. Floating dtypes only;
+   * a non-leaf cannot be unmarked (use `detach()`).
+   *
+   * @param requiresGrad - True (the default) to track, false to stop.
+   * @returns This tensor.
+   */
   requiresGrad_(requiresGrad = true): this {
     if (this.currentHistory() !== null) {
       if (!requiresGrad) {
@@ -194,6 +266,7 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
     return this;
   }
 
+  /** @internal The seed gradient of `backward()` without one: ones, where this tensor lives. */
   defaultGradient(): Tensor {
     if (this.numel !== 1) {
       throw new Error(
@@ -208,7 +281,15 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
     return Tensor.fromArray(ones, this.shape, this.dtype);
   }
 
-  /** Accumulates gradients into the leaves this tensor was computed from. */
+  /**
+   * Accumulates the gradient of this tensor into the leaves it was computed from, PyTorch's
+   * `backward()`: into each leaf's `grad`, added to what is there.
+   *
+   * @param gradient - The gradient of some final value with respect to this tensor, of its
+   * shape; may be omitted for a one-element tensor (it is then 1).
+   * @param options - `retainGraph` keeps the graph for another backward; `createGraph` records
+   * the backward itself, for gradients of gradients.
+   */
   backward(
     gradient?: Tensor | null,
     options?: { retainGraph?: boolean; createGraph?: boolean } | null,
@@ -217,8 +298,8 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
   }
 
   /**
-   * A gradient given to backward must be a tensor of this shape; one of another dtype is cast to
-   * this one's (PyTorch's validate_outputs), so a leaf's .grad keeps the leaf's dtype.
+   * @internal A gradient given to backward must be a tensor of this shape; one of another dtype
+   * is cast to this one's (PyTorch's validate_outputs), so a leaf's .grad keeps the leaf's dtype.
    */
   checkGradient(op: string, grad: unknown, index: number): Tensor {
     if (!(grad instanceof Tensor)) {
@@ -234,7 +315,12 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
     return grad.dtype === this.dtype ? grad : grad.to(this.dtype);
   }
 
-  /** A tensor sharing this one's storage, cut off from the graph (in-place writes are seen by both). */
+  /**
+   * A tensor sharing this one's storage, cut off from the graph, PyTorch's `detach()` (in-place
+   * writes are seen by both).
+   *
+   * @returns A new leaf that does not require grad.
+   */
   detach(): Tensor {
     return new Tensor(this.storage, this.dtype, this.shape, this.strides, this.offset, this.base);
   }
@@ -250,81 +336,17 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
 
   // ---- reading values ----
 
-  /** Where the data lives: 'cpu' (host memory, the 'js' and 'wasm' backends) or 'webgpu'. */
+  /** Where the data lives: `'cpu'` (host memory, the 'js' and 'wasm' backends) or `'webgpu'`. */
   get device(): Device {
     return this.storage.device;
   }
 
   /**
-   * This tensor in host memory, as PyTorch's `cpu()` but awaited (a GPU buffer reads back
-   * asynchronously): itself when it already is there, else a contiguous copy that is a new
-   * leaf (gradients do not flow back through the move).
+   * PyTorch's repr, character for character: `tensor([1., 2.], requires_grad=True)`. A tensor on
+   * the GPU prints its shape and device instead of values (they cannot be read synchronously).
+   *
+   * @returns The printed tensor; `formatTensor` takes print options.
    */
-  async cpu(): Promise<Tensor> {
-    if (this.storage.deviceBuffer === null) return this;
-    return Tensor.fromArray(await this.dataAsync(), this.shape, this.dtype);
-  }
-
-  /**
-   * Frees this tensor's device memory now, as tfjs's `dispose`, rather than when it is garbage
-   * collected (the collector does not see GPU memory): a loop on 'webgpu' that disposes what it
-   * no longer needs keeps its memory bounded. The storage is shared with every view of it, all
-   * of which become unusable (an op on them throws). A host tensor is left as it is.
-   */
-  dispose(): void {
-    this.storage.deviceBuffer?.dispose();
-  }
-
-  /**
-   * A contiguous copy of the values as a typed array (bool as 0/1 bytes). The 'js' and 'wasm'
-   * backends keep every tensor in host memory (a WebAssembly kernel copies its operands in and
-   * its result out within the call), so this read never waits. A tensor on 'webgpu' cannot be
-   * read synchronously: this throws, saying to use `await dataAsync()`.
-   */
-  dataSync(): TypedArray {
-    return valuesOf(this, hostArray(this, 'dataSync'));
-  }
-
-  /**
-   * The single value of a one-element tensor, as `l.sum().item()` in the chapter. Typed as a
-   * number, which it is for every numeric dtype; a bool tensor gives a boolean, as in PyTorch.
-   */
-  item(): number {
-    if (this.numel !== 1) {
-      throw new Error(
-        `item: a Tensor with ${this.numel} elements cannot be converted to a scalar (shape ${formatShape(this.shape)})`,
-      );
-    }
-    const v = hostArray(this, 'item')[this.offset];
-    return (this.dtype === 'bool' ? v !== 0 : v) as number;
-  }
-
-  /**
-   * `dataSync()` as a promise: the read that works on every backend, including one that can only
-   * read its storage asynchronously (a GPU buffer in a browser).
-   */
-  async dataAsync(): Promise<TypedArray> {
-    const buffer = this.storage.deviceBuffer;
-    if (buffer === null) return this.dataSync();
-    const values = await buffer.read();
-    // A device may hold bools wider than a byte (WebGPU: f32 0 and 1); the host reads bytes.
-    return valuesOf(
-      this,
-      this.dtype === 'bool' && !(values instanceof Uint8Array) ? Uint8Array.from(values) : values,
-    );
-  }
-
-  /** `toArray()` as a promise, the read that works on every backend (see `dataAsync`). */
-  async toArrayAsync(): Promise<NestedArray> {
-    return nestedArray(this, await this.dataAsync());
-  }
-
-  /** Nested JavaScript arrays of the values (a number for a 0-d tensor). */
-  toArray(): NestedArray {
-    return nestedArray(this, this.dataSync());
-  }
-
-  /** PyTorch's repr, character for character. */
   toString(): string {
     const suffixes: string[] = [];
     const history = this.currentHistory();
@@ -341,6 +363,7 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
     return this.toString();
   }
 
+  /** @internal gradcheck's access to the values (`@fovea/autograd`'s `NumericAccess`). */
   [numericAccess](): NumericAccess<Tensor> {
     const n = this.numel;
     const strides = this.strides;
@@ -373,23 +396,4 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
       },
     };
   }
-}
-
-/** A contiguous copy of `t`'s values out of `array`, its storage's data on the host. */
-function valuesOf(t: Tensor, array: TypedArray): TypedArray {
-  if (t.isContiguous()) return array.slice(t.offset, t.offset + t.numel);
-  const out = allocate(t.dtype, t.numel);
-  mapStrided((x) => x, array, t.shape, t.strides, t.offset, out);
-  return out;
-}
-
-/** Nested JavaScript arrays of `t`'s values from their contiguous copy `flat`. */
-function nestedArray(t: Tensor, flat: TypedArray): NestedArray {
-  const isBool = t.dtype === 'bool';
-  const build = (dim: number, start: number): NestedArray => {
-    if (dim === t.ndim) return isBool ? flat[start] !== 0 : flat[start];
-    const step = numel(t.shape.slice(dim + 1));
-    return Array.from({ length: t.shape[dim] }, (_, i) => build(dim + 1, start + i * step));
-  };
-  return build(0, 0);
 }

@@ -15,7 +15,8 @@ import { flops, PASSES, type Pass, WORKLOADS } from './workloads.js';
  * median of the per-round ratios. Both outputs are checked against the float64 definition first.
  *
  * With `--algorithms auto,im2col`, Fovea runs with each (its rows named by the algorithm), all
- * against the same PyTorch times: 'im2col' is what 'auto' took on W4 and W5 before Winograd.
+ * against the same PyTorch times: 'im2col' is what 'auto' took on W4 and W5 before Winograd;
+ * 'winograd2' and 'winograd4' force its 2 x 2 or 4 x 4 output tiles.
  *
  *   tsx --conditions=@fovea/source --expose-gc src/conv-vs-torch.ts [--only W4,W5]
  *       [--passes forward,dX] [--threads 1,2] [--rounds 5] [--algorithms auto,im2col]
@@ -31,7 +32,7 @@ const passes = option('--passes', PASSES.join(',')).split(',') as Pass[];
 const threadCounts = option('--threads', '1,2').split(',').map(Number);
 const rounds = Number(option('--rounds', '5'));
 const algorithms = option('--algorithms', 'auto').split(',') as Array<
-  'auto' | 'im2col' | 'direct' | 'winograd'
+  'auto' | 'im2col' | 'direct' | 'winograd' | 'winograd2' | 'winograd4'
 >;
 const repetition = { reps: 3, warmupMs: 0, minRepMs: 40 };
 

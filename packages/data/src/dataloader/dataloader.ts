@@ -3,6 +3,7 @@ import type { Dataset } from '../dataset/dataset.js';
 import { defaultCollate } from './collate.js';
 import { randomInt64, randperm } from './randperm.js';
 
+/** The optional arguments of {@link DataLoader}, as `torch.utils.data.DataLoader` takes them, camelCased. */
 export interface DataLoaderOptions<T, B> {
   /** Samples per batch (default 1). */
   batchSize?: number;
@@ -23,10 +24,15 @@ export interface DataLoaderOptions<T, B> {
  * a 64-bit base seed from the generator, then a `randperm` of the dataset.
  */
 export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
+  /** The dataset batches are drawn from. */
   readonly dataset: Dataset<T>;
+  /** Samples per batch. */
   readonly batchSize: number;
+  /** Whether each epoch has a new random order. */
   readonly shuffle: boolean;
+  /** Whether a last, smaller batch is dropped. */
   readonly dropLast: boolean;
+  /** The random source of the shuffle (the default generator when undefined). */
   readonly generator: Generator | undefined;
   private readonly collateFn: (samples: T[]) => B;
 
@@ -61,6 +67,11 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
+  /**
+   * One epoch: the batches in order (shuffled if asked), for `for...of`.
+   *
+   * @returns An iterator over the batches.
+   */
   *[Symbol.iterator](): Iterator<B> {
     const n = this.dataset.length;
     randomInt64(this.generator ?? defaultGenerator); // PyTorch's per-iterator base seed, drawn even unshuffled

@@ -6,7 +6,14 @@ import type { Tensor } from '@fovea/tensor';
  * or object of those.
  */
 export interface Dataset<T = unknown> {
+  /** The number of samples. */
   readonly length: number;
+  /**
+   * The i-th sample.
+   *
+   * @param index - From 0 to `length - 1`.
+   * @returns The sample.
+   */
   get(index: number): T;
 }
 

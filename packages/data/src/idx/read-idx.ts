@@ -5,17 +5,21 @@
 
 import { isGzip } from './gzip.js';
 
+/** The values of an IDX file, in the array its type code names (unsigned byte, byte, short, int, float, double). */
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
 /** An IDX file's contents: its shape and its values, row-major. */
 export interface IdxArray {
+  /** The dimensions the header gives. */
   shape: number[];
+  /** The values, row-major. */
   data: IdxData;
 }
 
 /** Decompresses gzip bytes synchronously; absent where the platform has no synchronous inflate. */
 export type GunzipSync = (bytes: Uint8Array) => Uint8Array;
 
+/** The optional argument of `readIdx`. */
 export interface ReadIdxOptions {
   /** How the bytes are named in errors (a file path, usually). */
   name?: string;

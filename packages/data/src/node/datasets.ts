@@ -5,10 +5,20 @@ import { type IdxArray, parseIdx, type ReadIdxOptions } from '../idx/read-idx.js
 import { FashionMNIST as FashionMNISTBase, MNIST as MNISTBase } from '../vision/mnist.js';
 import { nodePlatform } from './platform.js';
 
+/**
+ * Zalando's Fashion-MNIST (Xiao et al., 2017), like `torchvision.datasets.FashionMNIST`: 60,000
+ * training and 10,000 test images of clothing, 28 x 28 grayscale, 10 classes. Read with
+ * `FashionMNIST.fromDirectory(folder, { split })` (the four original files, gzip or raw) or
+ * `fromBytes`; a sample is `[image, label]` (see {@link IdxImageDataset}).
+ */
 export class FashionMNIST extends FashionMNISTBase {
   static override readonly platform: Platform = nodePlatform;
 }
 
+/**
+ * LeCun's MNIST, like `torchvision.datasets.MNIST`: 60,000 training and 10,000 test images of
+ * handwritten digits, 28 x 28 grayscale. Read as {@link FashionMNIST} is.
+ */
 export class MNIST extends MNISTBase {
   static override readonly platform: Platform = nodePlatform;
 }

@@ -3,8 +3,10 @@ import { checkIndex, type Dataset } from '../dataset/dataset.js';
 import type { Platform } from '../idx/platform.js';
 import { type IdxArray, parseIdx } from '../idx/read-idx.js';
 
+/** Which half of a dataset: the training set or the test set (torchvision's `train=True/False`). */
 export type Split = 'train' | 'test';
 
+/** The optional transforms of an image dataset, as torchvision's `transform` and `target_transform`. */
 export interface ImageDatasetOptions {
   /** Applied to each image tensor as it is read (for example `(x) => normalize(x, [0.286], [0.353])`). */
   transform?: (image: Tensor) => Tensor;
@@ -12,6 +14,7 @@ export interface ImageDatasetOptions {
   targetTransform?: (label: number) => number;
 }
 
+/** The optional arguments of `fromBytes`: the transforms, and how the bytes are named in errors. */
 export interface FromBytesOptions extends ImageDatasetOptions {
   /** Names the bytes in errors (default: the dataset's file names for `split`). */
   names?: { images: string; labels: string };
@@ -53,10 +56,20 @@ export class IdxImageDataset implements Dataset<[Tensor, number]> {
   readonly images: Uint8Array;
   /** The labels, one byte each. */
   readonly labels: Uint8Array;
+  /** The class names, by label (`dataset.classes[label]`). */
   readonly classes: readonly string[];
   private readonly transform: ((image: Tensor) => Tensor) | undefined;
   private readonly targetTransform: ((label: number) => number) | undefined;
 
+  /**
+   * A dataset over pixels and labels already in memory; `fromDirectory` and `fromBytes` read
+   * the IDX files and call this.
+   *
+   * @param images - The pixels, 784 bytes per image.
+   * @param labels - The labels, one byte per image.
+   * @param classes - The class names, by label.
+   * @param options - `transform` and `targetTransform`.
+   */
   constructor(
     images: Uint8Array,
     labels: Uint8Array,
@@ -136,10 +149,18 @@ export class IdxImageDataset implements Dataset<[Tensor, number]> {
     );
   }
 
+  /** The number of images. */
   get length(): number {
     return this.labels.length;
   }
 
+  /**
+   * The i-th sample, like `dataset[i]` in PyTorch.
+   *
+   * @param index - From 0 to `length - 1`.
+   * @returns `[image, label]`: a float32 [1, 28, 28] tensor in [0, 1] and an integer, each
+   * through its transform.
+   */
   get(index: number): [Tensor, number] {
     const i = checkIndex(`${(this.constructor as typeof IdxImageDataset).title}.get`, index, this.length);
     const pixels = new Float32Array(784);

@@ -51,7 +51,10 @@ export class Tanh extends Module {
 export class Softmax extends Module {
   static override readonly moduleName: string = 'Softmax';
 
-  constructor(readonly dim: number) {
+  constructor(
+    /** The dimension normalised over. */
+    readonly dim: number,
+  ) {
     super();
   }
 
@@ -68,7 +71,10 @@ export class Softmax extends Module {
 export class LogSoftmax extends Module {
   static override readonly moduleName: string = 'LogSoftmax';
 
-  constructor(readonly dim: number) {
+  constructor(
+    /** The dimension normalised over. */
+    readonly dim: number,
+  ) {
     super();
   }
 

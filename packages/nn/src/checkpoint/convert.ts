@@ -9,6 +9,7 @@ import { SafetensorsError } from '../serialization/errors.js';
 import type { RawTensor, SafetensorsContents } from '../serialization/raw-tensor.js';
 import { fromRaw, toRaw } from '../serialization/typed.js';
 
+/** The optional arguments of `save` and `serialize`. */
 export interface SerializeOptions {
   /** String metadata stored in the header (`__metadata__`), as `safetensors` `save_file` takes it. */
   metadata?: Record<string, string>;

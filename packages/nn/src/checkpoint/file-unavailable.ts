@@ -1,7 +1,9 @@
 import type { StateDict, StateDictLike } from '../module/state-dict.js';
 import type { SerializeOptions } from './convert.js';
 
+/** The optional arguments of `load` (which browsers do not have; see `deserialize`). */
 export interface LoadOptions {
+  /** Refuse files larger than this many bytes. */
   maxBytes?: number;
 }
 

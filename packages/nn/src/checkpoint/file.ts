@@ -31,6 +31,7 @@ export function save(stateDict: StateDictLike, path: string, options: SerializeO
   writeFileAtomic(path, bytes, 'save');
 }
 
+/** The optional arguments of `load`. */
 export interface LoadOptions {
   /** Refuse files larger than this many bytes (default: the largest buffer the runtime allows). */
   maxBytes?: number;

@@ -20,7 +20,9 @@ import { pair, type Size2 } from './options.js';
 export class Conv2D extends Module {
   static override readonly moduleName: string = 'Conv2D';
 
+  /** The learnable kernel. */
   weight: Parameter;
+  /** The learnable scalar bias. */
   bias: Parameter;
 
   /**

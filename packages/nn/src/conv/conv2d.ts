@@ -63,15 +63,25 @@ function reversedPadding(
 export class Conv2d extends Module {
   static override readonly moduleName: string = 'Conv2d';
 
+  /** The channels of the input. */
   inChannels: number;
+  /** The channels of the output: the number of filters. */
   readonly outChannels: number;
+  /** The kernel's `[kH, kW]`. */
   readonly kernelSize: [number, number];
+  /** The step of the kernel along each axis. */
   readonly stride: [number, number];
+  /** Padding on both sides of each axis, `'same'` or `'valid'`. */
   readonly padding: [number, number] | 'same' | 'valid';
+  /** The spacing between kernel elements. */
   readonly dilation: [number, number];
+  /** The number of channel groups. */
   readonly groups: number;
+  /** How the border is padded: `'zeros'`, `'reflect'`, `'replicate'` or `'circular'`. */
   readonly paddingMode: PaddingMode;
+  /** The learnable filters, `[outChannels, inChannels / groups, kH, kW]`. */
   weight: Parameter;
+  /** The learnable bias, `[outChannels]`, or null. */
   bias: Parameter | null;
   readonly #reversedPadding: [number, number, number, number];
 

@@ -6,6 +6,7 @@ export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 
 export const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
 
+/** The optional arguments of `Conv2d`, as `torch.nn.Conv2d`'s keywords camelCased. */
 export interface Conv2dOptions {
   /** Step of the kernel along each axis (1). */
   stride?: Size2;

@@ -3,6 +3,7 @@ import { checkDropoutProbability, dropout } from '../functional/dropout.js';
 import { Module } from '../module/module.js';
 import { pyFloat } from '../module/repr.js';
 
+/** The optional arguments of the `Dropout` layer. */
 export interface DropoutLayerOptions {
   /** Draws the masks from this generator instead of the tensor library's default one. */
   generator?: Generator;
@@ -15,6 +16,7 @@ export interface DropoutLayerOptions {
 export class Dropout extends Module {
   static override readonly moduleName: string = 'Dropout';
 
+  /** The probability of zeroing an element. */
   readonly p: number;
   readonly #generator: Generator | undefined;
 

@@ -5,7 +5,9 @@ import { Module } from '../module/module.js';
 export class Flatten extends Module {
   static override readonly moduleName: string = 'Flatten';
 
+  /** The first dimension flattened. */
   readonly startDim: number;
+  /** The last dimension flattened. */
   readonly endDim: number;
 
   /**

@@ -1,5 +1,6 @@
 import { checkOptions, checkTensor, describe, type Generator, rand, type Tensor } from '@fovea/tensor';
 
+/** The optional arguments of `functional.dropout`. */
 export interface DropoutOptions {
   /** Apply dropout (default); when false the input is returned as it is. */
   training?: boolean;

@@ -33,7 +33,9 @@ function reduce(values: Tensor, reduction: Reduction): Tensor {
   return reduction === 'none' ? values : reduction === 'sum' ? values.sum() : values.mean();
 }
 
+/** The optional argument of the losses, PyTorch's `reduction`. */
 export interface ReductionOptions {
+  /** `'mean'` (the default) of the per-element losses, their `'sum'`, or `'none'` (all of them). */
   reduction?: Reduction;
 }
 
@@ -63,6 +65,7 @@ export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions
   return reduce(input.sub(target).square(), reduction);
 }
 
+/** The optional arguments of `crossEntropy` and `CrossEntropyLoss`, as PyTorch's keywords camelCased. */
 export interface CrossEntropyOptions extends ReductionOptions {
   /**
    * A rescaling weight for each class ([C], the input's dtype). With class indices the mean is

@@ -19,6 +19,7 @@ export function calculateFanInAndFanOut(tensor: Tensor): { fanIn: number; fanOut
   return { fanIn: tensor.shape[1] * receptiveFieldSize, fanOut: tensor.shape[0] * receptiveFieldSize };
 }
 
+/** Which fan a Kaiming initializer keeps the variance for: inputs (forward) or outputs (backward). */
 export type FanMode = 'fan_in' | 'fan_out';
 
 /**

@@ -6,18 +6,25 @@ import { calculateGain, type Nonlinearity } from './gain.js';
 // torch.nn.init, formula for formula. Every initializer writes in place without recording
 // gradients (so it works on parameters) and returns the tensor.
 
+/** The optional argument of the random initializers. */
 export interface GeneratorOption {
+  /** The generator to draw from; the default generator otherwise. */
   generator?: Generator;
 }
 
+/** The optional arguments of `kaimingUniform_` and `kaimingNormal_`, as PyTorch's. */
 export interface KaimingOptions extends GeneratorOption {
   /** The negative slope of the rectifier after this layer (leaky ReLU); 0 by default. */
   a?: number;
+  /** Keep the variance of the forward pass (`'fan_in'`, the default) or of the backward pass (`'fan_out'`). */
   mode?: FanMode;
+  /** The nonlinearity after this layer, whose gain is used; `'leaky_relu'` by default. */
   nonlinearity?: Nonlinearity;
 }
 
+/** The optional arguments of `xavierUniform_` and `xavierNormal_`, as PyTorch's. */
 export interface XavierOptions extends GeneratorOption {
+  /** A scaling factor; 1 by default. */
   gain?: number;
 }
 

@@ -5,6 +5,8 @@ export class Identity extends Module {
   static override readonly moduleName: string = 'Identity';
 
   /**
+   * Returns its input unchanged.
+   *
    * @param input - Anything.
    * @returns `input` itself.
    */

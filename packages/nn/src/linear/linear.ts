@@ -6,6 +6,7 @@ import { kaimingUniform_, uniform_ } from '../init/initializers.js';
 import { Module } from '../module/module.js';
 import { Parameter } from '../module/parameter.js';
 
+/** The optional arguments of `Linear`. */
 export interface LinearOptions {
   /** Add a learnable bias (true). */
   bias?: boolean;
@@ -29,9 +30,13 @@ export interface LinearOptions {
 export class Linear extends Module {
   static override readonly moduleName: string = 'Linear';
 
+  /** The size of each input sample. */
   inFeatures: number;
+  /** The size of each output sample. */
   readonly outFeatures: number;
+  /** The learnable weight, `[outFeatures, inFeatures]`. */
   weight: Parameter;
+  /** The learnable bias, `[outFeatures]`, or null. */
   bias: Parameter | null;
 
   /**

@@ -13,6 +13,7 @@ import { Module } from '../module/module.js';
 export class MSELoss extends Module {
   static override readonly moduleName: string = 'MSELoss';
 
+  /** `'mean'`, `'sum'` or `'none'`. */
   readonly reduction: Reduction;
 
   /**
@@ -46,9 +47,13 @@ export class MSELoss extends Module {
 export class CrossEntropyLoss extends Module {
   static override readonly moduleName: string = 'CrossEntropyLoss';
 
+  /** `'mean'`, `'sum'` or `'none'`. */
   readonly reduction: Reduction;
+  /** A target class that contributes nothing. */
   readonly ignoreIndex: number;
+  /** How much of the target mass is spread uniformly over the classes, from 0 to 1. */
   readonly labelSmoothing: number;
+  /** The per-class weights (a buffer), or null. */
   declare weight: Tensor | null;
 
   /**

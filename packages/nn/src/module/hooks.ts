@@ -13,11 +13,13 @@ export type ForwardPreHook = (module: Module, inputs: unknown[]) => unknown;
 /** `hook(module, inputs, output)` after forward; a returned value (not undefined or null) replaces the output. */
 export type ForwardHook = (module: Module, inputs: unknown[], output: unknown) => unknown;
 
+/** The optional arguments of the hook registrations, PyTorch's `prepend`. */
 export interface HookOptions {
   /** Run this hook before those registered earlier instead of after them. */
   prepend?: boolean;
 }
 
+/** The optional arguments of `registerForwardHook`, PyTorch's `prepend` and `always_call`. */
 export interface ForwardHookOptions extends HookOptions {
   /** Run this hook even when forward throws (with `output` undefined); the error is then re-thrown. */
   alwaysCall?: boolean;
@@ -25,7 +27,9 @@ export interface ForwardHookOptions extends HookOptions {
 
 /** What registering a hook returns: `remove()` unregisters it (again is harmless). */
 export interface RemovableHandle {
+  /** A number unique to this registration. */
   readonly id: number;
+  /** Unregisters the hook (calling it again does nothing). */
   remove(): void;
 }
 

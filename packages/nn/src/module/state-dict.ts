@@ -12,6 +12,7 @@ import { Parameter } from './parameter.js';
  */
 export type StateDict = Record<string, Tensor>;
 
+/** A state dict as `loadStateDict` and `save` take it: a record or a `Map` of tensors. */
 export type StateDictLike = Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>;
 
 /** What `loadStateDict` could not match, like PyTorch's `_IncompatibleKeys`. */

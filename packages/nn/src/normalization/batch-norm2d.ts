@@ -6,6 +6,7 @@ import { Module } from '../module/module.js';
 import { Parameter } from '../module/parameter.js';
 import { pyFloat } from '../module/repr.js';
 
+/** The optional arguments of `BatchNorm2d`, as PyTorch's keywords camelCased. */
 export interface BatchNorm2dOptions {
   /** Added to the variance before the square root. */
   eps?: number;
@@ -40,15 +41,25 @@ export interface BatchNorm2dOptions {
 export class BatchNorm2d extends Module {
   static override readonly moduleName: string = 'BatchNorm2d';
 
+  /** C, the channels of the input. */
   readonly numFeatures: number;
+  /** Added to the variance before the square root. */
   readonly eps: number;
+  /** Weight of the newest batch in the running statistics; null for a cumulative average. */
   momentum: number | null;
+  /** Whether the layer has the learnable `weight` and `bias`. */
   readonly affine: boolean;
+  /** Whether the layer keeps running statistics for evaluation. */
   readonly trackRunningStats: boolean;
+  /** The learnable scale γ, `[C]` (ones at first), or null without `affine`. */
   weight: Parameter | null;
+  /** The learnable shift β, `[C]` (zeros at first), or null without `affine`. */
   bias: Parameter | null;
+  /** The running mean of each channel (a buffer), or null without `trackRunningStats`. */
   declare running_mean: Tensor | null;
+  /** The running (unbiased) variance of each channel (a buffer), or null without `trackRunningStats`. */
   declare running_var: Tensor | null;
+  /** How many batches trained the running statistics (an int32 buffer), or null without `trackRunningStats`. */
   declare num_batches_tracked: Tensor | null;
 
   /**

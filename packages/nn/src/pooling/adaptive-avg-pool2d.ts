@@ -24,6 +24,7 @@ export type AdaptiveSize = number | readonly [number | null, number | null];
 export class AdaptiveAvgPool2d extends Module {
   static override readonly moduleName: string = 'AdaptiveAvgPool2d';
 
+  /** The output's size; null along an axis keeps the input's. */
   readonly outputSize: AdaptiveSize;
 
   /**

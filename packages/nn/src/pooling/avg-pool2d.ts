@@ -3,6 +3,7 @@ import type { Size2 } from '../conv/options.js';
 import { Module } from '../module/module.js';
 import { pyValue } from '../module/repr.js';
 
+/** The optional arguments of `AvgPool2d`, as `torch.nn.AvgPool2d`'s keywords camelCased. */
 export interface AvgPool2dOptions {
   /** Defaults to the kernel size. */
   stride?: Size2 | null;
@@ -39,11 +40,17 @@ export interface AvgPool2dOptions {
 export class AvgPool2d extends Module {
   static override readonly moduleName: string = 'AvgPool2d';
 
+  /** The window. */
   readonly kernelSize: Size2;
+  /** The step of the window. */
   readonly stride: Size2;
+  /** Zero padding on both sides of each axis. */
   readonly padding: Size2;
+  /** Whether the output size is rounded up. */
   readonly ceilMode: boolean;
+  /** Whether the padding counts in each window's divisor. */
   readonly countIncludePad: boolean;
+  /** The divisor of every window, or null for its size. */
   readonly divisorOverride: number | null;
 
   /**

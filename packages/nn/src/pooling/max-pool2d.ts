@@ -3,6 +3,7 @@ import type { Size2 } from '../conv/options.js';
 import { Module } from '../module/module.js';
 import { pyValue } from '../module/repr.js';
 
+/** The optional arguments of `MaxPool2d`, as `torch.nn.MaxPool2d`'s keywords camelCased. */
 export interface MaxPool2dOptions {
   /** Defaults to the kernel size. */
   stride?: Size2 | null;
@@ -14,6 +15,7 @@ export interface MaxPool2dOptions {
   ceilMode?: boolean;
 }
 
+/** `MaxPool2d`'s options with `returnIndices`, which decides what `forward` returns. */
 export interface MaxPool2dIndicesOptions<ReturnIndices extends boolean> extends MaxPool2dOptions {
   /** Make forward return `[values, indices]`, the indices `MaxUnpool2d` takes. */
   returnIndices?: ReturnIndices;
@@ -47,11 +49,17 @@ export interface MaxPool2dIndicesOptions<ReturnIndices extends boolean> extends 
 export class MaxPool2d<ReturnIndices extends boolean = false> extends Module {
   static override readonly moduleName: string = 'MaxPool2d';
 
+  /** The window. */
   readonly kernelSize: Size2;
+  /** The step of the window. */
   readonly stride: Size2;
+  /** Implicit padding on both sides of each axis. */
   readonly padding: Size2;
+  /** The spacing between the window's elements. */
   readonly dilation: Size2;
+  /** Whether the output size is rounded up. */
   readonly ceilMode: boolean;
+  /** Whether `forward` also returns the indices of the maxima. */
   readonly returnIndices: ReturnIndices;
 
   /**

@@ -3,9 +3,11 @@ import type { Size2 } from '../conv/options.js';
 import { Module } from '../module/module.js';
 import { pyValue } from '../module/repr.js';
 
+/** The optional arguments of `MaxUnpool2d`: those the pooling was made with. */
 export interface MaxUnpool2dOptions {
   /** Defaults to the kernel size. */
   stride?: Size2 | null;
+  /** The pooling's padding (0). */
   padding?: Size2;
 }
 
@@ -20,8 +22,11 @@ export class MaxUnpool2d extends Module {
   static override readonly moduleName: string = 'MaxUnpool2d';
 
   // PyTorch stores these as pairs (`_pair`), so they print as tuples.
+  /** The pooling's window. */
   readonly kernelSize: [number, number];
+  /** The pooling's stride. */
   readonly stride: [number, number];
+  /** The pooling's padding. */
   readonly padding: [number, number];
 
   constructor(kernelSize: Size2, options: MaxUnpool2dOptions = {}) {

@@ -3,5 +3,6 @@
  * what came, and where (which tensor, which field).
  */
 export class SafetensorsError extends Error {
+  /** `'SafetensorsError'`. */
   override name = 'SafetensorsError';
 }

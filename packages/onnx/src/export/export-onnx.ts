@@ -7,6 +7,7 @@ import { emitLayer } from './layers.js';
 import { type Emitted, emitOp } from './ops.js';
 import { type GraphNode, leafOf, traceModel } from './trace.js';
 
+/** The optional arguments of `exportOnnx`, in the spirit of `torch.onnx.export`'s keywords. */
 export interface ExportOnnxOptions {
   /** ONNX opset to write, 13 to 17 (default 17). */
   opset?: number;

@@ -1,6 +1,7 @@
 import type { Optimizer } from '../optimizer.js';
 import { LRScheduler, requireFiniteNumber } from './scheduler.js';
 
+/** The arguments of {@link CosineAnnealingLR}, as `torch.optim.lr_scheduler.CosineAnnealingLR` takes them. */
 export interface CosineAnnealingLROptions {
   /** Epochs from the initial rate down to `etaMin`. */
   tMax: number;
@@ -17,7 +18,9 @@ export interface CosineAnnealingLROptions {
  * carries on along the curve; past tMax it rises again (a period of 2 · tMax).
  */
 export class CosineAnnealingLR extends LRScheduler {
+  /** Epochs from the initial rate down to `etaMin`. */
   tMax: number;
+  /** The lowest rate. */
   etaMin: number;
 
   /**

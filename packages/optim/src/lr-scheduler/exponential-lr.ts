@@ -1,6 +1,7 @@
 import type { Optimizer } from '../optimizer.js';
 import { LRScheduler, requireFiniteNumber } from './scheduler.js';
 
+/** The arguments of {@link ExponentialLR}, as `torch.optim.lr_scheduler.ExponentialLR` takes them. */
 export interface ExponentialLROptions {
   /** Factor applied every epoch. */
   gamma: number;
@@ -10,6 +11,7 @@ export interface ExponentialLROptions {
 
 /** Multiplies the rate by `gamma` every epoch: lr = initialLr · γ^epoch. */
 export class ExponentialLR extends LRScheduler {
+  /** The factor applied every epoch. */
   gamma: number;
 
   /**

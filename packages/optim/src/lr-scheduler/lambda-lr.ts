@@ -1,8 +1,10 @@
 import type { Optimizer } from '../optimizer.js';
 import { LRScheduler } from './scheduler.js';
 
+/** A learning-rate multiplier as a function of the epoch: lr = initialLr · lambda(epoch). */
 export type LrLambda = (epoch: number) => number;
 
+/** The arguments of {@link LambdaLR}, as `torch.optim.lr_scheduler.LambdaLR` takes them. */
 export interface LambdaLROptions {
   /** One function for every group, or one per group. */
   lrLambda: LrLambda | readonly LrLambda[];
@@ -12,6 +14,7 @@ export interface LambdaLROptions {
 
 /** Sets each group's rate to initialLr · lrLambda(epoch). The functions are not saved in stateDict(). */
 export class LambdaLR extends LRScheduler {
+  /** The multiplier of each parameter group. */
   readonly lrLambdas: LrLambda[];
 
   /**

@@ -1,6 +1,7 @@
 import type { Optimizer } from '../optimizer.js';
 import { LRScheduler, requireFiniteNumber } from './scheduler.js';
 
+/** The arguments of {@link MultiStepLR}, as `torch.optim.lr_scheduler.MultiStepLR` takes them. */
 export interface MultiStepLROptions {
   /** Epochs at which the rate is multiplied by `gamma`, increasing. */
   milestones: readonly number[];
@@ -17,6 +18,7 @@ export interface MultiStepLROptions {
 export class MultiStepLR extends LRScheduler {
   /** Sorted, repeats kept (PyTorch keeps a Counter). */
   milestones: number[];
+  /** The factor of each decay. */
   gamma: number;
 
   /**

@@ -28,6 +28,7 @@ function copy(value: unknown): unknown {
 export abstract class LRScheduler {
   /** The schedule's name, which starts its error messages. */
   readonly name: string;
+  /** The optimizer whose groups' `lr` the schedule sets. */
   readonly optimizer: Optimizer;
   /** The rates the schedule starts from: each group's `initialLr`. */
   baseLrs: number[];
@@ -35,6 +36,7 @@ export abstract class LRScheduler {
   lastEpoch: number;
   /** How many times `step()` ran, the initial step included. */
   protected stepCount = 0;
+  /** The rates the last `step()` set, one per group (read them with `getLastLr()`). */
   protected lastLr: number[] = [];
   /** True during the initial step, when the rates must stay what they are. */
   protected isInitial = false;

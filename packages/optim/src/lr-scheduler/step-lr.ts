@@ -1,6 +1,7 @@
 import type { Optimizer } from '../optimizer.js';
 import { LRScheduler, requireFiniteNumber, requirePositiveInteger } from './scheduler.js';
 
+/** The arguments of {@link StepLR}, as `torch.optim.lr_scheduler.StepLR` takes them. */
 export interface StepLROptions {
   /** Epochs between two decays. */
   stepSize: number;
@@ -28,7 +29,9 @@ export interface StepLROptions {
  * ```
  */
 export class StepLR extends LRScheduler {
+  /** Epochs between two decays. */
   stepSize: number;
+  /** The factor of each decay. */
   gamma: number;
 
   /**

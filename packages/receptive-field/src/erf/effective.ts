@@ -10,6 +10,7 @@ import { type HeatmapStats, heatmapStats } from './stats.js';
 
 const WHERE = 'effectiveReceptiveField';
 
+/** The optional arguments of `effectiveReceptiveField`: those of {@link ReceptiveFieldOptions}, and the measurement's. */
 export interface EffectiveReceptiveFieldOptions extends ReceptiveFieldOptions {
   /** The output unit `[i, j]` whose field is measured; the centre of the map by default. */
   output?: readonly [number, number];
@@ -21,6 +22,7 @@ export interface EffectiveReceptiveFieldOptions extends ReceptiveFieldOptions {
   generator?: Generator;
 }
 
+/** What `effectiveReceptiveField` measures (Luo et al., 2016): the gradient heat map of one output unit. */
 export interface EffectiveReceptiveField {
   /** Mean |d unit / d input| summed over input channels, `[H, W]` float64, normalised to sum 1. */
   heatmap: Tensor;

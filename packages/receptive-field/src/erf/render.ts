@@ -45,6 +45,7 @@ export function heatmapToRGBA(heatmap: Tensor, options: { max?: number } = {}): 
   return { width: w, height: h, data };
 }
 
+/** The optional arguments of `heatmapSVG`. */
 export interface HeatmapSVGOptions {
   /** An input box to outline, such as the theoretical receptive field. */
   region?: Region;

@@ -22,6 +22,7 @@ export interface ModuleCall {
 
 /** A module's forward failed during a traced run; says which module and on what input. */
 export class ModuleCallError extends Error {
+  /** `'ModuleCallError'`. */
   override name = 'ModuleCallError';
 
   /**

@@ -9,9 +9,22 @@ import { type PrintDType, type PrintOptions, resolvePrintOptions } from './optio
 const PREFIX = 'tensor(';
 
 /**
- * `repr(tensor)` as PyTorch prints it. `data` holds the values in row-major order (bools as
- * booleans or 0/1), `suffixes` the autograd notes that end the repr, such as
- * `requires_grad=True` or `grad_fn=<AddBackward0>`.
+ * `repr(tensor)` as PyTorch prints it, character for character (what `String(t)` gives), with
+ * print options as `torch.set_printoptions` takes them.
+ *
+ * @param data - The values in row-major order (bools as booleans or 0/1).
+ * @param shape - The tensor's shape.
+ * @param dtype - `'float32'`, `'float64'`, `'int32'` or `'bool'`, which the repr names where PyTorch's does.
+ * @param suffixes - The notes that end the repr, such as `requires_grad=True` or `grad_fn=<AddBackward0>`.
+ * @param options - `precision`, `threshold`, `edgeitems`, `linewidth` and `sciMode`.
+ * @returns The repr.
+ *
+ * @example
+ * ```ts
+ * import { formatTensor } from '@fovea/tensor';
+ *
+ * formatTensor([1, 2.5], [2], 'float64', ['requires_grad=True'], { precision: 2 }); // 'tensor([1.00, 2.50], dtype=float64, requires_grad=True)'
+ * ```
  */
 export function formatTensor(
   data: ArrayLike<number | boolean>,

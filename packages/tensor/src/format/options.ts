@@ -1,14 +1,14 @@
 export type PrintDType = 'float32' | 'float64' | 'int32' | 'bool';
 
-/** torch.set_printoptions, camelCased. */
+/** How {@link formatTensor} prints: `torch.set_printoptions`'s options, camelCased. */
 export interface PrintOptions {
-  /** Digits after the decimal point (and of the scientific mantissa). */
+  /** Digits after the decimal point (and of the scientific mantissa); 4 by default. */
   precision?: number;
-  /** More elements than this and the tensor is summarised with `...`. */
+  /** More elements than this and the tensor is summarised with `...`; 1000 by default. */
   threshold?: number;
-  /** Items kept at the start and at the end of each summarised dimension. */
+  /** Items kept at the start and at the end of each summarised dimension; 3 by default. */
   edgeitems?: number;
-  /** Characters per line before a row wraps. */
+  /** Characters per line before a row wraps; 80 by default. */
   linewidth?: number;
   /** true/false forces scientific notation on/off; null lets the values decide. */
   sciMode?: boolean | null;

@@ -57,9 +57,34 @@ function instantiate(): WasmRuntime | null {
  * 'webgpu' is awaited: it finds an adapter (`navigator.gpu`, or the optional `webgpu` package in
  * Node) and opens a device; where there is none it throws, naming what it tried, and the
  * previous backend stays in effect. Returns the backend in effect.
+ *
+ * @param backend - `'js'` or `'wasm'`.
+ * @returns The backend in effect: `'js'` when 'wasm' was asked for but cannot run here.
+ *
+ * @example
+ * ```ts
+ * import { getBackend, setBackend } from '@fovea/tensor';
+ *
+ * setBackend('js'); // 'js'
+ * getBackend(); // 'js'
+ * setBackend('wasm'); // the default again, where WebAssembly runs
+ * ```
  */
 export function setBackend(backend: 'js' | 'wasm'): Backend;
+/**
+ * Selects the 'webgpu' backend, once a GPU adapter and device are found (see the first form).
+ *
+ * @param backend - `'webgpu'`.
+ * @returns A promise of the backend in effect; it rejects, leaving the previous backend in
+ * effect, when no adapter is found.
+ */
 export function setBackend(backend: 'webgpu'): Promise<Backend>;
+/**
+ * Selects a backend named at run time (see the first form).
+ *
+ * @param backend - `'js'`, `'wasm'` or `'webgpu'`.
+ * @returns The backend in effect, or a promise of it for 'webgpu'.
+ */
 export function setBackend(backend: Backend): Backend | Promise<Backend>;
 export function setBackend(backend: Backend): Backend | Promise<Backend> {
   if (backend === 'webgpu') return selectWebGpu();
@@ -83,7 +108,11 @@ async function selectWebGpu(): Promise<Backend> {
   return 'webgpu';
 }
 
-/** The backend in effect: 'wasm' only if it was selected (the default) and instantiates. */
+/**
+ * The backend in effect: 'wasm' only if it was selected (the default) and instantiates.
+ *
+ * @returns `'js'`, `'wasm'` or `'webgpu'`.
+ */
 export function getBackend(): Backend {
   const selected = selectedBackend();
   if (selected === 'js' || selected === 'webgpu') return selected;
@@ -94,7 +123,11 @@ export function getBackend(): Backend {
 /** Oversubscription allowed per core: more threads than this only cost memory and switching. */
 export const THREADS_PER_CORE = 4;
 
-/** The most threads `setNumThreads` accepts: `THREADS_PER_CORE` times the available cores. */
+/**
+ * The most threads `setNumThreads` accepts: {@link THREADS_PER_CORE} times the available cores.
+ *
+ * @returns The limit.
+ */
 export function maxThreads(): number {
   return THREADS_PER_CORE * availableCores();
 }
@@ -103,6 +136,8 @@ export function maxThreads(): number {
  * Threads the WebAssembly kernels may use, the calling thread included (PyTorch's
  * `torch.set_num_threads`). Defaults to the available cores; 1 turns the worker pool off.
  * Threads need shared WebAssembly memory: Node, or a cross-origin isolated page.
+ *
+ * @param n - The number of threads, from 1 to {@link maxThreads}.
  */
 export function setNumThreads(n: number): void {
   checkInteger('setNumThreads', 'n', n, 1);
@@ -119,7 +154,12 @@ export function setNumThreads(n: number): void {
   }
 }
 
-/** Threads the WebAssembly kernels use (1 where shared memory and workers are unavailable). */
+/**
+ * Threads the WebAssembly kernels use, PyTorch's `torch.get_num_threads`.
+ *
+ * @returns The number set (the available cores by default), or 1 where shared memory and
+ * workers are unavailable.
+ */
 export function getNumThreads(): number {
   if (threads === 0) threads = availableCores();
   return threadsAvailable() ? threads : 1;

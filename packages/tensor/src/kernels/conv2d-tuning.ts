@@ -43,7 +43,7 @@ export const WINOGRAD_FROM_CHANNELS = 16;
 export const WINOGRAD_TILES_PER_CHANNEL = 1;
 
 /**
- * Elements of the transformed input of one Winograd work item (16 x channels x tiles): 32 K
+ * Elements of the transformed input of one F(2 x 2) Winograd work item (16 x channels x tiles): 32 K
  * floats (128 KB), so that it and the products stay in L2. On W4 and W5 (1 thread, forward,
  * interleaved, best of 12) 8 K to 128 K came within the noise of each other.
  */
@@ -92,11 +92,41 @@ export function convAlgorithm(g: Conv2dGeometry, params: Conv2dParams): ConvAlgo
   return algorithm;
 }
 
-/** 2 x 2 output tiles per Winograd work item: WINOGRAD_BLOCK_ELEMENTS, in whole GEMM panels of 8. */
+/**
+ * Elements of the transformed input of one F(4 x 4, 3 x 3) work item (36 x channels x tiles):
+ * 256 K floats (1 MB). Each item streams all the transformed kernels (36 x O x C: 2.4 MB on
+ * W5) through the GEMM, so the block must be wide for them to pay; measured against F(2 x 2)
+ * (1 thread, alternating single calls, median of 15 pairs, W4 / W5 forward), its speedup rose
+ * from 1.28x / 1.01x at 32 K to 1.49x / 1.28x at 256 K; 1 M came within the noise of 256 K.
+ */
+export const WINOGRAD4_BLOCK_ELEMENTS = 1 << 18;
+
+/**
+ * 'auto' computes a Winograd conv by F(4 x 4, 3 x 3) (conv2d-winograd4.ts: 36 multiplications
+ * per 4 x 4 outputs instead of F(2 x 2)'s 64, larger transforms, more rounding) from this many
+ * 4 x 4 tiles per image: a block never spans two images, so small images give GEMMs too narrow
+ * for the kernels' reuse. F(2 x 2) / F(4 x 4) time measured as above (forward, batch 8):
+ * 16 channels at 28 x 28 (49 tiles) 2.1x, 32 at 14 x 14 (16 tiles) 1.26x, 64 at 14 x 14 0.81x,
+ * 128 and 256 at 7 x 7 (4 tiles) 0.82x and 0.77x; W4 (196 tiles) 1.2-1.5x, W5 (49) 1.1-1.5x.
+ */
+export const WINOGRAD4_FROM_TILES = 32;
+
+/** The output tile of a Winograd conv: `params.winogradTile`, else as WINOGRAD4_FROM_TILES says. */
+export function winogradTile(g: Conv2dGeometry, params: Conv2dParams): 2 | 4 {
+  const tile =
+    params.winogradTile ?? (Math.ceil(g.outH / 4) * Math.ceil(g.outW / 4) >= WINOGRAD4_FROM_TILES ? 4 : 2);
+  if (tile !== 2 && tile !== 4) {
+    throw new Error(`conv2d: winogradTile must be 2 or 4, got ${tile}`);
+  }
+  return tile;
+}
+
+/** Output tiles per Winograd work item: WINOGRAD_BLOCK_ELEMENTS, in whole GEMM panels of 8. */
 export function winogradTileBlock(call: WinogradCall): number {
-  const tiles = ((call.outH + 1) >> 1) * ((call.outW + 1) >> 1);
-  const block =
-    Math.floor(WINOGRAD_BLOCK_ELEMENTS / (16 * Math.max(call.inChannels, call.outChannels)) / 8) * 8;
+  const tiles = Math.ceil(call.outH / call.tile) * Math.ceil(call.outW / call.tile);
+  const points = (call.tile + 2) * (call.tile + 2);
+  const elements = call.tile === 4 ? WINOGRAD4_BLOCK_ELEMENTS : WINOGRAD_BLOCK_ELEMENTS;
+  const block = Math.floor(elements / (points * Math.max(call.inChannels, call.outChannels)) / 8) * 8;
   return Math.max(8, Math.min(Math.ceil(tiles / 8) * 8, block));
 }
 

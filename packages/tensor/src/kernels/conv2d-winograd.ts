@@ -1,5 +1,6 @@
 import type { Conv2dGeometry } from './conv2d.js';
 import { winogradTileBlock } from './conv2d-tuning.js';
+import { winograd4Transforms } from './conv2d-winograd4.js';
 import { gemm } from './matmul.js';
 import { allocLike, type FloatArray } from './shape.js';
 
@@ -36,18 +37,33 @@ export interface WinogradCall {
   readonly padLeft: number;
   /** Output channel c takes input channel o's taps from the weight [o, c, 2 - i, 2 - j]. */
   readonly flip: boolean;
+  /** The output tile's side: F(2 x 2, 3 x 3) here, or F(4 x 4, 3 x 3) (conv2d-winograd4.ts). */
+  readonly tile: 2 | 4;
 }
 
-export function winogradForwardCall(g: Conv2dGeometry): WinogradCall {
+export function winogradForwardCall(g: Conv2dGeometry, tile: 2 | 4): WinogradCall {
   const { batch, inChannels, height, width, outChannels, groups, outH, outW, padTop, padLeft } = g;
-  return { batch, inChannels, height, width, outChannels, groups, outH, outW, padTop, padLeft, flip: false };
+  return {
+    batch,
+    inChannels,
+    height,
+    width,
+    outChannels,
+    groups,
+    outH,
+    outW,
+    padTop,
+    padLeft,
+    flip: false,
+    tile,
+  };
 }
 
 /**
  * gx[c, r, s] = sum over o, i, j of gy[o, r + padTop - i, s + padLeft - j] w[o, c, i, j]: with
  * i' = 2 - i, a conv of gy padded by 2 - padTop (2 - padLeft), output H x W, kernels turned.
  */
-export function winogradInputGradientCall(g: Conv2dGeometry): WinogradCall {
+export function winogradInputGradientCall(g: Conv2dGeometry, tile: 2 | 4): WinogradCall {
   return {
     batch: g.batch,
     inChannels: g.outChannels,
@@ -60,10 +76,38 @@ export function winogradInputGradientCall(g: Conv2dGeometry): WinogradCall {
     padTop: 2 - g.padTop,
     padLeft: 2 - g.padLeft,
     flip: true,
+    tile,
   };
 }
 
-const identity = (v: number) => v;
+/** The transforms of one tile size, for `winogradConv`: `round` is Math.fround on float32, else the identity. */
+export interface WinogradTransforms {
+  /** U = G g G^T of every kernel into u, [ξ][O][C / groups]. */
+  weights(w: FloatArray, call: WinogradCall, u: FloatArray, round: (v: number) => number): FloatArray;
+  /** V = B^T d B of tile (ty, tx) of the plane at x[plane], V[ξ] at v[at + ξ xi]. */
+  inputTile(
+    x: FloatArray,
+    plane: number,
+    call: WinogradCall,
+    ty: number,
+    tx: number,
+    round: (v: number) => number,
+    v: FloatArray,
+    at: number,
+    xi: number,
+  ): void;
+  /** Y = A^T M A (+ bias) of tiles [t0, t0 + nb) of image n, clipped to outH x outW. */
+  outputTiles(
+    m: FloatArray,
+    bias: FloatArray | null,
+    call: WinogradCall,
+    n: number,
+    t0: number,
+    nb: number,
+    round: (v: number) => number,
+    y: FloatArray,
+  ): void;
+}
 
 /** y (overwritten) = the conv of x with w (and bias, or null) that `call` describes. */
 export function winogradConv(
@@ -73,20 +117,20 @@ export function winogradConv(
   call: WinogradCall,
   y: FloatArray,
 ): void {
-  const { batch, inChannels: C, height: H, width: W, outChannels: O, groups, outH, outW } = call;
-  const round = x instanceof Float32Array ? Math.fround : identity;
+  const transforms = call.tile === 4 ? winograd4Transforms : winograd2Transforms;
+  const { batch, inChannels: C, height: H, width: W, outChannels: O, groups, tile } = call;
+  const round = x instanceof Float32Array ? Math.fround : (v: number) => v;
+  const points = (tile + 2) * (tile + 2);
   const Og = O / groups;
   const Cg = C / groups;
-  const tilesW = (outW + 1) >> 1;
-  const tiles = ((outH + 1) >> 1) * tilesW;
-  const u = transformWeight(w, call, allocLike(x, 16 * O * Cg), round);
+  const tilesW = Math.ceil(call.outW / tile);
+  const tiles = Math.ceil(call.outH / tile) * tilesW;
+  const u = transforms.weights(w, call, allocLike(x, points * O * Cg), round);
   // A block of tiles at a time, as the WebAssembly kernel does, so memory stays bounded; the
   // products of a tile do not depend on the block it is in.
   const block = winogradTileBlock(call);
-  const v = allocLike(x, 16 * C * block);
-  const m = allocLike(x, 16 * O * block);
-  const d = new Float64Array(16);
-  const r = new Float64Array(16);
+  const v = allocLike(x, points * C * block);
+  const m = allocLike(x, points * O * block);
   for (let n = 0; n < batch; n++) {
     for (let t0 = 0; t0 < tiles; t0 += block) {
       const nb = Math.min(block, tiles - t0);
@@ -94,32 +138,10 @@ export function winogradConv(
         const plane = (n * C + ch) * H * W;
         for (let t = t0; t < t0 + nb; t++) {
           const ty = (t / tilesW) | 0;
-          const tx = t - ty * tilesW;
-          for (let i = 0; i < 4; i++) {
-            const iy = 2 * ty + i - call.padTop;
-            for (let j = 0; j < 4; j++) {
-              const ix = 2 * tx + j - call.padLeft;
-              d[4 * i + j] = iy >= 0 && iy < H && ix >= 0 && ix < W ? x[plane + iy * W + ix] : 0;
-            }
-          }
-          // r = d B along each row, then V = B^T r down each column (assembly/winograd.ts inputTile).
-          for (let i = 0; i < 16; i += 4) {
-            r[i] = round(d[i] - d[i + 2]);
-            r[i + 1] = round(d[i + 1] + d[i + 2]);
-            r[i + 2] = round(d[i + 2] - d[i + 1]);
-            r[i + 3] = round(d[i + 1] - d[i + 3]);
-          }
-          const at = ch * nb + t - t0;
-          const xi = C * nb;
-          for (let j = 0; j < 4; j++) {
-            v[at + j * xi] = round(r[j] - r[8 + j]);
-            v[at + (4 + j) * xi] = round(r[4 + j] + r[8 + j]);
-            v[at + (8 + j) * xi] = round(r[8 + j] - r[4 + j]);
-            v[at + (12 + j) * xi] = round(r[4 + j] - r[12 + j]);
-          }
+          transforms.inputTile(x, plane, call, ty, t - ty * tilesW, round, v, ch * nb + t - t0, C * nb);
         }
       }
-      for (let xi = 0; xi < 16; xi++) {
+      for (let xi = 0; xi < points; xi++) {
         for (let g = 0; g < groups; g++) {
           const uAt = (xi * O + g * Og) * Cg;
           const vAt = (xi * C + g * Cg) * nb;
@@ -127,8 +149,48 @@ export function winogradConv(
           gemm(false, false, Og, nb, Cg, 1, u, uAt, Cg, v, vAt, nb, 0, m, mAt, nb);
         }
       }
-      outputTiles(m, bias, call, n, t0, nb, round, y);
+      transforms.outputTiles(m, bias, call, n, t0, nb, round, y);
     }
+  }
+}
+
+const d = new Float64Array(16);
+const r = new Float64Array(16);
+
+/**
+ * V = B^T d B of one 4 x 4 tile: r = d B along each row, then V = B^T r down each column
+ * (assembly/winograd.ts inputTile).
+ */
+function inputTile(
+  x: FloatArray,
+  plane: number,
+  call: WinogradCall,
+  ty: number,
+  tx: number,
+  round: (v: number) => number,
+  v: FloatArray,
+  at: number,
+  xi: number,
+): void {
+  const { height: H, width: W } = call;
+  for (let i = 0; i < 4; i++) {
+    const iy = 2 * ty + i - call.padTop;
+    for (let j = 0; j < 4; j++) {
+      const ix = 2 * tx + j - call.padLeft;
+      d[4 * i + j] = iy >= 0 && iy < H && ix >= 0 && ix < W ? x[plane + iy * W + ix] : 0;
+    }
+  }
+  for (let i = 0; i < 16; i += 4) {
+    r[i] = round(d[i] - d[i + 2]);
+    r[i + 1] = round(d[i + 1] + d[i + 2]);
+    r[i + 2] = round(d[i + 2] - d[i + 1]);
+    r[i + 3] = round(d[i + 1] - d[i + 3]);
+  }
+  for (let j = 0; j < 4; j++) {
+    v[at + j * xi] = round(r[j] - r[8 + j]);
+    v[at + (4 + j) * xi] = round(r[4 + j] + r[8 + j]);
+    v[at + (8 + j) * xi] = round(r[8 + j] - r[4 + j]);
+    v[at + (12 + j) * xi] = round(r[4 + j] - r[12 + j]);
   }
 }
 
@@ -222,3 +284,5 @@ function outputTiles(
     }
   }
 }
+
+const winograd2Transforms: WinogradTransforms = { weights: transformWeight, inputTile, outputTiles };

@@ -4,7 +4,7 @@ import {
   conv2dDirectBackwardWeight,
   conv2dDirectForward,
 } from './conv2d-direct.js';
-import { bandRows, convAlgorithm, isPointwise } from './conv2d-tuning.js';
+import { bandRows, convAlgorithm, isPointwise, winogradTile } from './conv2d-tuning.js';
 import { winogradConv, winogradForwardCall, winogradInputGradientCall } from './conv2d-winograd.js';
 import { col2imImage, im2colImage, type PatchGeometry, patchGeometry } from './im2col.js';
 import { gemm } from './matmul.js';
@@ -42,6 +42,8 @@ export interface Conv2dParams {
    * says. All give the same numbers up to rounding.
    */
   readonly algorithm?: 'auto' | 'im2col' | 'direct' | 'winograd';
+  /** Winograd's output tile, F(2 x 2, 3 x 3) or F(4 x 4, 3 x 3); by default as conv2d-tuning.ts says. */
+  readonly winogradTile?: 2 | 4;
 }
 
 /** Sizes of one conv2d call, checked. */
@@ -160,7 +162,8 @@ export function conv2dForward<T extends FloatArray>(
   checkSize(op, 'out', y, outShape);
   const algorithm = convAlgorithm(g, params);
   if (algorithm === 'direct') conv2dDirectForward(x, w, bias, g, y);
-  else if (algorithm === 'winograd') winogradConv(x, w, bias, winogradForwardCall(g), y);
+  else if (algorithm === 'winograd')
+    winogradConv(x, w, bias, winogradForwardCall(g, winogradTile(g, params)), y);
   else gemmForward(x, w, bias, g, isPointwise(g, params.padding), y);
   return { out: y, outShape };
 }
@@ -221,7 +224,8 @@ export function conv2dBackwardInput<T extends FloatArray>(
   checkSize(op, 'out', gx, xShape);
   const algorithm = convAlgorithm(g, params);
   if (algorithm === 'direct') conv2dDirectBackwardInput(gy, w, g, gx);
-  else if (algorithm === 'winograd') winogradConv(gy, w, null, winogradInputGradientCall(g), gx);
+  else if (algorithm === 'winograd')
+    winogradConv(gy, w, null, winogradInputGradientCall(g, winogradTile(g, params)), gx);
   else gemmBackwardInput(gy, w, g, isPointwise(g, params.padding), gx);
   return gx;
 }

@@ -12,6 +12,10 @@ import { allocLike, checkSize, type FloatArray } from './shape.js';
  * circular needs every pad <= the size and wraps around the cropped input.
  */
 
+/**
+ * How {@link pad} fills the border, PyTorch's `mode`: a constant value, the input reflected
+ * about its edge (not repeating the edge), the edge value repeated, or the input wrapped around.
+ */
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
 
 const MODES: readonly string[] = ['constant', 'reflect', 'replicate', 'circular'];

@@ -36,6 +36,7 @@ export type BackendKernel<F extends AnyKernel> = (...args: Parameters<F>) => Ret
 
 /** One kernel call, as `traceKernels` lists it. */
 export interface KernelRun {
+  /** The kernel's registered name (`'conv2dForward'`, `'gemm'`). */
   readonly kernel: string;
   /** The backend whose kernel computed the result. */
   readonly backend: BackendName;
@@ -136,7 +137,13 @@ function rebind(entry: KernelEntry): void {
 
 /**
  * Registers `kernel` as `backend`'s implementation of the kernel `name`, replacing any earlier
- * one. A 'js' kernel is the reference every other backend falls back to.
+ * one. A 'js' kernel is the reference every other backend falls back to. This is how a backend
+ * shipped separately adds its kernels.
+ *
+ * @param name - The kernel's name, as {@link registeredKernels} lists it.
+ * @param backend - `'js'`, `'wasm'` or `'webgpu'`.
+ * @param kernel - A function with the reference's signature; it may return the registry's
+ * DECLINED symbol for a call it does not take, and the reference runs instead.
  */
 export function registerKernel<F extends AnyKernel>(
   name: string,
@@ -151,13 +158,22 @@ export function registerKernel<F extends AnyKernel>(
   rebind(entry);
 }
 
-/** The backends with a kernel registered under `name` ('js' first when it has one). */
+/**
+ * The backends with a kernel registered under `name` ('js' first when it has one).
+ *
+ * @param name - A kernel's name.
+ * @returns The backends, `[]` for an unknown name: `kernelBackends('gemm')` is `['js', 'wasm']` here.
+ */
 export function kernelBackends(name: string): BackendName[] {
   const entry = kernels.get(name);
   return entry === undefined ? [] : BACKEND_NAMES.filter((b) => entry.implementations[b] !== undefined);
 }
 
-/** Names of every kernel registered so far. */
+/**
+ * Names of every kernel registered so far (an op's kernels register when its module loads).
+ *
+ * @returns The names.
+ */
 export function registeredKernels(): string[] {
   return [...kernels.keys()].sort();
 }
@@ -198,6 +214,17 @@ export function noteKernelRun(kernel: string, backend: BackendName): void {
 /**
  * Runs `fn` and lists the kernels it ran, in order, with the backend that computed each (a
  * debugging aid: which calls fell back to the reference, and why results differ by backend).
+ *
+ * @param fn - The computation to trace.
+ * @returns What `fn` returned, and the kernel calls in order.
+ *
+ * @example
+ * ```ts
+ * import { conv2d, ones, traceKernels } from '@fovea/tensor';
+ *
+ * const { kernels } = traceKernels(() => conv2d(ones([1, 1, 4, 4]), ones([1, 1, 3, 3])));
+ * kernels.map((run) => run.kernel); // ['conv2dForward']
+ * ```
  */
 export function traceKernels<T>(fn: () => T): { result: T; kernels: KernelRun[] } {
   if (typeof fn !== 'function')

@@ -68,6 +68,10 @@ export function poolOutputSize(
  * The padding of `padding='same'` along one axis (torch/nn/modules/conv.py): the total
  * d * (k - 1) split as floor(total / 2) before and the rest after, so an even effective kernel
  * pads one more at the end.
+ *
+ * @param kernelSize - The kernel's size along the axis.
+ * @param dilation - The dilation along the axis.
+ * @returns `[before, after]`: `samePadding(4, 1)` is `[1, 2]`.
  */
 export function samePadding(kernelSize: number, dilation: number): [number, number] {
   checkInteger('samePadding', 'kernelSize', kernelSize, 1);

@@ -5,7 +5,15 @@ import { Tensor } from '../tensor.js';
 import { deviceCast } from './device.js';
 import { unaryKernel } from './elementwise.js';
 
-/** A copy converted to `dtype` (the same tensor when it already has it), like `tensor.to(dtype)`. */
+/**
+ * A copy converted to `dtype` (the same tensor when it already has it), like `tensor.to(dtype)`:
+ * floats to int32 truncate toward zero, nonzero becomes true for bool. Gradients flow back
+ * through casts between floating dtypes.
+ *
+ * @param x - The tensor to convert.
+ * @param dtype - `'float32'`, `'float64'`, `'int32'` or `'bool'`.
+ * @returns The converted tensor: `cast(tensor([1.7, -1.7]), 'int32')` is `[1, -1]`.
+ */
 export function cast(x: Tensor, dtype: DType): Tensor {
   if (!isDType(dtype))
     throw new Error(`to: unknown dtype ${String(dtype)}; expected float32, float64, int32 or bool`);

@@ -23,19 +23,68 @@ import { checkSameDtype } from './float-data.js';
 import { requireTensor, shapesOnlyResult } from './operands.js';
 import { sum } from './reduce.js';
 
+/** The optional arguments of {@link conv2d}, PyTorch's `F.conv2d` keywords in camelCase. */
 export interface Conv2dOptions {
+  /** The step of the window, a number for both axes or `[sH, sW]`; 1 by default. */
   stride?: Pair;
-  /** A number, `[h, w]`, `'valid'` (none) or `'same'` (keeps the size; stride 1 only). */
+  /**
+   * Zeros added on both sides of each spatial axis: a number, `[pH, pW]`, `'valid'` (none, the
+   * default) or `'same'` (the output keeps the input's size; stride 1 only, and an even
+   * effective kernel pads one more at the end, as PyTorch does).
+   */
   padding?: ConvPaddingSpec;
+  /** The spacing between kernel elements (atrous convolution), a number or `[dH, dW]`; 1 by default. */
   dilation?: Pair;
+  /**
+   * Splits input and output channels into this many groups, each convolved with its own filters
+   * (`groups = C_in` is a depthwise convolution); both channel counts must be divisible by it.
+   */
   groups?: number;
 }
 
 /**
- * 2-D convolution as deep learning means it (cross-correlation), like `F.conv2d`: x is
- * [N, C, H, W] (or unbatched [C, H, W]), weight [O, C / groups, kH, kW], bias [O].
- * Gradients: dX is the transposed convolution of dY with the weight, dW correlates X with dY,
- * db sums dY over batch and positions; each is differentiable again (`createGraph`).
+ * 2-D convolution as deep learning means it (cross-correlation, the kernel not flipped), like
+ * `torch.nn.functional.conv2d`: every output channel `o` is the bias `b[o]` plus the sum over
+ * input channels of the input correlated with `weight[o]`.
+ *
+ * Shapes: input $(N, C_{in}, H_{in}, W_{in})$ or unbatched $(C_{in}, H_{in}, W_{in})$, weight
+ * $(C_{out}, C_{in} / \text{groups}, k_H, k_W)$, bias $(C_{out})$, output
+ * $(N, C_{out}, H_{out}, W_{out})$ with
+ *
+ * $$
+ * H_{out} = \left\lfloor \frac{H_{in} + 2 p_H - d_H (k_H - 1) - 1}{s_H} \right\rfloor + 1
+ * $$
+ *
+ * $$
+ * W_{out} = \left\lfloor \frac{W_{in} + 2 p_W - d_W (k_W - 1) - 1}{s_W} \right\rfloor + 1
+ * $$
+ *
+ * where $s$, $p$ and $d$ are `stride`, `padding` and `dilation` along that axis.
+ *
+ * Input, weight and bias must share one floating dtype (float32 or float64), which the output
+ * has. Runs on the backend in effect (`'wasm'` SIMD, `'js'`, or `'webgpu'` for tensors on the
+ * GPU, where the output stays); no operand is moved between devices.
+ *
+ * Gradients: the input's is the transposed convolution of the output gradient with the weight,
+ * the weight's correlates the input with it, the bias's sums it over batch and positions; each
+ * is differentiable again (`createGraph`).
+ *
+ * @param input - The images, `[N, C_in, H, W]` or `[C_in, H, W]`.
+ * @param weight - The filters, `[C_out, C_in / groups, kH, kW]`.
+ * @param bias - One value per output channel, `[C_out]`, or null (or omitted) for none.
+ * @param options - `stride`, `padding`, `dilation` and `groups`.
+ * @returns The feature maps, `[N, C_out, H_out, W_out]` (unbatched in, unbatched out).
+ *
+ * @example
+ * ```ts
+ * import { arange, conv2d, ones, randn, tensor } from '@fovea/tensor';
+ *
+ * const x = arange(16, undefined, 1, { dtype: 'float32' }).reshape([1, 1, 4, 4]);
+ * const y = conv2d(x, ones([2, 1, 2, 2]), tensor([0, 100]), { stride: 2 });
+ * y.toArray(); // [[[[10, 18], [42, 50]], [[110, 118], [142, 150]]]]
+ * conv2d(randn([8, 3, 32, 32]), randn([16, 3, 3, 3]), null, { padding: 'same' }).shape; // [8, 16, 32, 32]
+ * conv2d(randn([1, 4, 10, 10]), randn([6, 2, 3, 3]), null, { groups: 2, dilation: 2 }).shape; // [1, 6, 6, 6]
+ * ```
  */
 export function conv2d(
   input: Tensor,

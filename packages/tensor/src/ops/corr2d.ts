@@ -10,10 +10,30 @@ import { requireTensor } from './operands.js';
 import { pad } from './pad.js';
 
 /**
- * The chapter's two-dimensional cross-correlation: Y[i, j] = Σ_a Σ_b X[i + a, j + b] K[a, b],
- * over the positions where the kernel fits entirely (output (h - kh + 1) x (w - kw + 1)).
- * Differentiable in both arguments: dX is the full convolution of dY with K, and dK the
- * cross-correlation of X with dY.
+ * The chapter's two-dimensional cross-correlation (d2l's `corr2d`), over the positions where the
+ * kernel fits entirely:
+ *
+ * $$
+ * Y_{i,j} = \sum_{a=0}^{k_h - 1} \sum_{b=0}^{k_w - 1} X_{i + a, \, j + b} \, K_{a, b}
+ * $$
+ *
+ * Shapes: input $(n_h, n_w)$, kernel $(k_h, k_w)$ no larger, output
+ * $(n_h - k_h + 1, n_w - k_w + 1)$. Any numeric dtypes; the result has the promoted one (two
+ * int32 operands give int32). Differentiable in both arguments: the input's gradient is the full
+ * convolution of the output's with K, the kernel's the cross-correlation of X with it.
+ *
+ * @param input - The 2-D input X.
+ * @param kernel - The 2-D kernel K.
+ * @returns The 2-D output Y.
+ *
+ * @example
+ * ```ts
+ * import { corr2d, tensor } from '@fovea/tensor';
+ *
+ * const X = tensor([[0, 1, 2], [3, 4, 5], [6, 7, 8]]);
+ * const K = tensor([[0, 1], [2, 3]]);
+ * corr2d(X, K).toArray(); // [[19, 25], [37, 43]]
+ * ```
  */
 export function corr2d(input: Tensor, kernel: Tensor): Tensor {
   checkOperands('corr2d', input, kernel);
@@ -75,8 +95,20 @@ function zeroPad(g: Tensor, ph: number, pw: number): Tensor {
 }
 
 /**
- * True two-dimensional convolution: the kernel flipped on both axes, then cross-correlated
- * (`convolve2d(X, K.flip([0, 1]))` equals `corr2d(X, K)`).
+ * True two-dimensional convolution, as in signal processing: the kernel flipped on both axes,
+ * then cross-correlated (`convolve2d(X, K.flip([0, 1]))` equals `corr2d(X, K)`). Shapes and
+ * dtypes as for {@link corr2d}.
+ *
+ * @param input - The 2-D input X.
+ * @param kernel - The 2-D kernel K, flipped before it slides.
+ * @returns The 2-D output, `(n_h - k_h + 1) x (n_w - k_w + 1)`.
+ *
+ * @example
+ * ```ts
+ * import { convolve2d, tensor } from '@fovea/tensor';
+ *
+ * convolve2d(tensor([[0, 1, 2], [3, 4, 5], [6, 7, 8]]), tensor([[0, 1], [2, 3]])).toArray(); // [[5, 11], [23, 29]]
+ * ```
  */
 export function convolve2d(input: Tensor, kernel: Tensor): Tensor {
   checkOperands('convolve2d', input, kernel);

@@ -12,6 +12,7 @@ import { contiguousData, floatData } from './float-data.js';
 import { requireTensor, shapesOnlyResult } from './operands.js';
 import { max } from './reduce.js';
 
+/** The optional arguments of {@link sparseSoftmaxCrossEntropy}, PyTorch's `reduction` and `ignore_index`. */
 export interface SparseSoftmaxCrossEntropyOptions {
   /** 'mean' (the default) over the targets that count, 'sum', or 'none' for one loss per row. */
   reduction?: 'mean' | 'sum' | 'none';
@@ -24,6 +25,19 @@ export interface SparseSoftmaxCrossEntropyOptions {
  * along the classes and the negative log-likelihood of the targets in one op each way, as
  * PyTorch's `cross_entropy` with class indices, no class weights and no label smoothing (the
  * name is TensorFlow's for this fused op). `F.crossEntropy` runs through it when it can.
+ *
+ * @param input - The logits, floating `[N, C]`.
+ * @param target - The class of each row, int32 `[N]`, in `[0, C)` or `ignoreIndex`.
+ * @param options - `reduction` and `ignoreIndex`.
+ * @returns The loss: one value, or `[N]` for reduction `'none'`.
+ *
+ * @example
+ * ```ts
+ * import { sparseSoftmaxCrossEntropy, tensor, zeros } from '@fovea/tensor';
+ *
+ * const logits = zeros([2, 4], { dtype: 'float64' });
+ * sparseSoftmaxCrossEntropy(logits, tensor([1, 3], { dtype: 'int32' })).item(); // 1.3862943611198906
+ * ```
  */
 export function sparseSoftmaxCrossEntropy(
   input: Tensor,

@@ -1,15 +1,12 @@
-import { isGradEnabled } from '@fovea/autograd';
 import { record, saving } from '../autograd.js';
 import { checkNumber } from '../checks.js';
 import { allocate, type DType, isFloating } from '../dtype.js';
-import { sigmoidBackward, sigmoidForward } from '../kernels/registered/activation.js';
 import { mapStrided, zipStrided } from '../kernels/registered/strided.js';
-import type { FloatArray } from '../kernels/shape.js';
 import type { BinaryFn, UnaryFn } from '../kernels/strided.js';
 import { broadcastShapes, numel } from '../shape.js';
 import { hostArray } from '../storage.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { deviceBinary, deviceUnary, kernelOperand, kernelResult } from './device.js';
+import { deviceBinary, deviceUnary } from './device.js';
 import { asTensor, broadcastStrides, requireTensor, resultType } from './operands.js';
 import { sumTo } from './sum-to.js';
 
@@ -48,7 +45,8 @@ function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor, DT
   return [asTensor(op, a, dtype), asTensor(op, b, dtype), dtype];
 }
 
-function floatOperand(op: string, x: Tensor): Tensor {
+/** `x` as a floating tensor: int32 and bool become float32, as PyTorch's float-only math ops do. */
+export function floatOperand(op: string, x: Tensor): Tensor {
   requireTensor(op, x);
   return isFloating(x.dtype) ? x : x.to('float32');
 }
@@ -67,12 +65,50 @@ function boolSafe(dtype: DType, op: string): void {
     throw new Error(`${op}: not supported for bool tensors; convert with .int() or .float() first`);
 }
 
+/**
+ * Elementwise sum `a + b`, like `torch.add`.
+ *
+ * **Broadcasting** (every binary op here, as NumPy and PyTorch do it): the shapes are aligned at
+ * their last dimension; each pair of sizes must be equal or one of them 1, and a missing leading
+ * dimension counts as 1. The result has, per dimension, the larger size: `[2, 1]` with `[3]` gives
+ * `[2, 3]`. A gradient is summed back over the dimensions its operand was broadcast along.
+ *
+ * **Dtypes** (PyTorch's promotion, over bool < int32 < float32 < float64): two tensors give the
+ * higher of their dtypes, except that a 0-d tensor does not widen a dimensioned one of the same
+ * kind; a JavaScript number only lifts the kind (an int32 tensor plus 0.5 is float32, a float32
+ * tensor plus 1 stays float32). On bool tensors `add` is logical or.
+ *
+ * **Devices:** operands must be on one device; a one-element host tensor may join a tensor on the
+ * GPU (it is copied there, as PyTorch lets a CPU scalar join a CUDA tensor). The result lives
+ * where the operands do.
+ *
+ * @param a - A tensor or a number.
+ * @param b - A tensor or a number, broadcast against `a`; at least one of the two is a tensor.
+ * @returns A new tensor of the broadcast shape and the promoted dtype.
+ *
+ * @example
+ * ```ts
+ * import { add, tensor } from '@fovea/tensor';
+ *
+ * add(tensor([[1], [2]]), tensor([10, 20, 30])).toArray(); // [[11, 21, 31], [12, 22, 32]]
+ * add(tensor([1, 2], { dtype: 'int32' }), 0.5).dtype; // 'float32'
+ * tensor([1, 2]).add(1).toArray(); // [2, 3]
+ * ```
+ */
 export function add(a: TensorLike, b: TensorLike): Tensor {
   const [x, y, dtype] = operands('add', a, b);
   const out = binaryKernel('add', dtype === 'bool' ? (p, q) => p || q : addFn, x, y, dtype);
   return record('AddBackward0', out, [x, y], (g) => [sumTo(g, x.shape), sumTo(g, y.shape)]);
 }
 
+/**
+ * Elementwise difference `a - b`, like `torch.sub`. Broadcasting, dtypes and devices as in
+ * {@link add}; not defined for bool.
+ *
+ * @param a - A tensor or a number.
+ * @param b - A tensor or a number, broadcast against `a`; at least one of the two is a tensor.
+ * @returns A new tensor of the broadcast shape.
+ */
 export function sub(a: TensorLike, b: TensorLike): Tensor {
   const [x, y, dtype] = operands('sub', a, b);
   boolSafe(dtype, 'sub');
@@ -80,6 +116,21 @@ export function sub(a: TensorLike, b: TensorLike): Tensor {
   return record('SubBackward0', out, [x, y], (g) => [sumTo(g, x.shape), sumTo(neg(g), y.shape)]);
 }
 
+/**
+ * Elementwise product `a * b`, like `torch.mul` (not the matrix product: see {@link matmul}).
+ * Broadcasting, dtypes and devices as in {@link add}; on bool tensors it is logical and.
+ *
+ * @param a - A tensor or a number.
+ * @param b - A tensor or a number, broadcast against `a`; at least one of the two is a tensor.
+ * @returns A new tensor of the broadcast shape.
+ *
+ * @example
+ * ```ts
+ * import { mul, tensor } from '@fovea/tensor';
+ *
+ * mul(tensor([[1, 2], [3, 4]]), tensor([10, 100])).toArray(); // [[10, 200], [30, 400]]
+ * ```
+ */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   const [x, y, dtype] = operands('mul', a, b);
   const out = binaryKernel('mul', dtype === 'bool' ? (p, q) => p && q : mulFn, x, y, dtype);
@@ -95,7 +146,21 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
   );
 }
 
-/** True division: integer operands give a float result, as in PyTorch. */
+/**
+ * Elementwise true division `a / b`, like `torch.div`: integer operands give a float32 result,
+ * as in PyTorch. Broadcasting and devices as in {@link add}.
+ *
+ * @param a - A tensor or a number.
+ * @param b - A tensor or a number, broadcast against `a`; at least one of the two is a tensor.
+ * @returns A new tensor of the broadcast shape.
+ *
+ * @example
+ * ```ts
+ * import { div, tensor } from '@fovea/tensor';
+ *
+ * div(tensor([1, 2], { dtype: 'int32' }), 4).toArray(); // [0.25, 0.5]
+ * ```
+ */
 export function div(a: TensorLike, b: TensorLike): Tensor {
   let dtype = resultType('div', a, b);
   if (!isFloating(dtype)) dtype = 'float32';
@@ -114,6 +179,23 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
   );
 }
 
+/**
+ * Elementwise power `a ** b`, like `torch.pow`: either side may be the number. Broadcasting and
+ * dtypes as in {@link add}; an int32 base to a negative integer power is an error, as in PyTorch.
+ * The exponent's gradient takes `0 * log 0` as 0.
+ *
+ * @param a - The base, a tensor or a number.
+ * @param b - The exponent, a tensor or a number, broadcast against `a`.
+ * @returns A new tensor of the broadcast shape.
+ *
+ * @example
+ * ```ts
+ * import { pow, tensor } from '@fovea/tensor';
+ *
+ * pow(tensor([1, 2, 3]), 2).toArray(); // [1, 4, 9]
+ * pow(2, tensor([1, 2, 3])).toArray(); // [2, 4, 8]
+ * ```
+ */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   const [x, y, dtype] = operands('pow', a, b);
   boolSafe(dtype, 'pow');
@@ -159,14 +241,36 @@ function extremum(name: string, f: BinaryFn, pick: 'gt' | 'lt', a: TensorLike, b
   );
 }
 
+/**
+ * The elementwise larger of `a` and `b`, like `torch.maximum`; NaN wins, as in PyTorch. Ties
+ * split the gradient in half. Broadcasting and dtypes as in {@link add}.
+ *
+ * @param a - A tensor or a number.
+ * @param b - A tensor or a number, broadcast against `a`; at least one of the two is a tensor.
+ * @returns A new tensor of the broadcast shape.
+ */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
   return extremum('maximum', maxFn, 'gt', a, b);
 }
 
+/**
+ * The elementwise smaller of `a` and `b`, like `torch.minimum`; NaN wins, as in PyTorch. Ties
+ * split the gradient in half. Broadcasting and dtypes as in {@link add}.
+ *
+ * @param a - A tensor or a number.
+ * @param b - A tensor or a number, broadcast against `a`; at least one of the two is a tensor.
+ * @returns A new tensor of the broadcast shape.
+ */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
   return extremum('minimum', minFn, 'lt', a, b);
 }
 
+/**
+ * `-a`, like `torch.neg`; keeps the dtype (not defined for bool: use {@link logicalNot}).
+ *
+ * @param a - The input tensor.
+ * @returns A new tensor of the same shape.
+ */
 export function neg(a: Tensor): Tensor {
   const x = requireTensor('neg', a);
   if (x.dtype === 'bool')
@@ -175,75 +279,111 @@ export function neg(a: Tensor): Tensor {
   return record('NegBackward0', out, [x], (g) => [neg(g)]);
 }
 
+/**
+ * Elementwise $e^a$, like `torch.exp`. An int32 or bool input gives float32, as in PyTorch.
+ *
+ * @param a - The input tensor.
+ * @returns A new tensor of the same shape.
+ */
 export function exp(a: Tensor): Tensor {
   const x = floatOperand('exp', a);
   const out = unaryKernel(Math.exp, x, x.dtype, 'exp');
   return record('ExpBackward0', out, [x], (g) => [mul(g, out)], [out]);
 }
 
+/**
+ * Elementwise natural logarithm, like `torch.log` (`-Infinity` at 0, NaN below). An int32 or bool
+ * input gives float32.
+ *
+ * @param a - The input tensor.
+ * @returns A new tensor of the same shape.
+ */
 export function log(a: Tensor): Tensor {
   const x = floatOperand('log', a);
   const out = unaryKernel(Math.log, x, x.dtype, 'log');
   return record('LogBackward0', out, [x], (g) => [div(g, x)], [x]);
 }
 
+/**
+ * Elementwise square root, like `torch.sqrt` (NaN below 0). An int32 or bool input gives float32.
+ *
+ * @param a - The input tensor.
+ * @returns A new tensor of the same shape.
+ */
 export function sqrt(a: Tensor): Tensor {
   const x = floatOperand('sqrt', a);
   const out = unaryKernel(Math.sqrt, x, x.dtype, 'sqrt');
   return record('SqrtBackward0', out, [x], (g) => [div(g, mul(out, 2))], [out]);
 }
 
+/**
+ * Elementwise `a * a`, like `torch.square` (`pow(a, 2)`); keeps the dtype.
+ *
+ * @param a - The input tensor.
+ * @returns A new tensor of the same shape.
+ */
 export function square(a: Tensor): Tensor {
   return pow(a, 2);
 }
 
+/**
+ * Elementwise absolute value, like `torch.abs`; keeps the dtype. The gradient at 0 is 0.
+ *
+ * @param a - The input tensor.
+ * @returns A new tensor of the same shape.
+ */
 export function abs(a: Tensor): Tensor {
   const x = requireTensor('abs', a);
   const out = unaryKernel(Math.abs, x, x.dtype, 'abs');
   return record('AbsBackward0', out, [x], (g) => [mul(g, sign(x))], [x]);
 }
 
+/**
+ * Elementwise -1, 0 or 1 by the sign of each value, like `torch.sign`; keeps the dtype. Its
+ * gradient is zero.
+ *
+ * @param a - The input tensor.
+ * @returns A new tensor of the same shape.
+ */
 export function sign(a: Tensor): Tensor {
   const x = requireTensor('sign', a);
   const out = unaryKernel((v) => (v > 0 ? 1 : v < 0 ? -1 : v), x, x.dtype, 'sign');
   return record('SignBackward0', out, [x], (g) => [mul(g, 0)]);
 }
 
-export function relu(a: Tensor): Tensor {
-  const x = requireTensor('relu', a);
-  const out = unaryKernel((v) => (v > 0 || Number.isNaN(v) ? v : 0), x, x.dtype, 'relu');
-  // PyTorch's threshold_backward: the gradient passes where the result is positive.
-  return record('ReluBackward0', out, [x], (g) => [g.where(out.detach().gt(0), 0)], [out]);
-}
-
-export function sigmoid(a: Tensor): Tensor {
-  const x = floatOperand('sigmoid', a);
-  // A device kernel takes a null `out` and returns the result's storage (ops/device.ts).
-  const out = x.storage.deviceBuffer === null ? (allocate(x.dtype, x.numel) as FloatArray) : null;
-  const written = sigmoidForward(kernelOperand('sigmoid', x), out as FloatArray) as FloatArray | undefined;
-  const y = kernelResult(written ?? (out as FloatArray), x.shape, x.dtype);
-  return record('SigmoidBackward0', y, [x], (g) => [sigmoidGradient(g, y)], [y]);
-}
-
 /**
- * PyTorch's sigmoid_backward, g (1 - y) y: one fused kernel pass, or differentiable ops when the
- * backward itself is recorded (`createGraph`).
+ * Limits values to `[lo, hi]`, like `torch.clamp`; keeps the dtype and NaN. The gradient passes
+ * where the input lies inside.
+ *
+ * @param a - The input tensor.
+ * @param lo - The lower bound, or null for none.
+ * @param hi - The upper bound, or null for none (not both null).
+ * @returns A new tensor of the same shape.
+ *
+ * @example
+ * ```ts
+ * import { clamp, tensor } from '@fovea/tensor';
+ *
+ * clamp(tensor([-2, 0.5, 3]), 0, 1).toArray(); // [0, 0.5, 1]
+ * clamp(tensor([-2, 0.5, 3]), null, 1).toArray(); // [-2, 0.5, 1]
+ * ```
  */
-function sigmoidGradient(g: Tensor, y: Tensor): Tensor {
-  if (isGradEnabled() && (g.requiresGrad || y.requiresGrad)) return mul(mul(g, sub(1, y)), y);
-  const out = y.storage.deviceBuffer === null ? (allocate(y.dtype, y.numel) as FloatArray) : null;
-  const written = sigmoidBackward(
-    kernelOperand('sigmoid backward', g.to(y.dtype)),
-    kernelOperand('sigmoid backward', y),
-    out as FloatArray,
-  ) as FloatArray | undefined;
-  return kernelResult(written ?? (out as FloatArray), y.shape, y.dtype);
-}
-
-export function tanh(a: Tensor): Tensor {
-  const x = floatOperand('tanh', a);
-  const out = unaryKernel(Math.tanh, x, x.dtype, 'tanh');
-  return record('TanhBackward0', out, [x], (g) => [mul(g, sub(1, mul(out, out)))], [out]);
+export function clamp(a: Tensor, lo: number | null, hi: number | null): Tensor {
+  const x = requireTensor('clamp', a);
+  for (const [arg, v] of [
+    ['min', lo],
+    ['max', hi],
+  ] as const) {
+    if (v !== null && v !== undefined) checkNumber('clamp', arg, v);
+  }
+  if (lo === null && hi === null) throw new Error("clamp: at least one of 'min' or 'max' must not be null");
+  const low = lo ?? Number.NEGATIVE_INFINITY;
+  const high = hi ?? Number.POSITIVE_INFINITY;
+  const out =
+    x.storage.deviceBuffer === null
+      ? unaryKernel((v) => (Number.isNaN(v) ? v : Math.min(Math.max(v, low), high)), x)
+      : deviceClamp(x, lo, hi);
+  return record('ClampBackward1', out, [x], (g) => [g.where(x.ge(low).logicalAnd(x.le(high)), 0)], [x]);
 }
 
 /**
@@ -261,23 +401,4 @@ function deviceClamp(x: Tensor, lo: number | null, hi: number | null): Tensor {
     out = deviceBinary(op, f, out, scalar, x.shape, x.dtype);
   }
   return out;
-}
-
-/** Limits values to [min, max]; the gradient passes where the input lies inside. */
-export function clamp(a: Tensor, lo: number | null, hi: number | null): Tensor {
-  const x = requireTensor('clamp', a);
-  for (const [arg, v] of [
-    ['min', lo],
-    ['max', hi],
-  ] as const) {
-    if (v !== null && v !== undefined) checkNumber('clamp', arg, v);
-  }
-  if (lo === null && hi === null) throw new Error("clamp: at least one of 'min' or 'max' must not be null");
-  const low = lo ?? Number.NEGATIVE_INFINITY;
-  const high = hi ?? Number.POSITIVE_INFINITY;
-  const out =
-    x.storage.deviceBuffer === null
-      ? unaryKernel((v) => (Number.isNaN(v) ? v : Math.min(Math.max(v, low), high)), x)
-      : deviceClamp(x, lo, hi);
-  return record('ClampBackward1', out, [x], (g) => [g.where(x.ge(low).logicalAnd(x.le(high)), 0)], [x]);
 }

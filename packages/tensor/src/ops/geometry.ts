@@ -1,4 +1,5 @@
-import { formatShape } from '../shape.js';
+import { formatShape, numel } from '../shape.js';
+import type { Tensor } from '../tensor.js';
 
 /** Where a view's elements sit in its storage. */
 export interface Geometry {
@@ -7,7 +8,12 @@ export interface Geometry {
   offset: number;
 }
 
-/** One index per leading dimension: a number drops the axis; ranges follow Python's slice rules. */
+/**
+ * One dimension's index in {@link slice}, as Python writes it: a number (negative from the end)
+ * takes one entry and drops the dimension; a string `'start:end:step'` with any part omitted
+ * (`':'`, `'2:6'`, `'::-1'`), or an array `[start, end, step]` (null or missing for omitted),
+ * takes a range; `'...'` stands for as many whole dimensions as needed.
+ */
 export type SliceSpec = number | string | readonly [number?, number?, number?] | readonly (number | null)[];
 
 interface Range {
@@ -101,4 +107,30 @@ export function sliceGeometry(op: string, g: Geometry, specs: readonly SliceSpec
     strides.push(s * step);
   });
   return { shape, strides, offset };
+}
+
+/** Resolves one `-1` in a requested shape against the element count. */
+export function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
+  if (!Array.isArray(shape)) throw new Error(`${op}: expected a shape array, got ${String(shape)}`);
+  const unknown = shape.filter((d) => d === -1).length;
+  if (unknown > 1) throw new Error(`${op}: only one dimension can be inferred (-1) in ${formatShape(shape)}`);
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < -1)
+      throw new Error(`${op}: invalid shape dimension ${d} in ${formatShape(shape)}`);
+  }
+  const known = numel(shape.filter((d) => d !== -1));
+  const out = [...shape];
+  if (unknown === 1) {
+    if (known === 0 || x.numel % known !== 0) {
+      throw new Error(
+        `${op}: shape ${formatShape(shape)} is invalid for input of size ${x.numel} (shape ${formatShape(x.shape)})`,
+      );
+    }
+    out[out.indexOf(-1)] = x.numel / known;
+  } else if (known !== x.numel) {
+    throw new Error(
+      `${op}: shape ${formatShape(shape)} is invalid for input of size ${x.numel} (shape ${formatShape(x.shape)})`,
+    );
+  }
+  return out;
 }

@@ -15,7 +15,9 @@ import type { Geometry } from './geometry.js';
 import { requireTensor, scalarTensor } from './operands.js';
 import { clone, expand, stridedGather, viewHistory } from './views.js';
 
+/** The optional argument of `uniform_` and `normal_`. */
 export interface RandomOptions {
+  /** The generator to draw from; the default generator (seeded by `manualSeed`) otherwise. */
   generator?: Generator;
 }
 
@@ -179,8 +181,9 @@ function arithmetic_<T extends Tensor>(
   return writeInPlace(op, target, result);
 }
 
+/** The optional argument of `x.add_(other, options)`, PyTorch's `alpha` keyword. */
 export interface AddOptions {
-  /** The multiplier of `other` (PyTorch's `alpha`): target + alpha other. */
+  /** The multiplier of `other` (PyTorch's `alpha`): target + alpha other; 1 by default. */
   alpha?: number;
 }
 

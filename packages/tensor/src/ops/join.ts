@@ -5,7 +5,22 @@ import { contiguousStrides, formatShape, normalizeDim, numel } from '../shape.js
 import { Tensor } from '../tensor.js';
 import { requireTensor } from './operands.js';
 
-/** Joins tensors along an existing dimension; all other dimensions must agree. */
+/**
+ * Joins tensors along an existing dimension, like `torch.cat`; all other dimensions must agree,
+ * and the dtypes promote as in {@link add}. The gradient is split back into the pieces.
+ *
+ * @param tensors - The tensors to join, at least one.
+ * @param dim - The dimension to join along (negative counts from the end); 0 by default.
+ * @returns A new tensor whose size along `dim` is the sum of theirs.
+ *
+ * @example
+ * ```ts
+ * import { cat, tensor } from '@fovea/tensor';
+ *
+ * cat([tensor([[1, 2]]), tensor([[3, 4], [5, 6]])]).toArray(); // [[1, 2], [3, 4], [5, 6]]
+ * cat([tensor([[1], [2]]), tensor([[3], [4]])], 1).toArray(); // [[1, 3], [2, 4]]
+ * ```
+ */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors as unknown) || tensors.length === 0)
     throw new Error('cat: expected a non-empty list of tensors');
@@ -40,7 +55,22 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   );
 }
 
-/** Joins tensors of one shape along a new dimension. */
+/**
+ * Joins tensors of one shape along a new dimension, like `torch.stack`: `stack(ts, d)` is `cat`
+ * of each `t.unsqueeze(d)`.
+ *
+ * @param tensors - The tensors to stack, at least one, all of one shape.
+ * @param dim - Where the new dimension goes, from 0 to their number of dimensions; 0 by default.
+ * @returns A new tensor with one more dimension, of size `tensors.length`.
+ *
+ * @example
+ * ```ts
+ * import { stack, tensor } from '@fovea/tensor';
+ *
+ * stack([tensor([1, 2]), tensor([3, 4])]).toArray(); // [[1, 2], [3, 4]]
+ * stack([tensor([1, 2]), tensor([3, 4])], 1).toArray(); // [[1, 3], [2, 4]]
+ * ```
+ */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors as unknown) || tensors.length === 0)
     throw new Error('stack: expected a non-empty list of tensors');

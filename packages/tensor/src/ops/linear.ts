@@ -15,6 +15,22 @@ import { sum } from './reduce.js';
  * host is PyTorch's `addmm(b, x, W^T)`: one GEMM, C = x W^T + C with C starting as b in every
  * row, W read transposed in place; the gradients are dx = g W, dW = g^T x and db = g summed
  * over the rows. Any other case is `matmul` then `add`.
+ *
+ * Shapes: input $(\ldots, H_{in})$, weight $(H_{out}, H_{in})$, bias $(H_{out})$, output
+ * $(\ldots, H_{out})$. Dtypes promote as in {@link matmul}.
+ *
+ * @param input - The input, `[..., in]`.
+ * @param weight - The weight, `[out, in]`.
+ * @param bias - `[out]`, or null (the default) for none.
+ * @returns `input @ weight^T + bias`, `[..., out]`.
+ *
+ * @example
+ * ```ts
+ * import { linear, ones, tensor } from '@fovea/tensor';
+ *
+ * linear(tensor([[1, 2]]), tensor([[1, 1], [0, 1], [2, 0]]), tensor([0, 0, 10])).toArray(); // [[3, 2, 12]]
+ * linear(ones([4, 5, 3]), ones([2, 3])).shape; // [4, 5, 2]
+ * ```
  */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   const x = requireTensor('linear', input);

@@ -11,8 +11,29 @@ import { requireTensor } from './operands.js';
 import { sumTo } from './sum-to.js';
 
 /**
- * Matrix product with PyTorch's rules: 1-D operands are promoted to a row (left) or a column
- * (right) and the added axis removed afterwards; leading batch axes broadcast.
+ * Matrix product with `torch.matmul`'s rules: 1-D operands are promoted to a row (left) or a
+ * column (right) and the added axis removed afterwards; leading batch axes broadcast.
+ *
+ * Shapes: $(\ldots, n, k) \times (\ldots, k, m) \to (\ldots, n, m)$, the batch dimensions
+ * $\ldots$ broadcast against each other; $(k) \times (k) \to ()$ (the dot product),
+ * $(n, k) \times (k) \to (n)$ and $(k) \times (k, m) \to (m)$.
+ *
+ * Dtypes promote as in {@link add} (two int32 matrices give int32). Runs on the backend in effect;
+ * float32 matrices on the GPU (`'webgpu'`) stay there.
+ *
+ * @param left - The left operand, at least 1-D.
+ * @param right - The right operand, at least 1-D, its second-to-last dimension (or only one) the
+ * size of `left`'s last.
+ * @returns The product.
+ *
+ * @example
+ * ```ts
+ * import { matmul, ones, tensor } from '@fovea/tensor';
+ *
+ * matmul(tensor([[1, 2], [3, 4]]), tensor([5, 6])).toArray(); // [17, 39]
+ * matmul(tensor([1, 2]), tensor([3, 4])).item(); // 11
+ * matmul(ones([10, 2, 3]), ones([3, 4])).shape; // [10, 2, 4]
+ * ```
  */
 export function matmul(left: Tensor, right: Tensor): Tensor {
   const a0 = requireTensor('matmul', left);

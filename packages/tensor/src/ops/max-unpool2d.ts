@@ -8,9 +8,11 @@ import { contiguousData, floatData } from './float-data.js';
 import { requireTensor, shapesOnlyResult } from './operands.js';
 import { gatherByIndices } from './plane-index.js';
 
+/** The optional arguments of {@link maxUnpool2d}: those the pooling was called with, and the size to restore. */
 export interface MaxUnpool2dOptions {
-  /** Defaults to the kernel size. */
+  /** The pooling's stride, a number or `[sH, sW]`; the kernel size by default. */
   stride?: Pair | null;
+  /** The pooling's padding, a number or `[pH, pW]`; 0 by default. */
   padding?: Pair;
   /** [H, W] (or [N, C, H, W]) of the result; by default the size max pooling started from. */
   outputSize?: readonly number[] | null;
@@ -60,10 +62,39 @@ function unpoolOutputSize(
 }
 
 /**
- * The partial inverse of max pooling, like `F.max_unpool2d`: each value goes to the position its
- * index (from `maxPool2d(..., { returnIndices: true })`: flat h * W + w within its plane) names
- * in a zero plane of the output size; everything else is zero. The gradient gathers from those
- * positions (differentiable again).
+ * The partial inverse of max pooling, like `torch.nn.functional.max_unpool2d`: each value goes
+ * to the position its index (from `maxPool2d(..., { returnIndices: true })`: flat `h * W + w`
+ * within its plane) names in a zero plane of the output size; everything else is zero.
+ *
+ * Shapes: input and indices $(N, C, H_{in}, W_{in})$ or $(C, H_{in}, W_{in})$, output
+ * $(N, C, H_{out}, W_{out})$ with, unless `outputSize` says otherwise,
+ *
+ * $$
+ * H_{out} = (H_{in} - 1) s_H - 2 p_H + k_H
+ * $$
+ *
+ * $$
+ * W_{out} = (W_{in} - 1) s_W - 2 p_W + k_W
+ * $$
+ *
+ * A given `outputSize` must lie strictly within one stride of that, since max pooling maps every
+ * size in that range to the same pooled size. Takes float32 or float64 values and int32 indices;
+ * the gradient gathers from the indexed positions (differentiable again).
+ *
+ * @param input - The pooled values, float32 or float64.
+ * @param indices - The int32 positions `maxPool2d` returned with them, of the same shape.
+ * @param kernelSize - The pooling's window, a number or `[kH, kW]`.
+ * @param options - The pooling's `stride` and `padding`, and `outputSize`.
+ * @returns The unpooled maps, zero except at the indexed positions.
+ *
+ * @example
+ * ```ts
+ * import { arange, maxPool2d, maxUnpool2d } from '@fovea/tensor';
+ *
+ * const x = arange(16, undefined, 1, { dtype: 'float32' }).reshape([1, 1, 4, 4]);
+ * const [values, indices] = maxPool2d(x, 2, { returnIndices: true });
+ * maxUnpool2d(values, indices, 2).toArray(); // [[[[0, 0, 0, 0], [0, 5, 0, 7], [0, 0, 0, 0], [0, 13, 0, 15]]]]
+ * ```
  */
 export function maxUnpool2d(
   input: Tensor,

@@ -12,9 +12,31 @@ export type { PadMode } from '../kernels/pad.js';
 
 /**
  * Pads the last dimension (`[left, right]`) or the last two (`[left, right, top, bottom]`),
- * as `F.pad` orders them, with a constant or by reflecting, replicating or wrapping the border.
- * Negative pads crop. The gradient sends each output position's gradient back to the input
- * position it was read from.
+ * as `torch.nn.functional.pad` orders them, with a constant or by reflecting, replicating or
+ * wrapping the border. Negative pads crop.
+ *
+ * Shapes: the padded dimensions grow by their two pads, $W_{out} = W_{in} + \text{left} + \text{right}$
+ * and $H_{out} = H_{in} + \text{top} + \text{bottom}$; leading dimensions are kept. `'reflect'`
+ * needs every pad smaller than its dimension, `'circular'` no larger. Takes float32 or float64 and
+ * keeps the dtype. The gradient sends each output position's gradient back to the input position
+ * it was read from.
+ *
+ * @param input - The tensor to pad, float32 or float64, at least as many dimensions as `pads` names.
+ * @param pads - `[left, right]` for the last dimension, or `[left, right, top, bottom]` for the last two.
+ * @param mode - `'constant'` (the default), `'reflect'`, `'replicate'` or `'circular'`.
+ * @param value - The constant of `'constant'` mode; 0 by default.
+ * @returns The padded tensor.
+ *
+ * @example
+ * ```ts
+ * import { pad, tensor } from '@fovea/tensor';
+ *
+ * pad(tensor([[1, 2], [3, 4]]), [1, 1, 0, 1], 'constant', -1).toArray(); // [[-1, 1, 2, -1], [-1, 3, 4, -1], [-1, -1, -1, -1]]
+ * pad(tensor([[1, 2, 3]]), [2, 2], 'reflect').toArray(); // [[3, 2, 1, 2, 3, 2, 1]]
+ * pad(tensor([[1, 2, 3]]), [2, 2], 'replicate').toArray(); // [[1, 1, 1, 2, 3, 3, 3]]
+ * pad(tensor([[1, 2, 3]]), [2, 2], 'circular').toArray(); // [[2, 3, 1, 2, 3, 1, 2]]
+ * pad(tensor([[1, 2, 3]]), [-1, 0]).toArray(); // [[2, 3]]
+ * ```
  */
 export function pad(input: Tensor, pads: readonly number[], mode: PadMode = 'constant', value = 0): Tensor {
   const x = requireTensor('pad', input);

@@ -17,40 +17,97 @@ import { kernelOperand, kernelResult } from './device.js';
 import { requireTensor, shapesOnlyResult } from './operands.js';
 import { scatterAddByIndices } from './plane-index.js';
 
+/** The optional arguments of {@link maxPool2d}, PyTorch's `F.max_pool2d` keywords in camelCase. */
 export interface MaxPool2dOptions {
-  /** Defaults to the kernel size. */
+  /** The step of the window, a number or `[sH, sW]`; the kernel size by default (windows that do not overlap). */
   stride?: Pair | null;
+  /** Implicit -infinity added on both sides of each axis, a number or `[pH, pW]`, at most half the kernel; 0 by default. */
   padding?: Pair;
+  /** The spacing between window elements, a number or `[dH, dW]`; 1 by default. */
   dilation?: Pair;
+  /** Rounds the output size up instead of down (a last, partial window), as long as that window starts inside the input or the left padding. */
   ceilMode?: boolean;
   /** Also return, per output, the flat position h * W + w of its maximum within its plane. */
   returnIndices?: boolean;
 }
 
+/** The optional arguments of {@link avgPool2d}, PyTorch's `F.avg_pool2d` keywords in camelCase. */
 export interface AvgPool2dOptions {
+  /** The step of the window, a number or `[sH, sW]`; the kernel size by default. */
   stride?: Pair | null;
+  /** Zeros added on both sides of each axis, a number or `[pH, pW]`, at most half the kernel; 0 by default. */
   padding?: Pair;
+  /** Rounds the output size up instead of down, as for {@link MaxPool2dOptions.ceilMode}. */
   ceilMode?: boolean;
+  /** Counts the padding zeros in each window's divisor (true, the default) or only the input's elements. */
   countIncludePad?: boolean;
+  /** Divides every window's sum by this number instead of its size. */
   divisorOverride?: number | null;
 }
 
 /**
- * Max over each window; the gradient goes to the (first) position of each window's maximum.
- * With `returnIndices`, also those positions (int32, flat within each plane, as PyTorch's
- * int64 indices), which `maxUnpool2d` takes. The backward is a scatter by those positions and
- * is differentiable again (its own backward gathers).
+ * 2-D max pooling, like `torch.nn.functional.max_pool2d`: the largest value of each window,
+ * per channel.
+ *
+ * Shapes: input $(N, C, H_{in}, W_{in})$ or $(C, H_{in}, W_{in})$, output
+ * $(N, C, H_{out}, W_{out})$ with
+ *
+ * $$
+ * H_{out} = \left\lfloor \frac{H_{in} + 2 p_H - d_H (k_H - 1) - 1}{s_H} \right\rfloor + 1
+ * $$
+ *
+ * and the same for $W_{out}$, where $k$, $s$, $p$ and $d$ are `kernelSize`, `stride`, `padding`
+ * and `dilation` along that axis; `ceilMode` rounds up instead ($\lceil \cdot \rceil$), dropping
+ * a last window that would start in the right padding.
+ *
+ * Takes float32 or float64 and keeps the dtype. The gradient goes to the (first) position of each
+ * window's maximum; it is differentiable again.
+ *
+ * @param input - The images, `[N, C, H, W]` or `[C, H, W]`, float32 or float64.
+ * @param kernelSize - The window, a number or `[kH, kW]`.
+ * @param options - `stride`, `padding`, `dilation`, `ceilMode`, and `returnIndices: true` for the
+ * positions of the maxima as well.
+ * @returns The pooled maps; with `returnIndices`, `[values, indices]`, the indices int32 (PyTorch's
+ * are int64), flat positions `h * W + w` within each input plane, as {@link maxUnpool2d} takes them.
+ *
+ * @example
+ * ```ts
+ * import { arange, maxPool2d, randn } from '@fovea/tensor';
+ *
+ * const x = arange(16, undefined, 1, { dtype: 'float32' }).reshape([1, 1, 4, 4]);
+ * maxPool2d(x, 2).toArray(); // [[[[5, 7], [13, 15]]]]
+ * const [values, indices] = maxPool2d(x, 2, { returnIndices: true });
+ * indices.toArray(); // [[[[5, 7], [13, 15]]]]
+ * maxPool2d(randn([1, 3, 8, 8]), 3, { stride: 2 }).shape; // [1, 3, 3, 3]
+ * maxPool2d(randn([1, 3, 8, 8]), 3, { stride: 2, ceilMode: true }).shape; // [1, 3, 4, 4]
+ * ```
  */
 export function maxPool2d(
   input: Tensor,
   kernelSize: Pair,
   options: MaxPool2dOptions & { returnIndices: true },
 ): [Tensor, Tensor];
+/**
+ * {@link maxPool2d} without the indices: the pooled maps alone.
+ *
+ * @param input - The images, `[N, C, H, W]` or `[C, H, W]`, float32 or float64.
+ * @param kernelSize - The window, a number or `[kH, kW]`.
+ * @param options - `stride`, `padding`, `dilation` and `ceilMode`.
+ * @returns The pooled maps, `[N, C, H_out, W_out]` (or unbatched).
+ */
 export function maxPool2d(
   input: Tensor,
   kernelSize: Pair,
   options?: MaxPool2dOptions & { returnIndices?: false },
 ): Tensor;
+/**
+ * {@link maxPool2d} with `returnIndices` known only when it runs.
+ *
+ * @param input - The images, `[N, C, H, W]` or `[C, H, W]`, float32 or float64.
+ * @param kernelSize - The window, a number or `[kH, kW]`.
+ * @param options - As for the other forms.
+ * @returns The pooled maps, or `[values, indices]` with `returnIndices`.
+ */
 export function maxPool2d(
   input: Tensor,
   kernelSize: Pair,
@@ -103,7 +160,34 @@ export function maxPool2d(
   return [result, kernelResult(returned, outShape, 'int32')];
 }
 
-/** Mean over each window, padding counted or not (`countIncludePad`), as `F.avg_pool2d`. */
+/**
+ * 2-D average pooling, like `torch.nn.functional.avg_pool2d`: the mean of each window, per
+ * channel, with the padding's zeros counted in the divisor or not (`countIncludePad`).
+ *
+ * Shapes: input $(N, C, H_{in}, W_{in})$ or $(C, H_{in}, W_{in})$, output
+ * $(N, C, H_{out}, W_{out})$ with
+ *
+ * $$
+ * H_{out} = \left\lfloor \frac{H_{in} + 2 p_H - k_H}{s_H} \right\rfloor + 1
+ * $$
+ *
+ * and the same for $W_{out}$ (`ceilMode` rounds up). Takes float32 or float64 and keeps the
+ * dtype; the gradient spreads each output's gradient evenly over its window.
+ *
+ * @param input - The images, `[N, C, H, W]` or `[C, H, W]`, float32 or float64.
+ * @param kernelSize - The window, a number or `[kH, kW]`.
+ * @param options - `stride`, `padding`, `ceilMode`, `countIncludePad` and `divisorOverride`.
+ * @returns The pooled maps, `[N, C, H_out, W_out]` (or unbatched).
+ *
+ * @example
+ * ```ts
+ * import { arange, avgPool2d } from '@fovea/tensor';
+ *
+ * const x = arange(16, undefined, 1, { dtype: 'float32' }).reshape([1, 1, 4, 4]);
+ * avgPool2d(x, 2).toArray(); // [[[[2.5, 4.5], [10.5, 12.5]]]]
+ * avgPool2d(x, 3, { stride: 1, padding: 1, countIncludePad: false }).toArray()[0][0][0]; // [2.5, 3, 4, 4.5]
+ * ```
+ */
 export function avgPool2d(input: Tensor, kernelSize: Pair, options?: AvgPool2dOptions | null): Tensor {
   const x = requireTensor('avg_pool2d', input);
   requireImage('avg_pool2d', x.shape);
@@ -131,7 +215,31 @@ export function avgPool2d(input: Tensor, kernelSize: Pair, options?: AvgPool2dOp
   });
 }
 
-/** Averages over PyTorch's adaptive windows [floor(i H / oh), ceil((i + 1) H / oh)). */
+/**
+ * 2-D adaptive average pooling, like `torch.nn.functional.adaptive_avg_pool2d`: the output has
+ * the size asked for, whatever the input's, each output element the mean of PyTorch's window
+ * along each axis,
+ *
+ * $$
+ * \left[\left\lfloor \frac{i \, H_{in}}{H_{out}} \right\rfloor,
+ * \left\lceil \frac{(i + 1) H_{in}}{H_{out}} \right\rceil\right)
+ * $$
+ *
+ * (windows overlap when the sizes do not divide). Takes float32 or float64 and keeps the dtype.
+ *
+ * @param input - The images, `[N, C, H, W]` or `[C, H, W]`, float32 or float64.
+ * @param outputSize - The output's `[H_out, W_out]`, or one number for both.
+ * @returns The pooled maps, `[N, C, H_out, W_out]` (or unbatched).
+ *
+ * @example
+ * ```ts
+ * import { adaptiveAvgPool2d, arange } from '@fovea/tensor';
+ *
+ * const x = arange(16, undefined, 1, { dtype: 'float32' }).reshape([1, 1, 4, 4]);
+ * adaptiveAvgPool2d(x, 1).toArray(); // [[[[7.5]]]]
+ * adaptiveAvgPool2d(x, [1, 2]).toArray(); // [[[[6.5, 8.5]]]]
+ * ```
+ */
 export function adaptiveAvgPool2d(input: Tensor, outputSize: Pair): Tensor {
   const x = requireTensor('adaptive_avg_pool2d', input);
   requireImage('adaptive_avg_pool2d', x.shape);

@@ -12,6 +12,10 @@ import { deviceCast, kernelOperand, kernelResult } from './device.js';
 import { div, mul, sub } from './elementwise.js';
 import { requireTensor } from './operands.js';
 
+/**
+ * The dimensions a reduction runs over, PyTorch's `dim`: one (negative counts from the end),
+ * several, or null (or omitted) for all of them.
+ */
 export type ReduceDims = number | readonly number[] | null;
 
 interface Plan {
@@ -69,6 +73,28 @@ function expandBack(g: Tensor, p: Plan, shape: readonly number[]): Tensor {
   return g.reshape(p.keptShape).expand(shape).contiguous();
 }
 
+/**
+ * The sum of the elements over `dim` (all of them by default), like `torch.sum`. The reduced
+ * dimensions are removed, or kept with size 1 under `keepdim` (which lets the result broadcast
+ * against the input). bool and int32 sum to int32 (PyTorch's int64); floats keep their dtype. On
+ * the GPU the sum runs there and the result stays there.
+ *
+ * @param input - The tensor to sum.
+ * @param dim - The dimension or dimensions to reduce; all by default.
+ * @param keepdim - Keep the reduced dimensions with size 1; false by default.
+ * @returns The sums: a 0-d tensor for a full reduction.
+ *
+ * @example
+ * ```ts
+ * import { sum, tensor } from '@fovea/tensor';
+ *
+ * const x = tensor([[1, 2, 3], [4, 5, 6]]);
+ * sum(x).item(); // 21
+ * sum(x, 0).toArray(); // [5, 7, 9]
+ * x.sum(1, true).toArray(); // [[6], [15]]
+ * sum(tensor([true, true, false])).dtype; // 'int32'
+ * ```
+ */
 export function sum(input: Tensor, dim?: ReduceDims, keepdim = false): Tensor {
   let x = requireTensor('sum', input);
   // On a device bools are f32 0 and 1: they are summed as the int32 they sum to (an i32 kernel).
@@ -87,6 +113,24 @@ export function sum(input: Tensor, dim?: ReduceDims, keepdim = false): Tensor {
   ]);
 }
 
+/**
+ * The mean of the elements over `dim` (all of them by default), like `torch.mean`; dimensions
+ * as in {@link sum}. Only for float32 and float64, as in PyTorch.
+ *
+ * @param input - A floating tensor.
+ * @param dim - The dimension or dimensions to reduce; all by default.
+ * @param keepdim - Keep the reduced dimensions with size 1; false by default.
+ * @returns The means, of the input's dtype.
+ *
+ * @example
+ * ```ts
+ * import { mean, tensor } from '@fovea/tensor';
+ *
+ * const x = tensor([[1, 2, 3], [4, 5, 6]]);
+ * mean(x).item(); // 3.5
+ * mean(x, -1, true).toArray(); // [[2], [5]]
+ * ```
+ */
 export function mean(input: Tensor, dim?: ReduceDims, keepdim = false): Tensor {
   const x = requireTensor('mean', input);
   if (!isFloating(x.dtype)) {
@@ -109,6 +153,26 @@ export function mean(input: Tensor, dim?: ReduceDims, keepdim = false): Tensor {
   ]);
 }
 
+/**
+ * The variance over `dim`, like `torch.var` (the method is `x.var()`):
+ * $\frac{1}{\max(0, n - c)} \sum_i (x_i - \bar{x})^2$ with $n$ the number of elements reduced
+ * and $c$ the `correction`, 1 by default (Bessel's correction, the unbiased estimate); 0 gives
+ * the population variance. Floating inputs only.
+ *
+ * @param input - A floating tensor.
+ * @param dim - The dimension or dimensions to reduce; null or undefined for all.
+ * @param options - `correction` (1 by default) and `keepdim` (false by default).
+ * @returns The variances, of the input's dtype.
+ *
+ * @example
+ * ```ts
+ * import { tensor, variance } from '@fovea/tensor';
+ *
+ * const x = tensor([[1, 2, 3], [4, 5, 6]]);
+ * variance(x, 1).toArray(); // [1, 1]
+ * x.var(null).item(); // 3.5
+ * ```
+ */
 export function variance(
   input: Tensor,
   dim: ReduceDims | undefined,
@@ -201,14 +265,54 @@ function extremumDim(
   return { values, indices };
 }
 
+/**
+ * The largest element, like `torch.max(input)`; NaN if there is one. Its gradient goes to the
+ * maxima, split evenly among ties.
+ *
+ * @param x - A non-empty tensor.
+ * @returns A 0-d tensor of `x`'s dtype.
+ *
+ * @example
+ * ```ts
+ * import { max, tensor } from '@fovea/tensor';
+ *
+ * const x = tensor([[1, 2, 3], [4, 5, 6]]);
+ * max(x).item(); // 6
+ * max(x, 1).values.toArray(); // [3, 6]
+ * max(x, 1).indices.toArray(); // [2, 2]
+ * ```
+ */
 export function max(x: Tensor): Tensor;
+/**
+ * The largest element along `dim` and where it is, like `torch.max(input, dim)`; the gradient
+ * goes to those positions.
+ *
+ * @param x - The input tensor.
+ * @param dim - The dimension to reduce (negative counts from the end).
+ * @param keepdim - Keep `dim` with size 1; false by default.
+ * @returns `values` (of `x`'s dtype) and `indices` (int32, the first position of each maximum).
+ */
 export function max(x: Tensor, dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
 export function max(x: Tensor, dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
   requireTensor('max', x);
   return dim === undefined ? extremumAll('max', x) : extremumDim('max', x, dim, keepdim);
 }
 
+/**
+ * The smallest element, like `torch.min(input)`; see {@link max}.
+ *
+ * @param x - A non-empty tensor.
+ * @returns A 0-d tensor of `x`'s dtype.
+ */
 export function min(x: Tensor): Tensor;
+/**
+ * The smallest element along `dim` and where it is, like `torch.min(input, dim)`; see {@link max}.
+ *
+ * @param x - The input tensor.
+ * @param dim - The dimension to reduce (negative counts from the end).
+ * @param keepdim - Keep `dim` with size 1; false by default.
+ * @returns `values` (of `x`'s dtype) and `indices` (int32, the first position of each minimum).
+ */
 export function min(x: Tensor, dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
 export function min(x: Tensor, dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
   requireTensor('min', x);
@@ -236,10 +340,36 @@ function argExtremum(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined
   return Tensor.fromArray(idx, p.outShape, 'int32');
 }
 
+/**
+ * Where the largest element is, like `torch.argmax`: along `dim`, or in the flattened tensor
+ * when `dim` is omitted; the first position on ties. Not differentiable.
+ *
+ * @param x - A non-empty tensor.
+ * @param dim - The dimension to search; omitted, the whole tensor (a flat index).
+ * @param keepdim - Keep `dim` with size 1; false by default.
+ * @returns int32 indices (PyTorch's are int64).
+ *
+ * @example
+ * ```ts
+ * import { argmax, tensor } from '@fovea/tensor';
+ *
+ * const x = tensor([[1, 2, 3], [4, 5, 6]]);
+ * argmax(x).item(); // 5
+ * argmax(x, 1).toArray(); // [2, 2]
+ * ```
+ */
 export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
   return argExtremum('argmax', x, dim, keepdim);
 }
 
+/**
+ * Where the smallest element is, like `torch.argmin`; see {@link argmax}.
+ *
+ * @param x - A non-empty tensor.
+ * @param dim - The dimension to search; omitted, the whole tensor (a flat index).
+ * @param keepdim - Keep `dim` with size 1; false by default.
+ * @returns int32 indices.
+ */
 export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
   return argExtremum('argmin', x, dim, keepdim);
 }

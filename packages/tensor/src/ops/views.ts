@@ -7,37 +7,11 @@ import { contiguousStrides, formatShape, normalizeDim, numel } from '../shape.js
 import { hostArray } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { deviceUnary } from './device.js';
-import { type Geometry, type SliceSpec, sliceGeometry } from './geometry.js';
+import { type Geometry, inferShape, type SliceSpec, sliceGeometry } from './geometry.js';
 import { requireTensor } from './operands.js';
 import { sumTo } from './sum-to.js';
 
 export type { SliceSpec } from './geometry.js';
-
-/** Resolves one `-1` in a requested shape against the element count. */
-function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
-  if (!Array.isArray(shape)) throw new Error(`${op}: expected a shape array, got ${String(shape)}`);
-  const unknown = shape.filter((d) => d === -1).length;
-  if (unknown > 1) throw new Error(`${op}: only one dimension can be inferred (-1) in ${formatShape(shape)}`);
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < -1)
-      throw new Error(`${op}: invalid shape dimension ${d} in ${formatShape(shape)}`);
-  }
-  const known = numel(shape.filter((d) => d !== -1));
-  const out = [...shape];
-  if (unknown === 1) {
-    if (known === 0 || x.numel % known !== 0) {
-      throw new Error(
-        `${op}: shape ${formatShape(shape)} is invalid for input of size ${x.numel} (shape ${formatShape(x.shape)})`,
-      );
-    }
-    out[out.indexOf(-1)] = x.numel / known;
-  } else if (known !== x.numel) {
-    throw new Error(
-      `${op}: shape ${formatShape(shape)} is invalid for input of size ${x.numel} (shape ${formatShape(x.shape)})`,
-    );
-  }
-  return out;
-}
 
 /** A differentiable view of `x` with another geometry over the same storage. */
 function asView(name: string, x: Tensor, g: Geometry, backward: (grad: Tensor) => Tensor): Tensor {
@@ -64,6 +38,15 @@ export function viewHistory(view: Tensor, base: Tensor): Node<Tensor> | null {
   );
 }
 
+/**
+ * The same elements with another shape, as a view sharing the input's storage, like
+ * `torch.Tensor.view`: only for a contiguous input (else use {@link reshape}). One size may be
+ * -1, inferred from the element count.
+ *
+ * @param input - A contiguous tensor.
+ * @param shape - The new shape, with as many elements.
+ * @returns A view of `input`.
+ */
 export function view(input: Tensor, shape: readonly number[]): Tensor {
   const x = requireTensor('view', input);
   const target = inferShape('view', x, shape);
@@ -80,6 +63,23 @@ export function view(input: Tensor, shape: readonly number[]): Tensor {
   );
 }
 
+/**
+ * The same elements in row-major order with another shape, like `torch.reshape`: a view when
+ * the input is contiguous, else a copy. One size may be -1, inferred from the element count.
+ *
+ * @param input - The tensor to reshape.
+ * @param shape - The new shape, with as many elements.
+ * @returns The reshaped tensor.
+ *
+ * @example
+ * ```ts
+ * import { arange } from '@fovea/tensor';
+ *
+ * const m = arange(6).reshape([2, -1]);
+ * m.toArray(); // [[0, 1, 2], [3, 4, 5]]
+ * m.t().reshape([6]).toArray(); // [0, 3, 1, 4, 2, 5]
+ * ```
+ */
 export function reshape(input: Tensor, shape: readonly number[]): Tensor {
   const x = requireTensor('reshape', input);
   const target = inferShape('reshape', x, shape);
@@ -92,6 +92,15 @@ export function reshape(input: Tensor, shape: readonly number[]): Tensor {
   );
 }
 
+/**
+ * Merges the dimensions from `startDim` to `endDim` into one, like `torch.flatten` (through
+ * {@link reshape}: a view when it can be); a 0-d tensor becomes `[1]`.
+ *
+ * @param input - The tensor to flatten.
+ * @param startDim - The first dimension merged; 0 by default.
+ * @param endDim - The last dimension merged; -1 (the last) by default.
+ * @returns The flattened tensor: `flatten(zeros([2, 3, 4]), 1)` has shape `[2, 12]`.
+ */
 export function flatten(input: Tensor, startDim = 0, endDim = -1): Tensor {
   const x = requireTensor('flatten', input);
   if (x.ndim === 0) return reshape(x, [1]);
@@ -101,6 +110,14 @@ export function flatten(input: Tensor, startDim = 0, endDim = -1): Tensor {
   return reshape(x, [...x.shape.slice(0, s), numel(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]);
 }
 
+/**
+ * The dimensions reordered, like `torch.permute`: dimension `i` of the result is `dims[i]` of
+ * the input. A view, sharing the input's storage.
+ *
+ * @param input - The tensor.
+ * @param dims - A permutation of the input's dimensions (negative counts from the end).
+ * @returns A view: `permute(zeros([2, 3, 4]), [2, 0, 1])` has shape `[4, 2, 3]`.
+ */
 export function permute(input: Tensor, dims: readonly number[]): Tensor {
   const x = requireTensor('permute', input);
   checkArray('permute', 'dims', dims);
@@ -123,6 +140,14 @@ export function permute(input: Tensor, dims: readonly number[]): Tensor {
   );
 }
 
+/**
+ * Two dimensions swapped, like `torch.transpose`: a view, sharing the input's storage.
+ *
+ * @param input - The tensor.
+ * @param dim0 - One dimension (negative counts from the end).
+ * @param dim1 - The other.
+ * @returns A view: `transpose(zeros([2, 3, 4]), 0, 2)` has shape `[4, 3, 2]`.
+ */
 export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
   const x = requireTensor('transpose', input);
   if (x.ndim === 0) return x;
@@ -137,6 +162,12 @@ export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
   );
 }
 
+/**
+ * The transpose of a matrix, like `torch.t` (0-D and 1-D inputs are returned as they are).
+ *
+ * @param input - A tensor of at most 2 dimensions.
+ * @returns The transposed view.
+ */
 export function t(input: Tensor): Tensor {
   const x = requireTensor('t', input);
   if (x.ndim > 2)
@@ -146,6 +177,13 @@ export function t(input: Tensor): Tensor {
   return x.ndim < 2 ? x : transpose(x, 0, 1);
 }
 
+/**
+ * Removes dimensions of size 1 (all, or only `dim`, if its size is 1) as a view, like `torch.squeeze`.
+ *
+ * @param input - The tensor.
+ * @param dim - The one dimension to remove; all of size 1 by default.
+ * @returns A view: `squeeze(zeros([1, 2, 1]))` has shape `[2]`, with `dim` 0 `[2, 1]`.
+ */
 export function squeeze(input: Tensor, dim?: number): Tensor {
   const x = requireTensor('squeeze', input);
   const d = dim === undefined ? null : normalizeDim('squeeze', dim, x.ndim);
@@ -162,6 +200,13 @@ export function squeeze(input: Tensor, dim?: number): Tensor {
   );
 }
 
+/**
+ * Inserts a dimension of size 1 at `dim`, as a view, like `torch.unsqueeze`.
+ *
+ * @param input - The tensor.
+ * @param dim - Where the new dimension goes, from `-ndim - 1` to `ndim`.
+ * @returns A view: `unsqueeze(tensor([1, 2]), 0)` has shape `[1, 2]`, with -1 `[2, 1]`.
+ */
 export function unsqueeze(input: Tensor, dim: number): Tensor {
   const x = requireTensor('unsqueeze', input);
   const d = normalizeDim('unsqueeze', dim, x.ndim + 1);
@@ -172,6 +217,15 @@ export function unsqueeze(input: Tensor, dim: number): Tensor {
   return asView('UnsqueezeBackward0', x, { shape, strides, offset: x.offset }, (g) => g.reshape(x.shape));
 }
 
+/**
+ * The input broadcast to a larger shape without copying, like `torch.Tensor.expand`: dimensions
+ * of size 1 repeat (stride 0) and new ones may be added in front; -1 keeps a size. Write into the
+ * result only after `contiguous()`: its elements share memory. The gradient is summed back.
+ *
+ * @param input - The tensor.
+ * @param shape - The target shape (see broadcasting in {@link add}).
+ * @returns A view: `expand(tensor([[1], [2]]), [2, 3])` is `[[1, 1, 1], [2, 2, 2]]`.
+ */
 export function expand(input: Tensor, shape: readonly number[]): Tensor {
   const x = requireTensor('expand', input);
   checkArray('expand', 'size', shape);
@@ -202,6 +256,13 @@ export function expand(input: Tensor, shape: readonly number[]): Tensor {
   );
 }
 
+/**
+ * The elements reversed along `dims`, like `torch.flip` (here a view, with negative strides).
+ *
+ * @param input - The tensor.
+ * @param dims - One dimension or several.
+ * @returns A view: `flip(K, [0, 1])` turns a kernel by 180 degrees, as {@link convolve2d} does.
+ */
 export function flip(input: Tensor, dims: number | readonly number[]): Tensor {
   const x = requireTensor('flip', input);
   // PyTorch's x.flip(0) takes one dimension as well as a list.
@@ -218,6 +279,28 @@ export function flip(input: Tensor, dims: number | readonly number[]): Tensor {
   return asView('FlipBackward0', x, { shape: [...x.shape], strides, offset }, (g) => g.flip(dims));
 }
 
+/**
+ * Basic indexing, PyTorch's `x[1, :, ::2]`: one spec per leading dimension (see
+ * {@link SliceSpec}); a number drops its dimension. A view: in-place writes to it show in the
+ * input, and the other way round.
+ *
+ * @param input - The tensor.
+ * @param specs - One index, range or `'...'` per dimension, from the first; the rest are kept whole.
+ * @returns A view.
+ *
+ * @example
+ * ```ts
+ * import { arange } from '@fovea/tensor';
+ *
+ * const m = arange(6).reshape([2, 3]);
+ * m.slice(1).toArray(); // [3, 4, 5]
+ * m.slice(':', 0).toArray(); // [0, 3]
+ * m.slice(':', '::-1').toArray(); // [[2, 1, 0], [5, 4, 3]]
+ * m.slice('...', [0, 2]).toArray(); // [[0, 1], [3, 4]]
+ * m.slice(0).fill_(9);
+ * m.toArray(); // [[9, 9, 9], [3, 4, 5]]
+ * ```
+ */
 export function slice(input: Tensor, ...specs: SliceSpec[]): Tensor {
   const x = requireTensor('slice', input);
   const geometry = sliceGeometry(
@@ -233,7 +316,15 @@ export function slice(input: Tensor, ...specs: SliceSpec[]): Tensor {
   return asView('SliceBackward0', x, geometry, (g) => stridedScatter(g, x.shape, relative));
 }
 
-/** The `length` entries of dimension `dim` from `start` on, as a view. */
+/**
+ * The `length` entries of dimension `dim` from `start` on, as a view, like `torch.narrow`.
+ *
+ * @param input - The tensor.
+ * @param dim - The dimension to narrow.
+ * @param start - The first entry kept (negative counts from the end).
+ * @param length - How many entries are kept.
+ * @returns A view: `narrow(arange(6), 0, 1, 3)` is `[1, 2, 3]`.
+ */
 export function narrow(input: Tensor, dim: number, start: number, length: number): Tensor {
   const x = requireTensor('narrow', input);
   const d = normalizeDim('narrow', dim, x.ndim);
@@ -248,6 +339,15 @@ export function narrow(input: Tensor, dim: number, start: number, length: number
   return slice(x, ...specs);
 }
 
+/**
+ * The slice at `index` along `dim`, that dimension removed, like `torch.select` (`x[:, i]` for
+ * dimension 1). A view.
+ *
+ * @param input - The tensor.
+ * @param dim - The dimension to index.
+ * @param index - The entry taken (negative counts from the end).
+ * @returns A view with one dimension fewer.
+ */
 export function select(input: Tensor, dim: number, index: number): Tensor {
   const x = requireTensor('select', input);
   const d = normalizeDim('select', dim, x.ndim);
@@ -280,6 +380,12 @@ export function stridedScatter(values: Tensor, shape: readonly number[], g: Geom
   return record('AsStridedScatterBackward0', result, [v], (grad) => [stridedGather(grad, g)]);
 }
 
+/**
+ * A contiguous copy with its own storage, like `torch.clone` (on the GPU for a GPU tensor).
+ *
+ * @param input - The tensor to copy.
+ * @returns The copy, of the same dtype, shape and device.
+ */
 export function clone(input: Tensor): Tensor {
   const x = requireTensor('clone', input);
   // A device tensor is copied on its device (the strided 'copy' kernel), never through the host.
@@ -290,7 +396,12 @@ export function clone(input: Tensor): Tensor {
   return record('CloneBackward0', out, [x], (g) => [g]);
 }
 
-/** `x` itself when already laid out row-major, else a row-major copy. */
+/**
+ * `input` itself when already row-major, else a row-major copy, like `Tensor.contiguous`.
+ *
+ * @param input - The tensor.
+ * @returns A contiguous tensor with the same values.
+ */
 export function contiguous(input: Tensor): Tensor {
   const x = requireTensor('contiguous', input);
   return x.isContiguous() ? x : clone(x);

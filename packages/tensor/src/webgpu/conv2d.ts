@@ -186,7 +186,19 @@ function checkGradShape(op: string, g: Conv2dGeometry, gyShape: readonly number[
   }
 }
 
-/** y = conv2d(x, w) + bias on the GPU; the arguments of the reference `conv2dForward`. */
+/**
+ * y = conv2d(x, w) + bias on the GPU, with the arguments of the reference kernel
+ * `conv2dForward` (the op {@link conv2d} of `@fovea/tensor` calls it for tensors on 'webgpu').
+ * Shapes and output size as for `conv2d`; float32.
+ *
+ * @param x - The input, contiguous `[N, C, H, W]`.
+ * @param xShape - Its shape.
+ * @param w - The weight, contiguous `[O, C / groups, kH, kW]`.
+ * @param wShape - Its shape.
+ * @param bias - `[O]`, or null.
+ * @param params - The geometry: `stride`, `padding` (`[top, bottom, left, right]`), `dilation` and `groups`.
+ * @returns The output array on the same device and its shape `[N, O, outH, outW]`.
+ */
 export function conv2dForward(
   x: GpuArray,
   xShape: readonly number[],
@@ -207,7 +219,18 @@ export function conv2dForward(
   return { out: y, outShape };
 }
 
-/** Gradient of conv2d with respect to its input; the arguments of `conv2dBackwardInput`. */
+/**
+ * Gradient of conv2d with respect to its input (the transposed convolution of the output
+ * gradient with the weight), with the arguments of the reference `conv2dBackwardInput`.
+ *
+ * @param gy - The output's gradient, `[N, O, outH, outW]`.
+ * @param gyShape - Its shape.
+ * @param w - The weight.
+ * @param wShape - Its shape.
+ * @param xShape - The input's shape, which the result has.
+ * @param params - The geometry: `stride`, `padding` (`[top, bottom, left, right]`), `dilation` and `groups`.
+ * @returns The input's gradient.
+ */
 export function conv2dBackwardInput(
   gy: GpuArray,
   gyShape: readonly number[],
@@ -227,7 +250,18 @@ export function conv2dBackwardInput(
   return gx;
 }
 
-/** Gradient of conv2d with respect to its weight; the arguments of `conv2dBackwardWeight`. */
+/**
+ * Gradient of conv2d with respect to its weight (the input correlated with the output's
+ * gradient), with the arguments of the reference `conv2dBackwardWeight`.
+ *
+ * @param x - The input.
+ * @param xShape - Its shape.
+ * @param gy - The output's gradient.
+ * @param gyShape - Its shape.
+ * @param wShape - The weight's shape, which the result has.
+ * @param params - The geometry: `stride`, `padding` (`[top, bottom, left, right]`), `dilation` and `groups`.
+ * @returns The weight's gradient.
+ */
 export function conv2dBackwardWeight(
   x: GpuArray,
   xShape: readonly number[],
@@ -247,7 +281,13 @@ export function conv2dBackwardWeight(
   return gw;
 }
 
-/** Gradient of conv2d with respect to its bias: gy summed over N, outH and outW. */
+/**
+ * Gradient of conv2d with respect to its bias: gy summed over N, outH and outW.
+ *
+ * @param gy - The output's gradient, `[N, O, outH, outW]`.
+ * @param gyShape - Its shape.
+ * @returns `[O]`.
+ */
 export function conv2dBackwardBias(gy: GpuArray, gyShape: readonly number[]): GpuArray {
   const op = 'conv2d backward (bias)';
   if (gyShape.length !== 4)

@@ -13,9 +13,13 @@
 
 /** What the adapter says it is. */
 export interface GpuAdapterDescription {
+  /** The vendor, as the adapter reports it (may be empty). */
   readonly vendor: string;
+  /** The architecture (`'swiftshader'` for the software adapter). */
   readonly architecture: string;
+  /** The device name. */
   readonly device: string;
+  /** A free-form description. */
   readonly description: string;
   /** A CPU implementation (SwiftShader, or a fallback adapter): timings on it mean nothing. */
   readonly isSoftware: boolean;
@@ -23,7 +27,9 @@ export interface GpuAdapterDescription {
   readonly source: string;
 }
 
+/** How to pick an adapter, as `navigator.gpu.requestAdapter` takes it. */
 export interface RequestGpuOptions {
+  /** `'low-power'` or `'high-performance'`; the platform's choice by default. */
   readonly powerPreference?: GPUPowerPreference;
 }
 

@@ -27,6 +27,7 @@ export const BINARY_OPS = {
   logicalAnd: 'select(0.0, 1.0, a != 0.0 && b != 0.0)',
   logicalOr: 'select(0.0, 1.0, a != 0.0 || b != 0.0)',
 } as const;
+/** The binary ops {@link binary} runs: `add`, `sub`, `mul`, `div`, `maximum`, `minimum`, `pow`. */
 export type BinaryOp = keyof typeof BINARY_OPS;
 
 // tanh is evaluated on a clamped argument: some WGSL compilers form it from exp and overflow.
@@ -44,6 +45,7 @@ export const UNARY_OPS = {
   sign: 'select(sign(a), a, isNan(a))',
   logicalNot: 'select(0.0, 1.0, a == 0.0)',
 } as const;
+/** The unary ops {@link unary} runs (a copy, relu, sigmoid, tanh, exp, log, neg, abs, sqrt). */
 export type UnaryOp = keyof typeof UNARY_OPS;
 
 /**
@@ -57,6 +59,7 @@ export const ACTIVATION_BACKWARD = {
   exp: 'g * s',
   log: 'g / s',
 } as const;
+/** The activations whose backward {@link activationBackward} fuses: relu, sigmoid, tanh, exp, log. */
 export type ActivationBackward = keyof typeof ACTIVATION_BACKWARD;
 
 // The row-major index of thread i is taken apart from the last axis; `dims` holds the shape,
@@ -191,7 +194,20 @@ export function checkReach(
   }
 }
 
-/** out = a op b over the broadcast `shape`; the arguments of the reference `zipStrided`. */
+/**
+ * out = a op b over the broadcast `shape`, with the arguments of the reference `zipStrided`:
+ * each operand read through its own strides (0 along a broadcast axis) and offset.
+ *
+ * @param op - The op's name.
+ * @param a - The left operand.
+ * @param aStrides - Its strides, one per dimension of `shape`.
+ * @param aOffset - Where its first element is.
+ * @param b - The right operand.
+ * @param bStrides - Its strides.
+ * @param bOffset - Where its first element is.
+ * @param shape - The broadcast shape.
+ * @returns A new contiguous array of `shape`.
+ */
 export function binary(
   op: BinaryOp,
   a: GpuArray,
@@ -218,7 +234,16 @@ export function binary(
   return out;
 }
 
-/** out = op(src) over `shape`; the arguments of the reference `mapStrided`. */
+/**
+ * out = op(src) over `shape`, with the arguments of the reference `mapStrided`.
+ *
+ * @param op - The op's name.
+ * @param src - The operand.
+ * @param shape - Its shape (a view's).
+ * @param strides - Its strides.
+ * @param offset - Where its first element is.
+ * @returns A new contiguous array of `shape`.
+ */
 export function unary(
   op: UnaryOp,
   src: GpuArray,
@@ -242,6 +267,12 @@ export function unary(
 /**
  * Gradient of an activation over contiguous arrays of one shape: `saved` is the forward's input
  * for relu and log, its output for sigmoid, tanh and exp.
+ *
+ * @param op - The activation.
+ * @param gy - The output's gradient.
+ * @param saved - What the forward saved (see above).
+ * @param shape - The shape of both.
+ * @returns The input's gradient.
  */
 export function activationBackward(
   op: ActivationBackward,

@@ -9,6 +9,7 @@ import type { GpuArray, KernelSource } from './runtime.js';
  * 'sum' or 'mean' (the mean divides by the summed weights of the targets not ignored).
  */
 
+/** How a loss reduces its per-sample values: not at all, their sum, or their (weighted) mean. */
 export type Reduction = 'none' | 'sum' | 'mean';
 
 // A row is `size` elements `inner` apart; thread i owns the row at (i / inner) * size * inner + i % inner.
@@ -143,7 +144,14 @@ function rowLayout(
   return { rows: outer * inner, size, inner };
 }
 
-/** log_softmax(x, dim) of a contiguous x. */
+/**
+ * log_softmax(x, dim) of a contiguous x, like `torch.nn.functional.log_softmax`.
+ *
+ * @param x - The input.
+ * @param shape - Its shape.
+ * @param dim - The dimension normalised over (negative counts from the end).
+ * @returns The output, of `shape`.
+ */
 export function logSoftmax(x: GpuArray, shape: readonly number[], dim: number): GpuArray {
   const op = 'log_softmax';
   checkArray(op, 'input', x, shape);
@@ -153,7 +161,15 @@ export function logSoftmax(x: GpuArray, shape: readonly number[], dim: number): 
   return y;
 }
 
-/** Gradient of log_softmax from its output y. */
+/**
+ * Gradient of log_softmax from its output y.
+ *
+ * @param gy - The output's gradient.
+ * @param y - The output.
+ * @param shape - The shape of both.
+ * @param dim - The dimension of the forward.
+ * @returns The input's gradient.
+ */
 export function logSoftmaxBackward(
   gy: GpuArray,
   y: GpuArray,
@@ -170,9 +186,13 @@ export function logSoftmaxBackward(
   return gx;
 }
 
+/** The optional arguments of {@link nllLoss}, as `torch.nn.functional.nll_loss` takes them. */
 export interface NllLossOptions {
+  /** A weight per class, `[C]`; none by default. */
   readonly weight?: GpuArray | null;
+  /** A target value that contributes nothing (and is not counted by 'mean'); -100 by default. */
   readonly ignoreIndex?: number;
+  /** `'mean'` (the default), `'sum'` or `'none'`. */
   readonly reduction?: Reduction;
 }
 
@@ -197,6 +217,12 @@ function nllSetup(op: string, shape: readonly number[], target: GpuArray, option
 /**
  * nll_loss(logp [N, C], target [N] int32): [N] losses for reduction 'none', else one value.
  * Targets outside [0, C) other than ignoreIndex are not checked on the GPU (that needs a read).
+ *
+ * @param logp - Log-probabilities, `[N, C]`.
+ * @param shape - Their shape.
+ * @param target - The classes, int32 `[N]`.
+ * @param options - `weight`, `ignoreIndex` and `reduction`.
+ * @returns The loss.
  */
 export function nllLoss(
   logp: GpuArray,
@@ -216,6 +242,12 @@ export function nllLoss(
 /**
  * Gradient of nll_loss with respect to logp [N, C] (`shape`), from the loss's gradient: one
  * value, or [N] for reduction 'none'.
+ *
+ * @param gloss - The loss's gradient.
+ * @param shape - The shape of logp, `[N, C]`.
+ * @param target - The classes, int32 `[N]`.
+ * @param options - As given to {@link nllLoss}.
+ * @returns logp's gradient.
  */
 export function nllLossBackward(
   gloss: GpuArray,

@@ -53,7 +53,27 @@ function checkExtent(op: string, what: string, array: GpuArray, last: number): v
   }
 }
 
-/** C = alpha op(A) op(B) + beta C over row-major GPU arrays; the reference `gemm`'s arguments. */
+/**
+ * C = alpha op(A) op(B) + beta C over row-major GPU arrays, BLAS's GEMM with the reference
+ * `gemm`'s arguments; op transposes when asked.
+ *
+ * @param transA - Read A transposed.
+ * @param transB - Read B transposed.
+ * @param M - Rows of op(A) and C.
+ * @param N - Columns of op(B) and C.
+ * @param K - Columns of op(A), rows of op(B).
+ * @param alpha - The product's factor.
+ * @param A - The left matrix.
+ * @param aOffset - Where A starts.
+ * @param lda - A's leading dimension (its row length as stored).
+ * @param B - The right matrix.
+ * @param bOffset - Where B starts.
+ * @param ldb - B's leading dimension.
+ * @param beta - C's factor (0 overwrites C).
+ * @param C - The output, written in place.
+ * @param cOffset - Where C starts.
+ * @param ldc - C's leading dimension.
+ */
 export function gemm(
   transA: boolean,
   transB: boolean,
@@ -100,6 +120,13 @@ export function gemm(
 /**
  * y = x W^T + bias with x [..., in], W [out, in] and bias [out] or null, as torch's linear:
  * returns y [..., out].
+ *
+ * @param x - The input.
+ * @param xShape - Its shape, `[..., in]`.
+ * @param w - The weight.
+ * @param wShape - Its shape, `[out, in]`.
+ * @param bias - `[out]`, or null.
+ * @returns The output and its shape.
  */
 export function linear(
   x: GpuArray,

@@ -7,21 +7,35 @@ import type { GpuArray, KernelSource } from './runtime.js';
  * paths. The host keeps the step count and computes the bias corrections in double precision.
  */
 
+/** The hyperparameters of {@link sgdStep}, as `torch.optim.SGD` takes them. */
 export interface SgdStepOptions {
+  /** The learning rate. */
   readonly lr: number;
+  /** The momentum factor; 0 by default. */
   readonly momentum?: number;
+  /** The dampening of momentum; 0 by default. */
   readonly dampening?: number;
+  /** L2 penalty added to the gradient; 0 by default. */
   readonly weightDecay?: number;
+  /** Nesterov momentum; false by default. */
   readonly nesterov?: boolean;
+  /** Ascend instead of descend; false by default. */
   readonly maximize?: boolean;
 }
 
+/** The hyperparameters of {@link adamStep}, as `torch.optim.Adam` and `AdamW` take them. */
 export interface AdamStepOptions {
+  /** The learning rate. */
   readonly lr: number;
+  /** The decay rates of the two moment estimates; `[0.9, 0.999]` by default. */
   readonly betas?: readonly [number, number];
+  /** Added to the denominator for stability; 1e-8 by default. */
   readonly eps?: number;
+  /** The weight decay; 0 by default. */
   readonly weightDecay?: number;
+  /** Use the maximum of past second moments (AMSGrad); false by default. */
   readonly amsgrad?: boolean;
+  /** Ascend instead of descend; false by default. */
   readonly maximize?: boolean;
   /** AdamW: weight decay applied to the parameter as p·(1 - lr·λ) instead of added to the gradient. */
   readonly decoupledWeightDecay?: boolean;
@@ -106,6 +120,12 @@ const ADAM: KernelSource = {
 /**
  * One SGD step on `param` in place. `momentumBuffer` (the parameter's size) is required when
  * momentum is non-zero: on the first step it is set to the gradient, as torch.optim.SGD does.
+ *
+ * @param param - The parameter, updated in place.
+ * @param grad - Its gradient.
+ * @param momentumBuffer - The momentum buffer, or null without momentum.
+ * @param options - The hyperparameters.
+ * @param firstStep - Whether this is the parameter's first step.
  */
 export function sgdStep(
   param: GpuArray,
@@ -137,6 +157,14 @@ export function sgdStep(
 /**
  * One Adam (or AdamW) step on `param` in place; `step` counts from 1 (this step included).
  * `maxExpAvgSq` is required under amsgrad. The moment buffers start as zeros.
+ *
+ * @param param - The parameter, updated in place.
+ * @param grad - Its gradient.
+ * @param expAvg - The first moment estimate, updated in place.
+ * @param expAvgSq - The second moment estimate, updated in place.
+ * @param maxExpAvgSq - The running maximum of the second moment under amsgrad, else null.
+ * @param options - The hyperparameters.
+ * @param step - The step number, from 1.
  */
 export function adamStep(
   param: GpuArray,

@@ -170,7 +170,15 @@ function checkGradShape(op: string, gyShape: readonly number[], expected: readon
   }
 }
 
-/** Max pooling with PyTorch's indices (flat h * W + w in the plane); as the reference's. */
+/**
+ * Max pooling with PyTorch's indices (flat h * W + w in the plane), with the reference kernel's
+ * arguments; output size as for `maxPool2d`.
+ *
+ * @param x - The input, contiguous `[N, C, H, W]` or `[C, H, W]`.
+ * @param xShape - Its shape.
+ * @param params - `kernel`, `stride`, `padding`, `dilation` and `ceilMode`.
+ * @returns The output, its shape, and the int32 indices.
+ */
 export function maxPool2dForward(
   x: GpuArray,
   xShape: readonly number[],
@@ -186,7 +194,15 @@ export function maxPool2dForward(
   return { out: y, outShape: g.outShape, indices };
 }
 
-/** Gradient of max pooling: each output gradient goes where its index points; as the reference's. */
+/**
+ * Gradient of max pooling: each output gradient goes where its index points; as the reference's.
+ *
+ * @param gy - The output's gradient.
+ * @param gyShape - Its shape.
+ * @param indices - The indices the forward returned.
+ * @param xShape - The input's shape, which the result has.
+ * @returns The input's gradient.
+ */
 export function maxPool2dBackward(
   gy: GpuArray,
   gyShape: readonly number[],
@@ -208,7 +224,15 @@ export function maxPool2dBackward(
   return gx;
 }
 
-/** Average pooling (ceilMode, countIncludePad, divisorOverride); as the reference's. */
+/**
+ * Average pooling (ceilMode, countIncludePad, divisorOverride), with the reference kernel's
+ * arguments; output size as for `avgPool2d`.
+ *
+ * @param x - The input, contiguous `[N, C, H, W]` or `[C, H, W]`.
+ * @param xShape - Its shape.
+ * @param params - `kernel`, `stride`, `padding`, `ceilMode`, `countIncludePad` and `divisorOverride`.
+ * @returns The output and its shape.
+ */
 export function avgPool2dForward(
   x: GpuArray,
   xShape: readonly number[],
@@ -227,7 +251,15 @@ export function avgPool2dForward(
   return { out: y, outShape: g.outShape };
 }
 
-/** Gradient of average pooling; the reference's arguments. */
+/**
+ * Gradient of average pooling; the reference's arguments.
+ *
+ * @param gy - The output's gradient.
+ * @param gyShape - Its shape.
+ * @param xShape - The input's shape, which the result has.
+ * @param params - As given to {@link avgPool2dForward}.
+ * @returns The input's gradient.
+ */
 export function avgPool2dBackward(
   gy: GpuArray,
   gyShape: readonly number[],

@@ -58,7 +58,15 @@ const DIMS: KernelSource = {
   out[i] = acc * P.scale;`,
 };
 
-/** out[o] = sum of the o-th block of `inner` elements (or their mean); `sumBlocks`'s arguments. */
+/**
+ * out[o] = sum of the o-th block of `inner` elements (or their mean); `sumBlocks`'s arguments.
+ *
+ * @param src - `outer * inner` elements.
+ * @param outer - The number of blocks.
+ * @param inner - The elements per block.
+ * @param mean - Divide each sum by `inner`; false by default.
+ * @returns `[outer]`.
+ */
 export function sumBlocks(src: GpuArray, outer: number, inner: number, mean = false): GpuArray {
   const op = mean ? 'meanBlocks' : 'sumBlocks';
   checkArray(op, 'src', src, [outer, inner]);
@@ -70,6 +78,13 @@ export function sumBlocks(src: GpuArray, outer: number, inner: number, mean = fa
 /**
  * Sum (or mean) of a contiguous `x` of `shape` over `dims` (negative counts from the end);
  * returns the shape without those dimensions, or with them as 1 under `keepdim`.
+ *
+ * @param op - `'sum'` or `'mean'`.
+ * @param x - The input.
+ * @param shape - Its shape.
+ * @param dims - The dimensions to reduce.
+ * @param keepdim - Keep them with size 1; false by default.
+ * @returns The output and its shape.
  */
 export function reduceDims(
   op: 'sum' | 'mean',

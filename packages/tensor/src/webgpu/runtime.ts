@@ -6,6 +6,7 @@ import {
   requestAdapter,
   requestDevice,
 } from './device.js';
+import { packParams, shaderSource } from './shader.js';
 
 /**
  * The device a program's GPU arrays live on: uploads, readbacks, and compute kernels written as
@@ -13,6 +14,7 @@ import {
  * workgroup size, and launches one thread per output element.
  */
 
+/** The element types a {@link GpuArray} holds. */
 export type GpuDType = 'float32' | 'int32';
 type WgslType = 'f32' | 'i32';
 
@@ -20,8 +22,11 @@ const WGSL_TYPE: Record<GpuDType, WgslType> = { float32: 'f32', int32: 'i32' };
 
 /** A storage binding of a kernel: its name in the WGSL body, element type and access. */
 export interface KernelBuffer {
+  /** Its name in the WGSL body. */
   readonly name: string;
+  /** `'f32'` or `'i32'`. */
   readonly type: WgslType;
+  /** Read-only, or written. */
   readonly access: 'read' | 'read_write';
 }
 
@@ -30,10 +35,13 @@ export interface KernelBuffer {
  * past the count return first), reading uniform fields as `P.<name>` and the buffers by name.
  */
 export interface KernelSource {
+  /** The kernel's name, in errors and as its pipeline's key. */
   readonly name: string;
+  /** Its storage bindings, in binding order. */
   readonly buffers: readonly KernelBuffer[];
   /** Uniform fields in order, each an i32 or an f32. */
   readonly params: readonly (readonly [string, WgslType])[];
+  /** The WGSL of `main`'s body. */
   readonly body: string;
   /** WGSL functions the body calls. */
   readonly helpers?: string;
@@ -51,6 +59,14 @@ const MAX_GROUPS_PER_DIM = 65535;
 export class GpuArray {
   private released = false;
 
+  /**
+   * Wraps a buffer; arrays are made by {@link WebGpu.upload} and {@link WebGpu.zeros}.
+   *
+   * @param gpu - The device the buffer belongs to.
+   * @param buffer - The storage buffer.
+   * @param length - Its length in elements.
+   * @param dtype - Its element type.
+   */
   constructor(
     readonly gpu: WebGpu,
     readonly buffer: GPUBuffer,
@@ -58,7 +74,11 @@ export class GpuArray {
     readonly dtype: GpuDType,
   ) {}
 
-  /** Copies the array back to the CPU (float32 -> Float32Array, int32 -> Int32Array). */
+  /**
+   * Copies the array back to the CPU (float32 -> Float32Array, int32 -> Int32Array).
+   *
+   * @returns A promise of the values.
+   */
   read(): Promise<Float32Array | Int32Array> {
     return this.gpu.read(this);
   }
@@ -90,7 +110,9 @@ export class WebGpu {
   private readonly pool: BufferPool;
 
   private constructor(
+    /** The WebGPU device kernels run on. */
     readonly device: GPUDevice,
+    /** What the adapter says it is (a software adapter's timings mean nothing). */
     readonly adapter: GpuAdapterDescription,
   ) {
     this.placeholder = device.createBuffer({ size: 4, usage: GPUBufferUsage.STORAGE });
@@ -103,6 +125,9 @@ export class WebGpu {
   /**
    * Finds an adapter (`navigator.gpu`, else the `webgpu` package in Node) and opens a device.
    * Throws an error naming everything it tried when there is none.
+   *
+   * @param options - `powerPreference`.
+   * @returns A promise of the device.
    */
   static async create(options: RequestGpuOptions = {}): Promise<WebGpu> {
     const { adapter, description } = await requestAdapter(options);
@@ -160,7 +185,12 @@ export class WebGpu {
     return this.pool.stats();
   }
 
-  /** A new GPU array holding a copy of `data`. */
+  /**
+   * A new GPU array holding a copy of `data`.
+   *
+   * @param data - The values.
+   * @returns The array.
+   */
   upload(data: Float32Array | Int32Array): GpuArray {
     const dtype: GpuDType = data instanceof Int32Array ? 'int32' : 'float32';
     if (!(data instanceof Float32Array) && dtype !== 'int32') {
@@ -171,7 +201,13 @@ export class WebGpu {
     return array;
   }
 
-  /** A new GPU array of `length` zeros (a reused buffer is cleared on the queue first). */
+  /**
+   * A new GPU array of `length` zeros (a reused buffer is cleared on the queue first).
+   *
+   * @param length - Its length in elements.
+   * @param dtype - `'float32'` (the default) or `'int32'`.
+   * @returns The array.
+   */
   zeros(length: number, dtype: GpuDType = 'float32'): GpuArray {
     const { array, reused } = this.allocate('WebGpu.zeros', length, dtype);
     if (reused) {
@@ -182,7 +218,12 @@ export class WebGpu {
     return array;
   }
 
-  /** Copies `array` back to the CPU; rejects (never hangs) if the device is lost meanwhile. */
+  /**
+   * Copies `array` back to the CPU; rejects (never hangs) if the device is lost meanwhile.
+   *
+   * @param array - An array of this device.
+   * @returns A promise of the values.
+   */
   async read(array: GpuArray): Promise<Float32Array | Int32Array> {
     this.checkAlive('WebGpu.read');
     checkUnreleased('WebGpu.read', 'the array', array);
@@ -223,7 +264,11 @@ export class WebGpu {
     return out.subarray(0, array.length);
   }
 
-  /** Waits until every kernel submitted so far has finished (for timing). */
+  /**
+   * Waits until every kernel submitted so far has finished (for timing).
+   *
+   * @returns A promise that resolves then.
+   */
   async finish(): Promise<void> {
     this.checkAlive('WebGpu.finish');
     await this.device.queue.onSubmittedWorkDone();
@@ -254,6 +299,11 @@ export class WebGpu {
   /**
    * Runs `kernel` over `threads` threads with `buffers` bound in the kernel's order (null binds a
    * placeholder for an absent optional input) and `params` its uniform fields in order.
+   *
+   * @param kernel - The kernel.
+   * @param threads - How many threads: one per output element, as a rule.
+   * @param buffers - Its storage bindings.
+   * @param params - Its uniform fields' values.
    */
   run(
     kernel: KernelSource,
@@ -326,46 +376,4 @@ function checkUnreleased(op: string, what: string, array: GpuArray): void {
   }
 }
 
-function packParams(
-  kernel: KernelSource,
-  threads: number,
-  rowThreads: number,
-  params: readonly number[],
-): ArrayBuffer {
-  const bytes = Math.ceil(((2 + params.length) * 4) / 16) * 16;
-  const view = new DataView(new ArrayBuffer(bytes));
-  view.setUint32(0, threads, true);
-  view.setUint32(4, rowThreads, true);
-  kernel.params.forEach(([, type], k) => {
-    if (type === 'f32') view.setFloat32(8 + 4 * k, params[k], true);
-    else view.setInt32(8 + 4 * k, params[k], true);
-  });
-  return view.buffer;
-}
-
-/** The kernel's WGSL: its uniform struct, bindings, helpers and a bounds-checked `main`. */
-export function shaderSource(kernel: KernelSource, workgroupSize: number): string {
-  const fields = kernel.params.map(([name, type]) => `  ${name}: ${type},`).join('\n');
-  const bindings = kernel.buffers
-    .map(
-      ({ name, type, access }, k) =>
-        `@group(0) @binding(${k + 1}) var<storage, ${access}> ${name}: array<${type}>;`,
-    )
-    .join('\n');
-  return `struct Params {
-  threads: u32,
-  rowThreads: u32,
-${fields}
-}
-@group(0) @binding(0) var<uniform> P: Params;
-${bindings}
-${kernel.helpers ?? ''}
-@compute @workgroup_size(${workgroupSize})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let thread = gid.x + gid.y * P.rowThreads;
-  if (thread >= P.threads) { return; }
-  let i = i32(thread);
-${kernel.body}
-}
-`;
-}
+export { shaderSource };

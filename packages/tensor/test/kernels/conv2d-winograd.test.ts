@@ -2,16 +2,16 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setNumThreads } from '../../src/kernels/backend.js';
 import * as ref from '../../src/kernels/conv2d.js';
-import { convAlgorithm } from '../../src/kernels/conv2d-tuning.js';
+import { convAlgorithm, winogradTile as tileOf } from '../../src/kernels/conv2d-tuning.js';
 import * as fast from '../../src/kernels/registered/index.js';
 import { abs, expectNear, forceWasm, randomFloats, wasmCalls } from '../wasm/setup.js';
 
 /**
- * Winograd F(2 x 2, 3 x 3) (kernels/conv2d-winograd.ts, assembly/winograd.ts), forward and input
- * gradient: the WebAssembly kernel gives the reference's bits on any shape and thread count, both
- * are within float32 rounding of the float64 definition (3e-5 times the sum of the absolute
- * values of each element's terms), and 'auto' and explicit choices of the algorithm behave as
- * conv2d-tuning.ts says. The numbers against PyTorch: conv2d.golden.test.ts (conv2d_winograd.json).
+ * Winograd F(2 x 2, 3 x 3) and F(4 x 4, 3 x 3) (kernels/conv2d-winograd.ts, conv2d-winograd4.ts;
+ * assembly/winograd.ts, winograd4.ts), forward and input gradient: the WebAssembly kernel gives
+ * the reference's bits on any shape and thread count, both are within float32 rounding of the
+ * float64 definition (`rtol`), and 'auto' and explicit choices of the algorithm and tile behave
+ * as conv2d-tuning.ts says. The numbers against PyTorch: conv2d.golden.test.ts (conv2d_winograd.json).
  */
 
 forceWasm(2);
@@ -27,6 +27,7 @@ interface Case {
   pads: [number, number, number, number];
   bias: boolean;
   seed: number;
+  tile: 2 | 4;
 }
 
 const caseArb: fc.Arbitrary<Case> = fc.record({
@@ -44,6 +45,7 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
   ),
   bias: fc.boolean(),
   seed: fc.nat(),
+  tile: fc.constantFrom(2 as const, 4 as const),
 });
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -58,12 +60,41 @@ function setup(c: Case) {
     dilation: [1, 1],
     groups: c.groups,
     algorithm: 'winograd',
+    winogradTile: c.tile,
   };
   const fits = c.h + c.pads[0] + c.pads[1] >= 3 && c.w + c.pads[2] + c.pads[3] >= 3;
   const x = randomFloats(c.seed, size(xShape));
   const w = randomFloats(c.seed + 1, size(wShape));
   const bias = c.bias ? randomFloats(c.seed + 2, wShape[0]) : null;
   return { xShape, wShape, params, fits, x, w, bias };
+}
+
+/**
+ * F(2 x 2): 3e-5 times the sum of the absolute values of each element's terms. F(4 x 4)'s
+ * transforms mix a tile's 6 x 6 inputs with factors up to 8 and 1/6, so an element's error
+ * follows the largest such sum over its 4 x 4 output tile (an output whose own terms are all
+ * padding can be off by a rounding of its neighbours'), and is larger: 3e-4 of it.
+ */
+const rtol = (tile: 2 | 4) => (tile === 2 ? 3e-5 : 3e-4);
+
+function tileScale(scale: ArrayLike<number>, shape: readonly number[], tile: 2 | 4): ArrayLike<number> {
+  if (tile === 2) return scale;
+  const [h, w] = [shape[2], shape[3]];
+  const plane = h * w;
+  const out = new Float64Array(scale.length);
+  for (let at = 0; at < scale.length; at += plane) {
+    for (let r = 0; r < h; r++) {
+      for (let c = 0; c < w; c++) {
+        let m = 0;
+        const [r0, c0] = [r - (r % 4), c - (c % 4)];
+        for (let i = r0; i < Math.min(h, r0 + 4); i++) {
+          for (let j = c0; j < Math.min(w, c0 + 4); j++) m = Math.max(m, Math.abs(scale[at + i * w + j]));
+        }
+        out[at + r * w + c] = m;
+      }
+    }
+  }
+  return out;
 }
 
 function withThreads<T>(threads: number, f: () => T): T {
@@ -93,26 +124,32 @@ function sameBits(c: Case): void {
   expect(wasmCalls(), 'WebAssembly kernel calls').toBeGreaterThanOrEqual(calls + 4);
 }
 
-describe('Winograd F(2 x 2, 3 x 3) conv2d', () => {
+describe('Winograd F(2 x 2, 3 x 3) and F(4 x 4, 3 x 3) conv2d', () => {
   it('gives the same bits on the reference and in WebAssembly, on 1 and 2 threads', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         fc.pre(setup(c).fits);
         sameBits(c);
       }),
-      { numRuns: 60, seed: 16 },
+      { numRuns: 80, seed: 16 },
     );
   });
 
-  it('gives the same bits past one block of tiles, past 256 channels and with padding beyond 2', () => {
-    const base = { n: 1, groups: 1, bias: true, seed: 5 };
-    // 17 x 17 tiles of 9 channels: more than one work item per image.
-    sameBits({ ...base, cg: 9, og: 9, h: 33, w: 34, pads: [1, 1, 1, 1] });
-    // 257 input channels: the GEMM's sums run in two blocks of terms.
-    sameBits({ ...base, cg: 257, og: 5, h: 5, w: 6, pads: [1, 1, 1, 1] });
-    // Padding 3: the input gradient starts inside gy.
-    sameBits({ ...base, groups: 2, cg: 3, og: 4, h: 4, w: 3, pads: [3, 0, 3, 2] });
-  });
+  it.each([2, 4] as const)(
+    'F(%i): gives the same bits past one block of tiles, past 256 channels and with padding beyond 2',
+    (tile) => {
+      const base = { n: 1, groups: 1, bias: true, seed: 5, tile };
+      // 17 x 17 tiles of 9 channels (F(2)), 15 x 15 of 40 (F(4)): more than one work item per image.
+      if (tile === 2) sameBits({ ...base, cg: 9, og: 9, h: 33, w: 34, pads: [1, 1, 1, 1] });
+      else sameBits({ ...base, cg: 40, og: 40, h: 60, w: 58, pads: [1, 1, 1, 1] });
+      // 257 input channels: the GEMM's sums run in two blocks of terms.
+      sameBits({ ...base, cg: 257, og: 5, h: 5, w: 6, pads: [1, 1, 1, 1] });
+      // Padding 3: the input gradient starts inside gy.
+      sameBits({ ...base, groups: 2, cg: 3, og: 4, h: 4, w: 3, pads: [3, 0, 3, 2] });
+      // Tile rows of 7 tiles: groups of four tiles across a row.
+      sameBits({ ...base, cg: 5, og: 6, h: 14 * tile, w: 7 * tile - 1, pads: [1, 1, 1, 1] });
+    },
+  );
 
   it('is within float32 rounding of the float64 definition', () => {
     fc.assert(
@@ -130,7 +167,8 @@ describe('Winograd F(2 x 2, 3 x 3) conv2d', () => {
           bias && abs(f64(bias)),
           im2col,
         );
-        expectNear(fast.conv2dForward(x, xShape, w, wShape, bias, params).out, exact.out, scale.out, 'y');
+        const y = fast.conv2dForward(x, xShape, w, wShape, bias, params).out;
+        expectNear(y, exact.out, tileScale(scale.out, exact.outShape, c.tile), 'y', rtol(c.tile));
         const gy = randomFloats(c.seed + 3, exact.out.length);
         const gxExact = ref.conv2dBackwardInput(f64(gy), exact.outShape, f64(w), wShape, xShape, im2col);
         const gxScale = ref.conv2dBackwardInput(
@@ -142,9 +180,9 @@ describe('Winograd F(2 x 2, 3 x 3) conv2d', () => {
           im2col,
         );
         const gx = fast.conv2dBackwardInput(gy, exact.outShape, w, wShape, xShape, params);
-        expectNear(gx, gxExact, gxScale, 'gx');
+        expectNear(gx, gxExact, tileScale(gxScale, xShape, c.tile), 'gx', rtol(c.tile));
       }),
-      { numRuns: 40, seed: 17 },
+      { numRuns: 60, seed: 17 },
     );
   });
 
@@ -177,6 +215,25 @@ describe('Winograd F(2 x 2, 3 x 3) conv2d', () => {
     // 2 x 16 tiles for 64 channels: transforming the kernels would cost more than it saves.
     expect(auto(64, 64, 1, 3, 1, 1, 2, 7)).toBe('im2col');
     expect(auto(64, 64, 1, 3, 1, 1, 4, 7)).toBe('winograd');
+  });
+
+  it('takes F(4 x 4) from 32 tiles of 4 x 4 per image, F(2 x 2) below, or the tile asked for', () => {
+    const tile = (h: number, w: number, winogradTile?: 2 | 4) => {
+      const params = {
+        stride: [1, 1],
+        padding: [1, 1, 1, 1],
+        dilation: [1, 1],
+        groups: 1,
+        winogradTile,
+      } as const;
+      return tileOf(ref.conv2dGeometry([8, 16, h, w], [16, 16, 3, 3], params), params);
+    };
+    expect(tile(28, 28)).toBe(4);
+    expect(tile(32, 13)).toBe(4);
+    expect(tile(14, 14)).toBe(2);
+    expect(tile(14, 14, 4)).toBe(4);
+    expect(tile(28, 28, 2)).toBe(2);
+    expect(() => tile(28, 28, 3 as 2)).toThrow('conv2d: winogradTile must be 2 or 4, got 3');
   });
 
   it("refuses 'winograd' for a kernel it does not compute, naming what it got", () => {

@@ -24,7 +24,7 @@ const f32 = (t: GoldenTensor) => Float32Array.from(t.data);
  * Replays torch.nn.Conv2d: with padding_mode 'zeros' the padding goes to the conv; otherwise
  * F.pad(x, _reversed_padding_repeated_twice, mode) runs first and the conv gets no padding.
  */
-function runCase(c: Conv2dCase, algorithm: Conv2dParams['algorithm']) {
+function runCase(c: Conv2dCase, algorithm: Conv2dParams['algorithm'], winogradTile?: 2 | 4) {
   const { config } = c;
   const kernel = expandPair('conv2d', 'kernel_size', config.kernel_size);
   const stride = expandPair('conv2d', 'stride', config.stride);
@@ -37,6 +37,7 @@ function runCase(c: Conv2dCase, algorithm: Conv2dParams['algorithm']) {
     groups: config.groups,
     padding: zeros ? [pt, pb, pl, pr] : [0, 0, 0, 0],
     algorithm,
+    winogradTile,
   };
   const mode = config.padding_mode as PadMode;
   const pads = [pl, pr, pt, pb];
@@ -54,7 +55,10 @@ function runCase(c: Conv2dCase, algorithm: Conv2dParams['algorithm']) {
   return { y, outShape, gx, gw, gb };
 }
 
-/** The algorithms a case runs with: all three, and Winograd where it applies (3 x 3, stride and dilation 1). */
+/**
+ * The algorithms a case runs with: all three, and Winograd where it applies (3 x 3, stride and
+ * dilation 1), with 2 x 2 and with 4 x 4 output tiles.
+ */
 function algorithms(c: Conv2dCase): Array<NonNullable<Conv2dParams['algorithm']>> {
   const { kernel_size: k, stride, dilation } = c.config;
   const winograd = [k, stride, dilation].every(
@@ -75,10 +79,19 @@ describe.each(BACKENDS)(
           `${file} #${i} ${c.x.shape.join('x')} k=${JSON.stringify(config.kernel_size)} s=${JSON.stringify(config.stride)} ` +
           `p=${JSON.stringify(config.padding)} d=${JSON.stringify(config.dilation)} g=${config.groups} ` +
           `${config.padding_mode}`;
-        for (const algorithm of algorithms(c)) {
-          it(`${name} (${algorithm})`, () =>
+        type Run = { algorithm: Conv2dParams['algorithm']; tile?: 2 | 4 };
+        const runs = algorithms(c).flatMap((algorithm): Run[] =>
+          algorithm === 'winograd'
+            ? [
+                { algorithm, tile: 2 },
+                { algorithm, tile: 4 },
+              ]
+            : [{ algorithm }],
+        );
+        for (const { algorithm, tile } of runs) {
+          it(`${name} (${algorithm}${tile === undefined ? '' : ` F(${tile}x${tile})`})`, () =>
             onBackend(backend, () => {
-              const r = runCase(c, algorithm);
+              const r = runCase(c, algorithm, tile);
               expectClose(r.outShape, c.y.shape, `${name} y shape`, 0, 0);
               expectClose(r.y, c.y.data, `${name} y`);
               expectClose(r.gx, c.gx.data, `${name} gx`);

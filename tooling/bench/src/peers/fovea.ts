@@ -3,10 +3,18 @@ import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from '../fov
 import { geometry, type Pass, type Workload } from '../workloads.js';
 import type { Peer, Runner } from './peer.js';
 
-/** Fovea's conv2d kernels (WebAssembly SIMD) at a thread count, with the algorithm 'auto' picks or a given one. */
-export function foveaPeer(threads: number, algorithm?: 'im2col' | 'direct' | 'winograd'): Peer {
+/**
+ * Fovea's conv2d kernels (WebAssembly SIMD) at a thread count, with the algorithm 'auto' picks or
+ * a given one ('winograd2' and 'winograd4': Winograd with 2 x 2 or 4 x 4 output tiles).
+ */
+export function foveaPeer(
+  threads: number,
+  choice?: 'im2col' | 'direct' | 'winograd' | 'winograd2' | 'winograd4',
+): Peer {
+  const algorithm = choice === 'winograd2' || choice === 'winograd4' ? 'winograd' : choice;
+  const winogradTile = choice === 'winograd2' ? 2 : choice === 'winograd4' ? 4 : undefined;
   return {
-    name: algorithm === undefined ? `fovea-t${threads}` : `fovea-t${threads}-${algorithm}`,
+    name: choice === undefined ? `fovea-t${threads}` : `fovea-t${threads}-${choice}`,
     threads,
     mayReduceBatch: false,
     supports: () => true,
@@ -25,7 +33,8 @@ export function foveaPeer(threads: number, algorithm?: 'im2col' | 'direct' | 'wi
         dilation: [1, 1] as const,
         groups: w.groups,
         algorithm,
-      };
+        winogradTile,
+      } as const;
       let last: Float32Array = new Float32Array(0);
       const run =
         pass === 'forward'

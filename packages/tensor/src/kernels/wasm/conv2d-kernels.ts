@@ -2,7 +2,7 @@ import { numel, sameShape } from '../../shape.js';
 import { loadEmbeddedWasm, wasmRuntime } from '../backend.js';
 import type { Conv2dGeometry, Conv2dParams } from '../conv2d.js';
 import { conv2dGeometry } from '../conv2d.js';
-import { convAlgorithm } from '../conv2d-tuning.js';
+import { convAlgorithm, winogradTile } from '../conv2d-tuning.js';
 import { DECLINED } from '../registry.js';
 import type { FloatArray } from '../shape.js';
 import { type ConvCall, wasmConvBackwardInput, wasmConvBackwardWeight, wasmConvForward } from './conv2d.js';
@@ -47,7 +47,7 @@ function convCall(
     return null;
   }
   if (g.batch === 0 || g.inChannels === 0 || g.outChannels === 0 || g.outH < 1 || g.outW < 1) return null;
-  return { g, algorithm, padding: params.padding };
+  return { g, algorithm, padding: params.padding, winogradTile: winogradTile(g, params) };
 }
 
 function convWork(xShape: readonly number[], wShape: readonly number[]): number {

@@ -6,7 +6,7 @@ import type { WasmRuntime } from './runtime.js';
 
 /**
  * A Winograd conv (kernels/conv2d-winograd.ts: a conv2d's forward, or its input gradient) on
- * the WebAssembly kernel assembly/winograd.ts: copy the operands in, run (image, block of
+ * the WebAssembly kernel assembly/winograd.ts (or winograd4.ts): copy the operands in, run (image, block of
  * tiles) items on the pool, copy y out, release the memory. Everything here is float32.
  */
 export function wasmWinograd(
@@ -44,15 +44,24 @@ export function wasmWinograd(
     const yPtr = rt.alloc(y.length * 4);
     s[Slot.Y] = yPtr;
     // The transformed kernels, shared by the items of the forward: one item per output channel.
-    s[Slot.WINOGRAD_U] = rt.alloc(rt.exports.winogradWeightBytes(rt.params(s)));
+    const four = call.tile === 4;
+    s[Slot.WINOGRAD_U] = rt.alloc(
+      four ? rt.exports.winograd4WeightBytes(rt.params(s)) : rt.exports.winogradWeightBytes(rt.params(s)),
+    );
     const p = rt.params(s);
-    const tiles = ((call.outH + 1) >> 1) * ((call.outW + 1) >> 1);
+    const tiles = Math.ceil(call.outH / call.tile) * Math.ceil(call.outW / call.tile);
     const items = call.batch * Math.ceil(tiles / block);
     // Direct flops, as the other algorithms count them: the same work decides threads.
     const flops = (2 * y.length * call.inChannels * 9) / call.groups;
     const threads = threadsFor(rt, flops, y.length);
-    runItems(rt, 'winogradWeights', p, call.outChannels, 0, threads);
-    runItems(rt, 'winogradForward', p, items, rt.exports.winogradForwardScratch(p), threads);
+    if (four) {
+      // winograd4Weights keeps G g of one kernel (18 floats) in its scratch.
+      runItems(rt, 'winograd4Weights', p, call.outChannels, 72, threads);
+      runItems(rt, 'winograd4Forward', p, items, rt.exports.winograd4ForwardScratch(p), threads);
+    } else {
+      runItems(rt, 'winogradWeights', p, call.outChannels, 0, threads);
+      runItems(rt, 'winogradForward', p, items, rt.exports.winogradForwardScratch(p), threads);
+    }
     rt.read(yPtr, y);
   } finally {
     rt.reset();

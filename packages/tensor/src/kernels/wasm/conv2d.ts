@@ -50,6 +50,8 @@ export interface ConvCall {
   readonly algorithm: ConvAlgorithm;
   /** `[top, bottom, left, right]` (the geometry keeps top and left). */
   readonly padding: Padding4;
+  /** Winograd's output tile side, when `algorithm` is 'winograd'. */
+  readonly winogradTile: 2 | 4;
 }
 
 export function wasmConvForward(
@@ -62,7 +64,7 @@ export function wasmConvForward(
 ): void {
   const { g, algorithm } = call;
   if (algorithm === 'winograd') {
-    wasmWinograd(rt, winogradForwardCall(g), x, w, bias, y);
+    wasmWinograd(rt, winogradForwardCall(g, call.winogradTile), x, w, bias, y);
     return;
   }
   try {
@@ -96,7 +98,7 @@ export function wasmConvBackwardInput(
 ): void {
   const { g, algorithm } = call;
   if (algorithm === 'winograd') {
-    wasmWinograd(rt, winogradInputGradientCall(g), gy, w, null, gx);
+    wasmWinograd(rt, winogradInputGradientCall(g, call.winogradTile), gy, w, null, gx);
     return;
   }
   try {

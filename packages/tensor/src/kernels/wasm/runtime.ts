@@ -35,6 +35,8 @@ export interface KernelExports {
   directBackwardWeightScratch(params: number): number;
   winogradForwardScratch(params: number): number;
   winogradWeightBytes(params: number): number;
+  winograd4ForwardScratch(params: number): number;
+  winograd4WeightBytes(params: number): number;
 }
 
 /**
@@ -51,6 +53,8 @@ export const ITEM_KERNELS = [
   'directBackwardWeight',
   'winogradWeights',
   'winogradForward',
+  'winograd4Weights',
+  'winograd4Forward',
   'maxPoolForward',
   'maxPoolBackward',
   'avgPoolForward',

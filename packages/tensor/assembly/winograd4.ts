@@ -1,0 +1,182 @@
+/**
+ * conv2d of 3 x 3 kernels with unit stride and dilation by Winograd's F(4 x 4, 3 x 3) (Lavin and
+ * Gray 2016, interpolation points 0, 1, -1, 2, -2 and ∞): each 4 x 4 output tile is
+ * A^T [(G g G^T) ⊙ (B^T d B)] A over its 6 x 6 input tile d, 36 multiplications per channel pair
+ * instead of 144, done as 36 GEMMs per block of tiles (ξ = 6 i + j over the 6 x 6 tile), with
+ *
+ *   B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
+ *   A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
+ *
+ * and G in winograd4-weights.ts. Organised as winograd.ts's F(2 x 2) (same work items, padded
+ * copy, GEMM layout); four tiles go through the transforms at once, lane k for tile k, each tile
+ * read from its own rows, so a group of tiles that crosses a tile row costs the same as any.
+ * The float32 operations and their order are written at each transform; the reference,
+ * src/kernels/conv2d-winograd4.ts, performs the same ones, so both backends give the same bits.
+ */
+
+import { ConvParams } from './params';
+import { forwardItems, forwardScratch, tileAt, transposeStore } from './winograd';
+import { paddedWidth, tilesAlong, xiBytes } from './winograd-layout';
+
+/** Scratch bytes one thread needs for `winograd4Forward`. */
+export function winograd4ForwardScratch(p: usize): i32 {
+  return forwardScratch(p, 4);
+}
+
+/**
+ * The 6 values r = B^T d of four tiles' d0..d5 (a row or a column of the tile), to dst + k
+ * stride: a = d4 - 4 d2, b = d3 - 4 d1, c = d4 - d2, e = 2 (d3 - d1); r0 = 4 (d0 - d2) + c,
+ * r1 = a + b, r2 = a - b, r3 = c + e, r4 = c - e, r5 = 4 (d1 - d3) + (d5 - d3).
+ */
+@inline
+function inputPoints(d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, dst: usize, stride: usize): void {
+  const four = f32x4.splat(4);
+  const a = f32x4.sub(d4, f32x4.mul(four, d2));
+  const b = f32x4.sub(d3, f32x4.mul(four, d1));
+  const c = f32x4.sub(d4, d2);
+  const e = f32x4.mul(f32x4.splat(2), f32x4.sub(d3, d1));
+  v128.store(dst, f32x4.add(f32x4.mul(four, f32x4.sub(d0, d2)), c));
+  v128.store(dst + stride, f32x4.add(a, b));
+  v128.store(dst + 2 * stride, f32x4.sub(a, b));
+  v128.store(dst + 3 * stride, f32x4.add(c, e));
+  v128.store(dst + 4 * stride, f32x4.sub(c, e));
+  v128.store(dst + 5 * stride, f32x4.add(f32x4.mul(four, f32x4.sub(d1, d3)), f32x4.sub(d5, d3)));
+}
+
+/**
+ * V = B^T d B of the four tiles whose inputs start at s0..s3: first along each row i of d
+ * (into `rows`: 6 vectors per row, then 4 for the columns being turned), then down each column
+ * j, V[6 i + j] at dst + ξ xi.
+ */
+function inputTiles(s0: usize, s1: usize, s2: usize, s3: usize, rowBytes: usize, rows: usize, dst: usize, xi: usize): void {
+  for (let i: usize = 0; i < 6; i++) {
+    const at = i * rowBytes;
+    // Columns 0-3 of row i, turned so that lane k is tile k's; then columns 4 and 5.
+    const cols = rows + 576;
+    transposeStore(v128.load(s0 + at), v128.load(s1 + at), v128.load(s2 + at), v128.load(s3 + at), cols, 16);
+    const e01 = f32x4.shuffle(v128.load64_zero(s0 + at + 16), v128.load64_zero(s1 + at + 16), 0, 4, 1, 5);
+    const e23 = f32x4.shuffle(v128.load64_zero(s2 + at + 16), v128.load64_zero(s3 + at + 16), 0, 4, 1, 5);
+    const d4 = f32x4.shuffle(e01, e23, 0, 1, 4, 5);
+    const d5 = f32x4.shuffle(e01, e23, 2, 3, 6, 7);
+    const r = rows + i * 96;
+    inputPoints(v128.load(cols), v128.load(cols, 16), v128.load(cols, 32), v128.load(cols, 48), d4, d5, r, 16);
+  }
+  for (let j: usize = 0; j < 6; j++) {
+    const c = rows + (j << 4);
+    const r0 = v128.load(c);
+    const r1 = v128.load(c + 96);
+    const r2 = v128.load(c + 192);
+    const r3 = v128.load(c + 288);
+    const r4 = v128.load(c + 384);
+    const r5 = v128.load(c + 480);
+    inputPoints(r0, r1, r2, r3, r4, r5, dst + j * xi, 6 * xi);
+  }
+}
+
+/** V of tiles [t0, t1) (all channels) from the padded copy, into V's GEMM layout (panels of 8 tiles). */
+export function transformInput4(p: usize, buf: usize, rows: i32, ty0: i32, t0: i32, t1: i32, v: usize, staging: usize): void {
+  const params = changetype<ConvParams>(p);
+  const channels = params.c;
+  const tilesW = tilesAlong(params.outW, 4);
+  const rowBytes = <usize>paddedWidth(p, 4) << 2;
+  const xi = xiBytes(p, channels);
+  for (let ch = 0; ch < channels; ch++) {
+    const plane = buf + <usize>ch * <usize>rows * rowBytes;
+    for (let t = t0; t < t1; t += 4) {
+      const jt = t - t0;
+      const dst = v + ((<usize>(((jt >> 3) * channels + ch) * 8 + (jt & 7))) << 2);
+      // Past t1, the last tile again: a column of V no output reads.
+      const s0 = tileAt(plane, rowBytes, tilesW, ty0, t, t1, 4);
+      const s1 = tileAt(plane, rowBytes, tilesW, ty0, t + 1, t1, 4);
+      const s2 = tileAt(plane, rowBytes, tilesW, ty0, t + 2, t1, 4);
+      const s3 = tileAt(plane, rowBytes, tilesW, ty0, t + 3, t1, 4);
+      inputTiles(s0, s1, s2, s3, rowBytes, staging, dst, xi);
+    }
+  }
+}
+
+/**
+ * The 4 values A^T m of four tiles' m0..m5 (a column or a row of M), to dst + k stride:
+ * p = m1 + m2, q = m1 - m2, r = m3 + m4, s = m3 - m4; y0 = (m0 + p) + r, y1 = q + 2 s,
+ * y2 = p + 4 r, y3 = (q + 8 s) + m5.
+ */
+@inline
+function outputPoints(m0: v128, m1: v128, m2: v128, m3: v128, m4: v128, m5: v128, dst: usize, stride: usize): void {
+  const p = f32x4.add(m1, m2);
+  const q = f32x4.sub(m1, m2);
+  const r = f32x4.add(m3, m4);
+  const s = f32x4.sub(m3, m4);
+  v128.store(dst, f32x4.add(f32x4.add(m0, p), r));
+  v128.store(dst + stride, f32x4.add(q, f32x4.mul(f32x4.splat(2), s)));
+  v128.store(dst + 2 * stride, f32x4.add(p, f32x4.mul(f32x4.splat(4), r)));
+  v128.store(dst + 3 * stride, f32x4.add(f32x4.add(q, f32x4.mul(f32x4.splat(8), s)), m5));
+}
+
+/**
+ * Y = A^T m A + bias of tiles [t0, t1), four at a time: first down each column j of M (into
+ * `staging`, f[a][j] at 16 (6 a + j)), then along each row a of f, then the bias added; each
+ * tile's row of 4 outputs written to the image `yImage`, clipped to its OUT_H x OUT_W.
+ */
+export function outputTiles4(p: usize, m: usize, t0: i32, t1: i32, yImage: usize, staging: usize): void {
+  const params = changetype<ConvParams>(p);
+  const outChannels = params.o;
+  const outH = params.outH;
+  const outW = params.outW;
+  const tilesW = tilesAlong(outW, 4);
+  const block = params.tileBlock;
+  const xi = xiBytes(p, outChannels);
+  const bias = params.bias;
+  const rowBytes = <usize>outW << 2;
+  const f = staging;
+  const out = staging + 384;
+  for (let o = 0; o < outChannels; o++) {
+    const b = bias == 0 ? f32x4.splat(0) : f32x4.splat(load<f32>(bias + (<usize>o << 2)));
+    const yPlane = yImage + ((<usize>o * <usize>outH * <usize>outW) << 2);
+    for (let t = t0; t < t1; t += 4) {
+      const src = m + ((<usize>(o * block + t - t0)) << 2);
+      for (let j: usize = 0; j < 6; j++) {
+        const c = src + j * xi;
+        const m0 = v128.load(c);
+        const m1 = v128.load(c + 6 * xi);
+        const m2 = v128.load(c + 12 * xi);
+        const m3 = v128.load(c + 18 * xi);
+        const m4 = v128.load(c + 24 * xi);
+        const m5 = v128.load(c + 30 * xi);
+        outputPoints(m0, m1, m2, m3, m4, m5, f + (j << 4), 96);
+      }
+      for (let a = 0; a < 4; a++) {
+        const fa = f + <usize>a * 96;
+        outputPoints(v128.load(fa), v128.load(fa, 16), v128.load(fa, 32), v128.load(fa, 48), v128.load(fa, 64), v128.load(fa, 80), out, 16);
+        let y0 = v128.load(out);
+        let y1 = v128.load(out, 16);
+        let y2 = v128.load(out, 32);
+        let y3 = v128.load(out, 48);
+        if (bias != 0) {
+          y0 = f32x4.add(y0, b);
+          y1 = f32x4.add(y1, b);
+          y2 = f32x4.add(y2, b);
+          y3 = f32x4.add(y3, b);
+        }
+        transposeStore(y0, y1, y2, y3, out, 16);
+        for (let k = 0; k < 4 && t + k < t1; k++) {
+          const ty = (t + k) / tilesW;
+          const tx = t + k - ty * tilesW;
+          const row = 4 * ty + a;
+          if (row >= outH) continue;
+          const dst = yPlane + <usize>row * rowBytes + (<usize>(4 * tx) << 2);
+          const lane = out + (<usize>k << 4);
+          if (4 * tx + 4 <= outW) {
+            v128.store(dst, v128.load(lane));
+            continue;
+          }
+          for (let c = 0; c < outW - 4 * tx; c++) store<f32>(dst + (<usize>c << 2), load<f32>(lane + (<usize>c << 2)));
+        }
+      }
+    }
+  }
+}
+
+/** Items [start, end): item = image * blocks + block of TILE_BLOCK 4 x 4 tiles (row-major over the image's tiles). */
+export function winograd4Forward(p: usize, start: i32, end: i32, scratch: usize): void {
+  forwardItems(p, 4, start, end, scratch);
+}
