@@ -14,11 +14,16 @@ import { requireTensor } from './operands.js';
  * `nllLossBackward` and `logSoftmaxBackward`.
  */
 
+/** How per-sample losses are reduced. */
 export type FusedReduction = 'none' | 'sum' | 'mean';
 
+/** Cross-entropy's options, as @fovea/nn's `crossEntropy`. */
 export interface FusedCrossEntropyOptions {
+  /** Class weights [C] on the input's device, or null. */
   readonly weight: Tensor | null;
+  /** A target value that counts for nothing (-100). */
   readonly ignoreIndex: number;
+  /** 'mean' (over the weights of the counted targets), 'sum' or 'none'. */
   readonly reduction: FusedReduction;
 }
 
@@ -56,6 +61,11 @@ const deviceTensor = (buffer: DeviceBuffer, shape: readonly number[]) =>
  * cross_entropy(input [N, C], target [N]) on the input's device, or null where no fused kernel
  * applies (a host or float64 input, a backend other than the input's, a target not [N]).
  * `target` holds int32 class indices in host memory; one outside [0, C) fails as in PyTorch.
+ *
+ * @param input - Logits [N, C] on a device.
+ * @param target - Class indices [N], int32, in host memory.
+ * @param options - Class weights, ignoreIndex and reduction.
+ * @returns The loss (one value, or [N] for 'none'), differentiable in `input`; or null.
  */
 export function fusedCrossEntropy(
   input: Tensor,

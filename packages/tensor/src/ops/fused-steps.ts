@@ -15,22 +15,37 @@ import { requireTensor } from './operands.js';
  * gradients through them. `traceKernels` lists them as `sgdStep` and `adamStep`.
  */
 
+/** SGD's options, as @fovea/optim's `SGDOptions` (already checked there). */
 export interface FusedSgdOptions {
+  /** Learning rate. */
   readonly lr: number;
+  /** Momentum factor (0: none). */
   readonly momentum: number;
+  /** Dampening of the momentum. */
   readonly dampening: number;
+  /** L2 penalty added to the gradient. */
   readonly weightDecay: number;
+  /** Nesterov momentum. */
   readonly nesterov: boolean;
+  /** Maximise the objective instead of minimising it. */
   readonly maximize: boolean;
 }
 
+/** Adam's and AdamW's options, as @fovea/optim's (already checked there). */
 export interface FusedAdamOptions {
+  /** Learning rate. */
   readonly lr: number;
+  /** Decay rates of the first and second moment estimates. */
   readonly betas: readonly [number, number];
+  /** Added to the denominator for numerical stability. */
   readonly eps: number;
+  /** Weight decay: an L2 penalty, or decoupled (AdamW). */
   readonly weightDecay: number;
+  /** Use the maximum of past second moments (AMSGrad). */
   readonly amsgrad: boolean;
+  /** Maximise the objective instead of minimising it. */
   readonly maximize: boolean;
+  /** AdamW: decay the parameter as p (1 - lr λ) instead of adding λ p to the gradient. */
   readonly decoupledWeightDecay: boolean;
 }
 
@@ -101,7 +116,14 @@ function bumpVersions(written: readonly (Tensor | null)[]): void {
 
 /**
  * One SGD step on `param` in place, `momentumBuffer` (required under momentum) set to the
- * gradient on the first step as torch.optim.SGD does; false when no fused kernel applies.
+ * gradient on the first step as torch.optim.SGD does.
+ *
+ * @param param - The parameter, updated in place.
+ * @param grad - Its gradient.
+ * @param momentumBuffer - Its momentum buffer under momentum, else null.
+ * @param options - The step's options.
+ * @param firstStep - Whether this is the parameter's first step (the buffer is then set).
+ * @returns Whether the fused kernel took the step (false: compose it from tensor ops).
  */
 export function fusedSgdStep_(
   param: Tensor,
@@ -121,7 +143,18 @@ export function fusedSgdStep_(
   return true;
 }
 
-/** One Adam or AdamW step on `param` in place; `step` counts from 1. False when no fused kernel applies. */
+/**
+ * One Adam or AdamW step on `param` and its moments in place.
+ *
+ * @param param - The parameter, updated in place.
+ * @param grad - Its gradient.
+ * @param expAvg - The first moment estimate, updated in place.
+ * @param expAvgSq - The second moment estimate, updated in place.
+ * @param maxExpAvgSq - The maximum second moment under amsgrad, else null.
+ * @param options - The step's options.
+ * @param step - The step count, from 1, this step included.
+ * @returns Whether the fused kernel took the step (false: compose it from tensor ops).
+ */
 export function fusedAdamStep_(
   param: Tensor,
   grad: Tensor,
