@@ -1,4 +1,4 @@
-import { type Tensor, zerosLike } from '@fovea/tensor';
+import { fusedAdamStep_, type Tensor, zerosLike } from '@fovea/tensor';
 import { requireBetas, requireBoolean, requireNonNegative } from './checks.js';
 import type { OptimizerOptions, ParamGroup } from './optimizer.js';
 import { addcdiv_, addcmul_, addScaled, lerp_, maximum_ } from './pointwise.js';
@@ -67,6 +67,16 @@ export function adamUpdate(
   if (amsgrad && state.maxExpAvgSq === undefined) state.maxExpAvgSq = zerosLike(param);
   const expAvg = state.expAvg!;
   const expAvgSq = state.expAvgSq!;
+  // One kernel for the whole update where the device has it (webgpu).
+  const maxExpAvgSq = amsgrad ? state.maxExpAvgSq! : null;
+  const options = { ...group, decoupledWeightDecay };
+  if (
+    param.device !== 'cpu' &&
+    fusedAdamStep_(param, g, expAvg, expAvgSq, maxExpAvgSq, options, state.step + 1)
+  ) {
+    state.step += 1;
+    return;
+  }
 
   let grad = maximize ? g.neg() : g;
   state.step += 1;

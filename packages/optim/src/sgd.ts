@@ -1,4 +1,4 @@
-import type { Tensor } from '@fovea/tensor';
+import { fusedSgdStep_, type Tensor, zerosLike } from '@fovea/tensor';
 import { requireBoolean, requireNonNegative, requireNumber } from './checks.js';
 import { Optimizer, type OptimizerOptions, type ParamGroup, type Params } from './optimizer.js';
 import { addScaled, addScaled_ } from './pointwise.js';
@@ -100,6 +100,7 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
     group: ParamGroup<SGDOptions>,
   ): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
+    if (param.device !== 'cpu' && this.fusedStep(param, g, state, group)) return;
     let grad = maximize ? g.neg() : g;
     if (weightDecay !== 0) grad = addScaled(grad, param, weightDecay);
     if (momentum !== 0) {
@@ -113,5 +114,20 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
       grad = nesterov ? addScaled(grad, buf, momentum) : buf;
     }
     addScaled_(param, grad, -lr);
+  }
+
+  /** One kernel for the whole update where the device has it (webgpu); false where it does not. */
+  private fusedStep(
+    param: Tensor,
+    g: Tensor,
+    state: Partial<SGDState>,
+    group: ParamGroup<SGDOptions>,
+  ): boolean {
+    const first = group.momentum !== 0 && state.momentumBuffer === undefined;
+    // On the first step the kernel sets the buffer to the gradient, as the clone below does.
+    const buffer = first ? zerosLike(param) : group.momentum !== 0 ? state.momentumBuffer! : null;
+    if (!fusedSgdStep_(param, g, buffer, group, first)) return false;
+    if (first) state.momentumBuffer = buffer!;
+    return true;
   }
 }

@@ -78,6 +78,10 @@ export {
   square,
   sub,
 } from './ops/elementwise.js';
+export type { FusedCrossEntropyOptions, FusedReduction } from './ops/fused-loss.js';
+export { fusedCrossEntropy } from './ops/fused-loss.js';
+export type { FusedAdamOptions, FusedSgdOptions } from './ops/fused-steps.js';
+export { fusedAdamStep_, fusedSgdStep_ } from './ops/fused-steps.js';
 export type { SliceSpec } from './ops/geometry.js';
 export type { AddOptions } from './ops/inplace.js';
 export { cat, stack } from './ops/join.js';

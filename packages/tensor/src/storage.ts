@@ -14,6 +14,8 @@ export interface DeviceBuffer {
   readonly length: number;
   /** Copies the data to a new host array. */
   read(): Promise<TypedArray>;
+  /** Frees the device memory now (`Tensor.dispose`); later uses of the buffer throw. */
+  dispose(): void;
 }
 
 /**

@@ -13,6 +13,7 @@ function deviceTensor(values: number[], shape: number[]): { t: Tensor; reads: ()
       reads++;
       return Float32Array.from(values);
     },
+    dispose: () => {},
   };
   return { t: new Tensor(new Storage(null, buffer), 'float32', shape), reads: () => reads };
 }

@@ -5,6 +5,7 @@ import {
   checkTensor,
   describe,
   formatShape,
+  fusedCrossEntropy,
   sparseSoftmaxCrossEntropy,
   Tensor,
   tensor,
@@ -162,6 +163,11 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
     return sparseSoftmaxCrossEntropy(input, target, { reduction, ignoreIndex });
   }
   const weight = classWeights(options.weight, input, classDim);
+  // On a device, class indices without smoothing take its log-softmax and NLL kernels.
+  if (target.dtype === 'int32' && labelSmoothing === 0 && input.device !== 'cpu') {
+    const fused = fusedCrossEntropy(input, target, { weight, ignoreIndex, reduction });
+    if (fused !== null) return fused;
+  }
   const logp = logSoftmax(input, classDim);
   const weighted = (t: Tensor) => (weight === null ? t : t.mul(weight));
 

@@ -25,7 +25,11 @@ const SHARED_KERNELS = [
   'zipStrided',
   'mapStrided',
   'sumBlocks',
-  'extremumBlocks',
+  // Cross-entropy: log-softmax and NLL kernels (fusedCrossEntropy in @fovea/tensor).
+  'logSoftmax',
+  'nllLoss',
+  'nllLossBackward',
+  'logSoftmaxBackward',
 ];
 const VARIANT_KERNELS = {
   'sigmoid-avg-sgd': [
@@ -33,10 +37,12 @@ const VARIANT_KERNELS = {
     'sigmoidBackward',
     'avgPool2dForward',
     'avgPool2dBackward',
-    'addScaledInPlace',
+    'sgdStep',
   ],
-  'relu-max-adam': ['maxPool2dForward', 'maxPool2dBackward', 'whereStrided', 'scatterStrided'],
+  'relu-max-adam': ['maxPool2dForward', 'maxPool2dBackward', 'whereStrided', 'adamStep'],
 };
+/** The optimizer's update: one fused kernel per parameter (ops/fused-steps.ts in @fovea/tensor). */
+const STEP_KERNEL = { 'sigmoid-avg-sgd': 'sgdStep', 'relu-max-adam': 'adamStep' } as const;
 
 describe.skipIf(!hasGpu)("@fovea/nn and @fovea/optim on the 'webgpu' backend", () => {
   afterAll(() => {
@@ -119,6 +125,8 @@ describe.skipIf(!hasGpu)("@fovea/nn and @fovea/optim on the 'webgpu' backend", (
       for (const name of [...SHARED_KERNELS, ...VARIANT_KERNELS[variant]]) {
         expect(kernels.map((k) => k.kernel)).toContain(name);
       }
+      const parameters = gpu.devices.length / 2;
+      expect(kernels.filter((k) => k.kernel === STEP_KERNEL[variant])).toHaveLength(parameters);
       expect(new Set(gpu.devices)).toEqual(new Set(['webgpu']));
       gpu.losses.forEach((loss, step) => {
         expect(Math.abs(loss - cpu.losses[step])).toBeLessThanOrEqual(

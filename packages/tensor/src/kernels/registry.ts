@@ -206,6 +206,11 @@ function rebindAll(): void {
   for (const entry of kernels.values()) rebind(entry);
 }
 
+/** @internal Lists a kernel a device ran outside the registry (ops/fused-steps.ts) in the trace. */
+export function noteKernelRun(kernel: string, backend: BackendName): void {
+  trace?.push({ kernel, backend });
+}
+
 /**
  * Runs `fn` and lists the kernels it ran, in order, with the backend that computed each (a
  * debugging aid: which calls fell back to the reference, and why results differ by backend).

@@ -3,6 +3,7 @@ import { describe } from '../checks.js';
 import { castScalar, type DType, isDType, isFloating } from '../dtype.js';
 import { type Device, deviceError, uploadTo } from '../storage.js';
 import { Tensor } from '../tensor.js';
+import { deviceCast } from './device.js';
 import { unaryKernel } from './elementwise.js';
 import { requireTensor } from './operands.js';
 
@@ -27,8 +28,8 @@ export function castAs(op: string, x: Tensor, dtype: DType): Tensor {
   }
   if (x.dtype === dtype) return x;
   const out =
-    x.storage.deviceBuffer !== null && x.dtype === 'bool' && dtype === 'float32'
-      ? boolAsFloat(x)
+    x.storage.deviceBuffer !== null
+      ? deviceCast(x, dtype)
       : unaryKernel((v) => castScalar(v, dtype), x, dtype);
   if (!isFloating(dtype)) return out;
   return record('ToCopyBackward0', out, [x], (g) => [cast(g, x.dtype)]);
@@ -44,10 +45,4 @@ export function toDevice(x: Tensor, device: Device): Tensor {
   const op = `to('${device}')`;
   if (device === 'cpu') throw deviceError(op, x.device, x.shape);
   return new Tensor(uploadTo(device, x.dataSync(), x.dtype, op), x.dtype, x.shape);
-}
-
-/** A bool device tensor as float32: its f32 0s and 1s copied on the device (webgpu/device-storage.ts). */
-function boolAsFloat(x: Tensor): Tensor {
-  const copy = unaryKernel((v) => v, x, x.dtype, 'copy');
-  return new Tensor(copy.storage, 'float32', x.shape);
 }

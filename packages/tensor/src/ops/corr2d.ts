@@ -1,12 +1,13 @@
 import { record, saving } from '../autograd.js';
-import { allocate, isFloating, promoteTypes } from '../dtype.js';
+import { allocate, isFloating, promoteTypes, type TypedArray } from '../dtype.js';
 import { corr2d as corr2dKernel } from '../kernels/registered/corr2d.js';
-import { contiguousStrides, formatShape } from '../shape.js';
+import { formatShape } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';
 import { Tensor } from '../tensor.js';
+import { kernelOperand, kernelResult, sameDevice } from './device.js';
 import { contiguousData } from './float-data.js';
 import { requireTensor } from './operands.js';
-import { stridedScatter } from './views.js';
+import { pad } from './pad.js';
 
 /**
  * The chapter's two-dimensional cross-correlation (d2l's `corr2d`), over the positions where the
@@ -36,21 +37,29 @@ import { stridedScatter } from './views.js';
  */
 export function corr2d(input: Tensor, kernel: Tensor): Tensor {
   checkOperands('corr2d', input, kernel);
-  const X = input;
-  const K = kernel;
+  const [X, K] = sameDevice('corr2d', [input, kernel]);
   const [h, w] = X.shape;
   const [kh, kw] = K.shape;
   let dtype = promoteTypes(X.dtype, K.dtype);
   if (dtype === 'bool') dtype = 'int32';
-  // The operands' own storage when they are contiguous: the chapter's 6 x 8 op is dominated by
-  // allocations.
-  const x = contiguousData(X.to(dtype));
-  const k = contiguousData(K.to(dtype));
   const oh = h - kh + 1;
   const ow = w - kw + 1;
-  const out = allocate(dtype, oh * ow);
-  if (!isShapesOnly()) corr2dKernel(x, h, w, k, kh, kw, out);
-  const result = Tensor.fromArray(out, [oh, ow], dtype);
+  let result: Tensor;
+  if (X.device !== 'cpu') {
+    // A device kernel allocates its result (a null `out`); WebGPU computes in float32 only.
+    const x = kernelOperand('corr2d', X.to(dtype), 'X');
+    const k = kernelOperand('corr2d', K.to(dtype), 'K');
+    const out = corr2dKernel(x, h, w, k, kh, kw, null as unknown as TypedArray) as unknown as TypedArray;
+    result = kernelResult(out, [oh, ow], dtype);
+  } else {
+    // The operands' own storage when they are contiguous: the chapter's 6 x 8 op is dominated by
+    // allocations.
+    const x = contiguousData(X.to(dtype));
+    const k = contiguousData(K.to(dtype));
+    const out = allocate(dtype, oh * ow);
+    if (!isShapesOnly()) corr2dKernel(x, h, w, k, kh, kw, out);
+    result = Tensor.fromArray(out, [oh, ow], dtype);
+  }
   if (!isFloating(dtype)) return result;
   return record(
     'Corr2dBackward0',
@@ -80,11 +89,9 @@ function checkOperands(op: string, input: unknown, kernel: unknown): asserts inp
   }
 }
 
-/** `g` surrounded by `ph` rows and `pw` columns of zeros on every side (differentiable). */
+/** `g` surrounded by `ph` rows and `pw` columns of zeros on every side (differentiable, on g's device). */
 function zeroPad(g: Tensor, ph: number, pw: number): Tensor {
-  const shape = [g.shape[0] + 2 * ph, g.shape[1] + 2 * pw];
-  const strides = contiguousStrides(shape);
-  return stridedScatter(g, shape, { shape: [...g.shape], strides, offset: ph * strides[0] + pw });
+  return pad(g, [pw, pw, ph, ph]);
 }
 
 /**

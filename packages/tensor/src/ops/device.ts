@@ -134,6 +134,30 @@ export function deviceUnary(f: UnaryFn, x: Tensor, outType: DType, op?: string):
 }
 
 /**
+ * `x` converted to `dtype` on its device (the kernel named `cast.<from>.<to>`). WGSL has no
+ * f64, so float64 has no device kind: such a cast fails saying so.
+ */
+export function deviceCast(x: Tensor, dtype: DType): Tensor {
+  const op = `to('${dtype}')`;
+  if (dtype === 'float64' || x.dtype === 'float64') {
+    throw new Error(
+      `${op}: float64 tensors cannot live on ${x.device} (WGSL has no 64-bit float); ` +
+        `keep float32 there, or move the tensor ${formatShape(x.shape)} with \`await t.cpu()\` first`,
+    );
+  }
+  const result = mapStrided(
+    (v) => v,
+    operand(x, op),
+    x.shape,
+    x.strides,
+    x.offset,
+    null as unknown as TypedArray,
+    `cast.${x.dtype}.${dtype}`,
+  ) as unknown as DeviceBuffer;
+  return new Tensor(new Storage(null, result), dtype, x.shape);
+}
+
+/**
  * A floating tensor's values for a kernel that takes device operands (the conv2d kernels): the
  * device buffer itself when `t` is a whole contiguous device storage (a view is copied on the
  * device first), else `floatData`'s host array. Only ops whose every kernel either has a device

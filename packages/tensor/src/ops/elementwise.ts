@@ -382,6 +382,26 @@ export function clamp(a: Tensor, lo: number | null, hi: number | null): Tensor {
   checkClampBounds('clamp', lo, hi);
   const low = lo ?? Number.NEGATIVE_INFINITY;
   const high = hi ?? Number.POSITIVE_INFINITY;
-  const out = unaryKernel((v) => (Number.isNaN(v) ? v : Math.min(Math.max(v, low), high)), x);
+  const out =
+    x.storage.deviceBuffer === null
+      ? unaryKernel((v) => (Number.isNaN(v) ? v : Math.min(Math.max(v, low), high)), x)
+      : deviceClamp(x, lo, hi);
   return record('ClampBackward1', out, [x], (g) => [g.where(x.ge(low).logicalAnd(x.le(high)), 0)], [x]);
+}
+
+/**
+ * clamp on a device: maximum with `lo`, then minimum with `hi`, each a one-element operand the
+ * device kernel broadcasts; both let NaN through, as the host map does.
+ */
+function deviceClamp(x: Tensor, lo: number | null, hi: number | null): Tensor {
+  let out = x;
+  for (const [op, f, bound] of [
+    ['maximum', maxFn, lo],
+    ['minimum', minFn, hi],
+  ] as const) {
+    if (bound === null || bound === undefined) continue;
+    const scalar = Tensor.fromArray(allocate(x.dtype, 1).fill(bound), [], x.dtype);
+    out = deviceBinary(op, f, out, scalar, x.shape, x.dtype);
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ import { isShapesOnly } from '../shapes-only.js';
 import { hostArray } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { where } from './compare.js';
-import { kernelOperand, kernelResult } from './device.js';
+import { deviceCast, kernelOperand, kernelResult } from './device.js';
 import { div, mul, sub } from './elementwise.js';
 import { requireTensor } from './operands.js';
 
@@ -102,13 +102,9 @@ function expandBack(g: Tensor, p: Plan, shape: readonly number[]): Tensor {
  * ```
  */
 export function sum(input: Tensor, dim?: ReduceDims, keepdim = false): Tensor {
-  const x = requireTensor('sum', input);
-  // A device keeps float32 only (bools as f32): an int32 sum there would need an i32 kernel.
-  if (x.storage.deviceBuffer !== null && x.dtype !== 'float32') {
-    throw new Error(
-      `sum: a ${x.dtype} tensor on ${x.device} has no sum kernel there; sum a float32 copy (\`t.float()\`) or move it with \`await t.cpu()\``,
-    );
-  }
+  let x = requireTensor('sum', input);
+  // On a device bools are f32 0 and 1: they are summed as the int32 they sum to (an i32 kernel).
+  if (x.storage.deviceBuffer !== null && x.dtype === 'bool') x = deviceCast(x, 'int32');
   const p = plan('sum', x, dim, keepdim);
   const dtype = sumType(x.dtype);
   // A device kernel takes no `out`: it allocates the result on the device and returns it.
@@ -259,18 +255,16 @@ function extremumDim(
     values,
     [x],
     (g) => {
-      if (indices.storage.deviceBuffer !== null) {
-        throw new Error(
-          `${op} backward: the positions of the ${op} along dim ${d} live on ${indices.device}, which has no int32 comparison kernel; detach the values or compute on the cpu`,
-        );
-      }
       const positionShape = x.shape.map((n, i) => (i === d ? n : 1));
+      const onDevice = indices.storage.deviceBuffer !== null;
+      // A device compares in f32 (it has no i32 comparison kernel): positions below 2^24 are exact.
       const positions = Tensor.fromArray(
-        Int32Array.from({ length: x.shape[d] }, (_, i) => i),
+        onDevice ? Float32Array.from(range(x.shape[d])) : Int32Array.from(range(x.shape[d])),
         positionShape,
-        'int32',
-      );
-      const mask = positions.eq(indices.reshape(p.keptShape));
+        onDevice ? 'float32' : 'int32',
+      ).to(indices.device);
+      const found = onDevice ? deviceCast(indices, 'float32') : indices;
+      const mask = positions.eq(found.reshape(p.keptShape));
       return [where(mask, g.reshape(p.keptShape), 0)];
     },
     // Only the positions are read (PyTorch saves the indices, not the input).
@@ -386,4 +380,8 @@ export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
  */
 export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
   return argExtremum('argmin', x, dim, keepdim);
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
 }

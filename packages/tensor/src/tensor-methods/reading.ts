@@ -22,6 +22,16 @@ export abstract class ReadingMethods {
   }
 
   /**
+   * Frees this tensor's device memory now, as tfjs's `dispose`, rather than when it is garbage
+   * collected (the collector does not see GPU memory): a loop on 'webgpu' that disposes what it
+   * no longer needs keeps its memory bounded. The storage is shared with every view of it, all
+   * of which become unusable (an op on them throws). A host tensor is left as it is.
+   */
+  dispose(this: Tensor): void {
+    this.storage.deviceBuffer?.dispose();
+  }
+
+  /**
    * A contiguous copy of the values as a typed array (bool as 0/1 bytes). The 'js' and 'wasm'
    * backends keep every tensor in host memory (a WebAssembly kernel copies its operands in and
    * its result out within the call), so this read never waits. A tensor on 'webgpu' cannot be

@@ -5,6 +5,7 @@ import type * as reduceReference from '../kernels/reduce.js';
 import { DECLINED, registerKernel } from '../kernels/registry.js';
 import type { MapStridedKernel, ZipStridedKernel } from '../kernels/strided.js';
 import { registerDeviceUploader } from '../storage.js';
+import { cast, parseCastOp, sumBlocksInt32 } from './cast.js';
 import * as conv2d from './conv2d.js';
 import { GpuStorage, onDevice, setCurrentDevice } from './device-storage.js';
 import { BINARY_OPS, type BinaryOp, binary, UNARY_OPS, type UnaryOp, unary } from './elementwise.js';
@@ -63,11 +64,22 @@ function uploadStorage(values: TypedArray, dtype: string, op: string): GpuStorag
 function webGpuMapStrided(
   ...[, src, shape, strides, offset, out, op]: Parameters<MapStridedKernel>
 ): GpuStorage | typeof DECLINED {
-  const x = onDevice(src);
+  if ((out as TypedArray | null) !== null) return DECLINED;
   const name = op ?? 'copy';
-  if (x === null || (out as TypedArray | null) !== null || !(name in UNARY_OPS)) return DECLINED;
+  // Conversions name their dtypes; an int32 copy (a view materialised) is the identity one.
+  const conversion =
+    parseCastOp(name) ?? (name === 'copy' && onDevice(src, 'int32') !== null ? INT32_COPY : null);
+  if (conversion !== null) {
+    const from = onDevice(src, conversion.from === 'int32' ? 'int32' : 'float32');
+    if (from === null) return DECLINED;
+    return new GpuStorage(cast(from, conversion.from, conversion.to, shape, strides, offset));
+  }
+  const x = onDevice(src);
+  if (x === null || !(name in UNARY_OPS)) return DECLINED;
   return new GpuStorage(unary(name as UnaryOp, x, shape, strides, offset));
 }
+
+const INT32_COPY = { from: 'int32', to: 'int32' } as const;
 
 function webGpuZipStrided(
   ...[, a, aStrides, aOffset, b, bStrides, bOffset, shape, out, op]: Parameters<ZipStridedKernel>
@@ -141,9 +153,11 @@ type SumBlocks = typeof reduceReference.sumBlocks;
 
 /** Sums of consecutive blocks of a device array, into a new device array (`out` null). */
 function webGpuSumBlocks(...[src, outer, inner, out]: Parameters<SumBlocks>): DeviceResult {
+  if ((out as TypedArray | null) !== null) return DECLINED;
+  const ints = onDevice(src, 'int32');
+  if (ints !== null) return new GpuStorage(sumBlocksInt32(ints, outer, inner));
   const array = onDevice(src);
-  if (array === null || (out as TypedArray | null) !== null) return DECLINED;
-  return new GpuStorage(sumBlocks(array, outer, inner));
+  return array === null ? DECLINED : new GpuStorage(sumBlocks(array, outer, inner));
 }
 
 function registerWebGpuKernels(): void {

@@ -1,5 +1,6 @@
 import type { TypedArray } from '../dtype.js';
 import type { DeviceBuffer } from '../storage.js';
+import type { GpuMemoryStats } from './buffer-pool.js';
 import type { GpuArray, WebGpu } from './runtime.js';
 
 /**
@@ -21,6 +22,10 @@ export class GpuStorage implements DeviceBuffer {
   read(): Promise<TypedArray> {
     return this.array.read();
   }
+
+  dispose(): void {
+    this.array.destroy();
+  }
 }
 
 let current: WebGpu | null = null;
@@ -33,6 +38,14 @@ export function setCurrentDevice(gpu: WebGpu): void {
 /** The device the backend opened, or null before `setBackend('webgpu')` succeeded. */
 export function currentDevice(): WebGpu | null {
   return current;
+}
+
+/**
+ * Device memory of the 'webgpu' backend's device in bytes (live arrays, idle pooled buffers),
+ * or null before `setBackend('webgpu')` opened one.
+ */
+export function webGpuMemory(): GpuMemoryStats | null {
+  return current === null ? null : current.memory();
 }
 
 /** The GPU array behind a kernel argument when it is a storage of the current device, else null. */

@@ -14,8 +14,8 @@ export const BINARY_OPS = {
   sub: 'a - b',
   mul: 'a * b',
   div: 'a / b',
-  maximum: 'select(max(a, b), a + b, a != a || b != b)',
-  minimum: 'select(min(a, b), a + b, a != a || b != b)',
+  maximum: 'select(max(a, b), a + b, isNan(a) || isNan(b))',
+  minimum: 'select(min(a, b), a + b, isNan(a) || isNan(b))',
   pow: 'powf(a, b)',
   // Comparisons and logical ops give bool results, held on the device as f32 0 and 1.
   eq: 'select(0.0, 1.0, a == b)',
@@ -42,7 +42,7 @@ export const UNARY_OPS = {
   neg: '-a',
   abs: 'abs(a)',
   sqrt: 'sqrt(a)',
-  sign: 'select(sign(a), a, a != a)',
+  sign: 'select(sign(a), a, isNan(a))',
   logicalNot: 'select(0.0, 1.0, a == 0.0)',
 } as const;
 /** The unary ops {@link unary} runs (a copy, relu, sigmoid, tanh, exp, log, neg, abs, sqrt). */
@@ -63,8 +63,11 @@ export const ACTIVATION_BACKWARD = {
 export type ActivationBackward = keyof typeof ACTIVATION_BACKWARD;
 
 // The row-major index of thread i is taken apart from the last axis; `dims` holds the shape,
-// then each operand's strides.
+// then each operand's strides. isNan tests the bits: SwiftShader folds a != a to false.
 export const INDEX_HELPERS = `
+fn isNan(v: f32) -> bool {
+  return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u;
+}
 fn operandOffset(k: i32, operand: i32, offset: i32) -> i32 {
   var rest = k;
   var at = offset;
@@ -82,7 +85,7 @@ const POW_HELPER = `
 fn powf(a: f32, b: f32) -> f32 {
   if (b == 0.0) { return 1.0; }
   let p = pow(abs(a), b);
-  if (a >= 0.0 || a != a) { return p; }
+  if (a >= 0.0 || isNan(a)) { return p; }
   // A var, not a constant: WGSL refuses a NaN constant expression.
   var nan = 0x7fc00000u;
   if (b != floor(b)) { return bitcast<f32>(nan); }

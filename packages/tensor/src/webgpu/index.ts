@@ -1,6 +1,9 @@
 // @fovea/tensor/webgpu: WGSL kernels with the reference kernels' arguments, over GPU arrays.
+
+export type { GpuMemoryStats } from './buffer-pool.js';
 export { conv2dBackwardBias, conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv2d.js';
 export type { GpuAdapterDescription, RequestGpuOptions } from './device.js';
+export { webGpuMemory } from './device-storage.js';
 export type { ActivationBackward, BinaryOp, UnaryOp } from './elementwise.js';
 export { activationBackward, binary, unary } from './elementwise.js';
 export type { NllLossOptions, Reduction } from './loss.js';

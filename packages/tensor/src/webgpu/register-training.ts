@@ -2,17 +2,25 @@ import type { TypedArray } from '../dtype.js';
 import type * as activationReference from '../kernels/activation.js';
 import type * as adaptiveReference from '../kernels/adaptive-pool2d.js';
 import type * as addScaledReference from '../kernels/add-scaled.js';
+import type * as corr2dReference from '../kernels/corr2d.js';
 import type * as padReference from '../kernels/pad.js';
 import type * as poolReference from '../kernels/pool2d.js';
 import type * as reduceReference from '../kernels/reduce.js';
 import { DECLINED, registerKernel } from '../kernels/registry.js';
 import type * as stridedReference from '../kernels/strided.js';
 import type * as whereReference from '../kernels/where.js';
+import { registerFusedCrossEntropy } from '../ops/fused-loss.js';
+import { registerFusedSteps } from '../ops/fused-steps.js';
+import type { DeviceBuffer } from '../storage.js';
 import * as adaptive from './adaptive-pool2d.js';
+import { corr2d } from './corr2d.js';
 import { GpuStorage, onDevice } from './device-storage.js';
 import { activationBackward, unary } from './elementwise.js';
+import * as loss from './loss.js';
+import { adamStep, sgdStep } from './optim.js';
 import * as pad from './pad.js';
 import * as pool from './pool2d.js';
+import type { GpuArray } from './runtime.js';
 import { extremumBlocks, where } from './select.js';
 import { addScaledInPlace, scatterStrided } from './write.js';
 
@@ -157,9 +165,74 @@ function webGpuAddScaledInPlace(
   return undefined;
 }
 
+/** The chapter's corr2d; the op passes a null `out` for device operands (ops/corr2d.ts). */
+function webGpuCorr2d(...[x, h, w, k, kh, kw, out]: Parameters<typeof corr2dReference.corr2d>): DeviceResult {
+  const [xs, ks] = [onDevice(x), onDevice(k)];
+  if (xs === null || ks === null || hasOut(out)) return DECLINED;
+  return new GpuStorage(corr2d(xs, h, w, ks, kh, kw));
+}
+
+/** The GPU array behind a storage the fused steps were given (ops/fused-steps.ts checked it). */
+function arrayOf(buffer: DeviceBuffer): GpuArray {
+  const array = onDevice(buffer);
+  if (array === null) throw new Error('fused step: an operand is not a float32 array of the current device');
+  return array;
+}
+
+/** The optimizers' steps as one kernel per parameter (webgpu/optim.ts), for @fovea/optim. */
+function registerOptimizerSteps(): void {
+  registerFusedSteps('webgpu', {
+    sgdStep: (param, grad, buffer, options, firstStep) =>
+      sgdStep(arrayOf(param), arrayOf(grad), buffer === null ? null : arrayOf(buffer), options, firstStep),
+    adamStep: (param, grad, expAvg, expAvgSq, maxExpAvgSq, options, step) =>
+      adamStep(
+        arrayOf(param),
+        arrayOf(grad),
+        arrayOf(expAvg),
+        arrayOf(expAvgSq),
+        maxExpAvgSq === null ? null : arrayOf(maxExpAvgSq),
+        options,
+        step,
+      ),
+  });
+}
+
+/** Cross-entropy as log-softmax along dim 1 and NLL (webgpu/loss.ts), for @fovea/nn. */
+function registerCrossEntropy(): void {
+  const int32 = (buffer: DeviceBuffer) => {
+    const array = onDevice(buffer, 'int32');
+    if (array === null)
+      throw new Error('cross_entropy: the labels are not an int32 array of the current device');
+    return array;
+  };
+  const nllOptions = (targets: {
+    weight: DeviceBuffer | null;
+    ignoreIndex: number;
+    reduction: loss.Reduction;
+  }) => ({
+    weight: targets.weight === null ? null : arrayOf(targets.weight),
+    ignoreIndex: targets.ignoreIndex,
+    reduction: targets.reduction,
+  });
+  registerFusedCrossEntropy('webgpu', {
+    forward: (x, shape, targets) => {
+      const logp = loss.logSoftmax(arrayOf(x), shape, 1);
+      const out = loss.nllLoss(logp, shape, int32(targets.labels), nllOptions(targets));
+      return { logp: new GpuStorage(logp), loss: new GpuStorage(out) };
+    },
+    backward: (gloss, logp, shape, targets) => {
+      const glogp = loss.nllLossBackward(arrayOf(gloss), shape, int32(targets.labels), nllOptions(targets));
+      const gx = loss.logSoftmaxBackward(glogp, arrayOf(logp), shape, 1);
+      glogp.destroy();
+      return new GpuStorage(gx);
+    },
+  });
+}
+
 /** Registers the kernels above under the names ops call (kernels/registered/). */
 export function registerTrainingKernels(): void {
   const kernels: [string, (...args: never[]) => unknown][] = [
+    ['corr2d', webGpuCorr2d],
     ['maxPool2dForward', webGpuMaxPool2dForward],
     ['maxPool2dBackward', webGpuMaxPool2dBackward],
     ['avgPool2dForward', webGpuAvgPool2dForward],
@@ -177,4 +250,6 @@ export function registerTrainingKernels(): void {
   ];
   for (const [name, kernel] of kernels)
     registerKernel(name, 'webgpu', kernel as (...args: unknown[]) => TypedArray);
+  registerOptimizerSteps();
+  registerCrossEntropy();
 }

@@ -1,10 +1,12 @@
 /// <reference types="@webgpu/types" />
+import { BufferPool, type GpuMemoryStats } from './buffer-pool.js';
 import {
   type GpuAdapterDescription,
   type RequestGpuOptions,
   requestAdapter,
   requestDevice,
 } from './device.js';
+import { packParams, shaderSource } from './shader.js';
 
 /**
  * The device a program's GPU arrays live on: uploads, readbacks, and compute kernels written as
@@ -50,8 +52,13 @@ export interface KernelSource {
 /** Most workgroups along one dispatch dimension (WebGPU's guaranteed minimum of the limit). */
 const MAX_GROUPS_PER_DIM = 65535;
 
-/** A float32 or int32 array in a GPU storage buffer. */
+/**
+ * A float32 or int32 array in a GPU storage buffer, taken from its device's pool (buffer-pool.ts)
+ * and returned there when released or garbage collected.
+ */
 export class GpuArray {
+  private released = false;
+
   /**
    * Wraps a buffer; arrays are made by {@link WebGpu.upload} and {@link WebGpu.zeros}.
    *
@@ -76,9 +83,19 @@ export class GpuArray {
     return this.gpu.read(this);
   }
 
-  /** Frees the buffer now rather than when it is garbage collected. */
+  /** Whether `destroy` released the buffer: the array can no longer be read or bound. */
+  get isReleased(): boolean {
+    return this.released;
+  }
+
+  /**
+   * Returns the buffer to the pool now rather than when the array is garbage collected; a later
+   * use of the array throws. Kernels submitted before still read the old contents.
+   */
   destroy(): void {
-    this.buffer.destroy();
+    if (this.released) return;
+    this.released = true;
+    this.gpu.releaseBuffer(this);
   }
 }
 
@@ -90,6 +107,7 @@ export class WebGpu {
   private readonly onLost = new Set<(error: Error) => void>();
   /** A 4-byte buffer bound where a kernel's optional input (a bias) is absent. */
   private readonly placeholder: GPUBuffer;
+  private readonly pool: BufferPool;
 
   private constructor(
     /** The WebGPU device kernels run on. */
@@ -98,6 +116,7 @@ export class WebGpu {
     readonly adapter: GpuAdapterDescription,
   ) {
     this.placeholder = device.createBuffer({ size: 4, usage: GPUBufferUsage.STORAGE });
+    this.pool = new BufferPool(device);
     device.addEventListener('uncapturederror', (event) => {
       this.uncaptured ??= (event as GPUUncapturedErrorEvent).error.message;
     });
@@ -138,7 +157,8 @@ export class WebGpu {
     return Math.floor(this.device.limits.maxStorageBufferBindingSize / 4);
   }
 
-  private storage(op: string, length: number): GPUBuffer {
+  /** A new array of `length` elements on a pooled buffer; `reused` when its old contents remain. */
+  private allocate(op: string, length: number, dtype: GpuDType): { array: GpuArray; reused: boolean } {
     this.checkAlive(op);
     if (!Number.isInteger(length) || length < 0) {
       throw new Error(`${op}: length must be a non-negative integer, got ${length}`);
@@ -148,10 +168,21 @@ export class WebGpu {
         `${op}: ${length} elements exceed this device's largest storage buffer (${this.maxElements} elements)`,
       );
     }
-    return this.device.createBuffer({
-      size: Math.max(4, length * 4),
-      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-    });
+    const size = bufferSize(length);
+    const { buffer, reused } = this.pool.acquire(size);
+    const array = new GpuArray(this, buffer, length, dtype);
+    this.pool.watch(array, buffer, size);
+    return { array, reused };
+  }
+
+  /** @internal Returns a released array's buffer to the pool (GpuArray.destroy). */
+  releaseBuffer(array: GpuArray): void {
+    this.pool.releaseNow(array, array.buffer, bufferSize(array.length));
+  }
+
+  /** Device memory in pooled buffers: held by live arrays, and idle for reuse. */
+  memory(): GpuMemoryStats {
+    return this.pool.stats();
   }
 
   /**
@@ -165,20 +196,26 @@ export class WebGpu {
     if (!(data instanceof Float32Array) && dtype !== 'int32') {
       throw new Error(`WebGpu.upload: expected a Float32Array or an Int32Array`);
     }
-    const buffer = this.storage('WebGpu.upload', data.length);
-    this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
-    return new GpuArray(this, buffer, data.length, dtype);
+    const { array } = this.allocate('WebGpu.upload', data.length, dtype);
+    this.device.queue.writeBuffer(array.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    return array;
   }
 
   /**
-   * A new GPU array of `length` zeros (WebGPU zero-fills new buffers).
+   * A new GPU array of `length` zeros (a reused buffer is cleared on the queue first).
    *
    * @param length - Its length in elements.
    * @param dtype - `'float32'` (the default) or `'int32'`.
    * @returns The array.
    */
   zeros(length: number, dtype: GpuDType = 'float32'): GpuArray {
-    return new GpuArray(this, this.storage('WebGpu.zeros', length), length, dtype);
+    const { array, reused } = this.allocate('WebGpu.zeros', length, dtype);
+    if (reused) {
+      const encoder = this.device.createCommandEncoder();
+      encoder.clearBuffer(array.buffer);
+      this.device.queue.submit([encoder.finish()]);
+    }
+    return array;
   }
 
   /**
@@ -189,7 +226,8 @@ export class WebGpu {
    */
   async read(array: GpuArray): Promise<Float32Array | Int32Array> {
     this.checkAlive('WebGpu.read');
-    const size = Math.max(4, array.length * 4);
+    checkUnreleased('WebGpu.read', 'the array', array);
+    const size = bufferSize(array.length);
     const staging = this.device.createBuffer({
       size,
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
@@ -282,6 +320,7 @@ export class WebGpu {
     }
     buffers.forEach((array, k) => {
       const want = kernel.buffers[k];
+      if (array !== null) checkUnreleased(kernel.name, want.name, array);
       if (array !== null && (array.gpu !== this || WGSL_TYPE[array.dtype] !== want.type)) {
         throw new Error(
           `${kernel.name}: ${want.name} must be a ${want.type === 'f32' ? 'float32' : 'int32'} array of this device`,
@@ -324,46 +363,17 @@ export class WebGpu {
   }
 }
 
-function packParams(
-  kernel: KernelSource,
-  threads: number,
-  rowThreads: number,
-  params: readonly number[],
-): ArrayBuffer {
-  const bytes = Math.ceil(((2 + params.length) * 4) / 16) * 16;
-  const view = new DataView(new ArrayBuffer(bytes));
-  view.setUint32(0, threads, true);
-  view.setUint32(4, rowThreads, true);
-  kernel.params.forEach(([, type], k) => {
-    if (type === 'f32') view.setFloat32(8 + 4 * k, params[k], true);
-    else view.setInt32(8 + 4 * k, params[k], true);
-  });
-  return view.buffer;
+/** Bytes of the buffer behind `length` elements (WebGPU binds no empty buffer). */
+function bufferSize(length: number): number {
+  return Math.max(4, length * 4);
 }
 
-/** The kernel's WGSL: its uniform struct, bindings, helpers and a bounds-checked `main`. */
-export function shaderSource(kernel: KernelSource, workgroupSize: number): string {
-  const fields = kernel.params.map(([name, type]) => `  ${name}: ${type},`).join('\n');
-  const bindings = kernel.buffers
-    .map(
-      ({ name, type, access }, k) =>
-        `@group(0) @binding(${k + 1}) var<storage, ${access}> ${name}: array<${type}>;`,
-    )
-    .join('\n');
-  return `struct Params {
-  threads: u32,
-  rowThreads: u32,
-${fields}
+function checkUnreleased(op: string, what: string, array: GpuArray): void {
+  if (array.isReleased) {
+    throw new Error(
+      `${op}: ${what} (${array.length} ${array.dtype} elements) was released (Tensor.dispose or GpuArray.destroy) and cannot be used`,
+    );
+  }
 }
-@group(0) @binding(0) var<uniform> P: Params;
-${bindings}
-${kernel.helpers ?? ''}
-@compute @workgroup_size(${workgroupSize})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let thread = gid.x + gid.y * P.rowThreads;
-  if (thread >= P.threads) { return; }
-  let i = i32(thread);
-${kernel.body}
-}
-`;
-}
+
+export { shaderSource };

@@ -158,15 +158,12 @@ describe.skipIf(gpu === null)("the 'webgpu' backend", () => {
   it('refuses, never silently, an op with no GPU kernel, a larger host operand, and another backend', async () => {
     const { x, y } = operands();
     const g = x.to('webgpu');
-    expect(() => g.clamp(0, 1)).toThrow('an unnamed elementwise map: the tensor [3, 4] lives on webgpu');
-    expect(() => g.int()).toThrow('an unnamed elementwise map: the tensor [3, 4] lives on webgpu');
+    expect(() => g.double()).toThrow("to('float64'): float64 tensors cannot live on webgpu");
+    expect(() => g.int().add(1)).toThrow(
+      'add: a int32 result of a int32 tensor on webgpu has no kernel there; move the tensor to host memory',
+    );
     expect(() => g.add(y)).toThrow(
       "add: expected all tensors on the same device, but found one on webgpu and one on cpu ([4]); move it with `t.to('webgpu')`",
-    );
-    expect(() => g.gt(0).sum()).toThrow('sum: a bool tensor on webgpu has no sum kernel there');
-    const xg = g.clone().requiresGrad_();
-    expect(() => xg.max(1).values.sum().backward()).toThrow(
-      'max backward: the positions of the max along dim 1 live on webgpu, which has no int32 comparison kernel',
     );
     setBackend('wasm');
     try {

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
+import { type Tensor, traceKernels } from '../../src/index.js';
 import { type Backend, getBackend, setBackend } from '../../src/kernels/backend.js';
 import { WebGpu } from '../../src/webgpu/index.js';
 
@@ -68,4 +69,26 @@ export function runWithoutAdapter(script: string): string {
       stdio: ['ignore', 'pipe', 'ignore'],
     },
   );
+}
+
+/**
+ * Runs `f` on the host tensors and on their copies on the GPU: every kernel ran on the GPU, and
+ * the results agree to |gpu - cpu| <= tolerance (1 + |cpu|) (0: exactly), NaN where the CPU's is.
+ */
+export async function sameOnGpu(
+  inputs: Tensor[],
+  f: (...t: Tensor[]) => Tensor,
+  tolerance: number,
+): Promise<void> {
+  const want = f(...inputs);
+  const { result, kernels } = traceKernels(() => f(...inputs.map((t) => t.to('webgpu'))));
+  expect(kernels.filter((k) => k.backend !== 'webgpu')).toEqual([]);
+  expect(result.device).toBe('webgpu');
+  expect(result.dtype).toBe(want.dtype);
+  expect(result.shape).toEqual(want.shape);
+  const got = Array.from(await result.dataAsync(), Number);
+  Array.from(want.dataSync(), Number).forEach((v, i) => {
+    if (Number.isNaN(v)) expect(got[i], `element ${i}`).toBeNaN();
+    else expect(Math.abs(got[i] - v), `element ${i}`).toBeLessThanOrEqual(tolerance * (1 + Math.abs(v)));
+  });
 }

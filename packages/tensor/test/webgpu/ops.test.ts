@@ -7,7 +7,6 @@ import {
   setBackend,
   type Tensor,
   tensor,
-  traceKernels,
   where,
   zeros,
   zerosLike,
@@ -16,7 +15,7 @@ import {
 /** nn's `F.mse_loss` with 'mean', written out: @fovea/tensor cannot import @fovea/nn. */
 const mseLoss = (input: Tensor, target: Tensor) => input.sub(target).square().mean();
 
-import { testGpu } from './gpu.js';
+import { sameOnGpu, testGpu } from './gpu.js';
 
 /**
  * The ops a model and its optimizer reach beyond conv2d and matmul, on the 'webgpu' backend
@@ -34,21 +33,8 @@ describe.skipIf(gpu === null)("the training path's other ops on webgpu", () => {
     setBackend('wasm');
   });
 
-  /** Runs `f` on the host tensors and on their copies on the GPU; checks where it ran and what it gave. */
-  async function same(inputs: Tensor[], f: (...t: Tensor[]) => Tensor, exact = false): Promise<void> {
-    const want = f(...inputs);
-    const { result, kernels } = traceKernels(() => f(...inputs.map((t) => t.to('webgpu'))));
-    expect(kernels.filter((k) => k.backend !== 'webgpu')).toEqual([]);
-    expect(result.device).toBe('webgpu');
-    expect(result.dtype).toBe(want.dtype);
-    expect(result.shape).toEqual(want.shape);
-    const got = await result.dataAsync();
-    const expected = want.dataSync();
-    for (let i = 0; i < expected.length; i++) {
-      const tolerance = exact ? 0 : 1e-5 * (1 + Math.abs(expected[i]));
-      expect(Math.abs(got[i] - expected[i]), `element ${i}`).toBeLessThanOrEqual(tolerance);
-    }
-  }
+  const same = (inputs: Tensor[], f: (...t: Tensor[]) => Tensor, exact = false) =>
+    sameOnGpu(inputs, f, exact ? 0 : 1e-5);
 
   manualSeed(3);
   const x = randn([3, 5]);
