@@ -97,6 +97,22 @@ describe('joins', () => {
     expect(() => cat([])).toThrow('cat: expected a non-empty list of tensors');
   });
 
+  it('reads views in place: offsets, transposes and slabs give the values of their copies', () => {
+    const x = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+    ]);
+    const pieces = [x.narrow(0, 1, 2), x.t(), x.narrow(1, 1, 2).t(), x.narrow(0, 2, 1)];
+    const copies = pieces.map((t) => tensor(t.toArray() as number[][]));
+    for (const dim of [0, 1]) {
+      const views = pieces.filter((t) => t.shape[1 - dim] === 3);
+      const copied = copies.filter((t) => t.shape[1 - dim] === 3);
+      expect(cat(views, dim).toArray()).toEqual(cat(copied, dim).toArray());
+    }
+    expect(stack([x.narrow(0, 1, 1), x.narrow(0, 2, 1)]).toArray()).toEqual([[[4, 5, 6]], [[7, 8, 9]]]);
+  });
+
   it('the gradient of a promoted input comes back in its own dtype', () => {
     const x = tensor([1, 2], { requiresGrad: true });
     cat([x, f64([3])])

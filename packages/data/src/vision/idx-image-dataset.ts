@@ -175,7 +175,9 @@ export class IdxImageDataset implements Dataset<[Tensor, number]> {
     const i = checkIndex(`${(this.constructor as typeof IdxImageDataset).title}.get`, index, this.length);
     const pixels = new Float32Array(784);
     const offset = 784 * i;
-    for (let k = 0; k < 784; k++) pixels[k] = this.images[offset + k] / 255;
+    // A local: reading this.images in the loop goes through the subclasses' several shapes.
+    const images = this.images;
+    for (let k = 0; k < 784; k++) pixels[k] = images[offset + k] / 255;
     let image = tensor(pixels).reshape([1, 28, 28]);
     if (this.transform !== undefined) image = this.transform(image);
     const label = this.labels[i];

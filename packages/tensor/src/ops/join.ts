@@ -1,7 +1,8 @@
 import { record } from '../autograd.js';
-import { allocate, promoteTypes } from '../dtype.js';
+import { allocate, type DType, promoteTypes, type TypedArray } from '../dtype.js';
 import { scatterStrided } from '../kernels/registered/strided.js';
 import { contiguousStrides, formatShape, normalizeDim, numel } from '../shape.js';
+import { hostArray } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { requireTensor } from './operands.js';
 
@@ -42,10 +43,13 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const strides = contiguousStrides(shape);
   let start = 0;
   const starts: number[] = [];
+  // Where every dimension before d has size 1 (stack's batches), each piece is one slab of out.
+  const slabs = shape.slice(0, d).every((n) => n === 1);
   for (const t of tensors) {
     starts.push(start);
-    const values = t.to(dtype).dataSync();
-    scatterStrided(values, out, t.shape, strides, start * strides[d]);
+    const values = joinedValues(t, dtype);
+    if (slabs) out.set(values, start * strides[d]);
+    else scatterStrided(values, out, t.shape, strides, start * strides[d]);
     start += t.shape[d];
   }
   const result = Tensor.fromArray(out, shape, dtype);
@@ -53,6 +57,14 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     // Each input gets its gradient back in its own dtype (the join may have promoted it).
     tensors.map((t, i) => (t.requiresGrad ? g.narrow(d, starts[i], t.shape[d]).to(t.dtype) : null)),
   );
+}
+
+/** t's values in dtype, in order: a view of its storage when it is contiguous already (no copy). */
+function joinedValues(t: Tensor, dtype: DType): TypedArray {
+  if (t.dtype === dtype && t.storage.host !== null && t.isContiguous()) {
+    return hostArray(t, 'cat').subarray(t.offset, t.offset + t.numel);
+  }
+  return t.to(dtype).dataSync();
 }
 
 /**
