@@ -133,7 +133,13 @@ function checkSeed(fn: string, seed: unknown): number | bigint {
   return checkInteger(fn, 'seed', seed);
 }
 
-/** An options object's `generator`: a `Generator`, or undefined for the default one. */
+/**
+ * Checks an options object's `generator`, for packages that take one as PyTorch's functions do.
+ *
+ * @param fn - The public function being called, named in the error.
+ * @param generator - The value given: a `Generator`, or undefined for the default one.
+ * @returns The generator, or undefined.
+ */
 export function checkGenerator(fn: string, generator: unknown): Generator | undefined {
   if (generator !== undefined && !(generator instanceof Generator)) {
     throw argumentError(fn, 'generator', 'a Generator', generator);

@@ -2,6 +2,7 @@ import { record } from '../autograd.js';
 import { allocate, type DType, promoteTypes, type TypedArray } from '../dtype.js';
 import { scatterStrided } from '../kernels/registered/strided.js';
 import { contiguousStrides, formatShape, normalizeDim, numel } from '../shape.js';
+import { isShapesOnly } from '../shapes-only.js';
 import { hostArray } from '../storage.js';
 import { Tensor } from '../tensor.js';
 import { requireTensor } from './operands.js';
@@ -45,10 +46,11 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const starts: number[] = [];
   // Where every dimension before d has size 1 (stack's batches), each piece is one slab of out.
   const slabs = shape.slice(0, d).every((n) => n === 1);
+  const writes = !isShapesOnly();
   for (const t of tensors) {
     starts.push(start);
     const values = joinedValues(t, dtype);
-    if (slabs) out.set(values, start * strides[d]);
+    if (slabs && writes) out.set(values, start * strides[d]);
     else scatterStrided(values, out, t.shape, strides, start * strides[d]);
     start += t.shape[d];
   }
