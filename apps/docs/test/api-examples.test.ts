@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as autograd from '@fovea/autograd';
+import * as data from '@fovea/data';
 import * as nn from '@fovea/nn';
 import * as optim from '@fovea/optim';
 import * as receptiveField from '@fovea/receptive-field';
@@ -16,12 +17,13 @@ import { DOCS_DIR } from './site';
 
 const MODULES: Record<string, object> = {
   '@fovea/autograd': autograd,
+  '@fovea/data': data,
   '@fovea/nn': nn,
   '@fovea/optim': optim,
   '@fovea/receptive-field': receptiveField,
   '@fovea/tensor': tensor,
 };
-const PACKAGES = ['tensor', 'autograd', 'nn', 'optim', 'receptive-field'];
+const PACKAGES = ['tensor', 'autograd', 'nn', 'optim', 'receptive-field', 'data'];
 
 interface Example {
   where: string;

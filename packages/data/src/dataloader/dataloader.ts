@@ -29,6 +29,24 @@ export interface DataLoaderOptions<T, B> {
  * shuffled, collated into tensors. Each `for...of` is one epoch. With a seeded `generator` the
  * shuffled order equals PyTorch's for the same seed: like PyTorch, starting an epoch first draws
  * a 64-bit base seed from the generator, then a `randperm` of the dataset.
+ *
+ * @example
+ * ```ts
+ * import { DataLoader, TensorDataset } from '@fovea/data';
+ * import { arange, Generator } from '@fovea/tensor';
+ *
+ * const dataset = new TensorDataset(arange(10).reshape([5, 2]), arange(5));
+ * const loader = new DataLoader(dataset, { batchSize: 2 });
+ * loader.length; // 3
+ * const [x, y] = [...loader][2];
+ * x.toArray(); // [[8, 9]]
+ * y.toArray(); // [4]
+ *
+ * // Seeded shuffling gives torch.utils.data.DataLoader's order for the same seed.
+ * const shuffled = new DataLoader(dataset, { batchSize: 5, shuffle: true, generator: new Generator().manualSeed(0) });
+ * const [[, labels]] = [...shuffled];
+ * labels.toArray(); // [3, 1, 0, 4, 2]
+ * ```
  */
 export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
   /** The dataset batches are drawn from. */
