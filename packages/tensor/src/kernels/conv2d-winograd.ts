@@ -84,18 +84,8 @@ export function winogradInputGradientCall(g: Conv2dGeometry, tile: 2 | 4): Winog
 export interface WinogradTransforms {
   /** U = G g G^T of every kernel into u, [ξ][O][C / groups]. */
   weights(w: FloatArray, call: WinogradCall, u: FloatArray, round: (v: number) => number): FloatArray;
-  /** V = B^T d B of tile (ty, tx) of the plane at x[plane], V[ξ] at v[at + ξ xi]. */
-  inputTile(
-    x: FloatArray,
-    plane: number,
-    call: WinogradCall,
-    ty: number,
-    tx: number,
-    round: (v: number) => number,
-    v: FloatArray,
-    at: number,
-    xi: number,
-  ): void;
+  /** V = B^T d B of one tile's input window d (row-major, zero where padded), V[ξ] at v[at + ξ xi]. */
+  inputTile(d: Float64Array, round: (v: number) => number, v: FloatArray, at: number, xi: number): void;
   /** Y = A^T M A (+ bias) of tiles [t0, t0 + nb) of image n, clipped to outH x outW. */
   outputTiles(
     m: FloatArray,
@@ -131,6 +121,7 @@ export function winogradConv(
   const block = winogradTileBlock(call);
   const v = allocLike(x, points * C * block);
   const m = allocLike(x, points * O * block);
+  const window = new Float64Array(points);
   for (let n = 0; n < batch; n++) {
     for (let t0 = 0; t0 < tiles; t0 += block) {
       const nb = Math.min(block, tiles - t0);
@@ -138,7 +129,8 @@ export function winogradConv(
         const plane = (n * C + ch) * H * W;
         for (let t = t0; t < t0 + nb; t++) {
           const ty = (t / tilesW) | 0;
-          transforms.inputTile(x, plane, call, ty, t - ty * tilesW, round, v, ch * nb + t - t0, C * nb);
+          inputWindow(x, plane, call, ty, t - ty * tilesW, window);
+          transforms.inputTile(window, round, v, ch * nb + t - t0, C * nb);
         }
       }
       for (let xi = 0; xi < points; xi++) {
@@ -154,32 +146,42 @@ export function winogradConv(
   }
 }
 
-const d = new Float64Array(16);
-const r = new Float64Array(16);
-
 /**
- * V = B^T d B of one 4 x 4 tile: r = d B along each row, then V = B^T r down each column
- * (assembly/winograd.ts inputTile).
+ * The (tile + 2) x (tile + 2) input window of output tile (ty, tx) of the plane at x[plane],
+ * row-major into d, zero where it lies in the padding: what both tile sizes transform.
  */
-function inputTile(
+function inputWindow(
   x: FloatArray,
   plane: number,
   call: WinogradCall,
   ty: number,
   tx: number,
+  d: Float64Array,
+): void {
+  const { height: H, width: W, tile } = call;
+  const size = tile + 2;
+  for (let i = 0; i < size; i++) {
+    const iy = tile * ty + i - call.padTop;
+    for (let j = 0; j < size; j++) {
+      const ix = tile * tx + j - call.padLeft;
+      d[size * i + j] = iy >= 0 && iy < H && ix >= 0 && ix < W ? x[plane + iy * W + ix] : 0;
+    }
+  }
+}
+
+const r = new Float64Array(16);
+
+/**
+ * V = B^T d B of one 4 x 4 window: r = d B along each row, then V = B^T r down each column
+ * (assembly/winograd.ts inputTile).
+ */
+function inputTile(
+  d: Float64Array,
   round: (v: number) => number,
   v: FloatArray,
   at: number,
   xi: number,
 ): void {
-  const { height: H, width: W } = call;
-  for (let i = 0; i < 4; i++) {
-    const iy = 2 * ty + i - call.padTop;
-    for (let j = 0; j < 4; j++) {
-      const ix = 2 * tx + j - call.padLeft;
-      d[4 * i + j] = iy >= 0 && iy < H && ix >= 0 && ix < W ? x[plane + iy * W + ix] : 0;
-    }
-  }
   for (let i = 0; i < 16; i += 4) {
     r[i] = round(d[i] - d[i + 2]);
     r[i + 1] = round(d[i + 1] + d[i + 2]);

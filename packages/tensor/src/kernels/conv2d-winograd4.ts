@@ -19,31 +19,18 @@ import type { FloatArray } from './shape.js';
  * same order (written at each transform; every product by 2, 4 or 8 rounded too, as float32
  * overflows where float64 does not), so both backends give the same bits.
  */
-const d = new Float64Array(6);
 const r = new Float64Array(36);
 const col = new Float64Array(6);
 
-/** V = B^T d B of one 6 x 6 tile: r = B^T along each row i of d, then V = B^T down each column j of r. */
+/** V = B^T d B of one 6 x 6 window: r = B^T along each row i of d, then V = B^T down each column j of r. */
 function inputTile(
-  x: FloatArray,
-  plane: number,
-  call: WinogradCall,
-  ty: number,
-  tx: number,
+  d: Float64Array,
   round: (v: number) => number,
   v: FloatArray,
   at: number,
   xi: number,
 ): void {
-  const { height: H, width: W } = call;
-  for (let i = 0; i < 6; i++) {
-    const iy = 4 * ty + i - call.padTop;
-    for (let j = 0; j < 6; j++) {
-      const ix = 4 * tx + j - call.padLeft;
-      d[j] = iy >= 0 && iy < H && ix >= 0 && ix < W ? x[plane + iy * W + ix] : 0;
-    }
-    inputPoints(d, 0, 1, round, r, 6 * i);
-  }
+  for (let i = 0; i < 6; i++) inputPoints(d, 6 * i, 1, round, r, 6 * i);
   for (let j = 0; j < 6; j++) {
     inputPoints(r, j, 6, round, col, 0);
     for (let i = 0; i < 6; i++) v[at + (6 * i + j) * xi] = col[i];
