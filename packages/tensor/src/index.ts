@@ -58,6 +58,7 @@ export { cast } from './ops/cast.js';
 export { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, lt, ne, where } from './ops/compare.js';
 export type { Conv2dOptions } from './ops/conv2d.js';
 export { conv2d } from './ops/conv2d.js';
+export { clone, contiguous } from './ops/copies.js';
 export { convolve2d, corr2d } from './ops/corr2d.js';
 export type { SparseSoftmaxCrossEntropyOptions } from './ops/cross-entropy.js';
 export { sparseSoftmaxCrossEntropy } from './ops/cross-entropy.js';
@@ -98,8 +99,6 @@ export { argmax, argmin, max, mean, min, sum, variance } from './ops/reduce.js';
 export type { UnfoldOptions } from './ops/unfold.js';
 export { im2col, unfold } from './ops/unfold.js';
 export {
-  clone,
-  contiguous,
   expand,
   flatten,
   flip,

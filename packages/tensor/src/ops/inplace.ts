@@ -17,11 +17,12 @@ import { broadcastShapes, formatShape, sameShape } from '../shape.js';
 import { hostArray, uploadTo } from '../storage.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { cast } from './cast.js';
+import { clone, stridedGather, viewHistory } from './copies.js';
 import { kernelOperand, kernelOperandOf } from './device.js';
 import { add, checkClampBounds, clamp, div, mul, sub } from './elementwise.js';
 import type { Geometry } from './geometry.js';
 import { requireTensor, scalarTensor } from './operands.js';
-import { clone, expand, sliceAs, stridedGather, viewHistory } from './views.js';
+import { expand, sliceAs } from './views.js';
 
 /** The optional argument of `uniform_` and `normal_`. */
 export interface RandomOptions {

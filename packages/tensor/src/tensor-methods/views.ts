@@ -1,8 +1,7 @@
 import type { DType } from '../dtype.js';
 import { cast, castAs, toDevice } from '../ops/cast.js';
+import { clone, contiguous } from '../ops/copies.js';
 import {
-  clone,
-  contiguous,
   expand,
   flatten,
   flip,
