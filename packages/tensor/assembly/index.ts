@@ -8,6 +8,8 @@ export {
   convForward,
   convForwardScratch,
 } from './conv';
+export { implicitForward, implicitForwardScratch } from './implicit';
+export { implicitBackwardWeight, implicitBackwardWeightScratch } from './implicit-weight';
 export {
   directBackwardInput,
   directBackwardInputScratch,

@@ -51,6 +51,9 @@ async function compile(outFile, extra) {
     'stub',
     '--noAssert',
     '--importMemory',
+    // WASM_DEBUG=1 keeps the functions' names, so a CPU profile names the kernels (for profiling
+    // only: the embedded binaries are built without it).
+    ...(process.env.WASM_DEBUG ? ['--debug'] : []),
     ...extra,
   ];
   const { error, stderr } = await asc.main(args);

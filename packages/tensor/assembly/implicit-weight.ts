@@ -1,0 +1,213 @@
+/**
+ * Unit-stride conv2d weight gradient summed straight from the padded input, with no patch
+ * matrix and no packing:
+ *
+ *   gW[o, k] = sum over images n, output rows oh, columns ow of gy[n, o, oh, ow] xp[n, k](oh, ow)
+ *
+ * where row k = (c, ki, kj) of the patch matrix is a run of image n's padded plane c (implicit.ts's
+ * offsets). Four output columns a vector: each lane of an accumulator sums its own columns, over
+ * the images of a work item, then the lanes are added ((l0 + l1) + (l2 + l3)). Blocks of two
+ * output channels by four rows k keep eight accumulators in registers through a whole work item.
+ *
+ * Work item i sums images [i IMAGES, (i + 1) IMAGES) into its own Og x Kg partial at
+ * gw + 4 i O Kg; the caller adds the partials in item order. Neither depends on the thread
+ * count. For LeNet's first convolution (25 rows k, 6 output channels) the GEMM's tiles were a
+ * third empty and packing cost as much as the products.
+ */
+
+import { WEIGHT_GRADIENT_IMAGES } from './abi.generated';
+import { padImage, paddedRows, patchOffsets } from './implicit';
+import { ConvParams } from './params';
+import { fillRow, copyRow } from './rows';
+
+/** Output columns of a padded gradient row: whole vectors. */
+@inline
+function gradientCols(params: ConvParams): i32 {
+  return (params.outW + 3) & ~3;
+}
+
+/** Columns of a padded input plane: the vectors of every output row, plus the widest tap. */
+@inline
+function inputCols(params: ConvParams): i32 {
+  return gradientCols(params) + (params.kw - 1) * params.dw;
+}
+
+@inline
+function paddedInputBytes(params: ConvParams): i32 {
+  return (params.c * paddedRows(params) * inputCols(params)) << 2;
+}
+
+@inline
+function paddedGradientBytes(params: ConvParams): i32 {
+  return (params.o * params.outH * gradientCols(params)) << 2;
+}
+
+/** Scratch bytes one thread needs for `implicitBackwardWeight`. */
+export function implicitBackwardWeightScratch(p: usize): i32 {
+  const params = changetype<ConvParams>(p);
+  const Kg = (params.c / params.groups) * params.kh * params.kw;
+  return (Kg << 2) + WEIGHT_GRADIENT_IMAGES * (paddedInputBytes(params) + paddedGradientBytes(params));
+}
+
+@inline
+function lanes(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+/**
+ * Rows o, o + 1 by k .. k + 3 of a partial (rows Kg floats apart, at dst) over `images` padded
+ * images: gradients at gy (images gyImage bytes apart, channel o's plane first), inputs at x
+ * (images xImage bytes apart, offsets of rows k at `offsets`).
+ */
+@inline
+function block2x4(
+  images: i32,
+  gy: usize,
+  gyImage: usize,
+  gyPlane: usize,
+  x: usize,
+  xImage: usize,
+  offsets: usize,
+  outH: i32,
+  gyRow: usize,
+  xRow: usize,
+  rowBytes: usize,
+  dst: usize,
+  Kg: i32,
+): void {
+  let a00 = f32x4.splat(0);
+  let a01 = f32x4.splat(0);
+  let a02 = f32x4.splat(0);
+  let a03 = f32x4.splat(0);
+  let a10 = f32x4.splat(0);
+  let a11 = f32x4.splat(0);
+  let a12 = f32x4.splat(0);
+  let a13 = f32x4.splat(0);
+  const o0 = <usize>load<i32>(offsets);
+  const o1 = <usize>load<i32>(offsets, 4);
+  const o2 = <usize>load<i32>(offsets, 8);
+  const o3 = <usize>load<i32>(offsets, 12);
+  for (let n = 0; n < images; n++) {
+    let g = gy + <usize>n * gyImage;
+    let xr = x + <usize>n * xImage;
+    for (let oh = 0; oh < outH; oh++, g += gyRow, xr += xRow) {
+      for (let j: usize = 0; j < rowBytes; j += 16) {
+        const g0 = v128.load(g + j);
+        const g1 = v128.load(g + gyPlane + j);
+        const p = xr + j;
+        let v = v128.load(p + o0);
+        a00 = f32x4.add(a00, f32x4.mul(g0, v));
+        a10 = f32x4.add(a10, f32x4.mul(g1, v));
+        v = v128.load(p + o1);
+        a01 = f32x4.add(a01, f32x4.mul(g0, v));
+        a11 = f32x4.add(a11, f32x4.mul(g1, v));
+        v = v128.load(p + o2);
+        a02 = f32x4.add(a02, f32x4.mul(g0, v));
+        a12 = f32x4.add(a12, f32x4.mul(g1, v));
+        v = v128.load(p + o3);
+        a03 = f32x4.add(a03, f32x4.mul(g0, v));
+        a13 = f32x4.add(a13, f32x4.mul(g1, v));
+      }
+    }
+  }
+  const row = <usize>Kg << 2;
+  store<f32>(dst, lanes(a00));
+  store<f32>(dst, lanes(a01), 4);
+  store<f32>(dst, lanes(a02), 8);
+  store<f32>(dst, lanes(a03), 12);
+  store<f32>(dst + row, lanes(a10));
+  store<f32>(dst + row, lanes(a11), 4);
+  store<f32>(dst + row, lanes(a12), 8);
+  store<f32>(dst + row, lanes(a13), 12);
+}
+
+/** Row o by row k of a partial, as `block2x4` sums it (for the rows the blocks leave over). */
+@inline
+function block1x1(
+  images: i32,
+  gy: usize,
+  gyImage: usize,
+  x: usize,
+  xImage: usize,
+  offset: usize,
+  outH: i32,
+  gyRow: usize,
+  xRow: usize,
+  rowBytes: usize,
+  dst: usize,
+): void {
+  let a = f32x4.splat(0);
+  for (let n = 0; n < images; n++) {
+    let g = gy + <usize>n * gyImage;
+    let xr = x + <usize>n * xImage + offset;
+    for (let oh = 0; oh < outH; oh++, g += gyRow, xr += xRow) {
+      for (let j: usize = 0; j < rowBytes; j += 16) a = f32x4.add(a, f32x4.mul(v128.load(g + j), v128.load(xr + j)));
+    }
+  }
+  store<f32>(dst, lanes(a));
+}
+
+/** Weight-gradient items [start, end): item = a run of WEIGHT_GRADIENT_IMAGES images. */
+export function implicitBackwardWeight(p: usize, start: i32, end: i32, scratch: usize): void {
+  const params = changetype<ConvParams>(p);
+  const batch = params.n;
+  const groups = params.groups;
+  const channels = params.c;
+  const outChannels = params.o;
+  const Og = outChannels / groups;
+  const Cg = channels / groups;
+  const Kg = Cg * params.kh * params.kw;
+  const outH = params.outH;
+  const outW = params.outW;
+  const L = outH * outW;
+  const gyCols = gradientCols(params);
+  const xCols = inputCols(params);
+  const xImage = <usize>paddedInputBytes(params);
+  const gyImage = <usize>paddedGradientBytes(params);
+  const gyPlane = <usize>(outH * gyCols) << 2;
+  const xPlane = <usize>(paddedRows(params) * xCols) << 2;
+  const gyRow = <usize>gyCols << 2;
+  const xRow = <usize>(params.sh * xCols) << 2;
+  const inImage = <usize>channels * <usize>params.h * <usize>params.w;
+  const offsets = scratch;
+  const xs = offsets + (<usize>Kg << 2);
+  const gys = xs + <usize>WEIGHT_GRADIENT_IMAGES * xImage;
+  patchOffsets(params, xCols, offsets);
+  for (let item = start; item < end; item++) {
+    const n0 = item * WEIGHT_GRADIENT_IMAGES;
+    const images = min(WEIGHT_GRADIENT_IMAGES, batch - n0);
+    for (let i = 0; i < images; i++) {
+      const n = n0 + i;
+      padImage(params, params.x + ((<usize>n * inImage) << 2), xCols, xs + <usize>i * xImage);
+      const gyDst = gys + <usize>i * gyImage;
+      fillRow(gyDst, outChannels * outH * gyCols, 0);
+      const gySrc = params.y + ((<usize>n * <usize>outChannels * <usize>L) << 2);
+      for (let r = 0; r < outChannels * outH; r++) {
+        copyRow(gyDst + <usize>r * gyRow, gySrc + ((<usize>(r * outW)) << 2), outW);
+      }
+    }
+    const partial = params.gw + ((<usize>item * <usize>outChannels * <usize>Kg) << 2);
+    for (let g = 0; g < groups; g++) {
+      const x = xs + <usize>(g * Cg) * xPlane;
+      for (let o = 0; o < Og; o += 2) {
+        const gyO = gys + <usize>(g * Og + o) * gyPlane;
+        const dst = partial + ((<usize>(g * Og + o) * <usize>Kg) << 2);
+        let k = 0;
+        if (o + 2 <= Og) {
+          for (; k + 4 <= Kg; k += 4) {
+            const d = dst + (<usize>k << 2);
+            block2x4(images, gyO, gyImage, gyPlane, x, xImage, offsets + (<usize>k << 2), outH, gyRow, xRow, gyRow, d, Kg);
+          }
+        }
+        for (let r = o; r < min(o + 2, Og); r++) {
+          const gyR = gyO + <usize>(r - o) * gyPlane;
+          const dstR = dst + ((<usize>(r - o) * <usize>Kg) << 2);
+          for (let kk = k; kk < Kg; kk++) {
+            const offset = <usize>load<i32>(offsets + (<usize>kk << 2));
+            block1x1(images, gyR, gyImage, x, xImage, offset, outH, gyRow, xRow, gyRow, dstR + (<usize>kk << 2));
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * Unit-stride conv2d forward as an implicit GEMM: y[n, g] = W[g] (Og x Kg) · cols(x[n, g]) like
+ * conv.ts's `convForward`, but the patch matrix is never written. Row k = (c, ki, kj) of it, over
+ * the columns of output row oh, is a run of the zero-padded input plane of channel c starting at
+ * row oh + ki dh, column kj dw: one offset per k, so the micro-kernel reads B's rows at
+ * `base + offsets[k]` where `convForward` reads them from the patch matrix. For a channel of
+ * LeNet's first convolution the patch matrix is 25 floats per output, written once and read
+ * twice, against 150 multiply-adds: about a third of the time of that layer.
+ *
+ * The sums are those of `convForward` in the same order (one K block of at most KC terms, from
+ * zero, added to the bias), so the two agree bit for bit; the caller takes this path only for
+ * unit column stride and Kg <= KC. Items are images, so results do not depend on the thread count.
+ */
+
+import { MR, NR, packA, packedABytes, TILE_BYTES } from './pack';
+import { ConvParams } from './params';
+import { copyRow, fillRow } from './rows';
+
+/** Columns of the padded plane: every output column, rounded up to NR, plus the widest tap. */
+@inline
+function paddedCols(params: ConvParams): i32 {
+  return ((params.outW + NR - 1) & ~(NR - 1)) + (params.kw - 1) * params.dw;
+}
+
+/** Rows of the padded plane: every tap of every output row. */
+@inline
+export function paddedRows(params: ConvParams): i32 {
+  return (params.outH - 1) * params.sh + (params.kh - 1) * params.dh + 1;
+}
+
+@inline
+function paddedImageBytes(params: ConvParams): i32 {
+  return (params.c * paddedRows(params) * paddedCols(params)) << 2;
+}
+
+/** Scratch bytes one thread needs for `implicitForward`. */
+export function implicitForwardScratch(p: usize): i32 {
+  const params = changetype<ConvParams>(p);
+  const Og = params.o / params.groups;
+  const Kg = (params.c / params.groups) * params.kh * params.kw;
+  return params.groups * packedABytes(Og, Kg) + (Kg << 2) + paddedImageBytes(params) + TILE_BYTES;
+}
+
+/** C[4 x 8] (rows ldc bytes apart) = or += A panel · B, B's row k at b + offsets[k]. */
+@inline
+function tile4x8(kc: i32, a: usize, offsets: usize, b: usize, c: usize, ldc: usize, accumulate: bool): void {
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0);
+  let c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0);
+  let c31 = f32x4.splat(0);
+  const end = offsets + (<usize>kc << 2);
+  for (let o = offsets; o < end; o += 4, a += 16) {
+    const row = b + <usize>load<i32>(o);
+    const b0 = v128.load(row);
+    const b1 = v128.load(row, 16);
+    let av = v128.load32_splat(a);
+    c00 = f32x4.add(c00, f32x4.mul(av, b0));
+    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 4);
+    c10 = f32x4.add(c10, f32x4.mul(av, b0));
+    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 8);
+    c20 = f32x4.add(c20, f32x4.mul(av, b0));
+    c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 12);
+    c30 = f32x4.add(c30, f32x4.mul(av, b0));
+    c31 = f32x4.add(c31, f32x4.mul(av, b1));
+  }
+  if (accumulate) {
+    c00 = f32x4.add(v128.load(c), c00);
+    c01 = f32x4.add(v128.load(c, 16), c01);
+    c10 = f32x4.add(v128.load(c + ldc), c10);
+    c11 = f32x4.add(v128.load(c + ldc, 16), c11);
+    c20 = f32x4.add(v128.load(c + 2 * ldc), c20);
+    c21 = f32x4.add(v128.load(c + 2 * ldc, 16), c21);
+    c30 = f32x4.add(v128.load(c + 3 * ldc), c30);
+    c31 = f32x4.add(v128.load(c + 3 * ldc, 16), c31);
+  }
+  v128.store(c, c00);
+  v128.store(c, c01, 16);
+  v128.store(c + ldc, c10);
+  v128.store(c + ldc, c11, 16);
+  v128.store(c + 2 * ldc, c20);
+  v128.store(c + 2 * ldc, c21, 16);
+  v128.store(c + 3 * ldc, c30);
+  v128.store(c + 3 * ldc, c31, 16);
+}
+
+/** `tile4x8` on four columns. */
+@inline
+function tile4x4(kc: i32, a: usize, offsets: usize, b: usize, c: usize, ldc: usize, accumulate: bool): void {
+  let c0 = f32x4.splat(0);
+  let c1 = f32x4.splat(0);
+  let c2 = f32x4.splat(0);
+  let c3 = f32x4.splat(0);
+  const end = offsets + (<usize>kc << 2);
+  for (let o = offsets; o < end; o += 4, a += 16) {
+    const b0 = v128.load(b + <usize>load<i32>(o));
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a), b0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a, 4), b0));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a, 8), b0));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a, 12), b0));
+  }
+  if (accumulate) {
+    c0 = f32x4.add(v128.load(c), c0);
+    c1 = f32x4.add(v128.load(c + ldc), c1);
+    c2 = f32x4.add(v128.load(c + 2 * ldc), c2);
+    c3 = f32x4.add(v128.load(c + 3 * ldc), c3);
+  }
+  v128.store(c, c0);
+  v128.store(c + ldc, c1);
+  v128.store(c + 2 * ldc, c2);
+  v128.store(c + 3 * ldc, c3);
+}
+
+/**
+ * Zero-padded copies of the C planes of one image at xp, `paddedRows` x `cols` each (the input
+ * column j at padded column j + padLeft; columns past the input are zero).
+ */
+export function padImage(params: ConvParams, x: usize, cols: i32, xp: usize): void {
+  const height = params.h;
+  const width = params.w;
+  const rows = paddedRows(params);
+  const top = params.padTop;
+  const left = params.padLeft;
+  const inRows = min(height, rows - top);
+  const inCols = min(width, cols - left);
+  fillRow(xp, params.c * rows * cols, 0);
+  for (let c = 0; c < params.c; c++) {
+    const plane = xp + ((<usize>(c * rows * cols)) << 2);
+    const src = x + ((<usize>(c * height * width)) << 2);
+    for (let r = 0; r < inRows; r++) copyRow(plane + ((<usize>((r + top) * cols + left)) << 2), src + ((<usize>(r * width)) << 2), inCols);
+  }
+}
+
+/**
+ * Byte offsets of the patch-matrix rows k = (c, ki, kj) of one group in padded planes of
+ * `cols` columns: channel c's plane, row ki dh, column kj dw.
+ */
+export function patchOffsets(params: ConvParams, cols: i32, offsets: usize): void {
+  const Cg = params.c / params.groups;
+  const planeBytes = (paddedRows(params) * cols) << 2;
+  let k = 0;
+  for (let c = 0; c < Cg; c++) {
+    for (let ki = 0; ki < params.kh; ki++) {
+      for (let kj = 0; kj < params.kw; kj++, k++) {
+        store<i32>(offsets + (<usize>k << 2), c * planeBytes + ((ki * params.dh * cols + kj * params.dw) << 2));
+      }
+    }
+  }
+}
+
+/** Forward items [start, end): item = image. */
+export function implicitForward(p: usize, start: i32, end: i32, scratch: usize): void {
+  const params = changetype<ConvParams>(p);
+  const groups = params.groups;
+  const channels = params.c;
+  const outChannels = params.o;
+  const Og = outChannels / groups;
+  const Cg = channels / groups;
+  const kh = params.kh;
+  const kw = params.kw;
+  const Kg = Cg * kh * kw;
+  const outH = params.outH;
+  const outW = params.outW;
+  const L = outH * outW;
+  const sh = params.sh;
+  const rows = paddedRows(params);
+  const cols = paddedCols(params);
+  const planeBytes = <usize>(rows * cols) << 2;
+  const image = <usize>channels * <usize>params.h * <usize>params.w;
+  const bias = params.bias;
+  const y = params.y;
+  const packedWBytes = <usize>packedABytes(Og, Kg);
+  const packedW = scratch;
+  const offsets = packedW + <usize>groups * packedWBytes;
+  const xp = offsets + (<usize>Kg << 2);
+  const tile = xp + <usize>paddedImageBytes(params);
+  const ldc = <usize>L << 2;
+  for (let g = 0; g < groups; g++) {
+    packA(params.weight + ((<usize>g * <usize>Og * <usize>Kg) << 2), Kg, 1, Og, Kg, packedW + <usize>g * packedWBytes);
+  }
+  patchOffsets(params, cols, offsets);
+  for (let n = start; n < end; n++) {
+    padImage(params, params.x + (<usize>n * image << 2), cols, xp);
+    for (let g = 0; g < groups; g++) {
+      const yGroup = y + ((<usize>(n * outChannels + g * Og) * <usize>L) << 2);
+      if (bias != 0) {
+        for (let o = 0; o < Og; o++) fillRow(yGroup + <usize>o * ldc, L, load<f32>(bias + (<usize>(g * Og + o) << 2)));
+      }
+      const add = bias != 0;
+      const xGroup = xp + <usize>(g * Cg) * planeBytes;
+      const aGroup = packedW + <usize>g * packedWBytes;
+      for (let oh = 0; oh < outH; oh++) {
+        const xRow = xGroup + ((<usize>(oh * sh * cols)) << 2);
+        const yRow = yGroup + ((<usize>(oh * outW)) << 2);
+        for (let ow = 0; ow < outW; ow += NR) {
+          const width = min(NR, outW - ow);
+          const b = xRow + (<usize>ow << 2);
+          let a = aGroup;
+          for (let o0 = 0; o0 < Og; o0 += MR, a += <usize>Kg << 4) {
+            const c = yRow + <usize>o0 * ldc + (<usize>ow << 2);
+            if (o0 + MR <= Og && width == NR) {
+              tile4x8(Kg, a, offsets, b, c, ldc, add);
+            } else if (o0 + MR <= Og && width == 4) {
+              tile4x4(Kg, a, offsets, b, c, ldc, add);
+            } else {
+              tile4x8(Kg, a, offsets, b, tile, 32, false);
+              for (let r = 0; r < min(MR, Og - o0); r++) {
+                const src = tile + (<usize>r << 5);
+                const dst = c + <usize>r * ldc;
+                for (let j = 0; j < width; j++) {
+                  const q = <usize>j << 2;
+                  store<f32>(dst + q, add ? load<f32>(dst + q) + load<f32>(src + q) : load<f32>(src + q));
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
