@@ -54,17 +54,26 @@ export const implicitPaths = { forward: true, weightGradient: true };
 
 /**
  * Whether the forward pass runs as an implicit GEMM (assembly/implicit.ts), which reads the
- * patch matrix's rows from a padded copy of each image instead of writing them: unit column
- * stride, a patch matrix of at most one K block (where it sums exactly as im2col does), and
- * output rows of whole vectors (it computes a row at a time, 8 or 4 columns per tile; LeNet's
- * second convolution, 10 columns wide, ran 1.4x slower). Measured on one thread against
- * im2col: LeNet's first convolution (1 -> 6, 5 x 5, 28 x 28, batch 256) 1.15x faster;
- * 8 -> 8 3 x 3 at 56 x 56 1.4x; 3 -> 16 at 32 x 32 1.09x; 16 -> 24 at 28 x 28 1.0x.
+ * patch matrix's rows from kW shifted copies of each image instead of writing them: unit
+ * strides, a patch matrix of at most one K block (where it sums exactly as im2col does), and
+ * shifted copies of at most IMPLICIT_IMAGE_BYTES.
  */
 function implicitForwardApplies(g: Conv2dGeometry, pointwise: boolean): boolean {
   const Kg = (g.inChannels / g.groups) * g.kernelH * g.kernelW;
-  return implicitPaths.forward && !pointwise && g.strideW === 1 && g.outW % 4 === 0 && Kg <= GEMM_KC;
+  const rows = g.outH + (g.kernelH - 1) * g.dilationH;
+  const shiftedBytes = 4 * g.inChannels * g.kernelW * rows * g.outW;
+  return (
+    implicitPaths.forward &&
+    !pointwise &&
+    g.strideH === 1 &&
+    g.strideW === 1 &&
+    Kg <= GEMM_KC &&
+    shiftedBytes <= IMPLICIT_IMAGE_BYTES
+  );
 }
+
+/** The implicit forward's shifted copies of an image stay in L2 (bytes). */
+const IMPLICIT_IMAGE_BYTES = 1 << 19;
 
 export interface ConvCall {
   readonly g: Conv2dGeometry;
