@@ -210,6 +210,20 @@ function shiftImage(params: ConvParams, x: usize, e: usize): void {
   }
 }
 
+/** Byte offsets in a group's shifted planes of the patch-matrix rows k = (c, ki, kj) of the group. */
+function shiftedOffsets(params: ConvParams, offsets: usize): void {
+  const Cg = params.c / params.groups;
+  const planeBytes = (paddedRows(params) * params.outW) << 2;
+  let k = 0;
+  for (let c = 0; c < Cg; c++) {
+    for (let ki = 0; ki < params.kh; ki++) {
+      for (let kj = 0; kj < params.kw; kj++, k++) {
+        store<i32>(offsets + (<usize>k << 2), (c * params.kw + kj) * planeBytes + ((ki * params.dh * params.outW) << 2));
+      }
+    }
+  }
+}
+
 /** Forward items [start, end): item = image. */
 export function implicitForward(p: usize, start: i32, end: i32, scratch: usize): void {
   const params = changetype<ConvParams>(p);
@@ -237,14 +251,7 @@ export function implicitForward(p: usize, start: i32, end: i32, scratch: usize):
   for (let g = 0; g < groups; g++) {
     packA(params.weight + ((<usize>g * <usize>Og * <usize>Kg) << 2), Kg, 1, Og, Kg, packedW + <usize>g * packedWBytes);
   }
-  let k = 0;
-  for (let c = 0; c < Cg; c++) {
-    for (let ki = 0; ki < kh; ki++) {
-      for (let kj = 0; kj < kw; kj++, k++) {
-        store<i32>(offsets + (<usize>k << 2), <i32>(<usize>(c * kw + kj) * planeBytes) + ((ki * params.dh * outW) << 2));
-      }
-    }
-  }
+  shiftedOffsets(params, offsets);
   // Zero past the planes: the edge tile reads (and drops) up to NR - 1 floats beyond them.
   fillRow(e + <usize>shiftedImageBytes(params) - (NR << 2), NR, 0);
   for (let n = start; n < end; n++) {
