@@ -46,7 +46,12 @@ function paddedGradientBytes(params: ConvParams): i32 {
 export function implicitBackwardWeightScratch(p: usize): i32 {
   const params = changetype<ConvParams>(p);
   const Kg = (params.c / params.groups) * params.kh * params.kw;
-  return (Kg << 2) + WEIGHT_GRADIENT_IMAGES * (paddedInputBytes(params) + paddedGradientBytes(params));
+  return (Kg << 2) + WEIGHT_GRADIENT_IMAGES * (paddedInputBytes(params) + paddedGradientBytes(params)) + 32;
+}
+
+@inline
+function copySums(dst: usize, src: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
 }
 
 @inline
@@ -55,25 +60,29 @@ function lanes(v: v128): f32 {
 }
 
 /**
- * Rows o, o + 1 by k .. k + 3 of a partial (rows Kg floats apart, at dst) over `images` padded
- * images: gradients at gy (images gyImage bytes apart, channel o's plane first), inputs at x
- * (images xImage bytes apart, offsets of rows k at `offsets`).
+ * Rows o, o + 1 by k .. k + 3 of a partial over `images` padded images, to `tile` (two rows of
+ * four floats): gradients at gy (images gyImage bytes apart, channel o + 1's plane `second`
+ * bytes after channel o's), inputs at x (images xImage bytes apart, rows k at byte offsets
+ * o0 .. o3). A block past the last channel or row repeats one (second = 0, or a repeated
+ * offset), and the caller drops its sums.
  */
 @inline
 function block2x4(
   images: i32,
   gy: usize,
   gyImage: usize,
-  gyPlane: usize,
+  second: usize,
   x: usize,
   xImage: usize,
-  offsets: usize,
+  o0: usize,
+  o1: usize,
+  o2: usize,
+  o3: usize,
   outH: i32,
   gyRow: usize,
   xRow: usize,
   rowBytes: usize,
-  dst: usize,
-  Kg: i32,
+  tile: usize,
 ): void {
   let a00 = f32x4.splat(0);
   let a01 = f32x4.splat(0);
@@ -83,17 +92,13 @@ function block2x4(
   let a11 = f32x4.splat(0);
   let a12 = f32x4.splat(0);
   let a13 = f32x4.splat(0);
-  const o0 = <usize>load<i32>(offsets);
-  const o1 = <usize>load<i32>(offsets, 4);
-  const o2 = <usize>load<i32>(offsets, 8);
-  const o3 = <usize>load<i32>(offsets, 12);
   for (let n = 0; n < images; n++) {
     let g = gy + <usize>n * gyImage;
     let xr = x + <usize>n * xImage;
     for (let oh = 0; oh < outH; oh++, g += gyRow, xr += xRow) {
       for (let j: usize = 0; j < rowBytes; j += 16) {
         const g0 = v128.load(g + j);
-        const g1 = v128.load(g + gyPlane + j);
+        const g1 = v128.load(g + second + j);
         const p = xr + j;
         let v = v128.load(p + o0);
         a00 = f32x4.add(a00, f32x4.mul(g0, v));
@@ -110,41 +115,14 @@ function block2x4(
       }
     }
   }
-  const row = <usize>Kg << 2;
-  store<f32>(dst, lanes(a00));
-  store<f32>(dst, lanes(a01), 4);
-  store<f32>(dst, lanes(a02), 8);
-  store<f32>(dst, lanes(a03), 12);
-  store<f32>(dst + row, lanes(a10));
-  store<f32>(dst + row, lanes(a11), 4);
-  store<f32>(dst + row, lanes(a12), 8);
-  store<f32>(dst + row, lanes(a13), 12);
-}
-
-/** Row o by row k of a partial, as `block2x4` sums it (for the rows the blocks leave over). */
-@inline
-function block1x1(
-  images: i32,
-  gy: usize,
-  gyImage: usize,
-  x: usize,
-  xImage: usize,
-  offset: usize,
-  outH: i32,
-  gyRow: usize,
-  xRow: usize,
-  rowBytes: usize,
-  dst: usize,
-): void {
-  let a = f32x4.splat(0);
-  for (let n = 0; n < images; n++) {
-    let g = gy + <usize>n * gyImage;
-    let xr = x + <usize>n * xImage + offset;
-    for (let oh = 0; oh < outH; oh++, g += gyRow, xr += xRow) {
-      for (let j: usize = 0; j < rowBytes; j += 16) a = f32x4.add(a, f32x4.mul(v128.load(g + j), v128.load(xr + j)));
-    }
-  }
-  store<f32>(dst, lanes(a));
+  store<f32>(tile, lanes(a00));
+  store<f32>(tile, lanes(a01), 4);
+  store<f32>(tile, lanes(a02), 8);
+  store<f32>(tile, lanes(a03), 12);
+  store<f32>(tile, lanes(a10), 16);
+  store<f32>(tile, lanes(a11), 20);
+  store<f32>(tile, lanes(a12), 24);
+  store<f32>(tile, lanes(a13), 28);
 }
 
 /** Weight-gradient items [start, end): item = a run of WEIGHT_GRADIENT_IMAGES images. */
@@ -172,6 +150,7 @@ export function implicitBackwardWeight(p: usize, start: i32, end: i32, scratch: 
   const offsets = scratch;
   const xs = offsets + (<usize>Kg << 2);
   const gys = xs + <usize>WEIGHT_GRADIENT_IMAGES * xImage;
+  const tile = gys + <usize>WEIGHT_GRADIENT_IMAGES * gyImage;
   patchOffsets(params, xCols, offsets);
   for (let item = start; item < end; item++) {
     const n0 = item * WEIGHT_GRADIENT_IMAGES;
@@ -190,21 +169,20 @@ export function implicitBackwardWeight(p: usize, start: i32, end: i32, scratch: 
     for (let g = 0; g < groups; g++) {
       const x = xs + <usize>(g * Cg) * xPlane;
       for (let o = 0; o < Og; o += 2) {
+        const pair = min(2, Og - o);
         const gyO = gys + <usize>(g * Og + o) * gyPlane;
         const dst = partial + ((<usize>(g * Og + o) * <usize>Kg) << 2);
-        let k = 0;
-        if (o + 2 <= Og) {
-          for (; k + 4 <= Kg; k += 4) {
-            const d = dst + (<usize>k << 2);
-            block2x4(images, gyO, gyImage, gyPlane, x, xImage, offsets + (<usize>k << 2), outH, gyRow, xRow, gyRow, d, Kg);
-          }
-        }
-        for (let r = o; r < min(o + 2, Og); r++) {
-          const gyR = gyO + <usize>(r - o) * gyPlane;
-          const dstR = dst + ((<usize>(r - o) * <usize>Kg) << 2);
-          for (let kk = k; kk < Kg; kk++) {
-            const offset = <usize>load<i32>(offsets + (<usize>kk << 2));
-            block1x1(images, gyR, gyImage, x, xImage, offset, outH, gyRow, xRow, gyRow, dstR + (<usize>kk << 2));
+        for (let k = 0; k < Kg; k += 4) {
+          const quad = min(4, Kg - k);
+          const at = offsets + (<usize>k << 2);
+          const o0 = <usize>load<i32>(at);
+          const o1 = quad > 1 ? <usize>load<i32>(at, 4) : o0;
+          const o2 = quad > 2 ? <usize>load<i32>(at, 8) : o0;
+          const o3 = quad > 3 ? <usize>load<i32>(at, 12) : o0;
+          const second = pair > 1 ? gyPlane : 0;
+          block2x4(images, gyO, gyImage, second, x, xImage, o0, o1, o2, o3, outH, gyRow, xRow, gyRow, tile);
+          for (let r = 0; r < pair; r++) {
+            copySums(dst + ((<usize>(r * Kg + k)) << 2), tile + (<usize>r << 4), quad);
           }
         }
       }
