@@ -110,7 +110,7 @@ function forwardEqualsIm2col(c: UnitStrideCase): void {
   implicitPaths.forward = false;
   const im2col = fast.conv2dForward(x, xShape, w, wShape, bias, params).out as Float32Array;
   implicitPaths.forward = true;
-  let implicit = new Float32Array(0);
+  let implicit: Float32Array = new Float32Array(0);
   const kernels = kernelsOf(() => {
     implicit = fast.conv2dForward(x, xShape, w, wShape, bias, params).out as Float32Array;
   });
@@ -132,7 +132,7 @@ function weightGradientMatches(c: UnitStrideCase): void {
     params,
   );
   const gy = randomFloats(c.seed + 3, y.out.length);
-  let gw = new Float32Array(0);
+  let gw: Float32Array = new Float32Array(0);
   const kernels = kernelsOf(() => {
     gw = fast.conv2dBackwardWeight(x, xShape, gy, y.outShape, wShape, params) as Float32Array;
   });
