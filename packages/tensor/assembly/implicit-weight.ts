@@ -155,9 +155,13 @@ export function implicitBackwardWeight(p: usize, start: i32, end: i32, scratch: 
   for (let item = start; item < end; item++) {
     const n0 = item * WEIGHT_GRADIENT_IMAGES;
     const images = min(WEIGHT_GRADIENT_IMAGES, batch - n0);
+    // Output rows of whole vectors need no padding: the gradient is read where it is.
+    const inPlace = gyCols == outW;
+    const gyItem = inPlace ? params.y + ((<usize>n0 * <usize>outChannels * <usize>L) << 2) : gys;
     for (let i = 0; i < images; i++) {
       const n = n0 + i;
       padImage(params, params.x + ((<usize>n * inImage) << 2), xCols, xs + <usize>i * xImage);
+      if (inPlace) continue;
       const gyDst = gys + <usize>i * gyImage;
       fillRow(gyDst, outChannels * outH * gyCols, 0);
       const gySrc = params.y + ((<usize>n * <usize>outChannels * <usize>L) << 2);
@@ -170,7 +174,7 @@ export function implicitBackwardWeight(p: usize, start: i32, end: i32, scratch: 
       const x = xs + <usize>(g * Cg) * xPlane;
       for (let o = 0; o < Og; o += 2) {
         const pair = min(2, Og - o);
-        const gyO = gys + <usize>(g * Og + o) * gyPlane;
+        const gyO = gyItem + <usize>(g * Og + o) * gyPlane;
         const dst = partial + ((<usize>(g * Og + o) * <usize>Kg) << 2);
         for (let k = 0; k < Kg; k += 4) {
           const quad = min(4, Kg - k);
