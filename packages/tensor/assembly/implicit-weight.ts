@@ -5,9 +5,13 @@
  *   gW[o, k] = sum over images n, output rows oh, columns ow of gy[n, o, oh, ow] xp[n, k](oh, ow)
  *
  * where row k = (c, ki, kj) of the patch matrix is a run of image n's padded plane c (implicit.ts's
- * offsets). Four output columns a vector: each lane of an accumulator sums its own columns, over
- * the images of a work item, then the lanes are added ((l0 + l1) + (l2 + l3)). Blocks of two
- * output channels by four rows k keep eight accumulators in registers through a whole work item.
+ * offsets), and gy is read where it is. Four output columns a vector: each lane of an accumulator
+ * sums its own columns, over the images of a work item, then the lanes are added
+ * ((l0 + l1) + (l2 + l3)). Blocks of two output channels by four rows k keep eight accumulators
+ * in registers through a whole work item. The caller takes this path only for output rows of
+ * whole vectors (outW a multiple of 4): every lane is then an output column, and every product
+ * one of the reference's terms (no lane multiplies a padding zero by an input that may be
+ * infinite).
  *
  * Work item i sums images [i IMAGES, (i + 1) IMAGES) into its own Og x Kg partial at
  * gw + 4 i O Kg; the caller adds the partials in item order. Neither depends on the thread
@@ -18,18 +22,11 @@
 import { WEIGHT_GRADIENT_IMAGES } from './abi.generated';
 import { padImage, paddedRows, patchOffsets } from './implicit';
 import { ConvParams } from './params';
-import { fillRow, copyRow } from './rows';
 
-/** Output columns of a padded gradient row: whole vectors. */
-@inline
-function gradientCols(params: ConvParams): i32 {
-  return (params.outW + 3) & ~3;
-}
-
-/** Columns of a padded input plane: the vectors of every output row, plus the widest tap. */
+/** Columns of a padded input plane: every output column plus the widest tap. */
 @inline
 function inputCols(params: ConvParams): i32 {
-  return gradientCols(params) + (params.kw - 1) * params.dw;
+  return params.outW + (params.kw - 1) * params.dw;
 }
 
 @inline
@@ -37,16 +34,11 @@ function paddedInputBytes(params: ConvParams): i32 {
   return (params.c * paddedRows(params) * inputCols(params)) << 2;
 }
 
-@inline
-function paddedGradientBytes(params: ConvParams): i32 {
-  return (params.o * params.outH * gradientCols(params)) << 2;
-}
-
 /** Scratch bytes one thread needs for `implicitBackwardWeight`. */
 export function implicitBackwardWeightScratch(p: usize): i32 {
   const params = changetype<ConvParams>(p);
   const Kg = (params.c / params.groups) * params.kh * params.kw;
-  return (Kg << 2) + WEIGHT_GRADIENT_IMAGES * (paddedInputBytes(params) + paddedGradientBytes(params)) + 32;
+  return (Kg << 2) + WEIGHT_GRADIENT_IMAGES * paddedInputBytes(params) + 32;
 }
 
 @inline
@@ -138,36 +130,24 @@ export function implicitBackwardWeight(p: usize, start: i32, end: i32, scratch: 
   const outH = params.outH;
   const outW = params.outW;
   const L = outH * outW;
-  const gyCols = gradientCols(params);
   const xCols = inputCols(params);
   const xImage = <usize>paddedInputBytes(params);
-  const gyImage = <usize>paddedGradientBytes(params);
-  const gyPlane = <usize>(outH * gyCols) << 2;
+  const gyImage = <usize>(outChannels * L) << 2;
+  const gyPlane = <usize>L << 2;
   const xPlane = <usize>(paddedRows(params) * xCols) << 2;
-  const gyRow = <usize>gyCols << 2;
+  const gyRow = <usize>outW << 2;
   const xRow = <usize>(params.sh * xCols) << 2;
   const inImage = <usize>channels * <usize>params.h * <usize>params.w;
   const offsets = scratch;
   const xs = offsets + (<usize>Kg << 2);
-  const gys = xs + <usize>WEIGHT_GRADIENT_IMAGES * xImage;
-  const tile = gys + <usize>WEIGHT_GRADIENT_IMAGES * gyImage;
+  const tile = xs + <usize>WEIGHT_GRADIENT_IMAGES * xImage;
   patchOffsets(params, xCols, offsets);
   for (let item = start; item < end; item++) {
     const n0 = item * WEIGHT_GRADIENT_IMAGES;
     const images = min(WEIGHT_GRADIENT_IMAGES, batch - n0);
-    // Output rows of whole vectors need no padding: the gradient is read where it is.
-    const inPlace = gyCols == outW;
-    const gyItem = inPlace ? params.y + ((<usize>n0 * <usize>outChannels * <usize>L) << 2) : gys;
+    const gyItem = params.y + <usize>n0 * gyImage;
     for (let i = 0; i < images; i++) {
-      const n = n0 + i;
-      padImage(params, params.x + ((<usize>n * inImage) << 2), xCols, xs + <usize>i * xImage);
-      if (inPlace) continue;
-      const gyDst = gys + <usize>i * gyImage;
-      fillRow(gyDst, outChannels * outH * gyCols, 0);
-      const gySrc = params.y + ((<usize>n * <usize>outChannels * <usize>L) << 2);
-      for (let r = 0; r < outChannels * outH; r++) {
-        copyRow(gyDst + <usize>r * gyRow, gySrc + ((<usize>(r * outW)) << 2), outW);
-      }
+      padImage(params, params.x + ((<usize>(n0 + i) * inImage) << 2), xCols, xs + <usize>i * xImage);
     }
     const partial = params.gw + ((<usize>item * <usize>outChannels * <usize>Kg) << 2);
     for (let g = 0; g < groups; g++) {

@@ -211,22 +211,22 @@ export function wasmConvBackwardWeight(
  */
 const IMPLICIT_WEIGHT_ELEMENTS = 256;
 
-/** The implicit weight gradient's padded images of a work item stay in L2 (bytes). */
+/** The implicit weight gradient's padded input images of a work item stay in L2 (bytes). */
 const IMPLICIT_WEIGHT_BYTES = 1 << 18;
 
 /**
  * Whether the weight gradient is summed straight from padded images (assembly/implicit-weight.ts)
- * rather than by im2col + GEMM: unit column stride and a small gradient.
+ * rather than by im2col + GEMM: unit column stride, output rows of whole vectors of four (each
+ * lane an output column) and a small gradient.
  */
 function implicitWeightApplies(g: Conv2dGeometry): boolean {
   const Kg = (g.inChannels / g.groups) * g.kernelH * g.kernelW;
-  const outW = Math.ceil(g.outW / 4) * 4;
   const rows = (g.outH - 1) * g.strideH + (g.kernelH - 1) * g.dilationH + 1;
-  const imageBytes =
-    4 * (g.inChannels * rows * (outW + (g.kernelW - 1) * g.dilationW) + g.outChannels * g.outH * outW);
+  const imageBytes = 4 * g.inChannels * rows * (g.outW + (g.kernelW - 1) * g.dilationW);
   return (
     implicitPaths.weightGradient &&
     g.strideW === 1 &&
+    g.outW % 4 === 0 &&
     g.outChannels * Kg <= IMPLICIT_WEIGHT_ELEMENTS &&
     WEIGHT_GRADIENT_IMAGES * imageBytes <= IMPLICIT_WEIGHT_BYTES
   );
