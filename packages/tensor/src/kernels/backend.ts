@@ -141,7 +141,9 @@ export function maxThreads(): number {
  */
 export function setNumThreads(n: number): void {
   checkInteger('setNumThreads', 'n', n, 1);
-  const limit = maxThreads();
+  // Every core allows THREADS_PER_CORE threads, so a count up to that needs no look at the cores
+  // (`os.availableParallelism()` costs about a microsecond, as much as a chapter-size op).
+  const limit = n <= THREADS_PER_CORE ? THREADS_PER_CORE : maxThreads();
   if (n > limit) {
     throw new Error(
       `setNumThreads: ${n} threads is more than the maximum of ${limit} (${THREADS_PER_CORE} per available core, ${availableCores()} here)`,

@@ -11,6 +11,9 @@
  *   pnpm --filter @fovea/bench exec tsx --conditions=@fovea/source --expose-gc \
  *     src/ab/trees.ts OLD_ROOT NEW_ROOT [--rounds 9] [--only W3,train]
  *
+ * `--only` takes workload names (W1-W6), `chapter` (the chapter's calls, also run with W1) and
+ * `train` (the LeNet step).
+ *
  * Each root must be a checkout with its dependencies installed (`pnpm install`); the bench
  * sources of each tree are loaded from that tree, so each runs its own `@fovea/tensor`.
  */
@@ -98,7 +101,7 @@ async function convItems(trees: Tree[]): Promise<Item[]> {
 }
 
 function chapterItems(trees: Tree[]): Item[] {
-  if (only !== null && !only.includes('W1')) return [];
+  if (only !== null && !only.includes('W1') && !only.includes('chapter')) return [];
   const ops = trees.map(({ tensor: t }) => {
     const img = t.ones([6, 8]);
     img.slice(':', '2:6').fill_(0);
