@@ -25,11 +25,9 @@ const SHARED_KERNELS = [
   'zipStrided',
   'mapStrided',
   'sumBlocks',
-  // Cross-entropy: log-softmax and NLL kernels (fusedCrossEntropy in @fovea/tensor).
-  'logSoftmax',
-  'nllLoss',
-  'nllLossBackward',
-  'logSoftmaxBackward',
+  // Cross-entropy: the registry's kernels of sparseSoftmaxCrossEntropy (log-softmax and NLL shaders).
+  'crossEntropyForward',
+  'crossEntropyBackward',
 ];
 const VARIANT_KERNELS = {
   'sigmoid-avg-sgd': [
