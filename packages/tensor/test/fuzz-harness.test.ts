@@ -82,6 +82,13 @@ describe('the fuzz harness', () => {
     expect(resultBytes([t, { view: t.reshape([2, -1]) }, new Map([['a', new Uint8Array(MB)]])])).toBe(9 * MB);
     expect(resultBytes({ a: [new Set([new Float64Array(4)])] })).toBe(32);
     expect(resultBytes(5)).toBe(0);
+    const lazy = Object.defineProperty({ t }, 'weight', {
+      enumerable: true,
+      get: () => {
+        throw new Error('uninitialized');
+      },
+    });
+    expect(resultBytes(lazy)).toBe(8 * MB);
     const self: unknown[] = [];
     self.push(self, t);
     expect(resultBytes(self)).toBe(8 * MB);

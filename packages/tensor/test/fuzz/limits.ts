@@ -42,6 +42,21 @@ export function allowedBytes(limits: Limits, bytes: number): number {
 const MAX_VISITS = 100_000;
 
 /**
+ * The values `x` holds in its own fields (an array: its first elements), never running a getter:
+ * a lazy module's `weight` throws until a forward has run, and a getter may compute something.
+ */
+function ownValues(x: object): unknown[] {
+  try {
+    if (Array.isArray(x)) return x.slice(0, MAX_VISITS);
+    const fields = Object.values(Object.getOwnPropertyDescriptors(x));
+    return fields.flatMap((field) => ('value' in field ? [field.value] : []));
+  } catch {
+    // A proxy may refuse to list its keys: it holds nothing that counts.
+    return [];
+  }
+}
+
+/**
  * The bytes of the values `result` holds: the host storage of each tensor reachable from it (its
  * gradient's too) and each typed array or ArrayBuffer, each buffer counted once, however deep
  * (arrays, objects, maps and sets, as a tuple, a state dict or a module holds them). A device
@@ -62,7 +77,7 @@ export function resultBytes(result: unknown): number {
     else if (x instanceof ArrayBuffer || x instanceof SharedArrayBuffer) buffers.add(x);
     else if (x instanceof Map) pending.push(...[...x].flat().slice(0, MAX_VISITS));
     else if (x instanceof Set) pending.push(...[...x].slice(0, MAX_VISITS));
-    else pending.push(...Object.values(x).slice(0, MAX_VISITS));
+    else pending.push(...ownValues(x));
   }
   let bytes = 0;
   for (const buffer of buffers) bytes += buffer.byteLength;
