@@ -8,6 +8,7 @@ import {
   IdxImageDataset,
   MNIST,
   randperm,
+  readIdx,
   TensorDataset,
 } from '../src/index.js';
 import { fakeDataset } from './helpers/idx.js';
@@ -90,5 +91,14 @@ describe('@fovea/data: defaultCollate of integers wider than int32', () => {
       'defaultCollate: integer -2728864497853097 cannot be converted to type int32 without overflow',
     );
     expect(Array.from((defaultCollate([1, 2]) as Tensor).dataSync())).toEqual([1, 2]);
+  });
+});
+
+/** Found by the fuzz suite with seed 17 at `FUZZ_SCALE=10`. */
+describe('@fovea/data: faults found by more seeds', () => {
+  it("readIdx's name must be a string: it is written into every message", () => {
+    expect(() => readIdx(new Uint8Array(4), any({ name: [Object.create(null)] }))).toThrow(
+      "readIdx: argument 'name' must be a string, got an array of length 1",
+    );
   });
 });

@@ -36,6 +36,12 @@ describe('the fuzz harness', () => {
     await passes('Conv2d.forward', () => {
       throw new Error('Conv2d(1, 2, kernel_size=(3, 3)): expected input with 1 channels');
     });
+    await passes('setBackend', () => {
+      throw new Error("setBackend('webgpu'): no adapter");
+    });
+    await fails('setBackend', () => {
+      throw new Error("setBackendX('webgpu'): no adapter");
+    });
     await fails('maxPool2d', () => {
       throw new Error('max: bad');
     });

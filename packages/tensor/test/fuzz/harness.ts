@@ -43,7 +43,8 @@ export function snakeCase(name: string): string {
  * What an error of a call may start with, before `: `. A function `maxPool2d` (or `x.maxPool2d`,
  * a Tensor method): its name or PyTorch's, `max_pool2d`. `new Conv2d`: `new Conv2d` or `Conv2d`.
  * A method `Adam.step`: `Adam.step`, or the instance's repr `Conv2d(1, 2, kernel_size=(3, 3))`
- * (STYLE.md's form). `aliases` adds the names a package says a call reports under, each with its
+ * (STYLE.md's form). A function may also name itself with the argument that failed, as the
+ * call reads: `setBackend('webgpu'): `, `to('cpu'): `. `aliases` adds the names a package says a call reports under, each with its
  * reason (a module's forward reports its functional op, as PyTorch's does).
  */
 export function acceptedNames(call: string, aliases: readonly string[] = []): string[] {
@@ -52,7 +53,7 @@ export function acceptedNames(call: string, aliases: readonly string[] = []): st
   const method = /^([A-Z]\w*)\.(\w+)$/.exec(call);
   if (method) return [call, `${method[1]}(`, ...aliases];
   const name = call.replace(/^x\./, '');
-  return [...new Set([name, snakeCase(name), ...aliases])];
+  return [...new Set([name, snakeCase(name), `${name}(`, ...aliases])];
 }
 
 /** Whether `message` starts with one of `accepted`; a name ending in `(` stands for a repr, `Conv2d(...): `. */
@@ -139,7 +140,7 @@ export async function checkCall(
     const accepted = acceptedNames(rule.call, rule.aliases);
     if (!named(error.message, accepted)) {
       expect.fail(
-        `${label} threw an error that does not start with ${accepted.map((n) => `'${n}: '`).join(' or ')}: ` +
+        `${label} threw an error that does not start with ${accepted.map((n) => `'${n.endsWith('(') ? `${n}...)` : n}: '`).join(' or ')}: ` +
           `${error.constructor.name}: ${error.message}`,
       );
     }
