@@ -1,8 +1,10 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import type * as fs from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ones, rand, tensor } from '@fovea/tensor';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   BatchNorm2d,
   Conv2D,
@@ -16,6 +18,7 @@ import {
   LazyLinear,
   Linear,
   LogSoftmax,
+  load,
   MaxUnpool2d,
   ModuleList,
   MSELoss,
@@ -28,6 +31,21 @@ import {
 } from '../src/index.js';
 
 /** Issue 17's cases for @fovea/nn: each gives a clear error naming the function that failed. */
+
+/** While set, `writeSync` writes half of what it is given, then fails as a full disk does. */
+const disk = { failing: false };
+vi.mock('node:fs', async (importOriginal) => {
+  const real = await importOriginal<typeof fs>();
+  let wrote = false;
+  const writeSync = (...args: Parameters<typeof real.writeSync>) => {
+    if (!disk.failing) return real.writeSync(...args);
+    if (wrote) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    wrote = true;
+    const [fd, buffer, offset, length] = args as [number, Uint8Array, number, number];
+    return real.writeSync(fd, buffer, offset, Math.ceil(length / 2));
+  };
+  return { ...real, writeSync, default: { ...real, writeSync } };
+});
 
 // biome-ignore lint/suspicious/noExplicitAny: hostile callers pass anything
 const any = (v: unknown) => v as any;
@@ -214,5 +232,47 @@ describe('@fovea/nn: faults found by more seeds', () => {
   it('Softmax and LogSoftmax of a 0-d tensor over dim 0 are 1 and 0, as in PyTorch, not NaN', () => {
     expect(new Softmax(0).forward(tensor(0.591)).item()).toBe(1);
     expect(new LogSoftmax(-1).forward(tensor(0.591)).item()).toBe(0);
+  });
+});
+
+/** Found by fuzz-files.test.ts, which fuzzes save and load in a temporary folder. */
+describe('@fovea/nn: save and load faults the file fuzz found', () => {
+  it('a save interrupted mid-write (a full disk) leaves the old file whole and no temporary file', () => {
+    const path = join(directory, 'interrupted.safetensors');
+    save({ w: ones([4]) }, path);
+    const before = readFileSync(path);
+    disk.failing = true;
+    try {
+      expect(() => save({ w: rand([1000]) }, path)).toThrow(`save: cannot write ${path}: ENOSPC`);
+    } finally {
+      disk.failing = false;
+    }
+    expect(readFileSync(path)).toEqual(before);
+    expect(readdirSync(directory).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    rmSync(path);
+  });
+
+  it('save over a folder, or with metadata that is not text, names save and leaves the file whole', () => {
+    expect(() => save({ w: ones([1]) }, directory)).toThrow(
+      `save: cannot write ${directory}: it is a folder (EISDIR)`,
+    );
+    const path = join(directory, 'kept.safetensors');
+    writeFileSync(path, serialize({ w: ones([2]) }));
+    const before = readFileSync(path);
+    expect(() => save({ w: ones([1]) }, path, any({ metadata: { stride: {} } }))).toThrow(
+      'save: metadata value for key "stride" must be a string, got an object',
+    );
+    expect(() => serialize({ w: ones([1]) }, any({ metadata: { stride: {} } }))).toThrow(
+      /^serialize: metadata value/,
+    );
+    expect(readFileSync(path)).toEqual(before);
+    rmSync(path);
+  });
+
+  it('load of a FIFO is refused at once, not a wait for a writer that never comes', () => {
+    const fifo = join(directory, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => load(fifo)).toThrow(`load: ${fifo} is not a regular file`);
+    rmSync(fifo);
   });
 });
