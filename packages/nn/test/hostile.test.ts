@@ -41,7 +41,7 @@ vi.mock('node:fs', async (importOriginal) => {
     if (!disk.failing) return real.writeSync(...args);
     if (wrote) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     wrote = true;
-    const [fd, buffer, offset, length] = args as [number, Uint8Array, number, number];
+    const [fd, buffer, offset, length] = args as unknown as [number, Uint8Array, number, number];
     return real.writeSync(fd, buffer, offset, Math.ceil(length / 2));
   };
   return { ...real, writeSync, default: { ...real, writeSync } };
