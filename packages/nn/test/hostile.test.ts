@@ -3,8 +3,9 @@ import type * as fs from 'node:fs';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ones, rand, tensor } from '@fovea/tensor';
+import { ones, rand, setBackend, tensor } from '@fovea/tensor';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { findSwiftShader } from '../../tensor/test/webgpu/gpu.js';
 import {
   BatchNorm2d,
   Conv2D,
@@ -274,5 +275,42 @@ describe('@fovea/nn: save and load faults the file fuzz found', () => {
     execFileSync('mkfifo', [fifo]);
     expect(() => load(fifo)).toThrow(`load: ${fifo} is not a regular file`);
     rmSync(fifo);
+  });
+});
+
+/** Found by fuzz-device.test.ts, which fuzzes Module.to. */
+describe('@fovea/nn: Module.to faults the device fuzz found', () => {
+  it('names the class and describes any device (a bigint was a TypeError from JSON)', () => {
+    expect(() => new Linear(3, 2).to(any(10n))).toThrow(
+      "Linear.to: expected 'cpu' or 'webgpu', got bigint 10",
+    );
+    expect(() => new Linear(3, 2).to(any('cuda'))).toThrow(
+      "Linear.to: expected 'cpu' or 'webgpu', got \"cuda\"",
+    );
+  });
+
+  it("a move that fails leaves every tensor where it was, and says why under the module's name", async (context) => {
+    const layer = new Linear(3, 2);
+    layer.registerParameter('scale', new Parameter(rand([2], { dtype: 'float64' })));
+    expect(() => layer.to('webgpu')).toThrow(
+      "Linear.to: the webgpu backend is not open; call `await setBackend('webgpu')` first",
+    );
+    // With the backend open, weight and bias copy and then the float64 tensor cannot: nothing
+    // may be left moved (they were, before).
+    findSwiftShader();
+    try {
+      await setBackend('webgpu');
+    } catch (error) {
+      if (process.env.CI) throw error;
+      context.skip(`no WebGPU adapter: ${(error as Error).message}`);
+    }
+    try {
+      expect(() => layer.to('webgpu')).toThrow(
+        /^Linear\.to: only float32, int32 and bool tensors can live on webgpu, got float64/,
+      );
+      expect(layer.parameters().map((p) => p.device)).toEqual(['cpu', 'cpu', 'cpu']);
+    } finally {
+      setBackend('wasm');
+    }
   });
 });
