@@ -35,6 +35,7 @@ import {
   variance,
   zeros,
 } from '../src/index.js';
+import { testGpu } from './webgpu/gpu.js';
 
 /** Issue 17's cases for @fovea/tensor: each gives a clear error (or PyTorch's result). */
 
@@ -370,5 +371,27 @@ describe('@fovea/tensor: faults found by more seeds and the global-state fuzz', 
       'registerKernel: unknown backend bigint 10 for kernel fuzz.x',
     );
     expect(registeredKernels()).not.toContain('fuzz.x');
+  });
+});
+
+/** Found by webgpu/fuzz.test.ts on SwiftShader; skipped without an adapter (not under CI). */
+const gpu = await testGpu();
+describe.skipIf(gpu === null)('@fovea/tensor: faults the webgpu fuzz found', () => {
+  it('mixed devices and float64 fail naming the op, before a conversion inside it fails', async () => {
+    await setBackend('webgpu');
+    try {
+      const x = rand([2, 3]).to('webgpu');
+      expect(() => x.add(rand([2, 3], { dtype: 'float64' }))).toThrow(
+        /^add: expected all tensors on the same device, but found one on webgpu and one on cpu \(\[2, 3\]\)/,
+      );
+      expect(() => x.mul(tensor([2], { dtype: 'float64' }))).toThrow(
+        /^mul: float64 tensors cannot live on webgpu/,
+      );
+      expect(() => x.matmul(rand([3]))).toThrow(/^matmul: expected all tensors on the same device/);
+      const i = tensor([1, 2, 3], { dtype: 'int32' }).to('webgpu');
+      expect(() => i.matmul(i)).toThrow(/^matmul: int32 tensors on webgpu have no matmul kernel/);
+    } finally {
+      setBackend('wasm');
+    }
   });
 });
