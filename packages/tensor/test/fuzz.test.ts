@@ -15,7 +15,7 @@ import { argumentList } from './fuzz/values.js';
  * built-in kernel back). The 'webgpu' paths are fuzzed in webgpu/fuzz.test.ts on SwiftShader.
  * Not fuzzed: `setBackend('webgpu')` without an adapter (the adapter search happens once per
  * process; webgpu/backend.test.ts runs it in a process without a driver), a worker thread that
- * dies (it takes a killed thread, not an argument: the pool's tests kill one), and the browser's
+ * dies (it takes a killed thread, not an argument: wasm/worker-death.test.ts kills one), and the browser's
  * WebGPU (Chromium is too slow to start for this suite; webgpu/chromium.test.ts runs the kernels
  * there).
  */
