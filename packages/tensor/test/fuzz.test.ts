@@ -15,9 +15,9 @@ import { argumentList } from './fuzz/values.js';
  * built-in kernel back). The 'webgpu' paths are fuzzed in webgpu/fuzz.test.ts on SwiftShader.
  * Not fuzzed: `setBackend('webgpu')` without an adapter (the adapter search happens once per
  * process; webgpu/backend.test.ts runs it in a process without a driver), a worker thread that
- * dies (it takes a killed thread, not an argument: wasm/worker-death.test.ts kills one), and the browser's
- * WebGPU (Chromium is too slow to start for this suite; webgpu/chromium.test.ts runs the kernels
- * there).
+ * dies (that takes a killed thread, not an argument: wasm/worker-death.test.ts kills one), and
+ * the browser's WebGPU (Chromium is too slow to start for this suite; webgpu/chromium.test.ts
+ * runs the kernels there).
  */
 const GLOBAL_STATE = new Set([
   'setBackend',
