@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isGradEnabled, setGradEnabled } from '../src/index.js';
+import { backward, grad, isGradEnabled, setGradEnabled } from '../src/index.js';
+import { Value } from './value.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: hostile callers pass anything
 const any = (v: unknown) => v as any;
@@ -20,5 +21,17 @@ describe('@fovea/autograd: faults the fuzz suite found', () => {
       "setGradEnabled: argument 'enabled' must be a boolean, got an object",
     );
     expect(isGradEnabled()).toBe(false);
+  });
+
+  it("backward's and grad's flags are booleans: a string createGraph no longer becomes the grad mode", () => {
+    const x = new Value(2, { requiresGrad: true });
+    expect(() => backward(x.mul(x), undefined, any({ createGraph: 'x' }))).toThrow(
+      "backward: argument 'createGraph' must be a boolean, got string",
+    );
+    expect(() => grad(x.mul(x), x, any('x'))).toThrow(
+      "grad: argument 'options' must be an object, got string",
+    );
+    expect(grad(x.mul(x), x, any(null))[0]?.data).toBe(4);
+    expect(isGradEnabled()).toBe(true);
   });
 });
