@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arange, linspace } from '../src/index.js';
+import { arange, linspace, randint } from '../src/index.js';
 import { checkCall } from './fuzz/harness.js';
 import { LIMITS } from './fuzz/limits.js';
 
@@ -63,6 +63,11 @@ describe('@fovea/tensor: large valid results at fill speed (fuzz seed 5)', () =>
     expect(() => linspace(0, 2 ** 31, 3, { dtype: 'int32' })).toThrow(
       'linspace: value 2147483648 cannot be converted to type int32 without overflow',
     );
+    // Found checking the other creation ops: randint's int32 values wrapped past 2^31.
+    expect(() => randint(0, 2 ** 40, [3])).toThrow(
+      'randint: value 1099511627775 cannot be converted to type int32 without overflow',
+    );
+    expect(randint(0, 2 ** 40, [3], { dtype: 'float64' }).dtype).toBe('float64');
   });
 
   it('2^24 values stay within the fuzz rule for a result of their size (1 s + 4 ns a byte)', async () => {
