@@ -228,8 +228,15 @@ describe("@fovea/nn: Module's methods under hostile arguments (found by the fuzz
   });
 });
 
-/** Found by the fuzz suite with seed 5 (`FUZZ_SEED=5 FUZZ_SCALE=10`). */
+/** Found by the fuzz suite with seeds 5 (`FUZZ_SEED=5 FUZZ_SCALE=10`) and 15. */
 describe('@fovea/nn: faults found by more seeds', () => {
+  it("a lazy layer's first forward names forward when its parameters would be too large (seed 15)", () => {
+    expect(() => new LazyConv2d(1, 1e10).forward(rand([1, 1, 6, 6]))).toThrow(
+      /^LazyConv2d\.forward: a tensor of 100000000000000000000 elements \(shape \[1, 1, 10000000000, 10000000000\]\) is too large/,
+    );
+    expect(() => new LazyLinear(1e5).forward(rand([1, 1e5]))).toThrow(/^LazyLinear\.forward: a tensor of /);
+  });
+
   it('Softmax and LogSoftmax of a 0-d tensor over dim 0 are 1 and 0, as in PyTorch, not NaN', () => {
     expect(new Softmax(0).forward(tensor(0.591)).item()).toBe(1);
     expect(new LogSoftmax(-1).forward(tensor(0.591)).item()).toBe(0);
