@@ -44,8 +44,9 @@ export function snakeCase(name: string): string {
  * a Tensor method): its name or PyTorch's, `max_pool2d`. `new Conv2d`: `new Conv2d` or `Conv2d`.
  * A method `Adam.step`: `Adam.step`, or the instance's repr `Conv2d(1, 2, kernel_size=(3, 3))`
  * (STYLE.md's form). A function may also name itself with the argument that failed, as the
- * call reads: `setBackend('webgpu'): `, `to('cpu'): `. `aliases` adds the names a package says a call reports under, each with its
- * reason (a module's forward reports its functional op, as PyTorch's does).
+ * call reads: `setBackend('webgpu'): `, `to('cpu'): `. `aliases` adds the names a package says a
+ * call reports under, each with its reason (a module's forward reports its functional op, as
+ * PyTorch's does).
  */
 export function acceptedNames(call: string, aliases: readonly string[] = []): string[] {
   const constructed = /^new ([A-Z]\w*)$/.exec(call);
