@@ -354,6 +354,12 @@ describe('@fovea/tensor: faults found by more seeds and the global-state fuzz', 
     );
   });
 
+  it('a kernel size of objects is described, not a TypeError from joining them (seed 22)', () => {
+    expect(() => maxPool2d(rand([1, 1, 4, 4]), any([Object.create(null), new Map()]))).toThrow(
+      'max_pool2d: kernel_size must be integers, got [an object, an object]',
+    );
+  });
+
   it('setBackend of a value JSON cannot write is described, not a TypeError', () => {
     expect(() => setBackend(any([[0n]]))).toThrow(
       "setBackend: expected 'js', 'wasm' or 'webgpu', got an array of length 1",
