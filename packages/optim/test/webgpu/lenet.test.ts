@@ -69,7 +69,9 @@ describe.skipIf(!hasGpu)("@fovea/nn and @fovea/optim on the 'webgpu' backend", (
       'int32@cpu',
     ]);
     expect(model.parameters().length).toBe(5);
-    expect(() => model.to('cuda' as never)).toThrow("Module.to: expected 'cpu' or 'webgpu', got \"cuda\"");
+    expect(() => model.to('cuda' as never)).toThrow(
+      "Sequential.to: expected 'cpu' or 'webgpu', got \"cuda\"",
+    );
     setBackend('wasm');
   });
 

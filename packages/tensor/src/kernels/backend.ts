@@ -1,4 +1,4 @@
-import { checkInteger } from '../checks.js';
+import { checkInteger, describe } from '../checks.js';
 import { selectBackend, selectedBackend } from './registry.js';
 import { embeddedBinary } from './wasm/embedded.js';
 import { WasmRuntime } from './wasm/runtime.js';
@@ -89,7 +89,8 @@ export function setBackend(backend: Backend): Backend | Promise<Backend>;
 export function setBackend(backend: Backend): Backend | Promise<Backend> {
   if (backend === 'webgpu') return selectWebGpu();
   if (backend !== 'js' && backend !== 'wasm') {
-    throw new Error(`setBackend: expected 'js', 'wasm' or 'webgpu', got ${JSON.stringify(backend)}`);
+    const got = typeof backend === 'string' ? JSON.stringify(backend) : describe(backend);
+    throw new Error(`setBackend: expected 'js', 'wasm' or 'webgpu', got ${got}`);
   }
   selectBackend(backend);
   return getBackend();
