@@ -33,6 +33,7 @@ export function forceWasm(threads = 1): void {
     limits.parallelFlops = threads > 1 ? 0 : Number.POSITIVE_INFINITY;
     limits.parallelFlopsPerOutput = threads > 1 ? 0 : Number.POSITIVE_INFINITY;
     limits.parallelPoolElements = threads > 1 ? 0 : Number.POSITIVE_INFINITY;
+    limits.parallelActivation = threads > 1 ? 0 : Number.POSITIVE_INFINITY;
   });
   afterAll(() => {
     Object.assign(limits, defaults);
@@ -106,4 +107,13 @@ export function expectNear(
 
 export function abs<T extends Float32Array | Float64Array>(a: T): T {
   return a.map(Math.abs) as T;
+}
+
+/** Expects `actual` to hold `expected`'s values bit for bit (Object.is: NaN equals NaN, -0 is not 0). */
+export function expectSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string): void {
+  expect(actual.length, label).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i]))
+      expect.fail(`${label}: element ${i} is ${actual[i]}, expected ${expected[i]}`);
+  }
 }

@@ -1,7 +1,10 @@
 import type { sigmoidBackward, sigmoidForward } from '../activation.js';
-import { wasmRuntime } from '../backend.js';
+import { getNumThreads, wasmRuntime } from '../backend.js';
 import { type BackendKernel, DECLINED } from '../registry.js';
+import { ActivationSlot } from './abi.generated.js';
+import { throughBlocks } from './blocks.js';
 import { limits } from './limits.js';
+import { runItems } from './run.js';
 import type { WasmRuntime } from './runtime.js';
 
 /**
@@ -9,10 +12,10 @@ import type { WasmRuntime } from './runtime.js';
  * `limits.minActivation` elements, once the module is loaded (the reference computes the same
  * bits, so which one runs never shows in the result); every other call is declined.
  *
- * The arrays go through WebAssembly memory a block at a time, each block copied in, computed
- * in place and copied out while it is still in cache: a whole activation of a batch (LeNet's
- * first one is 4.8 MB at batch 256) copied in, computed and copied out in three passes went
- * through main memory three times.
+ * On one thread the arrays go through WebAssembly memory a block at a time (wasm/blocks.ts). A
+ * forward of `limits.parallelActivation` elements on
+ * several threads copies x in whole and the threads take chunks of it: each element is computed
+ * alone, so the result is the same whatever the split.
  */
 
 interface ActivationExports {
@@ -20,8 +23,8 @@ interface ActivationExports {
   sigmoidBackward(g: number, y: number, out: number, n: number): void;
 }
 
-/** Floats per block: two blocks (16 KB each) stay in the first-level cache of this machine's cores. */
-const BLOCK = 4096;
+/** Floats per work item of a threaded call: a multiple of 4, a few items per thread. */
+const CHUNK = 16384;
 
 function runtimeFor(out: unknown, ...inputs: unknown[]): WasmRuntime | null {
   if (!(out instanceof Float32Array) || out.length < limits.minActivation) return null;
@@ -29,22 +32,36 @@ function runtimeFor(out: unknown, ...inputs: unknown[]): WasmRuntime | null {
   return wasmRuntime();
 }
 
+function threadsFor(rt: WasmRuntime, n: number): number {
+  return n >= limits.parallelActivation && rt.shared ? getNumThreads() : 1;
+}
+
+/** Copies x into WebAssembly memory whole, and the threads take chunks of it. */
+function sigmoidOnThreads(rt: WasmRuntime, x: Float32Array, out: Float32Array, threads: number): void {
+  const n = out.length;
+  const slots = new Array<number>(4).fill(0);
+  slots[ActivationSlot.ACT_X] = rt.write(x);
+  const outPtr = rt.alloc(n * 4);
+  slots[ActivationSlot.ACT_OUT] = outPtr;
+  slots[ActivationSlot.ACT_N] = n;
+  slots[ActivationSlot.ACT_CHUNK] = CHUNK;
+  runItems(rt, 'sigmoidItems', rt.params(slots), Math.ceil(n / CHUNK), 0, threads);
+  rt.read(outPtr, out);
+}
+
 export const wasmSigmoidForward: BackendKernel<typeof sigmoidForward> = (x, out) => {
   const rt = runtimeFor(out, x);
   if (rt === null) return DECLINED;
-  const n = out.length;
   const exports = rt.exports as unknown as ActivationExports;
   try {
-    const ptr = rt.alloc(Math.min(n, BLOCK) * 4);
-    const at = ptr >> 2;
-    const memory = rt.floats;
-    for (let start = 0; start < n; start += BLOCK) {
-      const length = Math.min(BLOCK, n - start);
-      memory.set(x.subarray(start, start + length) as Float32Array, at);
-      exports.sigmoid(ptr, ptr, length);
-      out.set(memory.subarray(at, at + length), start);
+    const threads = threadsFor(rt, out.length);
+    if (threads > 1) {
+      sigmoidOnThreads(rt, x as Float32Array, out as Float32Array, threads);
+      return;
     }
-    rt.calls++;
+    throughBlocks(rt, [x as Float32Array], out as Float32Array, ([ptr], length) => {
+      exports.sigmoid(ptr, ptr, length);
+    });
   } finally {
     rt.reset();
   }
@@ -53,21 +70,11 @@ export const wasmSigmoidForward: BackendKernel<typeof sigmoidForward> = (x, out)
 export const wasmSigmoidBackward: BackendKernel<typeof sigmoidBackward> = (g, y, out) => {
   const rt = runtimeFor(out, g, y);
   if (rt === null) return DECLINED;
-  const n = out.length;
   const exports = rt.exports as unknown as ActivationExports;
   try {
-    const block = Math.min(n, BLOCK);
-    const gPtr = rt.alloc(block * 4);
-    const yPtr = rt.alloc(block * 4);
-    const memory = rt.floats;
-    for (let start = 0; start < n; start += BLOCK) {
-      const length = Math.min(BLOCK, n - start);
-      memory.set(g.subarray(start, start + length) as Float32Array, gPtr >> 2);
-      memory.set(y.subarray(start, start + length) as Float32Array, yPtr >> 2);
+    throughBlocks(rt, [g as Float32Array, y as Float32Array], out as Float32Array, ([gPtr, yPtr], length) => {
       exports.sigmoidBackward(gPtr, yPtr, gPtr, length);
-      out.set(memory.subarray(gPtr >> 2, (gPtr >> 2) + length), start);
-    }
-    rt.calls++;
+    });
   } finally {
     rt.reset();
   }

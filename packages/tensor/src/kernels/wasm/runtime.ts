@@ -59,6 +59,7 @@ export const ITEM_KERNELS = [
   'maxPoolBackward',
   'avgPoolForward',
   'avgPoolBackward',
+  'sigmoidItems',
 ] as const;
 
 export type ItemKernel = (typeof ITEM_KERNELS)[number];
