@@ -102,18 +102,5 @@ export class GemmParams {
   byRows: i32;
 }
 
-/** The parameter block of a threaded activation call, read in place: `changetype<ActivationParams>(p)`. */
-@unmanaged
-export class ActivationParams {
-  /** Input x. */
-  x: usize;
-  /** The result. */
-  out: usize;
-  /** Elements. */
-  n: i32;
-  /** Elements per work item, a multiple of 4. */
-  chunk: i32;
-}
-
 /** Terms of each GEMM sum accumulated before they are added to C. */
 export const GEMM_KC: i32 = 256;

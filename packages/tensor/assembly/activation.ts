@@ -4,8 +4,6 @@
  * why), so the TypeScript reference computes the same bits.
  */
 
-import { ActivationParams } from './abi.generated';
-
 const ROUNDER: f32 = 12582912;
 const LOG2E: f32 = 1.44269504088896341;
 const LN2_HI: f32 = 0.693359375;
@@ -88,12 +86,4 @@ export function sigmoidBackward(g: usize, y: usize, out: usize, n: i32): void {
     const yi = load<f32>(y + o);
     store<f32>(out + o, load<f32>(g + o) * (1 - yi) * yi);
   }
-}
-
-/** Work items [first, last) of a sigmoid over ActivationParams (x, out, n, chunk). */
-export function sigmoidItems(p: usize, first: i32, last: i32, scratch: usize): void {
-  const params = changetype<ActivationParams>(p);
-  const start = min(first * params.chunk, params.n);
-  const offset = <usize>start << 2;
-  sigmoid(params.x + offset, params.out + offset, min(last * params.chunk, params.n) - start);
 }

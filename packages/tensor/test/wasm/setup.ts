@@ -33,7 +33,6 @@ export function forceWasm(threads = 1): void {
     limits.parallelFlops = threads > 1 ? 0 : Number.POSITIVE_INFINITY;
     limits.parallelFlopsPerOutput = threads > 1 ? 0 : Number.POSITIVE_INFINITY;
     limits.parallelPoolElements = threads > 1 ? 0 : Number.POSITIVE_INFINITY;
-    limits.parallelActivation = threads > 1 ? 0 : Number.POSITIVE_INFINITY;
   });
   afterAll(() => {
     Object.assign(limits, defaults);

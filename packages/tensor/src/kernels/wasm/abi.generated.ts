@@ -54,14 +54,6 @@ export const GemmSlot = {
   GEMM_BY_ROWS: 14,
 } as const;
 
-/** Slots of a threaded activation call. */
-export const ActivationSlot = {
-  ACT_X: 0,
-  ACT_OUT: 1,
-  ACT_N: 2,
-  ACT_CHUNK: 3,
-} as const;
-
 /** i32 slots of a parameter block. */
 export const SLOT_COUNT = 32;
 

@@ -28,13 +28,6 @@ export const limits = {
    */
   parallelFlopsPerOutput: 128,
   /**
-   * A sigmoid of this many elements runs on every thread: measured here on 2 threads, 301,056
-   * elements (LeNet's first activation at batch 64) took 0.53 ms against 0.85 on one, 75,264
-   * took as long either way. Its backward (one multiply-subtract per element) stays on one
-   * thread: it is bound by the copies, which the calling thread makes, and ran slower split.
-   */
-  parallelActivation: 1 << 17,
-  /**
    * Max pooling is memory-bound: threads pay off only for inputs this large. Average pooling
    * stays on one thread (wasm/pool2d.ts says why).
    */

@@ -59,7 +59,6 @@ export const ITEM_KERNELS = [
   'maxPoolBackward',
   'avgPoolForward',
   'avgPoolBackward',
-  'sigmoidItems',
 ] as const;
 
 export type ItemKernel = (typeof ITEM_KERNELS)[number];
