@@ -19,8 +19,9 @@ export {
   directForwardScratch,
 } from './direct';
 export { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './pool';
-export { binary, unary } from './elementwise';
+export { addScaled, binary, unary } from './elementwise';
 export { sigmoid, sigmoidBackward } from './activation';
+export { biasGradSums } from './bias-grad';
 export { winogradForward, winogradForwardScratch } from './winograd';
 export { winogradWeightBytes, winogradWeights } from './winograd-weights';
 export { winograd4Forward, winograd4ForwardScratch } from './winograd4';
