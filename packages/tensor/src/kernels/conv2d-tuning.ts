@@ -121,9 +121,13 @@ export function winogradTile(g: Conv2dGeometry, params: Conv2dParams): 2 | 4 {
   return tile;
 }
 
-/** Output tiles per Winograd work item: WINOGRAD_BLOCK_ELEMENTS, in whole GEMM panels of 8. */
+/**
+ * Output tiles per Winograd work item: WINOGRAD_BLOCK_ELEMENTS, in whole GEMM panels of 8, at
+ * most an image's tiles for F(2 x 2), the batch's for F(4 x 4) (its blocks span images).
+ */
 export function winogradTileBlock(call: WinogradCall): number {
-  const tiles = Math.ceil(call.outH / call.tile) * Math.ceil(call.outW / call.tile);
+  const perImage = Math.ceil(call.outH / call.tile) * Math.ceil(call.outW / call.tile);
+  const tiles = call.tile === 4 ? call.batch * perImage : perImage;
   const points = (call.tile + 2) * (call.tile + 2);
   const elements = call.tile === 4 ? WINOGRAD4_BLOCK_ELEMENTS : WINOGRAD_BLOCK_ELEMENTS;
   const block = Math.floor(elements / (points * Math.max(call.inChannels, call.outChannels)) / 8) * 8;

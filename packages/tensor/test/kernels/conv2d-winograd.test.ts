@@ -148,6 +148,9 @@ describe('Winograd F(2 x 2, 3 x 3) and F(4 x 4, 3 x 3) conv2d', () => {
       sameBits({ ...base, groups: 2, cg: 3, og: 4, h: 4, w: 3, pads: [3, 0, 3, 2] });
       // Tile rows of 7 tiles: groups of four tiles across a row.
       sameBits({ ...base, cg: 5, og: 6, h: 14 * tile, w: 7 * tile - 1, pads: [1, 1, 1, 1] });
+      // F(4)'s blocks run over the batch: 6 images of 7 x 7 tiles in blocks of 144 tiles on one
+      // thread, of 76 (2 items for each of 2 threads) on two; blocks start and end mid-image.
+      if (tile === 4) sameBits({ ...base, n: 6, cg: 48, og: 48, h: 28, w: 28, pads: [1, 1, 1, 1] });
     },
   );
 
