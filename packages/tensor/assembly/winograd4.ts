@@ -41,21 +41,33 @@ function inputPoints(d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128,
 
 /**
  * V = B^T d B of the four tiles whose inputs start at s0..s3: first along each row i of d
- * (into `rows`: 6 vectors per row, then 4 for the columns being turned), then down each column
+ * (into `rows`: 6 vectors per row), then down each column
  * j, V[6 i + j] at dst + ξ xi.
  */
 function inputTiles(s0: usize, s1: usize, s2: usize, s3: usize, rowBytes: usize, rows: usize, dst: usize, xi: usize): void {
   for (let i: usize = 0; i < 6; i++) {
     const at = i * rowBytes;
     // Columns 0-3 of row i, turned so that lane k is tile k's; then columns 4 and 5.
-    const cols = rows + 576;
-    transposeStore(v128.load(s0 + at), v128.load(s1 + at), v128.load(s2 + at), v128.load(s3 + at), cols, 16);
+    const a = v128.load(s0 + at);
+    const b = v128.load(s1 + at);
+    const c = v128.load(s2 + at);
+    const e = v128.load(s3 + at);
+    const ab01 = f32x4.shuffle(a, b, 0, 4, 1, 5);
+    const ce01 = f32x4.shuffle(c, e, 0, 4, 1, 5);
+    const ab23 = f32x4.shuffle(a, b, 2, 6, 3, 7);
+    const ce23 = f32x4.shuffle(c, e, 2, 6, 3, 7);
     const e01 = f32x4.shuffle(v128.load64_zero(s0 + at + 16), v128.load64_zero(s1 + at + 16), 0, 4, 1, 5);
     const e23 = f32x4.shuffle(v128.load64_zero(s2 + at + 16), v128.load64_zero(s3 + at + 16), 0, 4, 1, 5);
-    const d4 = f32x4.shuffle(e01, e23, 0, 1, 4, 5);
-    const d5 = f32x4.shuffle(e01, e23, 2, 3, 6, 7);
-    const r = rows + i * 96;
-    inputPoints(v128.load(cols), v128.load(cols, 16), v128.load(cols, 32), v128.load(cols, 48), d4, d5, r, 16);
+    inputPoints(
+      f32x4.shuffle(ab01, ce01, 0, 1, 4, 5),
+      f32x4.shuffle(ab01, ce01, 2, 3, 6, 7),
+      f32x4.shuffle(ab23, ce23, 0, 1, 4, 5),
+      f32x4.shuffle(ab23, ce23, 2, 3, 6, 7),
+      f32x4.shuffle(e01, e23, 0, 1, 4, 5),
+      f32x4.shuffle(e01, e23, 2, 3, 6, 7),
+      rows + i * 96,
+      16,
+    );
   }
   for (let j: usize = 0; j < 6; j++) {
     const c = rows + (j << 4);
@@ -145,36 +157,56 @@ function outputTiles4(p: usize, m: usize, nb: i32, yAt: usize, clip: usize, stag
         outputPoints(m0, m1, m2, m3, m4, m5, f + (j << 4), 96);
       }
       const tiles = min(4, nb - t);
+      const info = <usize>t << 2;
       for (let a = 0; a < 4; a++) {
+        // Row a of the four tiles (outputPoints along f's row a, kept in registers), the bias
+        // added, turned so that vector k is tile k's row.
         const fa = f + <usize>a * 96;
-        outputPoints(v128.load(fa), v128.load(fa, 16), v128.load(fa, 32), v128.load(fa, 48), v128.load(fa, 64), v128.load(fa, 80), out, 16);
-        let y0 = v128.load(out);
-        let y1 = v128.load(out, 16);
-        let y2 = v128.load(out, 32);
-        let y3 = v128.load(out, 48);
+        const m1 = v128.load(fa, 16);
+        const m2 = v128.load(fa, 32);
+        const m3 = v128.load(fa, 48);
+        const m4 = v128.load(fa, 64);
+        const p1 = f32x4.add(m1, m2);
+        const q = f32x4.sub(m1, m2);
+        const r = f32x4.add(m3, m4);
+        const s = f32x4.sub(m3, m4);
+        let y0 = f32x4.add(f32x4.add(v128.load(fa), p1), r);
+        let y1 = f32x4.add(q, f32x4.mul(f32x4.splat(2), s));
+        let y2 = f32x4.add(p1, f32x4.mul(f32x4.splat(4), r));
+        let y3 = f32x4.add(f32x4.add(q, f32x4.mul(f32x4.splat(8), s)), v128.load(fa, 80));
         if (bias != 0) {
           y0 = f32x4.add(y0, b);
           y1 = f32x4.add(y1, b);
           y2 = f32x4.add(y2, b);
           y3 = f32x4.add(y3, b);
         }
-        transposeStore(y0, y1, y2, y3, out, 16);
-        for (let k = 0; k < tiles; k++) {
-          const at = <usize>(t + k) << 2;
-          const kept = load<u32>(clip + at);
-          if (<u32>a >= kept >> 4) continue;
-          const dst = yPlane + <usize>load<u32>(yAt + at) + <usize>a * rowBytes;
-          const lane = out + (<usize>k << 4);
-          const cols = kept & 15;
-          if (cols == 4) {
-            v128.store(dst, v128.load(lane));
-            continue;
-          }
-          for (let c: u32 = 0; c < cols; c++) store<f32>(dst + (<usize>c << 2), load<f32>(lane + (<usize>c << 2)));
-        }
+        const ab01 = f32x4.shuffle(y0, y1, 0, 4, 1, 5);
+        const ce01 = f32x4.shuffle(y2, y3, 0, 4, 1, 5);
+        const ab23 = f32x4.shuffle(y0, y1, 2, 6, 3, 7);
+        const ce23 = f32x4.shuffle(y2, y3, 2, 6, 3, 7);
+        const rowAt = yPlane + <usize>a * rowBytes;
+        storeRow(f32x4.shuffle(ab01, ce01, 0, 1, 4, 5), rowAt, yAt + info, clip + info, a, out);
+        if (tiles > 1) storeRow(f32x4.shuffle(ab01, ce01, 2, 3, 6, 7), rowAt, yAt + info + 4, clip + info + 4, a, out);
+        if (tiles > 2) storeRow(f32x4.shuffle(ab23, ce23, 0, 1, 4, 5), rowAt, yAt + info + 8, clip + info + 8, a, out);
+        if (tiles > 3) storeRow(f32x4.shuffle(ab23, ce23, 2, 3, 6, 7), rowAt, yAt + info + 12, clip + info + 12, a, out);
       }
     }
   }
+}
+
+/** Stores row a of one tile's 4 x 4 outputs, clipped as `clip` says, at `rowAt` + the tile's offset. */
+@inline
+function storeRow(row: v128, rowAt: usize, yAt: usize, clip: usize, a: i32, staging: usize): void {
+  const kept = load<u32>(clip);
+  if (<u32>a >= kept >> 4) return;
+  const dst = rowAt + <usize>load<u32>(yAt);
+  const cols = kept & 15;
+  if (cols == 4) {
+    v128.store(dst, row);
+    return;
+  }
+  v128.store(staging, row);
+  for (let c: u32 = 0; c < cols; c++) store<f32>(dst + (<usize>c << 2), load<f32>(staging + (<usize>c << 2)));
 }
 
 /**
