@@ -167,17 +167,17 @@ function transformInput(p: usize, buf: usize, rows: i32, ty0: i32, t0: i32, t1: 
   }
 }
 
-/** Where tile min(t, t1 - 1)'s input starts in a channel's padded copy, its side m + 2. */
+/** Where tile min(t, t1 - 1)'s input starts in a channel's padded copy. */
 @inline
-export function tileAt(plane: usize, rowBytes: usize, tilesW: i32, ty0: i32, t: i32, t1: i32, m: i32 = 2): usize {
+function tileAt(plane: usize, rowBytes: usize, tilesW: i32, ty0: i32, t: i32, t1: i32): usize {
   const tk = min(t, t1 - 1);
   const ty = tk / tilesW;
-  return plane + <usize>(m * (ty - ty0)) * rowBytes + (<usize>(m * (tk - ty * tilesW)) << 2);
+  return plane + <usize>(2 * (ty - ty0)) * rowBytes + (<usize>(2 * (tk - ty * tilesW)) << 2);
 }
 
 /** Stores the 4 x 4 transpose of rows a, b, c, e: its row j (lane k from row k) at dst + j stride. */
 @inline
-export function transposeStore(a: v128, b: v128, c: v128, e: v128, dst: usize, stride: usize): void {
+function transposeStore(a: v128, b: v128, c: v128, e: v128, dst: usize, stride: usize): void {
   const ab01 = f32x4.shuffle(a, b, 0, 4, 1, 5);
   const ce01 = f32x4.shuffle(c, e, 0, 4, 1, 5);
   const ab23 = f32x4.shuffle(a, b, 2, 6, 3, 7);

@@ -7,16 +7,18 @@
  *   B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
  *   A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
  *
- * and G in winograd4-weights.ts. Organised as winograd.ts's F(2 x 2) (same work items, padded
- * copy, GEMM layout); four tiles go through the transforms at once, lane k for tile k, each tile
- * read from its own rows, so a group of tiles that crosses a tile row costs the same as any.
+ * and G in winograd4-weights.ts. Organised as winograd.ts's F(2 x 2) (padded copies, GEMM
+ * layout), but a work item's block of tiles runs over the whole batch, so it can span images;
+ * four tiles go through the transforms at once, lane k for tile k, each tile read from its own
+ * place (tile positions are computed once per item), so a group of tiles that crosses a tile
+ * row or an image costs the same as any.
  * The float32 operations and their order are written at each transform; the reference,
  * src/kernels/conv2d-winograd4.ts, performs the same ones, so both backends give the same bits.
  */
 
 import { TILE_BYTES } from './pack';
 import { ConvParams } from './params';
-import { copyPadded, transformedProducts, transposeStore } from './winograd';
+import { copyPadded, transformedProducts } from './winograd';
 import { paddedRows, paddedWidth, STAGING_BYTES, tilesAlong, transformedBytes, xiBytes } from './winograd-layout';
 
 /**

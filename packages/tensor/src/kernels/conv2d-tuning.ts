@@ -104,8 +104,9 @@ export const WINOGRAD4_BLOCK_ELEMENTS = 1 << 18;
 /**
  * 'auto' computes a Winograd conv by F(4 x 4, 3 x 3) (conv2d-winograd4.ts: 36 multiplications
  * per 4 x 4 outputs instead of F(2 x 2)'s 64, larger transforms, more rounding) from this many
- * 4 x 4 tiles per image: a block never spans two images, so small images give GEMMs too narrow
- * for the kernels' reuse. F(2 x 2) / F(4 x 4) time measured as above (forward, batch 8):
+ * 4 x 4 tiles per image. Measured when a block never spanned two images, so that small images
+ * gave GEMMs too narrow for the kernels' reuse (F(4 x 4)'s blocks now run over the batch; not
+ * re-measured). F(2 x 2) / F(4 x 4) time measured as above (forward, batch 8):
  * 16 channels at 28 x 28 (49 tiles) 2.1x, 32 at 14 x 14 (16 tiles) 1.26x, 64 at 14 x 14 0.81x,
  * 128 and 256 at 7 x 7 (4 tiles) 0.82x and 0.77x; W4 (196 tiles) 1.2-1.5x, W5 (49) 1.1-1.5x.
  */
