@@ -61,7 +61,6 @@ export function winograd4Weights(p: usize, start: i32, end: i32, scratch: usize)
 }
 
 /** Tap (i, j) of the kernels of `lanes` consecutive output channels (qStep floats apart), zeros past them. */
-@inline
 function taps(base: usize, qStep: i32, lanes: i32, flip: bool, i: i32, j: i32): v128 {
   const step = <usize>qStep << 2;
   let v = f32x4.splat(0);

@@ -202,11 +202,12 @@ function storeRow(row: v128, rowAt: usize, yAt: usize, clip: usize, a: i32, stag
   const kept = load<u32>(clip);
   if (<u32>a >= kept >> 4) return;
   const dst = rowAt + <usize>load<u32>(yAt);
-  const cols = kept & 15;
-  if (cols == 4) {
-    v128.store(dst, row);
-    return;
-  }
+  if ((kept & 15) == 4) v128.store(dst, row);
+  else storePart(row, dst, kept & 15, staging);
+}
+
+/** The first `cols` (< 4) values of `row` at dst, through `staging`. */
+function storePart(row: v128, dst: usize, cols: u32, staging: usize): void {
   v128.store(staging, row);
   for (let c: u32 = 0; c < cols; c++) store<f32>(dst + (<usize>c << 2), load<f32>(staging + (<usize>c << 2)));
 }
