@@ -55,6 +55,9 @@ async function compile(outFile, extra) {
     // only: the embedded binaries are built without it).
     ...(process.env.WASM_DEBUG ? ['--debug'] : []),
     ...extra,
+    // WASM_NAMES=1 keeps the functions' names, so that a CPU profile names the kernels: for
+    // profiling only, never for the binaries committed.
+    ...(process.env.WASM_NAMES ? ['--debug'] : []),
   ];
   const { error, stderr } = await asc.main(args);
   if (error) {
