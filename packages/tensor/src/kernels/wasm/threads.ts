@@ -3,16 +3,24 @@ import { ITEM_KERNELS, type ItemKernel, type WasmRuntime } from './runtime.js';
 
 /**
  * A pool of workers over the runtime's shared WebAssembly memory: `worker_threads` in Node, Web
- * Workers in a cross-origin isolated browser. A call splits its work items into contiguous
- * ranges, one per thread; the calling thread runs the first range itself and waits for the
- * others. Workers sleep in `Atomics.wait` between calls and are unref'd, so they never keep a
- * process alive.
+ * Workers in a cross-origin isolated browser. A call cuts its work items into contiguous chunks,
+ * a few per thread, that the calling thread and the workers take in turn from a shared counter
+ * until none is left; the calling thread works from the start, so a worker that wakes late (tens
+ * of microseconds, more on a busy machine) costs no idle wait. A worker that has not claimed the
+ * call by the time every chunk is taken is cancelled rather than waited for. Each item is
+ * computed by one thread the same way whichever chunk holds it, so the results do not depend on
+ * the schedule. Workers sleep in `Atomics.wait` between calls and are unref'd, so they never
+ * keep a process alive.
  *
  * Control block per worker (int32 words of a SharedArrayBuffer, a cache line apart): the call's
- * sequence number, the last one done, the kernel, its parameters and scratch, the range, a ready
- * flag, a status and a dead flag. A worker that dies (exits, fails, or stops answering) makes
- * the call fail with an error that says so; the pool is then `broken` and backend.ts starts a
- * new one for the next call.
+ * sequence number, the last one done, the kernel, its parameters and scratch, the item and chunk
+ * counts, a ready flag, a status, a dead flag and the claim word (the sequence number of a call
+ * posted and not yet claimed or cancelled). The shared chunk counter follows the last block.
+ *
+ * A worker that dies (exits, fails, or stops answering) while the call waits for it makes the
+ * call fail with an error that says so; one that dies between calls, or claims no call for the
+ * stall time, is seen to be gone without a failed call (the calling thread runs its chunks).
+ * Either way the pool is then `broken` and backend.ts starts a new one for the next call.
  */
 
 const STRIDE = 16;
@@ -20,13 +28,21 @@ const SEQ = 0;
 const DONE = 1;
 const KERNEL = 2;
 const PARAMS = 3;
-const START = 4;
-const END = 5;
+const ITEMS = 4;
+const CHUNKS = 5;
 const SCRATCH = 6;
 const READY = 7;
 const STATUS = 8;
 /** Set to 1 when the worker is gone (it exited, or failed to start or to run). */
 const DEAD = 9;
+/** The posted call's sequence number until the worker claims it or the caller cancels it (then 0). */
+const CLAIM = 10;
+
+/**
+ * Chunks per thread of a call: more let the threads even out late starts and uneven speed,
+ * fewer repeat less of the per-chunk setup (kernels pack their weights once per chunk).
+ */
+const CHUNKS_PER_THREAD = 4;
 
 /**
  * How long the calling thread waits for a worker that has neither answered nor been seen to die
@@ -51,10 +67,10 @@ const SPIN_MS = 0.5;
 const WORKER_SOURCE = `
 'use strict';
 const STRIDE = ${STRIDE}, SEQ = ${SEQ}, DONE = ${DONE}, KERNEL = ${KERNEL}, PARAMS = ${PARAMS},
-  START = ${START}, END = ${END}, SCRATCH = ${SCRATCH}, READY = ${READY}, STATUS = ${STATUS},
-  DEAD = ${DEAD};
+  ITEMS = ${ITEMS}, CHUNKS = ${CHUNKS}, SCRATCH = ${SCRATCH}, READY = ${READY}, STATUS = ${STATUS},
+  DEAD = ${DEAD}, CLAIM = ${CLAIM};
 function serve(data) {
-  const { module, memory, control, index, kernels } = data;
+  const { module, memory, control, index, kernels, next } = data;
   if (typeof process === 'object' && typeof process.on === 'function') {
     // An exit (process.exit, a fatal error) wakes the caller instead of leaving it waiting.
     process.on('exit', () => {
@@ -71,9 +87,15 @@ function serve(data) {
   for (;;) {
     Atomics.wait(control, base + SEQ, seq);
     seq = Atomics.load(control, base + SEQ);
+    // A call the caller cancelled (it ran every chunk itself) is skipped without an answer.
+    if (Atomics.compareExchange(control, base + CLAIM, seq, 0) !== seq) continue;
     let status = 0;
+    const kernel = run[control[base + KERNEL]], params = control[base + PARAMS];
+    const items = control[base + ITEMS], chunks = control[base + CHUNKS], scratch = control[base + SCRATCH];
     try {
-      run[control[base + KERNEL]](control[base + PARAMS], control[base + START], control[base + END], control[base + SCRATCH]);
+      for (let c = Atomics.add(control, next, 1); c < chunks; c = Atomics.add(control, next, 1)) {
+        kernel(params, Math.floor((items * c) / chunks), Math.floor((items * (c + 1)) / chunks), scratch);
+      }
     } catch (error) {
       status = 1;
     }
@@ -143,6 +165,10 @@ export class ThreadPool {
   private readonly block = mayBlock();
   private readonly kill: Array<() => void> = [];
   private stallMs = STALL_MS;
+  /** Per worker: when the first of the calls it has not claimed since its last claim began. */
+  private readonly unclaimedSince: Array<number | undefined> = [];
+  /** Index of the shared chunk counter in `control`. */
+  private readonly next: number;
   /** A worker died or stopped answering during a call: this pool must not be used again. */
   broken = false;
 
@@ -151,8 +177,9 @@ export class ThreadPool {
     private readonly runtime: WasmRuntime,
     readonly workers: number,
   ) {
-    this.control = new Int32Array(new SharedArrayBuffer(4 * STRIDE * Math.max(1, workers)));
+    this.control = new Int32Array(new SharedArrayBuffer(4 * STRIDE * (workers + 1)));
     this.seq = new Array<number>(workers).fill(0);
+    this.next = STRIDE * workers;
     const node = nodeWorkerThreads();
     const browser = node === null ? browserWorkers() : null;
     // One Blob URL serves every Web Worker of the pool; it is revoked when the pool stops.
@@ -168,6 +195,7 @@ export class ThreadPool {
         control: this.control,
         index,
         kernels: [...ITEM_KERNELS],
+        next: this.next,
       };
       if (node !== null) {
         const worker = new node.Worker(WORKER_SOURCE, {
@@ -229,48 +257,64 @@ export class ThreadPool {
 
   /**
    * Runs items [0, items) of `kernel` on up to `threads` threads (this one included), each with
-   * `scratchBytes` of its own scratch memory. Splits are contiguous and as even as possible.
+   * `scratchBytes` of its own scratch memory, in contiguous chunks taken in turn.
    */
   run(kernel: ItemKernel, params: number, items: number, threads: number, scratchBytes: number): void {
     const runtime = this.runtime;
     const count = Math.max(1, Math.min(threads, items, this.ready + 1));
+    const chunks = Math.min(items, count * CHUNKS_PER_THREAD);
     const scratch: number[] = [];
     for (let t = 0; t < count; t++) scratch.push(runtime.alloc(scratchBytes));
     const kernelIndex = ITEM_KERNELS.indexOf(kernel);
-    const bound = (t: number) => Math.floor((items * t) / count);
     const control = this.control;
+    Atomics.store(control, this.next, 0);
     for (let t = 1; t < count; t++) {
       const base = (t - 1) * STRIDE;
       control[base + KERNEL] = kernelIndex;
       control[base + PARAMS] = params;
-      control[base + START] = bound(t);
-      control[base + END] = bound(t + 1);
+      control[base + ITEMS] = items;
+      control[base + CHUNKS] = chunks;
       control[base + SCRATCH] = scratch[t];
       control[base + STATUS] = 0;
       const seq = ++this.seq[t - 1];
+      Atomics.store(control, base + CLAIM, seq);
       Atomics.store(control, base + SEQ, seq);
       Atomics.notify(control, base + SEQ);
     }
     let failure: unknown = null;
     const started = performance.now();
     try {
-      runtime.runItems(kernel, params, 0, bound(1), scratch[0]);
+      for (let c = Atomics.add(control, this.next, 1); c < chunks; c = Atomics.add(control, this.next, 1)) {
+        const start = Math.floor((items * c) / chunks);
+        runtime.runItems(kernel, params, start, Math.floor((items * (c + 1)) / chunks), scratch[0]);
+      }
     } catch (error) {
       failure = error;
+      // The workers still take the chunks left; a failed call is not retried.
     }
     const deadline = performance.now() + Math.max(this.stallMs, STALL_FACTOR * (performance.now() - started));
+    let silent = false;
     for (let t = 1; t < count; t++) {
       const base = (t - 1) * STRIDE;
       const seq = this.seq[t - 1];
+      if (Atomics.compareExchange(control, base + CLAIM, seq, 0) === seq) {
+        // Not claimed yet: it would find no chunk left, so it is not waited for. A worker that
+        // has claimed no call for the stall time has stopped without a word (killed from
+        // outside): the pool is retired after this call, and the next call starts a new one.
+        this.unclaimedSince[t - 1] ??= started;
+        silent ||=
+          Atomics.load(control, base + DEAD) === 1 ||
+          performance.now() - this.unclaimedSince[t - 1]! > this.stallMs;
+        continue;
+      }
+      this.unclaimedSince[t - 1] = undefined;
       const spinUntil = performance.now() + SPIN_MS;
       for (;;) {
         const done = Atomics.load(control, base + DONE);
         if (done === seq) break;
         const dead = Atomics.load(control, base + DEAD) === 1;
         if (dead || performance.now() > deadline) {
-          // The other workers may still write into the module's memory: stop them all.
-          this.broken = true;
-          this.terminate();
+          this.retire();
           const what = dead ? 'died' : `stopped answering (nothing for ${Math.round(deadline - started)} ms)`;
           throw new Error(
             `${kernel}: WebAssembly worker thread ${t - 1} ${what} during the call; the thread pool is restarted for the next call`,
@@ -282,7 +326,14 @@ export class ThreadPool {
         failure = new Error(`fovea wasm: kernel ${kernel} failed in worker ${t - 1}`);
       }
     }
+    if (silent) this.retire();
     if (failure !== null) throw failure;
+  }
+
+  /** Stops every worker (the others may still write into the module's memory); `dead` from now on. */
+  private retire(): void {
+    this.broken = true;
+    this.terminate();
   }
 
   /** Stops every worker (setNumThreads replaces the pool). */
