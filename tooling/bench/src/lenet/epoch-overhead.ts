@@ -7,12 +7,17 @@ import { BATCH, dataDir, LR, lenet } from '../lenet-fashion.js';
 
 /**
  * What a LeNet epoch costs beyond its steps: steps on fresh shuffled batches from the
- * DataLoader (as the bench's epoch runs them) against steps on one fixed batch, interleaved in
- * blocks in one process so that the machine's load drifts over both. Prints ms per step of each,
- * the loader alone, and the difference scaled to an epoch (235 steps).
+ * DataLoader (as the bench's epoch runs them, `fresh`) against steps on one fixed batch (as the
+ * step rows run them, `fixed`), with the item-by-item loading of before `getItems` reproduced
+ * here (`oldFresh`), batches fetched beforehand (`ready`: fresh data and inputs, no loading) and
+ * the loaders alone, interleaved in blocks in one process so that the machine's load drifts over
+ * all. Prints wall ms per step (min and median over the blocks), the CPU ms of the main thread
+ * and of the others, and the differences scaled to an epoch (235 steps).
  *
  *   tsx --conditions=@fovea/source --expose-gc src/lenet/epoch-overhead.ts [--threads n] [--rounds n] [--block n]
- *   ... --only loader|oldLoader|fixed|fresh|oldFresh [--steps n]   (one kind only, for node --cpu-prof)
+ *   ... --paired   (one step of each kind at a time, the median of neighbouring differences)
+ *   ... --diagnose [--spin ms]   (also: the fixed step after a busy wait, and after dropping 256 images' buffers)
+ *   ... --only loader|oldLoader|fixed|ready|fresh|oldFresh [--steps n]   (one kind only, for node --cpu-prof)
  */
 
 const args = process.argv.slice(2);
@@ -73,10 +78,53 @@ const kinds = {
   loader: () => void nextBatch(),
   oldLoader: () => void nextOldBatch(),
   fixed: () => void step(fixed),
-  fresh: () => void step(nextBatch()),
-  oldFresh: () => void step(nextOldBatch()),
+  fresh: () => void step(fetched(nextBatch)),
+  // batches fetched beforehand, a different one each step: fresh data and fresh input tensors, no loading
+  ready: () => void step(ready[readyAt++ % ready.length]),
+  oldFresh: () => void step(fetched(nextOldBatch)),
+  // --diagnose: what of the item-by-item loader costs a step more than its own time
+  spin: () => {
+    busy(SPIN_MS);
+    step(fixed);
+  },
+  garbage: () => {
+    for (let k = 0; k < BATCH; k++) new Float32Array(784);
+    step(fixed);
+  },
 };
 type Kind = keyof typeof kinds;
+const ready = Array.from({ length: 16 }, () => nextBatch());
+let readyAt = 0;
+
+/** Wall ms spent fetching batches inside the fresh kinds' steps (to tell the loader's part from the step's). */
+let fetchMs = 0;
+function fetched(next: () => [Tensor, Tensor]): [Tensor, Tensor] {
+  const start = performance.now();
+  const batch = next();
+  fetchMs += performance.now() - start;
+  return batch;
+}
+/** --diagnose's busy wait, ms: about what the item-by-item loader takes per batch. */
+const SPIN_MS = Number(option('spin', '3'));
+
+/** Computes, allocating nothing, for `ms` milliseconds. */
+function busy(ms: number): void {
+  spinSink = 0;
+  for (let i = 0; i < ms * spinPerMs; i++) spinSink += Math.sqrt(i);
+}
+let spinSink = 0;
+/** Iterations of `busy`'s loop per ms, measured once (a fixed amount of work, whatever the load later). */
+const spinPerMs = (() => {
+  // the loop timed once it is compiled, at the fastest of a few tries
+  let best = 0;
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const n = 2e6;
+    const start = performance.now();
+    for (let i = 0; i < n; i++) spinSink += Math.sqrt(i);
+    best = Math.max(best, n / (performance.now() - start));
+  }
+  return best;
+})();
 
 /** CPU ms of this process's main thread and of all its other threads (Linux's /proc; else all as main). */
 function threadCpu(): { main: number; others: number } {
@@ -129,17 +177,50 @@ if (only !== '') {
   process.exit(0);
 }
 
-for (const run of Object.values(kinds)) timed(run, 10); // warm-up
-const names = Object.keys(kinds) as Kind[];
+const names = (Object.keys(kinds) as Kind[]).filter(
+  (k) => args.includes('--diagnose') || (k !== 'spin' && k !== 'garbage'),
+);
+if (args.includes('--paired')) {
+  // One step of each kind after another, the order rotating, many times: the median of the
+  // differences between neighbouring steps cancels the load that drifts over seconds.
+  const order: Kind[] = ['fixed', 'ready', 'fresh', 'oldFresh'];
+  if (args.includes('--diagnose')) order.push('spin', 'garbage');
+  for (const name of order) timed(kinds[name], 10);
+  const diffs = Object.fromEntries(order.map((k) => [k, [] as number[]])) as Record<Kind, number[]>;
+  const steps = rounds * block;
+  for (let r = 0; r < steps; r++) {
+    const wall = {} as Record<Kind, number>;
+    for (let j = 0; j < order.length; j++) {
+      const name = order[(r + j) % order.length];
+      wall[name] = timed(kinds[name], 1).wall;
+    }
+    for (const name of order) diffs[name].push(wall[name] - wall.fixed);
+  }
+  const middle = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  if (order.includes('spin'))
+    console.log(`  (spin: ${SPIN_MS} ms of square roots, ${spinPerMs.toFixed(0)} per ms; sum ${spinSink})`);
+  console.log(`threads ${threads}, ${steps} rounds of one step of each kind, paired`);
+  for (const name of order.slice(1)) {
+    const d = middle(diffs[name]);
+    console.log(
+      `  ${name} - fixed: median ${d.toFixed(2)} ms/step = ${((d * 235) / 1000).toFixed(2)} s per epoch of 235 steps`,
+    );
+  }
+  process.exit(0);
+}
+for (const name of names) timed(kinds[name], 10); // warm-up
 const walls = Object.fromEntries(names.map((k) => [k, [] as number[]])) as Record<Kind, number[]>;
+const fetchWalls = Object.fromEntries(names.map((k) => [k, [] as number[]])) as Record<Kind, number[]>;
 const cpus = Object.fromEntries(names.map((k) => [k, { main: 0, others: 0 }])) as Record<
   Kind,
   { main: number; others: number }
 >;
 for (let r = 0; r < rounds; r++) {
   for (const name of names) {
+    fetchMs = 0;
     const { wall, main, others } = timed(kinds[name], block);
     walls[name].push(wall / block);
+    fetchWalls[name].push(fetchMs / block);
     cpus[name].main += main / rounds / block;
     cpus[name].others += others / rounds / block;
   }
@@ -148,10 +229,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const min = (xs: number[]) => Math.min(...xs);
 const ms = (x: number) => x.toFixed(2).padStart(7);
 console.log(`threads ${threads}, ${rounds} rounds of ${block} steps of each kind, interleaved; ms per step`);
-console.log('  kind       wall min  median    cpu: main  others');
+console.log('  kind       wall min  median    cpu: main  others   fetching in the step: min  median');
 for (const name of names) {
+  const fetching = name === 'fresh' || name === 'oldFresh';
   console.log(
-    `  ${name.padEnd(9)} ${ms(min(walls[name]))} ${ms(median(walls[name]))}  ${ms(cpus[name].main)} ${ms(cpus[name].others)}`,
+    `  ${name.padEnd(9)} ${ms(min(walls[name]))} ${ms(median(walls[name]))}  ${ms(cpus[name].main)} ${ms(cpus[name].others)}${fetching ? `                       ${ms(min(fetchWalls[name]))} ${ms(median(fetchWalls[name]))}` : ''}`,
   );
 }
 const epoch = (x: number) => `${ms(x)} ms/step = ${((x * 235) / 1000).toFixed(2)} s per epoch of 235 steps`;
