@@ -204,6 +204,28 @@ function rootsOf(
   return [roots, rootGrads];
 }
 
+/** `options` of `fn` checked: an object (or nothing) whose flags are booleans. */
+function checkedOptions<O extends BackwardOptions & { allowUnused?: boolean }>(
+  fn: string,
+  options: O | null | undefined,
+): O {
+  if (options === undefined || options === null) return {} as O;
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new Error(
+      `${fn}: argument 'options' must be an object, got ${Array.isArray(options) ? 'an array' : typeof options}`,
+    );
+  }
+  for (const flag of ['retainGraph', 'createGraph', 'allowUnused'] as const) {
+    const value = options[flag];
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw new Error(
+        `${fn}: argument '${flag}' must be a boolean, got ${value === null ? 'null' : typeof value}`,
+      );
+    }
+  }
+  return options;
+}
+
 /**
  * Computes the gradients of `tensors` with respect to the graph's leaves and accumulates them
  * into each leaf's `grad`, like `torch.autograd.backward`.
@@ -235,7 +257,7 @@ export function backward<G extends Gradient<G>>(
       ? undefined
       : ((Array.isArray(grads) ? grads : [grads]) as ReadonlyArray<Grad | null>);
   const [roots, rootGrads] = rootsOf('backward', outputs, gradList);
-  runBackward(roots, rootGrads, options, null);
+  runBackward(roots, rootGrads, checkedOptions('backward', options), null);
 }
 
 /**
@@ -265,6 +287,7 @@ export function grad<G extends Gradient<G>>(
   inputs: Variable<G> | ReadonlyArray<Variable<G>>,
   options: GradOptions<G> = {},
 ): (G | null)[] {
+  options = checkedOptions('grad', options);
   const outs = (Array.isArray(outputs) ? outputs : [outputs]) as AnyVariable[];
   const ins = (Array.isArray(inputs) ? inputs : [inputs]) as AnyVariable[];
   requireVariables('grad', outs);

@@ -11,6 +11,10 @@ export function isGradEnabled(): boolean {
  * @param enabled - True to record, false not to.
  */
 export function setGradEnabled(enabled: boolean): void {
+  if (typeof enabled !== 'boolean') {
+    const got = enabled === null ? 'null' : typeof enabled === 'object' ? 'an object' : typeof enabled;
+    throw new Error(`setGradEnabled: argument 'enabled' must be a boolean, got ${got}`);
+  }
   gradEnabled = enabled;
 }
 

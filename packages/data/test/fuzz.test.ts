@@ -5,7 +5,11 @@ import { fuzzModule } from '../../tensor/test/fuzz/harness.js';
 import * as data from '../src/index.js';
 import { fakeDataset } from './helpers/idx.js';
 
-/** Issue 17's fuzz suite over every export of @fovea/data (see tensor's test/fuzz/harness.ts). */
+/**
+ * Issue 17's fuzz suite over every export of @fovea/data (see tensor's test/fuzz/harness.ts).
+ * Iterating a DataLoader (hostile datasets, options and collate functions) is fuzzed in
+ * fuzz-iteration.test.ts.
+ */
 
 /** Valid values of @fovea/data, so that calls get past the first check: IDX files, datasets. */
 const valid = [
@@ -31,6 +35,12 @@ const instances = {
 };
 
 describe('fuzz: @fovea/data', () => {
-  const options = { runs: 60, valid, instances, methods: ['get'], statics: ['fromBytes', 'fromDirectory'] };
+  const options = {
+    runs: 60,
+    valid,
+    instances,
+    methods: ['get', 'getItems'],
+    statics: ['fromBytes', 'fromDirectory'],
+  };
   it.each(fuzzModule(data as Record<string, unknown>, options))('%s', (_, run) => run());
 });

@@ -178,6 +178,10 @@ describe('DataLoader with a dataset that has getItems', () => {
     expect(() => data.getItems(2 as unknown as number[])).toThrow(
       "FashionMNIST.getItems: argument 'indices' must be an array, got 2",
     );
+    // a batch too large to allocate is refused before anything is allocated
+    expect(() => data.getItems(new Array(3_000_000).fill(0))).toThrow(
+      'FashionMNIST.getItems: a tensor of 2352000000 elements (shape [3000000, 1, 28, 28]) is too large (the limit is 2147483647)',
+    );
     expect(() => new TensorDataset(rand([2])).getItems([0.5])).toThrow(
       'TensorDataset.getItems: index 0.5 is out of range for a dataset of 2 samples',
     );

@@ -1,4 +1,4 @@
-import { Generator, rand, type Tensor } from '@fovea/tensor';
+import { Generator, MAX_ELEMENTS, rand, type Tensor } from '@fovea/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   DataLoader,
@@ -8,6 +8,7 @@ import {
   IdxImageDataset,
   MNIST,
   randperm,
+  readIdx,
   TensorDataset,
 } from '../src/index.js';
 import { fakeDataset } from './helpers/idx.js';
@@ -90,5 +91,53 @@ describe('@fovea/data: defaultCollate of integers wider than int32', () => {
       'defaultCollate: integer -2728864497853097 cannot be converted to type int32 without overflow',
     );
     expect(Array.from((defaultCollate([1, 2]) as Tensor).dataSync())).toEqual([1, 2]);
+  });
+});
+
+/** Found by the fuzz suite with seed 17 at `FUZZ_SCALE=10`. */
+describe('@fovea/data: faults found by more seeds', () => {
+  it("iterating checks the dataset's length, within MAX_ELEMENTS, and builds no order unshuffled", () => {
+    const sized = (length: number) => ({ length, get: (i: number) => i });
+    const [first] = new DataLoader(sized(MAX_ELEMENTS), { batchSize: 2 });
+    expect(Array.from((first as Tensor).dataSync())).toEqual([0, 1]);
+    expect(() => new DataLoader(sized(2 ** 55))).toThrow(
+      "DataLoader: the dataset's length 36028797018963970 is more than the limit of 2147483647 samples",
+    );
+    const growing = {
+      get length() {
+        return (this.reads += 2 ** 54);
+      },
+      reads: 0,
+      get: (i: number) => i,
+    };
+    growing.reads = -(2 ** 54) + 3;
+    const loader = new DataLoader(growing);
+    expect(() => [...loader]).toThrow(/^DataLoader: the dataset's length \d+ is more than the limit/);
+    expect(Object.is(new DataLoader(sized(-0)).length, 0)).toBe(true);
+  });
+
+  it('defaultCollate of a sample that contains itself is an error, not a stack overflow', () => {
+    const loop: unknown[] = [1];
+    loop[0] = loop;
+    expect(() => [...new DataLoader({ length: 1, get: () => loop })]).toThrow(
+      'defaultCollate: samples nested deeper than 64 levels (or a sample that contains itself)',
+    );
+  });
+
+  it("an error the dataset's get throws passes through unchanged, as in PyTorch", () => {
+    const mine = new Error('my dataset failed');
+    const loader = new DataLoader({
+      length: 2,
+      get: () => {
+        throw mine;
+      },
+    });
+    expect(() => [...loader]).toThrow(mine);
+  });
+
+  it("readIdx's name must be a string: it is written into every message", () => {
+    expect(() => readIdx(new Uint8Array(4), any({ name: [Object.create(null)] }))).toThrow(
+      "readIdx: argument 'name' must be a string, got an array of length 1",
+    );
   });
 });

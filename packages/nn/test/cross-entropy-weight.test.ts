@@ -1,4 +1,4 @@
-import { type DType, type Tensor, tensor } from '@fovea/tensor';
+import { type DType, type Tensor, tensor, traceKernels } from '@fovea/tensor';
 import { describe, expect, it } from 'vitest';
 import { crossEntropy } from '../src/functional/index.js';
 import { CrossEntropyLoss } from '../src/index.js';
@@ -97,6 +97,14 @@ describe('cross-entropy weight', () => {
     expect(() => crossEntropy(x, target, { weight: [1, 2, 3] as unknown as Tensor })).toThrow(
       'cross_entropy: weight should be a Tensor of 3 class weights, got object',
     );
+  });
+
+  it("runs @fovea/tensor's one cross-entropy op on [N, C] logits, with or without a constant weight", () => {
+    const weight = tensor([0.5, 1.5, 2], { dtype: 'float64' });
+    for (const options of [{}, { weight }, { weight, reduction: 'none' as const }]) {
+      const { kernels } = traceKernels(() => crossEntropy(x, target, options));
+      expect(kernels.map((k) => k.kernel)).toEqual(['crossEntropyForward']);
+    }
   });
 
   it('gives the weight its gradient too (float64 finite differences)', async () => {

@@ -6,7 +6,11 @@ import * as nn from '../src/index.js';
 
 /** Issue 17's fuzz suite over every export of @fovea/nn (see tensor's test/fuzz/harness.ts). */
 
-/** Write and read files: their hostile cases are in hostile.test.ts and the checkpoint tests. */
+/**
+ * They write and read files: fuzzed in fuzz-files.test.ts, with every path inside a temporary
+ * folder (never elsewhere: a hostile path such as /dev/null, renamed over as root, would replace
+ * a system file). `Module.to` needs a device: fuzzed in fuzz-device.test.ts.
+ */
 const FILES = new Set(['save', 'load']);
 
 /** Valid values of @fovea/nn, so that calls get past the first check: layers, images, bytes. */

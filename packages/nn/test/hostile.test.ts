@@ -1,8 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import type * as fs from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ones, rand, tensor } from '@fovea/tensor';
-import { afterAll, describe, expect, it } from 'vitest';
+import { ones, rand, setBackend, tensor } from '@fovea/tensor';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { findSwiftShader } from '../../tensor/test/webgpu/gpu.js';
 import {
   BatchNorm2d,
   Conv2D,
@@ -15,17 +18,35 @@ import {
   LazyConv2d,
   LazyLinear,
   Linear,
+  LogSoftmax,
+  load,
   MaxUnpool2d,
   ModuleList,
   MSELoss,
   Parameter,
   SafetensorsError,
   Sequential,
+  Softmax,
   save,
   serialize,
 } from '../src/index.js';
 
 /** Issue 17's cases for @fovea/nn: each gives a clear error naming the function that failed. */
+
+/** While set, `writeSync` writes half of what it is given, then fails as a full disk does. */
+const disk = { failing: false };
+vi.mock('node:fs', async (importOriginal) => {
+  const real = await importOriginal<typeof fs>();
+  let wrote = false;
+  const writeSync = (...args: Parameters<typeof real.writeSync>) => {
+    if (!disk.failing) return real.writeSync(...args);
+    if (wrote) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    wrote = true;
+    const [fd, buffer, offset, length] = args as unknown as [number, Uint8Array, number, number];
+    return real.writeSync(fd, buffer, offset, Math.ceil(length / 2));
+  };
+  return { ...real, writeSync, default: { ...real, writeSync } };
+});
 
 // biome-ignore lint/suspicious/noExplicitAny: hostile callers pass anything
 const any = (v: unknown) => v as any;
@@ -204,5 +225,99 @@ describe("@fovea/nn: Module's methods under hostile arguments (found by the fuzz
     const conv = new LazyConv2d(2, 3);
     expect(() => conv.loadStateDict(new Linear(3, 2).stateDict())).toThrow(/size mismatch for weight/);
     expect(conv.forward(rand([1, 1, 4, 4])).shape).toEqual([1, 2, 2, 2]);
+  });
+});
+
+/** Found by the fuzz suite with seeds 5 (`FUZZ_SEED=5 FUZZ_SCALE=10`) and 15. */
+describe('@fovea/nn: faults found by more seeds', () => {
+  it("a lazy layer's first forward names forward when its parameters would be too large (seed 15)", () => {
+    expect(() => new LazyConv2d(1, 1e10).forward(rand([1, 1, 6, 6]))).toThrow(
+      /^LazyConv2d\.forward: a tensor of 100000000000000000000 elements \(shape \[1, 1, 10000000000, 10000000000\]\) is too large/,
+    );
+    expect(() => new LazyLinear(1e5).forward(rand([1, 1e5]))).toThrow(/^LazyLinear\.forward: a tensor of /);
+  });
+
+  it('Softmax and LogSoftmax of a 0-d tensor over dim 0 are 1 and 0, as in PyTorch, not NaN', () => {
+    expect(new Softmax(0).forward(tensor(0.591)).item()).toBe(1);
+    expect(new LogSoftmax(-1).forward(tensor(0.591)).item()).toBe(0);
+  });
+});
+
+/** Found by fuzz-files.test.ts, which fuzzes save and load in a temporary folder. */
+describe('@fovea/nn: save and load faults the file fuzz found', () => {
+  it('a save interrupted mid-write (a full disk) leaves the old file whole and no temporary file', () => {
+    const path = join(directory, 'interrupted.safetensors');
+    save({ w: ones([4]) }, path);
+    const before = readFileSync(path);
+    disk.failing = true;
+    try {
+      expect(() => save({ w: rand([1000]) }, path)).toThrow(`save: cannot write ${path}: ENOSPC`);
+    } finally {
+      disk.failing = false;
+    }
+    expect(readFileSync(path)).toEqual(before);
+    expect(readdirSync(directory).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    rmSync(path);
+  });
+
+  it('save over a folder, or with metadata that is not text, names save and leaves the file whole', () => {
+    expect(() => save({ w: ones([1]) }, directory)).toThrow(
+      `save: cannot write ${directory}: it is a folder (EISDIR)`,
+    );
+    const path = join(directory, 'kept.safetensors');
+    writeFileSync(path, serialize({ w: ones([2]) }));
+    const before = readFileSync(path);
+    expect(() => save({ w: ones([1]) }, path, any({ metadata: { stride: {} } }))).toThrow(
+      'save: metadata value for key "stride" must be a string, got an object',
+    );
+    expect(() => serialize({ w: ones([1]) }, any({ metadata: { stride: {} } }))).toThrow(
+      /^serialize: metadata value/,
+    );
+    expect(readFileSync(path)).toEqual(before);
+    rmSync(path);
+  });
+
+  it('load of a FIFO is refused at once, not a wait for a writer that never comes', () => {
+    const fifo = join(directory, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => load(fifo)).toThrow(`load: ${fifo} is not a regular file`);
+    rmSync(fifo);
+  });
+});
+
+/** Found by fuzz-device.test.ts, which fuzzes Module.to. */
+describe('@fovea/nn: Module.to faults the device fuzz found', () => {
+  it('names the class and describes any device (a bigint was a TypeError from JSON)', () => {
+    expect(() => new Linear(3, 2).to(any(10n))).toThrow(
+      "Linear.to: expected 'cpu' or 'webgpu', got bigint 10",
+    );
+    expect(() => new Linear(3, 2).to(any('cuda'))).toThrow(
+      "Linear.to: expected 'cpu' or 'webgpu', got \"cuda\"",
+    );
+  });
+
+  it("a move that fails leaves every tensor where it was, and says why under the module's name", async (context) => {
+    const layer = new Linear(3, 2);
+    layer.registerParameter('scale', new Parameter(rand([2], { dtype: 'float64' })));
+    expect(() => layer.to('webgpu')).toThrow(
+      "Linear.to: the webgpu backend is not open; call `await setBackend('webgpu')` first",
+    );
+    // With the backend open, weight and bias copy and then the float64 tensor cannot: nothing
+    // may be left moved (they were, before).
+    findSwiftShader();
+    try {
+      await setBackend('webgpu');
+    } catch (error) {
+      if (process.env.CI) throw error;
+      context.skip(`no WebGPU adapter: ${(error as Error).message}`);
+    }
+    try {
+      expect(() => layer.to('webgpu')).toThrow(
+        /^Linear\.to: only float32, int32 and bool tensors can live on webgpu, got float64/,
+      );
+      expect(layer.parameters().map((p) => p.device)).toEqual(['cpu', 'cpu', 'cpu']);
+    } finally {
+      setBackend('wasm');
+    }
   });
 });

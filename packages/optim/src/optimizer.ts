@@ -1,6 +1,7 @@
 import { enableGrad, noGrad } from '@fovea/autograd';
 import { argumentError, checkBoolean, checkOptions, describe, formatShape, Tensor } from '@fovea/tensor';
 import { asMethod } from './checks.js';
+import { copyValue, isGroupInput, isIterable, typeName } from './values.js';
 
 /** The options every optimizer has; a scheduler changes `lr` in each group. */
 export interface OptimizerOptions {
@@ -36,36 +37,6 @@ export type Params<O extends OptimizerOptions = OptimizerOptions> =
 export interface OptimizerStateDict {
   state: Record<number, ParamState>;
   param_groups: Array<{ params: number[]; [option: string]: unknown }>;
-}
-
-/** A deep copy of an option or state value; tensors are cloned, outside any graph. */
-function copyValue(value: unknown): unknown {
-  if (value instanceof Tensor) return noGrad(() => value.detach().clone());
-  if (Array.isArray(value)) return value.map(copyValue);
-  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyValue(v)]));
-  }
-  return value;
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return value.constructor?.name ?? 'object';
-  return typeof value;
-}
-
-function isIterable(value: unknown): value is Iterable<unknown> {
-  return (
-    value !== null &&
-    value !== undefined &&
-    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
-  );
-}
-
-function isGroupInput(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !(value instanceof Tensor) && 'params' in value;
 }
 
 /**

@@ -134,20 +134,22 @@ export function checkScalarValue(fn: string, arg: string, value: unknown): numbe
  * ```
  */
 export function checkInteger(fn: string, arg: string, value: unknown, min?: number, max?: number): number {
-  const range =
-    min !== undefined && max !== undefined
-      ? ` in [${min}, ${max}]`
-      : min !== undefined
-        ? ` >= ${min}`
-        : max !== undefined
-          ? ` <= ${max}`
-          : '';
   if (
     typeof value !== 'number' ||
     !Number.isSafeInteger(value) ||
     (min !== undefined && value < min) ||
     (max !== undefined && value > max)
   ) {
+    // The rule's wording is built only for the error: hot paths (setNumThreads, conv2d's stride)
+    // check integers on every call.
+    const range =
+      min !== undefined && max !== undefined
+        ? ` in [${min}, ${max}]`
+        : min !== undefined
+          ? ` >= ${min}`
+          : max !== undefined
+            ? ` <= ${max}`
+            : '';
     throw argumentError(fn, arg, `an integer${range}`, value);
   }
   return value;

@@ -11,7 +11,7 @@ import {
   describe,
   MAX_DIMS,
 } from './checks.js';
-import { allocate, castScalar, type DType, isDType } from './dtype.js';
+import { allocate, castScalar, type DType, isDType, type TypedArray } from './dtype.js';
 import { toDevice } from './ops/cast.js';
 import { checkGenerator } from './random.js';
 import { formatShape, numel } from './shape.js';
@@ -73,6 +73,25 @@ export function shapeOf(op: string, shape: number | readonly number[]): number[]
 /** Stores `value` as `dtype`; an int32 overflow is PyTorch's error, not a wrap. */
 function storeValue(op: string, value: number, dtype: DType): number {
   return castScalar(dtype === 'int32' ? checkInt32(op, value) : value, dtype);
+}
+
+/**
+ * Writes `origin + i * step` to each `out[i]` (with `fromEnd`, `origin - step * (n - 1 - i)`, the
+ * values ending at `origin`) as `dtype` stores them, at the speed of a plain fill: a typed
+ * array's own conversion is `castScalar`'s (float32 rounds to nearest, int32 truncates, and a
+ * non-finite value is 0) except for bool, whose nonzero values are 1. The caller has checked
+ * the values' range.
+ */
+function fillLine(out: TypedArray, dtype: DType, origin: number, step: number, fromEnd = false): void {
+  const last = out.length - 1;
+  if (dtype === 'bool') {
+    for (let i = 0; i <= last; i++)
+      out[i] = (fromEnd ? origin - step * (last - i) : origin + i * step) !== 0 ? 1 : 0;
+  } else if (fromEnd) {
+    for (let i = 0; i <= last; i++) out[i] = origin - step * (last - i);
+  } else {
+    for (let i = 0; i <= last; i++) out[i] = origin + i * step;
+  }
 }
 
 /** Walks nested arrays, checking they are rectangular, and returns shape and flat values. */
@@ -274,8 +293,14 @@ export function arange(start: number, end?: number, step = 1, options: CreationO
   const integral = [lo, hi, step].every(Number.isInteger);
   const dtype = dtypeOption('arange', options.dtype, integral ? 'int32' : 'float32');
   const n = checkElements('arange', Math.ceil((hi - lo) / step));
+  // `lo + i * step` moves one way with i, so the first and last values bound the rest: checked
+  // once, before anything is allocated, and the loop is a plain fill.
+  if (dtype === 'int32' && n > 0) {
+    checkInt32('arange', lo);
+    checkInt32('arange', lo + (n - 1) * step);
+  }
   const out = allocate(dtype, n);
-  for (let i = 0; i < n; i++) out[i] = storeValue('arange', lo + i * step, dtype);
+  fillLine(out, dtype, lo, step);
   return finish(Tensor.fromArray(out, [n], dtype), options);
 }
 
@@ -296,15 +321,18 @@ export function linspace(start: number, end: number, steps: number, options: Cre
   checkElements('linspace', steps);
   options = creationOptions('linspace', options);
   const dtype = dtypeOption('linspace', options.dtype, 'float32');
+  // The values lie between the start and the end: checked once, before anything is allocated.
+  if (dtype === 'int32' && steps > 0) {
+    checkInt32('linspace', start);
+    if (steps > 1) checkInt32('linspace', end);
+  }
   const out = allocate(dtype, steps);
   // One step is the start alone; otherwise PyTorch fills the first half from the start and the
   // second half from the end.
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
-  const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) {
-    const value = steps === 1 || i < half ? start + step * i : end - step * (steps - 1 - i);
-    out[i] = castScalar(value, dtype);
-  }
+  const half = steps === 1 ? 1 : Math.floor(steps / 2);
+  fillLine(out.subarray(0, half), dtype, start, step);
+  fillLine(out.subarray(half), dtype, end, step, true);
   return finish(Tensor.fromArray(out, [steps], dtype), options);
 }
 

@@ -79,8 +79,6 @@ export {
   square,
   sub,
 } from './ops/elementwise.js';
-export type { FusedCrossEntropyOptions, FusedReduction } from './ops/fused-loss.js';
-export { fusedCrossEntropy } from './ops/fused-loss.js';
 export type { FusedAdamOptions, FusedSgdOptions } from './ops/fused-steps.js';
 export { fusedAdamStep_, fusedSgdStep_ } from './ops/fused-steps.js';
 export type { SliceSpec } from './ops/geometry.js';

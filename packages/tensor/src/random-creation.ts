@@ -1,6 +1,6 @@
 // The creation functions that draw random values, like `torch.rand`, `torch.randn` and
 // `torch.randint`, seeded as PyTorch seeds them (random.ts).
-import { checkInteger } from './checks.js';
+import { checkInt32, checkInteger } from './checks.js';
 import { type CreationOptions, creationOptions, dtypeOption, finish, like, shapeOf } from './creation.js';
 import { allocate, type DType, isFloating } from './dtype.js';
 import { defaultGenerator, fillNormal, fillUniform, type Generator } from './random.js';
@@ -86,6 +86,11 @@ export function randint(
   const s = shapeOf('randint', shape);
   options = creationOptions('randint', options);
   const dtype = dtypeOption('randint', options.dtype, 'int32');
+  if (dtype === 'int32') {
+    // The values lie in [low, high - 1]: an int32 result that cannot hold them is an error, not a wrap.
+    checkInt32('randint', low);
+    checkInt32('randint', high - 1);
+  }
   const out = allocate(dtype, numel(s));
   const generator = options.generator ?? defaultGenerator;
   const range = high - low;

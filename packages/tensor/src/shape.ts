@@ -27,6 +27,15 @@ export function numel(shape: Shape): number {
   return n;
 }
 
+/**
+ * A tensor's own copy of a shape or strides, frozen. An array that is already frozen cannot
+ * change, so it is shared as it is (a result or a view with its operand's shape): a small op
+ * then builds one array fewer.
+ */
+export function frozenDims(dims: Shape): readonly number[] {
+  return Object.isFrozen(dims) && Array.isArray(dims) ? dims : Object.freeze([...dims]);
+}
+
 export function contiguousStrides(shape: Shape): number[] {
   const strides = new Array<number>(shape.length);
   let s = 1;

@@ -8,7 +8,7 @@ import {
 } from '@fovea/autograd';
 import { allocate, type DType, isFloating, type TypedArray } from './dtype.js';
 import { formatTensor } from './format/format.js';
-import { contiguousStrides, formatShape, numel } from './shape.js';
+import { contiguousStrides, formatShape, frozenDims, numel } from './shape.js';
 import { type Device, hostArray, Storage, uploadTo } from './storage.js';
 import type { TensorMethods } from './tensor-methods.js';
 
@@ -86,14 +86,14 @@ export class Tensor implements Variable<Tensor>, Gradient<Tensor> {
     storage: Storage,
     dtype: DType,
     shape: readonly number[],
-    strides: readonly number[] = contiguousStrides(shape),
+    strides?: readonly number[],
     offset = 0,
     base: Tensor | null = null,
   ) {
     this.storage = storage;
     this.dtype = dtype;
-    this.shape = Object.freeze([...shape]);
-    this.strides = Object.freeze([...strides]);
+    this.shape = frozenDims(shape);
+    this.strides = strides === undefined ? Object.freeze(contiguousStrides(shape)) : frozenDims(strides);
     this.offset = offset;
     this.base = base;
   }

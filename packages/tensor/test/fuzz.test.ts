@@ -9,7 +9,16 @@ import { argumentList } from './fuzz/values.js';
  * method: arbitrary values for each argument (see fuzz/harness.ts for what must hold).
  */
 
-/** They change process-wide state or call back: tested by name in hostile.test.ts and elsewhere. */
+/**
+ * They change process-wide state: fuzzed in fuzz-global-state.test.ts, which restores the state
+ * after each case (registerKernel under new names only: the registry cannot give a replaced
+ * built-in kernel back). The 'webgpu' paths are fuzzed in webgpu/fuzz.test.ts on SwiftShader.
+ * Not fuzzed: `setBackend('webgpu')` without an adapter (the adapter search happens once per
+ * process; webgpu/backend.test.ts runs it in a process without a driver), a worker thread that
+ * dies (that takes a killed thread, not an argument: wasm/worker-death.test.ts kills one), and
+ * the browser's WebGPU (Chromium is too slow to start for this suite; webgpu/chromium.test.ts
+ * runs the kernels there).
+ */
 const GLOBAL_STATE = new Set([
   'setBackend',
   'setNumThreads',

@@ -15,6 +15,7 @@ import {
   fullLike,
   Generator,
   MAX_ELEMENTS,
+  max,
   maxPool2d,
   maxThreads,
   ones,
@@ -22,14 +23,19 @@ import {
   permute,
   rand,
   randLike,
+  registeredKernels,
+  registerKernel,
+  setBackend,
   setNumThreads,
   square,
+  sum,
   type Tensor,
   tensor,
   unfold,
   variance,
   zeros,
 } from '../src/index.js';
+import { testGpu } from './webgpu/gpu.js';
 
 /** Issue 17's cases for @fovea/tensor: each gives a clear error (or PyTorch's result). */
 
@@ -328,5 +334,70 @@ describe('@fovea/tensor: faults the fuzz suite found', () => {
       "Generator.manualSeed: argument 'seed' must be an integer, got undefined",
     );
     expect(new Generator(2n ** 40n + 7n).initialSeed()).toBe(7);
+  });
+});
+
+/** Found by the fuzz suite with other seeds (5, ...) and by fuzz-global-state.test.ts. */
+describe('@fovea/tensor: faults found by more seeds and the global-state fuzz', () => {
+  it('a reduction of a 0-d tensor over dim 0 or -1 is its value (seed 5: softmax of a 0-d tensor was NaN)', () => {
+    const x = tensor(0.5, { requiresGrad: true });
+    const found = max(x, 0, true);
+    expect([found.values.item(), found.values.shape, found.indices.item()]).toEqual([0.5, [], 0]);
+    expect(sum(x, -1).item()).toBe(0.5);
+    found.values.backward();
+    expect(x.grad?.item()).toBe(1);
+  });
+
+  it('set with a value larger than the indexed part is its error, not expand (seed 5)', () => {
+    expect(() => rand([2, 3]).set(any([[1, 2]]), rand([2, 3]))).toThrow(
+      "set: output with shape [1, 3] doesn't match the broadcast shape [2, 3]",
+    );
+  });
+
+  it('a kernel size of objects is described, not a TypeError from joining them (seed 22)', () => {
+    expect(() => maxPool2d(rand([1, 1, 4, 4]), any([Object.create(null), new Map()]))).toThrow(
+      'max_pool2d: kernel_size must be integers, got [an object, an object]',
+    );
+  });
+
+  it('setBackend of a value JSON cannot write is described, not a TypeError', () => {
+    expect(() => setBackend(any([[0n]]))).toThrow(
+      "setBackend: expected 'js', 'wasm' or 'webgpu', got an array of length 1",
+    );
+  });
+
+  it('registerKernel takes a non-empty string name and a function, so no later call breaks', () => {
+    expect(() => registerKernel(any(Object.create(null)), 'js', () => 0)).toThrow(
+      "registerKernel: argument 'name' must be a non-empty string, got an object",
+    );
+    expect(() => registerKernel('fuzz.x', 'js', any(5))).toThrow(
+      "registerKernel: argument 'kernel' must be a function, got 5",
+    );
+    expect(() => registerKernel('fuzz.x', any(10n), () => 0)).toThrow(
+      'registerKernel: unknown backend bigint 10 for kernel fuzz.x',
+    );
+    expect(registeredKernels()).not.toContain('fuzz.x');
+  });
+});
+
+/** Found by webgpu/fuzz.test.ts on SwiftShader; skipped without an adapter (not under CI). */
+const gpu = await testGpu();
+describe.skipIf(gpu === null)('@fovea/tensor: faults the webgpu fuzz found', () => {
+  it('mixed devices and float64 fail naming the op, before a conversion inside it fails', async () => {
+    await setBackend('webgpu');
+    try {
+      const x = rand([2, 3]).to('webgpu');
+      expect(() => x.add(rand([2, 3], { dtype: 'float64' }))).toThrow(
+        /^add: expected all tensors on the same device, but found one on webgpu and one on cpu \(\[2, 3\]\)/,
+      );
+      expect(() => x.mul(tensor([2], { dtype: 'float64' }))).toThrow(
+        /^mul: float64 tensors cannot live on webgpu/,
+      );
+      expect(() => x.matmul(rand([3]))).toThrow(/^matmul: expected all tensors on the same device/);
+      const i = tensor([1, 2, 3], { dtype: 'int32' }).to('webgpu');
+      expect(() => i.matmul(i)).toThrow(/^matmul: int32 tensors on webgpu have no matmul kernel/);
+    } finally {
+      setBackend('wasm');
+    }
   });
 });

@@ -47,7 +47,10 @@ describe('Storage', () => {
     expect(() => t.toArray()).toThrow('dataSync: the tensor [2, 3] lives on webgpu');
     expect(() => deviceTensor([7], [1]).t.item()).toThrow('item: the tensor [1] lives on webgpu');
     expect(() => t.exp()).toThrow('exp: the tensor [2, 3] lives on webgpu');
-    expect(() => t.matmul(tensor([[1], [1], [1]]))).toThrow('matmul: the tensor');
+    // Beside a host operand, the mix of devices is the error (PyTorch's), before any read.
+    expect(() => t.matmul(tensor([[1], [1], [1]]))).toThrow(
+      "matmul: expected all tensors on the same device, but found one on webgpu and one on cpu ([3, 1]); move it with `t.to('webgpu')`",
+    );
     expect(() => t.sum()).toThrow('sum: the tensor [2, 3] lives on webgpu');
     expect(String(t)).toBe("tensor(<[2, 3] on webgpu: await toArrayAsync()>, device='webgpu')");
   });

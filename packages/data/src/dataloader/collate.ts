@@ -1,4 +1,4 @@
-import { checkArray, stack, Tensor, tensor } from '@fovea/tensor';
+import { checkArray, MAX_DIMS, stack, Tensor, tensor } from '@fovea/tensor';
 import { takeBatch } from '../dataset/batch-rows.js';
 
 /**
@@ -8,8 +8,19 @@ import { takeBatch } from '../dataset/batch-rows.js';
  * arrays and objects are collated position by position, key by key.
  */
 export function defaultCollate(batch: readonly unknown[]): unknown {
+  return collate(batch, 0);
+}
+
+/** {@link defaultCollate} of samples nested `depth` levels inside the batch's. */
+function collate(batch: readonly unknown[], depth: number): unknown {
   checkArray('defaultCollate', 'batch', batch);
   if (batch.length === 0) throw new Error('defaultCollate: the batch is empty');
+  // The bound also ends the walk of a sample that contains itself.
+  if (depth > MAX_DIMS) {
+    throw new Error(
+      `defaultCollate: samples nested deeper than ${MAX_DIMS} levels (or a sample that contains itself)`,
+    );
+  }
   const first = batch[0];
   if (first instanceof Tensor) {
     batch.forEach((item, i) => {
@@ -53,18 +64,24 @@ export function defaultCollate(batch: readonly unknown[]): unknown {
         );
       }
     });
-    return first.map((_, k) => defaultCollate(batch.map((item) => (item as unknown[])[k])));
+    return first.map((_, k) =>
+      collate(
+        batch.map((item) => (item as unknown[])[k]),
+        depth + 1,
+      ),
+    );
   }
   if (typeof first === 'object' && first !== null && Object.getPrototypeOf(first) === Object.prototype) {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(first)) {
-      out[key] = defaultCollate(
+      out[key] = collate(
         batch.map((item, i) => {
           if (typeof item !== 'object' || item === null || !(key in item)) {
             throw new Error(`defaultCollate: sample ${i} has no key '${key}' that sample 0 has`);
           }
           return (item as Record<string, unknown>)[key];
         }),
+        depth + 1,
       );
     }
     return out;

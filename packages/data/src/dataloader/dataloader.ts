@@ -5,6 +5,7 @@ import {
   defaultGenerator,
   describe,
   Generator,
+  MAX_ELEMENTS,
 } from '@fovea/tensor';
 import type { Dataset } from '../dataset/dataset.js';
 import { defaultCollate } from './collate.js';
@@ -70,11 +71,7 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
     if (dataset.getItems !== undefined && typeof dataset.getItems !== 'function') {
       throw argumentError('DataLoader', 'dataset.getItems', 'a function or undefined', dataset.getItems);
     }
-    if (!Number.isInteger(dataset.length) || dataset.length < 0) {
-      throw new Error(
-        `DataLoader: the dataset's length must be a non-negative integer, got ${describe(dataset.length)}`,
-      );
-    }
+    datasetLength(dataset);
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new Error(`DataLoader: batchSize must be a positive integer, got ${describe(batchSize)}`);
     }
@@ -96,7 +93,10 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
 
   /** Batches per epoch: ceil(n / batchSize), or floor with `dropLast`. */
   get length(): number {
-    const n = this.dataset.length;
+    return this.batchesOf(datasetLength(this.dataset));
+  }
+
+  private batchesOf(n: number): number {
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
@@ -106,9 +106,10 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
    * @returns An iterator over the batches.
    */
   *[Symbol.iterator](): Iterator<B> {
-    const n = this.dataset.length;
+    const n = datasetLength(this.dataset);
     randomInt64(this.generator ?? defaultGenerator); // PyTorch's per-iterator base seed, drawn even unshuffled
-    let order: ArrayLike<number>;
+    // Unshuffled, the position is the index (null): nothing to build, however long the dataset.
+    let order: Int32Array | null = null;
     // PyTorch's RandomSampler draws one more randperm, of which it serves nothing, when its
     // samples run out (`randperm(n)[:num_samples % n]`): drawn here at the same point, so a
     // generator shared with other code stays in step with PyTorch's.
@@ -120,10 +121,8 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
         randperm(n, shuffler);
         drawSpare = () => {};
       };
-    } else {
-      order = Int32Array.from({ length: n }, (_, i) => i);
     }
-    const batches = this.length;
+    const batches = this.batchesOf(n);
     for (let b = 0; b < batches; b++) {
       const start = b * this.batchSize;
       const end = Math.min(start + this.batchSize, n);
@@ -135,16 +134,19 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
     drawSpare();
   }
 
-  /** The samples at `order[start..end)`: one `getItems` call when the dataset has it, else `get` each. */
-  private fetch(order: ArrayLike<number>, start: number, end: number): T[] {
+  /**
+   * The samples at positions [start, end) of the epoch's `order` (null: in order): one
+   * `getItems` call when the dataset has it, else `get` each.
+   */
+  private fetch(order: Int32Array | null, start: number, end: number): T[] {
     const dataset = this.dataset;
     if (dataset.getItems === undefined) {
       const samples: T[] = [];
-      for (let k = start; k < end; k++) samples.push(dataset.get(order[k]));
+      for (let k = start; k < end; k++) samples.push(dataset.get(order === null ? k : order[k]));
       return samples;
     }
     const indices: number[] = new Array(end - start);
-    for (let k = start; k < end; k++) indices[k - start] = order[k];
+    for (let k = start; k < end; k++) indices[k - start] = order === null ? k : order[k];
     const samples = dataset.getItems(indices);
     if (!Array.isArray(samples) || samples.length !== indices.length) {
       throw new Error(
@@ -153,4 +155,21 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
     }
     return samples;
   }
+}
+
+/**
+ * The dataset's length, checked each time it is read (a getter may change it): a non-negative
+ * integer within `MAX_ELEMENTS`, the most samples a shuffle's permutation (int32) can index.
+ */
+function datasetLength(dataset: Dataset<unknown>): number {
+  const n = dataset.length;
+  if (!Number.isInteger(n) || n < 0) {
+    throw new Error(`DataLoader: the dataset's length must be a non-negative integer, got ${describe(n)}`);
+  }
+  if (n > MAX_ELEMENTS) {
+    throw new Error(
+      `DataLoader: the dataset's length ${n} is more than the limit of ${MAX_ELEMENTS} samples`,
+    );
+  }
+  return n + 0; // -0 is 0
 }

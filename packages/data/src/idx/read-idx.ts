@@ -3,6 +3,7 @@
 // then the values, big-endian, row-major. Every size is checked against the bytes actually there
 // before anything is allocated, so a corrupt header cannot ask for gigabytes.
 
+import { argumentError } from '@fovea/tensor';
 import { isGzip } from './gzip.js';
 
 /** The values of an IDX file, in the array its type code names (unsigned byte, byte, short, int, float, double). */
@@ -46,6 +47,8 @@ const hex = (n: number) => `0x${n.toString(16).padStart(2, '0')}`;
 
 /** Reads raw (uncompressed) IDX bytes; `gunzip` handles gzip-compressed ones where given; `fn` names the caller in errors. */
 export function parseIdx(bytes: Uint8Array, name: string, gunzip?: GunzipSync, fn = 'readIdx'): IdxArray {
+  // The name goes into every message below: anything but a string could not be written there.
+  if (typeof name !== 'string') throw argumentError(fn, 'name', 'a string', name);
   if (!(bytes instanceof Uint8Array)) {
     throw new TypeError(`${fn}: expected the bytes of '${name}' as a Uint8Array, got ${describe(bytes)}`);
   }

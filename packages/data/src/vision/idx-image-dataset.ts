@@ -1,4 +1,4 @@
-import { argumentError, checkOptions, describe, Tensor } from '@fovea/tensor';
+import { argumentError, checkElements, checkOptions, describe, Tensor } from '@fovea/tensor';
 import { rowsOf } from '../dataset/batch-rows.js';
 import { checkIndex, checkIndices, type Dataset } from '../dataset/dataset.js';
 import type { Platform } from '../idx/platform.js';
@@ -191,9 +191,10 @@ export class IdxImageDataset implements Dataset<[Tensor, number]> {
   getItems(indices: readonly number[]): [Tensor, number][] {
     const where = `${(this.constructor as typeof IdxImageDataset).title}.getItems`;
     const rows = checkIndices(where, indices, this.length);
-    const pixels = new Float32Array(rows.length * PIXELS);
+    const shape = [rows.length, 1, 28, 28];
+    const pixels = new Float32Array(checkElements(where, rows.length * PIXELS, shape));
     for (let k = 0; k < rows.length; k++) scaleImage(this.images, rows[k], pixels, k * PIXELS);
-    const images = rowsOf(Tensor.fromArray(pixels, [rows.length, 1, 28, 28], 'float32'));
+    const images = rowsOf(Tensor.fromArray(pixels, shape, 'float32'));
     return rows.map((i, k) => this.sample(images[k], i));
   }
 

@@ -15,7 +15,9 @@ import { fromRawTensors, type SerializeOptions, toRawTensors } from './convert.j
  */
 export function serialize(stateDict: StateDictLike, options: SerializeOptions = {}): Uint8Array {
   options = checkOptions('serialize', options);
-  return serializeRaw(toRawTensors('serialize', stateDict, options), options.metadata);
+  return namedSafetensorsErrors('serialize', () =>
+    serializeRaw(toRawTensors('serialize', stateDict, options), options.metadata),
+  );
 }
 
 /**

@@ -29,7 +29,9 @@ export function save(stateDict: StateDictLike, path: string, options: SerializeO
   if (typeof path !== 'string' || path === '')
     throw argumentError('save', 'path', 'a non-empty string', path);
   options = checkOptions('save', options);
-  const bytes = serializeRaw(toRawTensors('save', stateDict, options), options.metadata);
+  const bytes = namedSafetensorsErrors('save', () =>
+    serializeRaw(toRawTensors('save', stateDict, options), options.metadata),
+  );
   writeFileAtomic(path, bytes, 'save');
 }
 

@@ -80,16 +80,20 @@ export class LazyConv2d extends Conv2d {
         const inChannels = input.shape[input.ndim - 3];
         if (inChannels % this.groups !== 0) {
           throw new Error(
-            `${this.getName()}: in_channels must be divisible by groups (inferred ${inChannels} channels from input [${input.shape.join(', ')}], groups ${this.groups})`,
+            `${this.getName()}.forward: in_channels must be divisible by groups (inferred ${inChannels} channels from input [${input.shape.join(', ')}], groups ${this.groups})`,
           );
         }
         this.inChannels = inChannels;
         this.materialize(
           'weight',
           new Parameter(
-            parameterZeros(this.getName(), [this.outChannels, inChannels / this.groups, ...this.kernelSize], {
-              device: input.device,
-            }),
+            parameterZeros(
+              `${this.getName()}.forward`,
+              [this.outChannels, inChannels / this.groups, ...this.kernelSize],
+              {
+                device: input.device,
+              },
+            ),
           ),
         );
         kaimingUniform_(this.weight, { a: Math.sqrt(5) });
@@ -97,7 +101,9 @@ export class LazyConv2d extends Conv2d {
       if (lazyBias) {
         this.materialize(
           'bias',
-          new Parameter(parameterZeros(this.getName(), [this.outChannels], { device: input.device })),
+          new Parameter(
+            parameterZeros(`${this.getName()}.forward`, [this.outChannels], { device: input.device }),
+          ),
         );
         const { fanIn } = calculateFanInAndFanOut(this.weight);
         if (fanIn !== 0) uniform_(this.bias!, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn));

@@ -5,7 +5,6 @@ import {
   checkTensor,
   describe,
   formatShape,
-  fusedCrossEntropy,
   sparseSoftmaxCrossEntropy,
   Tensor,
   tensor,
@@ -150,23 +149,25 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
     throw new Error('cross_entropy: expected input with a class dimension, got a 0-d tensor');
   const classDim = input.ndim === 1 ? 0 : 1;
   const classes = input.shape[classDim];
+  const weight = classWeights(options.weight, input, classDim);
+  const constantWeight =
+    options.weight == null || (options.weight.device === input.device && !options.weight.requiresGrad);
   if (
     target.dtype === 'int32' &&
     input.ndim === 2 &&
     target.ndim === 1 &&
     target.shape[0] === input.shape[0] &&
-    input.device === 'cpu' &&
-    options.weight == null &&
-    labelSmoothing === 0
+    target.device === 'cpu' &&
+    labelSmoothing === 0 &&
+    constantWeight
   ) {
-    // The common case in one op each way (log-softmax and nll fused), as PyTorch's kernel.
-    return sparseSoftmaxCrossEntropy(input, target, { reduction, ignoreIndex });
-  }
-  const weight = classWeights(options.weight, input, classDim);
-  // On a device, class indices without smoothing take its log-softmax and NLL kernels.
-  if (target.dtype === 'int32' && labelSmoothing === 0 && input.device !== 'cpu') {
-    const fused = fusedCrossEntropy(input, target, { weight, ignoreIndex, reduction });
-    if (fused !== null) return fused;
+    // Class indices on [N, C] logits: one op each way on every backend (log-softmax and nll fused,
+    // as PyTorch's kernel), its kernels the registry's for the logits' device.
+    return sparseSoftmaxCrossEntropy(input, target, {
+      reduction,
+      ignoreIndex,
+      weight: options.weight ?? null,
+    });
   }
   const logp = logSoftmax(input, classDim);
   const weighted = (t: Tensor) => (weight === null ? t : t.mul(weight));

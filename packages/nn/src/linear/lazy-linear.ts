@@ -64,7 +64,9 @@ export class LazyLinear extends Linear {
       this.materialize(
         'weight',
         new Parameter(
-          parameterZeros(this.getName(), [this.outFeatures, this.inFeatures], { device: input.device }),
+          parameterZeros(`${this.getName()}.forward`, [this.outFeatures, this.inFeatures], {
+            device: input.device,
+          }),
         ),
       );
       kaimingUniform_(this.weight, { a: Math.sqrt(5) });
@@ -72,7 +74,9 @@ export class LazyLinear extends Linear {
     if (this.isUninitialized('bias')) {
       this.materialize(
         'bias',
-        new Parameter(parameterZeros(this.getName(), [this.outFeatures], { device: input.device })),
+        new Parameter(
+          parameterZeros(`${this.getName()}.forward`, [this.outFeatures], { device: input.device }),
+        ),
       );
       const { fanIn } = calculateFanInAndFanOut(this.weight);
       const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;

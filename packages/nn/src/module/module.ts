@@ -297,7 +297,7 @@ export class Module {
 
   /** Moves parameters and buffers to `device` (device.ts: build the optimizer afterwards); returns this. */
   to(device: Device): this {
-    moveToDevice(this, device);
+    moveToDevice(this, device, `${this.getName()}.to`);
     return this;
   }
 

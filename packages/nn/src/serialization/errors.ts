@@ -25,7 +25,9 @@ export function namedSafetensorsErrors<T>(fn: string, read: () => T): T {
     return read();
   } catch (error) {
     if (error instanceof SafetensorsError && !error.message.startsWith(`${fn}: `)) {
-      throw new SafetensorsError(`${fn}: ${error.message}`, { cause: error });
+      // The writer's internal name (`serializeRaw: `) gives way to the one the user called.
+      const message = error.message.replace(/^serializeRaw: /, '');
+      throw new SafetensorsError(`${fn}: ${message}`, { cause: error });
     }
     throw error;
   }

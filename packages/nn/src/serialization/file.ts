@@ -3,6 +3,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
+  constants as fsConstants,
   fstatSync,
   fsyncSync,
   openSync,
@@ -56,10 +57,27 @@ function syncDirectory(directory: string): void {
 }
 
 /**
+ * Why `path` could not be written, named after `op`: the user gave `path`, not the hidden
+ * temporary name a system error quotes (`ENOSPC: no space left on device, write`).
+ */
+function cannotWrite(op: string, path: string, error: unknown): Error {
+  const code = (error as { code?: unknown } | null)?.code;
+  const why =
+    code === 'ENOENT'
+      ? `the folder ${dirname(path)} does not exist (ENOENT)`
+      : code === 'EISDIR'
+        ? 'it is a folder (EISDIR)'
+        : typeof code === 'string'
+          ? code
+          : (error as Error).message;
+  return new Error(`${op}: cannot write ${path}: ${why}`, { cause: error });
+}
+
+/**
  * Writes `bytes` to `path` so that a reader sees either the old file or the whole new one, never
  * part of it: the bytes go to a temporary file in the same directory, which is fsynced, then
  * renamed over `path`. On any failure the temporary file is removed, `path` is left as it was,
- * and the error is rethrown.
+ * and the error says why, naming `op` and `path`.
  */
 export function writeFileAtomic(path: string, bytes: Uint8Array, op = 'writeFileAtomic'): void {
   const temporary = temporaryPath(path);
@@ -68,17 +86,13 @@ export function writeFileAtomic(path: string, bytes: Uint8Array, op = 'writeFile
     // 'wx' fails rather than follow or reuse anything already at the temporary name.
     fd = openSync(temporary, 'wx', 0o666);
   } catch (error) {
-    // The user gave `path`, not the hidden temporary name: say why `path` cannot be written.
-    const code = (error as { code?: string }).code;
-    const why =
-      code === 'ENOENT' ? `the folder ${dirname(path)} does not exist (ENOENT)` : String(code ?? error);
-    throw new Error(`${op}: cannot write ${path}: ${why}`, { cause: error });
+    throw cannotWrite(op, path, error);
   }
   try {
     let written = 0;
     while (written < bytes.length) {
       const count = writeSync(fd, bytes, written, bytes.length - written);
-      if (count <= 0) throw new Error(`writeFileAtomic: writing ${temporary} made no progress`);
+      if (count <= 0) throw new Error('writing made no progress');
       written += count;
     }
     fsyncSync(fd);
@@ -89,7 +103,7 @@ export function writeFileAtomic(path: string, bytes: Uint8Array, op = 'writeFile
   } catch (error) {
     if (fd !== undefined) closeQuietly(fd);
     removeQuietly(temporary);
-    throw error;
+    throw cannotWrite(op, path, error);
   }
   syncDirectory(dirname(path));
 }
@@ -105,7 +119,9 @@ export interface ReadSafetensorsOptions {
  */
 export function readSafetensorsFile(path: string, options: ReadSafetensorsOptions = {}): SafetensorsContents {
   const maxBytes = options.maxBytes ?? bufferConstants.MAX_LENGTH;
-  const fd = openSync(path, 'r');
+  // Non-blocking, so that a FIFO (or a device) is opened and refused below as not a regular file
+  // instead of waiting forever for a writer; on a regular file the flag changes nothing.
+  const fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) throw new SafetensorsError(`${path} is not a regular file`);

@@ -5,14 +5,15 @@ import { webGpuAvailable } from '../helpers/webgpu.js';
 
 /**
  * @fovea/nn's crossEntropy on class indices with the logits on the 'webgpu' backend: the loss
- * and the logits' gradient come from the log-softmax and NLL kernels alone (traceKernels), and
+ * and the logits' gradient come from the registry's cross-entropy kernels alone, the webgpu ones
+ * (log-softmax and NLL shaders; traceKernels), and
  * agree with the CPU's composed computation to float32 rounding, for every reduction, class
  * weights and an ignored index; a label out of range fails as in PyTorch.
  */
 
 const hasGpu = await webGpuAvailable('cross-entropy on webgpu');
 
-describe.skipIf(!hasGpu)("crossEntropy's fused kernels on webgpu", () => {
+describe.skipIf(!hasGpu)("crossEntropy's kernels on webgpu", () => {
   beforeAll(async () => {
     await setBackend('webgpu');
   });
@@ -46,8 +47,8 @@ describe.skipIf(!hasGpu)("crossEntropy's fused kernels on webgpu", () => {
         };
         const cpu = run('cpu');
         const { result: gpu, kernels } = traceKernels(() => run('webgpu'));
-        const lossKernels = kernels.map((k) => k.kernel).filter((k) => /Softmax|nll/.test(k));
-        expect(lossKernels).toEqual(['logSoftmax', 'nllLoss', 'nllLossBackward', 'logSoftmaxBackward']);
+        const lossKernels = kernels.map((k) => k.kernel).filter((k) => /crossEntropy|Softmax|nll/.test(k));
+        expect(lossKernels).toEqual(['crossEntropyForward', 'crossEntropyBackward']);
         expect(kernels.filter((k) => k.backend !== 'webgpu')).toEqual([]);
         await expectClose(gpu.loss, cpu.loss, 'loss');
         await expectClose(gpu.grad, cpu.grad, 'grad');

@@ -25,11 +25,9 @@ const SHARED_KERNELS = [
   'zipStrided',
   'mapStrided',
   'sumBlocks',
-  // Cross-entropy: log-softmax and NLL kernels (fusedCrossEntropy in @fovea/tensor).
-  'logSoftmax',
-  'nllLoss',
-  'nllLossBackward',
-  'logSoftmaxBackward',
+  // Cross-entropy: the registry's kernels of sparseSoftmaxCrossEntropy (log-softmax and NLL shaders).
+  'crossEntropyForward',
+  'crossEntropyBackward',
 ];
 const VARIANT_KERNELS = {
   'sigmoid-avg-sgd': [
@@ -71,7 +69,9 @@ describe.skipIf(!hasGpu)("@fovea/nn and @fovea/optim on the 'webgpu' backend", (
       'int32@cpu',
     ]);
     expect(model.parameters().length).toBe(5);
-    expect(() => model.to('cuda' as never)).toThrow("Module.to: expected 'cpu' or 'webgpu', got \"cuda\"");
+    expect(() => model.to('cuda' as never)).toThrow(
+      "Sequential.to: expected 'cpu' or 'webgpu', got \"cuda\"",
+    );
     setBackend('wasm');
   });
 

@@ -1,4 +1,4 @@
-import { checkInteger } from '../checks.js';
+import { checkInteger, describe } from '../checks.js';
 import { selectBackend, selectedBackend } from './registry.js';
 import { embeddedBinary } from './wasm/embedded.js';
 import { WasmRuntime } from './wasm/runtime.js';
@@ -89,7 +89,8 @@ export function setBackend(backend: Backend): Backend | Promise<Backend>;
 export function setBackend(backend: Backend): Backend | Promise<Backend> {
   if (backend === 'webgpu') return selectWebGpu();
   if (backend !== 'js' && backend !== 'wasm') {
-    throw new Error(`setBackend: expected 'js', 'wasm' or 'webgpu', got ${JSON.stringify(backend)}`);
+    const got = typeof backend === 'string' ? JSON.stringify(backend) : describe(backend);
+    throw new Error(`setBackend: expected 'js', 'wasm' or 'webgpu', got ${got}`);
   }
   selectBackend(backend);
   return getBackend();
@@ -141,7 +142,9 @@ export function maxThreads(): number {
  */
 export function setNumThreads(n: number): void {
   checkInteger('setNumThreads', 'n', n, 1);
-  const limit = maxThreads();
+  // Every core allows THREADS_PER_CORE threads, so a count up to that needs no look at the cores
+  // (`os.availableParallelism()` costs about a microsecond, as much as a chapter-size op).
+  const limit = n <= THREADS_PER_CORE ? THREADS_PER_CORE : maxThreads();
   if (n > limit) {
     throw new Error(
       `setNumThreads: ${n} threads is more than the maximum of ${limit} (${THREADS_PER_CORE} per available core, ${availableCores()} here)`,

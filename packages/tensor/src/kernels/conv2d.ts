@@ -56,6 +56,11 @@ export interface Conv2dGeometry extends PatchGeometry {
   readonly groups: number;
 }
 
+/** conv2dGeometry's error, the op and both shapes around the rule: no closure built per call. */
+function shapeError(op: string, rule: string, xShape: readonly number[], wShape: readonly number[]): Error {
+  return new Error(`${op}: ${rule} (input ${formatShape(xShape)}, weight ${formatShape(wShape)})`);
+}
+
 /**
  * Checks the shapes and parameters of a conv2d as PyTorch does and returns its geometry.
  * Errors name the op and both shapes.
@@ -66,10 +71,8 @@ export function conv2dGeometry(
   params: Conv2dParams,
   op = 'conv2d',
 ): Conv2dGeometry {
-  // Built only when an error is thrown: this check runs on every call, however small.
-  const shapes = () => `(input ${formatShape(xShape)}, weight ${formatShape(wShape)})`;
   if (xShape.length !== 4 || wShape.length !== 4) {
-    throw new Error(`${op}: expected input [N, C, H, W] and weight [O, C / groups, kH, kW] ${shapes()}`);
+    throw shapeError(op, 'expected input [N, C, H, W] and weight [O, C / groups, kH, kW]', xShape, wShape);
   }
   const { stride, padding, dilation, groups } = params;
   if (!Number.isInteger(groups) || groups < 1) {
@@ -81,27 +84,25 @@ export function conv2dGeometry(
   const [batch, inChannels, height, width] = xShape;
   const [outChannels, groupChannels, kernelH, kernelW] = wShape;
   if (kernelH < 1 || kernelW < 1) {
-    throw new Error(`${op}: weight must have a positive kernel size ${shapes()}`);
+    throw shapeError(op, 'weight must have a positive kernel size', xShape, wShape);
   }
   if (inChannels % groups !== 0) {
-    throw new Error(`${op}: groups=${groups} does not divide in channels ${inChannels} ${shapes()}`);
+    throw shapeError(op, `groups=${groups} does not divide in channels ${inChannels}`, xShape, wShape);
   }
   if (outChannels % groups !== 0) {
-    throw new Error(`${op}: groups=${groups} does not divide out channels ${outChannels} ${shapes()}`);
+    throw shapeError(op, `groups=${groups} does not divide out channels ${outChannels}`, xShape, wShape);
   }
   if (inChannels !== groupChannels * groups) {
-    throw new Error(
-      `${op}: input has ${inChannels} channels but weight expects ${groupChannels * groups} ${shapes()}`,
-    );
+    const expects = groupChannels * groups;
+    throw shapeError(op, `input has ${inChannels} channels but weight expects ${expects}`, xShape, wShape);
   }
   const [pt, pb, pl, pr] = padding;
   const effH = dilation[0] * (kernelH - 1) + 1;
   const effW = dilation[1] * (kernelW - 1) + 1;
   if (effH > height + pt + pb || effW > width + pl + pr) {
-    throw new Error(
-      `${op}: kernel size (after dilation) [${effH}, ${effW}] is larger than the padded input ` +
-        `[${height + pt + pb}, ${width + pl + pr}] ${shapes()}`,
-    );
+    const padded = `[${height + pt + pb}, ${width + pl + pr}]`;
+    const rule = `kernel size (after dilation) [${effH}, ${effW}] is larger than the padded input ${padded}`;
+    throw shapeError(op, rule, xShape, wShape);
   }
   const g = patchGeometry(height, width, [kernelH, kernelW], params);
   return {

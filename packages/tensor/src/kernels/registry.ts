@@ -1,3 +1,4 @@
+import { argumentError, describe } from '../checks.js';
 import { type DeviceBuffer, isDeviceBuffer } from '../storage.js';
 
 /**
@@ -150,9 +151,14 @@ export function registerKernel<F extends AnyKernel>(
   backend: BackendName,
   kernel: BackendKernel<F>,
 ): void {
-  if (!BACKEND_NAMES.includes(backend)) {
-    throw new Error(`registerKernel: unknown backend ${JSON.stringify(backend)} for kernel ${name}`);
+  if (typeof name !== 'string' || name === '') {
+    throw argumentError('registerKernel', 'name', 'a non-empty string', name);
   }
+  if (!BACKEND_NAMES.includes(backend)) {
+    const got = typeof backend === 'string' ? JSON.stringify(backend) : describe(backend);
+    throw new Error(`registerKernel: unknown backend ${got} for kernel ${name}`);
+  }
+  if (typeof kernel !== 'function') throw argumentError('registerKernel', 'kernel', 'a function', kernel);
   const entry = entryOf(name);
   entry.implementations[backend] = kernel;
   rebind(entry);

@@ -25,7 +25,8 @@ export function expandPair(op: string, what: string, value: Pair): [number, numb
   }
   const pair: [number, number] = typeof value === 'number' ? [value, value] : [value[0], value[1]];
   if (!Number.isInteger(pair[0]) || !Number.isInteger(pair[1])) {
-    throw new Error(`${op}: ${what} must be integers, got [${pair.join(', ')}]`);
+    // formatShape describes any value (a null-prototype object cannot be joined into a string).
+    throw new Error(`${op}: ${what} must be integers, got ${formatShape(pair)}`);
   }
   return pair;
 }

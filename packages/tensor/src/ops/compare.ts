@@ -4,13 +4,14 @@ import { whereStrided } from '../kernels/registered/where.js';
 import type { BinaryFn } from '../kernels/strided.js';
 import { broadcastShapes, numel } from '../shape.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { kernelOperandOf, kernelResult, sameDevice } from './device.js';
+import { checkOperandDevices, kernelOperandOf, kernelResult, sameDevice } from './device.js';
 import { binaryKernel, unaryKernel } from './elementwise.js';
 import { asTensor, broadcastStrides, requireTensor, resultType } from './operands.js';
 import { sumTo } from './sum-to.js';
 
 function comparison(op: string, f: BinaryFn, a: TensorLike, b: TensorLike): Tensor {
   const dtype = resultType(op, a, b);
+  checkOperandDevices(op, [a, b], dtype);
   return binaryKernel(op, f, asTensor(op, a, dtype), asTensor(op, b, dtype), 'bool');
 }
 

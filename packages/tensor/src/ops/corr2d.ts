@@ -37,7 +37,9 @@ import { pad } from './pad.js';
  */
 export function corr2d(input: Tensor, kernel: Tensor): Tensor {
   checkOperands('corr2d', input, kernel);
-  const [X, K] = sameDevice('corr2d', [input, kernel]);
+  // Two host operands (the chapter's case) need no device reconciling: no arrays built per call.
+  const onHost = input.storage.deviceBuffer === null && kernel.storage.deviceBuffer === null;
+  const [X, K] = onHost ? [input, kernel] : sameDevice('corr2d', [input, kernel]);
   const [h, w] = X.shape;
   const [kh, kw] = K.shape;
   let dtype = promoteTypes(X.dtype, K.dtype);
@@ -45,7 +47,7 @@ export function corr2d(input: Tensor, kernel: Tensor): Tensor {
   const oh = h - kh + 1;
   const ow = w - kw + 1;
   let result: Tensor;
-  if (X.device !== 'cpu') {
+  if (!onHost) {
     // A device kernel allocates its result (a null `out`); WebGPU computes in float32 only.
     const x = kernelOperand('corr2d', X.to(dtype), 'X');
     const k = kernelOperand('corr2d', K.to(dtype), 'K');
@@ -54,8 +56,8 @@ export function corr2d(input: Tensor, kernel: Tensor): Tensor {
   } else {
     // The operands' own storage when they are contiguous: the chapter's 6 x 8 op is dominated by
     // allocations.
-    const x = contiguousData(X.to(dtype));
-    const k = contiguousData(K.to(dtype));
+    const x = contiguousData(X.dtype === dtype ? X : X.to(dtype));
+    const k = contiguousData(K.dtype === dtype ? K : K.to(dtype));
     const out = allocate(dtype, oh * ow);
     if (!isShapesOnly()) corr2dKernel(x, h, w, k, kh, kw, out);
     result = Tensor.fromArray(out, [oh, ow], dtype);

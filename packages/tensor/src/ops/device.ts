@@ -64,12 +64,7 @@ function checkResult(op: string, t: Tensor, outType: DType): void {
 function onDeviceOf(op: string, t: Tensor, other: Tensor): Tensor {
   const device = other.storage.deviceBuffer;
   if (t.storage.deviceBuffer !== null || device === null) return t;
-  if (t.numel !== 1) {
-    throw new Error(
-      `${op}: expected all tensors on the same device, but found one on ${device.device} and one on cpu ` +
-        `(${formatShape(t.shape)}); move it with \`t.to('${device.device}')\``,
-    );
-  }
+  requireJoinable(op, t, device);
   return new Tensor(
     uploadTo(device.device, t.dataSync(), t.dtype, op),
     t.dtype,
@@ -77,6 +72,37 @@ function onDeviceOf(op: string, t: Tensor, other: Tensor): Tensor {
     t.strides.map(() => 0),
     0,
   );
+}
+
+/** A host tensor may join `device`'s only as one element (a scalar), copied there. */
+function requireJoinable(op: string, t: Tensor, device: DeviceBuffer): void {
+  if (t.storage.deviceBuffer === null && t.numel !== 1) {
+    throw new Error(
+      `${op}: expected all tensors on the same device, but found one on ${device.device} and one on cpu ` +
+        `(${formatShape(t.shape)}); move it with \`t.to('${device.device}')\``,
+    );
+  }
+}
+
+/** Why a float64 tensor `shape` cannot be on `device`, named after `op`. */
+function float64Refused(op: string, device: string, shape: readonly number[]): Error {
+  return new Error(
+    `${op}: float64 tensors cannot live on ${device} (WGSL has no 64-bit float); ` +
+      `keep float32 there, or move the tensor ${formatShape(shape)} with \`await t.cpu()\` first`,
+  );
+}
+
+/**
+ * Checks, before anything is converted, that the tensors among `operands` can meet on one device
+ * as `dtype`: beside a device tensor a host one holds one element, and the result is not float64
+ * (which a device cannot hold). Errors name `op`, not the conversion that would fail inside it.
+ */
+export function checkOperandDevices(op: string, operands: readonly unknown[], dtype: DType): void {
+  const tensors = operands.filter((t): t is Tensor => t instanceof Tensor);
+  const device = tensors.find((t) => t.storage.deviceBuffer !== null)?.storage.deviceBuffer;
+  if (device === undefined || device === null) return;
+  for (const t of tensors) requireJoinable(op, t, device);
+  if (dtype === 'float64') throw float64Refused(op, device.device, tensors[0].shape);
 }
 
 /** `tensors` with each one-element host operand copied to the device the others live on. */
@@ -139,12 +165,7 @@ export function deviceUnary(f: UnaryFn, x: Tensor, outType: DType, op?: string):
  */
 export function deviceCast(x: Tensor, dtype: DType): Tensor {
   const op = `to('${dtype}')`;
-  if (dtype === 'float64' || x.dtype === 'float64') {
-    throw new Error(
-      `${op}: float64 tensors cannot live on ${x.device} (WGSL has no 64-bit float); ` +
-        `keep float32 there, or move the tensor ${formatShape(x.shape)} with \`await t.cpu()\` first`,
-    );
-  }
+  if (dtype === 'float64' || x.dtype === 'float64') throw float64Refused(op, x.device, x.shape);
   const result = mapStrided(
     (v) => v,
     operand(x, op),

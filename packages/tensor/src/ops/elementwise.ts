@@ -6,7 +6,7 @@ import type { BinaryFn, UnaryFn } from '../kernels/strided.js';
 import { broadcastShapes, numel } from '../shape.js';
 import { hostArray } from '../storage.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { deviceBinary, deviceUnary } from './device.js';
+import { checkOperandDevices, deviceBinary, deviceUnary } from './device.js';
 import { asTensor, broadcastStrides, requireTensor, resultType } from './operands.js';
 import { sumTo } from './sum-to.js';
 
@@ -42,6 +42,7 @@ export function unaryKernel(f: UnaryFn, x: Tensor, outType: DType = x.dtype, op?
 
 function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor, DType] {
   const dtype = resultType(op, a, b);
+  checkOperandDevices(op, [a, b], dtype);
   return [asTensor(op, a, dtype), asTensor(op, b, dtype), dtype];
 }
 

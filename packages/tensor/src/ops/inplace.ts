@@ -43,6 +43,15 @@ function checkAutograd(op: string, target: Tensor, result: Tensor): boolean {
   return true;
 }
 
+/** An in-place write keeps the target's shape: PyTorch's error when the value's `shape` differs. */
+function requireTargetShape(op: string, target: Tensor, shape: readonly number[]): void {
+  if (!sameShape(shape, target.shape)) {
+    throw new Error(
+      `${op}: output with shape ${formatShape(target.shape)} doesn't match the broadcast shape ${formatShape(shape)}`,
+    );
+  }
+}
+
 /**
  * Writes `result` (already of the target's shape) into `target`'s storage, through any view,
  * and rewires autograd the way PyTorch does: a tensor takes the result's history; a view's
@@ -50,11 +59,7 @@ function checkAutograd(op: string, target: Tensor, result: Tensor): boolean {
  * rest to the base's old history.
  */
 function writeInPlace<T extends Tensor>(op: string, target: T, value: Tensor): T {
-  if (!sameShape(value.shape, target.shape)) {
-    throw new Error(
-      `${op}: output with shape ${formatShape(target.shape)} doesn't match the broadcast shape ${formatShape(value.shape)}`,
-    );
-  }
+  requireTargetShape(op, target, value.shape);
   if (target.shape.some((n, d) => n > 1 && target.strides[d] === 0)) {
     throw new Error(
       `${op}: unsupported operation: more than one element of the written-to tensor refers to a single memory location (shape ${formatShape(target.shape)}, strides ${formatShape(target.strides)}). Please clone() the tensor before performing the operation.`,
@@ -143,7 +148,9 @@ function writeOnDevice(op: string, target: Tensor, result: Tensor): void {
 
 function broadcastTo(op: string, target: Tensor, source: TensorLike): Tensor {
   const src = source instanceof Tensor ? source : scalarTensor(source, target.dtype);
-  broadcastShapes(op, target.shape, src.shape);
+  const shape = broadcastShapes(op, target.shape, src.shape);
+  // The source broadcasts to the target, never the target to something larger.
+  requireTargetShape(op, target, shape);
   return sameShape(src.shape, target.shape) ? src : expand(src, target.shape);
 }
 

@@ -6,7 +6,7 @@ import { broadcastShapes, formatShape, numel } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';
 import { hostArray } from '../storage.js';
 import type { Tensor } from '../tensor.js';
-import { deviceZeros, kernelOperand, kernelResult } from './device.js';
+import { deviceZeros, kernelOperand, kernelResult, sameDevice } from './device.js';
 import { requireTensor } from './operands.js';
 import { sumTo } from './sum-to.js';
 
@@ -36,8 +36,11 @@ import { sumTo } from './sum-to.js';
  * ```
  */
 export function matmul(left: Tensor, right: Tensor): Tensor {
-  const a0 = requireTensor('matmul', left);
-  const b0 = requireTensor('matmul', right, 'other');
+  // A host operand beside a device one is copied there if it is one element, else refused.
+  const [a0, b0] = sameDevice('matmul', [
+    requireTensor('matmul', left),
+    requireTensor('matmul', right, 'other'),
+  ]);
   if (a0.ndim === 0 || b0.ndim === 0) {
     throw new Error(
       `matmul: both arguments need at least 1 dimension, got ${formatShape(a0.shape)} and ${formatShape(b0.shape)}`,
@@ -45,6 +48,14 @@ export function matmul(left: Tensor, right: Tensor): Tensor {
   }
   const dtype = promoteTypes(a0.dtype, b0.dtype);
   if (dtype === 'bool') throw new Error('matmul: not supported for bool tensors');
+  const onDevice = a0.storage.deviceBuffer ?? b0.storage.deviceBuffer;
+  if (onDevice !== null && !isFloating(dtype)) {
+    // Integer products are exact in float64, which a device does not have (as CUDA's addmm has
+    // no int kernel).
+    throw new Error(
+      `matmul: ${dtype} tensors on ${onDevice.device} have no matmul kernel; convert them with .to('float32') or move them with \`await t.cpu()\``,
+    );
+  }
   const a = a0.ndim === 1 ? a0.unsqueeze(0) : a0;
   const b = b0.ndim === 1 ? b0.unsqueeze(1) : b0;
   const [n, k] = a.shape.slice(-2);

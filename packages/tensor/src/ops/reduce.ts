@@ -49,7 +49,8 @@ function reduceDims(op: string, dim: ReduceDims | undefined, ndim: number): numb
 
 function plan(op: string, x: Tensor, dim: ReduceDims | undefined, keepdim: boolean): Plan {
   checkBoolean(op, 'keepdim', keepdim);
-  const dims = reduceDims(op, dim, x.ndim);
+  // A 0-d tensor takes dim 0 or -1, as in PyTorch, and reduces over nothing: its one value.
+  const dims = reduceDims(op, dim, x.ndim).filter((d) => d < x.ndim);
   const kept = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
   const order = [...kept, ...dims];
   const shape = order.map((i) => x.shape[i]);
@@ -255,6 +256,8 @@ function extremumDim(
     values,
     [x],
     (g) => {
+      // A 0-d input is its own maximum.
+      if (d === undefined) return [g];
       const positionShape = x.shape.map((n, i) => (i === d ? n : 1));
       const onDevice = indices.storage.deviceBuffer !== null;
       // A device compares in f32 (it has no i32 comparison kernel): positions below 2^24 are exact.

@@ -3,13 +3,13 @@ import type * as activationReference from '../kernels/activation.js';
 import type * as adaptiveReference from '../kernels/adaptive-pool2d.js';
 import type * as addScaledReference from '../kernels/add-scaled.js';
 import type * as corr2dReference from '../kernels/corr2d.js';
+import type * as crossEntropyReference from '../kernels/cross-entropy.js';
 import type * as padReference from '../kernels/pad.js';
 import type * as poolReference from '../kernels/pool2d.js';
 import type * as reduceReference from '../kernels/reduce.js';
 import { DECLINED, registerKernel } from '../kernels/registry.js';
 import type * as stridedReference from '../kernels/strided.js';
 import type * as whereReference from '../kernels/where.js';
-import { registerFusedCrossEntropy } from '../ops/fused-loss.js';
 import { registerFusedSteps } from '../ops/fused-steps.js';
 import type { DeviceBuffer } from '../storage.js';
 import * as adaptive from './adaptive-pool2d.js';
@@ -26,8 +26,8 @@ import { addScaledInPlace, scatterStrided } from './write.js';
 
 /**
  * The webgpu kernels of the training path beyond conv2d, matmul and elementwise maps
- * (backend.ts): pooling, padding, max/min along a dimension, `where`, sigmoid, and the in-place writes
- * optimizers make. As there, a kernel takes a call only when its operands are storages of the
+ * (backend.ts): pooling, padding, max/min along a dimension, `where`, sigmoid, cross-entropy,
+ * and the in-place writes optimizers make. As there, a kernel takes a call only when its operands are storages of the
  * device and the op passed no host `out` (it allocates the result and returns its storage);
  * anything else it declines, and the registry runs the reference on host operands or refuses
  * device ones, visibly (traceKernels).
@@ -197,36 +197,38 @@ function registerOptimizerSteps(): void {
   });
 }
 
-/** Cross-entropy as log-softmax along dim 1 and NLL (webgpu/loss.ts), for @fovea/nn. */
-function registerCrossEntropy(): void {
-  const int32 = (buffer: DeviceBuffer) => {
-    const array = onDevice(buffer, 'int32');
-    if (array === null)
-      throw new Error('cross_entropy: the labels are not an int32 array of the current device');
-    return array;
-  };
-  const nllOptions = (targets: {
-    weight: DeviceBuffer | null;
-    ignoreIndex: number;
-    reduction: loss.Reduction;
-  }) => ({
-    weight: targets.weight === null ? null : arrayOf(targets.weight),
-    ignoreIndex: targets.ignoreIndex,
-    reduction: targets.reduction,
-  });
-  registerFusedCrossEntropy('webgpu', {
-    forward: (x, shape, targets) => {
-      const logp = loss.logSoftmax(arrayOf(x), shape, 1);
-      const out = loss.nllLoss(logp, shape, int32(targets.labels), nllOptions(targets));
-      return { logp: new GpuStorage(logp), loss: new GpuStorage(out) };
-    },
-    backward: (gloss, logp, shape, targets) => {
-      const glogp = loss.nllLossBackward(arrayOf(gloss), shape, int32(targets.labels), nllOptions(targets));
-      const gx = loss.logSoftmaxBackward(glogp, arrayOf(logp), shape, 1);
-      glogp.destroy();
-      return new GpuStorage(gx);
-    },
-  });
+/** NLL's options on the device: the class weights' array, or DECLINED when they are not on it. */
+function nllOptions(targets: crossEntropyReference.CrossEntropyTargets): loss.NllLossOptions | null {
+  const weight = targets.weight === null ? null : onDevice(targets.weight);
+  if (targets.weight !== null && weight === null) return null;
+  return { weight, ignoreIndex: targets.ignoreIndex, reduction: targets.reduction };
+}
+
+/** Cross-entropy as log-softmax along dim 1 then NLL (webgpu/loss.ts); the op checked the labels. */
+function webGpuCrossEntropyForward(
+  ...[x, shape, targets]: Parameters<typeof crossEntropyReference.crossEntropyForward>
+): DeviceResult {
+  const [xs, labels, options] = [onDevice(x), onDevice(targets.labels, 'int32'), nllOptions(targets)];
+  if (xs === null || labels === null || options === null) return DECLINED;
+  const logp = loss.logSoftmax(xs, shape, 1);
+  const out = loss.nllLoss(logp, shape, labels, options);
+  return { logp: new GpuStorage(logp), loss: new GpuStorage(out) };
+}
+
+function webGpuCrossEntropyBackward(
+  ...[gloss, logp, shape, targets]: Parameters<typeof crossEntropyReference.crossEntropyBackward>
+): DeviceResult {
+  const [gs, ls, labels, options] = [
+    onDevice(gloss),
+    onDevice(logp),
+    onDevice(targets.labels, 'int32'),
+    nllOptions(targets),
+  ];
+  if (gs === null || ls === null || labels === null || options === null) return DECLINED;
+  const glogp = loss.nllLossBackward(gs, shape, labels, options);
+  const gx = loss.logSoftmaxBackward(glogp, ls, shape, 1);
+  glogp.destroy();
+  return new GpuStorage(gx);
 }
 
 /** Registers the kernels above under the names ops call (kernels/registered/). */
@@ -247,9 +249,10 @@ export function registerTrainingKernels(): void {
     ['sigmoidBackward', webGpuSigmoidBackward],
     ['scatterStrided', webGpuScatterStrided],
     ['addScaledInPlace', webGpuAddScaledInPlace],
+    ['crossEntropyForward', webGpuCrossEntropyForward],
+    ['crossEntropyBackward', webGpuCrossEntropyBackward],
   ];
   for (const [name, kernel] of kernels)
     registerKernel(name, 'webgpu', kernel as (...args: unknown[]) => TypedArray);
   registerOptimizerSteps();
-  registerCrossEntropy();
 }

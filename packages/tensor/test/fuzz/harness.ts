@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { setGradEnabled, Tensor } from '../../src/index.js';
+import { allowedBytes, allowedMs, LIMITS, type Limits, resultBytes } from './limits.js';
 import { argumentList, numbersIn, show } from './values.js';
 
 /**
@@ -14,7 +15,13 @@ import { argumentList, numbersIn, show } from './values.js';
  *   one naming another function;
  * - a tensor it returns from NaN-free input holds no NaN (except where the caller says PyTorch
  *   gives NaN too: log of a negative number, 0 / 0, ...);
- * - it grows the heap and array buffers by less than 256 MB, and settles within a second.
+ * - it grows the heap and array buffers by less than 256 MB, and settles within a second, plus,
+ *   for what it returns, the bytes of the values returned (the storage of each tensor reachable
+ *   from the result, each typed array) and 4 ns per such byte: a valid request for a large
+ *   tensor (up to `MAX_ELEMENTS`, 2^31 - 1 elements) may take its own size and the time a plain
+ *   fill of it takes (see limits.ts, which measures and justifies the bound). An error returns
+ *   nothing, so it must come within 1 s and 256 MB, its size checked before anything is
+ *   allocated; an async call must settle within 1 s.
  *
  * Seeded, so a failure names the seed and the path that reproduce it.
  */
@@ -23,8 +30,6 @@ import { argumentList, numbersIn, show } from './values.js';
 export const SEED = Number(process.env.FUZZ_SEED ?? 17);
 /** Multiplies every run count (`FUZZ_SCALE=10` for a longer search than CI's). */
 export const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
-const MAX_GROWTH = 256 * 2 ** 20;
-const MAX_MS = 1000;
 
 /** PyTorch's name of a camelCase function: `maxPool2d` is `max_pool2d`, `MSELoss` is `mse_loss`. */
 export function snakeCase(name: string): string {
@@ -38,8 +43,10 @@ export function snakeCase(name: string): string {
  * What an error of a call may start with, before `: `. A function `maxPool2d` (or `x.maxPool2d`,
  * a Tensor method): its name or PyTorch's, `max_pool2d`. `new Conv2d`: `new Conv2d` or `Conv2d`.
  * A method `Adam.step`: `Adam.step`, or the instance's repr `Conv2d(1, 2, kernel_size=(3, 3))`
- * (STYLE.md's form). `aliases` adds the names a package says a call reports under, each with its
- * reason (a module's forward reports its functional op, as PyTorch's does).
+ * (STYLE.md's form). A function may also name itself with the argument that failed, as the
+ * call reads: `setBackend('webgpu'): `, `to('cpu'): `. `aliases` adds the names a package says a
+ * call reports under, each with its reason (a module's forward reports its functional op, as
+ * PyTorch's does).
  */
 export function acceptedNames(call: string, aliases: readonly string[] = []): string[] {
   const constructed = /^new ([A-Z]\w*)$/.exec(call);
@@ -47,7 +54,7 @@ export function acceptedNames(call: string, aliases: readonly string[] = []): st
   const method = /^([A-Z]\w*)\.(\w+)$/.exec(call);
   if (method) return [call, `${method[1]}(`, ...aliases];
   const name = call.replace(/^x\./, '');
-  return [...new Set([name, snakeCase(name), ...aliases])];
+  return [...new Set([name, snakeCase(name), `${name}(`, ...aliases])];
 }
 
 /** Whether `message` starts with one of `accepted`; a name ending in `(` stands for a repr, `Conv2d(...): `. */
@@ -95,11 +102,15 @@ export interface CallRule {
   readonly mayMakeNaN?: boolean;
 }
 
-/** Calls `call()` (awaiting a promise it returns) and checks the four rules; returns its result. */
+/**
+ * Calls `call()` (awaiting a promise it returns) and checks the four rules; returns its result.
+ * `limits` are the fuzz suite's, {@link LIMITS}, unless a test of the harness scales them down.
+ */
 export async function checkCall(
   rule: CallRule,
   args: readonly unknown[],
   call: () => unknown,
+  limits: Limits = LIMITS,
 ): Promise<unknown> {
   const label = `${rule.call}(${args.map(show).join(', ')})`;
   const before = memory();
@@ -114,18 +125,23 @@ export async function checkCall(
   }
   const value = outcome.value as { then?: unknown } | undefined;
   if (outcome.error === undefined && typeof value?.then === 'function') {
-    outcome = await settle(value as PromiseLike<unknown>, MAX_MS);
+    outcome = await settle(value as PromiseLike<unknown>, limits.baseMs);
   }
   const ms = performance.now() - started;
-  expect(ms, `${label} took ${ms.toFixed(0)} ms`).toBeLessThan(MAX_MS);
-  expect(memory() - before, `${label} grew memory`).toBeLessThan(MAX_GROWTH);
+  const growth = memory() - before;
+  const bytes = outcome.error === undefined ? resultBytes(outcome.value) : 0;
+  const returned = `returning ${(bytes / 2 ** 20).toFixed(1)} MB`;
+  expect(ms, `${label} took ${ms.toFixed(0)} ms, ${returned}`).toBeLessThan(allowedMs(limits, bytes));
+  expect(growth, `${label} grew memory by ${(growth / 2 ** 20).toFixed(0)} MB, ${returned}`).toBeLessThan(
+    allowedBytes(limits, bytes),
+  );
   if (outcome.error !== undefined) {
     const error = outcome.error;
     if (!(error instanceof Error)) expect.fail(`${label} threw a non-Error: ${show(error)}`);
     const accepted = acceptedNames(rule.call, rule.aliases);
     if (!named(error.message, accepted)) {
       expect.fail(
-        `${label} threw an error that does not start with ${accepted.map((n) => `'${n}: '`).join(' or ')}: ` +
+        `${label} threw an error that does not start with ${accepted.map((n) => `'${n.endsWith('(') ? `${n}...)` : n}: '`).join(' or ')}: ` +
           `${error.constructor.name}: ${error.message}`,
       );
     }

@@ -128,7 +128,11 @@ export function numbersIn(x: unknown, seen = new Set<unknown>()): number[] {
   if (x instanceof Number) return [x.valueOf()];
   if (typeof x !== 'object' || x === null || seen.has(x)) return [];
   seen.add(x);
-  if (x instanceof Tensor) return x.numel <= 1e5 && x.dtype !== 'bool' ? Array.from(x.dataSync()) : [];
+  if (x instanceof Tensor) {
+    // A device's values cannot be read synchronously: unknown, so possibly NaN.
+    if (x.device !== 'cpu') return [Number.NaN];
+    return x.numel <= 1e5 && x.dtype !== 'bool' ? Array.from(x.dataSync()) : [];
+  }
   if (ArrayBuffer.isView(x))
     return x instanceof DataView ? [] : Array.from(x as unknown as ArrayLike<number>, Number);
   if (x instanceof Map) return [...x.values()].flatMap((v) => numbersIn(v, seen));

@@ -8,6 +8,7 @@ import {
   sparseSoftmaxCrossEntropy,
   type Tensor,
   tensor,
+  traceKernels,
 } from '../../src/index.js';
 import { expectClose, type GoldenTensor, loadGolden } from '../kernels/helpers.js';
 
@@ -90,5 +91,79 @@ describe('sparseSoftmaxCrossEntropy errors', () => {
     expect(() =>
       sparseSoftmaxCrossEntropy(x, tensor([0, 1], { dtype: 'int32' }), { reduction: 'avg' as 'mean' }),
     ).toThrow(/reduction/);
+  });
+});
+
+describe('sparseSoftmaxCrossEntropy with class weights', () => {
+  // PyTorch's cases of F.cross_entropy with a weight (tooling/golden/make/cross_entropy_weight.py)
+  // that the fused op takes: [N, C] logits, class indices, no label smoothing.
+  interface WeightCase extends Case {
+    label_smoothing: number;
+    probabilities: boolean;
+    weight: GoldenTensor;
+  }
+  const weightCases = loadGolden<{ cases: WeightCase[] }>('cross_entropy_weight.json').cases.filter(
+    (c) => !c.probabilities && c.label_smoothing === 0 && c.x.shape.length === 2,
+  );
+
+  it('covers every reduction and a non-default ignoreIndex', () => {
+    expect(new Set(weightCases.map((c) => c.reduction))).toEqual(new Set(['mean', 'sum', 'none']));
+    expect(weightCases.some((c) => c.ignore_index !== -100)).toBe(true);
+  });
+
+  for (const c of weightCases) {
+    it(`against PyTorch: ${c.name}`, () => {
+      const x = of(c.x, c.dtype).requiresGrad_();
+      const { result: loss, kernels } = traceKernels(() =>
+        sparseSoftmaxCrossEntropy(x, of(c.target, 'int32'), {
+          reduction: c.reduction,
+          ignoreIndex: c.ignore_index,
+          weight: of(c.weight, c.dtype),
+        }),
+      );
+      expect(kernels.map((k) => k.kernel)).toEqual(['crossEntropyForward']);
+      expect([...loss.shape]).toEqual(c.loss.shape);
+      expectClose(loss.dataSync(), c.loss.data, `${c.name}: loss`, 1e-12, 1e-12);
+      loss.backward(of(c.gy, c.dtype));
+      expectClose(x.grad!.dataSync(), c.gx.data, `${c.name}: gx`, 1e-12, 1e-12);
+    });
+  }
+
+  const x = () => randn([5, 4], { dtype: 'float64', generator: new Generator(5) }).requiresGrad_();
+  const target = tensor([0, 3, -100, 1, 3], { dtype: 'int32' });
+  const weight = tensor([0.5, 2, 1.5, 0.25], { dtype: 'float64' });
+  for (const reduction of ['mean', 'sum', 'none'] as const) {
+    it(`gradcheck and gradgradcheck, reduction '${reduction}'`, () => {
+      const f = (v: Tensor) => sparseSoftmaxCrossEntropy(v, target, { reduction, weight });
+      expect(gradcheck(f, [x()])).toBe(true);
+      expect(gradgradcheck(f, [x()], { seed: 7 })).toBe(true);
+    });
+  }
+
+  it('weights of 1 give the unweighted bits', () => {
+    const logits = randn([6, 5], { generator: new Generator(9) });
+    const labels = tensor([4, 0, -100, 2, 2, 1], { dtype: 'int32' });
+    for (const reduction of ['mean', 'sum', 'none'] as const) {
+      const plain = sparseSoftmaxCrossEntropy(logits, labels, { reduction });
+      const ones = sparseSoftmaxCrossEntropy(logits, labels, { reduction, weight: tensor([1, 1, 1, 1, 1]) });
+      expect(Array.from(ones.dataSync())).toEqual(Array.from(plain.dataSync()));
+    }
+  });
+
+  it('names a weight of the wrong shape or dtype, and one that asks for a gradient', () => {
+    const logits = tensor([
+      [1, 2, 3],
+      [0, 0, 1],
+    ]);
+    const labels = tensor([0, 2], { dtype: 'int32' });
+    expect(() => sparseSoftmaxCrossEntropy(logits, labels, { weight: tensor([1, 2]) })).toThrow(
+      'sparse_softmax_cross_entropy: expected a float32 weight of shape [3] for logits [2, 3], got float32 [2]',
+    );
+    expect(() =>
+      sparseSoftmaxCrossEntropy(logits, labels, { weight: tensor([1, 2, 3], { dtype: 'float64' }) }),
+    ).toThrow('got float64 [3]');
+    expect(() =>
+      sparseSoftmaxCrossEntropy(logits, labels, { weight: tensor([1, 2, 3]).requiresGrad_() }),
+    ).toThrow('sparse_softmax_cross_entropy: the weight takes no gradient; pass weight.detach()');
   });
 });

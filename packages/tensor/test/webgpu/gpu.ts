@@ -14,7 +14,7 @@ import { WebGpu } from '../../src/webgpu/index.js';
  */
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
-function findSwiftShader(): void {
+export function findSwiftShader(): void {
   if (process.env.VK_ICD_FILENAMES === undefined && existsSync(SWIFTSHADER_ICD)) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   }

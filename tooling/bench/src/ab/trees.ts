@@ -11,6 +11,9 @@
  *   pnpm --filter @fovea/bench exec tsx --conditions=@fovea/source --expose-gc \
  *     src/ab/trees.ts OLD_ROOT NEW_ROOT [--rounds 9] [--only W3,train]
  *
+ * `--only` takes workload names (W1-W6), `chapter` (the chapter's calls, also run with W1) and
+ * `train` (the LeNet step).
+ *
  * Each root must be a checkout with its dependencies installed (`pnpm install`); the bench
  * sources of each tree are loaded from that tree, so each runs its own `@fovea/tensor`.
  */
@@ -98,7 +101,7 @@ async function convItems(trees: Tree[]): Promise<Item[]> {
 }
 
 function chapterItems(trees: Tree[]): Item[] {
-  if (only !== null && !only.includes('W1')) return [];
+  if (only !== null && !only.includes('W1') && !only.includes('chapter')) return [];
   const ops = trees.map(({ tensor: t }) => {
     const img = t.ones([6, 8]);
     img.slice(':', '2:6').fill_(0);
@@ -169,6 +172,20 @@ async function sample(call: Call, calls: number): Promise<[number, number]> {
   return [wall, (used.user + used.system) / 1000 / calls];
 }
 
+/**
+ * The spread of the rounds: each round's ratio of medians (new/old), as its first and third
+ * quartiles over the rounds. A ratio whose quartiles straddle 1 is noise, not a change.
+ */
+function roundSpread(old: readonly number[], now: readonly number[]): string {
+  const ratios: number[] = [];
+  for (let r = 0; r + PAIRS <= old.length; r += PAIRS) {
+    ratios.push(median(now.slice(r, r + PAIRS)) / median(old.slice(r, r + PAIRS)));
+  }
+  ratios.sort((a, b) => a - b);
+  const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))].toFixed(3);
+  return `${at(0.25)}-${at(0.75)}`;
+}
+
 async function main(): Promise<void> {
   const trees = [await load(roots[0]), await load(roots[1])];
   const items = [...chapterItems(trees), ...(await convItems(trees)), ...trainingItems(trees)];
@@ -197,9 +214,9 @@ async function main(): Promise<void> {
     `${rounds} rounds of ${PAIRS} alternating pairs of samples (~${SAMPLE_MS} ms each) per workload\n`,
   );
   console.log(
-    '| workload | old ms | new ms | new/old wall, medians | new/old wall, best | old CPU ms | new CPU ms | new/old CPU, medians | same bits |',
+    '| workload | old ms | new ms | new/old wall, medians | new/old wall, best | old CPU ms | new CPU ms | new/old CPU, medians | new/old CPU, rounds (quartiles) | same bits |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const [i, item] of items.entries()) {
     const [wallOld, wallNew] = wall[i];
     const [cpuOld, cpuNew] = cpu[i];
@@ -208,7 +225,8 @@ async function main(): Promise<void> {
     console.log(
       `| ${item.name} | ${format(median(wallOld))} | ${format(median(wallNew))} | ` +
         `${ratio(median(wallOld), median(wallNew))} | ${ratio(Math.min(...wallOld), Math.min(...wallNew))} | ` +
-        `${format(median(cpuOld))} | ${format(median(cpuNew))} | ${ratio(median(cpuOld), median(cpuNew))} | ${same} |`,
+        `${format(median(cpuOld))} | ${format(median(cpuNew))} | ${ratio(median(cpuOld), median(cpuNew))} | ` +
+        `${roundSpread(cpuOld, cpuNew)} | ${same} |`,
     );
   }
   process.exit(0);
