@@ -15,6 +15,7 @@ import { BATCH, dataDir, LR, lenet } from '../lenet-fashion.js';
  * and of the others, and the differences scaled to an epoch (235 steps).
  *
  *   tsx --conditions=@fovea/source --expose-gc src/lenet/epoch-overhead.ts [--threads n] [--rounds n] [--block n]
+ *   ... --distribution   (single fixed and fresh steps: median, mean and tails, as the bench's step rows and epochs see them)
  *   ... --paired   (one step of each kind at a time, the median of neighbouring differences)
  *   ... --diagnose [--spin ms]   (also: the fixed step after a busy wait, and after dropping 256 images' buffers)
  *   ... --only loader|oldLoader|fixed|ready|fresh|oldFresh [--steps n]   (one kind only, for node --cpu-prof)
@@ -180,6 +181,21 @@ if (only !== '') {
 const names = (Object.keys(kinds) as Kind[]).filter(
   (k) => args.includes('--diagnose') || (k !== 'spin' && k !== 'garbage'),
 );
+if (args.includes('--distribution')) {
+  // The bench's step rows are the median of single steps; an epoch is their sum, so its mean.
+  for (const name of ['fixed', 'fresh'] as const) {
+    timed(kinds[name], 10);
+    const times: number[] = [];
+    for (let r = 0; r < rounds * block; r++) times.push(timed(kinds[name], 1).wall);
+    const sorted = [...times].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(2);
+    const mean = times.reduce((a, b) => a + b, 0) / times.length;
+    console.log(
+      `threads ${threads}, ${name} step: median ${at(0.5)}, mean ${mean.toFixed(2)}, p10 ${at(0.1)}, p90 ${at(0.9)}, max ${at(1)} ms (${times.length} steps); mean x 235 = ${((mean * 235) / 1000).toFixed(2)} s, median x 235 = ${((Number(at(0.5)) * 235) / 1000).toFixed(2)} s`,
+    );
+  }
+  process.exit(0);
+}
 if (args.includes('--paired')) {
   // One step of each kind after another, the order rotating, many times: the median of the
   // differences between neighbouring steps cancels the load that drifts over seconds.
