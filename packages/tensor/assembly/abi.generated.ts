@@ -104,3 +104,6 @@ export class GemmParams {
 
 /** Terms of each GEMM sum accumulated before they are added to C. */
 export const GEMM_KC: i32 = 256;
+
+/** Images per work item of the implicit weight gradient. */
+export const WEIGHT_GRADIENT_IMAGES: i32 = 8;

@@ -11,6 +11,10 @@
  * forward by (image, band), input gradient by (image, group), weight gradient by (group, chunk
  * of patch rows). No item's arithmetic depends on which thread runs it or on how items are
  * split, so results do not depend on the thread count.
+ *
+ * Unit-stride forward passes with a patch matrix of one K block go to implicit.ts instead (the
+ * same sums without writing the patch matrix), and small weight gradients to implicit-weight.ts
+ * (src/kernels/wasm/conv2d.ts chooses).
  */
 
 import { gemmBlock, gemmPacked } from './gemm';

@@ -164,3 +164,20 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
     store<f32>(out + o, r);
   }
 }
+
+/**
+ * target[i] += alpha other[i] over n floats (an optimizer's update), the product rounded to
+ * float32 and then the sum, as src/kernels/add-scaled.ts's float32 loop rounds them.
+ */
+export function addScaled(target: usize, other: usize, alpha: f32, n: i32): void {
+  const a = f32x4.splat(alpha);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(target + o, f32x4.add(v128.load(target + o), f32x4.mul(a, v128.load(other + o))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(target + o, load<f32>(target + o) + alpha * load<f32>(other + o));
+  }
+}

@@ -8,6 +8,8 @@ export {
   convForward,
   convForwardScratch,
 } from './conv';
+export { implicitForward, implicitForwardScratch } from './implicit';
+export { implicitBackwardWeight, implicitBackwardWeightScratch } from './implicit-weight';
 export {
   directBackwardInput,
   directBackwardInputScratch,
@@ -17,8 +19,9 @@ export {
   directForwardScratch,
 } from './direct';
 export { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './pool';
-export { binary, unary } from './elementwise';
+export { addScaled, binary, unary } from './elementwise';
 export { sigmoid, sigmoidBackward } from './activation';
+export { biasGradSums } from './bias-grad';
 export { winogradForward, winogradForwardScratch } from './winograd';
 export { winogradWeightBytes, winogradWeights } from './winograd-weights';
 export { winograd4Forward, winograd4ForwardScratch } from './winograd4';

@@ -45,14 +45,14 @@ export function weightBytes(p: usize, m: i32): i32 {
 }
 
 /**
- * Bytes from V[ξ] (or M[ξ]) to V[ξ + 1]: `channels` rows of TILE_BLOCK columns and a cache
- * line, so that the matrices a transform reads or writes at once do not fall into the same
- * L1 sets (their size is often a multiple of 4 KB).
+ * Bytes from V[ξ] (or M[ξ]) to V[ξ + 1]: `channels` rows of TILE_BLOCK columns (V's panels of
+ * 8 tiles hold a whole last panel) and a cache line, so that the matrices a transform reads or
+ * writes at once do not fall into the same L1 sets (their size is often a multiple of 4 KB).
  */
 @inline
 export function xiBytes(p: usize, channels: i32): usize {
   const params = changetype<ConvParams>(p);
-  return <usize>((channels * params.tileBlock) << 2) + 64;
+  return <usize>((channels * roundUp(params.tileBlock, 8)) << 2) + 64;
 }
 
 /** Bytes of V (or M): one matrix per point. */

@@ -22,11 +22,10 @@ import { gemmBlock } from './gemm';
 import { KC, MR, packedABytes, roundUp, TILE_BYTES } from './pack';
 import { ConvParams } from './params';
 import { copyRow, fillRow } from './rows';
-import { outputTiles4, transformInput4 } from './winograd4';
 import { paddedRows, paddedWidth, pointsOf, STAGING_BYTES, tilesAlong, transformedBytes, xiBytes } from './winograd-layout';
 
-/** Scratch bytes one thread needs for `winogradForward` (m = 2) or `winograd4Forward` (m = 4). */
-export function forwardScratch(p: usize, m: i32): i32 {
+/** Scratch bytes one thread needs for `winogradForward`. */
+function forwardScratch(p: usize, m: i32): i32 {
   const params = changetype<ConvParams>(p);
   const padded = (params.c * paddedRows(p, m) * paddedWidth(p, m)) << 2;
   return transformedBytes(p, params.c, m) + transformedBytes(p, params.o, m) + padded + TILE_BYTES + STAGING_BYTES;
@@ -36,8 +35,11 @@ export function winogradForwardScratch(p: usize): i32 {
   return forwardScratch(p, 2);
 }
 
-/** Copies the input rows a block reads into `buf` ([C][rows][paddedWidth]) with its zero padding. */
-export function copyPadded(p: usize, m: i32, xImage: usize, firstRow: i32, rows: i32, buf: usize): void {
+/**
+ * Copies the input rows a block reads into `buf` ([C][planeRows][paddedWidth], planeRows >= rows)
+ * with its zero padding.
+ */
+export function copyPadded(p: usize, m: i32, xImage: usize, firstRow: i32, rows: i32, buf: usize, planeRows: i32 = rows): void {
   const params = changetype<ConvParams>(p);
   const channels = params.c;
   const height = params.h;
@@ -46,9 +48,9 @@ export function copyPadded(p: usize, m: i32, xImage: usize, firstRow: i32, rows:
   const padLeft = params.padLeft;
   const lo = min(Wp, max(0, padLeft));
   const hi = max(lo, min(Wp, padLeft + width));
-  let dst = buf;
   for (let ch = 0; ch < channels; ch++) {
     const plane = xImage + ((<usize>ch * <usize>height * <usize>width) << 2);
+    let dst = buf + ((<usize>ch * <usize>planeRows * <usize>Wp) << 2);
     for (let rb = 0; rb < rows; rb++, dst += <usize>Wp << 2) {
       const iy = firstRow + rb;
       if (iy < 0 || iy >= height) {
@@ -165,17 +167,17 @@ function transformInput(p: usize, buf: usize, rows: i32, ty0: i32, t0: i32, t1: 
   }
 }
 
-/** Where tile min(t, t1 - 1)'s input starts in a channel's padded copy, its side m + 2. */
+/** Where tile min(t, t1 - 1)'s input starts in a channel's padded copy. */
 @inline
-export function tileAt(plane: usize, rowBytes: usize, tilesW: i32, ty0: i32, t: i32, t1: i32, m: i32 = 2): usize {
+function tileAt(plane: usize, rowBytes: usize, tilesW: i32, ty0: i32, t: i32, t1: i32): usize {
   const tk = min(t, t1 - 1);
   const ty = tk / tilesW;
-  return plane + <usize>(m * (ty - ty0)) * rowBytes + (<usize>(m * (tk - ty * tilesW)) << 2);
+  return plane + <usize>(2 * (ty - ty0)) * rowBytes + (<usize>(2 * (tk - ty * tilesW)) << 2);
 }
 
 /** Stores the 4 x 4 transpose of rows a, b, c, e: its row j (lane k from row k) at dst + j stride. */
 @inline
-export function transposeStore(a: v128, b: v128, c: v128, e: v128, dst: usize, stride: usize): void {
+function transposeStore(a: v128, b: v128, c: v128, e: v128, dst: usize, stride: usize): void {
   const ab01 = f32x4.shuffle(a, b, 0, 4, 1, 5);
   const ce01 = f32x4.shuffle(c, e, 0, 4, 1, 5);
   const ab23 = f32x4.shuffle(a, b, 2, 6, 3, 7);
@@ -271,8 +273,8 @@ export function winogradForward(p: usize, start: i32, end: i32, scratch: usize):
   forwardItems(p, 2, start, end, scratch);
 }
 
-/** The items of `winogradForward` (m = 2) or `winograd4Forward` (m = 4, winograd4.ts's transforms). */
-export function forwardItems(p: usize, m: i32, start: i32, end: i32, scratch: usize): void {
+/** The items of `winogradForward` (winograd4.ts's `winograd4Forward` has its own, spanning images). */
+function forwardItems(p: usize, m: i32, start: i32, end: i32, scratch: usize): void {
   const params = changetype<ConvParams>(p);
   const channels = params.c;
   const outChannels = params.o;
@@ -297,11 +299,9 @@ export function forwardItems(p: usize, m: i32, start: i32, end: i32, scratch: us
     const rows = m * ((t1 - 1) / tilesW - ty0) + m + 2;
     const yImage = params.y + <usize>n * yImageBytes;
     copyPadded(p, m, params.x + ((<usize>n * image) << 2), m * ty0 - params.padTop, rows, buf);
-    if (m == 4) transformInput4(p, buf, rows, ty0, t0, t1, v, staging);
-    else transformInput(p, buf, rows, ty0, t0, t1, v, staging);
+    transformInput(p, buf, rows, ty0, t0, t1, v, staging);
     transformedProducts(p, pointsOf(m), v, products, t1 - t0, tile);
-    if (m == 4) outputTiles4(p, products, t0, t1, yImage, staging);
-    else outputTiles(p, products, t0, t1, yImage, staging);
+    outputTiles(p, products, t0, t1, yImage, staging);
   }
 }
 

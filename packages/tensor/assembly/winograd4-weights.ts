@@ -16,10 +16,12 @@ export function winograd4WeightBytes(p: usize): i32 {
 }
 
 /**
- * U = G g G^T of the kernels to output channels [start, end) from every input channel of their
- * group, at WINOGRAD_U as the GEMM's packed A of each (ξ, group), ξ = 6 i + j: first down each
- * column of g (`points`), then along each row of the result. The rows that pad a group's last
- * panel to MR are zeros.
+ * U = G g G^T of the kernels of items [start, end), item = (group, panel of MR output channels),
+ * from every input channel of their group, at WINOGRAD_U as the GEMM's packed A of each
+ * (ξ, group), ξ = 6 i + j: first down each column of g (`points`), then along each row of the
+ * result. Lane l holds output channel MR panel + l, so each point is one vector store; lanes
+ * past the group's last channel (the rows that pad its last panel) hold zeros, signed as they
+ * come; the GEMM never stores their rows.
  */
 export function winograd4Weights(p: usize, start: i32, end: i32, scratch: usize): void {
   const params = changetype<ConvParams>(p);
@@ -32,44 +34,56 @@ export function winograd4Weights(p: usize, start: i32, end: i32, scratch: usize)
   const matrixBytes = <usize>packedABytes(Og, Cg);
   const xi = <usize>groups * matrixBytes;
   const Mp = roundUp(Og, MR);
-  // a[i][j] = (G g)[i][j], 6 x 3, in scratch (72 bytes).
+  const panels = Mp / MR;
+  // Floats from output channel q's kernel to q + 1's.
+  const qStep = flip ? 9 : Cg * 9;
+  // a[i][j] = (G g)[i][j], 6 x 3 vectors, in scratch (288 bytes).
   const a = scratch;
   for (let item = start; item < end; item++) {
-    const g = item / Og;
-    const q = item - g * Og;
+    const g = item / panels;
+    const q0 = (item - g * panels) * MR;
+    const lanes = min(MR, Og - q0);
     for (let r = 0; r < Cg; r++) {
-      const base = w + (<usize>(flip ? ((g * Cg + r) * Og + q) * 9 : ((g * Og + q) * Cg + r) * 9) << 2);
+      const base = w + (<usize>(flip ? (g * Cg + r) * Og * 9 + q0 * 9 : (g * Og + q0) * Cg * 9 + r * 9) << 2);
       for (let j = 0; j < 3; j++) {
-        points(tap(base, flip, 0, j), tap(base, flip, 1, j), tap(base, flip, 2, j), a + (<usize>j << 2), 12);
+        const g0 = taps(base, qStep, lanes, flip, 0, j);
+        const g1 = taps(base, qStep, lanes, flip, 1, j);
+        const g2 = taps(base, qStep, lanes, flip, 2, j);
+        points(g0, g1, g2, a + (<usize>j << 4), 48);
       }
-      const at = dst + <usize>g * matrixBytes + packedOffset(Mp, Cg, q, r);
+      const at = dst + <usize>g * matrixBytes + packedOffset(Mp, Cg, q0, r);
       for (let i = 0; i < 6; i++) {
-        const row = a + <usize>(12 * i);
-        points(load<f32>(row), load<f32>(row, 4), load<f32>(row, 8), at + <usize>(6 * i) * xi, xi);
-      }
-    }
-    if (q != Og - 1) continue;
-    for (let pad = Og; pad < Mp; pad++) {
-      for (let r = 0; r < Cg; r++) {
-        const at = dst + <usize>g * matrixBytes + packedOffset(Mp, Cg, pad, r);
-        for (let k = 0; k < 36; k++) store<f32>(at + <usize>k * xi, 0);
+        const row = a + <usize>(48 * i);
+        points(v128.load(row), v128.load(row, 16), v128.load(row, 32), at + <usize>(6 * i) * xi, xi);
       }
     }
   }
 }
 
+/** Tap (i, j) of the kernels of `lanes` consecutive output channels (qStep floats apart), zeros past them. */
+function taps(base: usize, qStep: i32, lanes: i32, flip: bool, i: i32, j: i32): v128 {
+  const step = <usize>qStep << 2;
+  let v = f32x4.splat(0);
+  v = f32x4.replace_lane(v, 0, tap(base, flip, i, j));
+  if (lanes > 1) v = f32x4.replace_lane(v, 1, tap(base + step, flip, i, j));
+  if (lanes > 2) v = f32x4.replace_lane(v, 2, tap(base + 2 * step, flip, i, j));
+  if (lanes > 3) v = f32x4.replace_lane(v, 3, tap(base + 3 * step, flip, i, j));
+  return v;
+}
+
 /**
- * The 6 values G (g0, g1, g2) to dst + k stride: g0 / 4, s = g0 + g2, (s + g1) / -6,
+ * The 6 values G (g0, g1, g2) to dst + k stride, lane by lane: g0 / 4, s = g0 + g2, (s + g1) / -6,
  * (s - g1) / -6, t = g0 + 4 g2, (t + 2 g1) / 24, (t - 2 g1) / 24, g2.
  */
 @inline
-function points(g0: f32, g1: f32, g2: f32, dst: usize, stride: usize): void {
-  const s = g0 + g2;
-  const t = g0 + <f32>4 * g2;
-  store<f32>(dst, g0 * <f32>0.25);
-  store<f32>(dst + stride, (s + g1) / <f32>-6);
-  store<f32>(dst + 2 * stride, (s - g1) / <f32>-6);
-  store<f32>(dst + 3 * stride, (t + <f32>2 * g1) / <f32>24);
-  store<f32>(dst + 4 * stride, (t - <f32>2 * g1) / <f32>24);
-  store<f32>(dst + 5 * stride, g2);
+function points(g0: v128, g1: v128, g2: v128, dst: usize, stride: usize): void {
+  const s = f32x4.add(g0, g2);
+  const t = f32x4.add(g0, f32x4.mul(f32x4.splat(4), g2));
+  const twice = f32x4.mul(f32x4.splat(2), g1);
+  v128.store(dst, f32x4.mul(g0, f32x4.splat(0.25)));
+  v128.store(dst + stride, f32x4.div(f32x4.add(s, g1), f32x4.splat(-6)));
+  v128.store(dst + 2 * stride, f32x4.div(f32x4.sub(s, g1), f32x4.splat(-6)));
+  v128.store(dst + 3 * stride, f32x4.div(f32x4.add(t, twice), f32x4.splat(24)));
+  v128.store(dst + 4 * stride, f32x4.div(f32x4.sub(t, twice), f32x4.splat(24)));
+  v128.store(dst + 5 * stride, g2);
 }

@@ -7,21 +7,19 @@
  *   B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
  *   A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
  *
- * and G in winograd4-weights.ts. Organised as winograd.ts's F(2 x 2) (same work items, padded
- * copy, GEMM layout); four tiles go through the transforms at once, lane k for tile k, each tile
- * read from its own rows, so a group of tiles that crosses a tile row costs the same as any.
+ * and G in winograd4-weights.ts. Organised as winograd.ts's F(2 x 2) (padded copies, GEMM
+ * layout), but a work item's block of tiles runs over the whole batch, so it can span images;
+ * four tiles go through the transforms at once, lane k for tile k, each tile read from its own
+ * place (tile positions are computed once per item), so a group of tiles that crosses a tile
+ * row or an image costs the same as any.
  * The float32 operations and their order are written at each transform; the reference,
  * src/kernels/conv2d-winograd4.ts, performs the same ones, so both backends give the same bits.
  */
 
+import { TILE_BYTES } from './pack';
 import { ConvParams } from './params';
-import { forwardItems, forwardScratch, tileAt, transposeStore } from './winograd';
-import { paddedWidth, tilesAlong, xiBytes } from './winograd-layout';
-
-/** Scratch bytes one thread needs for `winograd4Forward`. */
-export function winograd4ForwardScratch(p: usize): i32 {
-  return forwardScratch(p, 4);
-}
+import { copyPadded, transformedProducts } from './winograd';
+import { paddedRows, paddedWidth, STAGING_BYTES, tilesAlong, transformedBytes, xiBytes } from './winograd-layout';
 
 /**
  * The 6 values r = B^T d of four tiles' d0..d5 (a row or a column of the tile), to dst + k
@@ -45,21 +43,33 @@ function inputPoints(d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128,
 
 /**
  * V = B^T d B of the four tiles whose inputs start at s0..s3: first along each row i of d
- * (into `rows`: 6 vectors per row, then 4 for the columns being turned), then down each column
+ * (into `rows`: 6 vectors per row), then down each column
  * j, V[6 i + j] at dst + ξ xi.
  */
 function inputTiles(s0: usize, s1: usize, s2: usize, s3: usize, rowBytes: usize, rows: usize, dst: usize, xi: usize): void {
   for (let i: usize = 0; i < 6; i++) {
     const at = i * rowBytes;
     // Columns 0-3 of row i, turned so that lane k is tile k's; then columns 4 and 5.
-    const cols = rows + 576;
-    transposeStore(v128.load(s0 + at), v128.load(s1 + at), v128.load(s2 + at), v128.load(s3 + at), cols, 16);
+    const a = v128.load(s0 + at);
+    const b = v128.load(s1 + at);
+    const c = v128.load(s2 + at);
+    const e = v128.load(s3 + at);
+    const ab01 = f32x4.shuffle(a, b, 0, 4, 1, 5);
+    const ce01 = f32x4.shuffle(c, e, 0, 4, 1, 5);
+    const ab23 = f32x4.shuffle(a, b, 2, 6, 3, 7);
+    const ce23 = f32x4.shuffle(c, e, 2, 6, 3, 7);
     const e01 = f32x4.shuffle(v128.load64_zero(s0 + at + 16), v128.load64_zero(s1 + at + 16), 0, 4, 1, 5);
     const e23 = f32x4.shuffle(v128.load64_zero(s2 + at + 16), v128.load64_zero(s3 + at + 16), 0, 4, 1, 5);
-    const d4 = f32x4.shuffle(e01, e23, 0, 1, 4, 5);
-    const d5 = f32x4.shuffle(e01, e23, 2, 3, 6, 7);
-    const r = rows + i * 96;
-    inputPoints(v128.load(cols), v128.load(cols, 16), v128.load(cols, 32), v128.load(cols, 48), d4, d5, r, 16);
+    inputPoints(
+      f32x4.shuffle(ab01, ce01, 0, 1, 4, 5),
+      f32x4.shuffle(ab01, ce01, 2, 3, 6, 7),
+      f32x4.shuffle(ab23, ce23, 0, 1, 4, 5),
+      f32x4.shuffle(ab23, ce23, 2, 3, 6, 7),
+      f32x4.shuffle(e01, e23, 0, 1, 4, 5),
+      f32x4.shuffle(e01, e23, 2, 3, 6, 7),
+      rows + i * 96,
+      16,
+    );
   }
   for (let j: usize = 0; j < 6; j++) {
     const c = rows + (j << 4);
@@ -73,24 +83,28 @@ function inputTiles(s0: usize, s1: usize, s2: usize, s3: usize, rowBytes: usize,
   }
 }
 
-/** V of tiles [t0, t1) (all channels) from the padded copy, into V's GEMM layout (panels of 8 tiles). */
-export function transformInput4(p: usize, buf: usize, rows: i32, ty0: i32, t0: i32, t1: i32, v: usize, staging: usize): void {
-  const params = changetype<ConvParams>(p);
-  const channels = params.c;
-  const tilesW = tilesAlong(params.outW, 4);
+/**
+ * V of the item's nb tiles (all channels) into V's GEMM layout (panels of 8 tiles), four tiles
+ * at a time: tile k's window starts `srcAt[k]` bytes into channel 0's padded copy, each channel's
+ * copy `planeBytes` after the previous. Past nb, the last tile again: a column of V no output reads.
+ */
+function transformInput4(p: usize, buf: usize, planeBytes: usize, srcAt: usize, nb: i32, v: usize, staging: usize): void {
+  const channels = changetype<ConvParams>(p).c;
   const rowBytes = <usize>paddedWidth(p, 4) << 2;
   const xi = xiBytes(p, channels);
-  for (let ch = 0; ch < channels; ch++) {
-    const plane = buf + <usize>ch * <usize>rows * rowBytes;
-    for (let t = t0; t < t1; t += 4) {
-      const jt = t - t0;
-      const dst = v + ((<usize>(((jt >> 3) * channels + ch) * 8 + (jt & 7))) << 2);
-      // Past t1, the last tile again: a column of V no output reads.
-      const s0 = tileAt(plane, rowBytes, tilesW, ty0, t, t1, 4);
-      const s1 = tileAt(plane, rowBytes, tilesW, ty0, t + 1, t1, 4);
-      const s2 = tileAt(plane, rowBytes, tilesW, ty0, t + 2, t1, 4);
-      const s3 = tileAt(plane, rowBytes, tilesW, ty0, t + 3, t1, 4);
+  const last = nb - 1;
+  for (let jt = 0; jt < nb; jt += 4) {
+    let s0 = buf + <usize>load<u32>(srcAt + (<usize>jt << 2));
+    let s1 = buf + <usize>load<u32>(srcAt + (<usize>min(jt + 1, last) << 2));
+    let s2 = buf + <usize>load<u32>(srcAt + (<usize>min(jt + 2, last) << 2));
+    let s3 = buf + <usize>load<u32>(srcAt + (<usize>min(jt + 3, last) << 2));
+    let dst = v + ((<usize>((jt >> 3) * channels * 8 + (jt & 7))) << 2);
+    for (let ch = 0; ch < channels; ch++, dst += 32) {
       inputTiles(s0, s1, s2, s3, rowBytes, staging, dst, xi);
+      s0 += planeBytes;
+      s1 += planeBytes;
+      s2 += planeBytes;
+      s3 += planeBytes;
     }
   }
 }
@@ -113,16 +127,16 @@ function outputPoints(m0: v128, m1: v128, m2: v128, m3: v128, m4: v128, m5: v128
 }
 
 /**
- * Y = A^T m A + bias of tiles [t0, t1), four at a time: first down each column j of M (into
- * `staging`, f[a][j] at 16 (6 a + j)), then along each row a of f, then the bias added; each
- * tile's row of 4 outputs written to the image `yImage`, clipped to its OUT_H x OUT_W.
+ * Y = A^T m A + bias of the item's nb tiles, four at a time: first down each column j of M
+ * (into `staging`, f[a][j] at 16 (6 a + j)), then along each row a of f, then the bias added.
+ * Tile k's output starts `yAt[k]` bytes into output channel 0 and keeps `clip[k]` = rows << 4 |
+ * columns of its 4 x 4 (the image's OUT_H x OUT_W cut the last ones).
  */
-export function outputTiles4(p: usize, m: usize, t0: i32, t1: i32, yImage: usize, staging: usize): void {
+function outputTiles4(p: usize, m: usize, nb: i32, yAt: usize, clip: usize, staging: usize): void {
   const params = changetype<ConvParams>(p);
   const outChannels = params.o;
-  const outH = params.outH;
   const outW = params.outW;
-  const tilesW = tilesAlong(outW, 4);
+  const planeBytes = (<usize>params.outH * <usize>outW) << 2;
   const block = params.tileBlock;
   const xi = xiBytes(p, outChannels);
   const bias = params.bias;
@@ -131,9 +145,9 @@ export function outputTiles4(p: usize, m: usize, t0: i32, t1: i32, yImage: usize
   const out = staging + 384;
   for (let o = 0; o < outChannels; o++) {
     const b = bias == 0 ? f32x4.splat(0) : f32x4.splat(load<f32>(bias + (<usize>o << 2)));
-    const yPlane = yImage + ((<usize>o * <usize>outH * <usize>outW) << 2);
-    for (let t = t0; t < t1; t += 4) {
-      const src = m + ((<usize>(o * block + t - t0)) << 2);
+    const yPlane = params.y + <usize>o * planeBytes;
+    for (let t = 0; t < nb; t += 4) {
+      const src = m + ((<usize>(o * block + t)) << 2);
       for (let j: usize = 0; j < 6; j++) {
         const c = src + j * xi;
         const m0 = v128.load(c);
@@ -144,39 +158,140 @@ export function outputTiles4(p: usize, m: usize, t0: i32, t1: i32, yImage: usize
         const m5 = v128.load(c + 30 * xi);
         outputPoints(m0, m1, m2, m3, m4, m5, f + (j << 4), 96);
       }
+      const tiles = min(4, nb - t);
+      const info = <usize>t << 2;
       for (let a = 0; a < 4; a++) {
+        // Row a of the four tiles (outputPoints along f's row a, kept in registers), the bias
+        // added, turned so that vector k is tile k's row.
         const fa = f + <usize>a * 96;
-        outputPoints(v128.load(fa), v128.load(fa, 16), v128.load(fa, 32), v128.load(fa, 48), v128.load(fa, 64), v128.load(fa, 80), out, 16);
-        let y0 = v128.load(out);
-        let y1 = v128.load(out, 16);
-        let y2 = v128.load(out, 32);
-        let y3 = v128.load(out, 48);
+        const m1 = v128.load(fa, 16);
+        const m2 = v128.load(fa, 32);
+        const m3 = v128.load(fa, 48);
+        const m4 = v128.load(fa, 64);
+        const p1 = f32x4.add(m1, m2);
+        const q = f32x4.sub(m1, m2);
+        const r = f32x4.add(m3, m4);
+        const s = f32x4.sub(m3, m4);
+        let y0 = f32x4.add(f32x4.add(v128.load(fa), p1), r);
+        let y1 = f32x4.add(q, f32x4.mul(f32x4.splat(2), s));
+        let y2 = f32x4.add(p1, f32x4.mul(f32x4.splat(4), r));
+        let y3 = f32x4.add(f32x4.add(q, f32x4.mul(f32x4.splat(8), s)), v128.load(fa, 80));
         if (bias != 0) {
           y0 = f32x4.add(y0, b);
           y1 = f32x4.add(y1, b);
           y2 = f32x4.add(y2, b);
           y3 = f32x4.add(y3, b);
         }
-        transposeStore(y0, y1, y2, y3, out, 16);
-        for (let k = 0; k < 4 && t + k < t1; k++) {
-          const ty = (t + k) / tilesW;
-          const tx = t + k - ty * tilesW;
-          const row = 4 * ty + a;
-          if (row >= outH) continue;
-          const dst = yPlane + <usize>row * rowBytes + (<usize>(4 * tx) << 2);
-          const lane = out + (<usize>k << 4);
-          if (4 * tx + 4 <= outW) {
-            v128.store(dst, v128.load(lane));
-            continue;
-          }
-          for (let c = 0; c < outW - 4 * tx; c++) store<f32>(dst + (<usize>c << 2), load<f32>(lane + (<usize>c << 2)));
-        }
+        const ab01 = f32x4.shuffle(y0, y1, 0, 4, 1, 5);
+        const ce01 = f32x4.shuffle(y2, y3, 0, 4, 1, 5);
+        const ab23 = f32x4.shuffle(y0, y1, 2, 6, 3, 7);
+        const ce23 = f32x4.shuffle(y2, y3, 2, 6, 3, 7);
+        const rowAt = yPlane + <usize>a * rowBytes;
+        storeRow(f32x4.shuffle(ab01, ce01, 0, 1, 4, 5), rowAt, yAt + info, clip + info, a, out);
+        if (tiles > 1) storeRow(f32x4.shuffle(ab01, ce01, 2, 3, 6, 7), rowAt, yAt + info + 4, clip + info + 4, a, out);
+        if (tiles > 2) storeRow(f32x4.shuffle(ab23, ce23, 0, 1, 4, 5), rowAt, yAt + info + 8, clip + info + 8, a, out);
+        if (tiles > 3) storeRow(f32x4.shuffle(ab23, ce23, 2, 3, 6, 7), rowAt, yAt + info + 12, clip + info + 12, a, out);
       }
     }
   }
 }
 
-/** Items [start, end): item = image * blocks + block of TILE_BLOCK 4 x 4 tiles (row-major over the image's tiles). */
+/** Stores row a of one tile's 4 x 4 outputs, clipped as `clip` says, at `rowAt` + the tile's offset. */
+@inline
+function storeRow(row: v128, rowAt: usize, yAt: usize, clip: usize, a: i32, staging: usize): void {
+  const kept = load<u32>(clip);
+  if (<u32>a >= kept >> 4) return;
+  const dst = rowAt + <usize>load<u32>(yAt);
+  if ((kept & 15) == 4) v128.store(dst, row);
+  else storePart(row, dst, kept & 15, staging);
+}
+
+/** The first `cols` (< 4) values of `row` at dst, through `staging`. */
+function storePart(row: v128, dst: usize, cols: u32, staging: usize): void {
+  v128.store(staging, row);
+  for (let c: u32 = 0; c < cols; c++) store<f32>(dst + (<usize>c << 2), load<f32>(staging + (<usize>c << 2)));
+}
+
+/**
+ * Scratch bytes one thread needs for `winograd4Forward`: V, M, the padded copies of the images
+ * a block spans (each channel's copy of every image the same size), the tiles' positions.
+ */
+export function winograd4ForwardScratch(p: usize): i32 {
+  const params = changetype<ConvParams>(p);
+  return (
+    transformedBytes(p, params.c, 4) +
+    transformedBytes(p, params.o, 4) +
+    spannedImages(p) * params.c * paddedPlaneBytes(p) +
+    12 * params.tileBlock +
+    TILE_BYTES +
+    STAGING_BYTES
+  );
+}
+
+/** Images a block of TILE_BLOCK consecutive tiles (over the batch) can touch. */
+function spannedImages(p: usize): i32 {
+  const params = changetype<ConvParams>(p);
+  const perImage = tilesAlong(params.outH, 4) * tilesAlong(params.outW, 4);
+  return min(params.n, params.tileBlock < 2 ? 1 : (params.tileBlock - 2) / perImage + 2);
+}
+
+@inline
+function paddedPlaneBytes(p: usize): i32 {
+  return (paddedRows(p, 4) * paddedWidth(p, 4)) << 2;
+}
+
+/**
+ * Items [start, end): item = block of TILE_BLOCK 4 x 4 tiles of the whole batch (row-major over
+ * each image's tiles, image after image), so that small images still give the GEMM wide blocks.
+ * The rows each image's part of the block reads are copied with their padding first.
+ */
 export function winograd4Forward(p: usize, start: i32, end: i32, scratch: usize): void {
-  forwardItems(p, 4, start, end, scratch);
+  const params = changetype<ConvParams>(p);
+  const channels = params.c;
+  const outH = params.outH;
+  const outW = params.outW;
+  const tilesW = tilesAlong(outW, 4);
+  const perImage = tilesAlong(outH, 4) * tilesW;
+  const total = params.n * perImage;
+  const block = params.tileBlock;
+  const imageBytes = (<usize>channels * <usize>params.h * <usize>params.w) << 2;
+  const yImageBytes = (<usize>params.o * <usize>outH * <usize>outW) << 2;
+  const rowBytes = paddedWidth(p, 4) << 2;
+  const planeBytes = <usize>paddedPlaneBytes(p);
+  const copyBytes = <usize>channels * planeBytes;
+  const v = scratch;
+  const products = v + <usize>transformedBytes(p, channels, 4);
+  const srcAt = products + <usize>transformedBytes(p, params.o, 4);
+  const yAt = srcAt + (<usize>block << 2);
+  const clip = yAt + (<usize>block << 2);
+  const tile = clip + (<usize>block << 2);
+  const staging = tile + <usize>TILE_BYTES;
+  const buf = staging + <usize>STAGING_BYTES;
+  for (let item = start; item < end; item++) {
+    const g0 = item * block;
+    const g1 = min(total, g0 + block);
+    let copy = buf;
+    for (let g = g0; g < g1; copy += copyBytes) {
+      // The part of the block in image n: its tiles [t0, t1).
+      const n = g / perImage;
+      const t0 = g - n * perImage;
+      const t1 = min(perImage, t0 + g1 - g);
+      const ty0 = t0 / tilesW;
+      const rows = 4 * ((t1 - 1) / tilesW - ty0) + 6;
+      copyPadded(p, 4, params.x + <usize>n * imageBytes, 4 * ty0 - params.padTop, rows, copy, paddedRows(p, 4));
+      for (let t = t0; t < t1; t++) {
+        const ty = t / tilesW;
+        const tx = t - ty * tilesW;
+        const at = <usize>(g - g0 + t - t0) << 2;
+        store<u32>(srcAt + at, <u32>(copy - buf) + <u32>(4 * (ty - ty0) * rowBytes + (tx << 4)));
+        store<u32>(yAt + at, <u32>(<usize>n * yImageBytes) + <u32>((4 * ty * outW + 4 * tx) << 2));
+        store<u32>(clip + at, (<u32>min(4, outH - 4 * ty) << 4) | <u32>min(4, outW - 4 * tx));
+      }
+      g += t1 - t0;
+    }
+    const nb = g1 - g0;
+    transformInput4(p, buf, planeBytes, srcAt, nb, v, staging);
+    transformedProducts(p, 36, v, products, nb, tile);
+    outputTiles4(p, products, nb, yAt, clip, staging);
+  }
 }

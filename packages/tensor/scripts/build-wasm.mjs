@@ -51,7 +51,13 @@ async function compile(outFile, extra) {
     'stub',
     '--noAssert',
     '--importMemory',
+    // WASM_DEBUG=1 keeps the functions' names, so a CPU profile names the kernels (for profiling
+    // only: the embedded binaries are built without it).
+    ...(process.env.WASM_DEBUG ? ['--debug'] : []),
     ...extra,
+    // WASM_NAMES=1 keeps the functions' names, so that a CPU profile names the kernels: for
+    // profiling only, never for the binaries committed.
+    ...(process.env.WASM_NAMES ? ['--debug'] : []),
   ];
   const { error, stderr } = await asc.main(args);
   if (error) {

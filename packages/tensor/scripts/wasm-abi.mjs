@@ -81,6 +81,13 @@ export const GEMM_SLOTS = [
  */
 export const GEMM_KC = 256;
 
+/**
+ * Images per work item of the implicit weight gradient (assembly/implicit-weight.ts): each item
+ * sums its images into a partial of its own, and the partials are added in item order, so the
+ * order of sums depends on this and never on the thread count.
+ */
+export const WEIGHT_GRADIENT_IMAGES = 8;
+
 /** i32 slots a parameter block holds: room for the longer layout. */
 export const SLOT_COUNT = 32;
 
@@ -137,6 +144,9 @@ export function assemblyAbi() {
     '/** Terms of each GEMM sum accumulated before they are added to C. */',
     `export const GEMM_KC: i32 = ${GEMM_KC};`,
     '',
+    '/** Images per work item of the implicit weight gradient. */',
+    `export const WEIGHT_GRADIENT_IMAGES: i32 = ${WEIGHT_GRADIENT_IMAGES};`,
+    '',
   ].join('\n');
 }
 
@@ -166,6 +176,9 @@ export function typescriptAbi() {
     '',
     '/** Terms of each GEMM sum accumulated before they are added to C (the order of float32 sums). */',
     `export const GEMM_KC = ${GEMM_KC};`,
+    '',
+    '/** Images per work item of the implicit weight gradient (its order of sums). */',
+    `export const WEIGHT_GRADIENT_IMAGES = ${WEIGHT_GRADIENT_IMAGES};`,
     '',
   ].join('\n');
 }

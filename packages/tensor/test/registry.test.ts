@@ -110,8 +110,10 @@ describe('the registry', () => {
     for (const name of names) expect(kernelBackends(name)[0], name).toBe('js');
     const withWasm = names.filter((name) => kernelBackends(name).includes('wasm'));
     expect(withWasm).toEqual([
+      'addScaledInPlace',
       'avgPool2dBackward',
       'avgPool2dForward',
+      'conv2dBackwardBias',
       'conv2dBackwardInput',
       'conv2dBackwardWeight',
       'conv2dForward',

@@ -18,8 +18,11 @@ import { flops, PASSES, type Pass, WORKLOADS } from './workloads.js';
  * against the same PyTorch times: 'im2col' is what 'auto' took on W4 and W5 before Winograd;
  * 'winograd2' and 'winograd4' force its 2 x 2 or 4 x 4 output tiles.
  *
+ * With `--clock cpu`, both sides time themselves by their process's CPU time (src/timing.ts),
+ * which other processes' load moves less; it sums threads, so it is for `--threads 1`.
+ *
  *   tsx --conditions=@fovea/source --expose-gc src/conv-vs-torch.ts [--only W4,W5]
- *       [--passes forward,dX] [--threads 1,2] [--rounds 5] [--algorithms auto,im2col]
+ *       [--passes forward,dX] [--threads 1,2] [--rounds 5] [--algorithms auto,im2col] [--clock cpu]
  */
 
 const args = process.argv.slice(2);
@@ -34,7 +37,13 @@ const rounds = Number(option('--rounds', '5'));
 const algorithms = option('--algorithms', 'auto').split(',') as Array<
   'auto' | 'im2col' | 'direct' | 'winograd' | 'winograd2' | 'winograd4'
 >;
-const repetition = { reps: 3, warmupMs: 0, minRepMs: 40 };
+const clock = option('--clock', 'wall');
+if (clock !== 'wall' && clock !== 'cpu')
+  throw new Error(`conv-vs-torch: --clock is 'wall' or 'cpu', got '${clock}'`);
+if (clock === 'cpu' && threadCounts.some((t) => t !== 1)) {
+  throw new Error('conv-vs-torch: --clock cpu sums the CPU time of all threads; use it with --threads 1');
+}
+const repetition = { reps: 3, warmupMs: 0, minRepMs: 40, cpu: clock === 'cpu' };
 
 async function timed(runner: Runner): Promise<number> {
   return runner.time === undefined

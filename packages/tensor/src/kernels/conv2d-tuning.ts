@@ -104,26 +104,33 @@ export const WINOGRAD4_BLOCK_ELEMENTS = 1 << 18;
 /**
  * 'auto' computes a Winograd conv by F(4 x 4, 3 x 3) (conv2d-winograd4.ts: 36 multiplications
  * per 4 x 4 outputs instead of F(2 x 2)'s 64, larger transforms, more rounding) from this many
- * 4 x 4 tiles per image: a block never spans two images, so small images give GEMMs too narrow
- * for the kernels' reuse. F(2 x 2) / F(4 x 4) time measured as above (forward, batch 8):
- * 16 channels at 28 x 28 (49 tiles) 2.1x, 32 at 14 x 14 (16 tiles) 1.26x, 64 at 14 x 14 0.81x,
- * 128 and 256 at 7 x 7 (4 tiles) 0.82x and 0.77x; W4 (196 tiles) 1.2-1.5x, W5 (49) 1.1-1.5x.
+ * 4 x 4 tiles over the batch (its blocks of tiles span images). F(2 x 2) / F(4 x 4) CPU time
+ * (forward, 1 thread, median of 9 alternating pairs): batch 8 at 7 x 7 (32 tiles), 64 / 128 /
+ * 256 / 512 channels 1.62x / 1.47x / 1.42x / 1.69x; batch 2 at 14 x 14 (32), 64 / 128 channels
+ * 1.40x / 1.38x; W4 and W5 1.2-1.5x. It also won below 32 (batch 1 at 7 x 7, 4 tiles, 64 to
+ * 512 channels: 1.38-1.56x); the threshold was not lowered to follow, as F(4 x 4) rounds about
+ * 4x more than F(2 x 2).
  */
 export const WINOGRAD4_FROM_TILES = 32;
 
 /** The output tile of a Winograd conv: `params.winogradTile`, else as WINOGRAD4_FROM_TILES says. */
 export function winogradTile(g: Conv2dGeometry, params: Conv2dParams): 2 | 4 {
   const tile =
-    params.winogradTile ?? (Math.ceil(g.outH / 4) * Math.ceil(g.outW / 4) >= WINOGRAD4_FROM_TILES ? 4 : 2);
+    params.winogradTile ??
+    (g.batch * Math.ceil(g.outH / 4) * Math.ceil(g.outW / 4) >= WINOGRAD4_FROM_TILES ? 4 : 2);
   if (tile !== 2 && tile !== 4) {
     throw new Error(`conv2d: winogradTile must be 2 or 4, got ${tile}`);
   }
   return tile;
 }
 
-/** Output tiles per Winograd work item: WINOGRAD_BLOCK_ELEMENTS, in whole GEMM panels of 8. */
+/**
+ * Output tiles per Winograd work item: WINOGRAD_BLOCK_ELEMENTS, in whole GEMM panels of 8, at
+ * most an image's tiles for F(2 x 2), the batch's for F(4 x 4) (its blocks span images).
+ */
 export function winogradTileBlock(call: WinogradCall): number {
-  const tiles = Math.ceil(call.outH / call.tile) * Math.ceil(call.outW / call.tile);
+  const perImage = Math.ceil(call.outH / call.tile) * Math.ceil(call.outW / call.tile);
+  const tiles = call.tile === 4 ? call.batch * perImage : perImage;
   const points = (call.tile + 2) * (call.tile + 2);
   const elements = call.tile === 4 ? WINOGRAD4_BLOCK_ELEMENTS : WINOGRAD_BLOCK_ELEMENTS;
   const block = Math.floor(elements / (points * Math.max(call.inChannels, call.outChannels)) / 8) * 8;

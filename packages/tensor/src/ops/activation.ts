@@ -2,7 +2,7 @@
 // backward kernel) and tanh.
 import { isGradEnabled } from '@fovea/autograd';
 import { record } from '../autograd.js';
-import { allocate } from '../dtype.js';
+import { allocate, allocateForOverwrite, type DType } from '../dtype.js';
 import { sigmoidBackward, sigmoidForward } from '../kernels/registered/activation.js';
 import type { FloatArray } from '../kernels/shape.js';
 import type { Tensor } from '../tensor.js';
@@ -41,7 +41,7 @@ export function relu(a: Tensor): Tensor {
 export function sigmoid(a: Tensor): Tensor {
   const x = floatOperand('sigmoid', a);
   // A device kernel takes a null `out` and returns the result's storage (ops/device.ts).
-  const out = x.storage.deviceBuffer === null ? (allocate(x.dtype, x.numel) as FloatArray) : null;
+  const out = x.storage.deviceBuffer === null ? resultStorage(x.dtype, x.numel) : null;
   const written = sigmoidForward(kernelOperand('sigmoid', x), out as FloatArray) as FloatArray | undefined;
   const y = kernelResult(written ?? (out as FloatArray), x.shape, x.dtype);
   return record('SigmoidBackward0', y, [x], (g) => [sigmoidGradient(g, y)], [y]);
@@ -53,13 +53,18 @@ export function sigmoid(a: Tensor): Tensor {
  */
 function sigmoidGradient(g: Tensor, y: Tensor): Tensor {
   if (isGradEnabled() && (g.requiresGrad || y.requiresGrad)) return mul(mul(g, sub(1, y)), y);
-  const out = y.storage.deviceBuffer === null ? (allocate(y.dtype, y.numel) as FloatArray) : null;
+  const out = y.storage.deviceBuffer === null ? resultStorage(y.dtype, y.numel) : null;
   const written = sigmoidBackward(
     kernelOperand('sigmoid backward', g.to(y.dtype)),
     kernelOperand('sigmoid backward', y),
     out as FloatArray,
   ) as FloatArray | undefined;
   return kernelResult(written ?? (out as FloatArray), y.shape, y.dtype);
+}
+
+/** Host storage for a result the sigmoid kernels write in full: float32 is not zeroed first. */
+function resultStorage(dtype: DType, size: number): FloatArray {
+  return dtype === 'float32' ? allocateForOverwrite(size) : (allocate(dtype, size) as FloatArray);
 }
 
 /**

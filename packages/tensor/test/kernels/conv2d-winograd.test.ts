@@ -148,6 +148,9 @@ describe('Winograd F(2 x 2, 3 x 3) and F(4 x 4, 3 x 3) conv2d', () => {
       sameBits({ ...base, groups: 2, cg: 3, og: 4, h: 4, w: 3, pads: [3, 0, 3, 2] });
       // Tile rows of 7 tiles: groups of four tiles across a row.
       sameBits({ ...base, cg: 5, og: 6, h: 14 * tile, w: 7 * tile - 1, pads: [1, 1, 1, 1] });
+      // F(4)'s blocks run over the batch: 6 images of 7 x 7 tiles in blocks of 144 tiles on one
+      // thread, of 76 (2 items for each of 2 threads) on two; blocks start and end mid-image.
+      if (tile === 4) sameBits({ ...base, n: 6, cg: 48, og: 48, h: 28, w: 28, pads: [1, 1, 1, 1] });
     },
   );
 
@@ -217,8 +220,8 @@ describe('Winograd F(2 x 2, 3 x 3) and F(4 x 4, 3 x 3) conv2d', () => {
     expect(auto(64, 64, 1, 3, 1, 1, 4, 7)).toBe('winograd');
   });
 
-  it('takes F(4 x 4) from 32 tiles of 4 x 4 per image, F(2 x 2) below, or the tile asked for', () => {
-    const tile = (h: number, w: number, winogradTile?: 2 | 4) => {
+  it('takes F(4 x 4) from 32 tiles of 4 x 4 over the batch, F(2 x 2) below, or the tile asked for', () => {
+    const tile = (h: number, w: number, winogradTile?: 2 | 4, batch = 8) => {
       const params = {
         stride: [1, 1],
         padding: [1, 1, 1, 1],
@@ -226,12 +229,15 @@ describe('Winograd F(2 x 2, 3 x 3) and F(4 x 4, 3 x 3) conv2d', () => {
         groups: 1,
         winogradTile,
       } as const;
-      return tileOf(ref.conv2dGeometry([8, 16, h, w], [16, 16, 3, 3], params), params);
+      return tileOf(ref.conv2dGeometry([batch, 16, h, w], [16, 16, 3, 3], params), params);
     };
-    expect(tile(28, 28)).toBe(4);
-    expect(tile(32, 13)).toBe(4);
-    expect(tile(14, 14)).toBe(2);
-    expect(tile(14, 14, 4)).toBe(4);
+    expect(tile(28, 28, undefined, 1)).toBe(4);
+    expect(tile(32, 13, undefined, 1)).toBe(4);
+    expect(tile(14, 14, undefined, 1)).toBe(2);
+    expect(tile(14, 14, undefined, 2)).toBe(4);
+    expect(tile(7, 7)).toBe(4);
+    expect(tile(7, 7, undefined, 7)).toBe(2);
+    expect(tile(14, 14, 4, 1)).toBe(4);
     expect(tile(28, 28, 2)).toBe(2);
     expect(() => tile(28, 28, 3 as 2)).toThrow('conv2d: winogradTile must be 2 or 4, got 3');
   });

@@ -5,7 +5,7 @@ import {
   sigmoidForward as sigmoidForwardReference,
 } from '../../src/kernels/activation.js';
 import { sigmoidBackward, sigmoidForward } from '../../src/kernels/registered/activation.js';
-import { forceWasm, randomFloats, wasmCalls } from './setup.js';
+import { expectSameBits, forceWasm, randomFloats, wasmCalls } from './setup.js';
 
 /**
  * The WebAssembly sigmoid kernels against the TypeScript reference, bit for bit on float32 (both
@@ -37,13 +37,6 @@ function values(seed: number, n: number, scale: number): Float32Array {
   return a;
 }
 
-function expectSame(actual: Float32Array, expected: Float32Array, label: string): void {
-  for (let i = 0; i < expected.length; i++) {
-    if (!Object.is(actual[i], expected[i]))
-      expect.fail(`${label}: element ${i} is ${actual[i]}, expected ${expected[i]}`);
-  }
-}
-
 // Short arrays, and long ones that the kernels take through WebAssembly memory in several blocks
 // (4096 floats each) with a partial last block.
 const LENGTHS = fc.oneof(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 4090, max: 13000 }));
@@ -58,7 +51,7 @@ it('sigmoidForward in WebAssembly equals the reference bit for bit', () => {
       const calls = wasmCalls();
       sigmoidForward(x, actual);
       expect(wasmCalls()).toBe(calls + 1);
-      expectSame(actual, expected, `sigmoid of ${n} values (seed ${seed})`);
+      expectSameBits(actual, expected, `sigmoid of ${n} values (seed ${seed})`);
     }),
     { numRuns: 60 },
   );
@@ -75,7 +68,7 @@ it('sigmoidBackward in WebAssembly equals the reference bit for bit', () => {
       const calls = wasmCalls();
       sigmoidBackward(g, y, actual);
       expect(wasmCalls()).toBe(calls + 1);
-      expectSame(actual, expected, `sigmoid backward of ${n} values (seed ${seed})`);
+      expectSameBits(actual, expected, `sigmoid backward of ${n} values (seed ${seed})`);
     }),
     { numRuns: 60 },
   );

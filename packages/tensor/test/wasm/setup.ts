@@ -107,3 +107,12 @@ export function expectNear(
 export function abs<T extends Float32Array | Float64Array>(a: T): T {
   return a.map(Math.abs) as T;
 }
+
+/** Expects `actual` to hold `expected`'s values bit for bit (Object.is: NaN equals NaN, -0 is not 0). */
+export function expectSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string): void {
+  expect(actual.length, label).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i]))
+      expect.fail(`${label}: element ${i} is ${actual[i]}, expected ${expected[i]}`);
+  }
+}

@@ -42,6 +42,18 @@ const cases: Array<{ name: string; xShape: number[]; wShape: number[]; params: C
     params: { stride: [2, 1], padding: [1, 0, 2, 1], dilation: [1, 2], groups: 2 },
   },
   {
+    name: "LeNet's first convolution, batch 20 (implicit GEMM forward and weight gradient)",
+    xShape: [20, 1, 28, 28],
+    wShape: [6, 1, 5, 5],
+    params: { stride: [1, 1], padding: [2, 2, 2, 2], dilation: [1, 1], groups: 1 },
+  },
+  {
+    name: "LeNet's second convolution, batch 20",
+    xShape: [20, 6, 14, 14],
+    wShape: [16, 6, 5, 5],
+    params: { stride: [1, 1], padding: [0, 0, 0, 0], dilation: [1, 1], groups: 1 },
+  },
+  {
     name: 'depthwise (direct)',
     xShape: [2, 5, 17, 18],
     wShape: [5, 1, 3, 3],

@@ -1,5 +1,6 @@
 import * as reference from '../conv2d.js';
 import { defineKernel } from '../registry.js';
+import { wasmConv2dBackwardBias } from '../wasm/bias-grad.js';
 import {
   wasmConv2dBackwardInput,
   wasmConv2dBackwardWeight,
@@ -40,10 +41,11 @@ export let conv2dBackwardWeight = /* @__PURE__ */ defineKernel(
   },
 );
 
+/** Per-channel sums of gy; WebAssembly SIMD for float32 once the module is loaded (same bits). */
 export let conv2dBackwardBias = /* @__PURE__ */ defineKernel(
   'conv2dBackwardBias',
   reference.conv2dBackwardBias,
-  {},
+  { wasm: wasmConv2dBackwardBias },
   (kernel) => {
     conv2dBackwardBias = kernel;
   },

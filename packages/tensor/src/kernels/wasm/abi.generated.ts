@@ -65,3 +65,6 @@ export const MAXIMUM_PAGES = 32768;
 
 /** Terms of each GEMM sum accumulated before they are added to C (the order of float32 sums). */
 export const GEMM_KC = 256;
+
+/** Images per work item of the implicit weight gradient (its order of sums). */
+export const WEIGHT_GRADIENT_IMAGES = 8;

@@ -36,27 +36,32 @@ export function wasmWinograd(
     s[Slot.OUT_H] = call.outH;
     s[Slot.OUT_W] = call.outW;
     s[Slot.FLIP] = call.flip ? 1 : 0;
-    const block = winogradTileBlock(call);
+    const four = call.tile === 4;
+    const tiles = Math.ceil(call.outH / call.tile) * Math.ceil(call.outW / call.tile);
+    // Direct flops, as the other algorithms count them: the same work decides threads.
+    const flops = (2 * y.length * call.inChannels * 9) / call.groups;
+    const threads = threadsFor(rt, flops, y.length);
+    // F(4 x 4)'s blocks run over the tiles of the whole batch; F(2 x 2)'s over one image's.
+    const block = four
+      ? balancedBlock(winogradTileBlock(call), call.batch * tiles, threads)
+      : winogradTileBlock(call);
     s[Slot.TILE_BLOCK] = block;
     s[Slot.X] = rt.write(x);
     s[Slot.WEIGHT] = rt.write(w);
     s[Slot.BIAS] = bias === null ? 0 : rt.write(bias);
     const yPtr = rt.alloc(y.length * 4);
     s[Slot.Y] = yPtr;
-    // The transformed kernels, shared by the items of the forward: one item per output channel.
-    const four = call.tile === 4;
+    // The transformed kernels, shared by the items of the forward.
     s[Slot.WINOGRAD_U] = rt.alloc(
       four ? rt.exports.winograd4WeightBytes(rt.params(s)) : rt.exports.winogradWeightBytes(rt.params(s)),
     );
     const p = rt.params(s);
-    const tiles = Math.ceil(call.outH / call.tile) * Math.ceil(call.outW / call.tile);
-    const items = call.batch * Math.ceil(tiles / block);
-    // Direct flops, as the other algorithms count them: the same work decides threads.
-    const flops = (2 * y.length * call.inChannels * 9) / call.groups;
-    const threads = threadsFor(rt, flops, y.length);
+    const items = four ? Math.ceil((call.batch * tiles) / block) : call.batch * Math.ceil(tiles / block);
     if (four) {
-      // winograd4Weights keeps G g of one kernel (18 floats) in its scratch.
-      runItems(rt, 'winograd4Weights', p, call.outChannels, 72, threads);
+      // winograd4Weights keeps G g of four kernels (18 vectors) in its scratch; an item is a
+      // panel of four output channels of a group.
+      const panels = call.groups * Math.ceil(call.outChannels / call.groups / 4);
+      runItems(rt, 'winograd4Weights', p, panels, 288, threads);
       runItems(rt, 'winograd4Forward', p, items, rt.exports.winograd4ForwardScratch(p), threads);
     } else {
       runItems(rt, 'winogradWeights', p, call.outChannels, 0, threads);
@@ -66,4 +71,16 @@ export function wasmWinograd(
   } finally {
     rt.reset();
   }
+}
+
+/**
+ * A block of `tiles` tiles narrowed so that `threads` threads get the same number of items (the
+ * pool gives each a contiguous run of items), in steps of 4 tiles: the GEMM computes a last
+ * half panel of 4 columns at full speed. The results do not depend on it.
+ */
+function balancedBlock(block: number, tiles: number, threads: number): number {
+  const items = Math.ceil(tiles / block);
+  if (threads <= 1 || items % threads === 0) return block;
+  const even = Math.ceil(items / threads) * threads;
+  return Math.max(4, Math.ceil(tiles / even / 4) * 4);
 }

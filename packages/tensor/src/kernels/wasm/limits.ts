@@ -27,6 +27,9 @@ export const limits = {
    * than on one; its second convolution (300) and ResNet's 3 x 3 layers (over 1,000) gain 1.8x.
    */
   parallelFlopsPerOutput: 128,
-  /** Pooling is memory-bound: threads pay off only for inputs this large. */
+  /**
+   * Max pooling is memory-bound: threads pay off only for inputs this large. Average pooling
+   * stays on one thread (wasm/pool2d.ts says why).
+   */
   parallelPoolElements: 1 << 20,
 };

@@ -1,3 +1,4 @@
+import { allocateForOverwrite } from '../../dtype.js';
 import { numel, sameShape } from '../../shape.js';
 import {
   type AvgPool2dParams,
@@ -63,7 +64,7 @@ export function wasmMaxPool2dForward<T extends FloatArray>(
   const { outShape } = call;
   const size = numel(outShape);
   if ((out !== undefined && out.length !== size) || size === 0) return DECLINED;
-  const y = (out ?? new Float32Array(size)) as Float32Array;
+  const y = (out ?? allocateForOverwrite(size)) as Float32Array;
   const indices = new Int32Array(size);
   wasmMaxPoolForward(rt, call, x as Float32Array, y, indices);
   return { out: y as T, outShape, indices };
@@ -89,7 +90,7 @@ export function wasmMaxPool2dBackward<T extends FloatArray>(
   ) {
     return DECLINED;
   }
-  const gx = (out ?? new Float32Array(size)) as Float32Array;
+  const gx = (out ?? allocateForOverwrite(size)) as Float32Array;
   wasmMaxPoolBackward(rt, planeCall(xShape, gyShape), gy as Float32Array, indices, gx);
   return gx as T;
 }
@@ -106,7 +107,7 @@ export function wasmAvgPool2dForward<T extends FloatArray>(
   const { outShape } = call;
   const size = numel(outShape);
   if ((out !== undefined && out.length !== size) || size === 0) return DECLINED;
-  const y = (out ?? new Float32Array(size)) as Float32Array;
+  const y = (out ?? allocateForOverwrite(size)) as Float32Array;
   wasmAvgPoolForward(rt, call, params, x as Float32Array, y);
   return { out: y as T, outShape };
 }
@@ -128,7 +129,7 @@ export function wasmAvgPool2dBackward<T extends FloatArray>(
   }
   const size = numel(xShape);
   if (!sameShape(gyShape, call.outShape) || (out !== undefined && out.length !== size)) return DECLINED;
-  const gx = (out ?? new Float32Array(size)) as Float32Array;
+  const gx = (out ?? allocateForOverwrite(size)) as Float32Array;
   wasmAvgPoolBackward(rt, call, params, gy as Float32Array, gx);
   return gx as T;
 }

@@ -90,13 +90,15 @@ export function wasmMaxPoolBackward(
 }
 
 /**
- * Planes per block when a one-thread call takes its planes through WebAssembly memory a block
- * at a time: each block is copied in, pooled and copied out while it is still in cache (LeNet's
- * first pooling reads 4.8 MB at batch 256, which copied whole went through main memory three
- * times). A call on several threads takes all planes at once.
+ * Planes per block of an average pooling, which takes its planes through WebAssembly memory a
+ * block at a time on the calling thread: each block is copied in, pooled and copied out while
+ * it is still in cache (LeNet's first pooling reads 4.8 MB at batch 256, which copied whole went
+ * through main memory three times). It stays on one thread at every size: its time goes to the
+ * copies, which the calling thread makes, and measured here on 2 threads the whole planes copied
+ * in and split took longer (LeNet's first pooling at batch 256: forward 0.84 ms against 0.58 in
+ * blocks, backward 0.80 against 0.53; at batch 1024 about twice as long).
  */
-function planesPerBlock(c: PoolCall, threadCount: number): number {
-  if (threadCount > 1) return c.planes;
+function planesPerBlock(c: PoolCall): number {
   const floats = c.H * c.W + c.outH * c.outW;
   return Math.max(1, Math.min(c.planes, Math.floor(BLOCK_FLOATS / floats)));
 }
@@ -118,8 +120,7 @@ function avgPoolBlocks(
   slotsOf: { from: number; to: number; fromSize: number; toSize: number },
 ): void {
   try {
-    const threadCount = threads(rt, c);
-    const block = planesPerBlock(c, threadCount);
+    const block = planesPerBlock(c);
     const fromPtr = rt.alloc(block * slotsOf.fromSize * 4);
     const toPtr = rt.alloc(block * slotsOf.toSize * 4);
     const memory = rt.floats;
@@ -131,7 +132,7 @@ function avgPoolBlocks(
       s[Slot.N] = planes;
       const fromStart = p0 * slotsOf.fromSize;
       memory.set(from.subarray(fromStart, fromStart + planes * slotsOf.fromSize), fromPtr >> 2);
-      runItems(rt, kernel, rt.params(s), planes, 0, threadCount);
+      runItems(rt, kernel, rt.params(s), planes, 0, 1);
       const toLength = planes * slotsOf.toSize;
       to.set(memory.subarray(toPtr >> 2, (toPtr >> 2) + toLength), p0 * slotsOf.toSize);
     }

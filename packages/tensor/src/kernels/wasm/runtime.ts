@@ -28,6 +28,8 @@ export interface KernelExports {
   ): void;
   gemmScratchBytes(M: number, N: number, K: number): number;
   convForwardScratch(params: number): number;
+  implicitForwardScratch(params: number): number;
+  implicitBackwardWeightScratch(params: number): number;
   convBackwardInputScratch(params: number): number;
   convBackwardWeightScratch(params: number): number;
   directForwardScratch(params: number): number;
@@ -46,6 +48,8 @@ export interface KernelExports {
 export const ITEM_KERNELS = [
   'gemmItems',
   'convForward',
+  'implicitForward',
+  'implicitBackwardWeight',
   'convBackwardInput',
   'convBackwardWeight',
   'directForward',
