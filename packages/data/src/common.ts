@@ -5,6 +5,7 @@ export type { DataLoaderOptions } from './dataloader/dataloader.js';
 export { DataLoader } from './dataloader/dataloader.js';
 export { randperm } from './dataloader/randperm.js';
 export type { Dataset, Sample } from './dataset/dataset.js';
+export { Subset } from './dataset/subset.js';
 export { TensorDataset } from './dataset/tensor-dataset.js';
 export { decompress, isGzip } from './idx/gzip.js';
 export type { IdxArray, IdxData, ReadIdxOptions } from './idx/read-idx.js';

@@ -30,12 +30,23 @@ const range = (n: number): Dataset<number> => ({ length: n, get: (i) => i });
 const name = (c: LoaderCase) =>
   `n ${c.n}, batch ${c.batchSize}, shuffle ${c.shuffle}, dropLast ${c.dropLast}, seed ${c.seed}, ${c.ownGenerator ? 'own generator' : 'default generator'}`;
 
+/** The same dataset fetching each batch through `getItems`, PyTorch's `__getitems__`. */
+const rangeByBatch = (n: number): Dataset<number> => ({
+  ...range(n),
+  getItems: (indices) => [...indices],
+});
+
 describe("DataLoader against PyTorch's", () => {
-  it.each(loaderCases.map((c) => [name(c), c] as const))('%s: the same batches over two epochs', (_n, c) => {
+  it.each(
+    loaderCases.flatMap((c) => [
+      [`${name(c)}, get`, c, range] as const,
+      [`${name(c)}, getItems`, c, rangeByBatch] as const,
+    ]),
+  )('%s: the same batches over two epochs', (_n, c, dataset) => {
     let generator: Generator | undefined;
     if (c.ownGenerator) generator = new Generator(c.seed);
     else manualSeed(c.seed);
-    const loader = new DataLoader(range(c.n), {
+    const loader = new DataLoader(dataset(c.n), {
       batchSize: c.batchSize,
       shuffle: c.shuffle,
       dropLast: c.dropLast,

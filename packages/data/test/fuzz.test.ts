@@ -29,12 +29,19 @@ const valid = [
 /** A valid instance of each class, whose methods are fuzzed when the fuzzed constructor fails. */
 const instances = {
   TensorDataset: () => new data.TensorDataset(rand([4, 2]), rand([4])),
+  Subset: () => new data.Subset(new data.TensorDataset(rand([4, 2])), [3, 0]),
   DataLoader: () => new data.DataLoader(new data.TensorDataset(rand([4, 2])), { batchSize: 2 }),
   MNIST: () => data.MNIST.fromBytes(fakeDataset(2)),
   FashionMNIST: () => data.FashionMNIST.fromBytes(fakeDataset(2)),
 };
 
 describe('fuzz: @fovea/data', () => {
-  const options = { runs: 60, valid, instances, methods: ['get'], statics: ['fromBytes', 'fromDirectory'] };
+  const options = {
+    runs: 60,
+    valid,
+    instances,
+    methods: ['get', 'getItems'],
+    statics: ['fromBytes', 'fromDirectory'],
+  };
   it.each(fuzzModule(data as Record<string, unknown>, options))('%s', (_, run) => run());
 });

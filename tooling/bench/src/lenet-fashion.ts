@@ -9,7 +9,9 @@ import {
   Flatten,
   init,
   Linear,
+  MaxPool2d,
   type Module,
+  ReLU,
   Sequential,
   Sigmoid,
 } from '@fovea/nn';
@@ -60,22 +62,32 @@ export interface LenetReport {
   torchVersion: string | null;
 }
 
-/** d2l's LeNet with its Xavier-uniform initialisation (also timed step by step by lenet/lenet-step.ts). */
-export function lenet(): Sequential {
-  const net = new Sequential(
+/**
+ * LeNet's layers: d2l's (sigmoid, average pooling) by default, or the ReLU and max-pooling
+ * variant (training.ts, against TensorFlow.js). Parameters keep their default initialisation.
+ */
+export function lenetLayers(variant: 'd2l' | 'relu-max' = 'd2l'): Sequential {
+  const activation = () => (variant === 'd2l' ? new Sigmoid() : new ReLU());
+  const pool = () => (variant === 'd2l' ? new AvgPool2d(2, { stride: 2 }) : new MaxPool2d(2));
+  return new Sequential(
     new Conv2d(1, 6, 5, { padding: 2 }),
-    new Sigmoid(),
-    new AvgPool2d(2, { stride: 2 }),
+    activation(),
+    pool(),
     new Conv2d(6, 16, 5),
-    new Sigmoid(),
-    new AvgPool2d(2, { stride: 2 }),
+    activation(),
+    pool(),
     new Flatten(),
     new Linear(16 * 5 * 5, 120),
-    new Sigmoid(),
+    activation(),
     new Linear(120, 84),
-    new Sigmoid(),
+    activation(),
     new Linear(84, 10),
   );
+}
+
+/** d2l's LeNet with its Xavier-uniform initialisation (also timed step by step by lenet/lenet-step.ts). */
+export function lenet(): Sequential {
+  const net = lenetLayers('d2l');
   net.apply((m: Module) => {
     if (m instanceof Linear || m instanceof Conv2d) init.xavierUniform_(m.weight);
   });

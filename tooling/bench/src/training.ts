@@ -1,10 +1,11 @@
 import { createRequire } from 'node:module';
-import { Conv2d, CrossEntropyLoss, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@fovea/nn';
+import { CrossEntropyLoss } from '@fovea/nn';
 import { manualSeed, setNumThreads, type Tensor, tensor } from '@fovea/tensor';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { buildSync } from 'esbuild';
 import { randomFloats, toHWIO } from './data.js';
+import { lenetLayers } from './lenet-fashion.js';
 import { use } from './peers/tfjs.js';
 import { time } from './timing.js';
 
@@ -42,23 +43,6 @@ async function registerTfjsGradients(): Promise<void> {
   gradients = true;
 }
 
-function lenet(): Sequential {
-  return new Sequential(
-    new Conv2d(1, 6, 5, { padding: 2 }),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Conv2d(6, 16, 5),
-    new ReLU(),
-    new MaxPool2d(2),
-    new Flatten(),
-    new Linear(400, 120),
-    new ReLU(),
-    new Linear(120, 84),
-    new ReLU(),
-    new Linear(84, 10),
-  );
-}
-
 function batchData(batch: number): { x: Float32Array; labels: Int32Array } {
   const x = randomFloats(11, batch * 28 * 28);
   const labels = new Int32Array(batch);
@@ -73,7 +57,7 @@ export interface FoveaTrainer {
 
 export function foveaTrainer(batch: number): FoveaTrainer {
   manualSeed(0);
-  const net = lenet();
+  const net = lenetLayers('relu-max');
   const loss = new CrossEntropyLoss();
   const { x, labels } = batchData(batch);
   const input = tensor(x).reshape([batch, 1, 28, 28]);

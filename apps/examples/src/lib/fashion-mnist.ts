@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Dataset, FashionMNIST } from '@fovea/data';
+import { type Dataset, FashionMNIST, Subset } from '@fovea/data';
 import { CliError } from './cli.js';
 import { userPath } from './paths.js';
 
@@ -56,8 +56,14 @@ export function loadFashionMnist(
   return { train, test, description, subset: named === undefined };
 }
 
-/** The first `count` samples of a dataset (all of them when count is undefined). */
+/**
+ * The first `count` samples of a dataset (all of them when count is undefined), as a `Subset`,
+ * which fetches a batch through the dataset's `getItems`.
+ */
 export function firstSamples<T>(dataset: Dataset<T>, count: number | undefined): Dataset<T> {
   if (count === undefined || count >= dataset.length) return dataset;
-  return { length: count, get: (i: number) => dataset.get(i) };
+  return new Subset(
+    dataset,
+    Array.from({ length: count }, (_, i) => i),
+  );
 }

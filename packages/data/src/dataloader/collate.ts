@@ -1,4 +1,5 @@
 import { checkArray, MAX_DIMS, stack, Tensor, tensor } from '@fovea/tensor';
+import { takeBatch } from '../dataset/batch-rows.js';
 
 /**
  * `torch.utils.data.default_collate`: a list of samples to one batched sample. Tensors are
@@ -30,7 +31,8 @@ function collate(batch: readonly unknown[], depth: number): unknown {
         );
       }
     });
-    return stack(batch as Tensor[]);
+    // Rows a dataset's getItems gathered into one batch are that batch already.
+    return takeBatch(batch as Tensor[]) ?? stack(batch as Tensor[]);
   }
   if (typeof first === 'number') {
     const values = batch.map((item, i) => {

@@ -68,6 +68,9 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
     if (dataset === null || typeof dataset !== 'object' || typeof dataset.get !== 'function') {
       throw new TypeError('DataLoader: expected a dataset with `length` and `get(index)`');
     }
+    if (dataset.getItems !== undefined && typeof dataset.getItems !== 'function') {
+      throw argumentError('DataLoader', 'dataset.getItems', 'a function or undefined', dataset.getItems);
+    }
     datasetLength(dataset);
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new Error(`DataLoader: batchSize must be a positive integer, got ${describe(batchSize)}`);
@@ -123,13 +126,34 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
     for (let b = 0; b < batches; b++) {
       const start = b * this.batchSize;
       const end = Math.min(start + this.batchSize, n);
-      const samples: T[] = [];
-      for (let k = start; k < end; k++) samples.push(this.dataset.get(order === null ? k : order[k]));
+      const samples = this.fetch(order, start, end);
       // a short last batch: PyTorch's sampler ran out while filling it, before it was served
       if (end === n && end - start < this.batchSize) drawSpare();
       yield this.collateFn(samples);
     }
     drawSpare();
+  }
+
+  /**
+   * The samples at positions [start, end) of the epoch's `order` (null: in order): one
+   * `getItems` call when the dataset has it, else `get` each.
+   */
+  private fetch(order: Int32Array | null, start: number, end: number): T[] {
+    const dataset = this.dataset;
+    if (dataset.getItems === undefined) {
+      const samples: T[] = [];
+      for (let k = start; k < end; k++) samples.push(dataset.get(order === null ? k : order[k]));
+      return samples;
+    }
+    const indices: number[] = new Array(end - start);
+    for (let k = start; k < end; k++) indices[k - start] = order === null ? k : order[k];
+    const samples = dataset.getItems(indices);
+    if (!Array.isArray(samples) || samples.length !== indices.length) {
+      throw new Error(
+        `DataLoader: dataset.getItems returned ${Array.isArray(samples) ? `${samples.length} samples` : describe(samples)} for ${indices.length} indices; expected an array of one sample per index`,
+      );
+    }
+    return samples;
   }
 }
 

@@ -1,7 +1,8 @@
-import { describe, type Tensor } from '@fovea/tensor';
+import { checkArray, describe, type Tensor } from '@fovea/tensor';
 
 /**
- * A map-style dataset, as `torch.utils.data.Dataset`: `length` samples, `get(i)` the i-th.
+ * A map-style dataset, as `torch.utils.data.Dataset`: `length` samples, `get(i)` the i-th, and
+ * optionally `getItems(indices)` a batch of them at once.
  * A sample is anything `DataLoader`'s collation understands: a tensor, a number, or an array
  * or object of those.
  */
@@ -15,6 +16,15 @@ export interface Dataset<T = unknown> {
    * @returns The sample.
    */
   get(index: number): T;
+  /**
+   * Optional, PyTorch's `__getitems__`: the samples at `indices`, in order, fetched at once.
+   * `DataLoader` calls it, when present, for each batch instead of `get` for each index, and
+   * hands the result to its `collateFn`; it must return what `indices.map((i) => get(i))` would.
+   *
+   * @param indices - Each from 0 to `length - 1`.
+   * @returns One sample per index.
+   */
+  getItems?(indices: readonly number[]): T[];
 }
 
 /** A sample as the default collation batches it. */
@@ -28,4 +38,12 @@ export function checkIndex(where: string, index: number, length: number): number
     );
   }
   return index < 0 ? index + length : index;
+}
+
+/** Throws unless `indices` is an array of indices each in [-length, length); returns them made non-negative. */
+export function checkIndices(where: string, indices: readonly number[], length: number): number[] {
+  checkArray(where, 'indices', indices);
+  const out: number[] = new Array(indices.length);
+  for (let k = 0; k < indices.length; k++) out[k] = checkIndex(where, indices[k], length);
+  return out;
 }

@@ -1,5 +1,6 @@
-import { Tensor } from '@fovea/tensor';
-import { checkIndex, type Dataset } from './dataset.js';
+import { stack, Tensor } from '@fovea/tensor';
+import { rowsOf } from './batch-rows.js';
+import { checkIndex, checkIndices, type Dataset } from './dataset.js';
 
 /** `torch.utils.data.TensorDataset`: sample i is the i-th slice of each tensor along dim 0. */
 export class TensorDataset implements Dataset<Tensor[]> {
@@ -41,5 +42,21 @@ export class TensorDataset implements Dataset<Tensor[]> {
   get(index: number): Tensor[] {
     const i = checkIndex('TensorDataset.get', index, this.length);
     return this.tensors.map((t) => t.select(0, i));
+  }
+
+  /**
+   * The samples at `indices`, like PyTorch's `__getitems__`: what `get` gives for each, with
+   * each tensor's slices gathered into one batch that the samples' tensors are rows of.
+   * `DataLoader` fetches its batches this way, and `defaultCollate` hands those batches over
+   * instead of stacking them again.
+   *
+   * @param indices - Each from 0 to `length - 1`.
+   * @returns One array of tensors per index.
+   */
+  getItems(indices: readonly number[]): Tensor[][] {
+    const rows = checkIndices('TensorDataset.getItems', indices, this.length);
+    if (rows.length === 0) return [];
+    const columns = this.tensors.map((t) => rowsOf(stack(rows.map((i) => t.select(0, i)))));
+    return rows.map((_, k) => columns.map((column) => column[k]));
   }
 }

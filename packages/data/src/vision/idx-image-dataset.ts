@@ -1,5 +1,6 @@
-import { argumentError, checkOptions, describe, type Tensor, tensor } from '@fovea/tensor';
-import { checkIndex, type Dataset } from '../dataset/dataset.js';
+import { argumentError, checkElements, checkOptions, describe, Tensor } from '@fovea/tensor';
+import { rowsOf } from '../dataset/batch-rows.js';
+import { checkIndex, checkIndices, type Dataset } from '../dataset/dataset.js';
 import type { Platform } from '../idx/platform.js';
 import { type IdxArray, parseIdx } from '../idx/read-idx.js';
 
@@ -173,16 +174,49 @@ export class IdxImageDataset implements Dataset<[Tensor, number]> {
    */
   get(index: number): [Tensor, number] {
     const i = checkIndex(`${(this.constructor as typeof IdxImageDataset).title}.get`, index, this.length);
-    const pixels = new Float32Array(784);
-    const offset = 784 * i;
-    // A local: reading this.images in the loop goes through the subclasses' several shapes.
-    const images = this.images;
-    for (let k = 0; k < 784; k++) pixels[k] = images[offset + k] / 255;
-    let image = tensor(pixels).reshape([1, 28, 28]);
-    if (this.transform !== undefined) image = this.transform(image);
-    const label = this.labels[i];
-    return [image, this.targetTransform === undefined ? label : this.targetTransform(label)];
+    const pixels = new Float32Array(PIXELS);
+    scaleImage(this.images, i, pixels, 0);
+    return this.sample(Tensor.fromArray(pixels, [1, 28, 28], 'float32'), i);
   }
+
+  /**
+   * The samples at `indices`, like PyTorch's `__getitems__`: what `get` gives for each, with
+   * the images gathered into one float32 [n, 1, 28, 28] batch that each sample's image is a
+   * row of (through its transform, if any). `DataLoader` fetches its batches this way, and
+   * `defaultCollate` hands that batch over instead of stacking a copy.
+   *
+   * @param indices - Each from 0 to `length - 1`.
+   * @returns One `[image, label]` per index.
+   */
+  getItems(indices: readonly number[]): [Tensor, number][] {
+    const where = `${(this.constructor as typeof IdxImageDataset).title}.getItems`;
+    const rows = checkIndices(where, indices, this.length);
+    const shape = [rows.length, 1, 28, 28];
+    const pixels = new Float32Array(checkElements(where, rows.length * PIXELS, shape));
+    for (let k = 0; k < rows.length; k++) scaleImage(this.images, rows[k], pixels, k * PIXELS);
+    const images = rowsOf(Tensor.fromArray(pixels, shape, 'float32'));
+    return rows.map((i, k) => this.sample(images[k], i));
+  }
+
+  /** Sample `i` with its image made: both through their transforms. */
+  private sample(image: Tensor, i: number): [Tensor, number] {
+    const label = this.labels[i];
+    return [
+      this.transform === undefined ? image : this.transform(image),
+      this.targetTransform === undefined ? label : this.targetTransform(label),
+    ];
+  }
+}
+
+const PIXELS = 28 * 28;
+
+/** Each byte's value in [0, 1] as float32: `b / 255` rounded once, as torchvision's `ToTensor`. */
+const SCALED = Float32Array.from({ length: 256 }, (_, b) => b / 255);
+
+/** Image `i` of `images` (bytes) into `out` at `at`, scaled to [0, 1]. */
+function scaleImage(images: Uint8Array, i: number, out: Float32Array, at: number): void {
+  const offset = PIXELS * i;
+  for (let k = 0; k < PIXELS; k++) out[at + k] = SCALED[images[offset + k]];
 }
 
 function checkTransforms(where: string, transform: unknown, targetTransform: unknown): void {
