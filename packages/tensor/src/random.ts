@@ -1,5 +1,11 @@
 import { argumentError, checkInteger } from './checks.js';
 
+/** One step of MT19937's recurrence: the new word from the old one, its successor and the word 397 on. */
+function twisted(word: number, next: number, far: number): number {
+  const y = (word & 0x80000000) | (next & 0x7fffffff);
+  return (far ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0)) >>> 0;
+}
+
 /**
  * A source of seeded random numbers, like `torch.Generator`. The engine is MT19937 seeded as
  * `torch.manual_seed` seeds it, and uniform floats take PyTorch's bits (24 for float32, 53 for
@@ -62,12 +68,11 @@ export class Generator {
 
   private twist(): void {
     const mt = this.mt;
-    for (let i = 0; i < 624; i++) {
-      const y = (mt[i] & 0x80000000) | (mt[(i + 1) % 624] & 0x7fffffff);
-      let v = mt[(i + 397) % 624] ^ (y >>> 1);
-      if (y & 1) v ^= 0x9908b0df;
-      mt[i] = v >>> 0;
-    }
+    // MT19937's recurrence, mt[i] from mt[i], mt[i + 1] and mt[i + 397] (indices mod 624), in
+    // three runs so that no index needs a remainder: this loop is a third of `rand`'s time.
+    for (let i = 0; i < 227; i++) mt[i] = twisted(mt[i], mt[i + 1], mt[i + 397]);
+    for (let i = 227; i < 623; i++) mt[i] = twisted(mt[i], mt[i + 1], mt[i - 227]);
+    mt[623] = twisted(mt[623], mt[0], mt[396]);
     this.index = 0;
   }
 
@@ -204,8 +209,10 @@ export function fillNormal(
     for (let i = 0; i < n; i++) out[i] = generator.normal() * std + mean;
     return;
   }
-  const draw = () => (out instanceof Float32Array ? generator.uniform24() : generator.uniform53());
-  for (let i = 0; i < n; i++) out[i] = draw();
+  const single = out instanceof Float32Array;
+  const draw = single ? () => generator.uniform24() : () => generator.uniform53();
+  if (single) for (let i = 0; i < n; i++) out[i] = generator.uniform24();
+  else for (let i = 0; i < n; i++) out[i] = generator.uniform53();
   const block = (start: number) => {
     for (let j = 0; j < 8; j++) {
       const u1 = 1 - out[start + j];
