@@ -149,7 +149,7 @@ describe.skipIf(chromiumSkipReason !== null)(
       for (const cleanup of cleanups.reverse()) await cleanup();
     });
 
-    it(`cross-origin isolated: ${THREADS} threads agree with the reference, and workers did part of each call`, async () => {
+    it(`cross-origin isolated: ${THREADS} threads agree with the reference, and workers did part of the work`, async () => {
       const { report, warnings, workers } = await visit(isolatedUrl, THREADS);
       expect(report.crossOriginIsolated).toBe(true);
       expect(report.sharedArrayBuffer).toBe(true);
@@ -159,19 +159,21 @@ describe.skipIf(chromiumSkipReason !== null)(
       expect(workers).toBe(THREADS - 1);
       expect(report.workersReady).toBe(THREADS - 1);
       expectAgreement(report, THREADS);
+      // The pool hands out a call's items in chunks taken in turn (kernels/wasm/threads.ts): the
+      // page's thread always takes part and takes more when a worker wakes late, so a call's
+      // split varies; over all the calls, the workers must have computed a share.
+      let workerItems = 0;
       for (const [op, calls] of Object.entries(report.calls)) {
         expect(calls.length, `${op}: calls into the pool`).toBeGreaterThan(0);
         for (const call of calls) {
           const label = `${op}: ${call.kernel}`;
           expect(call.threads, label).toBe(THREADS);
-          // The page's thread ran its own share and no more: the workers computed the rest,
-          // and the values above agree with the reference.
           expect(call.pageItems, `${label}: items the page's thread ran`).toBeGreaterThan(0);
-          expect(call.pageItems, `${label}: items the page's thread ran`).toBeLessThanOrEqual(
-            Math.ceil(call.items / THREADS),
-          );
+          expect(call.pageItems, `${label}: items the page's thread ran`).toBeLessThanOrEqual(call.items);
+          workerItems += call.items - call.pageItems;
         }
       }
+      expect(workerItems, 'items the workers ran, over all the calls').toBeGreaterThan(0);
       expect(warnings).toEqual([]);
     });
 
