@@ -159,16 +159,16 @@ describe.skipIf(chromiumSkipReason !== null)(
       expect(workers).toBe(THREADS - 1);
       expect(report.workersReady).toBe(THREADS - 1);
       expectAgreement(report, THREADS);
-      // The pool hands out a call's items in chunks taken in turn (kernels/wasm/threads.ts): the
-      // page's thread always takes part and takes more when a worker wakes late, so a call's
-      // split varies; over all the calls, the workers must have computed a share.
+      // The pool hands out a call's items in chunks taken in turn (kernels/wasm/threads.ts), so
+      // a call's split varies: the page's thread takes more when a worker wakes late, and none
+      // when the workers take every chunk first. Over all the calls, the workers must have
+      // computed a share.
       let workerItems = 0;
       for (const [op, calls] of Object.entries(report.calls)) {
         expect(calls.length, `${op}: calls into the pool`).toBeGreaterThan(0);
         for (const call of calls) {
           const label = `${op}: ${call.kernel}`;
           expect(call.threads, label).toBe(THREADS);
-          expect(call.pageItems, `${label}: items the page's thread ran`).toBeGreaterThan(0);
           expect(call.pageItems, `${label}: items the page's thread ran`).toBeLessThanOrEqual(call.items);
           workerItems += call.items - call.pageItems;
         }
