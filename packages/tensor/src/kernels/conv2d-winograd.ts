@@ -86,17 +86,11 @@ export interface WinogradTransforms {
   weights(w: FloatArray, call: WinogradCall, u: FloatArray, round: (v: number) => number): FloatArray;
   /** V = B^T d B of one tile's input window d (row-major, zero where padded), V[ξ] at v[at + ξ xi]. */
   inputTile(d: Float64Array, round: (v: number) => number, v: FloatArray, at: number, xi: number): void;
-  /** Y = A^T M A (+ bias) of tiles [t0, t0 + nb) of image n, clipped to outH x outW. */
-  outputTiles(
-    m: FloatArray,
-    bias: FloatArray | null,
-    call: WinogradCall,
-    n: number,
-    t0: number,
-    nb: number,
-    round: (v: number) => number,
-    y: FloatArray,
-  ): void;
+  /**
+   * Y = A^T M A of the tile whose M[ξ] is at m[at + ξ xi], all tile x tile values row-major
+   * into y (the driver clips the tile to the output and adds the bias).
+   */
+  outputTile(m: FloatArray, at: number, xi: number, round: (v: number) => number, y: Float64Array): void;
 }
 
 /** y (overwritten) = the conv of x with w (and bias, or null) that `call` describes. */
@@ -141,7 +135,43 @@ export function winogradConv(
           gemm(false, false, Og, nb, Cg, 1, u, uAt, Cg, v, vAt, nb, 0, m, mAt, nb);
         }
       }
-      transforms.outputTiles(m, bias, call, n, t0, nb, round, y);
+      writeOutputTiles(transforms, m, bias, call, n, t0, nb, round, y);
+    }
+  }
+}
+
+/**
+ * Y (+ bias) of tiles [t0, t0 + nb) of image n: each tile from `transforms.outputTile`, clipped
+ * to outH x outW, the bias added last (as the WebAssembly kernel adds it).
+ */
+function writeOutputTiles(
+  transforms: WinogradTransforms,
+  m: FloatArray,
+  bias: FloatArray | null,
+  call: WinogradCall,
+  n: number,
+  t0: number,
+  nb: number,
+  round: (v: number) => number,
+  y: FloatArray,
+): void {
+  const { outChannels: O, outH, outW, tile } = call;
+  const tilesW = Math.ceil(outW / tile);
+  const xi = O * nb;
+  const out = new Float64Array(tile * tile);
+  for (let o = 0; o < O; o++) {
+    const plane = (n * O + o) * outH * outW;
+    for (let t = t0; t < t0 + nb; t++) {
+      transforms.outputTile(m, o * nb + t - t0, xi, round, out);
+      const ty = (t / tilesW) | 0;
+      const tx = t - ty * tilesW;
+      for (let a = 0; a < tile && tile * ty + a < outH; a++) {
+        const at = plane + (tile * ty + a) * outW + tile * tx;
+        for (let b = 0; b < tile && tile * tx + b < outW; b++) {
+          const value = out[tile * a + b];
+          y[at + b] = bias === null ? value : round(value + bias[o]);
+        }
+      }
     }
   }
 }
@@ -237,54 +267,34 @@ function transformWeight(
   return u;
 }
 
+/** `outputTile`'s A^T M, reused from tile to tile (the reference runs on one thread). */
+const columnPass2 = new Float64Array(8);
+
 /**
- * Y = A^T m A (+ bias) of tiles [t0, t0 + nb) of image n: down each column j, f0 = (m0 + m1) + m2,
- * f1 = (m1 - m2) - m3; then the same along each row of f; the bias added last. Clipped to
- * outH x outW.
+ * Y = A^T M A of one tile: down each column j, f0 = (m0 + m1) + m2, f1 = (m1 - m2) - m3; then
+ * the same along each row of f.
  */
-function outputTiles(
+function outputTile(
   m: FloatArray,
-  bias: FloatArray | null,
-  call: WinogradCall,
-  n: number,
-  t0: number,
-  nb: number,
+  at: number,
+  xi: number,
   round: (v: number) => number,
-  y: FloatArray,
+  y: Float64Array,
 ): void {
-  const { outChannels: O, outH, outW } = call;
-  const tilesW = (outW + 1) >> 1;
-  const xi = O * nb;
-  const f = new Float64Array(8);
-  for (let o = 0; o < O; o++) {
-    const plane = (n * O + o) * outH * outW;
-    for (let t = t0; t < t0 + nb; t++) {
-      const at = o * nb + t - t0;
-      for (let j = 0; j < 4; j++) {
-        const m0 = m[at + j * xi];
-        const m1 = m[at + (4 + j) * xi];
-        const m2 = m[at + (8 + j) * xi];
-        const m3 = m[at + (12 + j) * xi];
-        f[j] = round(round(m0 + m1) + m2);
-        f[4 + j] = round(round(m1 - m2) - m3);
-      }
-      const ty = (t / tilesW) | 0;
-      const tx = t - ty * tilesW;
-      for (let a = 0; a < 2; a++) {
-        const row = 2 * ty + a;
-        if (row >= outH) continue;
-        const fa = 4 * a;
-        let y0 = round(round(f[fa] + f[fa + 1]) + f[fa + 2]);
-        let y1 = round(round(f[fa + 1] - f[fa + 2]) - f[fa + 3]);
-        if (bias !== null) {
-          y0 = round(y0 + bias[o]);
-          y1 = round(y1 + bias[o]);
-        }
-        y[plane + row * outW + 2 * tx] = y0;
-        if (2 * tx + 1 < outW) y[plane + row * outW + 2 * tx + 1] = y1;
-      }
-    }
+  const f = columnPass2;
+  for (let j = 0; j < 4; j++) {
+    const m0 = m[at + j * xi];
+    const m1 = m[at + (4 + j) * xi];
+    const m2 = m[at + (8 + j) * xi];
+    const m3 = m[at + (12 + j) * xi];
+    f[j] = round(round(m0 + m1) + m2);
+    f[4 + j] = round(round(m1 - m2) - m3);
+  }
+  for (let a = 0; a < 2; a++) {
+    const fa = 4 * a;
+    y[2 * a] = round(round(f[fa] + f[fa + 1]) + f[fa + 2]);
+    y[2 * a + 1] = round(round(f[fa + 1] - f[fa + 2]) - f[fa + 3]);
   }
 }
 
-const winograd2Transforms: WinogradTransforms = { weights: transformWeight, inputTile, outputTiles };
+const winograd2Transforms: WinogradTransforms = { weights: transformWeight, inputTile, outputTile };

@@ -124,47 +124,30 @@ function transformWeight(
   return u;
 }
 
+/** `outputTile`'s A^T M, one column of M and one row of results, reused from tile to tile (the reference runs on one thread). */
+const outputScratch = { f: new Float64Array(24), col: new Float64Array(6), res: new Float64Array(4) };
+
 /**
- * Y = A^T m A (+ bias) of tiles [t0, t0 + nb) of image n: down each column j of M, then along
- * each row of f, with p = m1 + m2, q = m1 - m2, r = m3 + m4, s = m3 - m4: y0 = (m0 + p) + r,
- * y1 = q + 2 s, y2 = p + 4 r, y3 = (q + 8 s) + m5; the bias added last. Clipped to outH x outW.
+ * Y = A^T M A of one tile: down each column j of M, then along each row of f, with p = m1 + m2,
+ * q = m1 - m2, r = m3 + m4, s = m3 - m4: y0 = (m0 + p) + r, y1 = q + 2 s, y2 = p + 4 r,
+ * y3 = (q + 8 s) + m5.
  */
-function outputTiles(
+function outputTile(
   m: FloatArray,
-  bias: FloatArray | null,
-  call: WinogradCall,
-  n: number,
-  t0: number,
-  nb: number,
+  at: number,
+  xi: number,
   round: (v: number) => number,
-  y: FloatArray,
+  y: Float64Array,
 ): void {
-  const { outChannels: O, outH, outW } = call;
-  const tilesW = Math.ceil(outW / 4);
-  const xi = O * nb;
-  const f = new Float64Array(24);
-  const col = new Float64Array(6);
-  const res = new Float64Array(4);
-  for (let o = 0; o < O; o++) {
-    const plane = (n * O + o) * outH * outW;
-    for (let t = t0; t < t0 + nb; t++) {
-      const at = o * nb + t - t0;
-      for (let j = 0; j < 6; j++) {
-        for (let i = 0; i < 6; i++) col[i] = m[at + (6 * i + j) * xi];
-        outputPoints(col, 0, round, res);
-        for (let a = 0; a < 4; a++) f[6 * a + j] = res[a];
-      }
-      const ty = (t / tilesW) | 0;
-      const tx = t - ty * tilesW;
-      for (let a = 0; a < 4; a++) {
-        const row = 4 * ty + a;
-        if (row >= outH) continue;
-        outputPoints(f, 6 * a, round, res);
-        for (let b = 0; b < 4 && 4 * tx + b < outW; b++) {
-          y[plane + row * outW + 4 * tx + b] = bias === null ? res[b] : round(res[b] + bias[o]);
-        }
-      }
-    }
+  const { f, col, res } = outputScratch;
+  for (let j = 0; j < 6; j++) {
+    for (let i = 0; i < 6; i++) col[i] = m[at + (6 * i + j) * xi];
+    outputPoints(col, 0, round, res);
+    for (let a = 0; a < 4; a++) f[6 * a + j] = res[a];
+  }
+  for (let a = 0; a < 4; a++) {
+    outputPoints(f, 6 * a, round, res);
+    for (let b = 0; b < 4; b++) y[4 * a + b] = res[b];
   }
 }
 
@@ -179,4 +162,4 @@ function outputPoints(s: Float64Array, at: number, round: (v: number) => number,
   out[3] = round(round(q + round(8 * d)) + s[at + 5]);
 }
 
-export const winograd4Transforms: WinogradTransforms = { weights: transformWeight, inputTile, outputTiles };
+export const winograd4Transforms: WinogradTransforms = { weights: transformWeight, inputTile, outputTile };
