@@ -4,7 +4,7 @@ import { avgPool2d, maxPool2d, sigmoid, tensor } from '../src/index.js';
 import { sigmoidBackward, sigmoidForward } from '../src/kernels/activation.js';
 import { avgPool2dBackward, avgPool2dForward } from '../src/kernels/pool2d.js';
 import { withShapesOnly } from '../src/shapes-only.js';
-import { BACKENDS, randomFloats, useBackend } from './wasm/setup.js';
+import { BACKENDS, LENET_POOL as POOL, randomFloats, useBackend } from './wasm/setup.js';
 
 /**
  * Results that their kernels overwrite entirely are allocated without a zero fill in Node
@@ -25,14 +25,6 @@ describe('allocateForOverwrite', () => {
     expect(withShapesOnly(() => allocateForOverwrite(1 << 16)).length).toBe(0);
   });
 });
-
-const POOL = {
-  kernel: [2, 2],
-  stride: [2, 2],
-  padding: [0, 0],
-  ceilMode: false,
-  countIncludePad: true,
-} as const;
 
 describe.each(BACKENDS)('results written in full, %s backend', (backend) => {
   useBackend(backend);

@@ -16,6 +16,15 @@ const defaults = { ...limits };
 /** The backends every kernel spec runs on (as tfjs runs each spec under each backend). */
 export const BACKENDS: readonly Backend[] = ['js', 'wasm'];
 
+/** LeNet's average pooling (2 x 2, stride 2, no padding), as the pooling kernels take it. */
+export const LENET_POOL = {
+  kernel: [2, 2],
+  stride: [2, 2],
+  padding: [0, 0],
+  ceilMode: false,
+  countIncludePad: true,
+} as const;
+
 /**
  * Runs the suite with the WebAssembly backend forced on every size (and, with `threads`, that
  * many threads from the smallest call), restoring the defaults and the backend afterwards.

@@ -4,7 +4,7 @@ import { sigmoidBackward, sigmoidForward } from '../../src/kernels/registered/ac
 import { addScaledInPlace } from '../../src/kernels/registered/add-scaled.js';
 import { conv2dBackwardBias } from '../../src/kernels/registered/conv2d.js';
 import { avgPool2dBackward, avgPool2dForward } from '../../src/kernels/registered/pool2d.js';
-import { expectSameBits, forceWasm, randomFloats } from './setup.js';
+import { expectSameBits, forceWasm, LENET_POOL as POOL, randomFloats } from './setup.js';
 
 /**
  * The kernels of a LeNet step besides convolution and GEMM (sigmoid and its backward, average
@@ -16,14 +16,6 @@ import { expectSameBits, forceWasm, randomFloats } from './setup.js';
 forceWasm(2);
 
 afterAll(() => setNumThreads(1));
-
-const POOL = {
-  kernel: [2, 2],
-  stride: [2, 2],
-  padding: [0, 0],
-  ceilMode: false,
-  countIncludePad: true,
-} as const;
 
 function stepKernels(): Float32Array[] {
   const shape = [5, 6, 28, 28];
