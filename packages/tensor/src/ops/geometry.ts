@@ -84,13 +84,7 @@ export function sliceGeometry(op: string, g: Geometry, specs: readonly SliceSpec
     const s = g.strides[d];
     const spec = d < expanded.length ? expanded[d] : { start: null, end: null, step: null };
     if (typeof spec === 'number') {
-      const i = spec < 0 ? spec + n : spec;
-      if (i < 0 || i >= n) {
-        throw new Error(
-          `${op}: index ${spec} is out of bounds for dimension ${d} with size ${n} (shape ${formatShape(g.shape)})`,
-        );
-      }
-      offset += i * s;
+      offset += resolveIndex(op, spec, d, g.shape) * s;
       return;
     }
     const step = spec.step ?? 1;
@@ -113,6 +107,34 @@ export function sliceGeometry(op: string, g: Geometry, specs: readonly SliceSpec
     strides.push(s * step);
   });
   return { shape, strides, offset };
+}
+
+/** Entry `index` of dimension d of `shape`, negative counting from the end; out of range is an error. */
+export function resolveIndex(op: string, index: number, d: number, shape: readonly number[]): number {
+  const n = shape[d];
+  const i = index < 0 ? index + n : index;
+  if (i < 0 || i >= n) {
+    throw new Error(
+      `${op}: index ${index} is out of bounds for dimension ${d} with size ${n} (shape ${formatShape(shape)})`,
+    );
+  }
+  return i;
+}
+
+/** `g` with dimension d fixed at entry i (resolved) and dropped, as an integer index slices it. */
+export function selectGeometry(
+  g: { readonly shape: readonly number[]; readonly strides: readonly number[]; readonly offset: number },
+  d: number,
+  i: number,
+): Geometry {
+  const shape: number[] = [];
+  const strides: number[] = [];
+  for (let k = 0; k < g.shape.length; k++) {
+    if (k === d) continue;
+    shape.push(g.shape[k]);
+    strides.push(g.strides[k]);
+  }
+  return { shape, strides, offset: g.offset + i * g.strides[d] };
 }
 
 /** Resolves one `-1` in a requested shape against the element count. */

@@ -4,7 +4,14 @@ import { argumentError, checkArray, checkInteger } from '../checks.js';
 import { contiguousStrides, formatShape, normalizeDim, numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { clone, stridedScatter, viewHistory } from './copies.js';
-import { type Geometry, inferShape, type SliceSpec, sliceGeometry } from './geometry.js';
+import {
+  type Geometry,
+  inferShape,
+  resolveIndex,
+  type SliceSpec,
+  selectGeometry,
+  sliceGeometry,
+} from './geometry.js';
 import { requireTensor } from './operands.js';
 import { sumTo } from './sum-to.js';
 
@@ -344,25 +351,11 @@ export function select(input: Tensor, dim: number, index: number): Tensor {
   const x = requireTensor('select', input);
   const d = normalizeDim('select', checkInteger('select', 'dim', dim), x.ndim);
   checkInteger('select', 'index', index);
-  const n = x.shape[d];
-  const i = index < 0 ? index + n : index;
-  if (i < 0 || i >= n) {
-    throw new Error(
-      `select: index ${index} is out of bounds for dimension ${d} with size ${n} (shape ${formatShape(x.shape)})`,
-    );
-  }
+  const i = resolveIndex('select', index, d, x.shape);
   // The geometry directly, not through sliceAs's parsing of specs: a data loader's getItems
   // makes a row view per sample, and the spec parser cost ~10 microseconds per view.
-  const shape = withoutDim(x.shape, d);
-  const geometry = { shape, strides: withoutDim(x.strides, d), offset: x.offset + i * x.strides[d] };
-  return asView('SliceBackward0', x, geometry, (g) => {
-    const strides = contiguousStrides(x.shape);
-    return stridedScatter(g, x.shape, { shape, strides: withoutDim(strides, d), offset: i * strides[d] });
-  });
-}
-
-function withoutDim(values: readonly number[], d: number): number[] {
-  const out: number[] = [];
-  for (let k = 0; k < values.length; k++) if (k !== d) out.push(values[k]);
-  return out;
+  const relative = { shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 };
+  return asView('SliceBackward0', x, selectGeometry(x, d, i), (g) =>
+    stridedScatter(g, x.shape, selectGeometry(relative, d, i)),
+  );
 }
