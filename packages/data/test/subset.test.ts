@@ -60,13 +60,15 @@ describe('Subset (torch.utils.data.Subset)', () => {
   });
 
   it('refuses what is not a dataset, indices out of range and a non-array, naming Subset', () => {
-    expect(() => new Subset(null as never, [0])).toThrow(/^Subset: argument 'dataset' must be a dataset/);
+    expect(() => new Subset(null as never, [0])).toThrow(
+      /^Subset: expected a dataset with `length` and `get\(index\)`/,
+    );
     expect(() => new Subset(all, [10])).toThrow(
       /^Subset: index 10 is out of range for a dataset of 10 samples/,
     );
     expect(() => new Subset(all, 3 as never)).toThrow(/^Subset: /);
     expect(() => new Subset({ length: -1, get: () => 0 }, [])).toThrow(
-      /^Subset: the dataset's length must be an integer/,
+      /^Subset: the dataset's length must be a non-negative integer, got -1/,
     );
     expect(() => new Subset(all, [1]).get(1)).toThrow(/^Subset.get: index 1 is out of range/);
     expect(() => new Subset(all, [1]).getItems([0, 2])).toThrow(/^Subset.getItems: index 2 is out of range/);

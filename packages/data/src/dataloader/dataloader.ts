@@ -5,9 +5,8 @@ import {
   defaultGenerator,
   describe,
   Generator,
-  MAX_ELEMENTS,
 } from '@fovea/tensor';
-import type { Dataset } from '../dataset/dataset.js';
+import { checkDataset, type Dataset, datasetLength } from '../dataset/dataset.js';
 import { defaultCollate } from './collate.js';
 import { randomInt64, randperm } from './randperm.js';
 
@@ -65,13 +64,7 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
   constructor(dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
     options = checkOptions('DataLoader', options);
     const { batchSize = 1, shuffle = false, dropLast = false, generator, collateFn } = options;
-    if (dataset === null || typeof dataset !== 'object' || typeof dataset.get !== 'function') {
-      throw new TypeError('DataLoader: expected a dataset with `length` and `get(index)`');
-    }
-    if (dataset.getItems !== undefined && typeof dataset.getItems !== 'function') {
-      throw argumentError('DataLoader', 'dataset.getItems', 'a function or undefined', dataset.getItems);
-    }
-    datasetLength(dataset);
+    checkDataset('DataLoader', dataset);
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new Error(`DataLoader: batchSize must be a positive integer, got ${describe(batchSize)}`);
     }
@@ -93,7 +86,7 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
 
   /** Batches per epoch: ceil(n / batchSize), or floor with `dropLast`. */
   get length(): number {
-    return this.batchesOf(datasetLength(this.dataset));
+    return this.batchesOf(datasetLength('DataLoader', this.dataset));
   }
 
   private batchesOf(n: number): number {
@@ -106,7 +99,7 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
    * @returns An iterator over the batches.
    */
   *[Symbol.iterator](): Iterator<B> {
-    const n = datasetLength(this.dataset);
+    const n = datasetLength('DataLoader', this.dataset);
     randomInt64(this.generator ?? defaultGenerator); // PyTorch's per-iterator base seed, drawn even unshuffled
     // Unshuffled, the position is the index (null): nothing to build, however long the dataset.
     let order: Int32Array | null = null;
@@ -155,21 +148,4 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
     }
     return samples;
   }
-}
-
-/**
- * The dataset's length, checked each time it is read (a getter may change it): a non-negative
- * integer within `MAX_ELEMENTS`, the most samples a shuffle's permutation (int32) can index.
- */
-function datasetLength(dataset: Dataset<unknown>): number {
-  const n = dataset.length;
-  if (!Number.isInteger(n) || n < 0) {
-    throw new Error(`DataLoader: the dataset's length must be a non-negative integer, got ${describe(n)}`);
-  }
-  if (n > MAX_ELEMENTS) {
-    throw new Error(
-      `DataLoader: the dataset's length ${n} is more than the limit of ${MAX_ELEMENTS} samples`,
-    );
-  }
-  return n + 0; // -0 is 0
 }

@@ -1,4 +1,4 @@
-import { checkArray, describe, type Tensor } from '@fovea/tensor';
+import { argumentError, checkArray, describe, MAX_ELEMENTS, type Tensor } from '@fovea/tensor';
 
 /**
  * A map-style dataset, as `torch.utils.data.Dataset`: `length` samples, `get(i)` the i-th, and
@@ -46,4 +46,33 @@ export function checkIndices(where: string, indices: readonly number[], length: 
   const out: number[] = new Array(indices.length);
   for (let k = 0; k < indices.length; k++) out[k] = checkIndex(where, indices[k], length);
   return out;
+}
+
+/**
+ * Throws unless `dataset` is one: an object whose `get` is a function, whose `getItems` is a
+ * function or absent, and whose length passes {@link datasetLength}; returns that length.
+ */
+export function checkDataset(op: string, dataset: Dataset<unknown>): number {
+  if (dataset === null || typeof dataset !== 'object' || typeof dataset.get !== 'function') {
+    throw new TypeError(`${op}: expected a dataset with \`length\` and \`get(index)\``);
+  }
+  if (dataset.getItems !== undefined && typeof dataset.getItems !== 'function') {
+    throw argumentError(op, 'dataset.getItems', 'a function or undefined', dataset.getItems);
+  }
+  return datasetLength(op, dataset);
+}
+
+/**
+ * The dataset's length, checked each time it is read (a getter may change it): a non-negative
+ * integer within `MAX_ELEMENTS`, the most samples a shuffle's permutation (int32) can index.
+ */
+export function datasetLength(op: string, dataset: Dataset<unknown>): number {
+  const n = dataset.length;
+  if (!Number.isInteger(n) || n < 0) {
+    throw new Error(`${op}: the dataset's length must be a non-negative integer, got ${describe(n)}`);
+  }
+  if (n > MAX_ELEMENTS) {
+    throw new Error(`${op}: the dataset's length ${n} is more than the limit of ${MAX_ELEMENTS} samples`);
+  }
+  return n + 0; // -0 is 0
 }

@@ -1,5 +1,5 @@
-import { argumentError, checkArray, describe, MAX_ELEMENTS } from '@fovea/tensor';
-import { checkIndex, checkIndices, type Dataset } from './dataset.js';
+import { checkArray, MAX_ELEMENTS } from '@fovea/tensor';
+import { checkDataset, checkIndex, checkIndices, type Dataset } from './dataset.js';
 
 /**
  * `torch.utils.data.Subset`: the samples of `dataset` at `indices`, in that order. Sample i is
@@ -31,15 +31,7 @@ export class Subset<T> implements Dataset<T> {
    * @param indices - Positions in `dataset`, each from `-length` to `length - 1`; they may repeat.
    */
   constructor(dataset: Dataset<T>, indices: readonly number[]) {
-    if (typeof dataset !== 'object' || dataset === null || typeof dataset.get !== 'function') {
-      throw argumentError('Subset', 'dataset', 'a dataset with `length` and `get(index)`', dataset);
-    }
-    const length = dataset.length;
-    if (!Number.isInteger(length) || length < 0 || length > MAX_ELEMENTS) {
-      throw new Error(
-        `Subset: the dataset's length must be an integer from 0 to ${MAX_ELEMENTS}, got ${describe(length)}`,
-      );
-    }
+    const length = checkDataset('Subset', dataset);
     checkArray('Subset', 'indices', indices);
     if (indices.length > MAX_ELEMENTS) {
       throw new Error(`Subset: ${indices.length} indices are more than the limit of ${MAX_ELEMENTS}`);
