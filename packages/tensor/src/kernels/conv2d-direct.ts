@@ -1,4 +1,4 @@
-import type { Conv2dGeometry } from './conv2d.js';
+import type { Conv2dGeometry } from './conv2d-geometry.js';
 import type { FloatArray } from './shape.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Conv2dGeometry, Conv2dParams } from './conv2d.js';
+import type { Conv2dGeometry, Conv2dParams } from './conv2d-geometry.js';
 import type { WinogradCall } from './conv2d-winograd.js';
 import type { Padding4 } from './shape.js';
 

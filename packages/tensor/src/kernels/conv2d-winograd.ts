@@ -1,4 +1,4 @@
-import type { Conv2dGeometry } from './conv2d.js';
+import type { Conv2dGeometry } from './conv2d-geometry.js';
 import { winogradTileBlock } from './conv2d-tuning.js';
 import { winograd4Transforms } from './conv2d-winograd4.js';
 import { gemm } from './matmul.js';

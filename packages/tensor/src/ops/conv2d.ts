@@ -1,7 +1,7 @@
 import { isGradEnabled } from '@fovea/autograd';
 import { record, saving } from '../autograd.js';
 import { checkElements, checkOptions } from '../checks.js';
-import { type Conv2dParams, conv2dOutputShape } from '../kernels/conv2d.js';
+import { type Conv2dParams, conv2dOutputShape } from '../kernels/conv2d-geometry.js';
 import {
   conv2dBackwardBias,
   conv2dBackwardInput,

@@ -1,4 +1,4 @@
-import { type Conv2dGeometry, type Conv2dParams, conv2dGeometry } from '../kernels/conv2d.js';
+import { type Conv2dGeometry, type Conv2dParams, conv2dGeometry } from '../kernels/conv2d-geometry.js';
 import { formatShape, numel } from '../shape.js';
 import { checkArray, checkSameDevice } from './checks.js';
 import type { GpuArray, KernelSource } from './runtime.js';

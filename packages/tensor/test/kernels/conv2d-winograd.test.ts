@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setNumThreads } from '../../src/kernels/backend.js';
 import * as ref from '../../src/kernels/conv2d.js';
+import * as geometry from '../../src/kernels/conv2d-geometry.js';
 import { convAlgorithm, winogradTile as tileOf } from '../../src/kernels/conv2d-tuning.js';
 import * as fast from '../../src/kernels/registered/index.js';
 import { abs, expectNear, forceWasm, randomFloats, wasmCalls } from '../wasm/setup.js';
@@ -54,7 +55,7 @@ const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.leng
 function setup(c: Case) {
   const xShape = [c.n, c.groups * c.cg, c.h, c.w];
   const wShape = [c.groups * c.og, c.cg, 3, 3];
-  const params: ref.Conv2dParams = {
+  const params: geometry.Conv2dParams = {
     stride: [1, 1],
     padding: c.pads,
     dilation: [1, 1],
@@ -206,7 +207,7 @@ describe('Winograd F(2 x 2, 3 x 3) and F(4 x 4, 3 x 3) conv2d', () => {
         dilation: [dilation, dilation],
         groups,
       } as const;
-      return convAlgorithm(ref.conv2dGeometry([n, c, h, h], [o, c / groups, k, k], params), params);
+      return convAlgorithm(geometry.conv2dGeometry([n, c, h, h], [o, c / groups, k, k], params), params);
     };
     expect(auto(16, 16, 1, 3, 1, 1)).toBe('winograd');
     expect(auto(64, 32, 2, 3, 1, 1)).toBe('winograd');
@@ -229,7 +230,7 @@ describe('Winograd F(2 x 2, 3 x 3) and F(4 x 4, 3 x 3) conv2d', () => {
         groups: 1,
         winogradTile,
       } as const;
-      return tileOf(ref.conv2dGeometry([batch, 16, h, w], [16, 16, 3, 3], params), params);
+      return tileOf(geometry.conv2dGeometry([batch, 16, h, w], [16, 16, 3, 3], params), params);
     };
     expect(tile(28, 28, undefined, 1)).toBe(4);
     expect(tile(32, 13, undefined, 1)).toBe(4);

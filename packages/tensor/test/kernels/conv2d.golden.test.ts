@@ -1,6 +1,6 @@
 import type { Conv2dCase } from '@fovea/golden';
 import { describe, it } from 'vitest';
-import type { Conv2dParams } from '../../src/kernels/conv2d.js';
+import type { Conv2dParams } from '../../src/kernels/conv2d-geometry.js';
 import { type PadMode, pad2d, pad2dBackward } from '../../src/kernels/pad.js';
 import {
   conv2dBackwardBias,

@@ -1,13 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type Conv2dParams,
   conv2dBackwardBias,
   conv2dBackwardInput,
   conv2dBackwardWeight,
   conv2dForward,
-  conv2dOutputShape,
 } from '../../src/kernels/conv2d.js';
+import { type Conv2dParams, conv2dOutputShape } from '../../src/kernels/conv2d-geometry.js';
 import { unfold } from '../../src/kernels/im2col.js';
 import { gemm } from '../../src/kernels/matmul.js';
 import { dot, expectClose, numel, randomArray } from './helpers.js';

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { wasmRuntime } from '../../src/kernels/backend.js';
 import * as ref from '../../src/kernels/conv2d.js';
+import type { Conv2dParams } from '../../src/kernels/conv2d-geometry.js';
 import * as fast from '../../src/kernels/registered/index.js';
 import { implicitPaths } from '../../src/kernels/wasm/conv2d.js';
 import { abs, expectNear, forceWasm, randomFloats } from './setup.js';
@@ -70,7 +71,7 @@ type UnitStrideCase = typeof unitStrideCase extends fc.Arbitrary<infer T> ? T : 
 function operands(c: UnitStrideCase) {
   const xShape = [c.n, c.groups * c.cg, c.h, c.w];
   const wShape = [c.groups * c.og, c.cg, c.kh, c.kw];
-  const params: ref.Conv2dParams = {
+  const params: Conv2dParams = {
     stride: [c.sh, 1],
     padding: c.pads,
     dilation: [c.dh, c.dw],

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as ref from '../../src/kernels/conv2d.js';
+import type { Conv2dParams } from '../../src/kernels/conv2d-geometry.js';
 import * as fast from '../../src/kernels/registered/index.js';
 import { abs, expectNear, forceWasm, randomFloats, wasmCalls } from './setup.js';
 
@@ -41,7 +42,7 @@ type ConvCase = typeof convCase extends fc.Arbitrary<infer T> ? T : never;
 function setup(c: ConvCase) {
   const xShape = [c.n, c.groups * c.cg, c.h, c.w];
   const wShape = [c.groups * c.og, c.cg, c.kh, c.kw];
-  const params: ref.Conv2dParams = {
+  const params: Conv2dParams = {
     stride: [c.sh, c.sw],
     padding: c.pads,
     dilation: [c.dh, c.dw],
@@ -177,7 +178,7 @@ describe('WebAssembly conv2d against the TypeScript reference', () => {
     const calls = wasmCalls();
     const x = Float64Array.from(randomFloats(1, 2 * 3 * 9 * 9));
     const w = Float64Array.from(randomFloats(2, 4 * 3 * 3 * 3));
-    const params: ref.Conv2dParams = { stride: [1, 1], padding: [1, 1, 1, 1], dilation: [1, 1], groups: 1 };
+    const params: Conv2dParams = { stride: [1, 1], padding: [1, 1, 1, 1], dilation: [1, 1], groups: 1 };
     const y = fast.conv2dForward(x, [2, 3, 9, 9], w, [4, 3, 3, 3], null, params);
     expect(y.out).toBeInstanceOf(Float64Array);
     expect(y.out).toEqual(ref.conv2dForward(x, [2, 3, 9, 9], w, [4, 3, 3, 3], null, params).out);
@@ -187,7 +188,7 @@ describe('WebAssembly conv2d against the TypeScript reference', () => {
   it('reports invalid arguments exactly as the reference does', () => {
     const x = new Float32Array(2 * 3 * 8 * 8);
     const w = new Float32Array(4 * 4 * 3 * 3);
-    const params: ref.Conv2dParams = { stride: [1, 1], padding: [0, 0, 0, 0], dilation: [1, 1], groups: 1 };
+    const params: Conv2dParams = { stride: [1, 1], padding: [0, 0, 0, 0], dilation: [1, 1], groups: 1 };
     const message = (f: () => unknown) => {
       try {
         f();

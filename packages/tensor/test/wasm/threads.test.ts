@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { setNumThreads, threadPool, wasmRuntime } from '../../src/kernels/backend.js';
-import type { Conv2dParams } from '../../src/kernels/conv2d.js';
+import type { Conv2dParams } from '../../src/kernels/conv2d-geometry.js';
 import { gemm } from '../../src/kernels/registered/gemm.js';
 import * as fast from '../../src/kernels/registered/index.js';
 import { limits } from '../../src/kernels/wasm/limits.js';

@@ -1,7 +1,7 @@
 import { numel, sameShape } from '../../shape.js';
 import { loadEmbeddedWasm, wasmRuntime } from '../backend.js';
-import type { Conv2dGeometry, Conv2dParams } from '../conv2d.js';
-import { conv2dGeometry } from '../conv2d.js';
+import type { Conv2dGeometry, Conv2dParams } from '../conv2d-geometry.js';
+import { conv2dGeometry } from '../conv2d-geometry.js';
 import { convAlgorithm, winogradTile } from '../conv2d-tuning.js';
 import { DECLINED } from '../registry.js';
 import type { FloatArray } from '../shape.js';

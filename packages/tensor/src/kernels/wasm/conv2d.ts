@@ -1,4 +1,4 @@
-import type { Conv2dGeometry } from '../conv2d.js';
+import type { Conv2dGeometry } from '../conv2d-geometry.js';
 import { bandRows, type ConvAlgorithm, isPointwise } from '../conv2d-tuning.js';
 import { winogradForwardCall, winogradInputGradientCall } from '../conv2d-winograd.js';
 import type { Padding4 } from '../shape.js';

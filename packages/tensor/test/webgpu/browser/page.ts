@@ -1,5 +1,5 @@
 // Bundled by chromium.test.ts for a page: runs WGSL kernels on navigator.gpu for the test.
-import type { Conv2dParams } from '../../../src/kernels/conv2d.js';
+import type { Conv2dParams } from '../../../src/kernels/conv2d-geometry.js';
 import { conv2dForward, gemm, WebGpu } from '../../../src/webgpu/index.js';
 
 export interface PageApi {
