@@ -55,6 +55,7 @@ export { kernelBackends, registeredKernels, registerKernel, traceKernels } from 
 export { samePadding } from './kernels/shape.js';
 export { relu, sigmoid, tanh } from './ops/activation.js';
 export { cast } from './ops/cast.js';
+export { clamp } from './ops/clamp.js';
 export { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, lt, ne, where } from './ops/compare.js';
 export type { Conv2dOptions } from './ops/conv2d.js';
 export { conv2d } from './ops/conv2d.js';
@@ -65,7 +66,6 @@ export { sparseSoftmaxCrossEntropy } from './ops/cross-entropy.js';
 export {
   abs,
   add,
-  clamp,
   div,
   exp,
   log,

@@ -1,9 +1,9 @@
 import { relu, sigmoid, tanh } from '../ops/activation.js';
+import { clamp } from '../ops/clamp.js';
 import { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, lt, ne, where } from '../ops/compare.js';
 import {
   abs,
   add,
-  clamp,
   div,
   exp,
   log,
