@@ -11,7 +11,8 @@ import { limits } from '../../src/kernels/wasm/limits.js';
 /** Deterministic float32 values in [-1, 1). */
 export { seededUniform as randomFloats } from '@fovea/golden';
 
-const defaults = { ...limits };
+/** The limits as the package sets them, before any suite forces a path. */
+export const defaultLimits: Readonly<typeof limits> = { ...limits };
 
 /** The backends every kernel spec runs on (as tfjs runs each spec under each backend). */
 export const BACKENDS: readonly Backend[] = ['js', 'wasm'];
@@ -44,7 +45,7 @@ export function forceWasm(threads = 1): void {
     limits.parallelPoolElements = threads > 1 ? 0 : Number.POSITIVE_INFINITY;
   });
   afterAll(() => {
-    Object.assign(limits, defaults);
+    Object.assign(limits, defaultLimits);
     setBackend(before);
   });
 }

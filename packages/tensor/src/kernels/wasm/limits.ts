@@ -19,8 +19,16 @@ export const limits = {
   minActivation: 64,
   /** Pooling below this many input elements stays in JavaScript. */
   minPoolElements: 4096,
-  /** Below this many flops a call stays on one thread: waking a worker costs 25-60 us here. */
-  parallelFlops: 2_000_000,
+  /**
+   * Below this many flops a call stays on one thread. A call handed to the pool costs about
+   * 150-200 us more than its share of the arithmetic (waking the worker, 25-60 us; waiting for
+   * its last chunk; first touches of fresh memory that cost more while the worker runs), so it
+   * gains only when half its one-thread time (about 30 flops a nanosecond here) exceeds that.
+   * LeNet's second convolution at batch 16 (7.7 Mflop a call) made the 2-thread training step
+   * slower than the 1-thread one (2.6 against 2.3 ms) when it went to the pool; at batch 64
+   * (31 Mflop) the pool gains 1.6 ms a step.
+   */
+  parallelFlops: 12_000_000,
   /**
    * Below this many flops per output element a call stays on one thread (see `threadsFor`):
    * LeNet's first convolution (50) and a 3 x 3 depthwise layer (18) ran slower on two threads
