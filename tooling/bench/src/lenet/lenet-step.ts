@@ -118,4 +118,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Run as a script (parallel-flops-ab.ts imports lenetStep).
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
