@@ -20,13 +20,15 @@ export const limits = {
   /** Pooling below this many input elements stays in JavaScript. */
   minPoolElements: 4096,
   /**
-   * Below this many flops a call stays on one thread. A call handed to the pool costs about
-   * 150-200 us more than its share of the arithmetic (waking the worker, 25-60 us; waiting for
-   * its last chunk; first touches of fresh memory that cost more while the worker runs), so it
-   * gains only when half its one-thread time (about 30 flops a nanosecond here) exceeds that.
-   * LeNet's second convolution at batch 16 (7.7 Mflop a call) made the 2-thread training step
-   * slower than the 1-thread one (2.6 against 2.3 ms) when it went to the pool; at batch 64
-   * (31 Mflop) the pool gains 1.6 ms a step.
+   * Below this many flops a call stays on one thread. Handing a call to the pool costs the
+   * calling thread 75-170 us besides its share of the arithmetic, measured in LeNet's step:
+   * `Atomics.notify` 20-50 us (milliseconds when other processes hold both cores: the wake-up
+   * lets the scheduler take the core), the worker's wake 15-45 us, the wait for its last chunk
+   * 15-45 us, and about 25 us more after the call (likely reading back what the other core
+   * wrote). Half of a call's one-thread time (about 30 flops a nanosecond) must exceed that. LeNet's second
+   * convolution at batch 16 (7.7 Mflop a call) in the pool made the 2-thread step slower than
+   * the 1-thread one on a quiet machine (2.6 against 2.3 ms; on a loaded one the two were within
+   * 3% either way); at batch 32 (15.4 Mflop) the pool gained 7%, at 64 (31 Mflop) 1.6 ms a step.
    */
   parallelFlops: 12_000_000,
   /**
