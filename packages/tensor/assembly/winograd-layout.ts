@@ -1,6 +1,6 @@
 /**
  * Sizes and strides of the Winograd kernels' buffers (winograd.ts and winograd4.ts, their
- * weights). `m` is the output tile's side: 2 for F(2 x 2, 3 x 3), 4 for F(4 x 4, 3 x 3); the
+ * weights). `m` is the output tile's side: 2 for F(2 x 2, 3 x 3), 4 for F(4 x 4, 3 x 3), 6 for F(6 x 6, 3 x 3); the
  * input tile's side is m + 2 and a tile has (m + 2)^2 points ξ.
  */
 
@@ -20,7 +20,7 @@ export function pointsOf(m: i32): i32 {
 
 /**
  * Floats per row of the padded input copy: m per tile, 2 more, and the slack of the last
- * group's vector loads (F(2): 10 floats from 2 tx; F(4): 4 floats past a tile's start).
+ * group's vector loads (F(2): 10 floats from 2 tx; F(4): 4 floats past a tile's start; F(6): 8).
  */
 @inline
 export function paddedWidth(p: usize, m: i32): i32 {
@@ -61,5 +61,8 @@ export function transformedBytes(p: usize, channels: i32, m: i32): i32 {
   return pointsOf(m) * <i32>xiBytes(p, channels);
 }
 
-/** Vectors of four tiles' values between two passes of a transform: F(4 x 4)'s 36 and 4. */
-export const STAGING_BYTES: i32 = 40 * 16;
+/**
+ * Vectors of four tiles' values between two passes of a transform: F(4 x 4)'s 36 and 4,
+ * F(6 x 6)'s 64 (input) or 48 and 6 (output).
+ */
+export const STAGING_BYTES: i32 = 64 * 16;

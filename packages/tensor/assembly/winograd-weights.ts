@@ -89,3 +89,14 @@ function weightRow(at: usize, xi: usize, a0: f32, a1: f32, a2: f32): void {
   store<f32>(at + 2 * xi, (s - a1) * half);
   store<f32>(at + 3 * xi, a2);
 }
+
+/** Tap (i, j) of the kernels of `lanes` consecutive output channels (qStep floats apart), zeros past them. */
+export function taps(base: usize, qStep: i32, lanes: i32, flip: bool, i: i32, j: i32): v128 {
+  const step = <usize>qStep << 2;
+  let v = f32x4.splat(0);
+  v = f32x4.replace_lane(v, 0, tap(base, flip, i, j));
+  if (lanes > 1) v = f32x4.replace_lane(v, 1, tap(base + step, flip, i, j));
+  if (lanes > 2) v = f32x4.replace_lane(v, 2, tap(base + 2 * step, flip, i, j));
+  if (lanes > 3) v = f32x4.replace_lane(v, 3, tap(base + 3 * step, flip, i, j));
+  return v;
+}

@@ -1,4 +1,4 @@
-import type { Conv2dGeometry, Conv2dParams } from './conv2d-geometry.js';
+import type { Conv2dGeometry, Conv2dParams, WinogradTile } from './conv2d-geometry.js';
 import type { WinogradCall } from './conv2d-winograd.js';
 import type { Padding4 } from './shape.js';
 
@@ -114,12 +114,12 @@ export const WINOGRAD4_BLOCK_ELEMENTS = 1 << 18;
 export const WINOGRAD4_FROM_TILES = 32;
 
 /** The output tile of a Winograd conv: `params.winogradTile`, else as WINOGRAD4_FROM_TILES says. */
-export function winogradTile(g: Conv2dGeometry, params: Conv2dParams): 2 | 4 {
+export function winogradTile(g: Conv2dGeometry, params: Conv2dParams): WinogradTile {
   const tile =
     params.winogradTile ??
     (g.batch * Math.ceil(g.outH / 4) * Math.ceil(g.outW / 4) >= WINOGRAD4_FROM_TILES ? 4 : 2);
-  if (tile !== 2 && tile !== 4) {
-    throw new Error(`conv2d: winogradTile must be 2 or 4, got ${tile}`);
+  if (tile !== 2 && tile !== 4 && tile !== 6) {
+    throw new Error(`conv2d: winogradTile must be 2, 4 or 6, got ${tile}`);
   }
   return tile;
 }
@@ -130,9 +130,9 @@ export function winogradTile(g: Conv2dGeometry, params: Conv2dParams): 2 | 4 {
  */
 export function winogradTileBlock(call: WinogradCall): number {
   const perImage = Math.ceil(call.outH / call.tile) * Math.ceil(call.outW / call.tile);
-  const tiles = call.tile === 4 ? call.batch * perImage : perImage;
+  const tiles = call.tile === 2 ? perImage : call.batch * perImage;
   const points = (call.tile + 2) * (call.tile + 2);
-  const elements = call.tile === 4 ? WINOGRAD4_BLOCK_ELEMENTS : WINOGRAD_BLOCK_ELEMENTS;
+  const elements = call.tile === 2 ? WINOGRAD_BLOCK_ELEMENTS : WINOGRAD4_BLOCK_ELEMENTS;
   const block = Math.floor(elements / (points * Math.max(call.inChannels, call.outChannels)) / 8) * 8;
   return Math.max(8, Math.min(Math.ceil(tiles / 8) * 8, block));
 }
