@@ -37,11 +37,21 @@ export function paddedRows(p: usize, m: i32): i32 {
   return m * spans + 2;
 }
 
+/**
+ * Bytes from one (ξ, group) matrix of the transformed kernels U to the next: the GEMM's packed A
+ * and a cache line, so that the (m + 2)^2 values a kernel transform writes at once do not fall
+ * into the same L1 set (the matrices' size is often a multiple of 4 KB: 64 KB on W5).
+ */
 @inline
-export function weightBytes(p: usize, m: i32): i32 {
+export function uMatrixBytes(p: usize): usize {
   const params = changetype<ConvParams>(p);
   const groups = params.groups;
-  return pointsOf(m) * groups * packedABytes(params.o / groups, params.c / groups);
+  return <usize>packedABytes(params.o / groups, params.c / groups) + 64;
+}
+
+@inline
+export function weightBytes(p: usize, m: i32): i32 {
+  return pointsOf(m) * changetype<ConvParams>(p).groups * <i32>uMatrixBytes(p);
 }
 
 /**

@@ -3,9 +3,9 @@
  * U = G g G^T, into the packed layout of the GEMM's A operand.
  */
 
-import { KC, MR, packedABytes, roundUp } from './pack';
+import { KC, MR, roundUp } from './pack';
 import { ConvParams } from './params';
-import { weightBytes } from './winograd-layout';
+import { uMatrixBytes, weightBytes } from './winograd-layout';
 
 /** Bytes of the transformed kernels `winogradWeights` writes at WINOGRAD_U. */
 export function winogradWeightBytes(p: usize): i32 {
@@ -27,7 +27,7 @@ export function winogradWeights(p: usize, start: i32, end: i32, scratch: usize):
   const flip = params.flip != 0;
   const w = params.weight;
   const dst = params.winogradU;
-  const matrixBytes = <usize>packedABytes(Og, Cg);
+  const matrixBytes = uMatrixBytes(p);
   const xi = <usize>groups * matrixBytes;
   const Mp = roundUp(Og, MR);
   const half: f32 = 0.5;

@@ -8,10 +8,10 @@
  * and F(6 x 6)'s in winograd6-weights.ts.
  */
 
-import { MR, roundUp, packedABytes } from './pack';
+import { MR, roundUp } from './pack';
 import { ConvParams } from './params';
 import { packedOffset, taps } from './winograd-weights';
-import { weightBytes } from './winograd-layout';
+import { uMatrixBytes, weightBytes } from './winograd-layout';
 import { points6 } from './winograd6-weights';
 
 /** Bytes of the transformed kernels `winograd4Weights` writes at WINOGRAD_U. */
@@ -43,7 +43,7 @@ function spanningWeights(p: usize, m: i32, start: i32, end: i32, scratch: usize)
   const flip = params.flip != 0;
   const w = params.weight;
   const dst = params.winogradU;
-  const matrixBytes = <usize>packedABytes(Og, Cg);
+  const matrixBytes = uMatrixBytes(p);
   const xi = <usize>groups * matrixBytes;
   const Mp = roundUp(Og, MR);
   const panels = Mp / MR;

@@ -15,8 +15,9 @@ export function winograd6WeightBytes(p: usize): i32 {
 
 /**
  * The 8 values G (g0, g1, g2) to dst + k stride, lane by lane: g0; with s = g0 + g2,
- * (s + g1) / -4.5, (s - g1) / -4.5; with t = g0 + 4 g2, (t + 2 g1) / 90, (t - 2 g1) / 90; with
- * e = 4 g0 + g2, (e + 2 g1) / 180, (e - 2 g1) / 180; g2.
+ * (s + g1) (-2/9), (s - g1) (-2/9); with t = g0 + 4 g2, (t + 2 g1) / 90, (t - 2 g1) / 90; with
+ * e = 4 g0 + g2, (e + 2 g1) / 180, (e - 2 g1) / 180; g2. The fractions are float32 constants
+ * multiplied (a division costs several multiplications' time, on every call).
  */
 @inline
 export function points6(g0: v128, g1: v128, g2: v128, dst: usize, stride: usize): void {
@@ -25,12 +26,15 @@ export function points6(g0: v128, g1: v128, g2: v128, dst: usize, stride: usize)
   const t = f32x4.add(g0, f32x4.mul(four, g2));
   const e = f32x4.add(f32x4.mul(four, g0), g2);
   const twice = f32x4.mul(f32x4.splat(2), g1);
+  const ninth = f32x4.splat(<f32>(-2.0 / 9.0));
+  const ninetieth = f32x4.splat(<f32>(1.0 / 90.0));
+  const hundredEightieth = f32x4.splat(<f32>(1.0 / 180.0));
   v128.store(dst, g0);
-  v128.store(dst + stride, f32x4.div(f32x4.add(s, g1), f32x4.splat(-4.5)));
-  v128.store(dst + 2 * stride, f32x4.div(f32x4.sub(s, g1), f32x4.splat(-4.5)));
-  v128.store(dst + 3 * stride, f32x4.div(f32x4.add(t, twice), f32x4.splat(90)));
-  v128.store(dst + 4 * stride, f32x4.div(f32x4.sub(t, twice), f32x4.splat(90)));
-  v128.store(dst + 5 * stride, f32x4.div(f32x4.add(e, twice), f32x4.splat(180)));
-  v128.store(dst + 6 * stride, f32x4.div(f32x4.sub(e, twice), f32x4.splat(180)));
+  v128.store(dst + stride, f32x4.mul(f32x4.add(s, g1), ninth));
+  v128.store(dst + 2 * stride, f32x4.mul(f32x4.sub(s, g1), ninth));
+  v128.store(dst + 3 * stride, f32x4.mul(f32x4.add(t, twice), ninetieth));
+  v128.store(dst + 4 * stride, f32x4.mul(f32x4.sub(t, twice), ninetieth));
+  v128.store(dst + 5 * stride, f32x4.mul(f32x4.add(e, twice), hundredEightieth));
+  v128.store(dst + 6 * stride, f32x4.mul(f32x4.sub(e, twice), hundredEightieth));
   v128.store(dst + 7 * stride, g2);
 }

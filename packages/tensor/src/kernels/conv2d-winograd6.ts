@@ -86,10 +86,16 @@ function inputPoints(
   out[to + 6] = round(f - h);
 }
 
+/** -2/9, 1/90 and 1/180 as float32, multiplied as assembly/winograd6-weights.ts multiplies them. */
+const NINTH = Math.fround(-2 / 9);
+const NINETIETH = Math.fround(1 / 90);
+const HUNDRED_EIGHTIETH = Math.fround(1 / 180);
+
 /**
- * out[k] (k < 8) = (G s)[k] of s = (s0, s1, s2): s0; with p = s0 + s2, (p + s1) / -4.5,
- * (p - s1) / -4.5; with t = s0 + 4 s2, (t + 2 s1) / 90, (t - 2 s1) / 90; with
- * e = 4 s0 + s2, (e + 2 s1) / 180, (e - 2 s1) / 180; s2.
+ * out[k] (k < 8) = (G s)[k] of s = (s0, s1, s2): s0; with p = s0 + s2, (p + s1) (-2/9),
+ * (p - s1) (-2/9); with t = s0 + 4 s2, (t + 2 s1) / 90, (t - 2 s1) / 90; with e = 4 s0 + s2,
+ * (e + 2 s1) / 180, (e - 2 s1) / 180; s2. The fractions are the float32 constants above
+ * (in float64 too, so that both element types transform with the same G).
  */
 function weightPoints(
   s0: number,
@@ -104,12 +110,12 @@ function weightPoints(
   const e = round(round(4 * s0) + s2);
   const twice = round(2 * s1);
   out[to] = s0;
-  out[to + 1] = round(round(p + s1) / -4.5);
-  out[to + 2] = round(round(p - s1) / -4.5);
-  out[to + 3] = round(round(t + twice) / 90);
-  out[to + 4] = round(round(t - twice) / 90);
-  out[to + 5] = round(round(e + twice) / 180);
-  out[to + 6] = round(round(e - twice) / 180);
+  out[to + 1] = round(round(p + s1) * NINTH);
+  out[to + 2] = round(round(p - s1) * NINTH);
+  out[to + 3] = round(round(t + twice) * NINETIETH);
+  out[to + 4] = round(round(t - twice) * NINETIETH);
+  out[to + 5] = round(round(e + twice) * HUNDRED_EIGHTIETH);
+  out[to + 6] = round(round(e - twice) * HUNDRED_EIGHTIETH);
   out[to + 7] = s2;
 }
 

@@ -228,8 +228,8 @@ describe('Winograd F(2 x 2, 3 x 3), F(4 x 4, 3 x 3) and F(6 x 6, 3 x 3) conv2d',
     expect(auto(64, 64, 1, 3, 1, 1, 4, 7)).toBe('winograd');
   });
 
-  it('takes F(4 x 4) from 32 tiles of 4 x 4 over the batch, F(2 x 2) below, or the tile asked for', () => {
-    const tile = (h: number, w: number, winogradTile?: 2 | 4, batch = 8) => {
+  it('takes F(4 x 4) from 32 tiles of 4 x 4 over the batch, F(2 x 2) below, F(6 x 6) where it saves products, or the tile asked for', () => {
+    const tile = (h: number, w: number, winogradTile?: WinogradTile, batch = 8, channels = 16) => {
       const params = {
         stride: [1, 1],
         padding: [1, 1, 1, 1],
@@ -237,7 +237,8 @@ describe('Winograd F(2 x 2, 3 x 3), F(4 x 4, 3 x 3) and F(6 x 6, 3 x 3) conv2d',
         groups: 1,
         winogradTile,
       } as const;
-      return tileOf(geometry.conv2dGeometry([batch, 16, h, w], [16, 16, 3, 3], params), params);
+      const g = geometry.conv2dGeometry([batch, channels, h, w], [channels, channels, 3, 3], params);
+      return tileOf(g, params);
     };
     expect(tile(28, 28, undefined, 1)).toBe(4);
     expect(tile(32, 13, undefined, 1)).toBe(4);
@@ -245,8 +246,18 @@ describe('Winograd F(2 x 2, 3 x 3), F(4 x 4, 3 x 3) and F(6 x 6, 3 x 3) conv2d',
     expect(tile(14, 14, undefined, 2)).toBe(4);
     expect(tile(7, 7)).toBe(4);
     expect(tile(7, 7, undefined, 7)).toBe(2);
+    // F(6 x 6) where 6 x 6 tiles need 1.2x fewer products than 4 x 4 ones (24 x 24: 1.27x; 112 x
+    // 112: 1.22x), not where its cut last tiles waste them (W4's 56 x 56 and W5's 28 x 28: 1.10x),
+    // nor past 128 channels.
+    expect(tile(24, 24)).toBe(6);
+    expect(tile(48, 48, undefined, 8, 128)).toBe(6);
+    expect(tile(112, 112, undefined, 2, 64)).toBe(6);
+    expect(tile(56, 56, undefined, 8, 64)).toBe(4);
+    expect(tile(28, 28, undefined, 8, 128)).toBe(4);
+    expect(tile(24, 24, undefined, 4, 256)).toBe(4);
     expect(tile(14, 14, 4, 1)).toBe(4);
     expect(tile(28, 28, 2)).toBe(2);
+    expect(tile(7, 7, 6, 1)).toBe(6);
     expect(() => tile(28, 28, 3 as 2)).toThrow('conv2d: winogradTile must be 2, 4 or 6, got 3');
   });
 
