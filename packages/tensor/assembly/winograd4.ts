@@ -8,7 +8,8 @@
  *   A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
  *
  * and G in winograd4-weights.ts. Organised as winograd.ts's F(2 x 2) (padded copies, GEMM
- * layout), but a work item's block of tiles runs over the whole batch, so it can span images;
+ * layout), but a work item's block of tiles runs over the whole batch, so it can span images
+ * (the same work items run F(6 x 6) with winograd6.ts's transforms);
  * four tiles go through the transforms at once, lane k for tile k, each tile read from its own
  * place (tile positions are computed once per item), so a group of tiles that crosses a tile
  * row or an image costs the same as any.

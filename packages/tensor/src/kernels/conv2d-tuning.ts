@@ -98,6 +98,8 @@ export function convAlgorithm(g: Conv2dGeometry, params: Conv2dParams): ConvAlgo
  * W5) through the GEMM, so the block must be wide for them to pay; measured against F(2 x 2)
  * (1 thread, alternating single calls, median of 15 pairs, W4 / W5 forward), its speedup rose
  * from 1.28x / 1.01x at 32 K to 1.49x / 1.28x at 256 K; 1 M came within the noise of 256 K.
+ * F(6 x 6)'s items (64 x channels x tiles) take the same: on W4 and W5, 64 K to 1 M came within
+ * the noise (a few per cent) of each other.
  */
 export const WINOGRAD4_BLOCK_ELEMENTS = 1 << 18;
 
@@ -116,8 +118,8 @@ export const WINOGRAD4_FROM_TILES = 32;
 /**
  * 'auto' takes F(6 x 6, 3 x 3) (conv2d-winograd6.ts: 64 multiplications per 6 x 6 outputs) over
  * F(4 x 4) when its tiles need this many times fewer products. Its last tiles are cut where 6
- * does not divide the output (W4's 56 x 56 takes 10 x 10 tiles for 9.3 x 9.3), which wastes their products, and its
- * transforms cost about as much per output as F(4 x 4)'s. F(4 x 4) / F(6 x 6) CPU time (forward,
+ * does not divide the output (W4's 56 x 56 takes 10 x 10 tiles for 9.3 x 9.3), which wastes
+ * their products, and its transforms cost about as much per output as F(4 x 4)'s. F(4 x 4) / F(6 x 6) CPU time (forward,
  * 1 thread, medians of 15-25 alternating pairs, loaded machine): 64 channels, batch 8, at
  * 24 x 24 1.10x, at 48 x 48 1.13x; 128 channels at 24 x 24 1.15x (products 1.27x fewer);
  * batch 2 at 112 x 112 1.07x (1.22x); W4 and W5 1.00-1.02x (1.10x); 128 channels at 14 x 14
@@ -153,7 +155,8 @@ export function winogradTile(g: Conv2dGeometry, params: Conv2dParams): WinogradT
 
 /**
  * Output tiles per Winograd work item: WINOGRAD_BLOCK_ELEMENTS, in whole GEMM panels of 8, at
- * most an image's tiles for F(2 x 2), the batch's for F(4 x 4) (its blocks span images).
+ * most an image's tiles for F(2 x 2), the batch's for F(4 x 4) and F(6 x 6) (their blocks span
+ * images; WINOGRAD4_BLOCK_ELEMENTS).
  */
 export function winogradTileBlock(call: WinogradCall): number {
   const perImage = Math.ceil(call.outH / call.tile) * Math.ceil(call.outW / call.tile);
