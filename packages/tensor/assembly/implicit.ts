@@ -149,6 +149,45 @@ function tile2x8(kc: i32, a: usize, offsets: usize, b: usize, c: usize, ldc: usi
 }
 
 /**
+ * `tile2x8` on sixteen columns: eight accumulators, where `tile2x8`'s four wait on their own
+ * additions (LeNet's first convolution: its last two output channels).
+ */
+@inline
+function tile2x16(kc: i32, a: usize, offsets: usize, b: usize, c: usize, ldc: usize, bias: usize): void {
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c02 = f32x4.splat(0);
+  let c03 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let c12 = f32x4.splat(0);
+  let c13 = f32x4.splat(0);
+  const end = offsets + (<usize>kc << 2);
+  for (let o = offsets; o < end; o += 4, a += 16) {
+    const row = b + <usize>load<i32>(o);
+    const b0 = v128.load(row);
+    const b1 = v128.load(row, 16);
+    const b2 = v128.load(row, 32);
+    const b3 = v128.load(row, 48);
+    let av = v128.load32_splat(a);
+    c00 = f32x4.add(c00, f32x4.mul(av, b0));
+    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    c02 = f32x4.add(c02, f32x4.mul(av, b2));
+    c03 = f32x4.add(c03, f32x4.mul(av, b3));
+    av = v128.load32_splat(a, 4);
+    c10 = f32x4.add(c10, f32x4.mul(av, b0));
+    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    c12 = f32x4.add(c12, f32x4.mul(av, b2));
+    c13 = f32x4.add(c13, f32x4.mul(av, b3));
+  }
+  storeRow8(c, c00, c01, bias);
+  storeRow8(c + 32, c02, c03, bias);
+  const bias1 = biasRow(bias, 1);
+  storeRow8(c + ldc, c10, c11, bias1);
+  storeRow8(c + ldc + 32, c12, c13, bias1);
+}
+
+/**
  * The shifted planes of one image at e: plane (c, kj), `paddedRows` x outW, holds at (r, ow)
  * the input x[c, r - padTop, ow + kj dW - padLeft], zero outside the input.
  */
@@ -243,7 +282,10 @@ export function implicitForward(p: usize, start: i32, end: i32, scratch: usize):
           } else if (panelRows == MR && width == 4) {
             tile4x4(Kg, a, offsets, b, c, ldc, biasRows);
           } else if (panelRows == 2 && width == NR) {
-            tile2x8(Kg, a, offsets, b, c, ldc, biasRows);
+            // Pairs of column blocks: the first of a pair takes both.
+            if ((j & NR) != 0) continue;
+            if (j + 2 * NR <= L) tile2x16(Kg, a, offsets, b, c, ldc, biasRows);
+            else tile2x8(Kg, a, offsets, b, c, ldc, biasRows);
           } else {
             if (panelRows <= 2) tile2x8(Kg, a, offsets, b, tile, 32, 0);
             else tile4x8(Kg, a, offsets, b, tile, 32, 0);
