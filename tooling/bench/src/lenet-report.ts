@@ -102,6 +102,14 @@ export function lenetTargets(report: LenetReport): Target[] {
       met: values.some(([, v]) => v === null) ? null : values.every(([, v]) => (v ?? 0) >= 1),
     });
   }
+  for (const threads of [1, 2]) {
+    const v = speedRatio(report, threads, (p) => stepMs(p, 1));
+    out.push({
+      name: `LeNet step b1 within 1.5x of PyTorch CPU (${threads} thread${threads > 1 ? 's' : ''})`,
+      value: report.torch === null ? 'PyTorch missing' : `b1 ${formatRatio(v)}`,
+      met: v === null ? null : v >= 1 / 1.5,
+    });
+  }
   const growth = rssGrowth(report);
   const epochs = report.fovea.find((p) => p.threads === 1)?.epochs ?? [];
   out.push({

@@ -43,6 +43,15 @@ export function targets(report: Omit<BenchReport, 'targets'>): Target[] {
       met: values.some(([, v]) => v === null) ? null : values.every(([, v]) => (v ?? 0) >= 1.7),
     });
   }
+  // Issue 16: the large 3 x 3 layers against PyTorch CPU, when it ran (not under --quick).
+  const torchW = ['W4', 'W5'].map(
+    (w) => [w, ratio(find(r, 'fovea-t1', w, 'forward'), find(r, 'pytorch-t1', w, 'forward'))] as const,
+  );
+  out.push({
+    name: 'W4 and W5 forward >= 0.8x PyTorch CPU (1 thread)',
+    value: torchW.map(([w, v]) => `${w} ${formatRatio(v)}`).join(', '),
+    met: torchW.some(([, v]) => v === null) ? null : torchW.every(([, v]) => (v ?? 0) >= 0.8),
+  });
   const chapter = report.chapterOp;
   const foveaW1 = chapter.find((c) => c.name.startsWith('fovea corr2d'));
   const tfW1 = chapter.find((c) => c.name.startsWith('tfjs-cpu'));

@@ -1,7 +1,7 @@
-import type { Tensor } from '@fovea/tensor';
+import { Tensor } from '@fovea/tensor';
 import type { Module } from './module.js';
 import { joinName } from './naming.js';
-import type { Parameter } from './parameter.js';
+import { Parameter } from './parameter.js';
 
 /** A module's own parameters, buffers and children, in property order (Module's `#own()`). */
 export interface OwnMembers {
@@ -11,6 +11,33 @@ export interface OwnMembers {
   children: [string, Module][];
   /** Lazy parameters still waiting for their shape (see `declareUninitialized`). */
   uninitialized: ReadonlySet<string>;
+}
+
+/**
+ * The own members of `module`: its properties in assignment order that hold a parameter, a
+ * registered buffer (`buffers`: name -> persistent) or a submodule, skipping lazy parameters
+ * still without a value. `moduleClass` is Module, passed in because module.ts imports this file.
+ */
+export function ownMembers(
+  module: Module,
+  buffers: ReadonlyMap<string, boolean>,
+  uninitialized: ReadonlySet<string>,
+  moduleClass: abstract new (...args: never[]) => Module,
+): OwnMembers {
+  const parameters: [string, Parameter][] = [];
+  const ownBuffers: [string, Tensor, boolean][] = [];
+  const children: [string, Module][] = [];
+  const self = module as unknown as Record<string, unknown>;
+  for (const name of Object.keys(module)) {
+    if (uninitialized.has(name)) continue;
+    const value = self[name];
+    const persistent = buffers.get(name);
+    if (persistent !== undefined) {
+      if (value instanceof Tensor) ownBuffers.push([name, value, persistent]);
+    } else if (value instanceof Parameter) parameters.push([name, value]);
+    else if (value instanceof moduleClass) children.push([name, value]);
+  }
+  return { parameters, buffers: ownBuffers, children, uninitialized };
 }
 
 /** How the helpers here read a module's private members: Module passes its `#own()`. */

@@ -3,8 +3,9 @@ import { argumentError, checkBoolean, checkOptions, type Device, Tensor } from '
 import type { FullBackwardHook } from './backward-hook.js';
 import { moveToDevice } from './device.js';
 import * as hooks from './hooks.js';
+import { LazySlots } from './lazy-slots.js';
 import type { OwnMembers } from './members.js';
-import { uniqueNamed, walkModules } from './members.js';
+import { ownMembers, uniqueNamed, walkModules } from './members.js';
 import { checkMember, checkName, checkPrefix, describe, inherited, listingOptions } from './naming.js';
 import type {
   BufferOptions,
@@ -54,7 +55,7 @@ export class Module {
   /** Names of registered buffers, with whether each is persistent (saved in state dicts). */
   readonly #buffers = new Map<string, boolean>();
   /** Lazy parameters whose shape is not known yet (see `declareUninitialized`). */
-  readonly #uninitialized = new Set<string>();
+  readonly #lazy = new LazySlots();
 
   /**
    * The class name in `toString()` and errors. Built-in layers set it explicitly, so that a
@@ -149,15 +150,7 @@ export class Module {
    * @param message - What reading it before it has a value throws.
    */
   protected declareUninitialized(name: string, message: string): void {
-    this.#uninitialized.add(name);
-    Object.defineProperty(this, name, {
-      configurable: true,
-      enumerable: true,
-      get: () => {
-        throw new Error(message);
-      },
-      set: (value: unknown) => this.materialize(name, value as Parameter | null),
-    });
+    this.#lazy.declare(this, name, message);
   }
 
   /**
@@ -167,38 +160,24 @@ export class Module {
    * @param value - Its value.
    */
   protected materialize(name: string, value: Parameter | null): void {
-    this.#uninitialized.delete(name);
-    Object.defineProperty(this, name, { configurable: true, enumerable: true, writable: true, value });
+    this.#lazy.fill(this, name, value);
   }
 
   /** Whether the lazy parameter `name` (see `declareUninitialized`) still waits for its value. */
   protected isUninitialized(name: string): boolean {
-    return this.#uninitialized.has(name);
+    return this.#lazy.names.has(name);
   }
 
   /** Whether some parameter, here or in a submodule, waits for a first forward to get its shape. */
   hasUninitializedParameters(): boolean {
-    return this.modules().some((m) => m.#uninitialized.size > 0);
+    return this.modules().some((m) => m.#lazy.names.size > 0);
   }
 
   // ---- discovery ----
 
   /** This module's own parameters, buffers and children, in property order. */
   #own(): OwnMembers {
-    const parameters: [string, Parameter][] = [];
-    const buffers: [string, Tensor, boolean][] = [];
-    const children: [string, Module][] = [];
-    const self = this as Record<string, unknown>;
-    for (const name of Object.keys(this)) {
-      if (this.#uninitialized.has(name)) continue;
-      const value = self[name];
-      const persistent = this.#buffers.get(name);
-      if (persistent !== undefined) {
-        if (value instanceof Tensor) buffers.push([name, value, persistent]);
-      } else if (value instanceof Parameter) parameters.push([name, value]);
-      else if (value instanceof Module) children.push([name, value]);
-    }
-    return { parameters, buffers, children, uninitialized: this.#uninitialized };
+    return ownMembers(this, this.#buffers, this.#lazy.names, Module);
   }
 
   /** Direct submodules with their property names (each module once). */
