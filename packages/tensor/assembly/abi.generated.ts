@@ -59,7 +59,7 @@ export class ConvParams {
   divisor: i32;
   /** Max pooling: int32 indices of the maxima. */
   indices: usize;
-  /** Winograd: output tiles (2 x 2 or 4 x 4) per work item, a multiple of 8. */
+  /** Winograd: output tiles (2 x 2, 4 x 4 or 6 x 6) per work item, a multiple of 8. */
   tileBlock: i32;
   /** Winograd: 1 when the call is an input gradient, reading output channel c's taps from input channel o as w[o, c, 2 - i, 2 - j]. */
   flip: i32;

@@ -24,5 +24,6 @@ export { sigmoid, sigmoidBackward } from './activation';
 export { biasGradSums } from './bias-grad';
 export { winogradForward, winogradForwardScratch } from './winograd';
 export { winogradWeightBytes, winogradWeights } from './winograd-weights';
-export { winograd4Forward, winograd4ForwardScratch } from './winograd4';
-export { winograd4WeightBytes, winograd4Weights } from './winograd4-weights';
+export { winograd4Forward, winograd4ForwardScratch, winograd6Forward, winograd6ForwardScratch } from './winograd4';
+export { winograd4WeightBytes, winograd4Weights, winograd6Weights } from './winograd4-weights';
+export { winograd6WeightBytes } from './winograd6-weights';

@@ -1,6 +1,6 @@
 /**
  * Sizes and strides of the Winograd kernels' buffers (winograd.ts and winograd4.ts, their
- * weights). `m` is the output tile's side: 2 for F(2 x 2, 3 x 3), 4 for F(4 x 4, 3 x 3); the
+ * weights). `m` is the output tile's side: 2 for F(2 x 2, 3 x 3), 4 for F(4 x 4, 3 x 3), 6 for F(6 x 6, 3 x 3); the
  * input tile's side is m + 2 and a tile has (m + 2)^2 points ξ.
  */
 
@@ -20,7 +20,7 @@ export function pointsOf(m: i32): i32 {
 
 /**
  * Floats per row of the padded input copy: m per tile, 2 more, and the slack of the last
- * group's vector loads (F(2): 10 floats from 2 tx; F(4): 4 floats past a tile's start).
+ * group's vector loads (F(2): 10 floats from 2 tx; F(4): 4 floats past a tile's start; F(6): 8).
  */
 @inline
 export function paddedWidth(p: usize, m: i32): i32 {
@@ -37,11 +37,21 @@ export function paddedRows(p: usize, m: i32): i32 {
   return m * spans + 2;
 }
 
+/**
+ * Bytes from one (ξ, group) matrix of the transformed kernels U to the next: the GEMM's packed A
+ * and a cache line, so that the (m + 2)^2 values a kernel transform writes at once do not fall
+ * into the same L1 set (the matrices' size is often a multiple of 4 KB: 64 KB on W5).
+ */
 @inline
-export function weightBytes(p: usize, m: i32): i32 {
+export function uMatrixBytes(p: usize): usize {
   const params = changetype<ConvParams>(p);
   const groups = params.groups;
-  return pointsOf(m) * groups * packedABytes(params.o / groups, params.c / groups);
+  return <usize>packedABytes(params.o / groups, params.c / groups) + 64;
+}
+
+@inline
+export function weightBytes(p: usize, m: i32): i32 {
+  return pointsOf(m) * changetype<ConvParams>(p).groups * <i32>uMatrixBytes(p);
 }
 
 /**
@@ -61,5 +71,8 @@ export function transformedBytes(p: usize, channels: i32, m: i32): i32 {
   return pointsOf(m) * <i32>xiBytes(p, channels);
 }
 
-/** Vectors of four tiles' values between two passes of a transform: F(4 x 4)'s 36 and 4. */
-export const STAGING_BYTES: i32 = 40 * 16;
+/**
+ * Vectors of four tiles' values between two passes of a transform: F(4 x 4)'s 36 and 4,
+ * F(6 x 6)'s 64 (input) or 48 and 6 (output).
+ */
+export const STAGING_BYTES: i32 = 64 * 16;

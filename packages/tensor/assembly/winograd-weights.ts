@@ -3,9 +3,9 @@
  * U = G g G^T, into the packed layout of the GEMM's A operand.
  */
 
-import { KC, MR, packedABytes, roundUp } from './pack';
+import { KC, MR, roundUp } from './pack';
 import { ConvParams } from './params';
-import { weightBytes } from './winograd-layout';
+import { uMatrixBytes, weightBytes } from './winograd-layout';
 
 /** Bytes of the transformed kernels `winogradWeights` writes at WINOGRAD_U. */
 export function winogradWeightBytes(p: usize): i32 {
@@ -27,7 +27,7 @@ export function winogradWeights(p: usize, start: i32, end: i32, scratch: usize):
   const flip = params.flip != 0;
   const w = params.weight;
   const dst = params.winogradU;
-  const matrixBytes = <usize>packedABytes(Og, Cg);
+  const matrixBytes = uMatrixBytes(p);
   const xi = <usize>groups * matrixBytes;
   const Mp = roundUp(Og, MR);
   const half: f32 = 0.5;
@@ -88,4 +88,15 @@ function weightRow(at: usize, xi: usize, a0: f32, a1: f32, a2: f32): void {
   store<f32>(at + xi, (s + a1) * half);
   store<f32>(at + 2 * xi, (s - a1) * half);
   store<f32>(at + 3 * xi, a2);
+}
+
+/** Tap (i, j) of the kernels of `lanes` consecutive output channels (qStep floats apart), zeros past them. */
+export function taps(base: usize, qStep: i32, lanes: i32, flip: bool, i: i32, j: i32): v128 {
+  const step = <usize>qStep << 2;
+  let v = f32x4.splat(0);
+  v = f32x4.replace_lane(v, 0, tap(base, flip, i, j));
+  if (lanes > 1) v = f32x4.replace_lane(v, 1, tap(base + step, flip, i, j));
+  if (lanes > 2) v = f32x4.replace_lane(v, 2, tap(base + 2 * step, flip, i, j));
+  if (lanes > 3) v = f32x4.replace_lane(v, 3, tap(base + 3 * step, flip, i, j));
+  return v;
 }

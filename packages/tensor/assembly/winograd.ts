@@ -19,10 +19,10 @@
  */
 
 import { gemmBlock } from './gemm';
-import { KC, MR, packedABytes, roundUp, TILE_BYTES } from './pack';
+import { KC, MR, roundUp, TILE_BYTES } from './pack';
 import { ConvParams } from './params';
 import { copyRow, fillRow } from './rows';
-import { paddedRows, paddedWidth, pointsOf, STAGING_BYTES, tilesAlong, transformedBytes, xiBytes } from './winograd-layout';
+import { paddedRows, paddedWidth, pointsOf, STAGING_BYTES, tilesAlong, transformedBytes, uMatrixBytes, xiBytes } from './winograd-layout';
 
 /** Scratch bytes one thread needs for `winogradForward`. */
 function forwardScratch(p: usize, m: i32): i32 {
@@ -317,7 +317,7 @@ export function transformedProducts(p: usize, points: i32, v: usize, m: usize, n
   const u = params.winogradU;
   const vXi = xiBytes(p, channels);
   const mXi = xiBytes(p, outChannels);
-  const matrixBytes = <usize>packedABytes(Og, Cg);
+  const matrixBytes = uMatrixBytes(p);
   const Mp = roundUp(Og, MR);
   for (let xi = 0; xi < points; xi++) {
     for (let g = 0; g < groups; g++) {

@@ -1,29 +1,41 @@
 /**
- * The kernels of a Winograd F(4 x 4, 3 x 3) conv (winograd4.ts) transformed once per call,
- * U = G g G^T, into the packed layout of the GEMM's A operand, with
+ * The kernels of a Winograd F(4 x 4, 3 x 3) or F(6 x 6, 3 x 3) conv (winograd4.ts, winograd6.ts)
+ * transformed once per call, U = G g G^T, into the packed layout of the GEMM's A operand, with
+ * F(4 x 4)'s
  *
  *   G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]
+ *
+ * and F(6 x 6)'s in winograd6-weights.ts.
  */
 
-import { MR, roundUp, packedABytes } from './pack';
+import { MR, roundUp } from './pack';
 import { ConvParams } from './params';
-import { packedOffset, tap } from './winograd-weights';
-import { weightBytes } from './winograd-layout';
+import { packedOffset, taps } from './winograd-weights';
+import { uMatrixBytes, weightBytes } from './winograd-layout';
+import { points6 } from './winograd6-weights';
 
 /** Bytes of the transformed kernels `winograd4Weights` writes at WINOGRAD_U. */
 export function winograd4WeightBytes(p: usize): i32 {
   return weightBytes(p, 4);
 }
 
+export function winograd4Weights(p: usize, start: i32, end: i32, scratch: usize): void {
+  spanningWeights(p, 4, start, end, scratch);
+}
+
+export function winograd6Weights(p: usize, start: i32, end: i32, scratch: usize): void {
+  spanningWeights(p, 6, start, end, scratch);
+}
+
 /**
- * U = G g G^T of the kernels of items [start, end), item = (group, panel of MR output channels),
- * from every input channel of their group, at WINOGRAD_U as the GEMM's packed A of each
- * (ξ, group), ξ = 6 i + j: first down each column of g (`points`), then along each row of the
+ * U = G g G^T of F(m x m) (m = 4 or 6) of the kernels of items [start, end), item = (group,
+ * panel of MR output channels), from every input channel of their group, at WINOGRAD_U as the
+ * GEMM's packed A of each (ξ, group), ξ = (m + 2) i + j: first down each column of g (`points`), then along each row of the
  * result. Lane l holds output channel MR panel + l, so each point is one vector store; lanes
  * past the group's last channel (the rows that pad its last panel) hold zeros, signed as they
  * come; the GEMM never stores their rows.
  */
-export function winograd4Weights(p: usize, start: i32, end: i32, scratch: usize): void {
+function spanningWeights(p: usize, m: i32, start: i32, end: i32, scratch: usize): void {
   const params = changetype<ConvParams>(p);
   const groups = params.groups;
   const Og = params.o / groups;
@@ -31,13 +43,13 @@ export function winograd4Weights(p: usize, start: i32, end: i32, scratch: usize)
   const flip = params.flip != 0;
   const w = params.weight;
   const dst = params.winogradU;
-  const matrixBytes = <usize>packedABytes(Og, Cg);
+  const matrixBytes = uMatrixBytes(p);
   const xi = <usize>groups * matrixBytes;
   const Mp = roundUp(Og, MR);
   const panels = Mp / MR;
   // Floats from output channel q's kernel to q + 1's.
   const qStep = flip ? 9 : Cg * 9;
-  // a[i][j] = (G g)[i][j], 6 x 3 vectors, in scratch (288 bytes).
+  // a[i][j] = (G g)[i][j], (m + 2) x 3 vectors, in scratch (at most 384 bytes).
   const a = scratch;
   for (let item = start; item < end; item++) {
     const g = item / panels;
@@ -49,26 +61,18 @@ export function winograd4Weights(p: usize, start: i32, end: i32, scratch: usize)
         const g0 = taps(base, qStep, lanes, flip, 0, j);
         const g1 = taps(base, qStep, lanes, flip, 1, j);
         const g2 = taps(base, qStep, lanes, flip, 2, j);
-        points(g0, g1, g2, a + (<usize>j << 4), 48);
+        if (m == 4) points(g0, g1, g2, a + (<usize>j << 4), 48);
+        else points6(g0, g1, g2, a + (<usize>j << 4), 48);
       }
       const at = dst + <usize>g * matrixBytes + packedOffset(Mp, Cg, q0, r);
-      for (let i = 0; i < 6; i++) {
+      for (let i = 0; i < m + 2; i++) {
         const row = a + <usize>(48 * i);
-        points(v128.load(row), v128.load(row, 16), v128.load(row, 32), at + <usize>(6 * i) * xi, xi);
+        const to = at + <usize>((m + 2) * i) * xi;
+        if (m == 4) points(v128.load(row), v128.load(row, 16), v128.load(row, 32), to, xi);
+        else points6(v128.load(row), v128.load(row, 16), v128.load(row, 32), to, xi);
       }
     }
   }
-}
-
-/** Tap (i, j) of the kernels of `lanes` consecutive output channels (qStep floats apart), zeros past them. */
-function taps(base: usize, qStep: i32, lanes: i32, flip: bool, i: i32, j: i32): v128 {
-  const step = <usize>qStep << 2;
-  let v = f32x4.splat(0);
-  v = f32x4.replace_lane(v, 0, tap(base, flip, i, j));
-  if (lanes > 1) v = f32x4.replace_lane(v, 1, tap(base + step, flip, i, j));
-  if (lanes > 2) v = f32x4.replace_lane(v, 2, tap(base + 2 * step, flip, i, j));
-  if (lanes > 3) v = f32x4.replace_lane(v, 3, tap(base + 3 * step, flip, i, j));
-  return v;
 }
 
 /**

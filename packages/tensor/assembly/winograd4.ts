@@ -8,7 +8,8 @@
  *   A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
  *
  * and G in winograd4-weights.ts. Organised as winograd.ts's F(2 x 2) (padded copies, GEMM
- * layout), but a work item's block of tiles runs over the whole batch, so it can span images;
+ * layout), but a work item's block of tiles runs over the whole batch, so it can span images
+ * (the same work items run F(6 x 6) with winograd6.ts's transforms);
  * four tiles go through the transforms at once, lane k for tile k, each tile read from its own
  * place (tile positions are computed once per item), so a group of tiles that crosses a tile
  * row or an image costs the same as any.
@@ -19,7 +20,8 @@
 import { TILE_BYTES } from './pack';
 import { ConvParams } from './params';
 import { copyPadded, transformedProducts } from './winograd';
-import { paddedRows, paddedWidth, STAGING_BYTES, tilesAlong, transformedBytes, xiBytes } from './winograd-layout';
+import { paddedRows, paddedWidth, pointsOf, STAGING_BYTES, tilesAlong, transformedBytes, xiBytes } from './winograd-layout';
+import { outputTiles6, transformInput6 } from './winograd6';
 
 /**
  * The 6 values r = B^T d of four tiles' d0..d5 (a row or a column of the tile), to dst + k
@@ -213,55 +215,73 @@ function storePart(row: v128, dst: usize, cols: u32, staging: usize): void {
 }
 
 /**
- * Scratch bytes one thread needs for `winograd4Forward`: V, M, the padded copies of the images
- * a block spans (each channel's copy of every image the same size), the tiles' positions.
+ * Scratch bytes one thread needs for `winograd4Forward` (m = 4) or `winograd6Forward` (m = 6):
+ * V, M, the padded copies of the images a block spans (each channel's copy of every image the
+ * same size), the tiles' positions.
  */
-export function winograd4ForwardScratch(p: usize): i32 {
+function spanningScratch(p: usize, m: i32): i32 {
   const params = changetype<ConvParams>(p);
   return (
-    transformedBytes(p, params.c, 4) +
-    transformedBytes(p, params.o, 4) +
-    spannedImages(p) * params.c * paddedPlaneBytes(p) +
+    transformedBytes(p, params.c, m) +
+    transformedBytes(p, params.o, m) +
+    spannedImages(p, m) * params.c * paddedPlaneBytes(p, m) +
     12 * params.tileBlock +
     TILE_BYTES +
     STAGING_BYTES
   );
 }
 
+export function winograd4ForwardScratch(p: usize): i32 {
+  return spanningScratch(p, 4);
+}
+
+export function winograd6ForwardScratch(p: usize): i32 {
+  return spanningScratch(p, 6);
+}
+
 /** Images a block of TILE_BLOCK consecutive tiles (over the batch) can touch. */
-function spannedImages(p: usize): i32 {
+function spannedImages(p: usize, m: i32): i32 {
   const params = changetype<ConvParams>(p);
-  const perImage = tilesAlong(params.outH, 4) * tilesAlong(params.outW, 4);
+  const perImage = tilesAlong(params.outH, m) * tilesAlong(params.outW, m);
   return min(params.n, params.tileBlock < 2 ? 1 : (params.tileBlock - 2) / perImage + 2);
 }
 
 @inline
-function paddedPlaneBytes(p: usize): i32 {
-  return (paddedRows(p, 4) * paddedWidth(p, 4)) << 2;
+function paddedPlaneBytes(p: usize, m: i32): i32 {
+  return (paddedRows(p, m) * paddedWidth(p, m)) << 2;
+}
+
+export function winograd4Forward(p: usize, start: i32, end: i32, scratch: usize): void {
+  spanningForward(p, 4, start, end, scratch);
+}
+
+export function winograd6Forward(p: usize, start: i32, end: i32, scratch: usize): void {
+  spanningForward(p, 6, start, end, scratch);
 }
 
 /**
- * Items [start, end): item = block of TILE_BLOCK 4 x 4 tiles of the whole batch (row-major over
- * each image's tiles, image after image), so that small images still give the GEMM wide blocks.
- * The rows each image's part of the block reads are copied with their padding first.
+ * Items [start, end) of F(m x m), m = 4 or 6: item = block of TILE_BLOCK m x m tiles of the
+ * whole batch (row-major over each image's tiles, image after image), so that small images still
+ * give the GEMM wide blocks. The rows each image's part of the block reads are copied with their
+ * padding first.
  */
-export function winograd4Forward(p: usize, start: i32, end: i32, scratch: usize): void {
+function spanningForward(p: usize, m: i32, start: i32, end: i32, scratch: usize): void {
   const params = changetype<ConvParams>(p);
   const channels = params.c;
   const outH = params.outH;
   const outW = params.outW;
-  const tilesW = tilesAlong(outW, 4);
-  const perImage = tilesAlong(outH, 4) * tilesW;
+  const tilesW = tilesAlong(outW, m);
+  const perImage = tilesAlong(outH, m) * tilesW;
   const total = params.n * perImage;
   const block = params.tileBlock;
   const imageBytes = (<usize>channels * <usize>params.h * <usize>params.w) << 2;
   const yImageBytes = (<usize>params.o * <usize>outH * <usize>outW) << 2;
-  const rowBytes = paddedWidth(p, 4) << 2;
-  const planeBytes = <usize>paddedPlaneBytes(p);
+  const rowBytes = paddedWidth(p, m) << 2;
+  const planeBytes = <usize>paddedPlaneBytes(p, m);
   const copyBytes = <usize>channels * planeBytes;
   const v = scratch;
-  const products = v + <usize>transformedBytes(p, channels, 4);
-  const srcAt = products + <usize>transformedBytes(p, params.o, 4);
+  const products = v + <usize>transformedBytes(p, channels, m);
+  const srcAt = products + <usize>transformedBytes(p, params.o, m);
   const yAt = srcAt + (<usize>block << 2);
   const clip = yAt + (<usize>block << 2);
   const tile = clip + (<usize>block << 2);
@@ -277,21 +297,23 @@ export function winograd4Forward(p: usize, start: i32, end: i32, scratch: usize)
       const t0 = g - n * perImage;
       const t1 = min(perImage, t0 + g1 - g);
       const ty0 = t0 / tilesW;
-      const rows = 4 * ((t1 - 1) / tilesW - ty0) + 6;
-      copyPadded(p, 4, params.x + <usize>n * imageBytes, 4 * ty0 - params.padTop, rows, copy, paddedRows(p, 4));
+      const rows = m * ((t1 - 1) / tilesW - ty0) + m + 2;
+      copyPadded(p, m, params.x + <usize>n * imageBytes, m * ty0 - params.padTop, rows, copy, paddedRows(p, m));
       for (let t = t0; t < t1; t++) {
         const ty = t / tilesW;
         const tx = t - ty * tilesW;
         const at = <usize>(g - g0 + t - t0) << 2;
-        store<u32>(srcAt + at, <u32>(copy - buf) + <u32>(4 * (ty - ty0) * rowBytes + (tx << 4)));
-        store<u32>(yAt + at, <u32>(<usize>n * yImageBytes) + <u32>((4 * ty * outW + 4 * tx) << 2));
-        store<u32>(clip + at, (<u32>min(4, outH - 4 * ty) << 4) | <u32>min(4, outW - 4 * tx));
+        store<u32>(srcAt + at, <u32>(copy - buf) + <u32>(m * (ty - ty0) * rowBytes + ((m * tx) << 2)));
+        store<u32>(yAt + at, <u32>(<usize>n * yImageBytes) + <u32>((m * ty * outW + m * tx) << 2));
+        store<u32>(clip + at, (<u32>min(m, outH - m * ty) << 4) | <u32>min(m, outW - m * tx));
       }
       g += t1 - t0;
     }
     const nb = g1 - g0;
-    transformInput4(p, buf, planeBytes, srcAt, nb, v, staging);
-    transformedProducts(p, 36, v, products, nb, tile);
-    outputTiles4(p, products, nb, yAt, clip, staging);
+    if (m == 4) transformInput4(p, buf, planeBytes, srcAt, nb, v, staging);
+    else transformInput6(p, buf, planeBytes, srcAt, nb, v, staging);
+    transformedProducts(p, pointsOf(m), v, products, nb, tile);
+    if (m == 4) outputTiles4(p, products, nb, yAt, clip, staging);
+    else outputTiles6(p, products, nb, yAt, clip, staging);
   }
 }

@@ -44,7 +44,7 @@ export const CONV_SLOTS = [
   ['COUNT_INCLUDE_PAD', 'average pooling: 1 to count padding in the divisor'],
   ['DIVISOR', 'average pooling: the divisor override, or 0'],
   ['INDICES', 'max pooling: int32 indices of the maxima', 'ptr'],
-  ['TILE_BLOCK', 'Winograd: output tiles (2 x 2 or 4 x 4) per work item, a multiple of 8'],
+  ['TILE_BLOCK', 'Winograd: output tiles (2 x 2, 4 x 4 or 6 x 6) per work item, a multiple of 8'],
   [
     'FLIP',
     "Winograd: 1 when the call is an input gradient, reading output channel c's taps from input channel o as w[o, c, 2 - i, 2 - j]",

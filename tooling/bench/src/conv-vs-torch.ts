@@ -16,7 +16,7 @@ import { flops, PASSES, type Pass, WORKLOADS } from './workloads.js';
  *
  * With `--algorithms auto,im2col`, Fovea runs with each (its rows named by the algorithm), all
  * against the same PyTorch times: 'im2col' is what 'auto' took on W4 and W5 before Winograd;
- * 'winograd2' and 'winograd4' force its 2 x 2 or 4 x 4 output tiles.
+ * 'winograd2', 'winograd4' and 'winograd6' force its 2 x 2, 4 x 4 or 6 x 6 output tiles.
  *
  * With `--clock cpu`, both sides time themselves by their process's CPU time (src/timing.ts),
  * which other processes' load moves less; it sums threads, so it is for `--threads 1`.
@@ -35,7 +35,7 @@ const passes = option('--passes', PASSES.join(',')).split(',') as Pass[];
 const threadCounts = option('--threads', '1,2').split(',').map(Number);
 const rounds = Number(option('--rounds', '5'));
 const algorithms = option('--algorithms', 'auto').split(',') as Array<
-  'auto' | 'im2col' | 'direct' | 'winograd' | 'winograd2' | 'winograd4'
+  'auto' | 'im2col' | 'direct' | 'winograd' | 'winograd2' | 'winograd4' | 'winograd6'
 >;
 const clock = option('--clock', 'wall');
 if (clock !== 'wall' && clock !== 'cpu')

@@ -16,9 +16,12 @@ export interface Conv2dParams {
    * says. All give the same numbers up to rounding.
    */
   readonly algorithm?: 'auto' | 'im2col' | 'direct' | 'winograd';
-  /** Winograd's output tile, F(2 x 2, 3 x 3) or F(4 x 4, 3 x 3); by default as conv2d-tuning.ts says. */
-  readonly winogradTile?: 2 | 4;
+  /** Winograd's output tile, F(2 x 2, 3 x 3), F(4 x 4, 3 x 3) or F(6 x 6, 3 x 3); by default as conv2d-tuning.ts says. */
+  readonly winogradTile?: WinogradTile;
 }
+
+/** The side of a Winograd conv's output tile. */
+export type WinogradTile = 2 | 4 | 6;
 
 /** Sizes of one conv2d call, checked. */
 export interface Conv2dGeometry extends PatchGeometry {

@@ -1,4 +1,4 @@
-import type { Conv2dGeometry, Conv2dParams } from './conv2d-geometry.js';
+import type { Conv2dGeometry, Conv2dParams, WinogradTile } from './conv2d-geometry.js';
 import type { WinogradCall } from './conv2d-winograd.js';
 import type { Padding4 } from './shape.js';
 
@@ -98,6 +98,8 @@ export function convAlgorithm(g: Conv2dGeometry, params: Conv2dParams): ConvAlgo
  * W5) through the GEMM, so the block must be wide for them to pay; measured against F(2 x 2)
  * (1 thread, alternating single calls, median of 15 pairs, W4 / W5 forward), its speedup rose
  * from 1.28x / 1.01x at 32 K to 1.49x / 1.28x at 256 K; 1 M came within the noise of 256 K.
+ * F(6 x 6)'s items (64 x channels x tiles) take the same: on W4 and W5, 64 K to 1 M came within
+ * the noise (a few per cent) of each other.
  */
 export const WINOGRAD4_BLOCK_ELEMENTS = 1 << 18;
 
@@ -113,26 +115,54 @@ export const WINOGRAD4_BLOCK_ELEMENTS = 1 << 18;
  */
 export const WINOGRAD4_FROM_TILES = 32;
 
-/** The output tile of a Winograd conv: `params.winogradTile`, else as WINOGRAD4_FROM_TILES says. */
-export function winogradTile(g: Conv2dGeometry, params: Conv2dParams): 2 | 4 {
-  const tile =
-    params.winogradTile ??
-    (g.batch * Math.ceil(g.outH / 4) * Math.ceil(g.outW / 4) >= WINOGRAD4_FROM_TILES ? 4 : 2);
-  if (tile !== 2 && tile !== 4) {
-    throw new Error(`conv2d: winogradTile must be 2 or 4, got ${tile}`);
+/**
+ * 'auto' takes F(6 x 6, 3 x 3) (conv2d-winograd6.ts: 64 multiplications per 6 x 6 outputs) over
+ * F(4 x 4) when its tiles need this many times fewer products. Its last tiles are cut where 6
+ * does not divide the output (W4's 56 x 56 takes 10 x 10 tiles for 9.3 x 9.3), which wastes
+ * their products, and its transforms cost about as much per output as F(4 x 4)'s. F(4 x 4) / F(6 x 6) CPU time (forward,
+ * 1 thread, medians of 15-25 alternating pairs, loaded machine): 64 channels, batch 8, at
+ * 24 x 24 1.10x, at 48 x 48 1.13x; 128 channels at 24 x 24 1.15x (products 1.27x fewer);
+ * batch 2 at 112 x 112 1.07x (1.22x); W4 and W5 1.00-1.02x (1.10x); 128 channels at 14 x 14
+ * 0.88x (equal products).
+ */
+export const WINOGRAD6_GAIN = 1.2;
+
+/**
+ * Up to this many channels (the wider side, per group) F(6 x 6) can pay: every work item streams
+ * all its transformed kernels (64 x O x C) through the GEMM, and its blocks hold fewer tiles as
+ * channels grow. 256 channels at 24 x 24, batch 4: F(4 x 4) / F(6 x 6) 0.7x.
+ */
+export const WINOGRAD6_MAX_CHANNELS = 128;
+
+/**
+ * The output tile of a Winograd conv: `params.winogradTile`, else F(2 x 2) below
+ * WINOGRAD4_FROM_TILES tiles, F(6 x 6) where WINOGRAD6_GAIN and WINOGRAD6_MAX_CHANNELS say, else
+ * F(4 x 4).
+ */
+export function winogradTile(g: Conv2dGeometry, params: Conv2dParams): WinogradTile {
+  const auto = (): WinogradTile => {
+    const products = (m: number) => (m + 2) * (m + 2) * Math.ceil(g.outH / m) * Math.ceil(g.outW / m);
+    if (g.batch * Math.ceil(g.outH / 4) * Math.ceil(g.outW / 4) < WINOGRAD4_FROM_TILES) return 2;
+    const channels = Math.max(g.inChannels, g.outChannels) / g.groups;
+    return channels <= WINOGRAD6_MAX_CHANNELS && products(6) * WINOGRAD6_GAIN <= products(4) ? 6 : 4;
+  };
+  const tile = params.winogradTile ?? auto();
+  if (tile !== 2 && tile !== 4 && tile !== 6) {
+    throw new Error(`conv2d: winogradTile must be 2, 4 or 6, got ${tile}`);
   }
   return tile;
 }
 
 /**
  * Output tiles per Winograd work item: WINOGRAD_BLOCK_ELEMENTS, in whole GEMM panels of 8, at
- * most an image's tiles for F(2 x 2), the batch's for F(4 x 4) (its blocks span images).
+ * most an image's tiles for F(2 x 2), the batch's for F(4 x 4) and F(6 x 6) (their blocks span
+ * images; WINOGRAD4_BLOCK_ELEMENTS).
  */
 export function winogradTileBlock(call: WinogradCall): number {
   const perImage = Math.ceil(call.outH / call.tile) * Math.ceil(call.outW / call.tile);
-  const tiles = call.tile === 4 ? call.batch * perImage : perImage;
+  const tiles = call.tile === 2 ? perImage : call.batch * perImage;
   const points = (call.tile + 2) * (call.tile + 2);
-  const elements = call.tile === 4 ? WINOGRAD4_BLOCK_ELEMENTS : WINOGRAD_BLOCK_ELEMENTS;
+  const elements = call.tile === 2 ? WINOGRAD_BLOCK_ELEMENTS : WINOGRAD4_BLOCK_ELEMENTS;
   const block = Math.floor(elements / (points * Math.max(call.inChannels, call.outChannels)) / 8) * 8;
   return Math.max(8, Math.min(Math.ceil(tiles / 8) * 8, block));
 }

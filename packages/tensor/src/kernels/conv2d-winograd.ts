@@ -1,6 +1,7 @@
-import type { Conv2dGeometry } from './conv2d-geometry.js';
+import type { Conv2dGeometry, WinogradTile } from './conv2d-geometry.js';
 import { winogradTileBlock } from './conv2d-tuning.js';
 import { winograd4Transforms } from './conv2d-winograd4.js';
+import { winograd6Transforms } from './conv2d-winograd6.js';
 import { gemm } from './matmul.js';
 import { allocLike, type FloatArray } from './shape.js';
 
@@ -37,11 +38,11 @@ export interface WinogradCall {
   readonly padLeft: number;
   /** Output channel c takes input channel o's taps from the weight [o, c, 2 - i, 2 - j]. */
   readonly flip: boolean;
-  /** The output tile's side: F(2 x 2, 3 x 3) here, or F(4 x 4, 3 x 3) (conv2d-winograd4.ts). */
-  readonly tile: 2 | 4;
+  /** The output tile's side: F(2 x 2, 3 x 3) here, F(4 x 4, 3 x 3) (conv2d-winograd4.ts) or F(6 x 6, 3 x 3) (conv2d-winograd6.ts). */
+  readonly tile: WinogradTile;
 }
 
-export function winogradForwardCall(g: Conv2dGeometry, tile: 2 | 4): WinogradCall {
+export function winogradForwardCall(g: Conv2dGeometry, tile: WinogradTile): WinogradCall {
   const { batch, inChannels, height, width, outChannels, groups, outH, outW, padTop, padLeft } = g;
   return {
     batch,
@@ -63,7 +64,7 @@ export function winogradForwardCall(g: Conv2dGeometry, tile: 2 | 4): WinogradCal
  * gx[c, r, s] = sum over o, i, j of gy[o, r + padTop - i, s + padLeft - j] w[o, c, i, j]: with
  * i' = 2 - i, a conv of gy padded by 2 - padTop (2 - padLeft), output H x W, kernels turned.
  */
-export function winogradInputGradientCall(g: Conv2dGeometry, tile: 2 | 4): WinogradCall {
+export function winogradInputGradientCall(g: Conv2dGeometry, tile: WinogradTile): WinogradCall {
   return {
     batch: g.batch,
     inChannels: g.outChannels,
@@ -101,7 +102,8 @@ export function winogradConv(
   call: WinogradCall,
   y: FloatArray,
 ): void {
-  const transforms = call.tile === 4 ? winograd4Transforms : winograd2Transforms;
+  const transforms =
+    call.tile === 6 ? winograd6Transforms : call.tile === 4 ? winograd4Transforms : winograd2Transforms;
   const { batch, inChannels: C, height: H, width: W, outChannels: O, groups, tile } = call;
   const round = x instanceof Float32Array ? Math.fround : (v: number) => v;
   const points = (tile + 2) * (tile + 2);

@@ -2,14 +2,15 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setNumThreads } from '../../src/kernels/backend.js';
 import * as ref from '../../src/kernels/conv2d.js';
+import type { WinogradTile } from '../../src/kernels/conv2d-geometry.js';
 import * as geometry from '../../src/kernels/conv2d-geometry.js';
 import { convAlgorithm, winogradTile as tileOf } from '../../src/kernels/conv2d-tuning.js';
 import * as fast from '../../src/kernels/registered/index.js';
 import { abs, expectNear, forceWasm, randomFloats, wasmCalls } from '../wasm/setup.js';
 
 /**
- * Winograd F(2 x 2, 3 x 3) and F(4 x 4, 3 x 3) (kernels/conv2d-winograd.ts, conv2d-winograd4.ts;
- * assembly/winograd.ts, winograd4.ts), forward and input gradient: the WebAssembly kernel gives
+ * Winograd F(2 x 2, 3 x 3), F(4 x 4, 3 x 3) and F(6 x 6, 3 x 3) (kernels/conv2d-winograd.ts,
+ * conv2d-winograd4.ts, conv2d-winograd6.ts; assembly/winograd.ts, winograd4.ts, winograd6.ts), forward and input gradient: the WebAssembly kernel gives
  * the reference's bits on any shape and thread count, both are within float32 rounding of the
  * float64 definition (`rtol`), and 'auto' and explicit choices of the algorithm and tile behave
  * as conv2d-tuning.ts says. The numbers against PyTorch: conv2d.golden.test.ts (conv2d_winograd.json).
@@ -28,7 +29,7 @@ interface Case {
   pads: [number, number, number, number];
   bias: boolean;
   seed: number;
-  tile: 2 | 4;
+  tile: WinogradTile;
 }
 
 const caseArb: fc.Arbitrary<Case> = fc.record({
@@ -46,7 +47,7 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
   ),
   bias: fc.boolean(),
   seed: fc.nat(),
-  tile: fc.constantFrom(2 as const, 4 as const),
+  tile: fc.constantFrom(2 as const, 4 as const, 6 as const),
 });
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -76,9 +77,13 @@ function setup(c: Case) {
  * follows the largest such sum over its 4 x 4 output tile (an output whose own terms are all
  * padding can be off by a rounding of its neighbours'), and is larger: 3e-4 of it.
  */
-const rtol = (tile: 2 | 4) => (tile === 2 ? 3e-5 : 3e-4);
+const rtol = (tile: WinogradTile) => (tile === 2 ? 3e-5 : 3e-4);
 
-function tileScale(scale: ArrayLike<number>, shape: readonly number[], tile: 2 | 4): ArrayLike<number> {
+function tileScale(
+  scale: ArrayLike<number>,
+  shape: readonly number[],
+  tile: WinogradTile,
+): ArrayLike<number> {
   if (tile === 2) return scale;
   const [h, w] = [shape[2], shape[3]];
   const plane = h * w;
@@ -87,9 +92,9 @@ function tileScale(scale: ArrayLike<number>, shape: readonly number[], tile: 2 |
     for (let r = 0; r < h; r++) {
       for (let c = 0; c < w; c++) {
         let m = 0;
-        const [r0, c0] = [r - (r % 4), c - (c % 4)];
-        for (let i = r0; i < Math.min(h, r0 + 4); i++) {
-          for (let j = c0; j < Math.min(w, c0 + 4); j++) m = Math.max(m, Math.abs(scale[at + i * w + j]));
+        const [r0, c0] = [r - (r % tile), c - (c % tile)];
+        for (let i = r0; i < Math.min(h, r0 + tile); i++) {
+          for (let j = c0; j < Math.min(w, c0 + tile); j++) m = Math.max(m, Math.abs(scale[at + i * w + j]));
         }
         out[at + r * w + c] = m;
       }
@@ -125,7 +130,7 @@ function sameBits(c: Case): void {
   expect(wasmCalls(), 'WebAssembly kernel calls').toBeGreaterThanOrEqual(calls + 4);
 }
 
-describe('Winograd F(2 x 2, 3 x 3) and F(4 x 4, 3 x 3) conv2d', () => {
+describe('Winograd F(2 x 2, 3 x 3), F(4 x 4, 3 x 3) and F(6 x 6, 3 x 3) conv2d', () => {
   it('gives the same bits on the reference and in WebAssembly, on 1 and 2 threads', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
@@ -136,11 +141,12 @@ describe('Winograd F(2 x 2, 3 x 3) and F(4 x 4, 3 x 3) conv2d', () => {
     );
   });
 
-  it.each([2, 4] as const)(
+  it.each([2, 4, 6] as const)(
     'F(%i): gives the same bits past one block of tiles, past 256 channels and with padding beyond 2',
     (tile) => {
       const base = { n: 1, groups: 1, bias: true, seed: 5, tile };
-      // 17 x 17 tiles of 9 channels (F(2)), 15 x 15 of 40 (F(4)): more than one work item per image.
+      // 17 x 17 tiles of 9 channels (F(2)), 15 x 15 (10 x 10) of 40 (F(4), F(6)): more than one
+      // work item per image.
       if (tile === 2) sameBits({ ...base, cg: 9, og: 9, h: 33, w: 34, pads: [1, 1, 1, 1] });
       else sameBits({ ...base, cg: 40, og: 40, h: 60, w: 58, pads: [1, 1, 1, 1] });
       // 257 input channels: the GEMM's sums run in two blocks of terms.
@@ -149,9 +155,10 @@ describe('Winograd F(2 x 2, 3 x 3) and F(4 x 4, 3 x 3) conv2d', () => {
       sameBits({ ...base, groups: 2, cg: 3, og: 4, h: 4, w: 3, pads: [3, 0, 3, 2] });
       // Tile rows of 7 tiles: groups of four tiles across a row.
       sameBits({ ...base, cg: 5, og: 6, h: 14 * tile, w: 7 * tile - 1, pads: [1, 1, 1, 1] });
-      // F(4)'s blocks run over the batch: 6 images of 7 x 7 tiles in blocks of 144 tiles on one
-      // thread, of 76 (2 items for each of 2 threads) on two; blocks start and end mid-image.
-      if (tile === 4) sameBits({ ...base, n: 6, cg: 48, og: 48, h: 28, w: 28, pads: [1, 1, 1, 1] });
+      // F(4)'s and F(6)'s blocks run over the batch: 6 images of 7 x 7 (5 x 5) tiles in blocks of
+      // 144 (80) tiles on one thread, of 76 (2 items for each of 2 threads) on two; blocks start
+      // and end mid-image.
+      if (tile !== 2) sameBits({ ...base, n: 6, cg: 48, og: 48, h: 28, w: 28, pads: [1, 1, 1, 1] });
     },
   );
 
@@ -221,8 +228,8 @@ describe('Winograd F(2 x 2, 3 x 3) and F(4 x 4, 3 x 3) conv2d', () => {
     expect(auto(64, 64, 1, 3, 1, 1, 4, 7)).toBe('winograd');
   });
 
-  it('takes F(4 x 4) from 32 tiles of 4 x 4 over the batch, F(2 x 2) below, or the tile asked for', () => {
-    const tile = (h: number, w: number, winogradTile?: 2 | 4, batch = 8) => {
+  it('takes F(4 x 4) from 32 tiles of 4 x 4 over the batch, F(2 x 2) below, F(6 x 6) where it saves products, or the tile asked for', () => {
+    const tile = (h: number, w: number, winogradTile?: WinogradTile, batch = 8, channels = 16) => {
       const params = {
         stride: [1, 1],
         padding: [1, 1, 1, 1],
@@ -230,7 +237,8 @@ describe('Winograd F(2 x 2, 3 x 3) and F(4 x 4, 3 x 3) conv2d', () => {
         groups: 1,
         winogradTile,
       } as const;
-      return tileOf(geometry.conv2dGeometry([batch, 16, h, w], [16, 16, 3, 3], params), params);
+      const g = geometry.conv2dGeometry([batch, channels, h, w], [channels, channels, 3, 3], params);
+      return tileOf(g, params);
     };
     expect(tile(28, 28, undefined, 1)).toBe(4);
     expect(tile(32, 13, undefined, 1)).toBe(4);
@@ -238,9 +246,19 @@ describe('Winograd F(2 x 2, 3 x 3) and F(4 x 4, 3 x 3) conv2d', () => {
     expect(tile(14, 14, undefined, 2)).toBe(4);
     expect(tile(7, 7)).toBe(4);
     expect(tile(7, 7, undefined, 7)).toBe(2);
+    // F(6 x 6) where 6 x 6 tiles need 1.2x fewer products than 4 x 4 ones (24 x 24: 1.27x; 112 x
+    // 112: 1.22x), not where its cut last tiles waste them (W4's 56 x 56 and W5's 28 x 28: 1.10x),
+    // nor past 128 channels.
+    expect(tile(24, 24)).toBe(6);
+    expect(tile(48, 48, undefined, 8, 128)).toBe(6);
+    expect(tile(112, 112, undefined, 2, 64)).toBe(6);
+    expect(tile(56, 56, undefined, 8, 64)).toBe(4);
+    expect(tile(28, 28, undefined, 8, 128)).toBe(4);
+    expect(tile(24, 24, undefined, 4, 256)).toBe(4);
     expect(tile(14, 14, 4, 1)).toBe(4);
     expect(tile(28, 28, 2)).toBe(2);
-    expect(() => tile(28, 28, 3 as 2)).toThrow('conv2d: winogradTile must be 2 or 4, got 3');
+    expect(tile(7, 7, 6, 1)).toBe(6);
+    expect(() => tile(28, 28, 3 as 2)).toThrow('conv2d: winogradTile must be 2, 4 or 6, got 3');
   });
 
   it("refuses 'winograd' for a kernel it does not compute, naming what it got", () => {

@@ -1,6 +1,6 @@
 import type { Conv2dCase } from '@fovea/golden';
 import { describe, it } from 'vitest';
-import type { Conv2dParams } from '../../src/kernels/conv2d-geometry.js';
+import type { Conv2dParams, WinogradTile } from '../../src/kernels/conv2d-geometry.js';
 import { type PadMode, pad2d, pad2dBackward } from '../../src/kernels/pad.js';
 import {
   conv2dBackwardBias,
@@ -24,7 +24,7 @@ const f32 = (t: GoldenTensor) => Float32Array.from(t.data);
  * Replays torch.nn.Conv2d: with padding_mode 'zeros' the padding goes to the conv; otherwise
  * F.pad(x, _reversed_padding_repeated_twice, mode) runs first and the conv gets no padding.
  */
-function runCase(c: Conv2dCase, algorithm: Conv2dParams['algorithm'], winogradTile?: 2 | 4) {
+function runCase(c: Conv2dCase, algorithm: Conv2dParams['algorithm'], winogradTile?: WinogradTile) {
   const { config } = c;
   const kernel = expandPair('conv2d', 'kernel_size', config.kernel_size);
   const stride = expandPair('conv2d', 'stride', config.stride);
@@ -57,7 +57,7 @@ function runCase(c: Conv2dCase, algorithm: Conv2dParams['algorithm'], winogradTi
 
 /**
  * The algorithms a case runs with: all three, and Winograd where it applies (3 x 3, stride and
- * dilation 1), with 2 x 2 and with 4 x 4 output tiles.
+ * dilation 1), with 2 x 2, 4 x 4 and 6 x 6 output tiles.
  */
 function algorithms(c: Conv2dCase): Array<NonNullable<Conv2dParams['algorithm']>> {
   const { kernel_size: k, stride, dilation } = c.config;
@@ -79,12 +79,13 @@ describe.each(BACKENDS)(
           `${file} #${i} ${c.x.shape.join('x')} k=${JSON.stringify(config.kernel_size)} s=${JSON.stringify(config.stride)} ` +
           `p=${JSON.stringify(config.padding)} d=${JSON.stringify(config.dilation)} g=${config.groups} ` +
           `${config.padding_mode}`;
-        type Run = { algorithm: Conv2dParams['algorithm']; tile?: 2 | 4 };
+        type Run = { algorithm: Conv2dParams['algorithm']; tile?: WinogradTile };
         const runs = algorithms(c).flatMap((algorithm): Run[] =>
           algorithm === 'winograd'
             ? [
                 { algorithm, tile: 2 },
                 { algorithm, tile: 4 },
+                { algorithm, tile: 6 },
               ]
             : [{ algorithm }],
         );

@@ -5,14 +5,17 @@ import type { Peer, Runner } from './peer.js';
 
 /**
  * Fovea's conv2d kernels (WebAssembly SIMD) at a thread count, with the algorithm 'auto' picks or
- * a given one ('winograd2' and 'winograd4': Winograd with 2 x 2 or 4 x 4 output tiles).
+ * a given one ('winograd2', 'winograd4' and 'winograd6': Winograd with 2 x 2, 4 x 4 or 6 x 6 output tiles).
  */
 export function foveaPeer(
   threads: number,
-  choice?: 'im2col' | 'direct' | 'winograd' | 'winograd2' | 'winograd4',
+  choice?: 'im2col' | 'direct' | 'winograd' | 'winograd2' | 'winograd4' | 'winograd6',
 ): Peer {
-  const algorithm = choice === 'winograd2' || choice === 'winograd4' ? 'winograd' : choice;
-  const winogradTile = choice === 'winograd2' ? 2 : choice === 'winograd4' ? 4 : undefined;
+  const tiles = { winograd2: 2, winograd4: 4, winograd6: 6 } as const;
+  const winogradTile =
+    choice !== undefined && choice in tiles ? tiles[choice as keyof typeof tiles] : undefined;
+  const algorithm =
+    winogradTile === undefined ? (choice as 'im2col' | 'direct' | 'winograd' | undefined) : 'winograd';
   return {
     name: choice === undefined ? `fovea-t${threads}` : `fovea-t${threads}-${choice}`,
     threads,

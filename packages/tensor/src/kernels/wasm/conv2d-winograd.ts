@@ -6,7 +6,7 @@ import type { WasmRuntime } from './runtime.js';
 
 /**
  * A Winograd conv (kernels/conv2d-winograd.ts: a conv2d's forward, or its input gradient) on
- * the WebAssembly kernel assembly/winograd.ts (or winograd4.ts): copy the operands in, run (image, block of
+ * the WebAssembly kernel assembly/winograd.ts (or winograd4.ts, winograd6.ts): copy the operands in, run (image, block of
  * tiles) items on the pool, copy y out, release the memory. Everything here is float32.
  */
 export function wasmWinograd(
@@ -36,13 +36,13 @@ export function wasmWinograd(
     s[Slot.OUT_H] = call.outH;
     s[Slot.OUT_W] = call.outW;
     s[Slot.FLIP] = call.flip ? 1 : 0;
-    const four = call.tile === 4;
     const tiles = Math.ceil(call.outH / call.tile) * Math.ceil(call.outW / call.tile);
     // Direct flops, as the other algorithms count them: the same work decides threads.
     const flops = (2 * y.length * call.inChannels * 9) / call.groups;
     const threads = threadsFor(rt, flops, y.length);
-    // F(4 x 4)'s blocks run over the tiles of the whole batch; F(2 x 2)'s over one image's.
-    const block = four
+    // F(4 x 4)'s and F(6 x 6)'s blocks run over the tiles of the whole batch; F(2 x 2)'s over one image's.
+    const spanning = call.tile !== 2;
+    const block = spanning
       ? balancedBlock(winogradTileBlock(call), call.batch * tiles, threads)
       : winogradTileBlock(call);
     s[Slot.TILE_BLOCK] = block;
@@ -52,20 +52,28 @@ export function wasmWinograd(
     const yPtr = rt.alloc(y.length * 4);
     s[Slot.Y] = yPtr;
     // The transformed kernels, shared by the items of the forward.
-    s[Slot.WINOGRAD_U] = rt.alloc(
-      four ? rt.exports.winograd4WeightBytes(rt.params(s)) : rt.exports.winogradWeightBytes(rt.params(s)),
-    );
+    const e = rt.exports;
+    const weightBytes =
+      call.tile === 6
+        ? e.winograd6WeightBytes
+        : call.tile === 4
+          ? e.winograd4WeightBytes
+          : e.winogradWeightBytes;
+    s[Slot.WINOGRAD_U] = rt.alloc(weightBytes(rt.params(s)));
     const p = rt.params(s);
-    const items = four ? Math.ceil((call.batch * tiles) / block) : call.batch * Math.ceil(tiles / block);
-    if (four) {
-      // winograd4Weights keeps G g of four kernels (18 vectors) in its scratch; an item is a
-      // panel of four output channels of a group.
+    if (spanning) {
+      // winograd4Weights (winograd6Weights) keeps G g of four kernels (18 or 24 vectors) in its
+      // scratch; an item is a panel of four output channels of a group.
       const panels = call.groups * Math.ceil(call.outChannels / call.groups / 4);
-      runItems(rt, 'winograd4Weights', p, panels, 288, threads);
-      runItems(rt, 'winograd4Forward', p, items, rt.exports.winograd4ForwardScratch(p), threads);
+      const items = Math.ceil((call.batch * tiles) / block);
+      const six = call.tile === 6;
+      runItems(rt, six ? 'winograd6Weights' : 'winograd4Weights', p, panels, 384, threads);
+      const scratch = six ? e.winograd6ForwardScratch(p) : e.winograd4ForwardScratch(p);
+      runItems(rt, six ? 'winograd6Forward' : 'winograd4Forward', p, items, scratch, threads);
     } else {
       runItems(rt, 'winogradWeights', p, call.outChannels, 0, threads);
-      runItems(rt, 'winogradForward', p, items, rt.exports.winogradForwardScratch(p), threads);
+      const items = call.batch * Math.ceil(tiles / block);
+      runItems(rt, 'winogradForward', p, items, e.winogradForwardScratch(p), threads);
     }
     rt.read(yPtr, y);
   } finally {

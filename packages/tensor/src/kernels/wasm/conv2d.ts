@@ -1,4 +1,4 @@
-import type { Conv2dGeometry } from '../conv2d-geometry.js';
+import type { Conv2dGeometry, WinogradTile } from '../conv2d-geometry.js';
 import { bandRows, type ConvAlgorithm, isPointwise } from '../conv2d-tuning.js';
 import { winogradForwardCall, winogradInputGradientCall } from '../conv2d-winograd.js';
 import type { Padding4 } from '../shape.js';
@@ -84,7 +84,7 @@ export interface ConvCall {
   /** `[top, bottom, left, right]` (the geometry keeps top and left). */
   readonly padding: Padding4;
   /** Winograd's output tile side, when `algorithm` is 'winograd'. */
-  readonly winogradTile: 2 | 4;
+  readonly winogradTile: WinogradTile;
 }
 
 export function wasmConvForward(

@@ -39,6 +39,8 @@ export interface KernelExports {
   winogradWeightBytes(params: number): number;
   winograd4ForwardScratch(params: number): number;
   winograd4WeightBytes(params: number): number;
+  winograd6ForwardScratch(params: number): number;
+  winograd6WeightBytes(params: number): number;
 }
 
 /**
@@ -59,6 +61,8 @@ export const ITEM_KERNELS = [
   'winogradForward',
   'winograd4Weights',
   'winograd4Forward',
+  'winograd6Weights',
+  'winograd6Forward',
   'maxPoolForward',
   'maxPoolBackward',
   'avgPoolForward',
