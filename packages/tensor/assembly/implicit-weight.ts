@@ -1,12 +1,15 @@
 /**
- * Unit-stride conv2d weight gradient summed straight from the padded input, with no patch
- * matrix and no packing:
+ * Unit-column-stride conv2d weight gradient summed straight from shifted copies of the input,
+ * with no patch matrix and no packing:
  *
  *   gW[o, k] = sum over images n, output rows oh, columns ow of gy[n, o, oh, ow] xp[n, k](oh, ow)
  *
- * where row k = (c, ki, kj) of the patch matrix is a run of image n's padded plane c (implicit.ts's
- * offsets), and gy is read where it is. Four output columns a vector: each lane of an accumulator
- * sums its own columns, over the images of a work item, then the lanes are added
+ * where row k = (c, ki, kj) of the patch matrix is a run of image n's shifted plane (c, kj)
+ * (implicit.ts's `shiftImage`, outW columns wide), and gy is read where it is. With unit strides
+ * both runs are contiguous over every output of an image, and the inner loop runs over the
+ * whole image at once (run an output row at a time, 7 vectors for LeNet's first convolution,
+ * it lost a loop exit a row: 3-5% of its time). Four output columns a vector: each lane of an
+ * accumulator sums its own columns, over the images of a work item, then the lanes are added
  * ((l0 + l1) + (l2 + l3)). Blocks of two output channels by four rows k keep eight accumulators
  * in registers through a whole work item. The caller takes this path only for output rows of
  * whole vectors (outW a multiple of 4): every lane is then an output column, and every product
@@ -20,25 +23,14 @@
  */
 
 import { WEIGHT_GRADIENT_IMAGES } from './abi.generated';
-import { padImage, paddedRows, patchOffsets } from './implicit';
+import { paddedRows, shiftedImageBytes, shiftedOffsets, shiftImage } from './implicit';
 import { ConvParams } from './params';
-
-/** Columns of a padded input plane: every output column plus the widest tap. */
-@inline
-function inputCols(params: ConvParams): i32 {
-  return params.outW + (params.kw - 1) * params.dw;
-}
-
-@inline
-function paddedInputBytes(params: ConvParams): i32 {
-  return (params.c * paddedRows(params) * inputCols(params)) << 2;
-}
 
 /** Scratch bytes one thread needs for `implicitBackwardWeight`. */
 export function implicitBackwardWeightScratch(p: usize): i32 {
   const params = changetype<ConvParams>(p);
   const Kg = (params.c / params.groups) * params.kh * params.kw;
-  return (Kg << 2) + WEIGHT_GRADIENT_IMAGES * paddedInputBytes(params) + 32;
+  return (Kg << 2) + WEIGHT_GRADIENT_IMAGES * shiftedImageBytes(params) + 32;
 }
 
 @inline
@@ -52,11 +44,11 @@ function lanes(v: v128): f32 {
 }
 
 /**
- * Rows o, o + 1 by k .. k + 3 of a partial over `images` padded images, to `tile` (two rows of
- * four floats): gradients at gy (images gyImage bytes apart, channel o + 1's plane `second`
- * bytes after channel o's), inputs at x (images xImage bytes apart, rows k at byte offsets
- * o0 .. o3). A block past the last channel or row repeats one (second = 0, or a repeated
- * offset), and the caller drops its sums.
+ * Rows o, o + 1 by k .. k + 3 of a partial over `images` images, to `tile` (two rows of four
+ * floats): gradients at gy (images gyImage bytes apart, channel o + 1's plane `second` bytes
+ * after channel o's, `runs` runs of runBytes an image, gyRun bytes apart), inputs at x (images
+ * xImage bytes apart, runs xRun bytes apart, rows k at byte offsets o0 .. o3). A block past the last channel or row repeats one (second = 0, or a
+ * repeated offset), and the caller drops its sums.
  */
 @inline
 function block2x4(
@@ -70,10 +62,10 @@ function block2x4(
   o1: usize,
   o2: usize,
   o3: usize,
-  outH: i32,
-  gyRow: usize,
-  xRow: usize,
-  rowBytes: usize,
+  runs: i32,
+  gyRun: usize,
+  xRun: usize,
+  runBytes: usize,
   tile: usize,
 ): void {
   let a00 = f32x4.splat(0);
@@ -87,8 +79,8 @@ function block2x4(
   for (let n = 0; n < images; n++) {
     let g = gy + <usize>n * gyImage;
     let xr = x + <usize>n * xImage;
-    for (let oh = 0; oh < outH; oh++, g += gyRow, xr += xRow) {
-      for (let j: usize = 0; j < rowBytes; j += 16) {
+    for (let run = 0; run < runs; run++, g += gyRun, xr += xRun) {
+      for (let j: usize = 0; j < runBytes; j += 16) {
         const g0 = v128.load(g + j);
         const g1 = v128.load(g + second + j);
         const p = xr + j;
@@ -130,28 +122,31 @@ export function implicitBackwardWeight(p: usize, start: i32, end: i32, scratch: 
   const outH = params.outH;
   const outW = params.outW;
   const L = outH * outW;
-  const xCols = inputCols(params);
-  const xImage = <usize>paddedInputBytes(params);
+  const xImage = <usize>shiftedImageBytes(params);
   const gyImage = <usize>(outChannels * L) << 2;
   const gyPlane = <usize>L << 2;
-  const xPlane = <usize>(paddedRows(params) * xCols) << 2;
-  const gyRow = <usize>outW << 2;
-  const xRow = <usize>(params.sh * xCols) << 2;
+  const xPlane = <usize>(paddedRows(params) * outW) << 2;
+  // Unit strides: one run of every output of an image; else a run an output row, the input's
+  // sh rows of the shifted planes apart.
+  const unit = params.sh == 1;
+  const runs = unit ? 1 : outH;
+  const runBytes = unit ? gyPlane : <usize>outW << 2;
+  const xRun = <usize>(params.sh * outW) << 2;
   const inImage = <usize>channels * <usize>params.h * <usize>params.w;
   const offsets = scratch;
   const xs = offsets + (<usize>Kg << 2);
   const tile = xs + <usize>WEIGHT_GRADIENT_IMAGES * xImage;
-  patchOffsets(params, xCols, offsets);
+  shiftedOffsets(params, offsets);
   for (let item = start; item < end; item++) {
     const n0 = item * WEIGHT_GRADIENT_IMAGES;
     const images = min(WEIGHT_GRADIENT_IMAGES, batch - n0);
     const gyItem = params.y + <usize>n0 * gyImage;
     for (let i = 0; i < images; i++) {
-      padImage(params, params.x + ((<usize>(n0 + i) * inImage) << 2), xCols, xs + <usize>i * xImage);
+      shiftImage(params, params.x + ((<usize>(n0 + i) * inImage) << 2), xs + <usize>i * xImage);
     }
     const partial = params.gw + ((<usize>item * <usize>outChannels * <usize>Kg) << 2);
     for (let g = 0; g < groups; g++) {
-      const x = xs + <usize>(g * Cg) * xPlane;
+      const x = xs + <usize>(g * Cg * params.kw) * xPlane;
       for (let o = 0; o < Og; o += 2) {
         const pair = min(2, Og - o);
         const gyO = gyItem + <usize>(g * Og + o) * gyPlane;
@@ -164,7 +159,7 @@ export function implicitBackwardWeight(p: usize, start: i32, end: i32, scratch: 
           const o2 = quad > 2 ? <usize>load<i32>(at, 8) : o0;
           const o3 = quad > 3 ? <usize>load<i32>(at, 12) : o0;
           const second = pair > 1 ? gyPlane : 0;
-          block2x4(images, gyO, gyImage, second, x, xImage, o0, o1, o2, o3, outH, gyRow, xRow, gyRow, tile);
+          block2x4(images, gyO, gyImage, second, x, xImage, o0, o1, o2, o3, runs, runBytes, xRun, runBytes, tile);
           for (let r = 0; r < pair; r++) {
             copySums(dst + ((<usize>(r * Kg + k)) << 2), tile + (<usize>r << 4), quad);
           }

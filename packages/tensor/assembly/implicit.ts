@@ -25,7 +25,7 @@ export function paddedRows(params: ConvParams): i32 {
 
 /** Bytes of the shifted planes of an image, and room for an edge tile to read 8 floats past them. */
 @inline
-function shiftedImageBytes(params: ConvParams): i32 {
+export function shiftedImageBytes(params: ConvParams): i32 {
   return ((params.c * params.kw * paddedRows(params) * params.outW) << 2) + (NR << 2);
 }
 
@@ -37,9 +37,37 @@ export function implicitForwardScratch(p: usize): i32 {
   return params.groups * packedABytes(Og, Kg) + (Kg << 2) + shiftedImageBytes(params) + TILE_BYTES;
 }
 
-/** C[4 x 8] (rows ldc bytes apart) = or += A panel · B, B's row k at b + offsets[k]. */
+/** Bias row r's address, or 0 for none. */
 @inline
-function tile4x8(kc: i32, a: usize, offsets: usize, b: usize, c: usize, ldc: usize, accumulate: bool): void {
+function biasRow(bias: usize, r: i32): usize {
+  return bias == 0 ? 0 : bias + (<usize>r << 2);
+}
+
+/** Stores a row of eight sums at c, plus the bias at `bias` when that is not 0. */
+@inline
+function storeRow8(c: usize, v0: v128, v1: v128, bias: usize): void {
+  if (bias != 0) {
+    const s = v128.load32_splat(bias);
+    v0 = f32x4.add(s, v0);
+    v1 = f32x4.add(s, v1);
+  }
+  v128.store(c, v0);
+  v128.store(c, v1, 16);
+}
+
+/** `storeRow8` for four sums. */
+@inline
+function storeRow4(c: usize, v: v128, bias: usize): void {
+  v128.store(c, bias == 0 ? v : f32x4.add(v128.load32_splat(bias), v));
+}
+
+/**
+ * C[4 x 8] (rows ldc bytes apart) = A panel · B, B's row k at b + offsets[k], then row r plus
+ * bias[r] when bias (an address) is not 0: the bias added last, as im2col + GEMM adds its sums
+ * onto a bias-filled C, without that fill's pass over the output.
+ */
+@inline
+function tile4x8(kc: i32, a: usize, offsets: usize, b: usize, c: usize, ldc: usize, bias: usize): void {
   let c00 = f32x4.splat(0);
   let c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0);
@@ -66,29 +94,15 @@ function tile4x8(kc: i32, a: usize, offsets: usize, b: usize, c: usize, ldc: usi
     c30 = f32x4.add(c30, f32x4.mul(av, b0));
     c31 = f32x4.add(c31, f32x4.mul(av, b1));
   }
-  if (accumulate) {
-    c00 = f32x4.add(v128.load(c), c00);
-    c01 = f32x4.add(v128.load(c, 16), c01);
-    c10 = f32x4.add(v128.load(c + ldc), c10);
-    c11 = f32x4.add(v128.load(c + ldc, 16), c11);
-    c20 = f32x4.add(v128.load(c + 2 * ldc), c20);
-    c21 = f32x4.add(v128.load(c + 2 * ldc, 16), c21);
-    c30 = f32x4.add(v128.load(c + 3 * ldc), c30);
-    c31 = f32x4.add(v128.load(c + 3 * ldc, 16), c31);
-  }
-  v128.store(c, c00);
-  v128.store(c, c01, 16);
-  v128.store(c + ldc, c10);
-  v128.store(c + ldc, c11, 16);
-  v128.store(c + 2 * ldc, c20);
-  v128.store(c + 2 * ldc, c21, 16);
-  v128.store(c + 3 * ldc, c30);
-  v128.store(c + 3 * ldc, c31, 16);
+  storeRow8(c, c00, c01, bias);
+  storeRow8(c + ldc, c10, c11, biasRow(bias, 1));
+  storeRow8(c + 2 * ldc, c20, c21, biasRow(bias, 2));
+  storeRow8(c + 3 * ldc, c30, c31, biasRow(bias, 3));
 }
 
 /** `tile4x8` on four columns. */
 @inline
-function tile4x4(kc: i32, a: usize, offsets: usize, b: usize, c: usize, ldc: usize, accumulate: bool): void {
+function tile4x4(kc: i32, a: usize, offsets: usize, b: usize, c: usize, ldc: usize, bias: usize): void {
   let c0 = f32x4.splat(0);
   let c1 = f32x4.splat(0);
   let c2 = f32x4.splat(0);
@@ -101,25 +115,19 @@ function tile4x4(kc: i32, a: usize, offsets: usize, b: usize, c: usize, ldc: usi
     c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a, 8), b0));
     c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a, 12), b0));
   }
-  if (accumulate) {
-    c0 = f32x4.add(v128.load(c), c0);
-    c1 = f32x4.add(v128.load(c + ldc), c1);
-    c2 = f32x4.add(v128.load(c + 2 * ldc), c2);
-    c3 = f32x4.add(v128.load(c + 3 * ldc), c3);
-  }
-  v128.store(c, c0);
-  v128.store(c + ldc, c1);
-  v128.store(c + 2 * ldc, c2);
-  v128.store(c + 3 * ldc, c3);
+  storeRow4(c, c0, bias);
+  storeRow4(c + ldc, c1, biasRow(bias, 1));
+  storeRow4(c + 2 * ldc, c2, biasRow(bias, 2));
+  storeRow4(c + 3 * ldc, c3, biasRow(bias, 3));
 }
 
 /**
- * C[2 x 8] (rows 32 bytes apart) = the first two rows of the A panel · B: the last rows of a
- * panel of fewer than MR output channels (LeNet's first convolution has 6) at half the cost of
- * `tile4x8`.
+ * `tile4x8` on the first two rows of the A panel: the last rows of a panel of fewer than MR
+ * output channels (LeNet's first convolution has 6) at half its cost. Stored in place: through
+ * a scratch tile and a scalar copy, LeNet's first convolution took 7% longer.
  */
 @inline
-function tile2x8(kc: i32, a: usize, offsets: usize, b: usize, c: usize): void {
+function tile2x8(kc: i32, a: usize, offsets: usize, b: usize, c: usize, ldc: usize, bias: usize): void {
   let c00 = f32x4.splat(0);
   let c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0);
@@ -136,54 +144,54 @@ function tile2x8(kc: i32, a: usize, offsets: usize, b: usize, c: usize): void {
     c10 = f32x4.add(c10, f32x4.mul(av, b0));
     c11 = f32x4.add(c11, f32x4.mul(av, b1));
   }
-  v128.store(c, c00);
-  v128.store(c, c01, 16);
-  v128.store(c, c10, 32);
-  v128.store(c, c11, 48);
+  storeRow8(c, c00, c01, bias);
+  storeRow8(c + ldc, c10, c11, biasRow(bias, 1));
 }
 
 /**
- * Zero-padded copies of the C planes of one image at xp, `paddedRows` x `cols` each (the input
- * column j at padded column j + padLeft; columns past the input are zero).
+ * `tile2x8` on sixteen columns: eight accumulators, where `tile2x8`'s four wait on their own
+ * additions (LeNet's first convolution: its last two output channels).
  */
-export function padImage(params: ConvParams, x: usize, cols: i32, xp: usize): void {
-  const height = params.h;
-  const width = params.w;
-  const rows = paddedRows(params);
-  const top = params.padTop;
-  const left = params.padLeft;
-  const inRows = min(height, rows - top);
-  const inCols = min(width, cols - left);
-  fillRow(xp, params.c * rows * cols, 0);
-  for (let c = 0; c < params.c; c++) {
-    const plane = xp + ((<usize>(c * rows * cols)) << 2);
-    const src = x + ((<usize>(c * height * width)) << 2);
-    for (let r = 0; r < inRows; r++) copyRow(plane + ((<usize>((r + top) * cols + left)) << 2), src + ((<usize>(r * width)) << 2), inCols);
+@inline
+function tile2x16(kc: i32, a: usize, offsets: usize, b: usize, c: usize, ldc: usize, bias: usize): void {
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c02 = f32x4.splat(0);
+  let c03 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let c12 = f32x4.splat(0);
+  let c13 = f32x4.splat(0);
+  const end = offsets + (<usize>kc << 2);
+  for (let o = offsets; o < end; o += 4, a += 16) {
+    const row = b + <usize>load<i32>(o);
+    const b0 = v128.load(row);
+    const b1 = v128.load(row, 16);
+    const b2 = v128.load(row, 32);
+    const b3 = v128.load(row, 48);
+    let av = v128.load32_splat(a);
+    c00 = f32x4.add(c00, f32x4.mul(av, b0));
+    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    c02 = f32x4.add(c02, f32x4.mul(av, b2));
+    c03 = f32x4.add(c03, f32x4.mul(av, b3));
+    av = v128.load32_splat(a, 4);
+    c10 = f32x4.add(c10, f32x4.mul(av, b0));
+    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    c12 = f32x4.add(c12, f32x4.mul(av, b2));
+    c13 = f32x4.add(c13, f32x4.mul(av, b3));
   }
-}
-
-/**
- * Byte offsets of the patch-matrix rows k = (c, ki, kj) of one group in padded planes of
- * `cols` columns: channel c's plane, row ki dh, column kj dw.
- */
-export function patchOffsets(params: ConvParams, cols: i32, offsets: usize): void {
-  const Cg = params.c / params.groups;
-  const planeBytes = (paddedRows(params) * cols) << 2;
-  let k = 0;
-  for (let c = 0; c < Cg; c++) {
-    for (let ki = 0; ki < params.kh; ki++) {
-      for (let kj = 0; kj < params.kw; kj++, k++) {
-        store<i32>(offsets + (<usize>k << 2), c * planeBytes + ((ki * params.dh * cols + kj * params.dw) << 2));
-      }
-    }
-  }
+  storeRow8(c, c00, c01, bias);
+  storeRow8(c + 32, c02, c03, bias);
+  const bias1 = biasRow(bias, 1);
+  storeRow8(c + ldc, c10, c11, bias1);
+  storeRow8(c + ldc + 32, c12, c13, bias1);
 }
 
 /**
  * The shifted planes of one image at e: plane (c, kj), `paddedRows` x outW, holds at (r, ow)
  * the input x[c, r - padTop, ow + kj dW - padLeft], zero outside the input.
  */
-function shiftImage(params: ConvParams, x: usize, e: usize): void {
+export function shiftImage(params: ConvParams, x: usize, e: usize): void {
   const height = params.h;
   const width = params.w;
   const outW = params.outW;
@@ -211,7 +219,7 @@ function shiftImage(params: ConvParams, x: usize, e: usize): void {
 }
 
 /** Byte offsets in a group's shifted planes of the patch-matrix rows k = (c, ki, kj) of the group. */
-function shiftedOffsets(params: ConvParams, offsets: usize): void {
+export function shiftedOffsets(params: ConvParams, offsets: usize): void {
   const Cg = params.c / params.groups;
   const planeBytes = (paddedRows(params) * params.outW) << 2;
   let k = 0;
@@ -258,10 +266,7 @@ export function implicitForward(p: usize, start: i32, end: i32, scratch: usize):
     shiftImage(params, params.x + ((<usize>n * image) << 2), e);
     for (let g = 0; g < groups; g++) {
       const yGroup = y + ((<usize>(n * outChannels + g * Og) * <usize>L) << 2);
-      if (bias != 0) {
-        for (let o = 0; o < Og; o++) fillRow(yGroup + <usize>o * ldc, L, load<f32>(bias + (<usize>(g * Og + o) << 2)));
-      }
-      const add = bias != 0;
+      const biasGroup = biasRow(bias, g * Og);
       const eGroup = e + <usize>(g * Cg * kw) * planeBytes;
       const aGroup = packedW + <usize>g * packedWBytes;
       for (let j = 0; j < L; j += NR) {
@@ -270,20 +275,27 @@ export function implicitForward(p: usize, start: i32, end: i32, scratch: usize):
         let a = aGroup;
         for (let o0 = 0; o0 < Og; o0 += MR, a += <usize>Kg << 4) {
           const c = yGroup + <usize>o0 * ldc + (<usize>j << 2);
-          if (o0 + MR <= Og && width == NR) {
-            tile4x8(Kg, a, offsets, b, c, ldc, add);
-          } else if (o0 + MR <= Og && width == 4) {
-            tile4x4(Kg, a, offsets, b, c, ldc, add);
+          const biasRows = biasRow(biasGroup, o0);
+          const panelRows = min(MR, Og - o0);
+          if (panelRows == MR && width == NR) {
+            tile4x8(Kg, a, offsets, b, c, ldc, biasRows);
+          } else if (panelRows == MR && width == 4) {
+            tile4x4(Kg, a, offsets, b, c, ldc, biasRows);
+          } else if (panelRows == 2 && width == NR) {
+            // Pairs of column blocks: the first of a pair takes both.
+            if ((j & NR) != 0) continue;
+            if (j + 2 * NR <= L) tile2x16(Kg, a, offsets, b, c, ldc, biasRows);
+            else tile2x8(Kg, a, offsets, b, c, ldc, biasRows);
           } else {
-            const rows = min(MR, Og - o0);
-            if (rows <= 2) tile2x8(Kg, a, offsets, b, tile);
-            else tile4x8(Kg, a, offsets, b, tile, 32, false);
-            for (let r = 0; r < rows; r++) {
+            if (panelRows <= 2) tile2x8(Kg, a, offsets, b, tile, 32, 0);
+            else tile4x8(Kg, a, offsets, b, tile, 32, 0);
+            for (let r = 0; r < panelRows; r++) {
               const src = tile + (<usize>r << 5);
               const dst = c + <usize>r * ldc;
               for (let q = 0; q < width; q++) {
                 const at = <usize>q << 2;
-                store<f32>(dst + at, add ? load<f32>(dst + at) + load<f32>(src + at) : load<f32>(src + at));
+                const sum = load<f32>(src + at);
+                store<f32>(dst + at, bias != 0 ? load<f32>(biasRow(biasRows, r)) + sum : sum);
               }
             }
           }

@@ -4,6 +4,7 @@ import { wasmRuntime } from '../../src/kernels/backend.js';
 import * as ref from '../../src/kernels/conv2d.js';
 import type { Conv2dParams } from '../../src/kernels/conv2d-geometry.js';
 import * as fast from '../../src/kernels/registered/index.js';
+import { WEIGHT_GRADIENT_IMAGES } from '../../src/kernels/wasm/abi.generated.js';
 import { implicitPaths } from '../../src/kernels/wasm/conv2d.js';
 import { abs, expectNear, forceWasm, randomFloats } from './setup.js';
 
@@ -148,6 +149,32 @@ describe('the implicit GEMM forward', () => {
     forwardEqualsIm2col(lenetConv1(3));
   });
 
+  it('equals im2col + GEMM bit for bit on 2, 6 and 10 output channels (panels ending in two rows), with and without bias, at 4, 3 and 8 columns over', () => {
+    // L = 9 x 12 = 108 (8 k + 4), 7 x 5 = 35 (8 k + 3), 8 x 8 = 64 (whole tiles).
+    for (const og of [2, 6, 10]) {
+      for (const [h, outW] of [
+        [9, 12],
+        [7, 5],
+        [8, 8],
+      ]) {
+        for (const bias of [true, false]) {
+          forwardEqualsIm2col({
+            ...lenetConv1(2),
+            og,
+            cg: 2,
+            h,
+            w: outW,
+            outW,
+            kh: 3,
+            kw: 3,
+            pads: [1, 1, 1, 1],
+            bias,
+          });
+        }
+      }
+    }
+  });
+
   it('equals im2col + GEMM bit for bit on random unit-stride shapes, dilations, paddings and groups', () => {
     // Unit strides, and not a pointwise kernel (which reads the input as its own patch matrix).
     const unitStrides = unitStrideCase
@@ -157,7 +184,92 @@ describe('the implicit GEMM forward', () => {
   });
 });
 
+/**
+ * The implicit weight gradient's sums in float32, in the order assembly/implicit-weight.ts
+ * promises: per work item of WEIGHT_GRADIENT_IMAGES images, each (o, k) in four lanes (lane =
+ * output column mod 4) over images, output rows and columns in order, the lanes added
+ * (l0 + l1) + (l2 + l3), then the items' partials added in item order.
+ */
+function emulatedWeightGradient(
+  c: UnitStrideCase,
+  x: Float32Array,
+  gy: Float32Array,
+  outH: number,
+): Float32Array {
+  const f = Math.fround;
+  const C = c.groups * c.cg;
+  const O = c.groups * c.og;
+  const Kg = c.cg * c.kh * c.kw;
+  const gw = new Float32Array(O * Kg);
+  for (let n0 = 0; n0 < c.n; n0 += WEIGHT_GRADIENT_IMAGES) {
+    for (let o = 0; o < O; o++) {
+      const g = Math.floor(o / c.og);
+      for (let k = 0; k < Kg; k++) {
+        const ch = g * c.cg + Math.floor(k / (c.kh * c.kw));
+        const ki = Math.floor(k / c.kw) % c.kh;
+        const kj = k % c.kw;
+        const lanes = [0, 0, 0, 0];
+        for (let n = n0; n < Math.min(c.n, n0 + WEIGHT_GRADIENT_IMAGES); n++) {
+          for (let oh = 0; oh < outH; oh++) {
+            const ih = oh * c.sh + ki * c.dh - c.pads[0];
+            for (let ow = 0; ow < c.outW; ow++) {
+              const iw = ow + kj * c.dw - c.pads[2];
+              const inside = ih >= 0 && ih < c.h && iw >= 0 && iw < c.w;
+              const xv = inside ? x[((n * C + ch) * c.h + ih) * c.w + iw] : 0;
+              const lane = ow % 4;
+              lanes[lane] = f(lanes[lane] + f(gy[((n * O + o) * outH + oh) * c.outW + ow] * xv));
+            }
+          }
+        }
+        const partial = f(f(lanes[0] + lanes[1]) + f(lanes[2] + lanes[3]));
+        gw[o * Kg + k] = n0 === 0 ? partial : f(gw[o * Kg + k] + partial);
+      }
+    }
+  }
+  return gw;
+}
+
 describe('the implicit weight gradient', () => {
+  it('sums in the order it promises, bit for bit: unit strides (one run an image) and row strides of 2 (a run a row)', () => {
+    const cases: UnitStrideCase[] = [
+      lenetConv1(17),
+      // Three channels a group, 2 x 3 kernel (Kg = 18: a block of four rows over half empty), odd
+      // output channels, row stride 2 and dilation 2, 9 images (a second, one-image item).
+      {
+        ...lenetConv1(9),
+        groups: 2,
+        cg: 3,
+        og: 3,
+        h: 11,
+        w: 8,
+        outW: 8,
+        kh: 2,
+        kw: 3,
+        sh: 2,
+        dh: 2,
+        dw: 1,
+        pads: [1, 0, 1, 1],
+      },
+      { ...lenetConv1(3), cg: 2, og: 5, h: 6, w: 12, outW: 12, kh: 3, kw: 3, pads: [0, 2, 2, 0] },
+    ];
+    for (const c of cases) {
+      const { xShape, wShape, params, x } = operands(c);
+      const outH = Math.floor((c.h + c.pads[0] + c.pads[1] - (c.kh - 1) * c.dh - 1) / c.sh) + 1;
+      const outShape = [c.n, c.groups * c.og, outH, c.outW];
+      const gy = randomFloats(
+        c.seed + 5,
+        outShape.reduce((a, b) => a * b, 1),
+      );
+      let gw: Float32Array = new Float32Array(0);
+      expect(
+        kernelsOf(() => {
+          gw = fast.conv2dBackwardWeight(x, xShape, gy, outShape, wShape, params) as Float32Array;
+        }),
+      ).toEqual(['implicitBackwardWeight']);
+      expect(bits(gw)).toEqual(bits(emulatedWeightGradient(c, x, gy, outH)));
+    }
+  });
+
   it("matches the reference on LeNet's first convolution, 17 images (three work items, the last short)", () => {
     weightGradientMatches(lenetConv1(17));
   });

@@ -1,3 +1,4 @@
+import { allocateForOverwrite } from '../../dtype.js';
 import { numel, sameShape } from '../../shape.js';
 import { loadEmbeddedWasm, wasmRuntime } from '../backend.js';
 import type { Conv2dGeometry, Conv2dParams } from '../conv2d-geometry.js';
@@ -80,7 +81,8 @@ export function wasmConv2dForward<T extends FloatArray>(
   ) {
     return DECLINED;
   }
-  const y = (out ?? new Float32Array(size)) as Float32Array;
+  // Every path copies its whole result out of WebAssembly memory: no need to zero it first.
+  const y = (out ?? allocateForOverwrite(size)) as Float32Array;
   wasmConvForward(rt, call, x as Float32Array, w as Float32Array, bias as Float32Array | null, y);
   return { out: y as T, outShape };
 }
@@ -107,7 +109,7 @@ export function wasmConv2dBackwardInput<T extends FloatArray>(
   ) {
     return DECLINED;
   }
-  const gx = (out ?? new Float32Array(size)) as Float32Array;
+  const gx = (out ?? allocateForOverwrite(size)) as Float32Array;
   wasmConvBackwardInput(rt, call, gy as Float32Array, w as Float32Array, gx);
   return gx as T;
 }

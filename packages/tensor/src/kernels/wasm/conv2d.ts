@@ -211,7 +211,7 @@ export function wasmConvBackwardWeight(
  */
 const IMPLICIT_WEIGHT_ELEMENTS = 256;
 
-/** The implicit weight gradient's padded input images of a work item stay in L2 (bytes). */
+/** The implicit weight gradient's shifted input images of a work item stay in L2 (bytes). */
 const IMPLICIT_WEIGHT_BYTES = 1 << 18;
 
 /**
@@ -222,7 +222,7 @@ const IMPLICIT_WEIGHT_BYTES = 1 << 18;
 function implicitWeightApplies(g: Conv2dGeometry): boolean {
   const Kg = (g.inChannels / g.groups) * g.kernelH * g.kernelW;
   const rows = (g.outH - 1) * g.strideH + (g.kernelH - 1) * g.dilationH + 1;
-  const imageBytes = 4 * g.inChannels * rows * (g.outW + (g.kernelW - 1) * g.dilationW);
+  const imageBytes = 4 * g.inChannels * g.kernelW * rows * g.outW;
   return (
     implicitPaths.weightGradient &&
     g.strideW === 1 &&
