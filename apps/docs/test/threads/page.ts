@@ -90,7 +90,7 @@ function compare(label: string, actual: Tensor, expected: Tensor): Comparison {
   return result;
 }
 
-// Each call is above limits.parallelFlops (12 MFLOP: the matmul is 16.8) or
+// Each call is above limits.parallelFlops (2 MFLOP: the matmul is 16.8) or
 // limits.parallelPoolElements (2^20 inputs), so it goes to the pool when there is one.
 const x = randomTensor(1, [8, 16, 32, 32]);
 const weight = randomTensor(2, [32, 16, 3, 3]);
