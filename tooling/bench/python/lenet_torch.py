@@ -10,7 +10,7 @@ generator seeded with 0), each timed from the first batch read to the last optim
 dataset turns each image into float32 [1, 28, 28] in [0, 1] as torchvision's ToTensor does, so
 reading and collating are timed as Fovea's are. `steps`: the time of one step (zero_grad,
 forward, loss, backward, SGD step, loss.item()) on the first B training images, the median of
-R after a warm-up (at least two steps and 0.25 s, so that JIT-compiled peers time steady steps). Prints one JSON object on stdout."""
+R after a warm-up (at least two steps and 1 s, so that JIT-compiled peers time steady steps). Prints one JSON object on stdout."""
 
 import argparse
 import json
@@ -24,7 +24,7 @@ from torch.utils.data import DataLoader, Dataset
 
 from fashion_lenet import find, lenet, read_idx
 
-WARM_UP_SECONDS = 0.25  # the bench's Fovea side (src/lenet-fashion.ts) warms up as long
+WARM_UP_SECONDS = 1.0  # the bench's Fovea side (src/lenet-fashion.ts) warms up as long
 
 
 class FashionMNIST(Dataset):
@@ -94,7 +94,7 @@ def steps(data, batches, reps):
             optimizer.step()
             return loss.item()
 
-        # Warm-up as on Fovea's side: at least two steps and a quarter of a second.
+        # Warm-up as on Fovea's side: at least two steps and a second.
         warm_start = time.perf_counter()
         for _ in range(2):
             step()

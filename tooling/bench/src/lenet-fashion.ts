@@ -16,7 +16,7 @@ import {
   Sigmoid,
 } from '@fovea/nn';
 import { SGD } from '@fovea/optim';
-import { Generator, manualSeed, setNumThreads, type Tensor } from '@fovea/tensor';
+import { Generator, manualSeed, type Tensor } from '@fovea/tensor';
 import { median } from './timing.js';
 
 /**
@@ -30,9 +30,10 @@ import { median } from './timing.js';
 const DEBIAN_DIR = '/usr/share/datasets/fashion-mnist';
 const SUBSET_DIR = fileURLToPath(new URL('../../../apps/examples/assets/fashion-mnist', import.meta.url));
 const TORCH_SCRIPT = fileURLToPath(new URL('../python/lenet_torch.py', import.meta.url));
+const FOVEA_CHILD = fileURLToPath(new URL('./lenet/fovea-child.ts', import.meta.url));
 const PYTHON = '/usr/bin/python3';
 /** Seconds of warm-up steps before a batch size is timed; python/lenet_torch.py uses the same. */
-const WARM_UP_SECONDS = 0.25;
+const WARM_UP_SECONDS = 1;
 export const STEP_BATCHES = [1, 16, 64, 256, 1024] as const;
 export const BATCH = 256;
 export const LR = 0.9;
@@ -111,7 +112,11 @@ function rssMB(): number {
   return process.memoryUsage().rss / 2 ** 20;
 }
 
-function foveaEpochs(train: FashionMNIST, count: number, onEpoch: (e: EpochTiming) => void): EpochTiming[] {
+export function foveaEpochs(
+  train: FashionMNIST,
+  count: number,
+  onEpoch: (e: EpochTiming) => void,
+): EpochTiming[] {
   manualSeed(0);
   const net = lenet();
   const optimizer = new SGD(net.parameters(), { lr: LR });
@@ -143,7 +148,7 @@ function foveaEpochs(train: FashionMNIST, count: number, onEpoch: (e: EpochTimin
   return out;
 }
 
-function foveaSteps(train: FashionMNIST, reps: number): { batch: number; ms: number }[] {
+export function foveaSteps(train: FashionMNIST, reps: number): { batch: number; ms: number }[] {
   manualSeed(0);
   const net = lenet();
   const optimizer = new SGD(net.parameters(), { lr: LR });
@@ -160,8 +165,9 @@ function foveaSteps(train: FashionMNIST, reps: number): { batch: number; ms: num
       optimizer.step();
       loss.item();
     };
-    // V8 compiles the small-batch paths only after many calls (the epochs ran batch 256), so
-    // both peers warm up for at least two steps and a quarter of a second before timing.
+    // V8 compiles the small-batch paths only after many calls, so
+    // both peers warm up for at least two steps and a second before timing (each phase runs in a
+    // fresh process: a quarter of a second left batch 1 at 0.6 ms where a longer warm-up gives 0.43).
     const warmStart = performance.now();
     for (let w = 0; w < 2 || performance.now() - warmStart < 1000 * WARM_UP_SECONDS; w++) step();
     const times: number[] = [];
@@ -195,6 +201,21 @@ export function torchRun(dir: string, threads: number, args: string[]): Record<s
 }
 
 /**
+ * A phase of Fovea's measurement (lenet/fovea-child.ts) in a new process started as this one was
+ * (tsx's loader, the source condition, --expose-gc), its progress lines passed through.
+ */
+function foveaRun(dir: string, threads: number, args: string[]): Record<string, unknown> {
+  const run = spawnSync(
+    process.execPath,
+    [...process.execArgv, FOVEA_CHILD, ...args, '--data', dir, '--threads', String(threads)],
+    { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  if (run.status !== 0)
+    throw new Error(`fovea-child.ts ${args.join(' ')} failed: ${run.error ?? `status ${run.status}`}`);
+  return JSON.parse(run.stdout) as Record<string, unknown>;
+}
+
+/**
  * Fovea's epochs (`epochs` of them on 1 thread, for the RSS check; one on 2 threads), and PyTorch's
  * (one per thread count), then the step times at every batch size, `reps` each.
  */
@@ -217,15 +238,13 @@ export function measureLenet(options: {
   options.log(`  data: ${note}, ${train.length} training images`);
   if (torchNote !== null) options.log(`  PyTorch ${torchNote}`);
   for (const threads of [1, 2]) {
-    setNumThreads(threads);
+    // Each phase in a process of its own, as PyTorch's: see lenet/fovea-child.ts.
     const count = threads === 1 ? Math.max(2, options.epochs) : 2;
-    let done = 0;
-    const epochs = foveaEpochs(train, count, (e) =>
-      options.log(
-        `  fovea-t${threads} epoch ${++done}/${count}: ${e.seconds.toFixed(1)} s, train loss ${e.trainLoss.toFixed(3)}, RSS ${e.rssMB.toFixed(0)} MB`,
-      ),
-    );
-    const steps = foveaSteps(train, options.reps);
+    const epochs = foveaRun(dir, threads, ['epoch', '--epochs', String(count)]).epochs as EpochTiming[];
+    const steps = foveaRun(dir, threads, ['steps', '--reps', String(options.reps)]).steps as {
+      batch: number;
+      ms: number;
+    }[];
     report.fovea.push({ threads, epochs, steps });
     options.log(
       `  fovea-t${threads}: warm epoch ${warmEpoch(epochs).seconds.toFixed(1)} s, steps ${steps.map((s) => `b${s.batch} ${s.ms.toFixed(1)} ms`).join(', ')}`,

@@ -1,0 +1,40 @@
+import { FashionMNIST } from '@fovea/data';
+import { setNumThreads } from '@fovea/tensor';
+import { foveaEpochs, foveaSteps } from '../lenet-fashion.js';
+
+/**
+ * One phase of Fovea's LeNet measurement in a process of its own, as python/lenet_torch.py runs
+ * each of PyTorch's: `epoch` (its epochs, with a progress line each on stderr) or `steps` (the
+ * step at every batch size). A phase run after others in one process inherited their heap (the
+ * 2-thread epoch after the 1-thread phase and the conv workloads: about 5% slower than alone).
+ * Prints the result as JSON on stdout.
+ *
+ *   tsx --conditions=@fovea/source --expose-gc src/lenet/fovea-child.ts epoch|steps --data DIR --threads N [--epochs N] [--reps N]
+ */
+
+const args = process.argv.slice(2);
+function option(name: string): number | string {
+  const at = args.indexOf(`--${name}`);
+  if (at < 0) throw new Error(`fovea-child: --${name} is required`);
+  const value = args[at + 1];
+  return name === 'data' ? value : Number(value);
+}
+
+const phase = args[0];
+const threads = option('threads') as number;
+setNumThreads(threads);
+const train = FashionMNIST.fromDirectory(option('data') as string, { split: 'train' });
+if (phase === 'epoch') {
+  const count = option('epochs') as number;
+  let done = 0;
+  const epochs = foveaEpochs(train, count, (e) =>
+    process.stderr.write(
+      `  fovea-t${threads} epoch ${++done}/${count}: ${e.seconds.toFixed(1)} s, train loss ${e.trainLoss.toFixed(3)}, RSS ${e.rssMB.toFixed(0)} MB\n`,
+    ),
+  );
+  process.stdout.write(JSON.stringify({ epochs }));
+} else if (phase === 'steps') {
+  process.stdout.write(JSON.stringify({ steps: foveaSteps(train, option('reps') as number) }));
+} else {
+  throw new Error(`fovea-child: expected 'epoch' or 'steps', got '${phase}'`);
+}
