@@ -4,12 +4,13 @@ import { median } from '../timing.js';
 import { lenetStep } from './lenet-step.js';
 
 /**
- * The d2l LeNet training step on 2 threads (or `--threads n`) with `limits.parallelFlops` at A
- * and at B (the call size below which work stays on one thread), in one process, in rounds of
- * `--round-ms` each that alternate A/B and B/A so that the machine's load drifts over both. Prints
- * the median ms per step of each and the ratio per round; for tuning that limit.
+ * The d2l LeNet training step on 2 threads (or `--threads n`) with `limits.parallelFlops` (the
+ * call size below which work stays on one thread; or another of kernels/wasm/limits.ts's numbers,
+ * `--limit name`) at A and at B, in one process, in rounds of `--round-ms` each that alternate A/B
+ * and B/A so that the machine's load drifts over both. Prints the median ms per step of each and
+ * the ratio per round; for tuning that limit.
  *
- *   tsx --conditions=@fovea/source --expose-gc src/lenet/parallel-flops-ab.ts BATCH A B [--rounds n] [--round-ms ms] [--threads n]
+ *   tsx --conditions=@fovea/source --expose-gc src/lenet/parallel-flops-ab.ts BATCH A B [--limit name] [--rounds n] [--round-ms ms] [--threads n]
  */
 
 function option(args: string[], name: string, fallback: number): number {
@@ -18,6 +19,9 @@ function option(args: string[], name: string, fallback: number): number {
 }
 
 const args = process.argv.slice(2);
+const limitAt = args.indexOf('--limit');
+const limit = (limitAt >= 0 ? args.splice(limitAt, 2)[1] : 'parallelFlops') as keyof typeof limits;
+if (typeof limits[limit] !== 'number') throw new Error(`parallel-flops-ab: limits has no number '${limit}'`);
 const rounds = option(args, '--rounds', 20);
 const roundMs = option(args, '--round-ms', 150);
 setNumThreads(option(args, '--threads', 2));
@@ -27,9 +31,9 @@ if (args.length !== 3 || ![batch, a, b].every((v) => v >= 0)) {
 }
 const step = lenetStep(batch);
 
-/** Steps for `ms` with the limit at `flops`; ms per step. */
-function msPerStep(flops: number, ms: number): number {
-  limits.parallelFlops = flops;
+/** Steps for `ms` with the limit at `value`; ms per step. */
+function msPerStep(value: number, ms: number): number {
+  limits[limit] = value;
   let steps = 0;
   const start = performance.now();
   while (performance.now() - start < ms) {
@@ -51,5 +55,5 @@ for (let r = 0; r < rounds; r++) {
 }
 const ratios = timesA.map((t, r) => (t / timesB[r]).toFixed(2)).join(' ');
 console.log(
-  `batch ${batch}: A (${a}) ${median(timesA).toFixed(3)} ms, B (${b}) ${median(timesB).toFixed(3)} ms, A / B ${(median(timesA) / median(timesB)).toFixed(3)}; per round ${ratios}`,
+  `batch ${batch}, ${limit}: A (${a}) ${median(timesA).toFixed(3)} ms, B (${b}) ${median(timesB).toFixed(3)} ms, A / B ${(median(timesA) / median(timesB)).toFixed(3)}; per round ${ratios}`,
 );
