@@ -1,5 +1,6 @@
 import type { Conv2dGeometry, WinogradTile } from './conv2d-geometry.js';
 import { winogradTileBlock } from './conv2d-tuning.js';
+import { separableTransforms } from './conv2d-winograd-transforms.js';
 import { winograd4Transforms } from './conv2d-winograd4.js';
 import { winograd6Transforms } from './conv2d-winograd6.js';
 import { gemm } from './matmul.js';
@@ -201,102 +202,50 @@ function inputWindow(
   }
 }
 
-const r = new Float64Array(16);
-
-/**
- * V = B^T d B of one 4 x 4 window: r = d B along each row, then V = B^T r down each column
- * (assembly/winograd.ts inputTile).
- */
-function inputTile(
-  d: Float64Array,
-  round: (v: number) => number,
-  v: FloatArray,
+/** (B^T s)[k] of s = src[at], src[at + step], ... (4 values): s0 - s2, s1 + s2, s2 - s1, s1 - s3. */
+function inputPoints(
+  src: Float64Array,
   at: number,
-  xi: number,
-): void {
-  for (let i = 0; i < 16; i += 4) {
-    r[i] = round(d[i] - d[i + 2]);
-    r[i + 1] = round(d[i + 1] + d[i + 2]);
-    r[i + 2] = round(d[i + 2] - d[i + 1]);
-    r[i + 3] = round(d[i + 1] - d[i + 3]);
-  }
-  for (let j = 0; j < 4; j++) {
-    v[at + j * xi] = round(r[j] - r[8 + j]);
-    v[at + (4 + j) * xi] = round(r[4 + j] + r[8 + j]);
-    v[at + (8 + j) * xi] = round(r[8 + j] - r[4 + j]);
-    v[at + (12 + j) * xi] = round(r[4 + j] - r[12 + j]);
-  }
-}
-
-/**
- * U = G g G^T for every (output, input) channel pair, [ξ][O][C / groups]: down each column j
- * of g, s = g0 + g2, a = (g0, (s + g1) .5, (s - g1) .5, g2); then the same along each row of a.
- */
-function transformWeight(
-  w: FloatArray,
-  call: WinogradCall,
-  u: FloatArray,
+  step: number,
   round: (v: number) => number,
-): FloatArray {
-  const { groups, outChannels: O, flip } = call;
-  const Og = O / groups;
-  const Cg = call.inChannels / groups;
-  const a = new Float64Array(12);
-  for (let g = 0; g < groups; g++) {
-    for (let q = 0; q < Og; q++) {
-      for (let r = 0; r < Cg; r++) {
-        const base = flip ? ((g * Cg + r) * Og + q) * 9 : ((g * Og + q) * Cg + r) * 9;
-        const tap = (i: number, j: number) => w[base + (flip ? 8 - 3 * i - j : 3 * i + j)];
-        for (let j = 0; j < 3; j++) {
-          const s = round(tap(0, j) + tap(2, j));
-          a[j] = tap(0, j);
-          a[3 + j] = round(round(s + tap(1, j)) * 0.5);
-          a[6 + j] = round(round(s - tap(1, j)) * 0.5);
-          a[9 + j] = tap(2, j);
-        }
-        const at = (g * Og + q) * Cg + r;
-        const xi = O * Cg;
-        for (let i = 0; i < 4; i++) {
-          const s = round(a[3 * i] + a[3 * i + 2]);
-          u[at + 4 * i * xi] = a[3 * i];
-          u[at + (4 * i + 1) * xi] = round(round(s + a[3 * i + 1]) * 0.5);
-          u[at + (4 * i + 2) * xi] = round(round(s - a[3 * i + 1]) * 0.5);
-          u[at + (4 * i + 3) * xi] = a[3 * i + 2];
-        }
-      }
-    }
-  }
-  return u;
-}
-
-/** `outputTile`'s A^T M, reused from tile to tile (the reference runs on one thread). */
-const columnPass2 = new Float64Array(8);
-
-/**
- * Y = A^T M A of one tile: down each column j, f0 = (m0 + m1) + m2, f1 = (m1 - m2) - m3; then
- * the same along each row of f.
- */
-function outputTile(
-  m: FloatArray,
-  at: number,
-  xi: number,
-  round: (v: number) => number,
-  y: Float64Array,
+  out: Float64Array,
+  to: number,
 ): void {
-  const f = columnPass2;
-  for (let j = 0; j < 4; j++) {
-    const m0 = m[at + j * xi];
-    const m1 = m[at + (4 + j) * xi];
-    const m2 = m[at + (8 + j) * xi];
-    const m3 = m[at + (12 + j) * xi];
-    f[j] = round(round(m0 + m1) + m2);
-    f[4 + j] = round(round(m1 - m2) - m3);
-  }
-  for (let a = 0; a < 2; a++) {
-    const fa = 4 * a;
-    y[2 * a] = round(round(f[fa] + f[fa + 1]) + f[fa + 2]);
-    y[2 * a + 1] = round(round(f[fa + 1] - f[fa + 2]) - f[fa + 3]);
-  }
+  const s0 = src[at];
+  const s1 = src[at + step];
+  const s2 = src[at + 2 * step];
+  const s3 = src[at + 3 * step];
+  out[to] = round(s0 - s2);
+  out[to + 1] = round(s1 + s2);
+  out[to + 2] = round(s2 - s1);
+  out[to + 3] = round(s1 - s3);
 }
 
-const winograd2Transforms: WinogradTransforms = { weights: transformWeight, inputTile, outputTile };
+/** (G s)[k] of s = (s0, s1, s2), with p = s0 + s2: s0, (p + s1) .5, (p - s1) .5, s2. */
+function weightPoints(
+  s0: number,
+  s1: number,
+  s2: number,
+  round: (v: number) => number,
+  out: Float64Array,
+  to: number,
+): void {
+  const p = round(s0 + s2);
+  out[to] = s0;
+  out[to + 1] = round(round(p + s1) * 0.5);
+  out[to + 2] = round(round(p - s1) * 0.5);
+  out[to + 3] = s2;
+}
+
+/** (A^T s)[k] of s = s[at..at + 3]: (s0 + s1) + s2, (s1 - s2) - s3. */
+function outputPoints(s: Float64Array, at: number, round: (v: number) => number, out: Float64Array): void {
+  out[0] = round(round(s[at] + s[at + 1]) + s[at + 2]);
+  out[1] = round(round(s[at + 1] - s[at + 2]) - s[at + 3]);
+}
+
+const winograd2Transforms: WinogradTransforms = separableTransforms({
+  m: 2,
+  input: inputPoints,
+  weight: weightPoints,
+  output: outputPoints,
+});

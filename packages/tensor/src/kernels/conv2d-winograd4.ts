@@ -1,5 +1,5 @@
-import type { WinogradCall, WinogradTransforms } from './conv2d-winograd.js';
-import type { FloatArray } from './shape.js';
+import type { WinogradTransforms } from './conv2d-winograd.js';
+import { separableTransforms } from './conv2d-winograd-transforms.js';
 
 /**
  * conv2d of 3 x 3 kernels with unit stride and dilation by Winograd's F(4 x 4, 3 x 3) (Lavin and
@@ -17,25 +17,9 @@ import type { FloatArray } from './shape.js';
  *
  * This is the reference of assembly/winograd4.ts: on float32 the same float32 operations in the
  * same order (written at each transform; every product by 2, 4 or 8 rounded too, as float32
- * overflows where float64 does not), so both backends give the same bits.
+ * overflows where float64 does not), so both backends give the same bits. Below are the 1-D
+ * transforms; conv2d-winograd-transforms.ts applies them along rows and columns.
  */
-const r = new Float64Array(36);
-const col = new Float64Array(6);
-
-/** V = B^T d B of one 6 x 6 window: r = B^T along each row i of d, then V = B^T down each column j of r. */
-function inputTile(
-  d: Float64Array,
-  round: (v: number) => number,
-  v: FloatArray,
-  at: number,
-  xi: number,
-): void {
-  for (let i = 0; i < 6; i++) inputPoints(d, 6 * i, 1, round, r, 6 * i);
-  for (let j = 0; j < 6; j++) {
-    inputPoints(r, j, 6, round, col, 0);
-    for (let i = 0; i < 6; i++) v[at + (6 * i + j) * xi] = col[i];
-  }
-}
 
 /**
  * out[k] (k < 6) = (B^T s)[k] of s = src[at], src[at + step], ... (6 values): a = s4 - 4 s2,
@@ -90,67 +74,10 @@ function weightPoints(
   out[to + 5] = s2;
 }
 
-/** U = G g G^T for every (output, input) channel pair, [ξ][O][C / groups]: down each column of g, then along each row. */
-function transformWeight(
-  w: FloatArray,
-  call: WinogradCall,
-  u: FloatArray,
-  round: (v: number) => number,
-): FloatArray {
-  const { groups, outChannels: O, flip } = call;
-  const Og = O / groups;
-  const Cg = call.inChannels / groups;
-  const a = new Float64Array(18);
-  const row = new Float64Array(6);
-  for (let g = 0; g < groups; g++) {
-    for (let q = 0; q < Og; q++) {
-      for (let r = 0; r < Cg; r++) {
-        const base = flip ? ((g * Cg + r) * Og + q) * 9 : ((g * Og + q) * Cg + r) * 9;
-        const tap = (i: number, j: number) => w[base + (flip ? 8 - 3 * i - j : 3 * i + j)];
-        // a[i][j] = (G g)[i][j], row i at 3 i.
-        for (let j = 0; j < 3; j++) {
-          weightPoints(tap(0, j), tap(1, j), tap(2, j), round, row, 0);
-          for (let i = 0; i < 6; i++) a[3 * i + j] = row[i];
-        }
-        const at = (g * Og + q) * Cg + r;
-        const xi = O * Cg;
-        for (let i = 0; i < 6; i++) {
-          weightPoints(a[3 * i], a[3 * i + 1], a[3 * i + 2], round, row, 0);
-          for (let k = 0; k < 6; k++) u[at + (6 * i + k) * xi] = row[k];
-        }
-      }
-    }
-  }
-  return u;
-}
-
-/** `outputTile`'s A^T M, one column of M and one row of results, reused from tile to tile (the reference runs on one thread). */
-const outputScratch = { f: new Float64Array(24), col: new Float64Array(6), res: new Float64Array(4) };
-
 /**
- * Y = A^T M A of one tile: down each column j of M, then along each row of f, with p = m1 + m2,
- * q = m1 - m2, r = m3 + m4, s = m3 - m4: y0 = (m0 + p) + r, y1 = q + 2 s, y2 = p + 4 r,
- * y3 = (q + 8 s) + m5.
+ * The 4 values (A^T s)[k] of s = s[at..at + 5], with p = s1 + s2, q = s1 - s2, r = s3 + s4,
+ * d = s3 - s4: y0 = (s0 + p) + r, y1 = q + 2 d, y2 = p + 4 r, y3 = (q + 8 d) + s5.
  */
-function outputTile(
-  m: FloatArray,
-  at: number,
-  xi: number,
-  round: (v: number) => number,
-  y: Float64Array,
-): void {
-  const { f, col, res } = outputScratch;
-  for (let j = 0; j < 6; j++) {
-    for (let i = 0; i < 6; i++) col[i] = m[at + (6 * i + j) * xi];
-    outputPoints(col, 0, round, res);
-    for (let a = 0; a < 4; a++) f[6 * a + j] = res[a];
-  }
-  for (let a = 0; a < 4; a++) {
-    outputPoints(f, 6 * a, round, res);
-    for (let b = 0; b < 4; b++) y[4 * a + b] = res[b];
-  }
-}
-
 function outputPoints(s: Float64Array, at: number, round: (v: number) => number, out: Float64Array): void {
   const p = round(s[at + 1] + s[at + 2]);
   const q = round(s[at + 1] - s[at + 2]);
@@ -162,4 +89,9 @@ function outputPoints(s: Float64Array, at: number, round: (v: number) => number,
   out[3] = round(round(q + round(8 * d)) + s[at + 5]);
 }
 
-export const winograd4Transforms: WinogradTransforms = { weights: transformWeight, inputTile, outputTile };
+export const winograd4Transforms: WinogradTransforms = separableTransforms({
+  m: 4,
+  input: inputPoints,
+  weight: weightPoints,
+  output: outputPoints,
+});

@@ -1,5 +1,5 @@
-import type { WinogradCall, WinogradTransforms } from './conv2d-winograd.js';
-import type { FloatArray } from './shape.js';
+import type { WinogradTransforms } from './conv2d-winograd.js';
+import { separableTransforms } from './conv2d-winograd-transforms.js';
 
 /**
  * conv2d of 3 x 3 kernels with unit stride and dilation by Winograd's F(6 x 6, 3 x 3)
@@ -25,25 +25,6 @@ import type { FloatArray } from './shape.js';
  * same order (written at each transform; every product rounded, as float32 overflows where
  * float64 does not), so both backends give the same bits.
  */
-
-/** `inputTile`'s B^T d (row by row) and one column of results, reused (the reference runs on one thread). */
-const inputScratch = { r: new Float64Array(64), col: new Float64Array(8) };
-
-/** V = B^T d B of one 8 x 8 window: B^T along each row i of d, then down each column j of the result. */
-function inputTile(
-  d: Float64Array,
-  round: (v: number) => number,
-  v: FloatArray,
-  at: number,
-  xi: number,
-): void {
-  const { r, col } = inputScratch;
-  for (let i = 0; i < 8; i++) inputPoints(d, 8 * i, 1, round, r, 8 * i);
-  for (let j = 0; j < 8; j++) {
-    inputPoints(r, j, 8, round, col, 0);
-    for (let i = 0; i < 8; i++) v[at + (8 * i + j) * xi] = col[i];
-  }
-}
 
 /**
  * out[k] (k < 8) = (B^T s)[k] of s = src[at], src[at + step], ... (8 values):
@@ -119,63 +100,6 @@ function weightPoints(
   out[to + 7] = s2;
 }
 
-/** U = G g G^T for every (output, input) channel pair, [ξ][O][C / groups]: down each column of g, then along each row. */
-function transformWeight(
-  w: FloatArray,
-  call: WinogradCall,
-  u: FloatArray,
-  round: (v: number) => number,
-): FloatArray {
-  const { groups, outChannels: O, flip } = call;
-  const Og = O / groups;
-  const Cg = call.inChannels / groups;
-  const a = new Float64Array(24);
-  const row = new Float64Array(8);
-  for (let g = 0; g < groups; g++) {
-    for (let q = 0; q < Og; q++) {
-      for (let r = 0; r < Cg; r++) {
-        const base = flip ? ((g * Cg + r) * Og + q) * 9 : ((g * Og + q) * Cg + r) * 9;
-        const tap = (i: number, j: number) => w[base + (flip ? 8 - 3 * i - j : 3 * i + j)];
-        // a[i][j] = (G g)[i][j], row i at 3 i.
-        for (let j = 0; j < 3; j++) {
-          weightPoints(tap(0, j), tap(1, j), tap(2, j), round, row, 0);
-          for (let i = 0; i < 8; i++) a[3 * i + j] = row[i];
-        }
-        const at = (g * Og + q) * Cg + r;
-        const xi = O * Cg;
-        for (let i = 0; i < 8; i++) {
-          weightPoints(a[3 * i], a[3 * i + 1], a[3 * i + 2], round, row, 0);
-          for (let k = 0; k < 8; k++) u[at + (8 * i + k) * xi] = row[k];
-        }
-      }
-    }
-  }
-  return u;
-}
-
-/** `outputTile`'s A^T M, one column of M and one row of results, reused from tile to tile. */
-const outputScratch = { f: new Float64Array(48), col: new Float64Array(8), res: new Float64Array(6) };
-
-/** Y = A^T M A of one tile: down each column j of M (`outputPoints`), then along each row of the result. */
-function outputTile(
-  m: FloatArray,
-  at: number,
-  xi: number,
-  round: (v: number) => number,
-  y: Float64Array,
-): void {
-  const { f, col, res } = outputScratch;
-  for (let j = 0; j < 8; j++) {
-    for (let i = 0; i < 8; i++) col[i] = m[at + (8 * i + j) * xi];
-    outputPoints(col, 0, round, res);
-    for (let a = 0; a < 6; a++) f[8 * a + j] = res[a];
-  }
-  for (let a = 0; a < 6; a++) {
-    outputPoints(f, 8 * a, round, res);
-    for (let b = 0; b < 6; b++) y[6 * a + b] = res[b];
-  }
-}
-
 /**
  * The 6 values A^T s of s = s[at..at + 7]: with p1 = s1 + s2, q1 = s1 - s2, p2 = s3 + s4,
  * q2 = s3 - s4, p3 = s5 + s6, q3 = s5 - s6: y0 = ((s0 + p1) + p2) + 32 p3,
@@ -197,4 +121,9 @@ function outputPoints(s: Float64Array, at: number, round: (v: number) => number,
   out[5] = round(round(round(s[at + 7] + q1) + round(32 * q2)) + q3);
 }
 
-export const winograd6Transforms: WinogradTransforms = { weights: transformWeight, inputTile, outputTile };
+export const winograd6Transforms: WinogradTransforms = separableTransforms({
+  m: 6,
+  input: inputPoints,
+  weight: weightPoints,
+  output: outputPoints,
+});
