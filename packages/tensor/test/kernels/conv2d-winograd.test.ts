@@ -6,7 +6,8 @@ import type { WinogradTile } from '../../src/kernels/conv2d-geometry.js';
 import * as geometry from '../../src/kernels/conv2d-geometry.js';
 import { convAlgorithm, winogradTile as tileOf } from '../../src/kernels/conv2d-tuning.js';
 import * as fast from '../../src/kernels/registered/index.js';
-import { abs, expectNear, forceWasm, randomFloats, wasmCalls } from '../wasm/setup.js';
+import { numel } from '../../src/shape.js';
+import { abs, bits, expectNear, forceWasm, randomFloats, wasmCalls } from '../wasm/setup.js';
 
 /**
  * Winograd F(2 x 2, 3 x 3), F(4 x 4, 3 x 3) and F(6 x 6, 3 x 3) (kernels/conv2d-winograd.ts,
@@ -50,9 +51,6 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
   tile: fc.constantFrom(2 as const, 4 as const, 6 as const),
 });
 
-const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
-
 function setup(c: Case) {
   const xShape = [c.n, c.groups * c.cg, c.h, c.w];
   const wShape = [c.groups * c.og, c.cg, 3, 3];
@@ -65,8 +63,8 @@ function setup(c: Case) {
     winogradTile: c.tile,
   };
   const fits = c.h + c.pads[0] + c.pads[1] >= 3 && c.w + c.pads[2] + c.pads[3] >= 3;
-  const x = randomFloats(c.seed, size(xShape));
-  const w = randomFloats(c.seed + 1, size(wShape));
+  const x = randomFloats(c.seed, numel(xShape));
+  const w = randomFloats(c.seed + 1, numel(wShape));
   const bias = c.bias ? randomFloats(c.seed + 2, wShape[0]) : null;
   return { xShape, wShape, params, fits, x, w, bias };
 }

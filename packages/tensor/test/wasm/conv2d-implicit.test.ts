@@ -6,7 +6,8 @@ import type { Conv2dParams } from '../../src/kernels/conv2d-geometry.js';
 import * as fast from '../../src/kernels/registered/index.js';
 import { WEIGHT_GRADIENT_IMAGES } from '../../src/kernels/wasm/abi.generated.js';
 import { implicitPaths } from '../../src/kernels/wasm/conv2d.js';
-import { abs, expectNear, forceWasm, randomFloats } from './setup.js';
+import { numel } from '../../src/shape.js';
+import { abs, bits, expectNear, forceWasm, randomFloats } from './setup.js';
 
 /**
  * The im2col paths that never write the patch matrix (assembly/implicit.ts and
@@ -38,8 +39,6 @@ function kernelsOf(f: () => void): string[] {
   }
   return names;
 }
-
-const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
 
 /** Unit column stride (the implicit weight gradient's condition), output rows 1 to 13 wide. */
 const unitStrideCase = fc
@@ -79,9 +78,8 @@ function operands(c: UnitStrideCase) {
     groups: c.groups,
     algorithm: 'im2col',
   };
-  const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
-  const x = randomFloats(c.seed, size(xShape));
-  const w = randomFloats(c.seed + 1, size(wShape));
+  const x = randomFloats(c.seed, numel(xShape));
+  const w = randomFloats(c.seed + 1, numel(wShape));
   const bias = c.bias ? randomFloats(c.seed + 2, wShape[0]) : null;
   return { xShape, wShape, params, x, w, bias };
 }
@@ -122,17 +120,7 @@ function forwardEqualsIm2col(c: UnitStrideCase): void {
 
 function weightGradientMatches(c: UnitStrideCase): void {
   const { xShape, wShape, params, x } = operands(c);
-  const y = ref.conv2dForward(
-    x,
-    xShape,
-    randomFloats(
-      1,
-      wShape.reduce((a, b) => a * b, 1),
-    ),
-    wShape,
-    null,
-    params,
-  );
+  const y = ref.conv2dForward(x, xShape, randomFloats(1, numel(wShape)), wShape, null, params);
   const gy = randomFloats(c.seed + 3, y.out.length);
   let gw: Float32Array = new Float32Array(0);
   const kernels = kernelsOf(() => {
@@ -256,10 +244,7 @@ describe('the implicit weight gradient', () => {
       const { xShape, wShape, params, x } = operands(c);
       const outH = Math.floor((c.h + c.pads[0] + c.pads[1] - (c.kh - 1) * c.dh - 1) / c.sh) + 1;
       const outShape = [c.n, c.groups * c.og, outH, c.outW];
-      const gy = randomFloats(
-        c.seed + 5,
-        outShape.reduce((a, b) => a * b, 1),
-      );
+      const gy = randomFloats(c.seed + 5, numel(outShape));
       let gw: Float32Array = new Float32Array(0);
       expect(
         kernelsOf(() => {

@@ -118,6 +118,11 @@ export function abs<T extends Float32Array | Float64Array>(a: T): T {
   return a.map(Math.abs) as T;
 }
 
+/** The bits of each float32 of `a`, for comparing results exactly, NaN payloads included. */
+export function bits(a: Float32Array): Uint32Array {
+  return new Uint32Array(a.buffer, a.byteOffset, a.length);
+}
+
 /** Expects `actual` to hold `expected`'s values bit for bit (Object.is: NaN equals NaN, -0 is not 0). */
 export function expectSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string): void {
   expect(actual.length, label).toBe(expected.length);
