@@ -1,8 +1,44 @@
+import type { WinogradTile } from '../conv2d-geometry.js';
 import { winogradTileBlock } from '../conv2d-tuning.js';
 import type { WinogradCall } from '../conv2d-winograd.js';
 import { SLOT_COUNT, Slot } from './abi.generated.js';
 import { runItems, threadsFor } from './run.js';
-import type { WasmRuntime } from './runtime.js';
+import type { ItemKernel, KernelExports, WasmRuntime } from './runtime.js';
+
+/** The exports that size something from a call's parameter block. */
+type ParamsQuery = {
+  [K in keyof KernelExports]: KernelExports[K] extends (params: number) => number ? K : never;
+}[keyof KernelExports];
+
+/** Each tile size's exports: its transformed kernels' bytes, the items computing them and the forward's. */
+const KERNELS: Record<
+  WinogradTile,
+  {
+    weightBytes: ParamsQuery;
+    weights: ItemKernel;
+    forward: ItemKernel;
+    forwardScratch: ParamsQuery;
+  }
+> = {
+  2: {
+    weightBytes: 'winogradWeightBytes',
+    weights: 'winogradWeights',
+    forward: 'winogradForward',
+    forwardScratch: 'winogradForwardScratch',
+  },
+  4: {
+    weightBytes: 'winograd4WeightBytes',
+    weights: 'winograd4Weights',
+    forward: 'winograd4Forward',
+    forwardScratch: 'winograd4ForwardScratch',
+  },
+  6: {
+    weightBytes: 'winograd6WeightBytes',
+    weights: 'winograd6Weights',
+    forward: 'winograd6Forward',
+    forwardScratch: 'winograd6ForwardScratch',
+  },
+};
 
 /**
  * A Winograd conv (kernels/conv2d-winograd.ts: a conv2d's forward, or its input gradient) on
@@ -52,29 +88,19 @@ export function wasmWinograd(
     const yPtr = rt.alloc(y.length * 4);
     s[Slot.Y] = yPtr;
     // The transformed kernels, shared by the items of the forward.
-    const e = rt.exports;
-    const weightBytes =
-      call.tile === 6
-        ? e.winograd6WeightBytes
-        : call.tile === 4
-          ? e.winograd4WeightBytes
-          : e.winogradWeightBytes;
-    s[Slot.WINOGRAD_U] = rt.alloc(weightBytes(rt.params(s)));
+    const kernels = KERNELS[call.tile];
+    s[Slot.WINOGRAD_U] = rt.alloc(rt.exports[kernels.weightBytes](rt.params(s)));
     const p = rt.params(s);
     if (spanning) {
-      // winograd4Weights (winograd6Weights) keeps G g of four kernels (18 or 24 vectors) in its
+      // winograd4Weights and winograd6Weights keep G g of four kernels (18 or 24 vectors) in their
       // scratch; an item is a panel of four output channels of a group.
       const panels = call.groups * Math.ceil(call.outChannels / call.groups / 4);
-      const items = Math.ceil((call.batch * tiles) / block);
-      const six = call.tile === 6;
-      runItems(rt, six ? 'winograd6Weights' : 'winograd4Weights', p, panels, 384, threads);
-      const scratch = six ? e.winograd6ForwardScratch(p) : e.winograd4ForwardScratch(p);
-      runItems(rt, six ? 'winograd6Forward' : 'winograd4Forward', p, items, scratch, threads);
+      runItems(rt, kernels.weights, p, panels, 384, threads);
     } else {
-      runItems(rt, 'winogradWeights', p, call.outChannels, 0, threads);
-      const items = call.batch * Math.ceil(tiles / block);
-      runItems(rt, 'winogradForward', p, items, e.winogradForwardScratch(p), threads);
+      runItems(rt, kernels.weights, p, call.outChannels, 0, threads);
     }
+    const items = spanning ? Math.ceil((call.batch * tiles) / block) : call.batch * Math.ceil(tiles / block);
+    runItems(rt, kernels.forward, p, items, rt.exports[kernels.forwardScratch](p), threads);
     rt.read(yPtr, y);
   } finally {
     rt.reset();
