@@ -13,19 +13,18 @@ import { foveaEpochs, foveaSteps } from '../lenet-fashion.js';
  */
 
 const args = process.argv.slice(2);
-function option(name: string): number | string {
+function option(name: string): string {
   const at = args.indexOf(`--${name}`);
   if (at < 0) throw new Error(`fovea-child: --${name} is required`);
-  const value = args[at + 1];
-  return name === 'data' ? value : Number(value);
+  return args[at + 1];
 }
 
 const phase = args[0];
-const threads = option('threads') as number;
+const threads = Number(option('threads'));
 setNumThreads(threads);
-const train = FashionMNIST.fromDirectory(option('data') as string, { split: 'train' });
+const train = FashionMNIST.fromDirectory(option('data'), { split: 'train' });
 if (phase === 'epoch') {
-  const count = option('epochs') as number;
+  const count = Number(option('epochs'));
   let done = 0;
   const epochs = foveaEpochs(train, count, (e) =>
     process.stderr.write(
@@ -34,7 +33,7 @@ if (phase === 'epoch') {
   );
   process.stdout.write(JSON.stringify({ epochs }));
 } else if (phase === 'steps') {
-  process.stdout.write(JSON.stringify({ steps: foveaSteps(train, option('reps') as number) }));
+  process.stdout.write(JSON.stringify({ steps: foveaSteps(train, Number(option('reps'))) }));
 } else {
   throw new Error(`fovea-child: expected 'epoch' or 'steps', got '${phase}'`);
 }
