@@ -28,6 +28,9 @@ export default defineConfig({
   ssr: { resolve: { conditions, externalConditions: ['@fovea/source'] } },
   test: {
     testTimeout: 60_000,
+    // Every kernel read of a result kept in WebAssembly memory is checked against its host array
+    // (packages/tensor/src/kernels/wasm/limits.ts, checkResident).
+    env: { FOVEA_CHECK_RESIDENT: '1' },
     pool: 'forks',
     reporters: ['default', 'json'],
     outputFile: { json: 'test-output/vitest.json' },

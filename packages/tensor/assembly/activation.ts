@@ -4,6 +4,8 @@
  * why), so the TypeScript reference computes the same bits.
  */
 
+import { ConvParams } from './params';
+
 const ROUNDER: f32 = 12582912;
 const LOG2E: f32 = 1.44269504088896341;
 const LN2_HI: f32 = 0.693359375;
@@ -86,4 +88,26 @@ export function sigmoidBackward(g: usize, y: usize, out: usize, n: i32): void {
     const yi = load<f32>(y + o);
     store<f32>(out + o, load<f32>(g + o) * (1 - yi) * yi);
   }
+}
+
+/**
+ * Work items of `sigmoid` for threads, over a parameter block: `band` floats an item (a multiple
+ * of 4; the last item takes the rest) of the `n` floats at `x`, written to `y`.
+ */
+export function sigmoidItems(p: usize, start: i32, end: i32, scratch: usize): void {
+  const params = changetype<ConvParams>(p);
+  const first = start * params.band;
+  const o = <usize>first << 2;
+  sigmoid(params.x + o, params.y + o, min(end * params.band, params.n) - first);
+}
+
+/**
+ * Work items of `sigmoidBackward`, as `sigmoidItems`: the gradient gy at `y`, the forward's
+ * result at `x`, the input gradient written to `gx`.
+ */
+export function sigmoidBackwardItems(p: usize, start: i32, end: i32, scratch: usize): void {
+  const params = changetype<ConvParams>(p);
+  const first = start * params.band;
+  const o = <usize>first << 2;
+  sigmoidBackward(params.y + o, params.x + o, params.gx + o, min(end * params.band, params.n) - first);
 }

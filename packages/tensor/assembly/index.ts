@@ -20,7 +20,7 @@ export {
 } from './direct';
 export { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './pool';
 export { addScaled, binary, unary } from './elementwise';
-export { sigmoid, sigmoidBackward } from './activation';
+export { sigmoid, sigmoidBackward, sigmoidBackwardItems, sigmoidItems } from './activation';
 export { biasGradSums } from './bias-grad';
 export { winogradForward, winogradForwardScratch } from './winograd';
 export { winogradWeightBytes, winogradWeights } from './winograd-weights';

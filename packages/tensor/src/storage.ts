@@ -1,4 +1,5 @@
 import type { TypedArray } from './dtype.js';
+import { hostWritten } from './kernels/resident.js';
 import { formatShape } from './shape.js';
 
 /**
@@ -45,6 +46,15 @@ export class Storage {
   /** The number of elements. */
   get length(): number {
     return this.host !== null ? this.host.length : this.deviceBuffer!.length;
+  }
+
+  /**
+   * Records a write in place: the version moves on, and a copy a backend keeps of the host array
+   * (kernels/resident.ts) is dropped. Every in-place write goes through here.
+   */
+  markWritten(): void {
+    this.version++;
+    hostWritten(this.host);
   }
 }
 

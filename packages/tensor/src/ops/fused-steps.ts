@@ -111,7 +111,7 @@ function gradBuffer(grad: Tensor): DeviceBuffer {
 }
 
 function bumpVersions(written: readonly (Tensor | null)[]): void {
-  for (const t of written) if (t !== null) t.storage.version++;
+  for (const t of written) if (t !== null) t.storage.markWritten();
 }
 
 /**

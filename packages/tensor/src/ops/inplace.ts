@@ -82,7 +82,7 @@ function writeInPlace<T extends Tensor>(op: string, target: T, value: Tensor): T
   } else {
     scatterStrided(result.dataSync(), hostArray(target, op), target.shape, target.strides, target.offset);
   }
-  target.storage.version++;
+  target.storage.markWritten();
   if (!tracked) return target;
   const resultEdge = gradientEdge(result);
   if (base === null || !base.isContiguous() || base.offset !== 0) {
@@ -234,7 +234,7 @@ export function add_<T extends Tensor>(target: T, other: TensorLike, options?: A
     target.device === other.device
   ) {
     addScaledInPlace(kernelOperand('add_', target), kernelOperand('add_', other), alpha);
-    target.storage.version++;
+    target.storage.markWritten();
     return target;
   }
   return arithmetic_('add_', (t, o) => add(t, mul(o, alpha)), target, other, false);

@@ -1,19 +1,22 @@
 import type { sigmoidBackward, sigmoidForward } from '../activation.js';
 import { wasmRuntime } from '../backend.js';
 import { type BackendKernel, DECLINED } from '../registry.js';
+import { SLOT_COUNT, Slot } from './abi.generated.js';
 import { throughBlocks } from './blocks.js';
 import { limits } from './limits.js';
+import { runItems, threadsFor } from './run.js';
 import type { WasmRuntime } from './runtime.js';
 
 /**
  * The 'wasm' sigmoid kernels (assembly/activation.ts): float32 arrays of at least
  * `limits.minActivation` elements, once the module is loaded (the reference computes the same
  * bits, so which one runs never shows in the result); every other call is declined. The arrays
- * go through WebAssembly memory a block at a time (wasm/blocks.ts), on the calling thread at
- * every thread count: split over 2 threads (x copied in whole, the threads taking chunks of
- * it) the forward measured slower here, 0.51-0.88 ms against 0.45-0.50 for LeNet's first
- * activation at batch 64 and 2.3-4.3 ms against 1.9-2.5 at batch 256, as the copies, which the
- * calling thread makes, cost more than the arithmetic the second thread takes over.
+ * go through WebAssembly memory a block at a time (wasm/blocks.ts), on the calling thread:
+ * split over 2 threads with x copied in whole, the forward measured slower here, 0.51-0.88 ms
+ * against 0.45-0.50 for LeNet's first activation at batch 64 and 2.3-4.3 ms against 1.9-2.5 at
+ * batch 256, as the copies, which the calling thread makes, cost more than the arithmetic the
+ * second thread takes over. Inputs the memory still holds from the calls that made them
+ * (resident-ring.ts) need no copy, and those calls are split (`splitOverThreads`).
  */
 
 interface ActivationExports {
@@ -32,8 +35,9 @@ export const wasmSigmoidForward: BackendKernel<typeof sigmoidForward> = (x, out)
   if (rt === null) return DECLINED;
   const exports = rt.exports as unknown as ActivationExports;
   try {
-    throughBlocks(rt, [x as Float32Array], out as Float32Array, ([ptr], length) => {
-      exports.sigmoid(ptr, ptr, length);
+    if (splitOverThreads(rt, 'sigmoidItems', [x as Float32Array], out as Float32Array)) return;
+    throughBlocks(rt, [x as Float32Array], out as Float32Array, ([xPtr], outPtr, length) => {
+      exports.sigmoid(xPtr, outPtr, length);
     });
   } finally {
     rt.reset();
@@ -45,10 +49,60 @@ export const wasmSigmoidBackward: BackendKernel<typeof sigmoidBackward> = (g, y,
   if (rt === null) return DECLINED;
   const exports = rt.exports as unknown as ActivationExports;
   try {
-    throughBlocks(rt, [g as Float32Array, y as Float32Array], out as Float32Array, ([gPtr, yPtr], length) => {
-      exports.sigmoidBackward(gPtr, yPtr, gPtr, length);
-    });
+    if (
+      splitOverThreads(
+        rt,
+        'sigmoidBackwardItems',
+        [y as Float32Array, g as Float32Array],
+        out as Float32Array,
+      )
+    ) {
+      return;
+    }
+    throughBlocks(
+      rt,
+      [g as Float32Array, y as Float32Array],
+      out as Float32Array,
+      ([gPtr, yPtr], outPtr, length) => {
+        exports.sigmoidBackward(gPtr, yPtr, outPtr, length);
+      },
+    );
   } finally {
     rt.reset();
   }
 };
+
+/**
+ * Runs an activation's items over the threads when every input is held in the memory from the
+ * call that made it and the result finds room there too, so that the calling thread copies
+ * nothing in; false leaves the call to `throughBlocks`. `inputs` fill slots X then Y; the result
+ * goes to Y (forward) or GX (backward, whose gradient is at Y).
+ */
+function splitOverThreads(
+  rt: WasmRuntime,
+  kernel: 'sigmoidItems' | 'sigmoidBackwardItems',
+  inputs: readonly Float32Array[],
+  out: Float32Array,
+): boolean {
+  const n = out.length;
+  if (n < limits.parallelActivationElements) return false;
+  const threads = threadsFor(rt, Number.POSITIVE_INFINITY);
+  if (threads < 2) return false;
+  const held = inputs.map((input) => rt.held(input));
+  if (held.some((ptr) => ptr < 0)) return false;
+  const result = rt.place(n * 4);
+  if (result < 0) return false;
+  const s = new Array<number>(SLOT_COUNT).fill(0);
+  s[Slot.N] = n;
+  s[Slot.BAND] = Math.ceil(n / threads / 4) * 4;
+  s[Slot.X] = held[0];
+  if (kernel === 'sigmoidItems') {
+    s[Slot.Y] = result;
+  } else {
+    s[Slot.Y] = held[1];
+    s[Slot.GX] = result;
+  }
+  runItems(rt, kernel, rt.params(s), Math.ceil(n / s[Slot.BAND]), 0, threads);
+  rt.read(result, out);
+  return true;
+}

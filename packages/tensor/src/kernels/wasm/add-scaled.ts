@@ -28,9 +28,15 @@ export const wasmAddScaledInPlace: BackendKernel<typeof addScaledInPlace> = (tar
   const exports = rt.exports as unknown as AddScaledExports;
   try {
     const a = Math.fround(alpha);
-    throughBlocks(rt, [target, other], target, ([tPtr, oPtr], length) => {
-      exports.addScaled(tPtr, oPtr, a, length);
-    });
+    throughBlocks(
+      rt,
+      [target, other],
+      target,
+      ([tPtr, oPtr], _out, length) => {
+        exports.addScaled(tPtr, oPtr, a, length);
+      },
+      true,
+    );
   } finally {
     rt.reset();
   }

@@ -38,11 +38,17 @@ export const wasmConv2dBackwardBias: BackendKernel<typeof conv2dBackwardBias> = 
   try {
     const sums = rt.alloc(channels * 32);
     new Float64Array(rt.memory.buffer, sums, channels * 4).fill(0);
-    const block = rt.alloc(samplesPerBlock * sample * 4);
+    // gy is read where the memory still holds it from the call that made it (resident-ring.ts).
+    const held = rt.held(gy);
+    const block = held >= 0 ? -1 : rt.alloc(samplesPerBlock * sample * 4);
     for (let n = 0; n < batch; n += samplesPerBlock) {
       const samples = Math.min(samplesPerBlock, batch - n);
-      rt.floats.set(gy.subarray(n * sample, (n + samples) * sample), block >> 2);
-      exports.biasGradSums(block, sums, samples, channels, plane);
+      if (held >= 0) {
+        exports.biasGradSums(held + n * sample * 4, sums, samples, channels, plane);
+      } else {
+        rt.floats.set(gy.subarray(n * sample, (n + samples) * sample), block >> 2);
+        exports.biasGradSums(block, sums, samples, channels, plane);
+      }
     }
     const s = new Float64Array(rt.memory.buffer, sums, channels * 4);
     const gb = (out ?? new Float32Array(channels)) as typeof gy;

@@ -85,7 +85,7 @@ export function wasmWinograd(
     s[Slot.X] = rt.write(x);
     s[Slot.WEIGHT] = rt.write(w);
     s[Slot.BIAS] = bias === null ? 0 : rt.write(bias);
-    const yPtr = rt.alloc(y.length * 4);
+    const yPtr = rt.result(y.length * 4);
     s[Slot.Y] = yPtr;
     // The transformed kernels, shared by the items of the forward.
     const kernels = KERNELS[call.tile];

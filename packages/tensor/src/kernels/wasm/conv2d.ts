@@ -105,7 +105,7 @@ export function wasmConvForward(
     s[Slot.X] = rt.write(x);
     s[Slot.WEIGHT] = rt.write(w);
     s[Slot.BIAS] = bias === null ? 0 : rt.write(bias);
-    const yPtr = rt.alloc(y.length * 4);
+    const yPtr = rt.result(y.length * 4);
     s[Slot.Y] = yPtr;
     const p = rt.params(s);
     const threads = threadsFor(rt, convFlops(g), y.length);
@@ -140,7 +140,7 @@ export function wasmConvBackwardInput(
     const s = slots(g, isPointwise(g, call.padding));
     s[Slot.Y] = rt.write(gy);
     s[Slot.WEIGHT] = rt.write(w);
-    const gxPtr = rt.alloc(gx.length * 4);
+    const gxPtr = rt.result(gx.length * 4);
     s[Slot.GX] = gxPtr;
     const p = rt.params(s);
     const threads = threadsFor(rt, convFlops(g), gx.length);

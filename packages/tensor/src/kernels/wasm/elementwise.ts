@@ -113,7 +113,7 @@ export function wasmBinary(
     try {
       const ap = rt.write(a, aOffset, sa.span);
       const bp = rt.write(b, bOffset, sb.span);
-      const o = rt.alloc(out instanceof Uint8Array ? total : total * 4);
+      const o = out instanceof Uint8Array ? rt.alloc(total) : rt.result(total * 4);
       (rt.exports as unknown as BinaryExports).binary(
         op,
         ap,
@@ -154,7 +154,7 @@ export function wasmUnary(
   }
   try {
     const x = rt.write(src, offset, out.length);
-    const o = rt.alloc(out.length * 4);
+    const o = rt.result(out.length * 4);
     (rt.exports as unknown as BinaryExports).unary(op, x, o, out.length);
     rt.calls++;
     rt.read(o, out);

@@ -38,7 +38,7 @@ export const wasmGemm: (rt: WasmRuntime, ...args: GemmArguments<Float32Array>) =
     const a = rt.write(A, aOffset, transA ? (K - 1) * lda + M : (M - 1) * lda + K);
     const b = rt.write(B, bOffset, transB ? (N - 1) * ldb + K : (K - 1) * ldb + N);
     const cSpan = (M - 1) * ldc + N;
-    const c = beta === 0 ? rt.alloc(cSpan * 4) : rt.write(C, cOffset, cSpan);
+    const c = beta === 0 ? rt.result(cSpan * 4) : rt.write(C, cOffset, cSpan);
     const threads = threadsFor(rt, 2 * M * N * K, M * N);
     const byRows = M >= 8 * MR * threads || M >= N;
     const extent = byRows ? M : N;

@@ -1,3 +1,5 @@
+import { environmentFlag } from './node.js';
+
 /**
  * Sizes below which work stays in JavaScript or on one thread. Mutable so tests can force the
  * WebAssembly path on tiny inputs and the pool on small ones.
@@ -42,4 +44,21 @@ export const limits = {
    * stays on one thread (wasm/pool2d.ts says why).
    */
   parallelPoolElements: 1 << 20,
+  /**
+   * An activation of this many elements whose input the memory still holds (resident-ring.ts)
+   * is split over the threads; handing it to the pool costs the calling thread about 0.1 ms.
+   */
+  parallelActivationElements: 1 << 18,
+  /**
+   * Bytes of WebAssembly memory that keep recent results for the kernels that read them next
+   * (resident-ring.ts), read when the module is instantiated. LeNet's step at batch 256 makes
+   * about 29 MB of results; copies its backward reads, made in its forward, survive in 32 MB.
+   */
+  residentBytes: 32 << 20,
+  /**
+   * Compares every kept result with its host array before a kernel reads it, and throws on a
+   * difference (a write that skipped `Storage.markWritten`). The test suites turn it on through
+   * the environment variable FOVEA_CHECK_RESIDENT=1 (vitest.config.ts), child processes included.
+   */
+  checkResident: environmentFlag('FOVEA_CHECK_RESIDENT'),
 };

@@ -14,6 +14,11 @@ function nodeProcess(): NodeProcess | undefined {
   return (globalThis as { process?: NodeProcess }).process;
 }
 
+/** Whether the environment variable `name` is set to 1 (Node only). */
+export function environmentFlag(name: string): boolean {
+  return nodeProcess()?.env?.[name] === '1';
+}
+
 export function nodeBuiltin<T>(id: string): T | null {
   const load = nodeProcess()?.getBuiltinModule;
   if (typeof load !== 'function') return null;

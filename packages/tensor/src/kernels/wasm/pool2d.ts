@@ -55,7 +55,7 @@ export function wasmMaxPoolForward(
   try {
     const s = slots(c);
     s[Slot.X] = rt.write(x);
-    const yPtr = rt.alloc(y.length * 4);
+    const yPtr = rt.result(y.length * 4);
     const iPtr = rt.alloc(indices.length * 4);
     s[Slot.Y] = yPtr;
     s[Slot.INDICES] = iPtr;
@@ -80,7 +80,7 @@ export function wasmMaxPoolBackward(
     const iPtr = rt.alloc(indices.length * 4);
     rt.ints.set(indices, iPtr >> 2);
     s[Slot.INDICES] = iPtr;
-    const gxPtr = rt.alloc(gx.length * 4);
+    const gxPtr = rt.result(gx.length * 4);
     s[Slot.GX] = gxPtr;
     runItems(rt, 'maxPoolBackward', rt.params(s), c.planes, 0, threads(rt, c));
     rt.read(gxPtr, gx);
@@ -108,7 +108,10 @@ const BLOCK_FLOATS = 65536;
 
 /**
  * Runs an average-pooling kernel over the planes in blocks: `from` (planes of `fromSize` floats)
- * is copied in at slot `fromSlot`, the kernel writes `toSize` floats per plane at `toSlot`.
+ * is read at slot `fromSlot`, where the memory still holds it from the call that made it, or
+ * copied in a block at a time; the kernel writes `toSize` floats per plane at `toSlot`, into the
+ * ring when it has room (resident-ring.ts), and each block is copied out while in cache. With
+ * `from` held and room for the result, a large call is split over the threads instead.
  */
 function avgPoolBlocks(
   rt: WasmRuntime,
@@ -121,21 +124,37 @@ function avgPoolBlocks(
 ): void {
   try {
     const block = planesPerBlock(c);
-    const fromPtr = rt.alloc(block * slotsOf.fromSize * 4);
-    const toPtr = rt.alloc(block * slotsOf.toSize * 4);
+    const held = rt.held(from);
+    const fromBuffer = held >= 0 ? -1 : rt.alloc(block * slotsOf.fromSize * 4);
+    const kept = rt.place(to.length * 4);
+    const toBuffer = kept >= 0 ? -1 : rt.alloc(block * slotsOf.toSize * 4);
     const memory = rt.floats;
     const s = avgSlots(c, params);
-    s[slotsOf.from] = fromPtr;
-    s[slotsOf.to] = toPtr;
+    if (held >= 0 && kept >= 0 && threads(rt, c) > 1) {
+      // Nothing to copy in: the planes are split over the threads, as max pooling's are.
+      s[slotsOf.from] = held;
+      s[slotsOf.to] = kept;
+      runItems(rt, kernel, rt.params(s), c.planes, 0, threads(rt, c));
+      rt.read(kept, to);
+      return;
+    }
     for (let p0 = 0; p0 < c.planes; p0 += block) {
       const planes = Math.min(block, c.planes - p0);
       s[Slot.N] = planes;
       const fromStart = p0 * slotsOf.fromSize;
-      memory.set(from.subarray(fromStart, fromStart + planes * slotsOf.fromSize), fromPtr >> 2);
+      if (held >= 0) {
+        s[slotsOf.from] = held + fromStart * 4;
+      } else {
+        memory.set(from.subarray(fromStart, fromStart + planes * slotsOf.fromSize), fromBuffer >> 2);
+        s[slotsOf.from] = fromBuffer;
+      }
+      const toStart = p0 * slotsOf.toSize;
+      const toPtr = kept >= 0 ? kept + toStart * 4 : toBuffer;
+      s[slotsOf.to] = toPtr;
       runItems(rt, kernel, rt.params(s), planes, 0, 1);
-      const toLength = planes * slotsOf.toSize;
-      to.set(memory.subarray(toPtr >> 2, (toPtr >> 2) + toLength), p0 * slotsOf.toSize);
+      to.set(memory.subarray(toPtr >> 2, (toPtr >> 2) + planes * slotsOf.toSize), toStart);
     }
+    if (kept >= 0) rt.keep(to, kept);
   } finally {
     rt.reset();
   }

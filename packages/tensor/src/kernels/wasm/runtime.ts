@@ -2,11 +2,15 @@
  * One instance of the WebAssembly kernels (assembly/) and its memory. Tensors are copied into
  * the memory for a call and the results copied out; everything a call places there comes from a
  * bump allocator that `reset` empties when the call ends, so buffers are reused from call to call
- * and the memory only grows to the largest call's needs.
+ * and the memory only grows to the largest call's needs. Results placed with `result` stay in a
+ * ring below the bump allocator after their call (resident-ring.ts): a later `write` of the same
+ * host array finds them there instead of copying them in again.
  */
 
 import { MAXIMUM_PAGES, PARAMS_PTR, SLOT_COUNT } from './abi.generated.js';
+import { limits } from './limits.js';
 import { compileModule } from './node.js';
+import { ResidentRing } from './resident-ring.js';
 
 /** The exports of assembly/index.ts. Pointers are byte offsets into the memory. */
 export interface KernelExports {
@@ -67,6 +71,8 @@ export const ITEM_KERNELS = [
   'maxPoolBackward',
   'avgPoolForward',
   'avgPoolBackward',
+  'sigmoidItems',
+  'sigmoidBackwardItems',
 ] as const;
 
 export type ItemKernel = (typeof ITEM_KERNELS)[number];
@@ -80,6 +86,23 @@ const HEAP_BASE = PAGE;
 
 const ALIGN = 64;
 
+/** Smaller results are not kept: copying them again costs less than keeping track of them. */
+const RESIDENT_MIN_BYTES = 16384;
+
+/** Throws when the ring's copy at `ptr` differs from `data` by a bit (`limits.checkResident`). */
+function checkCopy(memory: Float32Array, ptr: number, data: Float32Array): void {
+  const held = new Uint32Array(memory.buffer, ptr, data.length);
+  const bits = new Uint32Array(data.buffer, data.byteOffset, data.length);
+  for (let i = 0; i < data.length; i++) {
+    if (held[i] !== bits[i]) {
+      throw new Error(
+        `fovea wasm: the copy of a result of ${data.length} floats kept in WebAssembly memory differs from its ` +
+          `host array at element ${i}: the array was written without Storage.markWritten`,
+      );
+    }
+  }
+}
+
 export class WasmRuntime {
   readonly memory: WebAssembly.Memory;
   readonly module: WebAssembly.Module;
@@ -87,7 +110,11 @@ export class WasmRuntime {
   private readonly items: Record<ItemKernel, ItemFn>;
   private f32: Float32Array;
   private i32: Int32Array;
-  private top = HEAP_BASE;
+  /** Recent results kept for the kernels that read them next; null when `limits.residentBytes` is 0. */
+  private readonly ring: ResidentRing | null;
+  /** Start of the bump allocator, above the ring. */
+  private readonly base: number;
+  private top: number;
   /** Kernel calls run so far (tests check the WebAssembly path really ran). */
   calls = 0;
 
@@ -114,12 +141,54 @@ export class WasmRuntime {
     this.items = items;
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
+    const ringBytes = Math.ceil(limits.residentBytes / PAGE) * PAGE;
+    this.ring = ringBytes > 0 ? new ResidentRing(HEAP_BASE, HEAP_BASE + ringBytes) : null;
+    this.base = HEAP_BASE + ringBytes;
+    this.top = this.base;
   }
 
   /** `bytes` of uninitialized memory, 64-byte aligned, valid until `reset`. */
   alloc(bytes: number): number {
     const ptr = this.top;
     const end = ptr + Math.ceil(bytes / ALIGN) * ALIGN;
+    this.cover(end);
+    this.top = end;
+    return ptr;
+  }
+
+  /**
+   * `bytes` of uninitialized memory for a kernel's result, valid until `reset`; `read` into a
+   * whole host array keeps it after the call as that array's copy, where a large enough result
+   * finds room in the ring.
+   */
+  result(bytes: number): number {
+    const ptr = this.place(bytes);
+    return ptr >= 0 ? ptr : this.alloc(bytes);
+  }
+
+  /** Room in the ring for a result of `bytes` that `keep` (or `read`) may keep; -1 without. */
+  place(bytes: number): number {
+    if (this.ring === null || bytes < RESIDENT_MIN_BYTES) return -1;
+    const ptr = this.ring.place(bytes);
+    if (ptr >= 0) this.cover(this.ring.end);
+    return ptr;
+  }
+
+  /** Keeps the result at `ptr` (from `place`), now copied out in full to `out`, as `out`'s copy. */
+  keep(out: Float32Array, ptr: number): void {
+    this.ring?.keep(out, ptr);
+  }
+
+  /** The address of the copy of `data` the ring holds, which the kernel must not write; -1 without one. */
+  held(data: Float32Array): number {
+    if (this.ring === null || data.length * 4 < RESIDENT_MIN_BYTES) return -1;
+    const ptr = this.ring.find(data);
+    if (ptr >= 0 && limits.checkResident) checkCopy(this.f32, ptr, data);
+    return ptr;
+  }
+
+  /** Grows the memory to hold `end` bytes. */
+  private cover(end: number): void {
     const size = this.memory.buffer.byteLength;
     if (end > size) {
       const pages = Math.ceil((end - size) / PAGE);
@@ -134,22 +203,28 @@ export class WasmRuntime {
       this.f32 = new Float32Array(this.memory.buffer);
       this.i32 = new Int32Array(this.memory.buffer);
     }
-    this.top = end;
-    return ptr;
   }
 
   /** Frees everything allocated since the last reset. */
   reset(): void {
-    this.top = HEAP_BASE;
+    this.top = this.base;
+    this.ring?.endCall();
   }
 
   /** Bytes the allocator has handed out since the last reset (tests check it returns to 0). */
   get used(): number {
-    return this.top - HEAP_BASE;
+    return this.top - this.base;
   }
 
-  /** Copies float32 `data` into new memory and returns its address. */
+  /**
+   * The address of float32 `data` in the memory, which the kernel must not write: a result of an
+   * earlier call still held in the ring, or a copy made now.
+   */
   write(data: Float32Array, offset = 0, length = data.length - offset): number {
+    if (offset === 0 && length === data.length) {
+      const held = this.held(data);
+      if (held >= 0) return held;
+    }
     const ptr = this.alloc(length * 4);
     this.f32.set(
       offset === 0 && length === data.length ? data : data.subarray(offset, offset + length),
@@ -158,9 +233,10 @@ export class WasmRuntime {
     return ptr;
   }
 
-  /** Copies `length` floats at `ptr` into `out` at `offset`. */
+  /** Copies `length` floats at `ptr` into `out` at `offset`; a whole result stays `out`'s copy (`result`). */
   read(ptr: number, out: Float32Array, offset = 0, length = out.length - offset): void {
     out.set(this.f32.subarray(ptr >> 2, (ptr >> 2) + length), offset);
+    if (this.ring !== null && offset === 0 && length === out.length) this.ring.keep(out, ptr);
   }
 
   /** The current float32 and int32 views of the whole memory (replaced when it grows). */
