@@ -27,7 +27,7 @@ function keepNew(ring: ResidentRing, floats: number): Float32Array {
 
 describe('ResidentRing', () => {
   it('reuses the space of the oldest copies first, wrapping at its end', () => {
-    const ring = new ResidentRing(0, 4096);
+    const ring = new ResidentRing(0, 4096, 4096);
     const [a, b, c, d] = [keepNew(ring, 256), keepNew(ring, 256), keepNew(ring, 256), keepNew(ring, 256)];
     expect([a, b, c, d].map((array) => ring.find(array))).toEqual([0, 1024, 2048, 3072]);
     ring.endCall();
@@ -40,7 +40,7 @@ describe('ResidentRing', () => {
   });
 
   it('never reuses the space of a copy the current call reads or placed', () => {
-    const ring = new ResidentRing(0, 2048);
+    const ring = new ResidentRing(0, 2048, 2048);
     const a = keepNew(ring, 256);
     keepNew(ring, 256);
     expect(ring.find(a)).toBe(0);
@@ -53,13 +53,39 @@ describe('ResidentRing', () => {
   });
 
   it('takes no result larger than half of it', () => {
-    const ring = new ResidentRing(0, 4096);
+    const ring = new ResidentRing(0, 4096, 4096);
     expect(ring.place(2049)).toBe(-1);
     expect(ring.place(2048)).toBe(0);
   });
 
+  it('doubles, up to its limit, after a call missed a copy whose space was reused', () => {
+    const ring = new ResidentRing(0, 2048, 8192);
+    const a = keepNew(ring, 256);
+    const b = keepNew(ring, 256);
+    keepNew(ring, 256);
+    // A result written in place is not a miss for want of space.
+    hostWritten(b);
+    expect(ring.find(b)).toBe(-1);
+    ring.endCall();
+    expect(ring.end).toBe(2048);
+    expect(ring.find(a)).toBe(-1);
+    ring.endCall();
+    expect(ring.end).toBe(4096);
+    const d = keepNew(ring, 512);
+    expect(ring.find(d)).toBe(0);
+    ring.endCall();
+    // Five results of 2 KB: the first one's space is reused at every size up to the limit.
+    for (const end of [8192, 8192, 8192]) {
+      const gone = keepNew(ring, 512);
+      for (let i = 0; i < 4; i++) keepNew(ring, 512);
+      expect(ring.find(gone)).toBe(-1);
+      ring.endCall();
+      expect(ring.end).toBe(end);
+    }
+  });
+
   it('drops the copy of a host array written in place', () => {
-    const ring = new ResidentRing(0, 4096);
+    const ring = new ResidentRing(0, 4096, 4096);
     const a = keepNew(ring, 256);
     hostWritten(a);
     expect(ring.find(a)).toBe(-1);

@@ -94,7 +94,9 @@ function splitOverThreads(
   if (result < 0) return false;
   const s = new Array<number>(SLOT_COUNT).fill(0);
   s[Slot.N] = n;
-  s[Slot.BAND] = Math.ceil(n / threads / 4) * 4;
+  // Items of at least 16,384 floats, a few per thread, so that a thread slowed down by other work
+  // leaves its last items to the others.
+  s[Slot.BAND] = Math.max(16384, Math.ceil(n / (4 * threads) / 4) * 4);
   s[Slot.X] = held[0];
   if (kernel === 'sigmoidItems') {
     s[Slot.Y] = result;

@@ -41,20 +41,26 @@ export const limits = {
   parallelFlopsPerOutput: 128,
   /**
    * Max pooling is memory-bound: threads pay off only for inputs this large. Average pooling
-   * stays on one thread (wasm/pool2d.ts says why).
+   * splits from this size only when its input is held in WebAssembly memory (wasm/pool2d.ts says
+   * why): LeNet's step at batch 256 on 2 threads, alternating rounds (parallel-flops-ab.ts), 27.9
+   * against 29.6 ms without the split; 2^18 measured even at batch 64.
    */
   parallelPoolElements: 1 << 20,
   /**
    * An activation of this many elements whose input the memory still holds (resident-ring.ts)
-   * is split over the threads; handing it to the pool costs the calling thread about 0.1 ms.
+   * is split over the threads. LeNet's step on 2 threads, alternating rounds: 28.3 against
+   * 29.7 ms without the split at batch 256, 6.72 against 6.99 at 64; 65,536 measured even at
+   * batches 64 and 16.
    */
   parallelActivationElements: 1 << 18,
   /**
-   * Bytes of WebAssembly memory that keep recent results for the kernels that read them next
-   * (resident-ring.ts), read when the module is instantiated. LeNet's step at batch 256 makes
-   * about 29 MB of results; copies its backward reads, made in its forward, survive in 32 MB.
+   * Bytes of WebAssembly memory, at most, that keep recent results for the kernels that read them
+   * next (resident-ring.ts), read when the module is instantiated; the ring starts at 8 MB and
+   * grows as far as a workload's results need to stay until they are read again. LeNet's step
+   * makes about 29 MB of results at batch 256 and 116 MB at 1024, where a 64 MB ring ran the
+   * 2-thread step in 106 ms against 115 with 32 MB.
    */
-  residentBytes: 32 << 20,
+  residentBytes: 128 << 20,
   /**
    * Compares every kept result with its host array before a kernel reads it, and throws on a
    * difference (a write that skipped `Storage.markWritten`). The test suites turn it on through

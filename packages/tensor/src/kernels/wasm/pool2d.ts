@@ -93,10 +93,11 @@ export function wasmMaxPoolBackward(
  * Planes per block of an average pooling, which takes its planes through WebAssembly memory a
  * block at a time on the calling thread: each block is copied in, pooled and copied out while
  * it is still in cache (LeNet's first pooling reads 4.8 MB at batch 256, which copied whole went
- * through main memory three times). It stays on one thread at every size: its time goes to the
+ * through main memory three times). A copied input stays on one thread: its time goes to the
  * copies, which the calling thread makes, and measured here on 2 threads the whole planes copied
  * in and split took longer (LeNet's first pooling at batch 256: forward 0.84 ms against 0.58 in
- * blocks, backward 0.80 against 0.53; at batch 1024 about twice as long).
+ * blocks, backward 0.80 against 0.53; at batch 1024 about twice as long). An input held in the
+ * memory needs no copy, and is split (`avgPoolBlocks`).
  */
 function planesPerBlock(c: PoolCall): number {
   const floats = c.H * c.W + c.outH * c.outW;

@@ -9,7 +9,10 @@ import { onHostWritten } from '../resident.js';
  * is written in place (`Storage.markWritten`, kernels/resident.ts).
  *
  * The ring hands out its space in order and wraps, overwriting the oldest copies first. Copies
- * a call reads, and results it places, are kept until the call ends (`endCall`).
+ * a call reads, and results it places, are kept until the call ends (`endCall`). It starts small
+ * and doubles, up to its limit, after a call looked for a copy whose space had been reused or
+ * made a result larger than half of it: a workload's results then stay until they are read
+ * again, and a small workload takes little memory.
  */
 
 /** A copy in the ring: bytes [ptr, ptr + bytes) of the memory. */
@@ -17,8 +20,10 @@ interface Copy {
   readonly ring: ResidentRing;
   readonly ptr: number;
   readonly bytes: number;
-  /** False once its space is reused or its host array is written. */
+  /** False once its space is reused or its host array is written, or the ring grew. */
   valid: boolean;
+  /** True once its space is reused: looking for it then shows the ring is too small. */
+  overwritten: boolean;
   /** The last call that placed or read it: its space is not reused during that call. */
   call: number;
 }
@@ -44,19 +49,34 @@ export class ResidentRing {
   private call = 1;
   /** Results placed during the current call, not yet tied to their host arrays. */
   private readonly placed: Copy[] = [];
+  /** Copies looked for, or results placed, since the last call ended that wanted a larger ring. */
+  private wanted = 0;
 
-  /** The ring is bytes [start, end) of the memory, 64-byte aligned. */
+  /**
+   * The ring is bytes [start, start + size) of the memory, `size` growing to `limit` (both
+   * multiples of 64).
+   */
   constructor(
     readonly start: number,
-    readonly end: number,
+    private size: number,
+    readonly limit: number,
   ) {
     this.head = start;
+  }
+
+  /** One past the ring's last byte (it moves when the ring grows, between calls). */
+  get end(): number {
+    return this.start + this.size;
   }
 
   /** The address of the copy of `array` held here, kept until the call ends; -1 without one. */
   find(array: Float32Array): number {
     const copy = copies.get(array);
-    if (copy === undefined || copy.ring !== this || !copy.valid) return -1;
+    if (copy === undefined || copy.ring !== this) return -1;
+    if (!copy.valid) {
+      if (copy.overwritten) this.wanted++;
+      return -1;
+    }
     copy.call = this.call;
     return copy.ptr;
   }
@@ -67,14 +87,18 @@ export class ResidentRing {
    */
   place(bytes: number): number {
     const size = Math.ceil(bytes / ALIGN) * ALIGN;
-    if (size === 0 || size > (this.end - this.start) / 2) return -1;
+    if (size === 0) return -1;
+    if (size > this.size / 2) {
+      if (size <= this.limit / 2) this.wanted++;
+      return -1;
+    }
     let at = this.head;
     if (at + size > this.end) {
       if (!this.reuse(at, this.end)) return -1;
       at = this.start;
     }
     if (!this.reuse(at, at + size)) return -1;
-    const copy: Copy = { ring: this, ptr: at, bytes: size, valid: true, call: this.call };
+    const copy: Copy = { ring: this, ptr: at, bytes: size, valid: true, overwritten: false, call: this.call };
     this.queue.push(copy);
     this.placed.push(copy);
     this.head = at + size;
@@ -93,10 +117,20 @@ export class ResidentRing {
     }
   }
 
-  /** Ends a call: its copies may be overwritten from now on. */
+  /**
+   * Ends a call: its copies may be overwritten from now on. After a call that missed a copy for
+   * want of space the ring doubles (up to its limit), starting empty.
+   */
   endCall(): void {
     this.call++;
     this.placed.length = 0;
+    if (this.wanted > 0 && this.size < this.limit) {
+      this.size = Math.min(2 * this.size, this.limit);
+      for (const copy of this.queue) copy.valid = false;
+      this.queue.length = 0;
+      this.head = this.start;
+    }
+    this.wanted = 0;
   }
 
   /**
@@ -112,6 +146,7 @@ export class ResidentRing {
       if (oldest.ptr < from || oldest.ptr >= to) return true;
       if (oldest.call === this.call && oldest.valid) return false;
       oldest.valid = false;
+      oldest.overwritten = true;
       queue.shift();
     }
     return true;

@@ -86,6 +86,9 @@ const HEAP_BASE = PAGE;
 
 const ALIGN = 64;
 
+/** The ring's first size; it doubles up to `limits.residentBytes` as a workload needs. */
+const RING_START_BYTES = 8 << 20;
+
 /** Smaller results are not kept: copying them again costs less than keeping track of them. */
 const RESIDENT_MIN_BYTES = 16384;
 
@@ -113,7 +116,7 @@ export class WasmRuntime {
   /** Recent results kept for the kernels that read them next; null when `limits.residentBytes` is 0. */
   private readonly ring: ResidentRing | null;
   /** Start of the bump allocator, above the ring. */
-  private readonly base: number;
+  private base: number;
   private top: number;
   /** Kernel calls run so far (tests check the WebAssembly path really ran). */
   calls = 0;
@@ -141,9 +144,10 @@ export class WasmRuntime {
     this.items = items;
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
-    const ringBytes = Math.ceil(limits.residentBytes / PAGE) * PAGE;
-    this.ring = ringBytes > 0 ? new ResidentRing(HEAP_BASE, HEAP_BASE + ringBytes) : null;
-    this.base = HEAP_BASE + ringBytes;
+    const ringLimit = Math.ceil(limits.residentBytes / PAGE) * PAGE;
+    this.ring =
+      ringLimit > 0 ? new ResidentRing(HEAP_BASE, Math.min(ringLimit, RING_START_BYTES), ringLimit) : null;
+    this.base = this.ring?.end ?? HEAP_BASE;
     this.top = this.base;
   }
 
@@ -207,8 +211,12 @@ export class WasmRuntime {
 
   /** Frees everything allocated since the last reset. */
   reset(): void {
+    if (this.ring !== null) {
+      this.ring.endCall();
+      // The ring may have grown into what was the allocator's: nothing of a call is left there.
+      this.base = this.ring.end;
+    }
     this.top = this.base;
-    this.ring?.endCall();
   }
 
   /** Bytes the allocator has handed out since the last reset (tests check it returns to 0). */
