@@ -55,7 +55,7 @@ export const FREED_GRAPH_MESSAGE =
 export class FunctionNode<G> extends Node<G> {
   private backwardFn: BackwardFn<G> | null;
   private readonly savesValues: boolean;
-  private readonly beforeApply: (() => void) | undefined;
+  private beforeApply: (() => void) | undefined;
 
   /**
    * A node running `backward`.
@@ -95,6 +95,12 @@ export class FunctionNode<G> extends Node<G> {
   }
 
   override release(): void {
-    if (this.savesValues) this.backwardFn = null;
+    // The check before a run may hold the saved values too (tensor's `record` keeps them to
+    // compare versions): both go, so that a graph a program still points to (the last loss in
+    // a training loop, until the next step replaces it) keeps no forward values alive.
+    if (this.savesValues) {
+      this.backwardFn = null;
+      this.beforeApply = undefined;
+    }
   }
 }

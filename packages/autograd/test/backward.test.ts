@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { backward, FREED_GRAPH_MESSAGE, isGradEnabled } from '../src/index.js';
+import { backward, FREED_GRAPH_MESSAGE, FunctionNode, isGradEnabled } from '../src/index.js';
 import { param, Value } from './value.js';
 
 describe('backward: accumulation', () => {
@@ -151,6 +151,16 @@ describe('backward: retainGraph', () => {
     y.backward();
     expect(x.grad!.data).toBe(-4);
     expect(w.grad!.data).toBe(-2);
+  });
+
+  it('drops the check before a run with the closure, so a released node holds no saved value', () => {
+    const saved = { values: new Float64Array(4) };
+    const beforeApply = vi.fn(() => saved.values.length);
+    const node = new FunctionNode<Value>('SavesBackward0', [], () => [], { beforeApply });
+    node.release();
+    expect(() => node.apply(new Value(1))).toThrow(FREED_GRAPH_MESSAGE);
+    expect(beforeApply).not.toHaveBeenCalled();
+    expect(Object.values(node)).not.toContain(beforeApply);
   });
 
   it('keeps a freed node freed for later graphs built on its output, while fresh graphs work', () => {

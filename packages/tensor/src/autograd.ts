@@ -22,7 +22,11 @@ export function saving(...tensors: (Tensor | false)[]): Tensor[] {
 /**
  * Gives `out` its place in the backward graph: a node named like PyTorch's (`MulBackward0`)
  * whose closure maps the gradient of `out` to gradients of `inputs`. Tensors the closure reads
- * are listed in `saved`, so an in-place write to them after the forward is caught, as in PyTorch.
+ * are listed in `saved`, so an in-place write to them after the forward is caught, as in PyTorch;
+ * backward then drops the closure. A closure with nothing saved stays, so that backward can run
+ * through it again: it must hold no tensor, or the last loss of a training loop would keep every
+ * activation alive into the next step. Make it in a function of its own from shapes and
+ * parameters (V8 gives all closures of a function the variables any of them captures).
  * The node's `attributes` hold the input and output shapes and any op geometry given, for tools
  * that analyse a traced graph (receptive fields).
  */

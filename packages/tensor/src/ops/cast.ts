@@ -1,4 +1,4 @@
-import { record } from '../autograd.js';
+import { type BackwardClosure, record } from '../autograd.js';
 import { describe } from '../checks.js';
 import { castScalar, type DType, isDType, isFloating } from '../dtype.js';
 import { type Device, deviceError, uploadTo } from '../storage.js';
@@ -32,7 +32,12 @@ export function castAs(op: string, x: Tensor, dtype: DType): Tensor {
       ? deviceCast(x, dtype)
       : unaryKernel((v) => castScalar(v, dtype), x, dtype);
   if (!isFloating(dtype)) return out;
-  return record('ToCopyBackward0', out, [x], (g) => [cast(g, x.dtype)]);
+  return record('ToCopyBackward0', out, [x], castBackward(x.dtype));
+}
+
+/** The backward of a cast from `dtype`, made apart from the forward: the node keeps no tensor (autograd.ts, `record`). */
+function castBackward(dtype: DType): BackwardClosure {
+  return (g) => [cast(g, dtype)];
 }
 
 /**

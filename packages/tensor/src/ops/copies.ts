@@ -4,7 +4,7 @@
  * no view, so views.ts and the other ops import them from here.
  */
 import { FunctionNode, gradientEdge, type Node } from '@fovea/autograd';
-import { record } from '../autograd.js';
+import { type BackwardClosure, record } from '../autograd.js';
 import { allocate } from '../dtype.js';
 import { mapStrided, scatterStrided } from '../kernels/registered/strided.js';
 import { numel } from '../shape.js';
@@ -37,7 +37,12 @@ export function stridedGather(input: Tensor, g: Geometry): Tensor {
   const out = allocate(x.dtype, numel(g.shape));
   mapStrided((v) => v, hostArray(x, 'as_strided'), g.shape, g.strides, x.offset + g.offset, out);
   const result = Tensor.fromArray(out, g.shape, x.dtype);
-  return record('AsStridedBackward0', result, [x], (grad) => [stridedScatter(grad, x.shape, g)]);
+  return record('AsStridedBackward0', result, [x], scatterBackward(x.shape, g));
+}
+
+/** The backward of a gather by `g` from a tensor shaped `shape`, made apart from the forward: the node keeps no tensor (autograd.ts, `record`). */
+function scatterBackward(shape: readonly number[], g: Geometry): BackwardClosure {
+  return (grad) => [stridedScatter(grad, shape, g)];
 }
 
 /** Zeros of `shape` with `values` added at the positions `g` describes: the adjoint of a gather. */

@@ -80,7 +80,7 @@ export function sparseSoftmaxCrossEntropy(
   const saved = kernelResult(logp, x.shape, x.dtype);
   const rowsOf: Rows = { labels, weight, ignoreIndex, reduction };
   // PyTorch's cross_entropy output shows nll_loss's node; the log-softmax is folded into it here.
-  return record('NllLossBackward0', result, [x], (g) => [gradient(x, saved, rowsOf, targets, g)]);
+  return record('NllLossBackward0', result, [x], (g) => [gradient(x, saved, rowsOf, targets, g)], [saved]);
 }
 
 /** The class weights' rules: [C], the logits' dtype and device, and no gradient asked of them. */

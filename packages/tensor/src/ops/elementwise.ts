@@ -1,4 +1,4 @@
-import { record, saving } from '../autograd.js';
+import { type BackwardClosure, record, saving } from '../autograd.js';
 import { allocate, type DType, isFloating } from '../dtype.js';
 import { mapStrided, zipStrided } from '../kernels/registered/strided.js';
 import type { BinaryFn, UnaryFn } from '../kernels/strided.js';
@@ -98,7 +98,7 @@ function boolSafe(dtype: DType, op: string): void {
 export function add(a: TensorLike, b: TensorLike): Tensor {
   const [x, y, dtype] = operands('add', a, b);
   const out = binaryKernel('add', dtype === 'bool' ? (p, q) => p || q : addFn, x, y, dtype);
-  return record('AddBackward0', out, [x, y], (g) => [sumTo(g, x.shape), sumTo(g, y.shape)]);
+  return record('AddBackward0', out, [x, y], sumsBackward(x.shape, y.shape, false));
 }
 
 /**
@@ -113,7 +113,20 @@ export function sub(a: TensorLike, b: TensorLike): Tensor {
   const [x, y, dtype] = operands('sub', a, b);
   boolSafe(dtype, 'sub');
   const out = binaryKernel('sub', subFn, x, y, dtype);
-  return record('SubBackward0', out, [x, y], (g) => [sumTo(g, x.shape), sumTo(neg(g), y.shape)]);
+  return record('SubBackward0', out, [x, y], sumsBackward(x.shape, y.shape, true));
+}
+
+/**
+ * The backward of a sum or difference of operands shaped `xShape` and `yShape`: g summed back to
+ * each (negated for a subtrahend). Made here, apart from the forward, so that the node, which
+ * keeps it after backward, holds no tensor (autograd.ts, `record`).
+ */
+function sumsBackward(
+  xShape: readonly number[],
+  yShape: readonly number[],
+  subtract: boolean,
+): BackwardClosure {
+  return (g) => [sumTo(g, xShape), sumTo(subtract ? neg(g) : g, yShape)];
 }
 
 /**

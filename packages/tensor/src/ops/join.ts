@@ -1,4 +1,4 @@
-import { record } from '../autograd.js';
+import { type BackwardClosure, record } from '../autograd.js';
 import { allocate, type DType, promoteTypes, type TypedArray } from '../dtype.js';
 import { scatterStrided } from '../kernels/registered/strided.js';
 import { contiguousStrides, formatShape, normalizeDim, numel } from '../shape.js';
@@ -55,10 +55,21 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     start += t.shape[d];
   }
   const result = Tensor.fromArray(out, shape, dtype);
-  return record('CatBackward0', result, tensors, (g) =>
-    // Each input gets its gradient back in its own dtype (the join may have promoted it).
-    tensors.map((t, i) => (t.requiresGrad ? g.narrow(d, starts[i], t.shape[d]).to(t.dtype) : null)),
-  );
+  const pieces = tensors.map((t) => ({ size: t.shape[d], dtype: t.dtype, needed: t.requiresGrad }));
+  return record('CatBackward0', result, tensors, catBackward(d, starts, pieces));
+}
+
+/**
+ * The backward of a join along `d`: each input's slice of g, in its own dtype (the join may have
+ * promoted it). Made apart from the forward, from sizes and dtypes: the node keeps no tensor
+ * (autograd.ts, `record`).
+ */
+function catBackward(
+  d: number,
+  starts: readonly number[],
+  pieces: readonly { size: number; dtype: DType; needed: boolean }[],
+): BackwardClosure {
+  return (g) => pieces.map((p, i) => (p.needed ? g.narrow(d, starts[i], p.size).to(p.dtype) : null));
 }
 
 /** t's values in dtype, in order: a view of its storage when it is contiguous already (no copy). */

@@ -1,4 +1,4 @@
-import { record } from '../autograd.js';
+import { type BackwardClosure, record } from '../autograd.js';
 import { checkElements, checkInteger, checkNumber, checkOneOf, showJson } from '../checks.js';
 import { type PadMode, pad2dShape } from '../kernels/pad.js';
 import { pad2d, pad2dBackward } from '../kernels/registered/pad.js';
@@ -59,12 +59,25 @@ export function pad(input: Tensor, pads: readonly number[], mode: PadMode = 'con
         return kernelResult(out, outShape, x.dtype);
       })();
   const name = `${mode === 'constant' ? 'Constant' : mode[0].toUpperCase() + mode.slice(1)}PadNdBackward0`;
-  return record(name, result, [x], (g) => [padGradInput(name, g, x.shape, pads, mode)], [], {
+  return record(name, result, [x], padBackward(name, x.shape, pads, mode), [], {
     op: 'pad',
     pads: [...pads],
     mode,
     value,
   });
+}
+
+/**
+ * The backward of a pad of a tensor shaped `xShape`, made apart from the forward, whose other
+ * closure holds the input's data: the node keeps it after backward (autograd.ts, `record`).
+ */
+function padBackward(
+  name: string,
+  xShape: readonly number[],
+  pads: readonly number[],
+  mode: PadMode,
+): BackwardClosure {
+  return (g) => [padGradInput(name, g, xShape, pads, mode)];
 }
 
 /**

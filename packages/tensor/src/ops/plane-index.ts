@@ -1,4 +1,4 @@
-import { record } from '../autograd.js';
+import { type BackwardClosure, record } from '../autograd.js';
 import { gatherPlanes } from '../kernels/registered/plane-index.js';
 import { maxPool2dBackward } from '../kernels/registered/pool2d.js';
 import type { Tensor } from '../tensor.js';
@@ -20,7 +20,16 @@ export function scatterAddByIndices(
 ): Tensor {
   const out = maxPool2dBackward(kernelOperand(name, g), g.shape, indices, outShape);
   const result = kernelResult(out, [...outShape], g.dtype);
-  return record(name, result, [g], (v) => [gatherByIndices(name, v, indices, g.shape)]);
+  return record(name, result, [g], gatherBackward(name, indices, g.shape));
+}
+
+/** Gathers' and scatters' backward, made apart from the forward: the node keeps no tensor (autograd.ts, `record`). */
+function gatherBackward(name: string, indices: Int32Array, shape: readonly number[]): BackwardClosure {
+  return (v) => [gatherByIndices(name, v, indices, shape)];
+}
+
+function scatterBackward(name: string, indices: Int32Array, shape: readonly number[]): BackwardClosure {
+  return (v) => [scatterAddByIndices(name, v, indices, shape)];
 }
 
 /** Of each plane of `src`, the values at the positions `indices` (shaped `outShape`) name. */
@@ -32,5 +41,5 @@ export function gatherByIndices(
 ): Tensor {
   const out = gatherPlanes(kernelOperand(name, src), src.shape, indices, outShape);
   const result = kernelResult(out, [...outShape], src.dtype);
-  return record(name, result, [src], (v) => [scatterAddByIndices(name, v, indices, src.shape)]);
+  return record(name, result, [src], scatterBackward(name, indices, src.shape));
 }

@@ -1,4 +1,4 @@
-import { record } from '../autograd.js';
+import { type BackwardClosure, record } from '../autograd.js';
 import { checkElements, checkOptions } from '../checks.js';
 import { type AvgPool2dParams, avgPool2dOutputShape, maxPool2dOutputShape } from '../kernels/pool2d.js';
 import {
@@ -149,7 +149,7 @@ export function maxPool2d(
     'MaxPool2DWithIndicesBackward0',
     kernelResult(out, outShape, x.dtype),
     [x],
-    (g) => [scatterAddByIndices('MaxPool2DWithIndicesBackwardBackward0', g, indices, x.shape)],
+    maxPoolBackward(indices, x.shape),
     [],
     { op: 'max_pool2d', ...params },
   );
@@ -208,7 +208,7 @@ export function avgPool2d(input: Tensor, kernelSize: Pair, options?: AvgPool2dOp
         const { out, outShape } = avgPool2dForward(kernelOperand('avg_pool2d', x), x.shape, params);
         return kernelResult(out, outShape, x.dtype);
       })();
-  return record('AvgPool2DBackward0', result, [x], (g) => [avgPoolGradInput(g, x.shape, params)], [], {
+  return record('AvgPool2DBackward0', result, [x], avgPoolBackward(x.shape, params), [], {
     op: 'avg_pool2d',
     ...params,
     dilation: 1,
@@ -257,14 +257,27 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: Pair): Tensor {
         );
         return kernelResult(out, outShape, x.dtype);
       })();
-  return record(
-    'AdaptiveAvgPool2DBackward0',
-    result,
-    [x],
-    (g) => [adaptiveAvgPoolGradInput(g, x.shape, [oh, ow])],
-    [],
-    { op: 'adaptive_avg_pool2d', outputSize: [oh, ow] },
-  );
+  return record('AdaptiveAvgPool2DBackward0', result, [x], adaptiveAvgPoolBackward(x.shape, [oh, ow]), [], {
+    op: 'adaptive_avg_pool2d',
+    outputSize: [oh, ow],
+  });
+}
+
+// The pooling backwards are made here, apart from the forwards, from shapes and indices: their
+// nodes keep them after backward (they save no tensor), and a closure made inside a forward would
+// hold every variable the forward's other closures capture, its input among them
+// (autograd.ts, `record`).
+
+function maxPoolBackward(indices: Int32Array, xShape: readonly number[]): BackwardClosure {
+  return (g) => [scatterAddByIndices('MaxPool2DWithIndicesBackwardBackward0', g, indices, xShape)];
+}
+
+function avgPoolBackward(xShape: readonly number[], params: AvgPool2dParams): BackwardClosure {
+  return (g) => [avgPoolGradInput(g, xShape, params)];
+}
+
+function adaptiveAvgPoolBackward(xShape: readonly number[], outputSize: [number, number]): BackwardClosure {
+  return (g) => [adaptiveAvgPoolGradInput(g, xShape, outputSize)];
 }
 
 /**

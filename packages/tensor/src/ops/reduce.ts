@@ -1,4 +1,4 @@
-import { record } from '../autograd.js';
+import { type BackwardClosure, record } from '../autograd.js';
 import { checkArray, checkBoolean, checkNumber, checkOptions } from '../checks.js';
 import { allocate, type DType, isFloating, type TypedArray } from '../dtype.js';
 import { extremumBlocks, sumBlocks } from '../kernels/registered/reduce.js';
@@ -76,8 +76,23 @@ function sumType(dtype: DType): DType {
 }
 
 /** Spreads a reduced gradient back over the input: the adjoint of summation. */
-function expandBack(g: Tensor, p: Plan, shape: readonly number[]): Tensor {
-  return g.reshape(p.keptShape).expand(shape).contiguous();
+function expandBack(g: Tensor, keptShape: readonly number[], shape: readonly number[]): Tensor {
+  return g.reshape(keptShape).expand(shape).contiguous();
+}
+
+/**
+ * The backward of a sum to `keptShape` (divided by `count` for a mean): g spread back over
+ * `shape`. Made here, apart from the forward, so that the node, which keeps it after backward,
+ * holds no tensor (autograd.ts, `record`).
+ */
+function sumBackward(
+  keptShape: readonly number[],
+  shape: readonly number[],
+  count: number | null,
+): BackwardClosure {
+  return (g) => [
+    count === null ? expandBack(g, keptShape, shape) : div(expandBack(g, keptShape, shape), count),
+  ];
 }
 
 /**
@@ -115,9 +130,12 @@ export function sum(input: Tensor, dim?: ReduceDims, keepdim = false): Tensor {
     ? undefined
     : (sumBlocks(p.values as Float64Array, p.outer, p.inner, out as TypedArray) as TypedArray | undefined);
   const result = kernelResult(written ?? (out as TypedArray), p.outShape, dtype);
-  return record(`SumBackward${dim === undefined || dim === null ? 0 : 1}`, result, [x], (g) => [
-    expandBack(g, p, x.shape),
-  ]);
+  return record(
+    `SumBackward${dim === undefined || dim === null ? 0 : 1}`,
+    result,
+    [x],
+    sumBackward(p.keptShape, x.shape, null),
+  );
 }
 
 /**
@@ -155,9 +173,12 @@ export function mean(input: Tensor, dim?: ReduceDims, keepdim = false): Tensor {
     for (let i = 0; i < out.length; i++) out[i] /= p.inner;
     result = Tensor.fromArray(out, p.outShape, x.dtype);
   }
-  return record(`MeanBackward${dim === undefined || dim === null ? 0 : 1}`, result, [x], (g) => [
-    div(expandBack(g, p, x.shape), p.inner),
-  ]);
+  return record(
+    `MeanBackward${dim === undefined || dim === null ? 0 : 1}`,
+    result,
+    [x],
+    sumBackward(p.keptShape, x.shape, p.inner),
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { record } from '../autograd.js';
+import { type BackwardClosure, record } from '../autograd.js';
 import { checkElements, checkOptions } from '../checks.js';
 import { fold, unfold as unfoldKernel } from '../kernels/registered/unfold.js';
 import { convOutputSize, expandPair, type Pair, requireImage } from '../kernels/shape.js';
@@ -68,9 +68,17 @@ export function unfold(input: Tensor, kernelSize: Pair, options?: UnfoldOptions 
         return Tensor.fromArray(out, outShape, x.dtype);
       })();
   const spatial: [number, number] = [x.shape[x.ndim - 2], x.shape[x.ndim - 1]];
-  return record('Im2ColBackward0', result, [x], (g) => [
-    foldGradInput(g, x.shape, spatial, kernelSize, params),
-  ]);
+  return record('Im2ColBackward0', result, [x], unfoldBackward(x.shape, spatial, kernelSize, params));
+}
+
+/** The backward of an unfold, made apart from the forward: the node keeps no tensor (autograd.ts, `record`). */
+function unfoldBackward(
+  xShape: readonly number[],
+  spatial: [number, number],
+  kernelSize: Pair,
+  params: Required<UnfoldOptions>,
+): BackwardClosure {
+  return (g) => [foldGradInput(g, xShape, spatial, kernelSize, params)];
 }
 
 /**

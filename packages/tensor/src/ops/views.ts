@@ -17,6 +17,17 @@ import { sumTo } from './sum-to.js';
 
 export type { SliceSpec } from './geometry.js';
 
+// A view's backward, kept by its node after backward (it saves nothing), is made by one of these,
+// from shapes and geometry alone: a closure written inside the op would hold every variable the
+// op's other closures capture, the input among them (autograd.ts, `record`).
+const reshapeTo = (shape: readonly number[]) => (g: Tensor) => g.reshape(shape);
+const sumBackTo = (shape: readonly number[]) => (g: Tensor) => sumTo(g, shape);
+const scatterInto = (shape: readonly number[], relative: Geometry) => (g: Tensor) =>
+  stridedScatter(g, shape, relative);
+const permuteBy = (order: readonly number[]) => (g: Tensor) => g.permute(order);
+const transposeOf = (a: number, b: number) => (g: Tensor) => g.transpose(a, b);
+const flipOf = (dims: readonly number[]) => (g: Tensor) => g.flip(dims);
+
 /** A differentiable view of `x` with another geometry over the same storage. */
 function asView(name: string, x: Tensor, g: Geometry, backward: (grad: Tensor) => Tensor): Tensor {
   const out = x.viewAs(g.shape, g.strides, g.offset);
@@ -46,7 +57,7 @@ export function view(input: Tensor, shape: readonly number[]): Tensor {
     'ViewBackward0',
     x,
     { shape: target, strides: contiguousStrides(target), offset: x.offset },
-    (g) => g.reshape(x.shape),
+    reshapeTo(x.shape),
   );
 }
 
@@ -75,7 +86,7 @@ export function reshape(input: Tensor, shape: readonly number[]): Tensor {
     'ViewBackward0',
     source,
     { shape: target, strides: contiguousStrides(target), offset: source.offset },
-    (g) => g.reshape(x.shape),
+    reshapeTo(x.shape),
   );
 }
 
@@ -123,7 +134,7 @@ export function permute(input: Tensor, dims: readonly number[]): Tensor {
     'PermuteBackward0',
     x,
     { shape: order.map((d) => x.shape[d]), strides: order.map((d) => x.strides[d]), offset: x.offset },
-    (g) => g.permute(inverse),
+    permuteBy(inverse),
   );
 }
 
@@ -145,7 +156,7 @@ export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
     'TransposeBackward0',
     x,
     { shape: order.map((d) => x.shape[d]), strides: order.map((d) => x.strides[d]), offset: x.offset },
-    (g) => g.transpose(a, b),
+    transposeOf(a, b),
   );
 }
 
@@ -183,7 +194,7 @@ export function squeeze(input: Tensor, dim?: number): Tensor {
       strides: x.strides.filter((_, i) => keep[i]),
       offset: x.offset,
     },
-    (g) => g.reshape(x.shape),
+    reshapeTo(x.shape),
   );
 }
 
@@ -201,7 +212,7 @@ export function unsqueeze(input: Tensor, dim: number): Tensor {
   const strides = [...x.strides];
   shape.splice(d, 0, 1);
   strides.splice(d, 0, d < x.ndim ? x.strides[d] * x.shape[d] : 1);
-  return asView('UnsqueezeBackward0', x, { shape, strides, offset: x.offset }, (g) => g.reshape(x.shape));
+  return asView('UnsqueezeBackward0', x, { shape, strides, offset: x.offset }, reshapeTo(x.shape));
 }
 
 /**
@@ -243,9 +254,7 @@ export function expand(input: Tensor, shape: readonly number[]): Tensor {
     outShape.push(target);
     strides.push(j < 0 || (size === 1 && target !== 1) ? 0 : x.strides[j]);
   });
-  return asView('ExpandBackward0', x, { shape: outShape, strides, offset: x.offset }, (g) =>
-    sumTo(g, x.shape),
-  );
+  return asView('ExpandBackward0', x, { shape: outShape, strides, offset: x.offset }, sumBackTo(x.shape));
 }
 
 /**
@@ -268,7 +277,7 @@ export function flip(input: Tensor, dims: number | readonly number[]): Tensor {
     offset += (x.shape[i] - 1) * s;
     return -s;
   });
-  return asView('FlipBackward0', x, { shape: [...x.shape], strides, offset }, (g) => g.flip(dims));
+  return asView('FlipBackward0', x, { shape: [...x.shape], strides, offset }, flipOf(dims));
 }
 
 /**
@@ -310,7 +319,7 @@ export function sliceAs(op: string, input: Tensor, specs: readonly SliceSpec[]):
     { shape: [...x.shape], strides: contiguousStrides(x.shape), offset: 0 },
     specs,
   );
-  return asView('SliceBackward0', x, geometry, (g) => stridedScatter(g, x.shape, relative));
+  return asView('SliceBackward0', x, geometry, scatterInto(x.shape, relative));
 }
 
 /**
@@ -355,7 +364,10 @@ export function select(input: Tensor, dim: number, index: number): Tensor {
   // The geometry directly, not through sliceAs's parsing of specs: a data loader's getItems
   // makes a row view per sample, and the spec parser cost ~10 microseconds per view.
   const relative = { shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 };
-  return asView('SliceBackward0', x, selectGeometry(x, d, i), (g) =>
-    stridedScatter(g, x.shape, selectGeometry(relative, d, i)),
+  return asView(
+    'SliceBackward0',
+    x,
+    selectGeometry(x, d, i),
+    scatterInto(x.shape, selectGeometry(relative, d, i)),
   );
 }
