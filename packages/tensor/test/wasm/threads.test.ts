@@ -171,13 +171,15 @@ describe('which calls use threads', () => {
     const saved = { ...limits };
     try {
       setNumThreads(2);
-      limits.parallelFlops = 2_000_000;
-      limits.parallelFlopsPerOutput = 128;
+      limits.parallelFlops = defaultLimits.parallelFlops;
+      limits.parallelFlopsPerOutput = defaultLimits.parallelFlopsPerOutput;
       const rt = wasmRuntime()!;
       // LeNet's second convolution, batch 256: 300 flops per output element.
       expect(threadsFor(rt, 122_880_000, 409_600)).toBe(2);
       // Its first convolution: 50 flops per output element.
-      expect(threadsFor(rt, 60_211_200, 1_204_224)).toBe(1);
+      expect(threadsFor(rt, 60_211_200, 1_204_224)).toBe(2);
+      // A 3 x 3 depthwise layer (ResNet-sized, batch 8): 18.
+      expect(threadsFor(rt, 18 * 8 * 128 * 56 * 56, 8 * 128 * 56 * 56)).toBe(1);
       // Small calls stay on one thread whatever their arithmetic.
       expect(threadsFor(rt, 1_000_000, 10)).toBe(1);
       // Without an output count only the total counts.

@@ -34,11 +34,14 @@ export const limits = {
    */
   parallelFlops: 2_000_000,
   /**
-   * Below this many flops per output element a call stays on one thread (see `threadsFor`):
-   * LeNet's first convolution (50) and a 3 x 3 depthwise layer (18) ran slower on two threads
-   * than on one; its second convolution (300) and ResNet's 3 x 3 layers (over 1,000) gain 1.8x.
+   * Below this many flops per output element a call stays on one thread (see `threadsFor`): a
+   * 3 x 3 depthwise layer (18) ran slower on two threads than on one; LeNet's second convolution
+   * (300) and ResNet's 3 x 3 layers (over 1,000) gain 1.8x. LeNet's first convolution (50) gains
+   * since its result stays in WebAssembly memory for the sigmoid and the graph no longer keeps
+   * activations into the next step: the 2-thread step at batch 256 in alternating rounds
+   * (parallel-flops-ab.ts), 24.1 ms against 25.9 with 128 here; at 64 and 16, even.
    */
-  parallelFlopsPerOutput: 128,
+  parallelFlopsPerOutput: 40,
   /**
    * Max pooling is memory-bound: threads pay off only for inputs this large. Average pooling
    * splits from this size only when its input is held in WebAssembly memory (wasm/pool2d.ts says
