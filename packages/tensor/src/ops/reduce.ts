@@ -75,24 +75,16 @@ function sumType(dtype: DType): DType {
   return isFloating(dtype) ? dtype : 'int32';
 }
 
-/** Spreads a reduced gradient back over the input: the adjoint of summation. */
-function expandBack(g: Tensor, keptShape: readonly number[], shape: readonly number[]): Tensor {
-  return g.reshape(keptShape).expand(shape).contiguous();
-}
-
 /**
  * The backward of a sum to `keptShape` (divided by `count` for a mean): g spread back over
- * `shape`. Made here, apart from the forward, so that the node, which keeps it after backward,
- * holds no tensor (autograd.ts, `record`).
+ * `shape`, the adjoint of summation. Made apart from the forward: the node keeps it after
+ * backward and must hold no tensor (autograd.ts, `record`).
  */
-function sumBackward(
-  keptShape: readonly number[],
-  shape: readonly number[],
-  count: number | null,
-): BackwardClosure {
-  return (g) => [
-    count === null ? expandBack(g, keptShape, shape) : div(expandBack(g, keptShape, shape), count),
-  ];
+function sumBackward(keptShape: readonly number[], shape: readonly number[], count = 1): BackwardClosure {
+  return (g) => {
+    const spread = g.reshape(keptShape).expand(shape).contiguous();
+    return [count === 1 ? spread : div(spread, count)];
+  };
 }
 
 /**
@@ -130,12 +122,8 @@ export function sum(input: Tensor, dim?: ReduceDims, keepdim = false): Tensor {
     ? undefined
     : (sumBlocks(p.values as Float64Array, p.outer, p.inner, out as TypedArray) as TypedArray | undefined);
   const result = kernelResult(written ?? (out as TypedArray), p.outShape, dtype);
-  return record(
-    `SumBackward${dim === undefined || dim === null ? 0 : 1}`,
-    result,
-    [x],
-    sumBackward(p.keptShape, x.shape, null),
-  );
+  const name = `SumBackward${dim === undefined || dim === null ? 0 : 1}`;
+  return record(name, result, [x], sumBackward(p.keptShape, x.shape));
 }
 
 /**
@@ -173,12 +161,8 @@ export function mean(input: Tensor, dim?: ReduceDims, keepdim = false): Tensor {
     for (let i = 0; i < out.length; i++) out[i] /= p.inner;
     result = Tensor.fromArray(out, p.outShape, x.dtype);
   }
-  return record(
-    `MeanBackward${dim === undefined || dim === null ? 0 : 1}`,
-    result,
-    [x],
-    sumBackward(p.keptShape, x.shape, p.inner),
-  );
+  const name = `MeanBackward${dim === undefined || dim === null ? 0 : 1}`;
+  return record(name, result, [x], sumBackward(p.keptShape, x.shape, p.inner));
 }
 
 /**

@@ -96,17 +96,22 @@ describe('kernels reading kept results', () => {
   const n = 3 * 4096 + 5;
   const x = randomFloats(1, n).map((v) => 8 * v - 4);
 
+  /** The WebAssembly sigmoid of `y` (which may be held) gives the reference's bits. */
+  function expectReferenceSigmoid(y: Float32Array): void {
+    const z = new Float32Array(n);
+    sigmoidForward(y, z);
+    const expected = new Float32Array(n);
+    sigmoidForwardReference(y, expected);
+    expect(bits(z)).toEqual(bits(expected));
+  }
+
   it('read the copy a kernel left, and give the reference bits', () => {
     const rt = wasmRuntime()!;
     const y = new Float32Array(n);
     sigmoidForward(x, y);
     expect(rt.held(y)).toBeGreaterThanOrEqual(0);
     rt.reset();
-    const z = new Float32Array(n);
-    sigmoidForward(y, z);
-    const expected = new Float32Array(n);
-    sigmoidForwardReference(y, expected);
-    expect(bits(z)).toEqual(bits(expected));
+    expectReferenceSigmoid(y);
   });
 
   it('drop it when the tensor is written in place', () => {
@@ -115,11 +120,7 @@ describe('kernels reading kept results', () => {
     sigmoidForward(x, y);
     Tensor.fromArray(y, [n], 'float32').mul_(2);
     expect(rt.held(y)).toBe(-1);
-    const z = new Float32Array(n);
-    sigmoidForward(y, z);
-    const expected = new Float32Array(n);
-    sigmoidForwardReference(y, expected);
-    expect(bits(z)).toEqual(bits(expected));
+    expectReferenceSigmoid(y);
   });
 
   it('find a host array written behind the copy when checked', () => {
