@@ -154,13 +154,17 @@ export function foveaEpochs(
   return out;
 }
 
-export function foveaSteps(train: FashionMNIST, reps: number): { batch: number; ms: number }[] {
+export function foveaSteps(
+  train: FashionMNIST,
+  reps: number,
+  batches: readonly number[] = STEP_BATCHES,
+): { batch: number; ms: number }[] {
   manualSeed(0);
   const net = lenet();
   const optimizer = new SGD(net.parameters(), { lr: LR });
   const lossFn = new CrossEntropyLoss();
   const out: { batch: number; ms: number }[] = [];
-  for (const batch of STEP_BATCHES) {
+  for (const batch of batches) {
     const n = Math.min(batch, train.length);
     const loader = new DataLoader(train, { batchSize: n });
     const [X, y] = loader[Symbol.iterator]().next().value as [Tensor, Tensor];
@@ -248,26 +252,27 @@ export function measureLenet(options: {
     const count = threads === 1 ? Math.max(2, options.epochs) : 2;
     const epochs = foveaRun(dir, threads, ['epoch', '--epochs', String(count)]).epochs as EpochTiming[];
     report.images = epochs[0].images;
-    const steps = foveaRun(dir, threads, ['steps', '--reps', String(options.reps)]).steps as {
-      batch: number;
-      ms: number;
-    }[];
+    // Each batch size in a process of its own, on both sides: after thousands of steps at batch 1
+    // in the same process, V8 ran a full collection at about every step of batch 256 (140 in 150
+    // steps, against 22 in a whole process that ran batch 256 alone).
+    const steps = STEP_BATCHES.flatMap(
+      (batch) =>
+        foveaRun(dir, threads, ['steps', '--batches', String(batch), '--reps', String(options.reps)])
+          .steps as { batch: number; ms: number }[],
+    );
     report.fovea.push({ threads, epochs, steps });
     options.log(
       `  fovea-t${threads}: warm epoch ${warmEpoch(epochs).seconds.toFixed(1)} s, steps ${steps.map((s) => `b${s.batch} ${s.ms.toFixed(1)} ms`).join(', ')}`,
     );
     if (report.torch !== null) {
       const epoch = torchRun(dir, threads, ['epoch', '--epochs', '2']);
-      const step = torchRun(dir, threads, [
-        'steps',
-        '--batches',
-        STEP_BATCHES.join(','),
-        '--reps',
-        String(options.reps),
-      ]);
+      const torchSteps = STEP_BATCHES.flatMap(
+        (batch) =>
+          torchRun(dir, threads, ['steps', '--batches', String(batch), '--reps', String(options.reps)])
+            .steps as { batch: number; ms: number }[],
+      );
       report.torchVersion = String(epoch.torch);
       const torchEpochs = epoch.epochs as EpochTiming[];
-      const torchSteps = step.steps as { batch: number; ms: number }[];
       report.torch.push({ threads, epochs: torchEpochs, steps: torchSteps });
       options.log(
         `  torch-t${threads}: warm epoch ${warmEpoch(torchEpochs).seconds.toFixed(1)} s, steps ${torchSteps.map((s) => `b${s.batch} ${s.ms.toFixed(1)} ms`).join(', ')}`,

@@ -5,11 +5,11 @@ import { foveaEpochs, foveaSteps } from '../lenet-fashion.js';
 /**
  * One phase of Fovea's LeNet measurement in a process of its own, as python/lenet_torch.py runs
  * each of PyTorch's: `epoch` (its epochs, with a progress line each on stderr) or `steps` (the
- * step at every batch size). A phase run after others in one process inherited their heap (the
+ * step at the batch sizes given; the bench gives one per process). A phase run after others in one process inherited their heap (the
  * 2-thread epoch after the 1-thread phase and the conv workloads: about 5% slower than alone).
  * Prints the result as JSON on stdout.
  *
- *   tsx --conditions=@fovea/source --expose-gc src/lenet/fovea-child.ts epoch|steps --data DIR --threads N [--epochs N] [--reps N]
+ *   tsx --conditions=@fovea/source --expose-gc src/lenet/fovea-child.ts epoch|steps --data DIR --threads N [--epochs N] [--batches B,...] [--reps N]
  */
 
 const args = process.argv.slice(2);
@@ -33,7 +33,8 @@ if (phase === 'epoch') {
   );
   process.stdout.write(JSON.stringify({ epochs }));
 } else if (phase === 'steps') {
-  process.stdout.write(JSON.stringify({ steps: foveaSteps(train, Number(option('reps'))) }));
+  const batches = option('batches').split(',').map(Number);
+  process.stdout.write(JSON.stringify({ steps: foveaSteps(train, Number(option('reps')), batches) }));
 } else {
   throw new Error(`fovea-child: expected 'epoch' or 'steps', got '${phase}'`);
 }

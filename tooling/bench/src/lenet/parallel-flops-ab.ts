@@ -20,7 +20,11 @@ function option(args: string[], name: string, fallback: number): number {
 
 const args = process.argv.slice(2);
 const limitAt = args.indexOf('--limit');
-const limit = (limitAt >= 0 ? args.splice(limitAt, 2)[1] : 'parallelFlops') as keyof typeof limits;
+/** The limits that are numbers (checkResident is a switch). */
+type NumericLimit = {
+  [K in keyof typeof limits]: (typeof limits)[K] extends number ? K : never;
+}[keyof typeof limits];
+const limit = (limitAt >= 0 ? args.splice(limitAt, 2)[1] : 'parallelFlops') as NumericLimit;
 if (typeof limits[limit] !== 'number') throw new Error(`parallel-flops-ab: limits has no number '${limit}'`);
 const rounds = option(args, '--rounds', 20);
 const roundMs = option(args, '--round-ms', 150);
