@@ -1,6 +1,7 @@
 import { wasmRuntime } from '../backend.js';
 import type { conv2dBackwardBias } from '../conv2d.js';
 import { type BackendKernel, DECLINED } from '../registry.js';
+import { blockAt } from './blocks.js';
 import { limits } from './limits.js';
 
 /**
@@ -43,12 +44,8 @@ export const wasmConv2dBackwardBias: BackendKernel<typeof conv2dBackwardBias> = 
     const block = held >= 0 ? -1 : rt.alloc(samplesPerBlock * sample * 4);
     for (let n = 0; n < batch; n += samplesPerBlock) {
       const samples = Math.min(samplesPerBlock, batch - n);
-      if (held >= 0) {
-        exports.biasGradSums(held + n * sample * 4, sums, samples, channels, plane);
-      } else {
-        rt.floats.set(gy.subarray(n * sample, (n + samples) * sample), block >> 2);
-        exports.biasGradSums(block, sums, samples, channels, plane);
-      }
+      const at = blockAt(rt, gy as Float32Array, held, block, n * sample, samples * sample);
+      exports.biasGradSums(at, sums, samples, channels, plane);
     }
     const s = new Float64Array(rt.memory.buffer, sums, channels * 4);
     const gb = (out ?? new Float32Array(channels)) as typeof gy;

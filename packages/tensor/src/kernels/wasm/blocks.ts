@@ -32,18 +32,29 @@ export function throughBlocks(
   const pointers = new Array<number>(inputs.length);
   for (let start = 0; start < n; start += BLOCK) {
     const length = Math.min(BLOCK, n - start);
-    for (let i = 0; i < inputs.length; i++) {
-      if (held[i] >= 0) {
-        pointers[i] = held[i] + start * 4;
-      } else {
-        memory.set(inputs[i].subarray(start, start + length), buffers[i] >> 2);
-        pointers[i] = buffers[i];
-      }
-    }
+    for (let i = 0; i < inputs.length; i++)
+      pointers[i] = blockAt(rt, inputs[i], held[i], buffers[i], start, length);
     const at = kept >= 0 ? kept + start * 4 : overFirst ? pointers[0] : outBuffer;
     compute(pointers, at, length);
     out.set(memory.subarray(at >> 2, (at >> 2) + length), start);
   }
   if (kept >= 0) rt.keep(out, kept);
   rt.calls++;
+}
+
+/**
+ * The address of floats [start, start + length) of `input` in the module's memory: inside its
+ * copy at `held` (from `rt.held`) when the memory holds one, else copied now into `buffer`.
+ */
+export function blockAt(
+  rt: WasmRuntime,
+  input: Float32Array,
+  held: number,
+  buffer: number,
+  start: number,
+  length: number,
+): number {
+  if (held >= 0) return held + start * 4;
+  rt.floats.set(input.subarray(start, start + length), buffer >> 2);
+  return buffer;
 }

@@ -1,5 +1,6 @@
 import type { AvgPool2dParams, PoolGeometry } from '../pool2d.js';
 import { SLOT_COUNT, Slot } from './abi.generated.js';
+import { blockAt } from './blocks.js';
 import { limits } from './limits.js';
 import { runItems, threadsFor } from './run.js';
 import type { WasmRuntime } from './runtime.js';
@@ -131,24 +132,19 @@ function avgPoolBlocks(
     const toBuffer = kept >= 0 ? -1 : rt.alloc(block * slotsOf.toSize * 4);
     const memory = rt.floats;
     const s = avgSlots(c, params);
-    if (held >= 0 && kept >= 0 && threads(rt, c) > 1) {
+    const split = held >= 0 && kept >= 0 ? threads(rt, c) : 1;
+    if (split > 1) {
       // Nothing to copy in: the planes are split over the threads, as max pooling's are.
       s[slotsOf.from] = held;
       s[slotsOf.to] = kept;
-      runItems(rt, kernel, rt.params(s), c.planes, 0, threads(rt, c));
+      runItems(rt, kernel, rt.params(s), c.planes, 0, split);
       rt.read(kept, to);
       return;
     }
     for (let p0 = 0; p0 < c.planes; p0 += block) {
       const planes = Math.min(block, c.planes - p0);
       s[Slot.N] = planes;
-      const fromStart = p0 * slotsOf.fromSize;
-      if (held >= 0) {
-        s[slotsOf.from] = held + fromStart * 4;
-      } else {
-        memory.set(from.subarray(fromStart, fromStart + planes * slotsOf.fromSize), fromBuffer >> 2);
-        s[slotsOf.from] = fromBuffer;
-      }
+      s[slotsOf.from] = blockAt(rt, from, held, fromBuffer, p0 * slotsOf.fromSize, planes * slotsOf.fromSize);
       const toStart = p0 * slotsOf.toSize;
       const toPtr = kept >= 0 ? kept + toStart * 4 : toBuffer;
       s[slotsOf.to] = toPtr;
