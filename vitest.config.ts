@@ -30,7 +30,7 @@ export default defineConfig({
     testTimeout: 60_000,
     // Every kernel read of a result kept in WebAssembly memory is checked against its host array
     // (packages/tensor/src/kernels/wasm/limits.ts, checkResident).
-    env: { FOVEA_CHECK_RESIDENT: '1' },
+    env: { FOVEA_CHECK_RESIDENT: '1', FOVEA_RELAXED_SIMD: '0' },
     pool: 'forks',
     reporters: ['default', 'json'],
     outputFile: { json: 'test-output/vitest.json' },

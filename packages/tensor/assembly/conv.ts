@@ -17,7 +17,7 @@
  * (src/kernels/wasm/conv2d.ts chooses).
  */
 
-import { gemmBlock, gemmPacked } from './gemm';
+import { gemmBlockFused, gemmPacked } from './gemm';
 import { KC, MR, NR, packA, packedABytes, packedBBytes, roundUp, TILE_BYTES } from './pack';
 import { ConvParams, endInside, firstInside } from './params';
 import { col2imRows, im2colRows } from './patches';
@@ -106,20 +106,20 @@ export function convForward(p: usize, start: i32, end: i32, scratch: usize): voi
       const a = packedW + <usize>g * packedWBytes;
       if (pointwise) {
         const b = xImage + ((<usize>(g * Cg) * <usize>L + <usize>(oh0 * outW)) << 2);
-        gemmPacked(Og, bandL, Kg, 1, a, b, L, 1, yBand, L, bias != 0, bp, tile);
+        gemmPacked(Og, bandL, Kg, 1, a, b, L, 1, yBand, L, bias != 0, bp, tile, true);
         continue;
       }
       const bandBytes = <usize>bandL << 2;
       const b = cols + <usize>(g * Kg) * bandBytes;
       if (!readInPlace(min(KC, Kg), bandBytes)) {
-        gemmPacked(Og, bandL, Kg, 1, a, b, bandL, 1, yBand, L, bias != 0, bp, tile);
+        gemmPacked(Og, bandL, Kg, 1, a, b, bandL, 1, yBand, L, bias != 0, bp, tile, true);
         continue;
       }
       // Packing the patch matrix cost about a sixth of the time of LeNet's conv2 (W3).
       for (let pc = 0; pc < Kg; pc += KC) {
         const kc = min(KC, Kg - pc);
         const aBlock = a + ((<usize>Mp * <usize>pc) << 2);
-        gemmBlock(Og, bandL, kc, 1, aBlock, b + <usize>pc * bandBytes, 32, bandBytes, yBand, L, bias != 0 || pc > 0, tile);
+        gemmBlockFused(Og, bandL, kc, 1, aBlock, b + <usize>pc * bandBytes, 32, bandBytes, yBand, L, bias != 0 || pc > 0, tile);
       }
     }
   }
@@ -168,14 +168,14 @@ export function convBackwardInput(p: usize, start: i32, end: i32, scratch: usize
     const gyGroup = gy + ((<usize>(n * outChannels + g * Og) * <usize>L) << 2);
     const a = packedWT + <usize>g * packedBytes;
     if (pointwise) {
-      gemmPacked(Kg, L, Og, 1, a, gyGroup, L, 1, gxGroup, L, false, bp, tile);
+      gemmPacked(Kg, L, Og, 1, a, gyGroup, L, 1, gxGroup, L, false, bp, tile, true);
       continue;
     }
     fillRow(gxGroup, Cg * plane, 0);
     for (let oh0 = 0; oh0 < outH; oh0 += band) {
       const oh1 = min(outH, oh0 + band);
       const bandL = (oh1 - oh0) * outW;
-      gemmPacked(Kg, bandL, Og, 1, a, gyGroup + (<usize>(oh0 * outW) << 2), L, 1, cols, bandL, false, bp, tile);
+      gemmPacked(Kg, bandL, Og, 1, a, gyGroup + (<usize>(oh0 * outW) << 2), L, 1, cols, bandL, false, bp, tile, true);
       col2imRows(params, gxGroup, oh0, oh1, 0, Kg, cols);
     }
   }
@@ -274,9 +274,9 @@ export function convBackwardWeight(p: usize, start: i32, end: i32, scratch: usiz
         }
         if (transposed) {
           packA(b, bcs, 1, width, bandL, packed);
-          gemmPacked(width, Og, bandL, 1, packed, gyBand, 1, L, c, Og, accumulate, bp, tile);
+          gemmPacked(width, Og, bandL, 1, packed, gyBand, 1, L, c, Og, accumulate, bp, tile, true);
         } else {
-          gemmPacked(Og, width, bandL, 1, packed, b, 1, bcs, c, width, accumulate, bp, tile);
+          gemmPacked(Og, width, bandL, 1, packed, b, 1, bcs, c, width, accumulate, bp, tile, true);
         }
       }
     }

@@ -14,9 +14,31 @@
 import { GemmParams } from './params';
 import { KC, MC, MR, NC, NR, packA, packB, packedABytes, packedBBytes, roundUp, TILE_BYTES } from './pack';
 
+/**
+ * acc + a b. Where `fused` and the binary is the relaxed-SIMD build (scripts/build-wasm.mjs),
+ * `f32x4.relaxed_madd`: one rounding on a CPU with FMA (V8 chooses once per machine, so results
+ * stay reproducible there), and twice the products per cycle of a multiply then an add on the
+ * FMA ports. Only the conv kernels fuse: matmul keeps the reference's bits (kernels/matmul.ts).
+ */
+@inline
+function madd(a: v128, b: v128, acc: v128, fused: bool): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD && fused) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
 /** C[4 x 8] (row stride ldc bytes) = or += alpha * Apanel · Bpanel over kc (B's rows bRow bytes apart). */
 @inline
-export function microKernel(kc: i32, a: usize, b: usize, bRow: usize, c: usize, ldc: usize, alpha: f32, accumulate: bool): void {
+export function microKernel(
+  kc: i32,
+  a: usize,
+  b: usize,
+  bRow: usize,
+  c: usize,
+  ldc: usize,
+  alpha: f32,
+  accumulate: bool,
+  fused: bool,
+): void {
   let c00 = f32x4.splat(0);
   let c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0);
@@ -29,17 +51,17 @@ export function microKernel(kc: i32, a: usize, b: usize, bRow: usize, c: usize, 
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
     let av = v128.load32_splat(a);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0));
-    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    c00 = madd(av, b0, c00, fused);
+    c01 = madd(av, b1, c01, fused);
     av = v128.load32_splat(a, 4);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0));
-    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    c10 = madd(av, b0, c10, fused);
+    c11 = madd(av, b1, c11, fused);
     av = v128.load32_splat(a, 8);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0));
-    c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    c20 = madd(av, b0, c20, fused);
+    c21 = madd(av, b1, c21, fused);
     av = v128.load32_splat(a, 12);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0));
-    c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    c30 = madd(av, b0, c30, fused);
+    c31 = madd(av, b1, c31, fused);
   }
   const s = f32x4.splat(alpha);
   if (accumulate) {
@@ -74,17 +96,27 @@ export function microKernel(kc: i32, a: usize, b: usize, bRow: usize, c: usize, 
  * the first four columns of Bpanel, at half the cost of the full tile.
  */
 @inline
-function microKernelHalf(kc: i32, a: usize, b: usize, bRow: usize, c: usize, ldc: usize, alpha: f32, accumulate: bool): void {
+function microKernelHalf(
+  kc: i32,
+  a: usize,
+  b: usize,
+  bRow: usize,
+  c: usize,
+  ldc: usize,
+  alpha: f32,
+  accumulate: bool,
+  fused: bool,
+): void {
   let c0 = f32x4.splat(0);
   let c1 = f32x4.splat(0);
   let c2 = f32x4.splat(0);
   let c3 = f32x4.splat(0);
   for (let k = 0; k < kc; k++, a += 16, b += bRow) {
     const b0 = v128.load(b);
-    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a), b0));
-    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a, 4), b0));
-    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a, 8), b0));
-    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a, 12), b0));
+    c0 = madd(v128.load32_splat(a), b0, c0, fused);
+    c1 = madd(v128.load32_splat(a, 4), b0, c1, fused);
+    c2 = madd(v128.load32_splat(a, 8), b0, c2, fused);
+    c3 = madd(v128.load32_splat(a, 12), b0, c3, fused);
   }
   const s = f32x4.splat(alpha);
   if (accumulate) {
@@ -121,6 +153,43 @@ export function gemmBlock(
   add: bool,
   tile: usize,
 ): void {
+  blockProduct(M, nc, kc, alpha, aBlock, b, bPanel, bRow, c, ldc, add, tile, false);
+}
+
+/** `gemmBlock` with its products fused into its sums where the binary can (`madd`): the conv kernels'. */
+export function gemmBlockFused(
+  M: i32,
+  nc: i32,
+  kc: i32,
+  alpha: f32,
+  aBlock: usize,
+  b: usize,
+  bPanel: usize,
+  bRow: usize,
+  c: usize,
+  ldc: i32,
+  add: bool,
+  tile: usize,
+): void {
+  blockProduct(M, nc, kc, alpha, aBlock, b, bPanel, bRow, c, ldc, add, tile, true);
+}
+
+@inline
+function blockProduct(
+  M: i32,
+  nc: i32,
+  kc: i32,
+  alpha: f32,
+  aBlock: usize,
+  b: usize,
+  bPanel: usize,
+  bRow: usize,
+  c: usize,
+  ldc: i32,
+  add: bool,
+  tile: usize,
+  fused: bool,
+): void {
   const ldcBytes = <usize>ldc << 2;
   const panelBytes = <usize>kc << 4;
   for (let ic = 0; ic < M; ic += MC) {
@@ -133,11 +202,11 @@ export function gemmBlock(
         const rows = min(MR, mc - ir);
         const cTile = c + ((<usize>(ic + ir) * <usize>ldc + <usize>jr) << 2);
         if (rows == MR && cols == NR) {
-          microKernel(kc, aPanel, bj, bRow, cTile, ldcBytes, alpha, add);
+          microKernel(kc, aPanel, bj, bRow, cTile, ldcBytes, alpha, add, fused);
         } else if (rows == MR && cols == 4) {
-          microKernelHalf(kc, aPanel, bj, bRow, cTile, ldcBytes, alpha, add);
+          microKernelHalf(kc, aPanel, bj, bRow, cTile, ldcBytes, alpha, add, fused);
         } else {
-          microKernel(kc, aPanel, bj, bRow, tile, 32, alpha, false);
+          microKernel(kc, aPanel, bj, bRow, tile, 32, alpha, false, fused);
           for (let r = 0; r < rows; r++) {
             const src = tile + (<usize>r << 5);
             const dst = cTile + <usize>r * ldcBytes;
@@ -160,7 +229,7 @@ export function gemmBlock(
  * C (M x N, row stride ldc elements) = or += alpha * A · op(B), with A packed whole by `packA`
  * at `ap` and op(B) element (k, j) at b + 4 (k brs + j bcs). `bp` holds the packed B block
  * (`packedBBytes`) and `tile` an edge tile (TILE_BYTES). The first K block stores unless
- * `accumulate`; later ones add.
+ * `accumulate`; later ones add. `fused`: as `gemmBlockFused`.
  */
 export function gemmPacked(
   M: i32,
@@ -176,6 +245,7 @@ export function gemmPacked(
   accumulate: bool,
   bp: usize,
   tile: usize,
+  fused: bool,
 ): void {
   const Mp = roundUp(M, MR);
   for (let jc = 0; jc < N; jc += NC) {
@@ -184,7 +254,10 @@ export function gemmPacked(
       const kc = min(KC, K - pc);
       packB(b + ((<usize>(pc * brs) + <usize>(jc * bcs)) << 2), brs, bcs, kc, nc, bp);
       const aBlock = ap + ((<usize>Mp * <usize>pc) << 2);
-      gemmBlock(M, nc, kc, alpha, aBlock, bp, <usize>kc << 5, 32, c + (<usize>jc << 2), ldc, accumulate || pc > 0, tile);
+      const cBlock = c + (<usize>jc << 2);
+      const add = accumulate || pc > 0;
+      if (fused) gemmBlockFused(M, nc, kc, alpha, aBlock, bp, <usize>kc << 5, 32, cBlock, ldc, add, tile);
+      else gemmBlock(M, nc, kc, alpha, aBlock, bp, <usize>kc << 5, 32, cBlock, ldc, add, tile);
     }
   }
 }
@@ -227,7 +300,7 @@ export function gemm(
   }
   packA(a, ars, acs, M, K, scratch);
   const bp = scratch + <usize>packedABytes(M, K);
-  gemmPacked(M, N, K, alpha, scratch, b, brs, bcs, c, ldc, beta != 0, bp, bp + <usize>packedBBytes(N, K));
+  gemmPacked(M, N, K, alpha, scratch, b, brs, bcs, c, ldc, beta != 0, bp, bp + <usize>packedBBytes(N, K), false);
 }
 
 /**
@@ -265,4 +338,9 @@ export function gemmItems(p: usize, start: i32, end: i32, scratch: usize): void 
       gemm(M, j1 - j0, K, alpha, a, ars, acs, b + (<usize>(j0 * bcs) << 2), brs, bcs, beta, cCols, ldc, scratch);
     }
   }
+}
+
+/** 1 in the relaxed-SIMD build (its conv GEMMs fuse, `madd`), else 0: the runtime reports which loaded. */
+export function relaxedSimd(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 /** The WebAssembly kernels of @fovea/tensor (see src/kernels/wasm/runtime.ts for the calling side). */
-export { gemm, gemmItems, gemmScratchBytes } from './gemm';
+export { gemm, gemmItems, gemmScratchBytes, relaxedSimd } from './gemm';
 export {
   convBackwardInput,
   convBackwardInputScratch,

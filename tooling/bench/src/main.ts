@@ -6,6 +6,7 @@ import { conv2d, corr2d, getBackend, ones, setNumThreads, tensor } from '@fovea/
 import { measureCeiling } from './ceiling.js';
 import { check } from './check.js';
 import { operands } from './data.js';
+import { wasmRuntime } from './fovea-internals.js';
 import { measureLenetWebGpu } from './lenet/lenet-webgpu.js';
 import { measureLenet } from './lenet-fashion.js';
 import { lenetTargets } from './lenet-report.js';
@@ -259,7 +260,11 @@ async function main(): Promise<void> {
     node: process.version,
   };
   log(`Fovea bench${quick ? ' --quick' : ''}: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
-  log(`Fovea backend: ${getBackend()}`);
+  const backendName = getBackend();
+  const build = wasmRuntime()?.relaxedSimd
+    ? 'the relaxed-SIMD build: its conv kernels fuse multiply-adds'
+    : 'the plain SIMD build';
+  log(`Fovea backend: ${backendName}${backendName === 'wasm' ? ` (${build})` : ''}`);
   const ceiling = await measureCeiling(quick);
   log(
     `WebAssembly SIMD ceiling: ${ceiling.oneThread.toFixed(1)} GFLOP/s on 1 thread (chains ${ceiling.chains.toFixed(1)}, ` +

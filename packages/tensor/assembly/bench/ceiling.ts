@@ -7,10 +7,11 @@ import { microKernel } from '../gemm';
 
 /**
  * The micro-kernel alone, `iterations` times over panels already in L1 (a: kc x MR, b: kc x NR,
- * c: MR x NR): what the GEMM would reach with no packing and no cache misses.
+ * c: MR x NR), its multiply-adds unfused: what the GEMM would reach with no packing and no cache
+ * misses.
  */
 export function microKernelLoop(iterations: i32, kc: i32, a: usize, b: usize, c: usize): void {
-  for (let i = 0; i < iterations; i++) microKernel(kc, a, b, 32, c, 32, 1, true);
+  for (let i = 0; i < iterations; i++) microKernel(kc, a, b, 32, c, 32, 1, true, false);
 }
 
 /**

@@ -31,6 +31,8 @@ export interface KernelExports {
     scratch: number,
   ): void;
   gemmScratchBytes(M: number, N: number, K: number): number;
+  /** 1 in the relaxed-SIMD build (embedded.ts), else 0. */
+  relaxedSimd(): number;
   convForwardScratch(params: number): number;
   implicitForwardScratch(params: number): number;
   implicitBackwardWeightScratch(params: number): number;
@@ -120,6 +122,8 @@ export class WasmRuntime {
   private top: number;
   /** Kernel calls run so far (tests check the WebAssembly path really ran). */
   calls = 0;
+  /** Whether this is the relaxed-SIMD build, whose conv kernels fuse their GEMM's multiply-adds. */
+  readonly relaxedSimd: boolean;
 
   /**
    * Compiles and instantiates `binary` synchronously (the embedded one is a few tens of
@@ -142,6 +146,7 @@ export class WasmRuntime {
       items[name] = all[name] as ItemFn;
     }
     this.items = items;
+    this.relaxedSimd = typeof all.relaxedSimd === 'function' && this.exports.relaxedSimd() === 1;
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
     const ringLimit = Math.ceil(limits.residentBytes / PAGE) * PAGE;
