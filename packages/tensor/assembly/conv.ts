@@ -17,7 +17,7 @@
  * (src/kernels/wasm/conv2d.ts chooses).
  */
 
-import { gemmBlock, gemmPacked } from './gemm';
+import { gemmBlockFused, gemmPacked } from './gemm';
 import { KC, MR, NR, packA, packedABytes, packedBBytes, roundUp, TILE_BYTES } from './pack';
 import { ConvParams, endInside, firstInside } from './params';
 import { col2imRows, im2colRows } from './patches';
@@ -119,7 +119,7 @@ export function convForward(p: usize, start: i32, end: i32, scratch: usize): voi
       for (let pc = 0; pc < Kg; pc += KC) {
         const kc = min(KC, Kg - pc);
         const aBlock = a + ((<usize>Mp * <usize>pc) << 2);
-        gemmBlock(Og, bandL, kc, 1, aBlock, b + <usize>pc * bandBytes, 32, bandBytes, yBand, L, bias != 0 || pc > 0, tile, true);
+        gemmBlockFused(Og, bandL, kc, 1, aBlock, b + <usize>pc * bandBytes, 32, bandBytes, yBand, L, bias != 0 || pc > 0, tile);
       }
     }
   }

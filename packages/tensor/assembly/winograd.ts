@@ -18,7 +18,7 @@
  * Work items are (image, block of tiles); no item depends on how items are split.
  */
 
-import { gemmBlock } from './gemm';
+import { gemmBlockFused } from './gemm';
 import { KC, MR, roundUp, TILE_BYTES } from './pack';
 import { ConvParams } from './params';
 import { copyRow, fillRow } from './rows';
@@ -327,7 +327,7 @@ export function transformedProducts(p: usize, points: i32, v: usize, m: usize, n
       for (let pc = 0; pc < Cg; pc += KC) {
         const kc = min(KC, Cg - pc);
         const aBlock = a + ((<usize>Mp * <usize>pc) << 2);
-        gemmBlock(Og, nb, kc, 1, aBlock, b + (<usize>pc << 5), <usize>channels << 5, 32, c, block, pc > 0, tile, true);
+        gemmBlockFused(Og, nb, kc, 1, aBlock, b + (<usize>pc << 5), <usize>channels << 5, 32, c, block, pc > 0, tile);
       }
     }
   }
