@@ -16,7 +16,9 @@ import { availableCores, ThreadPool, threadsAvailable } from './wasm/threads.js'
  * (matmul, elementwise ops), so a tree-shaken program that uses neither (corr2d alone) does not
  * carry it. The GEMM and elementwise kernels use WebAssembly once it is loaded and the reference
  * before: the two compute bit-identical float32 results (kernels/matmul.ts follows the
- * WebAssembly GEMM's order of operations), so results never depend on what ran before.
+ * WebAssembly GEMM's order of operations), so results never depend on what ran before. The
+ * conv2d kernels, which always load the module, may differ from the reference: where the
+ * relaxed-SIMD build loads (wasm/embedded.ts), they fuse their GEMM's multiply-adds.
  */
 export type Backend = 'js' | 'wasm' | 'webgpu';
 /** undefined: not tried yet; null: instantiation failed. */
