@@ -5,7 +5,8 @@ import { formatShape } from './shape.js';
 /**
  * Where a tensor's data lives: 'cpu' is a host typed array, the storage of the 'js' and 'wasm'
  * backends (a WebAssembly kernel copies its operands into its memory and its result out within
- * the call, and keeps recent results there as copies for the kernels that read them next);
+ * the call, and keeps recent results and inputs there as copies for the kernels that read them
+ * next);
  * 'webgpu' is a GPU buffer, which can only be read back asynchronously.
  */
 export type Device = 'cpu' | 'webgpu';

@@ -1,6 +1,6 @@
 /**
  * Host arrays of which a backend keeps a second copy (the 'wasm' backend keeps recent results
- * in its memory, wasm/resident-ring.ts, so that the next kernel reads them without copying them
+ * and inputs in its memory, wasm/resident-ring.ts, so that the next kernel reads them without copying them
  * in again). Every write into a host array outside a kernel's result goes through
  * `Storage.markWritten`, which calls `hostWritten` here, and the backend drops its copy: the
  * host array is always the data, the copy only a cache of it. This module loads nothing, so

@@ -7,7 +7,7 @@ import * as geometry from '../../src/kernels/conv2d-geometry.js';
 import { convAlgorithm, winogradTile as tileOf } from '../../src/kernels/conv2d-tuning.js';
 import * as fast from '../../src/kernels/registered/index.js';
 import { numel } from '../../src/shape.js';
-import { abs, bits, expectNear, forceWasm, randomFloats, wasmCalls } from '../wasm/setup.js';
+import { bits, exactAndScale, expectNear, forceWasm, randomFloats, wasmCalls } from '../wasm/setup.js';
 import { rtol, tileScale } from './winograd-tolerance.js';
 
 /**
@@ -134,31 +134,18 @@ describe('Winograd F(2 x 2, 3 x 3), F(4 x 4, 3 x 3) and F(6 x 6, 3 x 3) conv2d',
       fc.property(caseArb, (c) => {
         const { xShape, wShape, params, fits, x, w, bias } = setup(c);
         fc.pre(fits);
-        const f64 = (a: Float32Array) => Float64Array.from(a);
         const im2col = { ...params, algorithm: 'im2col' as const };
-        const exact = ref.conv2dForward(f64(x), xShape, f64(w), wShape, bias && f64(bias), im2col);
-        const scale = ref.conv2dForward(
-          abs(f64(x)),
-          xShape,
-          abs(f64(w)),
-          wShape,
-          bias && abs(f64(bias)),
-          im2col,
+        const { exact, scale } = exactAndScale((v) =>
+          ref.conv2dForward(v(x), xShape, v(w), wShape, bias && v(bias), im2col),
         );
         const y = fast.conv2dForward(x, xShape, w, wShape, bias, params).out;
         expectNear(y, exact.out, tileScale(scale.out, exact.outShape, c.tile), 'y', rtol(c.tile));
         const gy = randomFloats(c.seed + 3, exact.out.length);
-        const gxExact = ref.conv2dBackwardInput(f64(gy), exact.outShape, f64(w), wShape, xShape, im2col);
-        const gxScale = ref.conv2dBackwardInput(
-          abs(f64(gy)),
-          exact.outShape,
-          abs(f64(w)),
-          wShape,
-          xShape,
-          im2col,
+        const gxDefinition = exactAndScale((v) =>
+          ref.conv2dBackwardInput(v(gy), exact.outShape, v(w), wShape, xShape, im2col),
         );
         const gx = fast.conv2dBackwardInput(gy, exact.outShape, w, wShape, xShape, params);
-        expectNear(gx, gxExact, tileScale(gxScale, xShape, c.tile), 'gx', rtol(c.tile));
+        expectNear(gx, gxDefinition.exact, tileScale(gxDefinition.scale, xShape, c.tile), 'gx', rtol(c.tile));
       }),
       { numRuns: 60, seed: 17 },
     );

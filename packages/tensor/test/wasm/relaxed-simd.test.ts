@@ -8,7 +8,7 @@ import * as fast from '../../src/kernels/registered/index.js';
 import { WASM_RELAXED_BASE64 } from '../../src/kernels/wasm/binary.generated.js';
 import { numel } from '../../src/shape.js';
 import { rtol, tileScale } from '../kernels/winograd-tolerance.js';
-import { abs, bits, expectNear, forceWasm, randomFloats, wasmCalls } from './setup.js';
+import { bits, exactAndScale, expectNear, forceWasm, randomFloats, wasmCalls } from './setup.js';
 
 /**
  * The relaxed-SIMD build (kernels/wasm/embedded.ts): where it loads, its conv kernels fuse the
@@ -32,8 +32,6 @@ function cpuHasFma(): boolean | undefined {
     return undefined;
   }
 }
-
-const f64 = (a: Float32Array) => Float64Array.from(a);
 
 function onThreads<T>(threads: number, f: () => T): T {
   setNumThreads(threads);
@@ -95,26 +93,15 @@ describe('the relaxed-SIMD build', () => {
       const w = randomFloats(42, numel(wShape));
       const bias = randomFloats(43, wShape[0]);
       const definition = { ...params, algorithm: 'im2col' as const };
-      const exact = ref.conv2dForward(f64(x), xShape, f64(w), wShape, f64(bias), definition);
-      const scale = ref.conv2dForward(abs(f64(x)), xShape, abs(f64(w)), wShape, abs(f64(bias)), definition);
-      const gy = randomFloats(44, exact.out.length);
-      const gxExact = ref.conv2dBackwardInput(f64(gy), exact.outShape, f64(w), wShape, xShape, definition);
-      const gxScale = ref.conv2dBackwardInput(
-        abs(f64(gy)),
-        exact.outShape,
-        abs(f64(w)),
-        wShape,
-        xShape,
-        definition,
+      const { exact, scale } = exactAndScale((v) =>
+        ref.conv2dForward(v(x), xShape, v(w), wShape, v(bias), definition),
       );
-      const gwExact = ref.conv2dBackwardWeight(f64(x), xShape, f64(gy), exact.outShape, wShape, definition);
-      const gwScale = ref.conv2dBackwardWeight(
-        abs(f64(x)),
-        xShape,
-        abs(f64(gy)),
-        exact.outShape,
-        wShape,
-        definition,
+      const gy = randomFloats(44, exact.out.length);
+      const gx = exactAndScale((v) =>
+        ref.conv2dBackwardInput(v(gy), exact.outShape, v(w), wShape, xShape, definition),
+      );
+      const gw = exactAndScale((v) =>
+        ref.conv2dBackwardWeight(v(x), xShape, v(gy), exact.outShape, wShape, definition),
       );
       const calls = wasmCalls();
       const run = () => ({
@@ -124,8 +111,8 @@ describe('the relaxed-SIMD build', () => {
       });
       const one = onThreads(1, run);
       expectNear(one.y, exact.out, tileScale(scale.out, exact.outShape, a.tile), 'y', rtol(a.tile));
-      expectNear(one.gx, gxExact, tileScale(gxScale, xShape, a.tile), 'gx', rtol(a.tile));
-      expectNear(one.gw, gwExact, gwScale, 'gw');
+      expectNear(one.gx, gx.exact, tileScale(gx.scale, xShape, a.tile), 'gx', rtol(a.tile));
+      expectNear(one.gw, gw.exact, gw.scale, 'gw');
       for (const [label, again] of [
         ['2 threads', onThreads(2, run)],
         ['again on 1 thread', onThreads(1, run)],

@@ -9,8 +9,8 @@ import { ResidentRing } from '../../src/kernels/wasm/resident-ring.js';
 import { bits, forceWasm, randomFloats } from './setup.js';
 
 /**
- * Results kept in WebAssembly memory after their call (resident-ring.ts): the ring's order of
- * reuse, what it never overwrites, and that the host array stays the data.
+ * Results and inputs kept in WebAssembly memory after their call (resident-ring.ts): the ring's
+ * order of reuse, what it never overwrites, and that the host array stays the data.
  */
 
 forceWasm();
@@ -84,6 +84,18 @@ describe('ResidentRing', () => {
     }
   });
 
+  it("does not grow for an input's copy whose space was reused", () => {
+    const ring = new ResidentRing(0, 2048, 8192);
+    const input = new Float32Array(256);
+    ring.keep(input, ring.place(input.byteLength), true);
+    ring.endCall();
+    keepNew(ring, 256);
+    keepNew(ring, 256);
+    expect(ring.find(input)).toBe(-1);
+    ring.endCall();
+    expect(ring.end).toBe(2048);
+  });
+
   it('drops the copy of a host array written in place', () => {
     const ring = new ResidentRing(0, 4096, 4096);
     const a = keepNew(ring, 256);
@@ -121,6 +133,23 @@ describe('kernels reading kept results', () => {
     Tensor.fromArray(y, [n], 'float32').mul_(2);
     expect(rt.held(y)).toBe(-1);
     expectReferenceSigmoid(y);
+  });
+
+  it('keep the copy of a whole input written in, until the tensor is written in place', () => {
+    const rt = wasmRuntime()!;
+    const input = x.slice();
+    const ptr = rt.write(input);
+    rt.reset();
+    expect(rt.held(input)).toBe(ptr);
+    expect(rt.write(input), 'found, not copied again').toBe(ptr);
+    rt.reset();
+    Tensor.fromArray(input, [n], 'float32').mul_(2);
+    expect(rt.held(input)).toBe(-1);
+    // A part of an array is copied for its call only.
+    const part = x.slice();
+    rt.write(part, 1);
+    rt.reset();
+    expect(rt.held(part)).toBe(-1);
   });
 
   it('find a host array written behind the copy when checked', () => {

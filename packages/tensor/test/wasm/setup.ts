@@ -118,6 +118,20 @@ export function abs<T extends Float32Array | Float64Array>(a: T): T {
   return a.map(Math.abs) as T;
 }
 
+/**
+ * `compute` on float64 copies of its operands (`v`), then on their absolute values: the exact
+ * result and `expectNear`'s scale (the sum of the absolute values of each element's terms).
+ */
+export function exactAndScale<T>(compute: (v: (a: Float32Array) => Float64Array) => T): {
+  exact: T;
+  scale: T;
+} {
+  return {
+    exact: compute((a) => Float64Array.from(a)),
+    scale: compute((a) => abs(Float64Array.from(a))),
+  };
+}
+
 /** The bits of each float32 of `a`, for comparing results exactly, NaN payloads included. */
 export function bits(a: Float32Array): Uint32Array {
   return new Uint32Array(a.buffer, a.byteOffset, a.length);

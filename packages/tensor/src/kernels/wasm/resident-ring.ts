@@ -1,18 +1,20 @@
 import { onHostWritten } from '../resident.js';
 
 /**
- * Recent kernel results kept in WebAssembly memory after their call, so that the kernel which
- * reads a result next (LeNet's sigmoid after its convolution, the pooling after the sigmoid, the
- * backward of each) finds it there instead of copying it in again: copies in and out of the
- * memory took 30% of the calling thread in a 2-thread LeNet epoch. The host array stays the
+ * Recent kernel results, and whole inputs copied in, kept in WebAssembly memory after their
+ * call, so that the kernel which reads one next (LeNet's sigmoid after its convolution, the
+ * pooling after the sigmoid, the backward of each; a conv's input again in its weight gradient,
+ * a weight in every call until the optimizer writes it) finds it there instead of copying it in
+ * again: copies in and out of the memory took 30% of the calling thread in a 2-thread LeNet
+ * epoch. The host array stays the
  * data; a copy here is only a cache of it, valid until the ring's space is reused or the array
  * is written in place (`Storage.markWritten`, kernels/resident.ts).
  *
  * The ring hands out its space in order and wraps, overwriting the oldest copies first. Copies
  * a call reads, and results it places, are kept until the call ends (`endCall`). It starts small
- * and doubles, up to its limit, after a call looked for a copy whose space had been reused or
+ * and doubles, up to its limit, after a call looked for a result whose space had been reused or
  * made a result larger than half of it: a workload's results then stay until they are read
- * again, and a small workload takes little memory.
+ * again, and a small workload takes little memory. Inputs' copies never make it grow.
  */
 
 /** A copy in the ring: bytes [ptr, ptr + bytes) of the memory. */
@@ -24,6 +26,12 @@ interface Copy {
   valid: boolean;
   /** True once its space is reused: looking for it then shows the ring is too small. */
   overwritten: boolean;
+  /**
+   * A kernel's result, whose loss grows the ring; an input's copy stays only while there is
+   * room (inputs would grow the ring for arrays held across many calls, as a network's input
+   * batch between its forward and its weight gradient, for little gain).
+   */
+  result: boolean;
   /** The last call that placed or read it: its space is not reused during that call. */
   call: number;
 }
@@ -74,7 +82,7 @@ export class ResidentRing {
     const copy = copies.get(array);
     if (copy === undefined || copy.ring !== this) return -1;
     if (!copy.valid) {
-      if (copy.overwritten) this.wanted++;
+      if (copy.overwritten && copy.result) this.wanted++;
       return -1;
     }
     copy.call = this.call;
@@ -98,17 +106,29 @@ export class ResidentRing {
       at = this.start;
     }
     if (!this.reuse(at, at + size)) return -1;
-    const copy: Copy = { ring: this, ptr: at, bytes: size, valid: true, overwritten: false, call: this.call };
+    const copy: Copy = {
+      ring: this,
+      ptr: at,
+      bytes: size,
+      valid: true,
+      overwritten: false,
+      result: true,
+      call: this.call,
+    };
     this.queue.push(copy);
     this.placed.push(copy);
     this.head = at + size;
     return at;
   }
 
-  /** Ties `array`, which now holds the result placed at `ptr` during this call, to that copy. */
-  keep(array: Float32Array, ptr: number): void {
+  /**
+   * Ties `array`, which now holds the result placed at `ptr` during this call (or, with `input`,
+   * whose values were copied there), to that copy.
+   */
+  keep(array: Float32Array, ptr: number, input = false): void {
     for (const copy of this.placed) {
       if (copy.ptr === ptr && copy.bytes >= array.byteLength) {
+        copy.result = !input;
         const old = copies.get(array);
         if (old !== undefined && old !== copy) old.valid = false;
         copies.set(array, copy);

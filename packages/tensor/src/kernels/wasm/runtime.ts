@@ -230,13 +230,21 @@ export class WasmRuntime {
   }
 
   /**
-   * The address of float32 `data` in the memory, which the kernel must not write: a result of an
-   * earlier call still held in the ring, or a copy made now.
+   * The address of float32 `data` in the memory, which the kernel must not write: a copy held in
+   * the ring (an earlier call's result or input), or a copy made now, which a whole array large
+   * enough keeps in the ring for the next call that reads it (a conv's input is read again by
+   * its weight gradient, a weight by every step until the optimizer writes it).
    */
   write(data: Float32Array, offset = 0, length = data.length - offset): number {
     if (offset === 0 && length === data.length) {
       const held = this.held(data);
       if (held >= 0) return held;
+      const placed = this.place(length * 4);
+      if (placed >= 0) {
+        this.f32.set(data, placed >> 2);
+        this.ring!.keep(data, placed, true);
+        return placed;
+      }
     }
     const ptr = this.alloc(length * 4);
     this.f32.set(
