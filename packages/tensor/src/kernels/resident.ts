@@ -1,7 +1,7 @@
 /**
  * Host arrays of which a backend keeps a second copy (the 'wasm' backend keeps recent results
- * and inputs in its memory, wasm/resident-ring.ts, so that the next kernel reads them without copying them
- * in again). Every write into a host array outside a kernel's result goes through
+ * and inputs in its memory, wasm/resident-ring.ts, so that the next kernel reads them without
+ * copying them in again). Every write into a host array outside a kernel's result goes through
  * `Storage.markWritten`, which calls `hostWritten` here, and the backend drops its copy: the
  * host array is always the data, the copy only a cache of it. This module loads nothing, so
  * the in-place ops do not pull the WebAssembly kernels into a program.

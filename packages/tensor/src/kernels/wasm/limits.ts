@@ -58,10 +58,10 @@ export const limits = {
   parallelActivationElements: 1 << 18,
   /**
    * Bytes of WebAssembly memory, at most, that keep recent results and inputs for the kernels
-   * that read them next (resident-ring.ts), read when the module is instantiated; the ring starts at 8 MB and
-   * grows as far as a workload's results need to stay until they are read again. LeNet's step
-   * makes about 29 MB of results at batch 256 and 116 MB at 1024, where a 64 MB ring ran the
-   * 2-thread step in 106 ms against 115 with 32 MB.
+   * that read them next (resident-ring.ts), read when the module is instantiated; the ring
+   * starts at 8 MB and grows as far as a workload's results need to stay until they are read
+   * again (inputs never grow it). LeNet's step makes about 29 MB of results at batch 256 and
+   * 116 MB at 1024, where a 64 MB ring ran the 2-thread step in 106 ms against 115 with 32 MB.
    */
   residentBytes: 128 << 20,
   /**

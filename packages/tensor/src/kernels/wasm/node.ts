@@ -61,7 +61,7 @@ function knowsTieringFlag(): boolean {
   return major >= 9 && major <= 13;
 }
 
-/** Whether this V8 keeps relaxed SIMD behind its flag: 9.x to 11.3 (Node 16 to 20; V8 11.4 shipped it). */
+/** Whether this V8 keeps relaxed SIMD behind its flag: 9.x to 11.3 (Node 16 to 20; 11.4 shipped it). */
 function relaxedSimdBehindFlag(): boolean {
   const [major, minor] = v8Version();
   return major >= 9 && (major < 11 || (major === 11 && minor < 4));
@@ -84,7 +84,7 @@ function withV8Flags<T>(flags: readonly (readonly [string, string, string])[], w
   }
 }
 
-/** The flags under which `binary` compiles, as [name, set, reset]: relaxed SIMD's where V8 keeps it behind one. */
+/** The flags `binary` needs to compile, as [name, set, reset]: relaxed SIMD's, where V8 hides it. */
 function featureFlags(binary: Uint8Array<ArrayBuffer>): (readonly [string, string, string])[] {
   if (WebAssembly.validate(binary) || !relaxedSimdBehindFlag()) return [];
   return [['relaxed-simd', '--experimental-wasm-relaxed-simd', '--no-experimental-wasm-relaxed-simd']];

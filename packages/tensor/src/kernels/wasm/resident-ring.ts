@@ -6,9 +6,9 @@ import { onHostWritten } from '../resident.js';
  * pooling after the sigmoid, the backward of each; a conv's input again in its weight gradient,
  * a weight in every call until the optimizer writes it) finds it there instead of copying it in
  * again: copies in and out of the memory took 30% of the calling thread in a 2-thread LeNet
- * epoch. The host array stays the
- * data; a copy here is only a cache of it, valid until the ring's space is reused or the array
- * is written in place (`Storage.markWritten`, kernels/resident.ts).
+ * epoch. The host array stays the data; a copy here is only a cache of it, valid until the
+ * ring's space is reused or the array is written in place (`Storage.markWritten`,
+ * kernels/resident.ts).
  *
  * The ring hands out its space in order and wraps, overwriting the oldest copies first. Copies
  * a call reads, and results it places, are kept until the call ends (`endCall`). It starts small
