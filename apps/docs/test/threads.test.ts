@@ -155,6 +155,8 @@ describe.skipIf(chromiumSkipReason !== null)(
       expect(report.sharedArrayBuffer).toBe(true);
       expect(report.backend).toBe('wasm');
       expect(report.sharedMemory).toBe(true);
+      // Chromium has relaxed SIMD (since 114): the conv2d checks run the build that fuses.
+      expect(report.relaxedSimd).toBe(true);
       expect(report.threads).toBe(THREADS);
       expect(workers).toBe(THREADS - 1);
       expect(report.workersReady).toBe(THREADS - 1);
@@ -183,6 +185,7 @@ describe.skipIf(chromiumSkipReason !== null)(
       expect(report.sharedArrayBuffer).toBe(false);
       expect(report.backend).toBe('wasm');
       expect(report.sharedMemory).toBe(false);
+      expect(report.relaxedSimd).toBe(true);
       expect(report.threads).toBe(1);
       expect(workers).toBe(0);
       expect(report.workersReady).toBeNull();

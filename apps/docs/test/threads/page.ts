@@ -43,6 +43,8 @@ export interface Report {
   /** getNumThreads() after setNumThreads(threads). */
   threads: number;
   sharedMemory: boolean;
+  /** Whether the relaxed-SIMD build loaded (its conv kernels fuse their multiply-adds). */
+  relaxedSimd: boolean;
   /** Null where the backend has no pool (one thread). */
   workersReady: number | null;
   comparisons: Comparison[];
@@ -186,6 +188,7 @@ async function check(threads: number): Promise<Report> {
     backend,
     threads: getNumThreads(),
     sharedMemory: rt.shared,
+    relaxedSimd: rt.relaxedSimd,
     workersReady: pool?.ready ?? null,
     comparisons,
     calls,
