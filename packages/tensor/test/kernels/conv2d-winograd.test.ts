@@ -7,7 +7,15 @@ import * as geometry from '../../src/kernels/conv2d-geometry.js';
 import { convAlgorithm, winogradTile as tileOf } from '../../src/kernels/conv2d-tuning.js';
 import * as fast from '../../src/kernels/registered/index.js';
 import { numel } from '../../src/shape.js';
-import { bits, exactAndScale, expectNear, forceWasm, randomFloats, wasmCalls } from '../wasm/setup.js';
+import {
+  bits,
+  exactAndScale,
+  expectNear,
+  forceWasm,
+  randomFloats,
+  wasmCalls,
+  withThreads,
+} from '../wasm/setup.js';
 import { rtol, tileScale } from './winograd-tolerance.js';
 
 /**
@@ -68,15 +76,6 @@ function setup(c: Case) {
   const w = randomFloats(c.seed + 1, numel(wShape));
   const bias = c.bias ? randomFloats(c.seed + 2, wShape[0]) : null;
   return { xShape, wShape, params, fits, x, w, bias };
-}
-
-function withThreads<T>(threads: number, f: () => T): T {
-  setNumThreads(threads);
-  try {
-    return f();
-  } finally {
-    setNumThreads(2);
-  }
 }
 
 /** Forward and input gradient on the reference and on WebAssembly at 1 and 2 threads: the same bits. */

@@ -8,7 +8,7 @@ import * as fast from '../../src/kernels/registered/index.js';
 import { WASM_RELAXED_BASE64 } from '../../src/kernels/wasm/binary.generated.js';
 import { numel } from '../../src/shape.js';
 import { rtol, tileScale } from '../kernels/winograd-tolerance.js';
-import { bits, exactAndScale, expectNear, forceWasm, randomFloats, wasmCalls } from './setup.js';
+import { bits, exactAndScale, expectNear, forceWasm, randomFloats, wasmCalls, withThreads } from './setup.js';
 
 /**
  * The relaxed-SIMD build (kernels/wasm/embedded.ts): where it loads, its conv kernels fuse the
@@ -30,15 +30,6 @@ function cpuHasFma(): boolean | undefined {
     return /^flags\s*:.*\bfma\b/m.test(readFileSync('/proc/cpuinfo', 'utf8'));
   } catch {
     return undefined;
-  }
-}
-
-function onThreads<T>(threads: number, f: () => T): T {
-  setNumThreads(threads);
-  try {
-    return f();
-  } finally {
-    setNumThreads(2);
   }
 }
 
@@ -109,13 +100,13 @@ describe('the relaxed-SIMD build', () => {
         gx: fast.conv2dBackwardInput(gy, exact.outShape, w, wShape, xShape, params),
         gw: fast.conv2dBackwardWeight(x, xShape, gy, exact.outShape, wShape, params),
       });
-      const one = onThreads(1, run);
+      const one = withThreads(1, run);
       expectNear(one.y, exact.out, tileScale(scale.out, exact.outShape, a.tile), 'y', rtol(a.tile));
       expectNear(one.gx, gx.exact, tileScale(gx.scale, xShape, a.tile), 'gx', rtol(a.tile));
       expectNear(one.gw, gw.exact, gw.scale, 'gw');
       for (const [label, again] of [
-        ['2 threads', onThreads(2, run)],
-        ['again on 1 thread', onThreads(1, run)],
+        ['2 threads', withThreads(2, run)],
+        ['again on 1 thread', withThreads(1, run)],
       ] as const) {
         expect(bits(again.y), `y, ${label}`).toEqual(bits(one.y));
         expect(bits(again.gx), `gx, ${label}`).toEqual(bits(one.gx));

@@ -71,6 +71,16 @@ export function useBackend(backend: Backend): void {
   });
 }
 
+/** `f` on `threads` threads; then `after` threads again (the 2 of a suite run by `forceWasm(2)`). */
+export function withThreads<T>(threads: number, f: () => T, after = 2): T {
+  setNumThreads(threads);
+  try {
+    return f();
+  } finally {
+    setNumThreads(after);
+  }
+}
+
 /** Kernel calls the WebAssembly runtime has made so far. */
 export function wasmCalls(): number {
   expect(getBackend()).toBe('wasm');
