@@ -21,7 +21,7 @@ import { KC, MC, MR, NC, NR, packA, packB, packedABytes, packedBBytes, roundUp, 
  * FMA ports. Only the conv kernels fuse: matmul keeps the reference's bits (kernels/matmul.ts).
  */
 @inline
-function madd(a: v128, b: v128, acc: v128, fused: bool): v128 {
+export function madd(a: v128, b: v128, acc: v128, fused: bool): v128 {
   if (ASC_FEATURE_RELAXED_SIMD && fused) return f32x4.relaxed_madd(a, b, acc);
   return f32x4.add(acc, f32x4.mul(a, b));
 }

@@ -23,6 +23,7 @@
  */
 
 import { WEIGHT_GRADIENT_IMAGES } from './abi.generated';
+import { madd } from './gemm';
 import { paddedRows, shiftedImageBytes, shiftedOffsets, shiftImage } from './implicit';
 import { ConvParams } from './params';
 
@@ -85,17 +86,17 @@ function block2x4(
         const g1 = v128.load(g + second + j);
         const p = xr + j;
         let v = v128.load(p + o0);
-        a00 = f32x4.add(a00, f32x4.mul(g0, v));
-        a10 = f32x4.add(a10, f32x4.mul(g1, v));
+        a00 = madd(g0, v, a00, true);
+        a10 = madd(g1, v, a10, true);
         v = v128.load(p + o1);
-        a01 = f32x4.add(a01, f32x4.mul(g0, v));
-        a11 = f32x4.add(a11, f32x4.mul(g1, v));
+        a01 = madd(g0, v, a01, true);
+        a11 = madd(g1, v, a11, true);
         v = v128.load(p + o2);
-        a02 = f32x4.add(a02, f32x4.mul(g0, v));
-        a12 = f32x4.add(a12, f32x4.mul(g1, v));
+        a02 = madd(g0, v, a02, true);
+        a12 = madd(g1, v, a12, true);
         v = v128.load(p + o3);
-        a03 = f32x4.add(a03, f32x4.mul(g0, v));
-        a13 = f32x4.add(a13, f32x4.mul(g1, v));
+        a03 = madd(g0, v, a03, true);
+        a13 = madd(g1, v, a13, true);
       }
     }
   }

@@ -13,6 +13,7 @@
  * unit strides and Kg <= KC. Items are images, so results do not depend on the thread count.
  */
 
+import { madd } from './gemm';
 import { MR, NR, packA, packedABytes, TILE_BYTES } from './pack';
 import { ConvParams } from './params';
 import { copyRow, fillRow } from './rows';
@@ -82,17 +83,17 @@ function tile4x8(kc: i32, a: usize, offsets: usize, b: usize, c: usize, ldc: usi
     const b0 = v128.load(row);
     const b1 = v128.load(row, 16);
     let av = v128.load32_splat(a);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0));
-    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    c00 = madd(av, b0, c00, true);
+    c01 = madd(av, b1, c01, true);
     av = v128.load32_splat(a, 4);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0));
-    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    c10 = madd(av, b0, c10, true);
+    c11 = madd(av, b1, c11, true);
     av = v128.load32_splat(a, 8);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0));
-    c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    c20 = madd(av, b0, c20, true);
+    c21 = madd(av, b1, c21, true);
     av = v128.load32_splat(a, 12);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0));
-    c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    c30 = madd(av, b0, c30, true);
+    c31 = madd(av, b1, c31, true);
   }
   storeRow8(c, c00, c01, bias);
   storeRow8(c + ldc, c10, c11, biasRow(bias, 1));
@@ -110,10 +111,10 @@ function tile4x4(kc: i32, a: usize, offsets: usize, b: usize, c: usize, ldc: usi
   const end = offsets + (<usize>kc << 2);
   for (let o = offsets; o < end; o += 4, a += 16) {
     const b0 = v128.load(b + <usize>load<i32>(o));
-    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a), b0));
-    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a, 4), b0));
-    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a, 8), b0));
-    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a, 12), b0));
+    c0 = madd(v128.load32_splat(a), b0, c0, true);
+    c1 = madd(v128.load32_splat(a, 4), b0, c1, true);
+    c2 = madd(v128.load32_splat(a, 8), b0, c2, true);
+    c3 = madd(v128.load32_splat(a, 12), b0, c3, true);
   }
   storeRow4(c, c0, bias);
   storeRow4(c + ldc, c1, biasRow(bias, 1));
@@ -138,11 +139,11 @@ function tile2x8(kc: i32, a: usize, offsets: usize, b: usize, c: usize, ldc: usi
     const b0 = v128.load(row);
     const b1 = v128.load(row, 16);
     let av = v128.load32_splat(a);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0));
-    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    c00 = madd(av, b0, c00, true);
+    c01 = madd(av, b1, c01, true);
     av = v128.load32_splat(a, 4);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0));
-    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    c10 = madd(av, b0, c10, true);
+    c11 = madd(av, b1, c11, true);
   }
   storeRow8(c, c00, c01, bias);
   storeRow8(c + ldc, c10, c11, biasRow(bias, 1));
@@ -170,15 +171,15 @@ function tile2x16(kc: i32, a: usize, offsets: usize, b: usize, c: usize, ldc: us
     const b2 = v128.load(row, 32);
     const b3 = v128.load(row, 48);
     let av = v128.load32_splat(a);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0));
-    c01 = f32x4.add(c01, f32x4.mul(av, b1));
-    c02 = f32x4.add(c02, f32x4.mul(av, b2));
-    c03 = f32x4.add(c03, f32x4.mul(av, b3));
+    c00 = madd(av, b0, c00, true);
+    c01 = madd(av, b1, c01, true);
+    c02 = madd(av, b2, c02, true);
+    c03 = madd(av, b3, c03, true);
     av = v128.load32_splat(a, 4);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0));
-    c11 = f32x4.add(c11, f32x4.mul(av, b1));
-    c12 = f32x4.add(c12, f32x4.mul(av, b2));
-    c13 = f32x4.add(c13, f32x4.mul(av, b3));
+    c10 = madd(av, b0, c10, true);
+    c11 = madd(av, b1, c11, true);
+    c12 = madd(av, b2, c12, true);
+    c13 = madd(av, b3, c13, true);
   }
   storeRow8(c, c00, c01, bias);
   storeRow8(c + 32, c02, c03, bias);

@@ -11,12 +11,12 @@ import { rtol, tileScale } from '../kernels/winograd-tolerance.js';
 import { bits, exactAndScale, expectNear, forceWasm, randomFloats, wasmCalls, withThreads } from './setup.js';
 
 /**
- * The relaxed-SIMD build (kernels/wasm/embedded.ts): where it loads, its conv kernels fuse the
- * GEMM's multiply-adds (assembly/gemm.ts, `madd`). They are then no longer the reference's
- * bits, so this suite checks what still holds: each algorithm is within float32 rounding of the
- * float64 definition, gives the same bits on 1 and 2 threads and call after call, really fuses
- * on a CPU with FMA, and matmul (which runs the reference before the module loads) keeps the
- * reference's bits. The other suites run the plain build (FOVEA_RELAXED_SIMD=0,
+ * The relaxed-SIMD build (kernels/wasm/embedded.ts): where it loads, its conv kernels fuse their
+ * multiply-adds (assembly/gemm.ts, `madd`, also in the implicit GEMMs of assembly/implicit*.ts).
+ * They are then no longer the reference's bits, so this suite checks what still holds: each
+ * algorithm is within float32 rounding of the float64 definition, gives the same bits on 1 and
+ * 2 threads and call after call, really fuses on a CPU with FMA, and matmul (which runs the
+ * reference before the module loads) keeps the reference's bits. The other suites run the plain build (FOVEA_RELAXED_SIMD=0,
  * vitest.config.ts); this file's process asks for the relaxed one before anything loads.
  */
 
@@ -61,21 +61,51 @@ describe('the relaxed-SIMD build', () => {
     expect(y[0]).toBe(fma ? 2 ** -11 + 2 ** -24 : 2 ** -11);
   });
 
-  const algorithms: { name: string; params: Partial<Conv2dParams>; tile: WinogradTile }[] = [
-    { name: 'im2col', params: { algorithm: 'im2col' }, tile: 2 },
-    { name: 'Winograd F(2 x 2)', params: { algorithm: 'winograd', winogradTile: 2 }, tile: 2 },
-    { name: 'Winograd F(4 x 4)', params: { algorithm: 'winograd', winogradTile: 4 }, tile: 4 },
-    { name: 'Winograd F(6 x 6)', params: { algorithm: 'winograd', winogradTile: 6 }, tile: 6 },
+  // 3 x 3 kernels at 17 x 19 (padding 1): the implicit forward, im2col's input and weight
+  // gradients, and Winograd. LeNet's second conv at 16 x 16: the implicit forward and the
+  // implicit weight gradient (assembly/implicit*.ts), which fuse too.
+  const winogradCase = { xShape: [3, 24, 17, 19], wShape: [20, 24, 3, 3], padding: 1 };
+  const algorithms: {
+    name: string;
+    params: Partial<Conv2dParams>;
+    tile: WinogradTile;
+    shapes: { xShape: number[]; wShape: number[]; padding: number };
+  }[] = [
+    { name: 'im2col', params: { algorithm: 'im2col' }, tile: 2, shapes: winogradCase },
+    {
+      name: 'im2col, 5 x 5',
+      params: { algorithm: 'im2col' },
+      tile: 2,
+      shapes: { xShape: [4, 6, 16, 16], wShape: [16, 6, 5, 5], padding: 0 },
+    },
+    {
+      name: 'Winograd F(2 x 2)',
+      params: { algorithm: 'winograd', winogradTile: 2 },
+      tile: 2,
+      shapes: winogradCase,
+    },
+    {
+      name: 'Winograd F(4 x 4)',
+      params: { algorithm: 'winograd', winogradTile: 4 },
+      tile: 4,
+      shapes: winogradCase,
+    },
+    {
+      name: 'Winograd F(6 x 6)',
+      params: { algorithm: 'winograd', winogradTile: 6 },
+      tile: 6,
+      shapes: winogradCase,
+    },
   ];
 
   it.each(algorithms)(
     '$name: within float32 rounding of float64, the same bits on 1 and 2 threads and again',
     (a) => {
-      const xShape = [3, 24, 17, 19];
-      const wShape = [20, 24, 3, 3];
+      const { xShape, wShape } = a.shapes;
+      const pad = a.shapes.padding;
       const params: Conv2dParams = {
         stride: [1, 1],
-        padding: [1, 1, 1, 1],
+        padding: [pad, pad, pad, pad],
         dilation: [1, 1],
         groups: 1,
         ...a.params,
@@ -104,6 +134,17 @@ describe('the relaxed-SIMD build', () => {
       expectNear(one.y, exact.out, tileScale(scale.out, exact.outShape, a.tile), 'y', rtol(a.tile));
       expectNear(one.gx, gx.exact, tileScale(gx.scale, xShape, a.tile), 'gx', rtol(a.tile));
       expectNear(one.gw, gw.exact, gw.scale, 'gw');
+      if (cpuHasFma()) {
+        // Fused: not the reference kernels' bits, which the plain build gives.
+        const reference = {
+          y: ref.conv2dForward(x, xShape, w, wShape, bias, params).out,
+          gx: ref.conv2dBackwardInput(gy, exact.outShape, w, wShape, xShape, params),
+          gw: ref.conv2dBackwardWeight(x, xShape, gy, exact.outShape, wShape, params),
+        };
+        for (const key of ['y', 'gx', 'gw'] as const) {
+          expect(bits(one[key]), `${key} fused`).not.toEqual(bits(reference[key]));
+        }
+      }
       for (const [label, again] of [
         ['2 threads', withThreads(2, run)],
         ['again on 1 thread', withThreads(1, run)],
