@@ -28,8 +28,10 @@ export default defineConfig({
   ssr: { resolve: { conditions, externalConditions: ['@fovea/source'] } },
   test: {
     testTimeout: 60_000,
-    // Every kernel read of a result kept in WebAssembly memory is checked against its host array
-    // (packages/tensor/src/kernels/wasm/limits.ts, checkResident).
+    // Every kernel read of a copy kept in WebAssembly memory is checked against its host array
+    // (packages/tensor/src/kernels/wasm/limits.ts, checkResident). The plain SIMD build of the
+    // kernels runs, whose results are the reference's bits; test/wasm/relaxed-simd.test.ts asks
+    // for the relaxed one (packages/tensor/src/kernels/wasm/embedded.ts).
     env: { FOVEA_CHECK_RESIDENT: '1', FOVEA_RELAXED_SIMD: '0' },
     pool: 'forks',
     reporters: ['default', 'json'],

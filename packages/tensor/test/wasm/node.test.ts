@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WASM_BASE64, WASM_RELAXED_BASE64 } from '../../src/kernels/wasm/binary.generated.js';
 import { compileModule, nodeBuiltin } from '../../src/kernels/wasm/node.js';
+import { relaxedSimdBehindFlag } from './setup.js';
 
 /**
  * compileModule sets V8's tiering flag for the kernels' compile alone and sets it back, and
@@ -11,8 +12,7 @@ import { compileModule, nodeBuiltin } from '../../src/kernels/wasm/node.js';
 
 const binary = new Uint8Array(Buffer.from(WASM_BASE64, 'base64'));
 const relaxed = new Uint8Array(Buffer.from(WASM_RELAXED_BASE64, 'base64'));
-const [major, minor] = process.versions.v8.split('.').map(Number);
-const relaxedBehindFlag = major < 11 || (major === 11 && minor < 4);
+const relaxedBehindFlag = relaxedSimdBehindFlag();
 const original = {
   getBuiltinModule: process.getBuiltinModule,
   execArgv: process.execArgv,

@@ -8,7 +8,16 @@ import * as fast from '../../src/kernels/registered/index.js';
 import { WASM_RELAXED_BASE64 } from '../../src/kernels/wasm/binary.generated.js';
 import { numel } from '../../src/shape.js';
 import { rtol, tileScale } from '../kernels/winograd-tolerance.js';
-import { bits, exactAndScale, expectNear, forceWasm, randomFloats, wasmCalls, withThreads } from './setup.js';
+import {
+  bits,
+  exactAndScale,
+  expectNear,
+  forceWasm,
+  randomFloats,
+  relaxedSimdBehindFlag,
+  wasmCalls,
+  withThreads,
+} from './setup.js';
 
 /**
  * The relaxed-SIMD build (kernels/wasm/embedded.ts): where it loads, its conv kernels fuse their
@@ -16,8 +25,9 @@ import { bits, exactAndScale, expectNear, forceWasm, randomFloats, wasmCalls, wi
  * They are then no longer the reference's bits, so this suite checks what still holds: each
  * algorithm is within float32 rounding of the float64 definition, gives the same bits on 1 and
  * 2 threads and call after call, really fuses on a CPU with FMA, and matmul (which runs the
- * reference before the module loads) keeps the reference's bits. The other suites run the plain build (FOVEA_RELAXED_SIMD=0,
- * vitest.config.ts); this file's process asks for the relaxed one before anything loads.
+ * reference before the module loads) keeps the reference's bits. The other suites run the plain
+ * build (FOVEA_RELAXED_SIMD=0, vitest.config.ts); this file's process asks for the relaxed one
+ * before anything loads.
  */
 
 process.env.FOVEA_RELAXED_SIMD = '1';
@@ -37,10 +47,10 @@ describe('the relaxed-SIMD build', () => {
   it('loads, in V8 11.3 (Node 20) with its flag set for the compile only', () => {
     expect(getBackend()).toBe('wasm');
     expect(wasmRuntime()!.relaxedSimd).toBe(true);
-    const v8 = process.versions.v8.split('.').map(Number);
-    const behindFlag = v8[0] < 11 || (v8[0] === 11 && v8[1] < 4);
     const bytes = Uint8Array.from(atob(WASM_RELAXED_BASE64), (c) => c.charCodeAt(0));
-    expect(WebAssembly.validate(bytes), 'relaxed SIMD validates after the compile').toBe(!behindFlag);
+    expect(WebAssembly.validate(bytes), 'relaxed SIMD validates after the compile').toBe(
+      !relaxedSimdBehindFlag(),
+    );
   });
 
   it('fuses the conv GEMM: (1 + 2^-12)^2 - 1 keeps its 2^-24 on a CPU with FMA', () => {

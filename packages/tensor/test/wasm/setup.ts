@@ -81,6 +81,12 @@ export function withThreads<T>(threads: number, f: () => T, after = 2): T {
   }
 }
 
+/** Whether this V8 keeps relaxed SIMD behind its flag: before 11.4 (Node 20), which shipped it. */
+export function relaxedSimdBehindFlag(): boolean {
+  const [major, minor] = process.versions.v8.split('.').map(Number);
+  return major < 11 || (major === 11 && minor < 4);
+}
+
 /** Kernel calls the WebAssembly runtime has made so far. */
 export function wasmCalls(): number {
   expect(getBackend()).toBe('wasm');

@@ -2,9 +2,10 @@
  * One instance of the WebAssembly kernels (assembly/) and its memory. Tensors are copied into
  * the memory for a call and the results copied out; everything a call places there comes from a
  * bump allocator that `reset` empties when the call ends, so buffers are reused from call to call
- * and the memory only grows to the largest call's needs. Results placed with `result` stay in a
- * ring below the bump allocator after their call (resident-ring.ts): a later `write` of the same
- * host array finds them there instead of copying them in again.
+ * and the memory only grows to the largest call's needs. Results placed with `result`, and whole
+ * inputs `write` copies in, stay in a ring below the bump allocator after their call
+ * (resident-ring.ts): a later `write` of the same host array finds them there instead of copying
+ * them in again.
  */
 
 import { MAXIMUM_PAGES, PARAMS_PTR, SLOT_COUNT } from './abi.generated.js';
@@ -101,7 +102,7 @@ function checkCopy(memory: Float32Array, ptr: number, data: Float32Array): void 
   for (let i = 0; i < data.length; i++) {
     if (held[i] !== bits[i]) {
       throw new Error(
-        `fovea wasm: the copy of a result of ${data.length} floats kept in WebAssembly memory differs from its ` +
+        `fovea wasm: the copy of an array of ${data.length} floats kept in WebAssembly memory differs from its ` +
           `host array at element ${i}: the array was written without Storage.markWritten`,
       );
     }
