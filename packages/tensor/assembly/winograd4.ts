@@ -15,8 +15,11 @@
  * row or an image costs the same as any.
  * The float32 operations and their order are written at each transform; the reference,
  * src/kernels/conv2d-winograd4.ts, performs the same ones, so both backends give the same bits.
+ * The relaxed-SIMD build fuses each product by a transform's constant into the sum it feeds
+ * (`madd`), as its GEMM does: one rounding fewer, and fewer instructions.
  */
 
+import { madd } from './gemm';
 import { TILE_BYTES } from './pack';
 import { ConvParams } from './params';
 import { copyPadded, transformedProducts } from './winograd';
@@ -25,22 +28,23 @@ import { outputTiles6, transformInput6 } from './winograd6';
 
 /**
  * The 6 values r = B^T d of four tiles' d0..d5 (a row or a column of the tile), to dst + k
- * stride: a = d4 - 4 d2, b = d3 - 4 d1, c = d4 - d2, e = 2 (d3 - d1); r0 = 4 (d0 - d2) + c,
- * r1 = a + b, r2 = a - b, r3 = c + e, r4 = c - e, r5 = 4 (d1 - d3) + (d5 - d3).
+ * stride: a = d4 - 4 d2, b = d3 - 4 d1, c = d4 - d2, e = d3 - d1; r0 = 4 (d0 - d2) + c,
+ * r1 = a + b, r2 = a - b, r3 = c + 2 e, r4 = c - 2 e, r5 = (d5 - d3) - 4 e. Each product and
+ * its sum is one `madd`: fused in the relaxed-SIMD build, else the reference's two roundings
+ * (x - k y and x + (-k) y are the same float32).
  */
 @inline
 function inputPoints(d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128, dst: usize, stride: usize): void {
-  const four = f32x4.splat(4);
-  const a = f32x4.sub(d4, f32x4.mul(four, d2));
-  const b = f32x4.sub(d3, f32x4.mul(four, d1));
+  const a = madd(f32x4.splat(-4), d2, d4, true);
+  const b = madd(f32x4.splat(-4), d1, d3, true);
   const c = f32x4.sub(d4, d2);
-  const e = f32x4.mul(f32x4.splat(2), f32x4.sub(d3, d1));
-  v128.store(dst, f32x4.add(f32x4.mul(four, f32x4.sub(d0, d2)), c));
+  const e = f32x4.sub(d3, d1);
+  v128.store(dst, madd(f32x4.splat(4), f32x4.sub(d0, d2), c, true));
   v128.store(dst + stride, f32x4.add(a, b));
   v128.store(dst + 2 * stride, f32x4.sub(a, b));
-  v128.store(dst + 3 * stride, f32x4.add(c, e));
-  v128.store(dst + 4 * stride, f32x4.sub(c, e));
-  v128.store(dst + 5 * stride, f32x4.add(f32x4.mul(four, f32x4.sub(d1, d3)), f32x4.sub(d5, d3)));
+  v128.store(dst + 3 * stride, madd(f32x4.splat(2), e, c, true));
+  v128.store(dst + 4 * stride, madd(f32x4.splat(-2), e, c, true));
+  v128.store(dst + 5 * stride, madd(f32x4.splat(-4), e, f32x4.sub(d5, d3), true));
 }
 
 /**
@@ -114,7 +118,7 @@ function transformInput4(p: usize, buf: usize, planeBytes: usize, srcAt: usize, 
 /**
  * The 4 values A^T m of four tiles' m0..m5 (a column or a row of M), to dst + k stride:
  * p = m1 + m2, q = m1 - m2, r = m3 + m4, s = m3 - m4; y0 = (m0 + p) + r, y1 = q + 2 s,
- * y2 = p + 4 r, y3 = (q + 8 s) + m5.
+ * y2 = p + 4 r, y3 = (q + 8 s) + m5 (each product and its sum one `madd`, as `inputPoints`).
  */
 @inline
 function outputPoints(m0: v128, m1: v128, m2: v128, m3: v128, m4: v128, m5: v128, dst: usize, stride: usize): void {
@@ -123,9 +127,9 @@ function outputPoints(m0: v128, m1: v128, m2: v128, m3: v128, m4: v128, m5: v128
   const r = f32x4.add(m3, m4);
   const s = f32x4.sub(m3, m4);
   v128.store(dst, f32x4.add(f32x4.add(m0, p), r));
-  v128.store(dst + stride, f32x4.add(q, f32x4.mul(f32x4.splat(2), s)));
-  v128.store(dst + 2 * stride, f32x4.add(p, f32x4.mul(f32x4.splat(4), r)));
-  v128.store(dst + 3 * stride, f32x4.add(f32x4.add(q, f32x4.mul(f32x4.splat(8), s)), m5));
+  v128.store(dst + stride, madd(f32x4.splat(2), s, q, true));
+  v128.store(dst + 2 * stride, madd(f32x4.splat(4), r, p, true));
+  v128.store(dst + 3 * stride, f32x4.add(madd(f32x4.splat(8), s, q, true), m5));
 }
 
 /**
@@ -175,9 +179,9 @@ function outputTiles4(p: usize, m: usize, nb: i32, yAt: usize, clip: usize, stag
         const r = f32x4.add(m3, m4);
         const s = f32x4.sub(m3, m4);
         let y0 = f32x4.add(f32x4.add(v128.load(fa), p1), r);
-        let y1 = f32x4.add(q, f32x4.mul(f32x4.splat(2), s));
-        let y2 = f32x4.add(p1, f32x4.mul(f32x4.splat(4), r));
-        let y3 = f32x4.add(f32x4.add(q, f32x4.mul(f32x4.splat(8), s)), v128.load(fa, 80));
+        let y1 = madd(f32x4.splat(2), s, q, true);
+        let y2 = madd(f32x4.splat(4), r, p1, true);
+        let y3 = f32x4.add(madd(f32x4.splat(8), s, q, true), v128.load(fa, 80));
         if (bias != 0) {
           y0 = f32x4.add(y0, b);
           y1 = f32x4.add(y1, b);

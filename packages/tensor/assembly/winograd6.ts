@@ -13,9 +13,11 @@
  * and G in winograd6-weights.ts. The work items (blocks of tiles over the whole batch) are
  * winograd4.ts's; four tiles go through a transform at once, lane k for tile k.
  * The float32 operations and their order are written at each transform; the reference,
- * src/kernels/conv2d-winograd6.ts, performs the same ones, so both backends give the same bits.
+ * src/kernels/conv2d-winograd6.ts, performs the same ones, so both backends give the same bits;
+ * the relaxed-SIMD build fuses products into sums, as winograd4.ts says.
  */
 
+import { madd } from './gemm';
 import { ConvParams } from './params';
 import { paddedWidth, xiBytes } from './winograd-layout';
 
@@ -25,6 +27,7 @@ import { paddedWidth, xiBytes } from './winograd-layout';
  * a = (d2 + d6) - 4.25 d4, b = (d1 + d5) - 4.25 d3, r1 = a + b, r2 = a - b;
  * c = (d6 + .25 d2) - 1.25 d4, e = (.5 d1 - 2.5 d3) + 2 d5, r3 = c + e, r4 = c - e;
  * f = d6 + 4 (d2 - 1.25 d4), h = (2 d1 - 2.5 d3) + .5 d5, r5 = f + h, r6 = f - h.
+ * A product that feeds a sum is one `madd` with it, as in winograd4.ts.
  */
 @inline
 function inputPoints(
@@ -42,21 +45,21 @@ function inputPoints(
   const d4q = f32x4.mul(f32x4.splat(1.25), d4);
   const d3q = f32x4.mul(f32x4.splat(2.5), d3);
   const big = f32x4.splat(5.25);
-  v128.store(dst, f32x4.add(f32x4.sub(d0, d6), f32x4.mul(big, f32x4.sub(d4, d2))));
-  v128.store(dst + 7 * stride, f32x4.add(f32x4.sub(d7, d1), f32x4.mul(big, f32x4.sub(d3, d5))));
-  const mid = f32x4.splat(4.25);
-  const a = f32x4.sub(f32x4.add(d2, d6), f32x4.mul(mid, d4));
-  const b = f32x4.sub(f32x4.add(d1, d5), f32x4.mul(mid, d3));
+  v128.store(dst, madd(big, f32x4.sub(d4, d2), f32x4.sub(d0, d6), true));
+  v128.store(dst + 7 * stride, madd(big, f32x4.sub(d3, d5), f32x4.sub(d7, d1), true));
+  const mid = f32x4.splat(-4.25);
+  const a = madd(mid, d4, f32x4.add(d2, d6), true);
+  const b = madd(mid, d3, f32x4.add(d1, d5), true);
   v128.store(dst + stride, f32x4.add(a, b));
   v128.store(dst + 2 * stride, f32x4.sub(a, b));
   const half = f32x4.splat(0.5);
   const two = f32x4.splat(2);
-  const c = f32x4.sub(f32x4.add(d6, f32x4.mul(f32x4.splat(0.25), d2)), d4q);
-  const e = f32x4.add(f32x4.sub(f32x4.mul(half, d1), d3q), f32x4.mul(two, d5));
+  const c = f32x4.sub(madd(f32x4.splat(0.25), d2, d6, true), d4q);
+  const e = madd(two, d5, f32x4.sub(f32x4.mul(half, d1), d3q), true);
   v128.store(dst + 3 * stride, f32x4.add(c, e));
   v128.store(dst + 4 * stride, f32x4.sub(c, e));
-  const f = f32x4.add(d6, f32x4.mul(f32x4.splat(4), f32x4.sub(d2, d4q)));
-  const h = f32x4.add(f32x4.sub(f32x4.mul(two, d1), d3q), f32x4.mul(half, d5));
+  const f = madd(f32x4.splat(4), f32x4.sub(d2, d4q), d6, true);
+  const h = madd(half, d5, f32x4.sub(f32x4.mul(two, d1), d3q), true);
   v128.store(dst + 5 * stride, f32x4.add(f, h));
   v128.store(dst + 6 * stride, f32x4.sub(f, h));
 }
@@ -167,12 +170,12 @@ function outputPoints(
   const q2 = f32x4.sub(m3, m4);
   const p3 = f32x4.add(m5, m6);
   const q3 = f32x4.sub(m5, m6);
-  v128.store(dst, f32x4.add(f32x4.add(f32x4.add(m0, p1), p2), f32x4.mul(f32x4.splat(32), p3)));
-  v128.store(dst + stride, f32x4.add(f32x4.add(q1, f32x4.mul(f32x4.splat(2), q2)), f32x4.mul(f32x4.splat(16), q3)));
-  v128.store(dst + 2 * stride, f32x4.add(f32x4.add(p1, f32x4.mul(f32x4.splat(4), p2)), f32x4.mul(f32x4.splat(8), p3)));
-  v128.store(dst + 3 * stride, f32x4.add(f32x4.add(q1, f32x4.mul(f32x4.splat(8), q2)), f32x4.mul(f32x4.splat(4), q3)));
-  v128.store(dst + 4 * stride, f32x4.add(f32x4.add(p1, f32x4.mul(f32x4.splat(16), p2)), f32x4.mul(f32x4.splat(2), p3)));
-  v128.store(dst + 5 * stride, f32x4.add(f32x4.add(f32x4.add(m7, q1), f32x4.mul(f32x4.splat(32), q2)), q3));
+  v128.store(dst, madd(f32x4.splat(32), p3, f32x4.add(f32x4.add(m0, p1), p2), true));
+  v128.store(dst + stride, madd(f32x4.splat(16), q3, madd(f32x4.splat(2), q2, q1, true), true));
+  v128.store(dst + 2 * stride, madd(f32x4.splat(8), p3, madd(f32x4.splat(4), p2, p1, true), true));
+  v128.store(dst + 3 * stride, madd(f32x4.splat(4), q3, madd(f32x4.splat(8), q2, q1, true), true));
+  v128.store(dst + 4 * stride, madd(f32x4.splat(2), p3, madd(f32x4.splat(16), p2, p1, true), true));
+  v128.store(dst + 5 * stride, f32x4.add(madd(f32x4.splat(32), q2, f32x4.add(m7, q1), true), q3));
 }
 
 /**
@@ -222,12 +225,12 @@ export function outputTiles6(p: usize, m: usize, nb: i32, yAt: usize, clip: usiz
         const q2 = f32x4.sub(v128.load(fa, 48), v128.load(fa, 64));
         const p3 = f32x4.add(v128.load(fa, 80), v128.load(fa, 96));
         const q3 = f32x4.sub(v128.load(fa, 80), v128.load(fa, 96));
-        let y0 = f32x4.add(f32x4.add(f32x4.add(v128.load(fa), p1), p2), f32x4.mul(f32x4.splat(32), p3));
-        let y1 = f32x4.add(f32x4.add(q1, f32x4.mul(f32x4.splat(2), q2)), f32x4.mul(f32x4.splat(16), q3));
-        let y2 = f32x4.add(f32x4.add(p1, f32x4.mul(f32x4.splat(4), p2)), f32x4.mul(f32x4.splat(8), p3));
-        let y3 = f32x4.add(f32x4.add(q1, f32x4.mul(f32x4.splat(8), q2)), f32x4.mul(f32x4.splat(4), q3));
-        let y4 = f32x4.add(f32x4.add(p1, f32x4.mul(f32x4.splat(16), p2)), f32x4.mul(f32x4.splat(2), p3));
-        let y5 = f32x4.add(f32x4.add(f32x4.add(v128.load(fa, 112), q1), f32x4.mul(f32x4.splat(32), q2)), q3);
+        let y0 = madd(f32x4.splat(32), p3, f32x4.add(f32x4.add(v128.load(fa), p1), p2), true);
+        let y1 = madd(f32x4.splat(16), q3, madd(f32x4.splat(2), q2, q1, true), true);
+        let y2 = madd(f32x4.splat(8), p3, madd(f32x4.splat(4), p2, p1, true), true);
+        let y3 = madd(f32x4.splat(4), q3, madd(f32x4.splat(8), q2, q1, true), true);
+        let y4 = madd(f32x4.splat(2), p3, madd(f32x4.splat(16), p2, p1, true), true);
+        let y5 = f32x4.add(madd(f32x4.splat(32), q2, f32x4.add(v128.load(fa, 112), q1), true), q3);
         if (bias != 0) {
           y0 = f32x4.add(y0, b);
           y1 = f32x4.add(y1, b);
