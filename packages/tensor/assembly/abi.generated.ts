@@ -65,6 +65,8 @@ export class ConvParams {
   flip: i32;
   /** Winograd: the transformed kernels, packed for the GEMM (winogradWeights writes them). */
   winogradU: usize;
+  /** Winograd weight gradient: each work item's sums over its tiles, [item][36][O][C]. */
+  partials: usize;
 }
 
 /** The parameter block of a GEMM call, read in place: `changetype<GemmParams>(p)`. */
@@ -107,3 +109,6 @@ export const GEMM_KC: i32 = 256;
 
 /** Images per work item of the implicit weight gradient. */
 export const WEIGHT_GRADIENT_IMAGES: i32 = 8;
+
+/** Work items of the Winograd weight gradient, at most. */
+export const WINOGRAD_GRADIENT_ITEMS: i32 = 4;

@@ -27,3 +27,9 @@ export { winogradWeightBytes, winogradWeights } from './winograd-weights';
 export { winograd4Forward, winograd4ForwardScratch, winograd6Forward, winograd6ForwardScratch } from './winograd4';
 export { winograd4WeightBytes, winograd4Weights, winograd6Weights } from './winograd4-weights';
 export { winograd6WeightBytes } from './winograd6-weights';
+export {
+  winogradWeightGrad,
+  winogradWeightGradScratch,
+  winogradWeightGradSum,
+  winogradWeightGradSumScratch,
+} from './winograd-weight-grad';

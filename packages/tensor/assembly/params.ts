@@ -5,7 +5,7 @@
  * never by slot. Tensors are byte addresses in this module's memory; all data is float32, NCHW.
  */
 
-export { ConvParams, GEMM_KC, GemmParams } from './abi.generated';
+export { ConvParams, GEMM_KC, GemmParams, WINOGRAD_GRADIENT_ITEMS } from './abi.generated';
 
 /** a / b rounded up, for a >= 0, b > 0. */
 @inline

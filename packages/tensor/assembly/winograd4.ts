@@ -22,8 +22,9 @@
 import { madd } from './gemm';
 import { TILE_BYTES } from './pack';
 import { ConvParams } from './params';
-import { copyPadded, transformedProducts } from './winograd';
-import { paddedRows, paddedWidth, pointsOf, STAGING_BYTES, tilesAlong, transformedBytes, xiBytes } from './winograd-layout';
+import { transformedProducts } from './winograd';
+import { paddedWidth, pointsOf, STAGING_BYTES, transformedBytes, xiBytes } from './winograd-layout';
+import { batchTiles, copyBlock, paddedPlaneBytes, spannedCopyBytes } from './winograd-span';
 import { outputTiles6, transformInput6 } from './winograd6';
 
 /**
@@ -48,11 +49,11 @@ function inputPoints(d0: v128, d1: v128, d2: v128, d3: v128, d4: v128, d5: v128,
 }
 
 /**
- * V = B^T d B of the four tiles whose inputs start at s0..s3: first along each row i of d
- * (into `rows`: 6 vectors per row), then down each column
- * j, V[6 i + j] at dst + ξ xi.
+ * V = B^T d B of the four 6 x 6 windows d that start at s0..s3 (lane k for window k: four tiles
+ * of a channel here, one tile of four channels in winograd-weight-grad.ts): first along each
+ * row i of d (into `rows`: 6 vectors per row), then down each column j, V[6 i + j] at dst + ξ xi.
  */
-function inputTiles(s0: usize, s1: usize, s2: usize, s3: usize, rowBytes: usize, rows: usize, dst: usize, xi: usize): void {
+export function inputTiles(s0: usize, s1: usize, s2: usize, s3: usize, rowBytes: usize, rows: usize, dst: usize, xi: usize): void {
   for (let i: usize = 0; i < 6; i++) {
     const at = i * rowBytes;
     // Columns 0-3 of row i, turned so that lane k is tile k's; then columns 4 and 5.
@@ -228,7 +229,7 @@ function spanningScratch(p: usize, m: i32): i32 {
   return (
     transformedBytes(p, params.c, m) +
     transformedBytes(p, params.o, m) +
-    spannedImages(p, m) * params.c * paddedPlaneBytes(p, m) +
+    spannedCopyBytes(p, m) +
     12 * params.tileBlock +
     TILE_BYTES +
     STAGING_BYTES
@@ -243,18 +244,6 @@ export function winograd6ForwardScratch(p: usize): i32 {
   return spanningScratch(p, 6);
 }
 
-/** Images a block of TILE_BLOCK consecutive tiles (over the batch) can touch. */
-function spannedImages(p: usize, m: i32): i32 {
-  const params = changetype<ConvParams>(p);
-  const perImage = tilesAlong(params.outH, m) * tilesAlong(params.outW, m);
-  return min(params.n, params.tileBlock < 2 ? 1 : (params.tileBlock - 2) / perImage + 2);
-}
-
-@inline
-function paddedPlaneBytes(p: usize, m: i32): i32 {
-  return (paddedRows(p, m) * paddedWidth(p, m)) << 2;
-}
-
 export function winograd4Forward(p: usize, start: i32, end: i32, scratch: usize): void {
   spanningForward(p, 4, start, end, scratch);
 }
@@ -265,24 +254,14 @@ export function winograd6Forward(p: usize, start: i32, end: i32, scratch: usize)
 
 /**
  * Items [start, end) of F(m x m), m = 4 or 6: item = block of TILE_BLOCK m x m tiles of the
- * whole batch (row-major over each image's tiles, image after image), so that small images still
- * give the GEMM wide blocks. The rows each image's part of the block reads are copied with their
- * padding first.
+ * whole batch (winograd-span.ts), whose input rows are copied with their padding first.
  */
 function spanningForward(p: usize, m: i32, start: i32, end: i32, scratch: usize): void {
   const params = changetype<ConvParams>(p);
   const channels = params.c;
-  const outH = params.outH;
-  const outW = params.outW;
-  const tilesW = tilesAlong(outW, m);
-  const perImage = tilesAlong(outH, m) * tilesW;
-  const total = params.n * perImage;
+  const total = batchTiles(p, m);
   const block = params.tileBlock;
-  const imageBytes = (<usize>channels * <usize>params.h * <usize>params.w) << 2;
-  const yImageBytes = (<usize>params.o * <usize>outH * <usize>outW) << 2;
-  const rowBytes = paddedWidth(p, m) << 2;
   const planeBytes = <usize>paddedPlaneBytes(p, m);
-  const copyBytes = <usize>channels * planeBytes;
   const v = scratch;
   const products = v + <usize>transformedBytes(p, channels, m);
   const srcAt = products + <usize>transformedBytes(p, params.o, m);
@@ -294,25 +273,7 @@ function spanningForward(p: usize, m: i32, start: i32, end: i32, scratch: usize)
   for (let item = start; item < end; item++) {
     const g0 = item * block;
     const g1 = min(total, g0 + block);
-    let copy = buf;
-    for (let g = g0; g < g1; copy += copyBytes) {
-      // The part of the block in image n: its tiles [t0, t1).
-      const n = g / perImage;
-      const t0 = g - n * perImage;
-      const t1 = min(perImage, t0 + g1 - g);
-      const ty0 = t0 / tilesW;
-      const rows = m * ((t1 - 1) / tilesW - ty0) + m + 2;
-      copyPadded(p, m, params.x + <usize>n * imageBytes, m * ty0 - params.padTop, rows, copy, paddedRows(p, m));
-      for (let t = t0; t < t1; t++) {
-        const ty = t / tilesW;
-        const tx = t - ty * tilesW;
-        const at = <usize>(g - g0 + t - t0) << 2;
-        store<u32>(srcAt + at, <u32>(copy - buf) + <u32>(m * (ty - ty0) * rowBytes + ((m * tx) << 2)));
-        store<u32>(yAt + at, <u32>(<usize>n * yImageBytes) + <u32>((m * ty * outW + m * tx) << 2));
-        store<u32>(clip + at, (<u32>min(m, outH - m * ty) << 4) | <u32>min(m, outW - m * tx));
-      }
-      g += t1 - t0;
-    }
+    copyBlock(p, m, g0, g1, buf, srcAt, yAt, clip);
     const nb = g1 - g0;
     if (m == 4) transformInput4(p, buf, planeBytes, srcAt, nb, v, staging);
     else transformInput6(p, buf, planeBytes, srcAt, nb, v, staging);

@@ -54,6 +54,7 @@ export const CONV_SLOTS = [
     'Winograd: the transformed kernels, packed for the GEMM (winogradWeights writes them)',
     'ptr',
   ],
+  ['PARTIALS', "Winograd weight gradient: each work item's sums over its tiles, [item][36][O][C]", 'ptr'],
 ];
 
 /** The slots of a GEMM call (gemmItems): sizes, operands with their row and column strides. */
@@ -87,6 +88,14 @@ export const GEMM_KC = 256;
  * order of sums depends on this and never on the thread count.
  */
 export const WEIGHT_GRADIENT_IMAGES = 8;
+
+/**
+ * Work items of the Winograd weight gradient (assembly/winograd-weight-grad.ts), at most: each
+ * sums a run of whole blocks of tiles into a partial of its own, and the partials are added in
+ * item order, so the order of sums depends on this and never on the thread count. Four share
+ * evenly between 1, 2 or 4 threads and keep the partials (36 O x C floats each) few.
+ */
+export const WINOGRAD_GRADIENT_ITEMS = 4;
 
 /** i32 slots a parameter block holds: room for the longer layout. */
 export const SLOT_COUNT = 32;
@@ -147,6 +156,9 @@ export function assemblyAbi() {
     '/** Images per work item of the implicit weight gradient. */',
     `export const WEIGHT_GRADIENT_IMAGES: i32 = ${WEIGHT_GRADIENT_IMAGES};`,
     '',
+    '/** Work items of the Winograd weight gradient, at most. */',
+    `export const WINOGRAD_GRADIENT_ITEMS: i32 = ${WINOGRAD_GRADIENT_ITEMS};`,
+    '',
   ].join('\n');
 }
 
@@ -179,6 +191,9 @@ export function typescriptAbi() {
     '',
     '/** Images per work item of the implicit weight gradient (its order of sums). */',
     `export const WEIGHT_GRADIENT_IMAGES = ${WEIGHT_GRADIENT_IMAGES};`,
+    '',
+    '/** Work items of the Winograd weight gradient, at most (its order of sums). */',
+    `export const WINOGRAD_GRADIENT_ITEMS = ${WINOGRAD_GRADIENT_ITEMS};`,
     '',
   ].join('\n');
 }

@@ -12,11 +12,15 @@ export interface Conv2dParams {
   readonly groups: number;
   /**
    * 'im2col' (patch matrix + GEMM), 'direct' loops or 'winograd' (3 x 3 kernels, stride and
-   * dilation 1; forward and input gradient); 'auto' (the default) chooses as conv2d-tuning.ts
-   * says. All give the same numbers up to rounding.
+   * dilation 1; forward and input gradient, and on the WebAssembly backend the weight gradient,
+   * by F(3 x 3, 4 x 4)); 'auto' (the default) chooses as conv2d-tuning.ts says. All give the same
+   * numbers up to rounding.
    */
   readonly algorithm?: 'auto' | 'im2col' | 'direct' | 'winograd';
-  /** Winograd's output tile, F(2 x 2, 3 x 3), F(4 x 4, 3 x 3) or F(6 x 6, 3 x 3); by default as conv2d-tuning.ts says. */
+  /**
+   * Winograd's output tile, F(2 x 2, 3 x 3), F(4 x 4, 3 x 3) or F(6 x 6, 3 x 3), of the forward
+   * and the input gradient; by default as conv2d-tuning.ts says.
+   */
   readonly winogradTile?: WinogradTile;
 }
 

@@ -65,8 +65,10 @@ export function winogradApplies(g: Conv2dGeometry): boolean {
 
 /**
  * The algorithm a call runs: `params.algorithm`, or for 'auto' the direct loops on few output
- * channels, Winograd on 3 x 3 stride-1 kernels with enough channels and tiles, else im2col. The weight
- * gradient takes im2col where this says 'winograd'.
+ * channels, Winograd on 3 x 3 stride-1 kernels with enough channels and tiles, else im2col. Where
+ * this says 'winograd', the WebAssembly backend computes the weight gradient by Winograd
+ * F(3 x 3, 4 x 4) too (one group: wasm/conv2d-winograd.ts), whatever the forward's tile; the
+ * reference by im2col.
  */
 export function convAlgorithm(g: Conv2dGeometry, params: Conv2dParams): ConvAlgorithm {
   const algorithm = params.algorithm ?? 'auto';

@@ -33,6 +33,7 @@ export const Slot = {
   TILE_BLOCK: 28,
   FLIP: 29,
   WINOGRAD_U: 30,
+  PARTIALS: 31,
 } as const;
 
 /** Slots of a GEMM call. */
@@ -68,3 +69,6 @@ export const GEMM_KC = 256;
 
 /** Images per work item of the implicit weight gradient (its order of sums). */
 export const WEIGHT_GRADIENT_IMAGES = 8;
+
+/** Work items of the Winograd weight gradient, at most (its order of sums). */
+export const WINOGRAD_GRADIENT_ITEMS = 4;

@@ -1,7 +1,7 @@
-import type { WinogradTile } from '../conv2d-geometry.js';
+import type { Conv2dGeometry, WinogradTile } from '../conv2d-geometry.js';
 import { winogradTileBlock } from '../conv2d-tuning.js';
-import type { WinogradCall } from '../conv2d-winograd.js';
-import { SLOT_COUNT, Slot } from './abi.generated.js';
+import { type WinogradCall, winogradForwardCall } from '../conv2d-winograd.js';
+import { SLOT_COUNT, Slot, WINOGRAD_GRADIENT_ITEMS } from './abi.generated.js';
 import { runItems, threadsFor } from './run.js';
 import type { ItemKernel, KernelExports, WasmRuntime } from './runtime.js';
 
@@ -40,6 +40,29 @@ const KERNELS: Record<
   },
 };
 
+/** The parameter block of a Winograd call (pointers and TILE_BLOCK filled in by the caller). */
+export function winogradSlots(call: WinogradCall): number[] {
+  const s = new Array<number>(SLOT_COUNT).fill(0);
+  s[Slot.N] = call.batch;
+  s[Slot.C] = call.inChannels;
+  s[Slot.H] = call.height;
+  s[Slot.W] = call.width;
+  s[Slot.O] = call.outChannels;
+  s[Slot.GROUPS] = call.groups;
+  s[Slot.KH] = 3;
+  s[Slot.KW] = 3;
+  s[Slot.SH] = 1;
+  s[Slot.SW] = 1;
+  s[Slot.DH] = 1;
+  s[Slot.DW] = 1;
+  s[Slot.PAD_TOP] = call.padTop;
+  s[Slot.PAD_LEFT] = call.padLeft;
+  s[Slot.OUT_H] = call.outH;
+  s[Slot.OUT_W] = call.outW;
+  s[Slot.FLIP] = call.flip ? 1 : 0;
+  return s;
+}
+
 /**
  * A Winograd conv (kernels/conv2d-winograd.ts: a conv2d's forward, or its input gradient) on
  * the WebAssembly kernel assembly/winograd.ts (or winograd4.ts, winograd6.ts): copy the operands in, run (image, block of
@@ -54,24 +77,7 @@ export function wasmWinograd(
   y: Float32Array,
 ): void {
   try {
-    const s = new Array<number>(SLOT_COUNT).fill(0);
-    s[Slot.N] = call.batch;
-    s[Slot.C] = call.inChannels;
-    s[Slot.H] = call.height;
-    s[Slot.W] = call.width;
-    s[Slot.O] = call.outChannels;
-    s[Slot.GROUPS] = call.groups;
-    s[Slot.KH] = 3;
-    s[Slot.KW] = 3;
-    s[Slot.SH] = 1;
-    s[Slot.SW] = 1;
-    s[Slot.DH] = 1;
-    s[Slot.DW] = 1;
-    s[Slot.PAD_TOP] = call.padTop;
-    s[Slot.PAD_LEFT] = call.padLeft;
-    s[Slot.OUT_H] = call.outH;
-    s[Slot.OUT_W] = call.outW;
-    s[Slot.FLIP] = call.flip ? 1 : 0;
+    const s = winogradSlots(call);
     const tiles = Math.ceil(call.outH / call.tile) * Math.ceil(call.outW / call.tile);
     // Direct flops, as the other algorithms count them: the same work decides threads.
     const flops = (2 * y.length * call.inChannels * 9) / call.groups;
@@ -112,9 +118,77 @@ export function wasmWinograd(
  * pool gives each a contiguous run of items), in steps of 4 tiles: the GEMM computes a last
  * half panel of 4 columns at full speed. The results do not depend on it.
  */
-function balancedBlock(block: number, tiles: number, threads: number): number {
+export function balancedBlock(block: number, tiles: number, threads: number): number {
   const items = Math.ceil(tiles / block);
   if (threads <= 1 || items % threads === 0) return block;
   const even = Math.ceil(items / threads) * threads;
   return Math.max(4, Math.ceil(tiles / even / 4) * 4);
+}
+
+/**
+ * Partial sums the Winograd weight gradient may hold, at most (bytes): 36 O x C matrices per
+ * work item. Past this, im2col computes the gradient (W5 holds 17 MB).
+ */
+const WEIGHT_GRADIENT_PARTIAL_BYTES = 64 << 20;
+
+/**
+ * Tiles per block of the Winograd weight gradient, and its work items: runs of blocks, at most
+ * WINOGRAD_GRADIENT_ITEMS (as assembly/winograd-weight-grad.ts counts them). Both follow from
+ * the shape alone: the order of its sums depends on them.
+ */
+function weightGradientBlocks(g: Conv2dGeometry): { block: number; items: number } {
+  const block = winogradTileBlock(winogradForwardCall(g, 4));
+  const blocks = Math.ceil((g.batch * Math.ceil(g.outH / 4) * Math.ceil(g.outW / 4)) / block);
+  const span = Math.ceil(blocks / WINOGRAD_GRADIENT_ITEMS);
+  return { block, items: Math.ceil(blocks / span) };
+}
+
+/**
+ * Whether the weight gradient of a conv that 'auto' computes by Winograd is too: one group, and
+ * its partial sums within WEIGHT_GRADIENT_PARTIAL_BYTES.
+ */
+export function winogradWeightGradientApplies(g: Conv2dGeometry): boolean {
+  if (g.groups !== 1) return false;
+  const { items } = weightGradientBlocks(g);
+  return items * 36 * g.outChannels * g.inChannels * 4 <= WEIGHT_GRADIENT_PARTIAL_BYTES;
+}
+
+/**
+ * gw of a 3 x 3 stride-1 conv2d by Winograd F(3 x 3, 4 x 4) (assembly/winograd-weight-grad.ts):
+ * each run of blocks of gy's 4 x 4 tiles sums its products into a partial, then the partials
+ * are added in order and transformed into gw. Its sums are its own (float32, tile by tile), as the
+ * im2col weight gradient's are; the same on any number of threads.
+ */
+export function wasmWinogradBackwardWeight(
+  rt: WasmRuntime,
+  g: Conv2dGeometry,
+  x: Float32Array,
+  gy: Float32Array,
+  gw: Float32Array,
+): void {
+  try {
+    const s = winogradSlots(winogradForwardCall(g, 4));
+    const { block, items } = weightGradientBlocks(g);
+    s[Slot.TILE_BLOCK] = block;
+    s[Slot.X] = rt.write(x);
+    s[Slot.Y] = rt.write(gy);
+    s[Slot.PARTIALS] = rt.alloc(items * 36 * g.outChannels * g.inChannels * 4);
+    const gwPtr = rt.alloc(gw.length * 4);
+    s[Slot.GW] = gwPtr;
+    const p = rt.params(s);
+    const flops = 2 * g.batch * g.outChannels * g.outH * g.outW * g.inChannels * 9;
+    const threads = threadsFor(rt, flops, gw.length);
+    runItems(rt, 'winogradWeightGrad', p, items, rt.exports.winogradWeightGradScratch(p), threads);
+    runItems(
+      rt,
+      'winogradWeightGradSum',
+      p,
+      g.outChannels,
+      rt.exports.winogradWeightGradSumScratch(p),
+      threads,
+    );
+    rt.read(gwPtr, gw);
+  } finally {
+    rt.reset();
+  }
 }

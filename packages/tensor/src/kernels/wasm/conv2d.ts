@@ -3,7 +3,11 @@ import { bandRows, type ConvAlgorithm, isPointwise } from '../conv2d-tuning.js';
 import { winogradForwardCall, winogradInputGradientCall } from '../conv2d-winograd.js';
 import type { Padding4 } from '../shape.js';
 import { GEMM_KC, SLOT_COUNT, Slot, WEIGHT_GRADIENT_IMAGES } from './abi.generated.js';
-import { wasmWinograd } from './conv2d-winograd.js';
+import {
+  wasmWinograd,
+  wasmWinogradBackwardWeight,
+  winogradWeightGradientApplies,
+} from './conv2d-winograd.js';
 import { runItems, threadsFor } from './run.js';
 import type { WasmRuntime } from './runtime.js';
 
@@ -165,6 +169,10 @@ export function wasmConvBackwardWeight(
   gw: Float32Array,
 ): void {
   const { g, algorithm } = call;
+  if (algorithm === 'winograd' && winogradWeightGradientApplies(g)) {
+    wasmWinogradBackwardWeight(rt, g, x, gy, gw);
+    return;
+  }
   try {
     const s = slots(g, isPointwise(g, call.padding));
     s[Slot.X] = rt.write(x);

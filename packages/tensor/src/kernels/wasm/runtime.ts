@@ -48,6 +48,8 @@ export interface KernelExports {
   winograd4WeightBytes(params: number): number;
   winograd6ForwardScratch(params: number): number;
   winograd6WeightBytes(params: number): number;
+  winogradWeightGradScratch(params: number): number;
+  winogradWeightGradSumScratch(params: number): number;
 }
 
 /**
@@ -70,6 +72,8 @@ export const ITEM_KERNELS = [
   'winograd4Forward',
   'winograd6Weights',
   'winograd6Forward',
+  'winogradWeightGrad',
+  'winogradWeightGradSum',
   'maxPoolForward',
   'maxPoolBackward',
   'avgPoolForward',
