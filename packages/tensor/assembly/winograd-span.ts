@@ -17,7 +17,7 @@ export function batchTiles(p: usize, m: i32): i32 {
 }
 
 /** Images a block of TILE_BLOCK consecutive tiles (over the batch) can touch. */
-export function spannedImages(p: usize, m: i32): i32 {
+function spannedImages(p: usize, m: i32): i32 {
   const params = changetype<ConvParams>(p);
   const perImage = tilesAlong(params.outH, m) * tilesAlong(params.outW, m);
   return min(params.n, params.tileBlock < 2 ? 1 : (params.tileBlock - 2) / perImage + 2);

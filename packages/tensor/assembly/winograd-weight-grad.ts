@@ -15,8 +15,9 @@
  * block it transforms the windows into V (B's GEMM layout: panels of 8 input channels, a row per
  * tile) and the gy tiles into Y (A's layout: panels of 4 output channels), then sums the tiles
  * for each point ξ as one GEMM, M[ξ] (O x C) += Y[ξ] (O x tiles) · V[ξ]^T, into the item's own
- * partial at PARTIALS + item `partialBytes`. `winogradWeightGradSum` then adds the items' partials in item order and
- * applies A'. Neither sum depends on how items are split between threads.
+ * partial at PARTIALS + item `partialBytes`. `winogradWeightGradSum` then adds the items'
+ * partials in item order and applies A'. Neither sum depends on how items are split between
+ * threads. The relaxed-SIMD build fuses the products into their sums (`madd`), as the forward's.
  */
 
 import { gemmBlockFused, madd } from './gemm';
@@ -44,7 +45,8 @@ function yPointBytes(p: usize): usize {
 }
 
 /** Bytes of one item's partial M, [ξ][O][C]. */
-export function partialBytes(p: usize): i32 {
+@inline
+function partialBytes(p: usize): i32 {
   const params = changetype<ConvParams>(p);
   return (POINTS * params.o * params.c) << 2;
 }
@@ -209,9 +211,9 @@ function partRow(src: usize, i: u32, kept: u32, part: usize): v128 {
 }
 
 /**
- * The 6 values G' s of four tiles' s0..s3 (a row or a column), to dst + k stride: with
- * p = s0 + s2, q = s1 + s3, a = s0 + 4 s2, b = 2 s1 + 8 s3: s0 / 4, (p + q) (-1/6), (p - q) (-1/6),
- * (a + b) / 24, (a - b) / 24, s3.
+ * The 6 values G' s of s0..s3 (a row or a column of a gy tile, lane k for channel o + k), to
+ * dst + k stride: with p = s0 + s2, q = s1 + s3, a = s0 + 4 s2 and b = 2 s1 + 8 s3, they are
+ * s0 / 4, (p + q) (-1/6), (p - q) (-1/6), (a + b) / 24, (a - b) / 24 and s3.
  */
 @inline
 function gradPoints(s0: v128, s1: v128, s2: v128, s3: v128, dst: usize, stride: usize): void {
