@@ -118,7 +118,7 @@ export function wasmWinograd(
  * pool gives each a contiguous run of items), in steps of 4 tiles: the GEMM computes a last
  * half panel of 4 columns at full speed. The results do not depend on it.
  */
-export function balancedBlock(block: number, tiles: number, threads: number): number {
+function balancedBlock(block: number, tiles: number, threads: number): number {
   const items = Math.ceil(tiles / block);
   if (threads <= 1 || items % threads === 0) return block;
   const even = Math.ceil(items / threads) * threads;
@@ -127,7 +127,7 @@ export function balancedBlock(block: number, tiles: number, threads: number): nu
 
 /**
  * Partial sums the Winograd weight gradient may hold, at most (bytes): 36 O x C matrices per
- * work item. Past this, im2col computes the gradient (W5 holds 17 MB).
+ * work item. Past this, im2col computes the gradient (W5's take 9.4 MB).
  */
 const WEIGHT_GRADIENT_PARTIAL_BYTES = 64 << 20;
 
@@ -160,8 +160,8 @@ export function winogradWeightGradientApplies(g: Conv2dGeometry): boolean {
 /**
  * gw of a 3 x 3 stride-1 conv2d by Winograd F(3 x 3, 4 x 4) (assembly/winograd-weight-grad.ts):
  * each run of blocks of gy's 4 x 4 tiles sums its products into a partial, then the partials
- * are added in order and transformed into gw. Its sums are its own (float32, tile by tile), as the
- * im2col weight gradient's are; the same on any number of threads.
+ * are added in order and transformed into gw. Its sums are its own (float32, tile by tile), as
+ * the im2col weight gradient's are; the same on any number of threads.
  */
 export function wasmWinogradBackwardWeight(
   rt: WasmRuntime,
