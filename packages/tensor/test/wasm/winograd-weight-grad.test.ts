@@ -96,12 +96,14 @@ describe('WebAssembly Winograd weight gradient', () => {
     expectSameBits(run(1), one, 'again');
   });
 
-  it('leaves to im2col the gradients whose partial sums would take too much memory', () => {
+  it('leaves to im2col the gradients whose partial sums would take too much memory, grouped and empty ones', () => {
     const params: Conv2dParams = { stride: [1, 1], padding: [1, 1, 1, 1], dilation: [1, 1], groups: 1 };
     const g = (c: number) => conv2dGeometry([64, c, 56, 56], [c, c, 3, 3], params, 'test');
     expect(winogradWeightGradientApplies(g(256))).toBe(true);
     expect(winogradWeightGradientApplies(g(512))).toBe(false);
     const grouped = conv2dGeometry([8, 64, 28, 28], [64, 32, 3, 3], { ...params, groups: 2 }, 'test');
     expect(winogradWeightGradientApplies(grouped)).toBe(false);
+    const empty = conv2dGeometry([0, 16, 8, 8], [16, 16, 3, 3], params, 'test');
+    expect(winogradWeightGradientApplies(empty)).toBe(false);
   });
 });

@@ -140,12 +140,12 @@ function weightGradientBlocks(g: Conv2dGeometry): { block: number; items: number
   const block = winogradTileBlock(winogradForwardCall(g, 4));
   const blocks = Math.ceil((g.batch * Math.ceil(g.outH / 4) * Math.ceil(g.outW / 4)) / block);
   const span = Math.ceil(blocks / WINOGRAD_GRADIENT_ITEMS);
-  return { block, items: Math.ceil(blocks / span) };
+  return { block, items: blocks === 0 ? 0 : Math.ceil(blocks / span) };
 }
 
 /**
- * Whether the weight gradient of a conv that 'auto' computes by Winograd is too: one group, and
- * its partial sums within WEIGHT_GRADIENT_PARTIAL_BYTES. Where 'auto' takes Winograd it was
+ * Whether the weight gradient of a conv that 'auto' computes by Winograd is too: one group, some
+ * tiles, and its partial sums within WEIGHT_GRADIENT_PARTIAL_BYTES. Where 'auto' takes Winograd it was
  * faster than im2col on every shape measured (3 x 3, padding 1, C = O; im2col / Winograd time,
  * 1 thread / 2 threads): batch x channels x side 8 x 64 x 14 2.3x, 2 x 128 x 28 3.1x,
  * 32 x 16 x 32 2.6x, 8 x 256 x 14 2.3x / 1.7x, 16 x 128 x 8 3.0x / 1.8x, and at 16 tiles or fewer
@@ -154,7 +154,7 @@ function weightGradientBlocks(g: Conv2dGeometry): { block: number; items: number
 export function winogradWeightGradientApplies(g: Conv2dGeometry): boolean {
   if (g.groups !== 1) return false;
   const { items } = weightGradientBlocks(g);
-  return items * 36 * g.outChannels * g.inChannels * 4 <= WEIGHT_GRADIENT_PARTIAL_BYTES;
+  return items > 0 && items * 36 * g.outChannels * g.inChannels * 4 <= WEIGHT_GRADIENT_PARTIAL_BYTES;
 }
 
 /**
