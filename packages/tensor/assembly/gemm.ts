@@ -222,7 +222,10 @@ function blockProduct(
   }
 }
 
-/** C[rows x cols] (rows <= MR, cols <= NR, not both whole) of `blockProduct`, through `tile`. */
+/**
+ * C[rows x cols] (rows <= MR, cols <= NR, not both whole) of `blockProduct`: a whole half tile
+ * (cols 4) straight, any other through `tile`.
+ */
 function edgeTile(
   rows: i32,
   cols: i32,

@@ -126,8 +126,8 @@ function balancedBlock(block: number, tiles: number, threads: number): number {
 }
 
 /**
- * Partial sums the Winograd weight gradient may hold, at most (bytes): 36 O x C matrices per
- * work item. Past this, im2col computes the gradient (W5's take 9.4 MB).
+ * Partial sums the Winograd weight gradient may hold, at most (bytes): `partialBytes` per work
+ * item. Past this, im2col computes the gradient (W5's take 9.4 MB).
  */
 const WEIGHT_GRADIENT_PARTIAL_BYTES = 64 << 20;
 
@@ -143,18 +143,23 @@ function weightGradientBlocks(g: Conv2dGeometry): { block: number; items: number
   return { block, items: blocks === 0 ? 0 : Math.ceil(blocks / span) };
 }
 
+/** Bytes of one work item's partial sums: 36 O x C matrices (assembly/winograd-weight-grad.ts). */
+function partialBytes(g: Conv2dGeometry): number {
+  return 36 * g.outChannels * g.inChannels * 4;
+}
+
 /**
  * Whether the weight gradient of a conv that 'auto' computes by Winograd is too: one group, some
- * tiles, and its partial sums within WEIGHT_GRADIENT_PARTIAL_BYTES. Where 'auto' takes Winograd it was
- * faster than im2col on every shape measured (3 x 3, padding 1, C = O; im2col / Winograd time,
- * 1 thread / 2 threads): batch x channels x side 8 x 64 x 14 2.3x, 2 x 128 x 28 3.1x,
+ * tiles, and its partial sums within WEIGHT_GRADIENT_PARTIAL_BYTES. Where 'auto' takes Winograd
+ * it was faster than im2col on every shape measured (3 x 3, padding 1, C = O; im2col / Winograd
+ * time, 1 thread / 2 threads): batch x channels x side 8 x 64 x 14 2.3x, 2 x 128 x 28 3.1x,
  * 32 x 16 x 32 2.6x, 8 x 256 x 14 2.3x / 1.7x, 16 x 128 x 8 3.0x / 1.8x, and at 16 tiles or fewer
  * (4 x 64 x 8, 1 x 64 x 16, 1 x 16 x 8) 1.2-2.3x / 1.2-1.4x.
  */
 export function winogradWeightGradientApplies(g: Conv2dGeometry): boolean {
   if (g.groups !== 1) return false;
   const { items } = weightGradientBlocks(g);
-  return items > 0 && items * 36 * g.outChannels * g.inChannels * 4 <= WEIGHT_GRADIENT_PARTIAL_BYTES;
+  return items > 0 && items * partialBytes(g) <= WEIGHT_GRADIENT_PARTIAL_BYTES;
 }
 
 /**
@@ -176,7 +181,7 @@ export function wasmWinogradBackwardWeight(
     s[Slot.TILE_BLOCK] = block;
     s[Slot.X] = rt.write(x);
     s[Slot.Y] = rt.write(gy);
-    s[Slot.PARTIALS] = rt.alloc(items * 36 * g.outChannels * g.inChannels * 4);
+    s[Slot.PARTIALS] = rt.alloc(items * partialBytes(g));
     const gwPtr = rt.alloc(gw.length * 4);
     s[Slot.GW] = gwPtr;
     const p = rt.params(s);
