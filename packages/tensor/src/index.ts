@@ -50,6 +50,7 @@ export {
   setNumThreads,
   THREADS_PER_CORE,
 } from './kernels/backend.js';
+export type { ConvActivation } from './kernels/conv2d-geometry.js';
 export type { BackendName, KernelRun } from './kernels/registry.js';
 export { kernelBackends, registeredKernels, registerKernel, traceKernels } from './kernels/registry.js';
 export { samePadding } from './kernels/shape.js';

@@ -22,7 +22,16 @@ export interface Conv2dParams {
    * and the input gradient; by default as conv2d-tuning.ts says.
    */
   readonly winogradTile?: WinogradTile;
+  /**
+   * An activation the forward applies to its result before handing it back (`conv2d`'s
+   * `activation` option): the same numbers as the activation's own kernel on the result, without
+   * the result before it leaving the backend (WebAssembly memory). The other kernels ignore it.
+   */
+  readonly activation?: ConvActivation;
 }
+
+/** The activations a conv2d forward applies to its result itself. */
+export type ConvActivation = 'sigmoid';
 
 /** The side of a Winograd conv's output tile. */
 export type WinogradTile = 2 | 4 | 6;

@@ -1,4 +1,5 @@
 import { formatShape, numel } from '../shape.js';
+import { sigmoidForward } from './activation.js';
 import {
   conv2dDirectBackwardInput,
   conv2dDirectBackwardWeight,
@@ -55,6 +56,7 @@ export function conv2dForward<T extends FloatArray>(
   else if (algorithm === 'winograd')
     winogradConv(x, w, bias, winogradForwardCall(g, winogradTile(g, params)), y);
   else gemmForward(x, w, bias, g, isPointwise(g, params.padding), y);
+  if (params.activation === 'sigmoid') sigmoidForward(y, y);
   return { out: y, outShape };
 }
 

@@ -51,7 +51,7 @@ export function sigmoid(a: Tensor): Tensor {
  * PyTorch's sigmoid_backward, g (1 - y) y: one fused kernel pass, or differentiable ops when the
  * backward itself is recorded (`createGraph`).
  */
-function sigmoidGradient(g: Tensor, y: Tensor): Tensor {
+export function sigmoidGradient(g: Tensor, y: Tensor): Tensor {
   if (isGradEnabled() && (g.requiresGrad || y.requiresGrad)) return mul(mul(g, sub(1, y)), y);
   const out = y.storage.deviceBuffer === null ? resultStorage(y.dtype, y.numel) : null;
   const written = sigmoidBackward(

@@ -1,7 +1,7 @@
 import { isGradEnabled } from '@fovea/autograd';
-import { record, saving } from '../autograd.js';
-import { checkElements, checkOptions } from '../checks.js';
-import { type Conv2dParams, conv2dOutputShape } from '../kernels/conv2d-geometry.js';
+import { needsGrad, record, saving } from '../autograd.js';
+import { checkElements, checkOptions, describe } from '../checks.js';
+import { type Conv2dParams, type ConvActivation, conv2dOutputShape } from '../kernels/conv2d-geometry.js';
 import {
   conv2dBackwardBias,
   conv2dBackwardInput,
@@ -18,6 +18,7 @@ import {
 import { formatShape, numel } from '../shape.js';
 import { isShapesOnly } from '../shapes-only.js';
 import type { Tensor } from '../tensor.js';
+import { sigmoid, sigmoidGradient } from './activation.js';
 import { kernelOperand, kernelResult } from './device.js';
 import { checkSameDtype } from './float-data.js';
 import { requireTensor, shapesOnlyResult } from './operands.js';
@@ -40,6 +41,14 @@ export interface Conv2dOptions {
    * (`groups = C_in` is a depthwise convolution); both channel counts must be divisible by it.
    */
   groups?: number;
+  /**
+   * An activation applied to the result in the same call, like TensorFlow.js's `fused.conv2d`:
+   * `'sigmoid'` gives `sigmoid(conv2d(...))`, the same numbers and gradients bit for bit and the
+   * same graph (SigmoidBackward0 after ConvolutionBackward0). On the 'wasm' backend the
+   * convolution's own result then never leaves WebAssembly memory (`nn.Sequential` takes this
+   * for a Conv2d followed by a Sigmoid). `null` (the default) applies none.
+   */
+  activation?: ConvActivation | null;
 }
 
 /**
@@ -72,7 +81,7 @@ export interface Conv2dOptions {
  * @param input - The images, `[N, C_in, H, W]` or `[C_in, H, W]`.
  * @param weight - The filters, `[C_out, C_in / groups, kH, kW]`.
  * @param bias - One value per output channel, `[C_out]`, or null (or omitted) for none.
- * @param options - `stride`, `padding`, `dilation` and `groups`.
+ * @param options - `stride`, `padding`, `dilation`, `groups` and `activation`.
  * @returns The feature maps, `[N, C_out, H_out, W_out]` (unbatched in, unbatched out).
  *
  * @example
@@ -106,7 +115,14 @@ export function conv2d(
     );
   }
   checkSameDtype('conv2d', ['input', x0], ['weight', w], ['bias', b]);
-  if (x0.ndim === 3) return conv2d(x0.unsqueeze(0), w, b, options).squeeze(0);
+  const activation = options.activation ?? null;
+  if (activation !== null && activation !== 'sigmoid') {
+    throw new Error(`conv2d: activation must be 'sigmoid' or null, got ${describe(activation)}`);
+  }
+  if (x0.ndim === 3) {
+    const y = conv2d(x0.unsqueeze(0), w, b, { ...options, activation: null }).squeeze(0);
+    return activation === null ? y : sigmoid(y);
+  }
   const stride = expandPair('conv2d', 'stride', options.stride ?? 1);
   const dilation = expandPair('conv2d', 'dilation', options.dilation ?? 1);
   const kernel: [number, number] = [w.shape[2], w.shape[3]];
@@ -116,20 +132,27 @@ export function conv2d(
     groups: options.groups ?? 1,
     padding: resolveConvPadding(options.padding ?? 0, kernel, dilation, stride),
   };
-  return convolve(x0, w, b, params, {
+  const attributes = {
     op: 'conv2d',
     kernel,
     stride,
     padding: params.padding,
     dilation,
     groups: params.groups,
-  });
+  };
+  return convolve(x0, w, b, params, attributes, activation);
 }
 
 /**
  * conv2d on a checked batched input with resolved geometry. Its backward is written with
  * `convInputGrad` and `convWeightGrad`, which are differentiable in turn (their own backwards
  * come back here), so gradients of gradients work as in PyTorch's convolution double backward.
+ *
+ * With `activation`, sigmoid(conv2d(x, w, b)) in one kernel call (`Conv2dParams.activation`),
+ * recorded as the two ops are: the convolution's result, which the backend keeps to itself, is
+ * a tensor without values here, the graph's link between the two nodes (its gradient needs x, w
+ * and the sigmoid's output, never its values). Tensors on a device, and shapes-only tracing,
+ * take the two ops.
  */
 function convolve(
   x: Tensor,
@@ -137,23 +160,45 @@ function convolve(
   b: Tensor | null,
   params: Conv2dParams,
   attributes: Readonly<Record<string, unknown>> = {},
+  activation: ConvActivation | null = null,
 ): Tensor {
+  if (activation !== null && (isShapesOnly() || x.storage.deviceBuffer !== null)) {
+    return sigmoid(convolve(x, w, b, params, attributes));
+  }
   const outShape = conv2dOutputShape(x.shape, w.shape, params);
   checkElements(String(attributes.op ?? 'conv2d'), numel(outShape), outShape);
-  const result = isShapesOnly()
-    ? shapesOnlyResult(x, outShape)
-    : (() => {
-        const bData = b && kernelOperand('conv2d', b, 'bias');
-        const { out, outShape } = conv2dForward(
-          kernelOperand('conv2d', x),
-          x.shape,
-          kernelOperand('conv2d', w, 'weight'),
-          w.shape,
-          bData,
-          params,
-        );
-        return kernelResult(out, outShape, x.dtype);
-      })();
+  if (activation === null) {
+    const result = isShapesOnly() ? shapesOnlyResult(x, outShape) : forwardResult(x, w, b, params);
+    return recordConvolution(result, x, w, b, params, attributes);
+  }
+  const y = forwardResult(x, w, b, { ...params, activation });
+  if (!needsGrad(x, w, b)) return y;
+  const z = recordConvolution(shapesOnlyResult(x, outShape), x, w, b, params, attributes);
+  return record('SigmoidBackward0', y, [z], (g) => [sigmoidGradient(g, y)], [y]);
+}
+
+/** The forward kernel's result. */
+function forwardResult(x: Tensor, w: Tensor, b: Tensor | null, params: Conv2dParams): Tensor {
+  const { out, outShape } = conv2dForward(
+    kernelOperand('conv2d', x),
+    x.shape,
+    kernelOperand('conv2d', w, 'weight'),
+    w.shape,
+    b && kernelOperand('conv2d', b, 'bias'),
+    params,
+  );
+  return kernelResult(out, outShape, x.dtype);
+}
+
+/** Gives `result`, the convolution of x and w (plus b), its ConvolutionBackward0 node. */
+function recordConvolution(
+  result: Tensor,
+  x: Tensor,
+  w: Tensor,
+  b: Tensor | null,
+  params: Conv2dParams,
+  attributes: Readonly<Record<string, unknown>>,
+): Tensor {
   return record(
     'ConvolutionBackward0',
     result,

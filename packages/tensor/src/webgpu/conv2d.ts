@@ -1,6 +1,7 @@
 import { type Conv2dGeometry, type Conv2dParams, conv2dGeometry } from '../kernels/conv2d-geometry.js';
-import { formatShape, numel } from '../shape.js';
+import { contiguousStrides, formatShape, numel } from '../shape.js';
 import { checkArray, checkSameDevice } from './checks.js';
+import { unary } from './elementwise.js';
 import type { GpuArray, KernelSource } from './runtime.js';
 
 /**
@@ -196,7 +197,8 @@ function checkGradShape(op: string, g: Conv2dGeometry, gyShape: readonly number[
  * @param w - The weight, contiguous `[O, C / groups, kH, kW]`.
  * @param wShape - Its shape.
  * @param bias - `[O]`, or null.
- * @param params - The geometry: `stride`, `padding` (`[top, bottom, left, right]`), `dilation` and `groups`.
+ * @param params - The geometry: `stride`, `padding` (`[top, bottom, left, right]`), `dilation` and `groups`;
+ * and `activation`, applied to the output by the elementwise kernel of that name.
  * @returns The output array on the same device and its shape `[N, O, outH, outW]`.
  */
 export function conv2dForward(
@@ -216,7 +218,9 @@ export function conv2dForward(
   const outShape = [g.batch, g.outChannels, g.outH, g.outW];
   const y = x.gpu.zeros(numel(outShape));
   x.gpu.run(FORWARD, y.length, [x, w, bias, y], paramValues(g, bias !== null));
-  return { out: y, outShape };
+  if (params.activation !== 'sigmoid') return { out: y, outShape };
+  const out = unary('sigmoid', y, outShape, contiguousStrides(outShape), 0);
+  return { out, outShape };
 }
 
 /**

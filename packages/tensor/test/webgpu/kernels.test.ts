@@ -88,6 +88,17 @@ describe.skipIf(gpu === null)('WGSL kernels against the TypeScript reference', (
       const got = conv2dForward(gpu!.upload(x), c.x, gpu!.upload(w), c.w, gpu!.upload(bias), params);
       expect(got.outShape).toEqual(want.outShape);
       expectClose(await got.out.read(), want.out, `conv2d ${JSON.stringify(c)} y`);
+      const activated = { ...params, activation: 'sigmoid' as const };
+      const wantSigmoid = refConv2d(x, c.x, w, c.w, bias, activated).out;
+      const gotSigmoid = conv2dForward(
+        gpu!.upload(x),
+        c.x,
+        gpu!.upload(w),
+        c.w,
+        gpu!.upload(bias),
+        activated,
+      );
+      expectClose(await gotSigmoid.out.read(), wantSigmoid, `conv2d ${JSON.stringify(c)} sigmoid(y)`);
       const gy = random(seed++, want.out.length);
       expectClose(
         await conv2dBackwardInput(gpu!.upload(gy), want.outShape, gpu!.upload(w), c.w, c.x, params).read(),

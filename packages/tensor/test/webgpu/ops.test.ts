@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   adaptiveAvgPool2d,
   argmax,
+  conv2d,
   manualSeed,
   randn,
   setBackend,
@@ -74,6 +75,17 @@ describe.skipIf(gpu === null)("the training path's other ops on webgpu", () => {
     await same([x], (a) => a.pow(2).add(a.pow(3)).add(a.pow(0)).add(a.mul(0).pow(0)));
     await same([positive], (a) => a.pow(0.5));
     await same([x, y], (a, b) => mseLoss(a, b));
+  });
+
+  it("conv2d with activation 'sigmoid' and its gradients", async () => {
+    const images = randn([2, 3, 6, 6]);
+    const filters = randn([4, 3, 3, 3]);
+    await same([images, filters], (a, w) => conv2d(a, w, null, { padding: 1, activation: 'sigmoid' }));
+    await same([images, filters], (a, w) => {
+      const leaf = w.detach().requiresGrad_();
+      conv2d(a, leaf, null, { padding: 1, activation: 'sigmoid' }).sum().backward();
+      return leaf.grad!;
+    });
   });
 
   it('mean, max and min, over all or one dimension, with indices and gradients', async () => {

@@ -92,19 +92,39 @@ function splitOverThreads(
   if (held.some((ptr) => ptr < 0)) return false;
   const result = rt.place(n * 4);
   if (result < 0) return false;
+  if (kernel === 'sigmoidItems') runActivationItems(rt, kernel, n, threads, held[0], result, 0);
+  else runActivationItems(rt, kernel, n, threads, held[0], held[1], result);
+  rt.read(result, out);
+  return true;
+}
+
+/**
+ * Applies the sigmoid to the `n` floats at `ptr` in place (a conv2d forward's result, before it
+ * is copied out: `conv2d`'s `activation`), on the threads from `limits.parallelActivationElements`
+ * floats. The same bits as `wasmSigmoidForward` on those floats.
+ */
+export function sigmoidInPlace(rt: WasmRuntime, ptr: number, n: number): void {
+  const threads = n >= limits.parallelActivationElements ? threadsFor(rt, Number.POSITIVE_INFINITY) : 1;
+  runActivationItems(rt, 'sigmoidItems', n, threads, ptr, ptr, 0);
+}
+
+/** Runs an activation kernel's items over `n` floats with its operands at slots X, Y and GX. */
+function runActivationItems(
+  rt: WasmRuntime,
+  kernel: 'sigmoidItems' | 'sigmoidBackwardItems',
+  n: number,
+  threads: number,
+  x: number,
+  y: number,
+  gx: number,
+): void {
   const s = new Array<number>(SLOT_COUNT).fill(0);
   s[Slot.N] = n;
   // Items of at least 16,384 floats, a few per thread, so that a thread slowed down by other work
   // leaves its last items to the others.
   s[Slot.BAND] = Math.max(16384, Math.ceil(n / (4 * threads) / 4) * 4);
-  s[Slot.X] = held[0];
-  if (kernel === 'sigmoidItems') {
-    s[Slot.Y] = result;
-  } else {
-    s[Slot.Y] = held[1];
-    s[Slot.GX] = result;
-  }
+  s[Slot.X] = x;
+  s[Slot.Y] = y;
+  s[Slot.GX] = gx;
   runItems(rt, kernel, rt.params(s), Math.ceil(n / s[Slot.BAND]), 0, threads);
-  rt.read(result, out);
-  return true;
 }

@@ -48,7 +48,13 @@ function convCall(
     return null;
   }
   if (g.batch === 0 || g.inChannels === 0 || g.outChannels === 0 || g.outH < 1 || g.outW < 1) return null;
-  return { g, algorithm, padding: params.padding, winogradTile: winogradTile(g, params) };
+  return {
+    g,
+    algorithm,
+    padding: params.padding,
+    winogradTile: winogradTile(g, params),
+    activation: params.activation,
+  };
 }
 
 function convWork(xShape: readonly number[], wShape: readonly number[]): number {

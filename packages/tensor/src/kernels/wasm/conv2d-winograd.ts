@@ -1,7 +1,8 @@
-import type { Conv2dGeometry, WinogradTile } from '../conv2d-geometry.js';
+import type { Conv2dGeometry, ConvActivation, WinogradTile } from '../conv2d-geometry.js';
 import { winogradTileBlock } from '../conv2d-tuning.js';
 import { type WinogradCall, winogradForwardCall } from '../conv2d-winograd.js';
 import { SLOT_COUNT, Slot, WINOGRAD_GRADIENT_ITEMS } from './abi.generated.js';
+import { sigmoidInPlace } from './activation.js';
 import { runItems, threadsFor } from './run.js';
 import type { ItemKernel, KernelExports, WasmRuntime } from './runtime.js';
 
@@ -66,7 +67,8 @@ export function winogradSlots(call: WinogradCall): number[] {
 /**
  * A Winograd conv (kernels/conv2d-winograd.ts: a conv2d's forward, or its input gradient) on
  * the WebAssembly kernel assembly/winograd.ts (or winograd4.ts, winograd6.ts): copy the operands in, run (image, block of
- * tiles) items on the pool, copy y out, release the memory. Everything here is float32.
+ * tiles) items on the pool, apply the forward's `activation` to y, copy y out, release the
+ * memory. Everything here is float32.
  */
 export function wasmWinograd(
   rt: WasmRuntime,
@@ -75,6 +77,7 @@ export function wasmWinograd(
   w: Float32Array,
   bias: Float32Array | null,
   y: Float32Array,
+  activation?: ConvActivation,
 ): void {
   try {
     const s = winogradSlots(call);
@@ -107,6 +110,7 @@ export function wasmWinograd(
     }
     const items = spanning ? Math.ceil((call.batch * tiles) / block) : call.batch * Math.ceil(tiles / block);
     runItems(rt, kernels.forward, p, items, rt.exports[kernels.forwardScratch](p), threads);
+    if (activation === 'sigmoid') sigmoidInPlace(rt, yPtr, y.length);
     rt.read(yPtr, y);
   } finally {
     rt.reset();

@@ -1,8 +1,9 @@
-import type { Conv2dGeometry, WinogradTile } from '../conv2d-geometry.js';
+import type { Conv2dGeometry, ConvActivation, WinogradTile } from '../conv2d-geometry.js';
 import { bandRows, type ConvAlgorithm, isPointwise } from '../conv2d-tuning.js';
 import { winogradForwardCall, winogradInputGradientCall } from '../conv2d-winograd.js';
 import type { Padding4 } from '../shape.js';
 import { GEMM_KC, SLOT_COUNT, Slot, WEIGHT_GRADIENT_IMAGES } from './abi.generated.js';
+import { sigmoidInPlace } from './activation.js';
 import {
   wasmWinograd,
   wasmWinogradBackwardWeight,
@@ -89,6 +90,8 @@ export interface ConvCall {
   readonly padding: Padding4;
   /** Winograd's output tile side, when `algorithm` is 'winograd'. */
   readonly winogradTile: WinogradTile;
+  /** The forward's activation (Conv2dParams), applied in WebAssembly memory before the copy out. */
+  readonly activation?: ConvActivation;
 }
 
 export function wasmConvForward(
@@ -101,7 +104,7 @@ export function wasmConvForward(
 ): void {
   const { g, algorithm } = call;
   if (algorithm === 'winograd') {
-    wasmWinograd(rt, winogradForwardCall(g, call.winogradTile), x, w, bias, y);
+    wasmWinograd(rt, winogradForwardCall(g, call.winogradTile), x, w, bias, y, call.activation);
     return;
   }
   try {
@@ -122,6 +125,7 @@ export function wasmConvForward(
       const items = g.batch * Math.ceil(g.outH / band);
       runItems(rt, 'convForward', p, items, rt.exports.convForwardScratch(p), threads);
     }
+    if (call.activation === 'sigmoid') sigmoidInPlace(rt, yPtr, y.length);
     rt.read(yPtr, y);
   } finally {
     rt.reset();
