@@ -1,4 +1,5 @@
 import {
+  type ConvActivation,
   checkOptions,
   checkTensor,
   conv2d,
@@ -170,10 +171,26 @@ export class Conv2d extends Module {
    * description.
    */
   override forward(input: Tensor): Tensor {
+    return this.convolve(input, null);
+  }
+
+  /**
+   * @internal `forward` followed by `activation`, computed by one `conv2d` call (its
+   * `activation` option): `Sequential` runs a Conv2d and the Sigmoid after it this way when
+   * neither has hooks or a `forward` of its own.
+   *
+   * @param input - As for `forward`.
+   * @param activation - The activation module's function.
+   */
+  forwardActivated(input: Tensor, activation: ConvActivation): Tensor {
+    return this.convolve(input, activation);
+  }
+
+  private convolve(input: Tensor, activation: ConvActivation | null): Tensor {
     this.checkInput(input);
     const batched = input.ndim === 4;
     const x = batched ? input : input.unsqueeze(0);
-    const options = { stride: this.stride, dilation: this.dilation, groups: this.groups };
+    const options = { stride: this.stride, dilation: this.dilation, groups: this.groups, activation };
     const y =
       this.paddingMode === 'zeros'
         ? conv2d(x, this.weight, this.bias, { ...options, padding: this.padding })
