@@ -24,8 +24,8 @@ export interface Conv2dParams {
   readonly winogradTile?: WinogradTile;
   /**
    * An activation the forward applies to its result before handing it back (`conv2d`'s
-   * `activation` option): the same numbers as the activation's own kernel on the result, without
-   * the result before it leaving the backend (WebAssembly memory). The other kernels ignore it.
+   * `activation` option): the numbers of the activation's own kernel on that result, which then
+   * never leaves the backend (WebAssembly memory). The gradient kernels ignore it.
    */
   readonly activation?: ConvActivation;
 }
