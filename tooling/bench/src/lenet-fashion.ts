@@ -43,6 +43,12 @@ export interface EpochTiming {
   images: number;
   trainLoss: number;
   rssMB: number;
+  /**
+   * Fovea's live memory after the epoch (`liveMB`): what a leak would grow. RSS also holds the
+   * garbage of the last steps and what the C allocator keeps of freed arrays, which varies from
+   * run to run.
+   */
+  liveMB?: number;
 }
 
 export interface PeerLenet {
@@ -118,6 +124,19 @@ function rssMB(): number {
   return process.memoryUsage().rss / 2 ** 20;
 }
 
+/**
+ * The JavaScript heap and the ArrayBuffers in use after a full garbage collection (the bench
+ * runs with --expose-gc; without it, undefined). Measured after `rssMB`, so that the collection
+ * does not lower the epoch's RSS.
+ */
+function liveMB(): number | undefined {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return undefined;
+  gc();
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return (heapUsed + arrayBuffers) / 2 ** 20;
+}
+
 export function foveaEpochs(
   train: FashionMNIST,
   count: number,
@@ -147,6 +166,7 @@ export function foveaEpochs(
       images: seen,
       trainLoss: total / seen,
       rssMB: rssMB(),
+      liveMB: liveMB(),
     };
     out.push(epoch);
     onEpoch(epoch);
@@ -292,8 +312,10 @@ export function warmEpoch(epochs: readonly EpochTiming[]): EpochTiming {
 }
 
 /** RSS after the last epoch against after the first, on 1 thread. */
-export function rssGrowth(report: LenetReport): number | null {
+export function rssGrowth(report: LenetReport, of: 'rssMB' | 'liveMB' = 'rssMB'): number | null {
   const epochs = report.fovea.find((p) => p.threads === 1)?.epochs ?? [];
-  if (epochs.length < 2) return null;
-  return epochs[epochs.length - 1].rssMB / epochs[0].rssMB - 1;
+  const first = epochs[0]?.[of];
+  const last = epochs[epochs.length - 1]?.[of];
+  if (epochs.length < 2 || first === undefined || last === undefined) return null;
+  return last / first - 1;
 }

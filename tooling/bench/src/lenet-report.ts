@@ -73,6 +73,11 @@ export function lenetTables(report: LenetReport): string {
     out.push(
       `\nFovea RSS after each of ${one.epochs.length} epochs, 1 thread (MB): ${one.epochs.map((e) => e.rssMB.toFixed(0)).join(' ')}; epoch s: ${one.epochs.map((e) => e.seconds.toFixed(1)).join(' ')}`,
     );
+    if (one.epochs.every((e) => e.liveMB !== undefined)) {
+      out.push(
+        `Fovea live memory (heap and ArrayBuffers after a full GC) after each epoch (MB): ${one.epochs.map((e) => e.liveMB!.toFixed(0)).join(' ')}`,
+      );
+    }
   }
   return out.join('\n');
 }
@@ -119,6 +124,15 @@ export function lenetTargets(report: LenetReport): Target[] {
         ? 'needs 2 epochs or more'
         : `${epochs[0].rssMB.toFixed(0)} MB -> ${epochs[epochs.length - 1].rssMB.toFixed(0)} MB (${(100 * growth).toFixed(1)}%)`,
     met: growth === null ? null : Math.abs(growth) <= 0.1,
+  });
+  const live = rssGrowth(report, 'liveMB');
+  out.push({
+    name: `LeNet live memory flat over ${epochs.length} epochs (within 10%)`,
+    value:
+      live === null
+        ? 'needs 2 epochs or more, and --expose-gc'
+        : `${epochs[0].liveMB!.toFixed(0)} MB -> ${epochs[epochs.length - 1].liveMB!.toFixed(0)} MB (${(100 * live).toFixed(1)}%)`,
+    met: live === null ? null : Math.abs(live) <= 0.1,
   });
   return out;
 }

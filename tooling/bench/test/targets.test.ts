@@ -42,6 +42,18 @@ describe('LeNet targets', () => {
       true,
     );
   });
+
+  it('judges live memory from the first epoch to the last, and says n/a without it', () => {
+    const withLive = (live: number[]): LenetReport => {
+      const report = lenet(1);
+      const epochs = live.map((liveMB) => ({ seconds: 8, images: 60000, trainLoss: 1, rssMB: 300, liveMB }));
+      return { ...report, fovea: [{ ...report.fovea[0], epochs }, report.fovea[1]] };
+    };
+    const live = 'LeNet live memory flat over';
+    expect(row(lenetTargets(withLive([100, 140, 109])), live)?.met).toBe(true);
+    expect(row(lenetTargets(withLive([100, 105, 111])), live)?.met).toBe(false);
+    expect(row(lenetTargets(lenet(1)), live)?.met).toBeNull();
+  });
 });
 
 function measurement(peerName: string, workload: string, rate: number | null): Measurement {
