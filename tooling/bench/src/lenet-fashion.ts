@@ -311,8 +311,8 @@ export function warmEpoch(epochs: readonly EpochTiming[]): EpochTiming {
   return [...warm].sort((a, b) => a.seconds - b.seconds)[(warm.length - 1) >> 1];
 }
 
-/** RSS after the last epoch against after the first, on 1 thread. */
-export function rssGrowth(report: LenetReport, of: 'rssMB' | 'liveMB' = 'rssMB'): number | null {
+/** RSS (or the live memory) after the last epoch against after the first, on 1 thread. */
+export function memoryGrowth(report: LenetReport, of: 'rssMB' | 'liveMB' = 'rssMB'): number | null {
   const epochs = report.fovea.find((p) => p.threads === 1)?.epochs ?? [];
   const first = epochs[0]?.[of];
   const last = epochs[epochs.length - 1]?.[of];

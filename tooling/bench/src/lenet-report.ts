@@ -1,4 +1,4 @@
-import { type LenetReport, type PeerLenet, rssGrowth, STEP_BATCHES, warmEpoch } from './lenet-fashion.js';
+import { type LenetReport, memoryGrowth, type PeerLenet, STEP_BATCHES, warmEpoch } from './lenet-fashion.js';
 import { formatRatio, type Target, table } from './report.js';
 
 const peerRows = (report: LenetReport): [string, PeerLenet][] => [
@@ -115,7 +115,7 @@ export function lenetTargets(report: LenetReport): Target[] {
       met: v === null ? null : v >= 1 / 1.5,
     });
   }
-  const growth = rssGrowth(report);
+  const growth = memoryGrowth(report);
   const epochs = report.fovea.find((p) => p.threads === 1)?.epochs ?? [];
   out.push({
     name: `LeNet RSS flat over ${epochs.length} epochs (within 10%)`,
@@ -125,7 +125,7 @@ export function lenetTargets(report: LenetReport): Target[] {
         : `${epochs[0].rssMB.toFixed(0)} MB -> ${epochs[epochs.length - 1].rssMB.toFixed(0)} MB (${(100 * growth).toFixed(1)}%)`,
     met: growth === null ? null : Math.abs(growth) <= 0.1,
   });
-  const live = rssGrowth(report, 'liveMB');
+  const live = memoryGrowth(report, 'liveMB');
   out.push({
     name: `LeNet live memory flat over ${epochs.length} epochs (within 10%)`,
     value:
