@@ -151,8 +151,8 @@ export function conv2d(
  * With `activation`, sigmoid(conv2d(x, w, b)) in one kernel call (`Conv2dParams.activation`),
  * recorded as the two ops are: the convolution's result, which the backend keeps to itself, is
  * a tensor without values here, the graph's link between the two nodes (its gradient needs x, w
- * and the sigmoid's output, never its values). Tensors on a device, and shapes-only tracing,
- * take the two ops.
+ * and the sigmoid's output, never its values; on a device it is a host tensor without values
+ * too). Shapes-only tracing takes the two ops.
  */
 function convolve(
   x: Tensor,
@@ -162,7 +162,7 @@ function convolve(
   attributes: Readonly<Record<string, unknown>> = {},
   activation: ConvActivation | null = null,
 ): Tensor {
-  if (activation !== null && (isShapesOnly() || x.storage.deviceBuffer !== null)) {
+  if (activation !== null && isShapesOnly()) {
     return sigmoid(convolve(x, w, b, params, attributes));
   }
   const outShape = conv2dOutputShape(x.shape, w.shape, params);
