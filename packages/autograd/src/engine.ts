@@ -1,4 +1,5 @@
 import { isGradEnabled, setGradEnabled } from './grad-mode.js';
+import { OwnedGradients } from './gradient-memory.js';
 import { Node } from './node.js';
 import type { Gradient, Variable } from './variable.js';
 
@@ -7,6 +8,8 @@ type AnyVariable = Variable<Grad>;
 
 /** The sink at a leaf: gradients reaching it are summed into the leaf's `grad`. */
 export class AccumulateGrad<G extends Gradient<G>> extends Node<G> {
+  private storedLast = false;
+
   /**
    * The accumulator of one leaf.
    *
@@ -24,8 +27,14 @@ export class AccumulateGrad<G extends Gradient<G>> extends Node<G> {
    */
   apply(gradOutput: G): [] {
     const v = this.variable;
+    this.storedLast = v.grad === null && gradOutput.clone === undefined;
     v.grad = v.grad === null ? (gradOutput.clone?.() ?? gradOutput) : v.grad.add(gradOutput);
     return [];
+  }
+
+  /** Only when it stored the last gradient itself (a value type without `clone`). */
+  override get keepsGradient(): boolean {
+    return this.storedLast;
   }
 }
 
@@ -134,9 +143,13 @@ function runBackward(
   const order = topologicalOrder(countDependencies(roots));
   const needed = capture === null ? null : nodesLeadingTo(order, capture);
   const pending = new Map<Node<Grad>, Grad>();
+  const owned = OwnedGradients.forPass<Grad>(createGraph);
   const add = (node: Node<Grad>, g: Grad) => {
     const prev = pending.get(node);
-    pending.set(node, prev === undefined ? g : prev.add(g));
+    if (prev === undefined) return pending.set(node, g);
+    const sum = prev.add(g);
+    owned?.summed(prev, g, sum);
+    pending.set(node, sum);
   };
   const captured = new Map<Node<Grad>, Grad>();
   const previousMode = isGradEnabled();
@@ -150,12 +163,14 @@ function runBackward(
       if (g === undefined) continue;
       if (capture?.has(node)) {
         captured.set(node, g);
+        owned?.disown(g);
         // `grad` stops at its inputs: an input's own node runs only when another input lies
         // beyond it, as in PyTorch (it may have been freed by an earlier backward).
         if (!node.next.some((n) => n !== null && needed!.has(n))) continue;
       }
       const grads = node.apply(g);
       if (!retainGraph) node.release();
+      owned?.applied(node, g, grads);
       node.next.forEach((next, i) => {
         const gi = grads[i];
         if (next !== null && gi !== null && gi !== undefined) add(next, gi);

@@ -6,6 +6,8 @@ export type { GradcheckOptions, Numeric, NumericAccess } from './gradcheck.js';
 export { GradcheckError, gradcheck, numericAccess } from './gradcheck.js';
 export type { GradgradcheckOptions } from './gradgradcheck.js';
 export { gradgradcheck } from './gradgradcheck.js';
+export type { GradientMemory } from './gradient-memory.js';
+export { setGradientMemory } from './gradient-memory.js';
 export type { BackwardFn } from './node.js';
 export { FREED_GRAPH_MESSAGE, FunctionNode, Node } from './node.js';
 export type { Gradient, Variable } from './variable.js';

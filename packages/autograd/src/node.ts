@@ -11,6 +11,15 @@ export abstract class Node<G = unknown> {
   attributes: Readonly<Record<string, unknown>> = {};
 
   /**
+   * Whether `apply` may keep the gradient it is given or pass it to code outside the engine (a
+   * custom Function's backward, a module's hook): then the engine never gives back its memory,
+   * nor that of the gradients it returns (gradient-memory.ts). False for nodes that only read it.
+   */
+  get keepsGradient(): boolean {
+    return true;
+  }
+
+  /**
    * A node named `name` whose input gradients go to `next`.
    *
    * @param name - PyTorch's name for it (`MulBackward0`).
@@ -53,6 +62,7 @@ export const FREED_GRAPH_MESSAGE =
  * released, while one that saved nothing (an addition, a reshape) can, as in PyTorch.
  */
 export class FunctionNode<G> extends Node<G> {
+  private readonly keeps: boolean;
   private backwardFn: BackwardFn<G> | null;
   private readonly savesValues: boolean;
   private beforeApply: (() => void) | undefined;
@@ -63,7 +73,9 @@ export class FunctionNode<G> extends Node<G> {
    * @param name - PyTorch's name for it (`MulBackward0`).
    * @param next - Per input, the node its gradient goes to, or null.
    * @param backward - The gradients of the inputs from the output's.
-   * @param options - `savesValues` (true), `beforeApply` (a check to run first) and `attributes`.
+   * @param options - `savesValues` (true), `beforeApply` (a check to run first), `attributes`
+   * and `keepsGradient` (true; false when `backward` only reads its gradient, and returns new
+   * values or views of it, never a value held elsewhere).
    */
   constructor(
     name: string,
@@ -73,13 +85,19 @@ export class FunctionNode<G> extends Node<G> {
       savesValues?: boolean;
       beforeApply?: () => void;
       attributes?: Readonly<Record<string, unknown>>;
+      keepsGradient?: boolean;
     } = {},
   ) {
     super(name, next);
+    this.keeps = options.keepsGradient ?? true;
     if (options.attributes) this.attributes = options.attributes;
     this.backwardFn = backward;
     this.savesValues = options.savesValues ?? true;
     this.beforeApply = options.beforeApply;
+  }
+
+  override get keepsGradient(): boolean {
+    return this.keeps;
   }
 
   /**

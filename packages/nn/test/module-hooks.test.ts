@@ -241,6 +241,29 @@ describe('forward hooks', () => {
 });
 
 describe('full backward hooks', () => {
+  it("keep what they were handed: later steps never reuse those gradients' memory", () => {
+    // Large enough (8 x 6 x 28 x 28) for the gradients' arrays to be pooled once dead.
+    const net = new Sequential(
+      new Conv2d(1, 6, 5, { padding: 2 }),
+      new ReLU(),
+      new Conv2d(6, 6, 3, { padding: 1 }),
+    );
+    const kept: Tensor[] = [];
+    net.at(2).registerFullBackwardHook((_m, gradInputs, gradOutputs) => {
+      for (const g of [...gradInputs, ...gradOutputs]) if (g !== null) kept.push(g);
+    });
+    const x = randn([8, 1, 28, 28]);
+    net.forward(x).sigmoid().sum().backward();
+    const copies = kept.map((g) => g.toArray());
+    for (let step = 0; step < 3; step++)
+      net
+        .forward(randn([8, 1, 28, 28]))
+        .sigmoid()
+        .sum()
+        .backward();
+    copies.forEach((c, i) => expect(kept[i].toArray()).toEqual(c));
+  });
+
   it('fire again in a second backward through a retained graph, and not once removed', () => {
     const linear = new Linear(2, 2);
     const x = ones([1, 2]).requiresGrad_();

@@ -1,6 +1,22 @@
-import { FunctionNode, gradientEdge, isGradEnabled } from '@fovea/autograd';
+import {
+  FunctionNode,
+  type GradientMemory,
+  gradientEdge,
+  isGradEnabled,
+  setGradientMemory,
+} from '@fovea/autograd';
+import { giveBack } from './array-pool.js';
 import { formatShape } from './shape.js';
 import type { Tensor } from './tensor.js';
+
+// A gradient the engine alone held goes back to the pool allocateForOverwrite draws from
+// (array-pool.ts). Tensors share memory exactly when they share a storage (views included).
+/** @internal How tensors share memory and give it back, registered with the engine on load. */
+export const tensorGradientMemory: GradientMemory<Tensor> = {
+  shares: (a, b) => a.storage === b.storage,
+  giveBack: (g) => giveBack(g.storage.host),
+};
+setGradientMemory(tensorGradientMemory);
 
 export type BackwardClosure = (gradOutput: Tensor) => ReadonlyArray<Tensor | null>;
 
@@ -26,7 +42,9 @@ export function saving(...tensors: (Tensor | false)[]): Tensor[] {
  * backward then drops the closure. A closure with nothing saved stays, so that backward can run
  * through it again: it must hold no tensor, or the last loss of a training loop would keep every
  * activation alive into the next step. Make it in a function of its own from shapes and
- * parameters (V8 gives all closures of a function the variables any of them captures).
+ * parameters (V8 gives all closures of a function the variables any of them captures). The
+ * closure returns new tensors or views of its gradient, never a tensor held elsewhere: the
+ * engine gives the array of a gradient it alone held back to the pool (array-pool.ts).
  * The node's `attributes` hold the input and output shapes and any op geometry given, for tools
  * that analyse a traced graph (receptive fields).
  */
@@ -64,6 +82,8 @@ export function record(
     new FunctionNode(name, next, backward, {
       savesValues: saved.length > 0,
       beforeApply,
+      // Every op's backward reads its gradient and returns new tensors or views of it.
+      keepsGradient: false,
       attributes: described,
     }),
   );

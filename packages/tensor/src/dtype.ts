@@ -1,3 +1,4 @@
+import { givenOutForPool, takePooled } from './array-pool.js';
 import { isShapesOnly } from './shapes-only.js';
 
 /**
@@ -44,16 +45,22 @@ const UNZEROED_BYTES = 65536;
 
 /**
  * Float32 storage for `size` elements that the caller overwrites entirely before anyone reads
- * it (an activation's or a pooling's result). In Node a large one is not zeroed first, each in
- * an ArrayBuffer of its own (`Buffer.allocUnsafeSlow`, never a slice of a shared pool): LeNet's
- * step at batch 256 allocates 21 MB of such results, and with them zeroed first it took 5% more
- * CPU time (56.6 ms against 53.9, four alternating runs here). Elsewhere, or when small, it is
- * `allocate`'s.
+ * it (an activation's or a pooling's result). A large one is an array the autograd engine gave
+ * back (array-pool.ts) when one of that length waits; else, in Node, a new one not zeroed first,
+ * each in an ArrayBuffer of its own (`Buffer.allocUnsafeSlow`, never a slice of a shared pool):
+ * LeNet's step at batch 256 allocates 21 MB of such results, and with them zeroed first it took
+ * 5% more CPU time (56.6 ms against 53.9, four alternating runs here). Elsewhere, or when small,
+ * it is `allocate`'s.
  */
 export function allocateForOverwrite(size: number): Float32Array {
   if (isShapesOnly()) size = 0;
-  if (nodeBuffer === undefined || size * 4 < UNZEROED_BYTES) return new Float32Array(size);
-  return new Float32Array(nodeBuffer.allocUnsafeSlow(size * 4).buffer, 0, size);
+  if (size * 4 < UNZEROED_BYTES) return new Float32Array(size);
+  const array =
+    takePooled(size) ??
+    (nodeBuffer === undefined
+      ? new Float32Array(size)
+      : new Float32Array(nodeBuffer.allocUnsafeSlow(size * 4).buffer, 0, size));
+  return givenOutForPool(array);
 }
 
 /** The dtype a typed array holds (Uint8Array is read as bool). */
