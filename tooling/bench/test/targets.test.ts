@@ -43,16 +43,37 @@ describe('LeNet targets', () => {
     );
   });
 
-  it('judges live memory from the first epoch to the last, and says n/a without it', () => {
-    const withLive = (live: number[]): LenetReport => {
+  it('judges memory by the medians of the first and last thirds after the first epoch', () => {
+    const withMemory = (rss: number[], live?: number[]): LenetReport => {
       const report = lenet(1);
-      const epochs = live.map((liveMB) => ({ seconds: 8, images: 60000, trainLoss: 1, rssMB: 300, liveMB }));
+      const epochs = rss.map((rssMB, i) => ({
+        seconds: 8,
+        images: 60000,
+        trainLoss: 1,
+        rssMB,
+        liveMB: live?.[i],
+      }));
       return { ...report, fovea: [{ ...report.fovea[0], epochs }, report.fovea[1]] };
     };
+    const rss = 'LeNet RSS flat over';
     const live = 'LeNet live memory flat over';
-    expect(row(lenetTargets(withLive([100, 140, 109])), live)?.met).toBe(true);
-    expect(row(lenetTargets(withLive([100, 105, 111])), live)?.met).toBe(false);
-    expect(row(lenetTargets(lenet(1)), live)?.met).toBeNull();
+    // A low first epoch (warm-up) and one high reading at the end: flat.
+    const flat = [80, 100, 101, 99, 100, 104, 102, 98, 103, 125];
+    expect(row(lenetTargets(withMemory(flat)), rss)?.met).toBe(true);
+    expect(row(lenetTargets(withMemory(flat)), rss)?.name).toBe('LeNet RSS flat over 10 epochs (within 10%)');
+    expect(row(lenetTargets(withMemory(flat)), rss)).toMatchObject({
+      value: '100 MB (epochs 2-4) -> 103 MB (epochs 8-10), 3.0%',
+    });
+    // A leak of 5 MB an epoch.
+    const leak = [100, 105, 110, 115, 120, 125, 130, 135, 140, 145];
+    expect(row(lenetTargets(withMemory(flat, leak)), live)?.met).toBe(false);
+    expect(row(lenetTargets(withMemory(leak, flat)), rss)?.met).toBe(false);
+    expect(row(lenetTargets(withMemory(leak, flat)), live)?.met).toBe(true);
+    // Four epochs: one on each side; fewer, or no live memory: n/a.
+    expect(row(lenetTargets(withMemory([80, 100, 130, 111])), rss)?.met).toBe(false);
+    expect(row(lenetTargets(withMemory([80, 100, 130, 109])), rss)?.met).toBe(true);
+    expect(row(lenetTargets(withMemory([80, 100, 130])), rss)?.met).toBeNull();
+    expect(row(lenetTargets(withMemory(flat)), live)?.met).toBeNull();
   });
 });
 
