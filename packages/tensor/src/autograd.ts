@@ -11,11 +11,19 @@ import type { Tensor } from './tensor.js';
 
 // A gradient the engine alone held goes back to the pool allocateForOverwrite draws from
 // (array-pool.ts). Tensors share memory exactly when they share a storage (views included).
-/** @internal How tensors share memory and give it back, registered with the engine on load. */
+/**
+ * @internal How tensors share memory and give it back, registered with the engine on load. A
+ * graph may carry other values too (a module's backward hooks send theirs through the engine
+ * together): those share nothing and give nothing back.
+ */
 export const tensorGradientMemory: GradientMemory<Tensor> = {
-  shares: (a, b) => a.storage === b.storage,
-  giveBack: (g) => giveBack(g.storage.host),
+  shares: (a, b) => storageOf(a) !== undefined && storageOf(a) === storageOf(b),
+  giveBack: (g) => giveBack(storageOf(g)?.host),
 };
+
+function storageOf(g: Tensor): Tensor['storage'] | undefined {
+  return (g as Partial<Tensor>).storage;
+}
 setGradientMemory(tensorGradientMemory);
 
 export type BackwardClosure = (gradOutput: Tensor) => ReadonlyArray<Tensor | null>;
