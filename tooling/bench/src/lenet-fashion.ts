@@ -330,10 +330,11 @@ export interface MemoryGrowth {
 /**
  * How much RSS (or the live memory) grew on 1 thread: the median of the last third of the
  * epochs after the first against that of their first third; null below 4 epochs. The first epoch
- * is left out as for the times: the C allocator's heap and V8's heap limits reach their working
- * size during it (in eight runs here RSS read 234-267 MB after it, 243-301 after later ones).
- * And one reading is one moment of a level that moves by up to 8% from epoch to epoch with where
- * the allocator's heap ends then (one run: 256 258 276 275 266 273 273 273 283), so medians of
+ * is left out, as for the times: the process mostly reaches its working size after it (RSS after
+ * it read 234-267 MB in nine of ten runs here, 303 in one; after later epochs 243-321, almost
+ * all of the growth in the C allocator's heap, while the live memory stayed flat). And one
+ * reading is one moment of a level that moves by up to 8% from epoch to epoch with where the
+ * allocator's heap ends then (one run: 256 258 276 275 266 273 273 273 283), so medians of
  * three epochs compare levels, which is what a leak moves.
  */
 export function memoryGrowth(report: LenetReport, of: 'rssMB' | 'liveMB' = 'rssMB'): MemoryGrowth | null {

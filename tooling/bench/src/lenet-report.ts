@@ -124,7 +124,7 @@ export function lenetTargets(report: LenetReport): Target[] {
       value:
         m === null
           ? missing
-          : `${m.from.toFixed(0)} MB (epochs ${span(m.fromEpochs)}) -> ${m.to.toFixed(0)} MB (epochs ${span(m.toEpochs)}), ${(100 * m.growth).toFixed(1)}%`,
+          : `${m.from.toFixed(0)} MB (epochs ${span(m.fromEpochs)}) -> ${m.to.toFixed(0)} MB (epochs ${span(m.toEpochs)}), ${(100 * m.growth).toFixed(1)}%; epoch 1 ${epochs[0][of]!.toFixed(0)} MB`,
       met: m === null ? null : Math.abs(m.growth) <= 0.1,
     });
   };
