@@ -330,9 +330,9 @@ export interface MemoryGrowth {
 /**
  * How much RSS (or the live memory) grew on 1 thread: the median of the last third of the
  * epochs after the first against that of their first third; null below 4 epochs. The first epoch
- * is left out, as for the times: the process mostly reaches its working size after it (RSS after
- * it read 234-267 MB in nine of ten runs here, 303 in one; after later epochs 243-321, almost
- * all of the growth in the C allocator's heap, while the live memory stayed flat). And one
+ * is left out, as for the times: the process mostly reaches its working size after it (in nine
+ * of ten runs here RSS after it read below the median of the later epochs, 234-267 MB against
+ * 258-312; the growth was in the C allocator's heap, while the live memory stayed flat). And one
  * reading is one moment of a level that moves by up to 8% from epoch to epoch with where the
  * allocator's heap ends then (one run: 256 258 276 275 266 273 273 273 283), so medians of
  * three epochs compare levels, which is what a leak moves.
