@@ -17,12 +17,14 @@ import type { Tensor } from './tensor.js';
  * together): those share nothing and give nothing back.
  */
 export const tensorGradientMemory: GradientMemory<Tensor> = {
-  shares: (a, b) => storageOf(a) !== undefined && storageOf(a) === storageOf(b),
-  giveBack: (g) => giveBack(storageOf(g)?.host),
+  shares: (a, b) => memoryOf(a) !== undefined && memoryOf(a) === memoryOf(b),
+  giveBack: (g) => giveBack((g as Partial<Tensor>).storage?.host),
 };
 
-function storageOf(g: Tensor): Tensor['storage'] | undefined {
-  return (g as Partial<Tensor>).storage;
+/** A host storage's ArrayBuffer (two storages may wrap one array), else the storage itself. */
+function memoryOf(g: Tensor): object | undefined {
+  const storage = (g as Partial<Tensor>).storage;
+  return storage?.host?.buffer ?? storage;
 }
 setGradientMemory(tensorGradientMemory);
 
