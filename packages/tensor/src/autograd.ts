@@ -9,12 +9,11 @@ import { giveBack } from './array-pool.js';
 import { formatShape } from './shape.js';
 import type { Tensor } from './tensor.js';
 
-// A gradient the engine alone held goes back to the pool allocateForOverwrite draws from
-// (array-pool.ts). Tensors share memory exactly when they share a storage (views included).
 /**
- * @internal How tensors share memory and give it back, registered with the engine on load. A
- * graph may carry other values too (a module's backward hooks send theirs through the engine
- * together): those share nothing and give nothing back.
+ * @internal How tensors share memory and give it back, registered with the engine on load: a
+ * gradient the engine alone held goes back to the pool allocateForOverwrite draws from
+ * (array-pool.ts). A graph may carry other values too (a module's backward hooks send theirs
+ * through the engine together): those share nothing and give nothing back.
  */
 export const tensorGradientMemory: GradientMemory<Tensor> = {
   shares: (a, b) => memoryOf(a) !== undefined && memoryOf(a) === memoryOf(b),
