@@ -10,7 +10,8 @@ generator seeded with 0), each timed from the first batch read to the last optim
 dataset turns each image into float32 [1, 28, 28] in [0, 1] as torchvision's ToTensor does, so
 reading and collating are timed as Fovea's are. `steps`: the time of one step (zero_grad,
 forward, loss, backward, SGD step, loss.item()) on the first B training images, the median of
-R after a warm-up (at least two steps and 1 s, so that JIT-compiled peers time steady steps). Prints one JSON object on stdout."""
+R repetitions (each the mean of the steps that fit in 0.1 s, at least one) after a warm-up (at
+least two steps and 3 s, so that JIT-compiled peers time steady steps). Prints one JSON object on stdout."""
 
 import argparse
 import json
@@ -24,7 +25,10 @@ from torch.utils.data import DataLoader, Dataset
 
 from fashion_lenet import find, lenet, read_idx
 
-WARM_UP_SECONDS = 1.0  # the bench's Fovea side (src/lenet-fashion.ts) warms up as long
+# As the bench's Fovea side (src/lenet-fashion.ts): seconds of warm-up, and the least time one
+# repetition times (as many steps as fit, at least one; its time is their mean).
+WARM_UP_SECONDS = 3.0
+REP_SECONDS = 0.1
 
 
 class FashionMNIST(Dataset):
@@ -94,7 +98,7 @@ def steps(data, batches, reps):
             optimizer.step()
             return loss.item()
 
-        # Warm-up as on Fovea's side: at least two steps and a second.
+        # Warm-up as on Fovea's side: at least two steps and WARM_UP_SECONDS.
         warm_start = time.perf_counter()
         for _ in range(2):
             step()
@@ -103,8 +107,13 @@ def steps(data, batches, reps):
         times = []
         for _ in range(reps):
             start = time.perf_counter()
-            step()
-            times.append(time.perf_counter() - start)
+            count = 0
+            while True:
+                step()
+                count += 1
+                if time.perf_counter() - start >= REP_SECONDS:
+                    break
+            times.append((time.perf_counter() - start) / count)
         out.append({"batch": batch, "ms": 1000 * statistics.median(times), "reps": reps})
     return out
 

@@ -32,8 +32,16 @@ const SUBSET_DIR = fileURLToPath(new URL('../../../apps/examples/assets/fashion-
 const TORCH_SCRIPT = fileURLToPath(new URL('../python/lenet_torch.py', import.meta.url));
 const FOVEA_CHILD = fileURLToPath(new URL('./lenet/fovea-child.ts', import.meta.url));
 const PYTHON = '/usr/bin/python3';
-/** Seconds of warm-up steps before a batch size is timed; python/lenet_torch.py uses the same. */
-const WARM_UP_SECONDS = 1;
+/**
+ * Seconds of warm-up steps before a batch size is timed, and the least time one repetition
+ * times (as many steps as fit, at least one: the repetition's time is their mean);
+ * python/lenet_torch.py uses the same. With a second of warm-up and one step a repetition, the
+ * median of 9 read 0.89-2.25 ms for batch 1 on 2 threads across six processes, against
+ * 0.93-0.97 over 200 steps: V8 was still compiling the step's functions on the two cores
+ * (TurboFan, 27 ms of work each, at 1.9 s), and slow steps came in bursts of ten or twenty.
+ */
+const WARM_UP_SECONDS = 3;
+const REP_SECONDS = 0.1;
 export const STEP_BATCHES = [1, 16, 64, 256, 1024] as const;
 export const BATCH = 256;
 export const LR = 0.9;
@@ -198,16 +206,19 @@ export function foveaSteps(
       optimizer.step();
       loss.item();
     };
-    // V8 compiles the small-batch paths only after many calls, so
-    // both peers warm up for at least two steps and a second before timing (each phase runs in a
-    // fresh process: a quarter of a second left batch 1 at 0.6 ms where a longer warm-up gives 0.43).
+    // V8 compiles the small-batch paths only after many calls, so both peers warm up for at
+    // least two steps and WARM_UP_SECONDS before timing (each phase runs in a fresh process).
     const warmStart = performance.now();
     for (let w = 0; w < 2 || performance.now() - warmStart < 1000 * WARM_UP_SECONDS; w++) step();
     const times: number[] = [];
     for (let r = 0; r < reps; r++) {
       const start = performance.now();
-      step();
-      times.push(performance.now() - start);
+      let count = 0;
+      do {
+        step();
+        count++;
+      } while (performance.now() - start < 1000 * REP_SECONDS);
+      times.push((performance.now() - start) / count);
     }
     out.push({ batch: n, ms: median(times) });
   }
