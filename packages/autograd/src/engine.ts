@@ -146,7 +146,10 @@ function runBackward(
   const owned = OwnedGradients.forPass<Grad>(createGraph);
   const add = (node: Node<Grad>, g: Grad) => {
     const prev = pending.get(node);
-    if (prev === undefined) return pending.set(node, g);
+    if (prev === undefined) {
+      pending.set(node, g);
+      return;
+    }
     const sum = prev.add(g);
     owned?.summed(prev, g, sum);
     pending.set(node, sum);

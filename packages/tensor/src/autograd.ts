@@ -16,7 +16,10 @@ import type { Tensor } from './tensor.js';
  * through the engine together): those share nothing and give nothing back.
  */
 export const tensorGradientMemory: GradientMemory<Tensor> = {
-  shares: (a, b) => memoryOf(a) !== undefined && memoryOf(a) === memoryOf(b),
+  shares: (a, b) => {
+    const memory = memoryOf(a);
+    return memory !== undefined && memory === memoryOf(b);
+  },
   giveBack: (g) => giveBack((g as Partial<Tensor>).storage?.host),
 };
 

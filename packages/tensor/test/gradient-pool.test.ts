@@ -60,6 +60,13 @@ function train(): Uint32Array[] {
   return out;
 }
 
+/** A check that `t`'s array still holds what it holds now, bit for bit. */
+function unchanged(t: Tensor, label: string): () => void {
+  const array = t.storage.host as Float32Array;
+  const before = Float32Array.from(array);
+  return () => expectSameBits(bits(array), bits(before), label);
+}
+
 afterEach(() => {
   setGradientMemory(tensorGradientMemory);
   clearPool();
@@ -89,11 +96,11 @@ describe.each(BACKENDS)('gradients given back to the pool, %s backend', (backend
     const x = randn(IMAGE).requiresGrad_();
     const w = randn([6, 1, 5, 5]).requiresGrad_();
     const seed = sigmoid(randn([BATCH, 6, 28, 28])); // an array allocateForOverwrite gave out
-    const before = Float32Array.from(seed.storage.host as Float32Array);
+    const seedKept = unchanged(seed, 'seed');
     // clone's backward hands the seed on as it is, to the convolution's node.
     conv2d(x, w, null, { padding: 2 }).clone().backward(seed);
     reuseFreedArrays();
-    expectSameBits(bits(seed.storage.host as Float32Array), bits(before), 'seed');
+    seedKept();
   });
 
   it("never gives back grad's results or a leaf's grad", () => {
@@ -102,13 +109,11 @@ describe.each(BACKENDS)('gradients given back to the pool, %s backend', (backend
     const h = conv2d(x, w, null, { padding: 2 });
     const loss = avgPool2d(sigmoid(h), 2).sum();
     const [gh, gx] = grad(loss, [h, x], { retainGraph: true });
-    const copies = [gh!, gx!].map((g) => Float32Array.from(g!.storage.host as Float32Array));
+    const checks = [unchanged(gh!, 'grad of h'), unchanged(gx!, 'grad of x')];
     loss.backward();
-    const leaf = Float32Array.from(x.grad!.storage.host as Float32Array);
+    checks.push(unchanged(x.grad!, 'x.grad'));
     reuseFreedArrays();
-    expectSameBits(bits(gh!.storage.host as Float32Array), bits(copies[0]), 'grad of h');
-    expectSameBits(bits(gx!.storage.host as Float32Array), bits(copies[1]), 'grad of x');
-    expectSameBits(bits(x.grad!.storage.host as Float32Array), bits(leaf), 'x.grad');
+    for (const check of checks) check();
   });
 
   it('never gives back what a custom Function was handed or returned', () => {
@@ -126,8 +131,8 @@ describe.each(BACKENDS)('gradients given back to the pool, %s backend', (backend
     avgPool2d(Keep.apply(sigmoid(x)) as Tensor, 2)
       .sum()
       .backward();
-    const before = Float32Array.from(handed[0].storage.host as Float32Array);
+    const handedKept = unchanged(handed[0], 'handed gradient');
     reuseFreedArrays();
-    expectSameBits(bits(handed[0].storage.host as Float32Array), bits(before), 'handed gradient');
+    handedKept();
   });
 });
